@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'inventory-service',
+  preset: '../../jest.preset.js',
+};

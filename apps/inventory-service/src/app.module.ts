@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { TypedConfigModule } from '@order-saga/shared/config';
+import { DatabaseModule } from '@order-saga/shared/database';
+import { LoggingModule } from '@order-saga/shared/logging';
+import { MessagingModule } from '@order-saga/shared/messaging';
+import { InventoryServiceConfig } from './config/inventory-service.config';
+import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
+import { GetProductHttpController } from './products/get-product/get-product.http.controller';
+import { Product } from './products/product.entity';
+import { UpsertProductHttpController } from './products/upsert-product/upsert-product.http.controller';
+import { ReleaseStockConsumer } from './reservations/release-stock/release-stock.consumer';
+import { ReleaseStockHandler } from './reservations/release-stock/release-stock.handler';
+import { ReservationLine } from './reservations/reservation-line.entity';
+import { Reservation } from './reservations/reservation.entity';
+import { ReserveStockConsumer } from './reservations/reserve-stock/reserve-stock.consumer';
+import { ReserveStockHandler } from './reservations/reserve-stock/reserve-stock.handler';
+
+export const SERVICE_NAME = 'inventory-service';
+
+@Module({
+  imports: [
+    TypedConfigModule.forRoot(InventoryServiceConfig),
+    LoggingModule.forRoot(SERVICE_NAME),
+    DatabaseModule.forRoot({ entities: [Product, Reservation, ReservationLine], migrations: [InitialSchema1763700000000] }),
+    MessagingModule.forRoot(SERVICE_NAME),
+  ],
+  controllers: [UpsertProductHttpController, GetProductHttpController, ReserveStockConsumer, ReleaseStockConsumer],
+  providers: [ReserveStockHandler, ReleaseStockHandler],
+})
+export class AppModule {}

@@ -1,0 +1,29 @@
+import { Body, Controller, Param, Put } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Product } from '../product.entity';
+import { ProductResponseDto, toProductResponse } from '../product.response.dto';
+import { UpsertProductRequestDto } from './upsert-product.request.dto';
+
+/** Catalog administration: create a product or replace its name, price and available stock. */
+@Controller('products')
+export class UpsertProductHttpController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Put(':productId')
+  async upsert(@Param('productId') productId: string, @Body() body: UpsertProductRequestDto): Promise<ProductResponseDto> {
+    const product = await this.dataSource.transaction(async (manager) => {
+      const existing = await manager.findOne(Product, { where: { productId }, lock: { mode: 'pessimistic_write' } });
+      return manager.save(
+        manager.create(Product, {
+          productId,
+          name: body.name,
+          unitPriceCents: Math.round(body.unit_price * 100),
+          available: body.available,
+          reserved: existing?.reserved ?? 0,
+          active: body.active ?? existing?.active ?? true,
+        }),
+      );
+    });
+    return toProductResponse(product);
+  }
+}

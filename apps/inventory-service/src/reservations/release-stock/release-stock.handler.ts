@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { MessageEnvelope, ReleaseStockCommand, STOCK_RELEASED } from '@order-saga/contracts';
+import { Outbox, originOf } from '@order-saga/shared/messaging';
+import { EntityManager } from 'typeorm';
+import { Product } from '../../products/product.entity';
+import { Reservation } from '../reservation.entity';
+
+/**
+ * Compensation: moves a reservation's stock back to `available`. Releasing twice changes nothing the
+ * second time but still replies, so the saga can always move on.
+ */
+@Injectable()
+export class ReleaseStockHandler {
+  constructor(private readonly outbox: Outbox) {}
+
+  async handle(envelope: MessageEnvelope<ReleaseStockCommand>, manager: EntityManager, now = new Date()): Promise<void> {
+    const { orderId, reservationId } = envelope.payload;
+    const reservation = await manager.findOne(Reservation, {
+      where: { reservationId },
+      lock: { mode: 'pessimistic_write', tables: ['reservation'] },
+    });
+    if (reservation?.status === 'reserved') {
+      for (const line of [...reservation.lines].sort((a, b) => a.productId.localeCompare(b.productId))) {
+        await manager.increment(Product, { productId: line.productId }, 'available', line.quantity);
+        await manager.decrement(Product, { productId: line.productId }, 'reserved', line.quantity);
+      }
+      await manager.update(Reservation, { reservationId }, { status: 'released', releasedAt: now });
+    }
+    await this.outbox.append(manager, STOCK_RELEASED, { orderId, reservationId }, originOf(envelope));
+  }
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { MessageEnvelope, ReserveStockCommand, STOCK_RESERVATION_REJECTED, STOCK_RESERVED } from '@order-saga/contracts';
+import { Outbox, originOf } from '@order-saga/shared/messaging';
+import { EntityManager, In } from 'typeorm';
+import { InventoryServiceConfig } from '../../config/inventory-service.config';
+import { allocateStock } from '../../domain/stock-allocation';
+import { Product } from '../../products/product.entity';
+import { Reservation } from '../reservation.entity';
+
+/** Reserves all of an order's lines or none, and replies with the outcome through the outbox. */
+@Injectable()
+export class ReserveStockHandler {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly config: InventoryServiceConfig,
+  ) {}
+
+  async handle(envelope: MessageEnvelope<ReserveStockCommand>, manager: EntityManager, now = new Date()): Promise<void> {
+    const { orderId, items } = envelope.payload;
+    const origin = originOf(envelope);
+
+    const existing = await manager.findOne(Reservation, { where: { orderId } });
+    if (existing) {
+      // A re-sent command (new message id, same order): answer with what was decided the first time.
+      await this.outbox.append(manager, STOCK_RESERVED, reservedReply(existing), origin);
+      return;
+    }
+
+    // Lock in a fixed order so two orders touching the same products cannot deadlock.
+    const productIds = [...new Set(items.map((item) => item.productId))].sort();
+    const products = await manager.find(Product, {
+      where: { productId: In(productIds) },
+      order: { productId: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+
+    const allocation = allocateStock(items, products);
+    if (!allocation.ok) {
+      await this.outbox.append(manager, STOCK_RESERVATION_REJECTED, { orderId, reason: allocation.reason, shortages: allocation.shortages }, origin);
+      return;
+    }
+
+    for (const line of allocation.lines) {
+      await manager.increment(Product, { productId: line.productId }, 'reserved', line.quantity);
+      await manager.decrement(Product, { productId: line.productId }, 'available', line.quantity);
+    }
+    const reservationId = randomUUID();
+    const reservation = manager.create(Reservation, {
+      reservationId,
+      orderId,
+      status: 'reserved',
+      totalCents: allocation.totalCents,
+      expiresAt: new Date(now.getTime() + this.config.RESERVATION_TTL_SECONDS * 1000),
+      releasedAt: null,
+      lines: allocation.lines.map((line) => ({ reservationId, ...line })),
+    });
+    await manager.save(reservation);
+    await this.outbox.append(manager, STOCK_RESERVED, reservedReply(reservation), origin);
+  }
+}
+
+function reservedReply(reservation: Reservation) {
+  return {
+    orderId: reservation.orderId,
+    reservationId: reservation.reservationId,
+    items: reservation.lines.map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, unitPriceCents })),
+    totalCents: reservation.totalCents,
+    currency: 'USD' as const,
+  };
+}

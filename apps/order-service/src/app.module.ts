@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { TypedConfigModule } from '@order-saga/shared/config';
+import { DatabaseModule } from '@order-saga/shared/database';
+import { LoggingModule } from '@order-saga/shared/logging';
+import { MessagingModule } from '@order-saga/shared/messaging';
+import { OrderServiceConfig } from './config/order-service.config';
+import { Customer } from './customers/customer.entity';
+import { UpsertCustomerHttpController } from './customers/upsert-customer/upsert-customer.http.controller';
+import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
+import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
+import { OrderLine } from './orders/order-line.entity';
+import { Order } from './orders/order.entity';
+import { InventoryProxy } from './orders/place-order/inventory.proxy';
+import { OrderOutcomeWaiter } from './orders/place-order/order-outcome.waiter';
+import { PaymentProxy } from './orders/place-order/payment.proxy';
+import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
+import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
+import { PlaceOrderSaga } from './orders/place-order/place-order.saga';
+import { SagaInstance } from './orders/place-order/saga-instance.entity';
+import { SagaRepliesConsumer } from './orders/place-order/saga-replies.consumer';
+import { SagaStep } from './orders/place-order/saga-step.entity';
+import { TrackOrderHttpController } from './orders/track-order/track-order.http.controller';
+
+export const SERVICE_NAME = 'order-service';
+
+@Module({
+  imports: [
+    TypedConfigModule.forRoot(OrderServiceConfig),
+    LoggingModule.forRoot(SERVICE_NAME),
+    DatabaseModule.forRoot({
+      entities: [Customer, Order, OrderLine, SagaInstance, SagaStep],
+      migrations: [InitialSchema1763700000000],
+    }),
+    MessagingModule.forRoot(SERVICE_NAME),
+  ],
+  controllers: [UpsertCustomerHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController, SagaRepliesConsumer],
+  providers: [PlaceOrderHandler, PlaceOrderSaga, InventoryProxy, PaymentProxy, OrderOutcomeWaiter],
+})
+export class AppModule {}

@@ -1,0 +1,27 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { DomainError } from '@order-saga/shared/http';
+import { DataSource } from 'typeorm';
+import { ClientId } from '../../common/client-id.decorator';
+import { Order } from '../order.entity';
+import { SagaInstance } from '../place-order/saga-instance.entity';
+import { SagaStep } from '../place-order/saga-step.entity';
+
+/** The order's saga timeline: every command, reply, compensation and the outcome, in order. */
+@Controller('orders')
+export class TrackOrderHttpController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get(':orderId/track')
+  async track(@ClientId() clientId: string, @Param('orderId') orderId: string) {
+    const order = await this.dataSource.getRepository(Order).findOneBy({ orderId, clientId });
+    if (!order) throw new DomainError('NOT_FOUND', `Order ${orderId} does not exist`);
+    const saga = await this.dataSource.getRepository(SagaInstance).findOneByOrFail({ orderId });
+    const steps = await this.dataSource.getRepository(SagaStep).find({ where: { orderId }, order: { id: 'ASC' } });
+    return {
+      order_id: order.orderId,
+      status: order.status,
+      saga_state: saga.state,
+      timeline: steps.map((step) => ({ kind: step.kind, name: step.name, message_id: step.messageId, detail: step.detail, occurred_at: step.occurredAt.toISOString() })),
+    };
+  }
+}

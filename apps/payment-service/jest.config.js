@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'payment-service',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,22 @@
+// class-transformer's @Type reads design-time metadata, so the polyfill must load before any message class.
+import 'reflect-metadata';
+
+export * from './envelope/message-envelope';
+export * from './message-definition';
+export * from './topics';
+export * from './common';
+export * from './inventory/reserve-stock/reserve-stock.command';
+export * from './inventory/reserve-stock/stock-reserved.reply';
+export * from './inventory/reserve-stock/stock-reservation-rejected.reply';
+export * from './inventory/release-stock/release-stock.command';
+export * from './inventory/release-stock/stock-released.reply';
+export * from './payment/process-payment/process-payment.command';
+export * from './payment/process-payment/payment-succeeded.reply';
+export * from './payment/process-payment/payment-declined.reply';
+export * from './order/order-lifecycle/order-status';
+export * from './order/order-lifecycle/order-created.event';
+export * from './order/order-lifecycle/order-cancelled.event';
+export * from './order/order-lifecycle/order-updated.event';
+export * from './webhooks/webhook-event';
+export * from './decode-message';
+export * from './webhooks/webhook-signature';

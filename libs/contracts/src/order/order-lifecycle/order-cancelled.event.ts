@@ -1,0 +1,32 @@
+import { IsIn, IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { defineMessage } from '../../message-definition';
+import { TOPICS } from '../../topics';
+import { ORDER_STATUSES, OrderStatus } from './order-status';
+
+/** The saga ended without an order: stock was short or payment was declined (and stock released). */
+export class OrderCancelledEvent {
+  @IsString()
+  @IsNotEmpty()
+  orderId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  clientId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  customerId: string;
+
+  @IsIn(ORDER_STATUSES)
+  previousStatus: OrderStatus;
+
+  /** The error code the client saw, e.g. `PAYMENT_FAILED`. */
+  @IsString()
+  @MaxLength(50)
+  reason: string;
+
+  @IsISO8601({ strict: true })
+  cancelledAt: string;
+}
+
+export const ORDER_CANCELLED = defineMessage('OrderCancelled', TOPICS.order.lifecycleEvents, OrderCancelledEvent);

@@ -1,0 +1,26 @@
+import { IsIn, IsISO8601, IsNotEmpty, IsString } from 'class-validator';
+import { defineMessage } from '../../message-definition';
+import { TOPICS } from '../../topics';
+import { ORDER_STATUSES, OrderStatus } from './order-status';
+
+/** Any status change of an order, alongside the more specific created / cancelled events. */
+export class OrderUpdatedEvent {
+  @IsString()
+  @IsNotEmpty()
+  orderId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  clientId: string;
+
+  @IsIn(ORDER_STATUSES)
+  previousStatus: OrderStatus;
+
+  @IsIn(ORDER_STATUSES)
+  currentStatus: OrderStatus;
+
+  @IsISO8601({ strict: true })
+  updatedAt: string;
+}
+
+export const ORDER_UPDATED = defineMessage('OrderUpdated', TOPICS.order.lifecycleEvents, OrderUpdatedEvent);

@@ -1,0 +1,3 @@
+export * from './validate-config';
+export * from './typed-config.module';
+export * from './base-service.config';

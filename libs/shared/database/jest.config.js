@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-database',
+  preset: '../../../jest.preset.js',
+};

@@ -1,0 +1,38 @@
+/** The error codes of the integration spec. Clients branch on these; they never change meaning. */
+export const ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'INVALID_CUSTOMER',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'DUPLICATE_ORDER',
+  'INSUFFICIENT_INVENTORY',
+  'PAYMENT_FAILED',
+  'RATE_LIMIT_EXCEEDED',
+  'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorDetail {
+  field: string;
+  error: string;
+}
+
+/**
+ * A failure the domain names. It carries a stable code and no HTTP status: the edge's exception
+ * filter maps codes to statuses, so handlers stay transport-agnostic.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** Extra top-level fields for the error body, e.g. `order_id` of a failed order. */
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

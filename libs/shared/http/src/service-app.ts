@@ -1,0 +1,25 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ApiExceptionFilter } from './api-exception.filter';
+import { createValidationPipe } from './validation.pipe';
+
+/** A Nest app with the platform's logger, error format, validation and shutdown hooks. */
+export async function createServiceApp(module: Type<unknown>): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  return app;
+}
+
+/**
+ * Order matters: init runs migrations and starts the outbox relay before any Kafka message is
+ * consumed or any HTTP request is accepted.
+ */
+export async function startServiceApp(app: INestApplication, port: number): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(port, '0.0.0.0');
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-logging',
+  preset: '../../../jest.preset.js',
+};

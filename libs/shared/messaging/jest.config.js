@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-messaging',
+  preset: '../../../jest.preset.js',
+};

@@ -1,0 +1,2 @@
+/** Injection token of the process' kafkajs client. */
+export const KAFKA = Symbol('KAFKA');

@@ -1,0 +1,47 @@
+import type { QueryRunner } from 'typeorm';
+
+/**
+ * The outbox, inbox and dead-letter tables every messaging service has in its own database.
+ * Each service's first migration calls this, so the tables are versioned with that service.
+ */
+export async function createMessagingTables(runner: QueryRunner): Promise<void> {
+  await runner.query(`
+    CREATE TABLE outbox (
+      id            bigserial PRIMARY KEY,
+      message_id    uuid        NOT NULL UNIQUE,
+      topic         text        NOT NULL,
+      message_key   text        NOT NULL,
+      message_type  text        NOT NULL,
+      envelope      jsonb       NOT NULL,
+      created_at    timestamptz NOT NULL DEFAULT now(),
+      published_at  timestamptz
+    )`);
+  await runner.query(`CREATE INDEX outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL`);
+  await runner.query(`
+    CREATE TABLE inbox (
+      message_id   uuid        NOT NULL,
+      consumer     text        NOT NULL,
+      received_at  timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (message_id, consumer)
+    )`);
+  await runner.query(`
+    CREATE TABLE dead_letter (
+      id           bigserial PRIMARY KEY,
+      consumer     text        NOT NULL,
+      topic        text        NOT NULL,
+      partition    integer     NOT NULL,
+      "offset"     text        NOT NULL,
+      message_key  bytea,
+      value        bytea,
+      headers      jsonb       NOT NULL,
+      error        text        NOT NULL,
+      created_at   timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (topic, partition, "offset", consumer)
+    )`);
+}
+
+export async function dropMessagingTables(runner: QueryRunner): Promise<void> {
+  await runner.query('DROP TABLE dead_letter');
+  await runner.query('DROP TABLE inbox');
+  await runner.query('DROP TABLE outbox');
+}

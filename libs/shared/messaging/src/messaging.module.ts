@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Kafka, logLevel } from 'kafkajs';
+import { KAFKA } from './kafka.tokens';
+import { MessageProcessor } from './message-processor';
+import { Outbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+
+/** Outbox + relay + idempotent message processing for one service. */
+@Module({})
+export class MessagingModule {
+  static forRoot(service: string): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        {
+          provide: KAFKA,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) =>
+            new Kafka({ clientId: `${service}-relay`, brokers: parseBrokers(config.getOrThrow('KAFKA_BROKERS')), logLevel: logLevel.WARN }),
+        },
+        Outbox,
+        OutboxRelay,
+        MessageProcessor,
+      ],
+      exports: [Outbox, MessageProcessor, KAFKA],
+    };
+  }
+}
+
+export function parseBrokers(list: string): string[] {
+  return list
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+}

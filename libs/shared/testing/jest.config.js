@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-testing',
+  preset: '../../../jest.preset.js',
+};

@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DATA_DIR, REPO_ROOT } from './paths';
+import { DEMO, registerOAuthClient, seedDemoData } from './seed';
+import { spawnService, stopService, waitUntilReady } from './services';
+import { Infra, startInfra, startServices } from './stack';
+
+/**
+ * `npm start`, `npm test` and `npm run infra`. Everything started here is stopped here, on Ctrl-C,
+ * SIGTERM or when the tests end, so no broker or service outlives the command.
+ */
+const log = (line: string) => process.stdout.write(`[order-saga] ${line}\n`);
+const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DEV_KAFKA_PORT = Number(process.env.KAFKA_PORT ?? 9092);
+
+async function main(command: string | undefined): Promise<number> {
+  switch (command) {
+    case 'start':
+      return start();
+    case 'infra':
+      return infraOnly();
+    case 'test':
+      return test();
+    default:
+      process.stderr.write('usage: cli.ts start | infra | test\n');
+      return 2;
+  }
+}
+
+async function start(): Promise<number> {
+  const infra = await startInfra(devInfraOptions());
+  const services = await startServices(infra, { basePort: 3000, jwtSecret: devJwtSecret() }).catch(async (error) => {
+    await infra.stop();
+    throw error;
+  });
+  const receiverPort = 3005;
+  let receiver: ReturnType<typeof spawnService> | undefined;
+  const stopAll = async () => {
+    if (receiver) await stopService(receiver);
+    await services.stop();
+    await infra.stop();
+  };
+  try {
+    await registerOAuthClient(infra.databaseUrls.gateway, DEMO.clientId, DEMO.clientSecret, ['read', 'write']);
+    const { webhookSecret } = await seedDemoData(
+      { inventory: services.urls['inventory-service'], orders: services.urls['order-service'], notifications: services.urls['notification-service'] },
+      `http://127.0.0.1:${receiverPort}/webhooks`,
+    );
+    receiver = spawnService(
+      { name: 'webhook-receiver', entry: 'apps/webhook-receiver/src/main.ts', port: receiverPort, readyPath: '/', env: { WEBHOOK_SECRET: webhookSecret } },
+      join(DATA_DIR, 'logs'),
+    );
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  process.stdout.write(quickStart(services.urls.gateway));
+  await untilSignal();
+  log('stopping …');
+  await stopAll();
+  log('stopped');
+  return 0;
+}
+
+async function infraOnly(): Promise<number> {
+  const infra = await startInfra(devInfraOptions());
+  process.stdout.write(
+    [
+      '',
+      'Infrastructure is up. Run one service against it, e.g.:',
+      `  KAFKA_BROKERS=${infra.kafkaBrokers} DATABASE_URL=${infra.databaseUrls['order-service']} npx nx serve order-service`,
+      'Databases per service:',
+      ...Object.entries(infra.databaseUrls).map(([service, url]) => `  ${service.padEnd(22)} ${url}`),
+      'Ctrl-C stops Kafka.',
+      '',
+    ].join('\n'),
+  );
+  await untilSignal();
+  await infra.stop();
+  return 0;
+}
+
+/** Starts the infra once for every suite, runs unit/integration suites, then the end-to-end suite. */
+async function test(): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-test-'));
+  let infra: Infra | undefined;
+  try {
+    infra = await startInfra({ dataDir, databasePrefix: 'order_saga_test', resetDatabases: true, postgresAdminUrl: POSTGRES_ADMIN_URL, log });
+    const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, POSTGRES_ADMIN_URL, ORDER_SAGA_TEST_DATA_DIR: dataDir, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+    const suites = await runCommand('npx', ['nx', 'run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream', '--skipNxCache'], env);
+    const e2e = await runCommand('npx', ['nx', 'run', 'saga-e2e:e2e', '--outputStyle=stream', '--skipNxCache'], env);
+    log(`unit/integration suites: ${suites === 0 ? 'passed' : 'FAILED'}; end-to-end suite: ${e2e === 0 ? 'passed' : 'FAILED'}`);
+    return suites === 0 && e2e === 0 ? 0 : 1;
+  } finally {
+    await infra?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function devInfraOptions() {
+  return { dataDir: DATA_DIR, databasePrefix: 'order_saga', resetDatabases: false, postgresAdminUrl: POSTGRES_ADMIN_URL, kafkaPort: DEV_KAFKA_PORT, log };
+}
+
+/** A random signing secret for local runs, kept across restarts so issued tokens stay valid. */
+function devJwtSecret(): string {
+  const file = join(DATA_DIR, 'dev-jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(DATA_DIR, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward).off('SIGTERM', forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+function quickStart(gateway: string): string {
+  return `
+The order saga is running. Gateway: ${gateway}   (Ctrl-C stops everything)
+
+1. Get a token:
+   TOKEN=$(curl -s -X POST ${gateway}/oauth/token \\
+     -d grant_type=client_credentials -d client_id=${DEMO.clientId} -d client_secret=${DEMO.clientSecret} -d 'scope=read write' \\
+     | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+
+2. Place an order:
+   curl -s -X POST ${gateway}/api/v1/orders \\
+     -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H "X-Request-ID: $(uuidgen || echo demo-1)" \\
+     -d '{"customer_id":"${DEMO.customerId}","items":[{"product_id":"SKU-001","quantity":2}],
+          "shipping_address":{"street":"1 Main St","city":"Springfield","postal_code":"12345","country":"US"}}'
+
+   Try customer_id "${DEMO.decliningCustomerId}" (payment declined → 402) or product "SKU-003" (out of stock → 409).
+
+Logs: ${join(DATA_DIR, 'logs')}/<service>.log (the webhook receiver logs each delivered event)
+`;
+}
+
+main(process.argv[2]).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`[order-saga] ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,308 @@
+/**
+ * Starts a real single-node Apache Kafka broker (KRaft, combined broker+controller) from the
+ * Maven Central jars, for local development and integration tests. Needs `java` (17+) and `mvn`.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './free-port';
+
+/** Keep in step with kafka.version in tools/infra/kafka/pom.xml. */
+export const KAFKA_VERSION = '3.9.1';
+
+const KAFKA_DIR = resolve(__dirname, '../kafka');
+const POM = join(KAFKA_DIR, 'pom.xml');
+const LOG4J_CONFIG = join(KAFKA_DIR, 'log4j.properties');
+
+const STARTUP_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+export interface KafkaBrokerOptions {
+  /** Where the broker jars are cached, under `kafka-<version>/libs`. */
+  cacheDir: string;
+  /** Holds server.properties, the data (`kraft-logs/`) and the broker log (`logs/server.log`). */
+  dataDir: string;
+  port?: number;
+  controllerPort?: number;
+  heapMb?: number;
+  /** Deadline for the broker to answer on its port. */
+  startupTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface KafkaBroker {
+  readonly bootstrapServers: string;
+  readonly pid: number;
+  /** Resolves once the JVM has exited: SIGTERM, then SIGKILL after 20 s. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Copies the broker jars into `<cacheDir>/kafka-<version>/libs` once and returns a java
+ * classpath for them. A marker file holding the pom's hash makes later calls free and makes a
+ * changed pom (or an interrupted download) fetch again.
+ */
+export async function resolveKafkaClasspath(cacheDir: string, log: (line: string) => void = () => {}): Promise<string> {
+  const root = join(resolve(cacheDir), `kafka-${KAFKA_VERSION}`);
+  const libs = join(root, 'libs');
+  const marker = join(root, 'complete');
+  const pomHash = createHash('sha256').update(await readFile(POM)).digest('hex');
+
+  if ((await readFile(marker, 'utf8').catch(() => '')) !== pomHash) {
+    // Download into a private folder and swap it in, so a concurrent or interrupted run never
+    // leaves a half-filled libs/ behind a valid marker.
+    const staging = `${libs}.${process.pid}.tmp`;
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(root, { recursive: true });
+    log(`kafka ${KAFKA_VERSION}: fetching the broker jars with Maven into ${libs}`);
+    await run('mvn', [
+      '-q', '-B', '-f', POM, 'dependency:copy-dependencies',
+      `-DoutputDirectory=${staging}`, '-DincludeScope=runtime',
+    ]);
+    await rm(libs, { recursive: true, force: true });
+    await rename(staging, libs);
+    await writeFile(marker, pomHash);
+  }
+  return join(libs, '*');
+}
+
+export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaBroker> {
+  const log = opts.log ?? (() => {});
+  const dataDir = resolve(opts.dataDir);
+  const logsDir = join(dataDir, 'logs');
+  const logFile = join(logsDir, 'server.log');
+  const propsFile = join(dataDir, 'server.properties');
+  const kraftDir = join(dataDir, 'kraft-logs');
+
+  const classpath = await resolveKafkaClasspath(opts.cacheDir, log);
+  const port = opts.port ?? (await freePort());
+  let controllerPort = opts.controllerPort ?? (await freePort());
+  while (controllerPort === port) controllerPort = await freePort();
+
+  await mkdir(logsDir, { recursive: true });
+  await writeFile(propsFile, serverProperties(kraftDir, port, controllerPort));
+
+  const jvmArgs = ['-cp', classpath, `-Dlog4j.configuration=file:${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${logsDir}`];
+  // --ignore-formatted lets a dataDir be reused, but only with its own cluster id: Kafka 3.9
+  // checks meta.properties against -t before it looks at that flag.
+  await run(javaBin(), [
+    ...jvmArgs, 'kafka.tools.StorageTool', 'format',
+    '-t', await clusterIdOf(kraftDir), '-c', propsFile, '--ignore-formatted',
+  ]);
+
+  // The JVM's own stdout/stderr (e.g. a bad -Xmx, a missing class) never reach log4j, so they are
+  // appended to the same file; O_APPEND keeps both writers' lines intact.
+  const out = openSync(logFile, 'a');
+  const child = spawn(
+    javaBin(),
+    [`-Xmx${opts.heapMb ?? 512}m`, '-Djava.awt.headless=true', ...jvmArgs, 'kafka.Kafka', propsFile],
+    { stdio: ['ignore', out, out] },
+  );
+  closeSync(out);
+  const forget = killOnExit(child);
+  // 'close' also fires when the spawn itself fails ('exit' then may not).
+  const exited = new Promise<void>((done) => child.once('close', () => done()));
+  let running = true;
+  void exited.then(() => (running = false));
+  const failed = new Promise<never>((_, reject) => child.once('error', reject));
+
+  const bootstrapServers = `127.0.0.1:${port}`;
+  log(`kafka ${KAFKA_VERSION}: starting pid ${child.pid} on ${bootstrapServers} (log: ${logFile})`);
+  try {
+    await Promise.race([failed, waitUntilServing(port, () => running, opts.startupTimeoutMs ?? STARTUP_TIMEOUT_MS)]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    await exited;
+    forget();
+    throw new Error(`Kafka broker failed to start: ${(err as Error).message}\n${await summarizeLog(logFile)}`);
+  }
+  log(`kafka ${KAFKA_VERSION}: ready on ${bootstrapServers}`);
+
+  return {
+    bootstrapServers,
+    pid: child.pid!,
+    async stop() {
+      if (running) {
+        child.kill('SIGTERM');
+        if ((await Promise.race([exited, sleep(STOP_TIMEOUT_MS, 'timeout', { ref: false })])) === 'timeout') {
+          log(`kafka: pid ${child.pid} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms, killing it`);
+          child.kill('SIGKILL');
+        }
+        await exited;
+      }
+      forget();
+    },
+  };
+}
+
+/** The first errors (each with the line after it, usually the exception) and the tail of the log. */
+async function summarizeLog(logFile: string): Promise<string> {
+  const lines = (await readFile(logFile, 'utf8').catch(() => '')).trimEnd().split('\n');
+  // After a fatal error Kafka logs hundreds of lines of orderly shutdown, burying the cause.
+  const firstErrors = lines
+    .flatMap((line, i) => (/^\[[^\]]+\] (ERROR|FATAL) /.test(line) ? [line, lines[i + 1]] : []))
+    .slice(0, 6);
+  return [
+    ...(firstErrors.length > 0 ? ['--- first errors ---', ...firstErrors] : []),
+    `--- last lines of ${logFile} ---`,
+    ...lines.slice(-25),
+  ].join('\n');
+}
+
+function serverProperties(kraftDir: string, port: number, controllerPort: number): string {
+  const props: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    'listeners': `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': kraftDir,
+    'num.partitions': 3,
+    'default.replication.factor': 1,
+    'min.insync.replicas': 1,
+    'auto.create.topics.enable': false,
+    'offsets.topic.replication.factor': 1,
+    // Fewer internal partitions: much faster first consumer-group join and transaction.
+    'offsets.topic.num.partitions': 1,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.num.partitions': 1,
+    'group.initial.rebalance.delay.ms': 0,
+  };
+  return Object.entries(props).map(([key, value]) => `${key}=${value}\n`).join('');
+}
+
+/**
+ * The cluster id already in `kraftDir`, else a new one: 16 random bytes in base64url, like
+ * Kafka's own Uuid.randomUuid(), which also avoids a leading '-'.
+ */
+async function clusterIdOf(kraftDir: string): Promise<string> {
+  const meta = await readFile(join(kraftDir, 'meta.properties'), 'utf8').catch(() => '');
+  const existing = /^cluster\.id=(.+)$/m.exec(meta)?.[1].trim();
+  if (existing) return existing;
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function javaBin(): string {
+  return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((done, reject) => {
+    execFile(cmd, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
+      // err.message already holds the command line and stderr; Maven reports errors on stdout.
+      if (err) reject(new Error(`${err.message}\n${stdout}`.trimEnd()));
+      else done();
+    });
+  });
+}
+
+/**
+ * Polls with ApiVersions v0 until it answers with error_code 0. In Kafka 3.9 the PLAINTEXT
+ * acceptors only start once the broker is unfenced, so an answer means topics can be created.
+ */
+async function waitUntilServing(port: number, running: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no answer yet';
+  for (;;) {
+    if (!running()) throw new Error('the broker process exited');
+    if (Date.now() > deadline) throw new Error(`no answer on port ${port} within ${timeoutMs} ms (${lastError})`);
+    try {
+      const errorCode = (await kafkaRequest(port, API_VERSIONS, 0, Buffer.alloc(0))).readInt16BE(0);
+      if (errorCode === 0) return;
+      lastError = `ApiVersions error_code ${errorCode}`;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    await sleep(100);
+  }
+}
+
+const API_VERSIONS = 18;
+const CLIENT_ID = Buffer.from('kafka-broker-probe');
+
+/**
+ * One request/response over a fresh connection, in the classic (non-flexible) framing:
+ * request  = size:int32 api_key:int16 api_version:int16 correlation_id:int32 client_id:string body
+ * response = size:int32 correlation_id:int32 body
+ * Returns the response body.
+ */
+function kafkaRequest(port: number, apiKey: number, apiVersion: number, body: Buffer): Promise<Buffer> {
+  const correlationId = randomBytes(4).readInt32BE(0);
+  const header = Buffer.alloc(14);
+  header.writeInt32BE(10 + CLIENT_ID.length + body.length, 0);
+  header.writeInt16BE(apiKey, 4);
+  header.writeInt16BE(apiVersion, 6);
+  header.writeInt32BE(correlationId, 8);
+  header.writeInt16BE(CLIENT_ID.length, 12);
+
+  return new Promise((done, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = Buffer.alloc(0);
+    socket.setTimeout(2_000, () => socket.destroy(new Error('timed out waiting for a response')));
+    socket.once('error', reject);
+    socket.once('close', () => reject(new Error('connection closed before a full response')));
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length < 4 || received.length < 4 + received.readInt32BE(0)) return;
+      socket.destroy();
+      if (received.readInt32BE(4) !== correlationId) reject(new Error('response has the wrong correlation id'));
+      else done(received.subarray(8, 4 + received.readInt32BE(0)));
+    });
+    socket.write(Buffer.concat([header, CLIENT_ID, body]));
+  });
+}
+
+const doomed = new Set<ChildProcess>();
+
+/**
+ * Makes sure `child` dies with this Node process: SIGKILL on process 'exit' (only synchronous
+ * work is possible there) and on SIGINT/SIGTERM when nothing else handles those signals, after
+ * which the signal is re-raised so the process still ends the default way. When another
+ * listener handles the signal, it decides whether the process exits and the 'exit' hook covers
+ * that. A SIGKILL of this process cannot be caught: the child then outlives it.
+ * Returns a function that stops watching `child` (call it once the child is stopped).
+ */
+export function killOnExit(child: ChildProcess): () => void {
+  if (doomed.size === 0) installExitHooks();
+  doomed.add(child);
+  return () => {
+    doomed.delete(child);
+    if (doomed.size === 0) removeExitHooks();
+  };
+}
+
+function killDoomed(): void {
+  for (const child of doomed) child.kill('SIGKILL');
+  doomed.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return; // another handler owns shutdown
+  // Without listeners Node applies the signal's default action again, so re-raising ends us.
+  killDoomed();
+  removeExitHooks();
+  process.kill(process.pid, signal);
+}
+
+function installExitHooks(): void {
+  process.on('exit', killDoomed);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+function removeExitHooks(): void {
+  process.off('exit', killDoomed);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { REGISTER, REPO_ROOT } from './paths';
+
+const run = promisify(execFile);
+
+/** Registers (or updates) an OAuth client through the gateway's own CLI, so hashing stays in one place. */
+export async function registerOAuthClient(gatewayDatabaseUrl: string, clientId: string, secret: string, scopes: string[]): Promise<void> {
+  await run(
+    process.execPath,
+    ['-r', REGISTER, 'apps/gateway/src/oauth/register-client.cli.ts', '--client-id', clientId, '--secret', secret, '--scopes', scopes.join(' ')],
+    { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: gatewayDatabaseUrl, LOG_LEVEL: 'warn' } },
+  );
+}
+
+/** Calls a service's internal HTTP API and fails loudly on anything but 2xx. */
+export async function callService<T>(method: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url} → ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export interface DemoData {
+  clientId: string;
+  clientSecret: string;
+  webhookSecret: string;
+}
+
+export const DEMO = {
+  clientId: 'demo-client',
+  clientSecret: 'demo-secret-change-me',
+  customerId: 'CUST-12345',
+  decliningCustomerId: 'CUST-67890-DECLINE',
+  products: [
+    { id: 'SKU-001', name: 'Espresso beans 1 kg', unit_price: 29.99, available: 100 },
+    { id: 'SKU-002', name: 'Ceramic mug', unit_price: 12.5, available: 40 },
+    { id: 'SKU-003', name: 'Limited grinder', unit_price: 249, available: 0 },
+  ],
+} as const;
+
+/** Demo catalog, customers and a webhook subscription for the demo receiver. Safe to run again. */
+export async function seedDemoData(urls: { inventory: string; orders: string; notifications: string }, webhookUrl: string): Promise<{ webhookSecret: string }> {
+  for (const product of DEMO.products) {
+    await callService('PUT', `${urls.inventory}/products/${product.id}`, { name: product.name, unit_price: product.unit_price, available: product.available });
+  }
+  const asClient = { 'x-client-id': DEMO.clientId };
+  await callService('PUT', `${urls.orders}/customers/${DEMO.customerId}`, { name: 'Ada Lovelace', email: 'ada@example.com' }, asClient);
+  await callService('PUT', `${urls.orders}/customers/${DEMO.decliningCustomerId}`, { name: 'Declined Card' }, asClient);
+  const endpoint = await callService<{ secret: string }>('POST', `${urls.notifications}/webhook-endpoints`, {
+    client_id: DEMO.clientId,
+    url: webhookUrl,
+    event_types: ['order.created', 'order.updated', 'order.cancelled'],
+    description: 'demo webhook receiver',
+  });
+  return { webhookSecret: endpoint.secret };
+}

@@ -1,0 +1,63 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { REGISTER, REPO_ROOT } from './paths';
+
+export interface ServiceSpec {
+  name: string;
+  entry: string;
+  port: number;
+  env: Record<string, string>;
+  /** Path answering 200 once the service is ready. */
+  readyPath: string;
+}
+
+export interface RunningService {
+  spec: ServiceSpec;
+  child: ChildProcess;
+  logFile: string;
+  url: string;
+}
+
+/** Spawns a service from its TypeScript entry point, its output appended to `<logDir>/<name>.log`. */
+export function spawnService(spec: ServiceSpec, logDir: string): RunningService {
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `${spec.name}.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['-r', REGISTER, spec.entry], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...spec.env, PORT: String(spec.port) },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  return { spec, child, logFile, url: `http://127.0.0.1:${spec.port}` };
+}
+
+/** Polls the readiness path until it answers 200; fails early if the process dies. */
+export async function waitUntilReady(service: RunningService, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (service.child.exitCode !== null) {
+      throw new Error(`${service.spec.name} exited with code ${service.child.exitCode}; see ${service.logFile}`);
+    }
+    try {
+      const response = await fetch(service.url + service.spec.readyPath, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${service.spec.name} was not ready within ${timeoutMs} ms; see ${service.logFile}`);
+}
+
+/** SIGTERM (graceful shutdown), then SIGKILL if it has not exited within `graceMs`. */
+export async function stopService(service: RunningService, graceMs = 15_000): Promise<void> {
+  const { child } = service;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { freePort } from './free-port';
+import { KafkaBroker, startKafkaBroker } from './kafka-broker';
+import { CACHE_DIR } from './paths';
+import { databaseUrl, ensureDatabases } from './postgres';
+import { RunningService, ServiceSpec, spawnService, stopService, waitUntilReady } from './services';
+import { ensureTopics } from './topics';
+
+export type Log = (line: string) => void;
+
+export interface InfraOptions {
+  /** Broker data and service logs go below this folder. */
+  dataDir: string;
+  /** Databases are `<prefix>_<service>`. */
+  databasePrefix: string;
+  /** Drop and recreate the databases first (tests start from nothing). */
+  resetDatabases: boolean;
+  /** Server-level URL used to create databases; each service gets its own database on this server. */
+  postgresAdminUrl: string;
+  /** Use this running broker instead of starting one. */
+  kafkaBrokers?: string;
+  kafkaPort?: number;
+  log: Log;
+}
+
+export interface Infra {
+  kafkaBrokers: string;
+  databaseUrls: Record<ServiceName, string>;
+  options: InfraOptions;
+  stop(): Promise<void>;
+}
+
+export const SERVICE_DATABASES = {
+  gateway: 'gateway',
+  'order-service': 'orders',
+  'inventory-service': 'inventory',
+  'payment-service': 'payments',
+  'notification-service': 'notifications',
+} as const;
+export type ServiceName = keyof typeof SERVICE_DATABASES;
+export const SERVICE_NAMES = Object.keys(SERVICE_DATABASES) as ServiceName[];
+
+/** Kafka (started here unless given), one database per service, every topic. */
+export async function startInfra(options: InfraOptions): Promise<Infra> {
+  const { log } = options;
+  let broker: KafkaBroker | undefined;
+  let kafkaBrokers = options.kafkaBrokers;
+  if (!kafkaBrokers) {
+    log('starting Kafka (KRaft) …');
+    broker = await startKafkaBroker({ cacheDir: CACHE_DIR, dataDir: join(options.dataDir, 'kafka'), port: options.kafkaPort, heapMb: 768, log });
+    kafkaBrokers = broker.bootstrapServers;
+    log(`Kafka ready at ${kafkaBrokers}`);
+  }
+  try {
+    const names = SERVICE_NAMES.map((service) => `${options.databasePrefix}_${SERVICE_DATABASES[service]}`);
+    await ensureDatabases(options.postgresAdminUrl, names, options.resetDatabases);
+    await ensureTopics(kafkaBrokers);
+  } catch (error) {
+    await broker?.stop();
+    throw error;
+  }
+  const databaseUrls = Object.fromEntries(
+    SERVICE_NAMES.map((service) => [service, databaseUrl(options.postgresAdminUrl, `${options.databasePrefix}_${SERVICE_DATABASES[service]}`)]),
+  ) as Record<ServiceName, string>;
+  log(`databases ready: ${Object.values(databaseUrls).join(', ')}`);
+  return { kafkaBrokers, databaseUrls, options, stop: async () => broker?.stop() };
+}
+
+export interface ServicesOptions {
+  /** Fixed ports from here upwards (gateway first); free ports when absent. */
+  basePort?: number;
+  jwtSecret: string;
+  logLevel?: string;
+  /** Extra environment per service, e.g. a short outcome budget in a test. */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
+export interface Services {
+  urls: Record<ServiceName, string>;
+  running: RunningService[];
+  stop(): Promise<void>;
+}
+
+/** Starts all five services against the infra and waits until each is ready. */
+export async function startServices(infra: Infra, options: ServicesOptions): Promise<Services> {
+  const ports = {} as Record<ServiceName, number>;
+  for (const [index, service] of SERVICE_NAMES.entries()) {
+    ports[service] = options.basePort ? options.basePort + index : await freePort();
+  }
+  const gatewayUrl = `http://localhost:${ports.gateway}`;
+  const common = (service: ServiceName): Record<string, string> => ({
+    DATABASE_URL: infra.databaseUrls[service],
+    KAFKA_BROKERS: infra.kafkaBrokers,
+    LOG_LEVEL: options.logLevel ?? 'info',
+    ...(options.env?.[service] ?? {}),
+  });
+  const specs: ServiceSpec[] = [
+    {
+      name: 'gateway',
+      port: ports.gateway,
+      entry: 'apps/gateway/src/main.ts',
+      readyPath: '/health/ready',
+      env: {
+        ...common('gateway'),
+        JWT_SECRET: options.jwtSecret,
+        ORDER_SERVICE_URL: `http://127.0.0.1:${ports['order-service']}`,
+        PUBLIC_BASE_URL: gatewayUrl,
+      },
+    },
+    { name: 'order-service', port: ports['order-service'], entry: 'apps/order-service/src/main.ts', readyPath: '/health/ready', env: { ...common('order-service'), PUBLIC_BASE_URL: gatewayUrl } },
+    { name: 'inventory-service', port: ports['inventory-service'], entry: 'apps/inventory-service/src/main.ts', readyPath: '/health/ready', env: common('inventory-service') },
+    { name: 'payment-service', port: ports['payment-service'], entry: 'apps/payment-service/src/main.ts', readyPath: '/health/ready', env: common('payment-service') },
+    { name: 'notification-service', port: ports['notification-service'], entry: 'apps/notification-service/src/main.ts', readyPath: '/health/ready', env: common('notification-service') },
+  ];
+  const logDir = join(infra.options.dataDir, 'logs');
+  const running = specs.map((spec) => spawnService(spec, logDir));
+  const stop = async () => {
+    await Promise.all(running.map((service) => stopService(service)));
+  };
+  try {
+    await Promise.all(running.map((service) => waitUntilReady(service)));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  infra.options.log(`services ready; logs in ${logDir}`);
+  const urls = Object.fromEntries(running.map((service) => [service.spec.name, service.url])) as Record<ServiceName, string>;
+  return { urls, running, stop };
+}
