@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATA_DIR, REPO_ROOT } from './paths';
 import { DEMO, registerOAuthClient, seedDemoData } from './seed';
-import { spawnService, stopService, waitUntilReady } from './services';
+import { spawnService, stopService } from './services';
 import { Infra, startInfra, startServices } from './stack';
 
 /**

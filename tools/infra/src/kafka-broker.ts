@@ -46,7 +46,7 @@ export interface KafkaBroker {
  * classpath for them. A marker file holding the pom's hash makes later calls free and makes a
  * changed pom (or an interrupted download) fetch again.
  */
-export async function resolveKafkaClasspath(cacheDir: string, log: (line: string) => void = () => {}): Promise<string> {
+export async function resolveKafkaClasspath(cacheDir: string, log: (line: string) => void = () => undefined): Promise<string> {
   const root = join(resolve(cacheDir), `kafka-${KAFKA_VERSION}`);
   const libs = join(root, 'libs');
   const marker = join(root, 'complete');
@@ -71,7 +71,7 @@ export async function resolveKafkaClasspath(cacheDir: string, log: (line: string
 }
 
 export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaBroker> {
-  const log = opts.log ?? (() => {});
+  const log = opts.log ?? (() => undefined);
   const dataDir = resolve(opts.dataDir);
   const logsDir = join(dataDir, 'logs');
   const logFile = join(logsDir, 'server.log');

@@ -2,19 +2,19 @@ import { IsInt, IsUrl, Max, Min } from 'class-validator';
 import { KafkaServiceConfig } from '@order-saga/shared/config';
 
 export class OrderServiceConfig extends KafkaServiceConfig {
-  override PORT = 3001;
+  override PORT: number = 3001;
 
   /** How long POST /orders waits for the saga's outcome before answering 202 with a Location to poll. */
   @IsInt()
   @Min(0)
   @Max(60_000)
-  ORDER_OUTCOME_WAIT_MS = 8000;
+  ORDER_OUTCOME_WAIT_MS: number = 8000;
 
   @IsInt()
   @Min(0)
-  ESTIMATED_DELIVERY_DAYS = 5;
+  ESTIMATED_DELIVERY_DAYS: number = 5;
 
   /** Base of the URLs handed to clients (tracking_url, Location): the gateway's public address. */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  PUBLIC_BASE_URL = 'http://localhost:3000';
+  PUBLIC_BASE_URL: string = 'http://localhost:3000';
 }

@@ -8,7 +8,7 @@ export class BaseServiceConfig {
   PORT: number;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL = 'info';
+  LOG_LEVEL: string = 'info';
 
   /** postgres://user:password@host:port/database of this service's own database. */
   @Matches(/^postgres(ql)?:\/\/.+\/[^/]+$/, { message: 'DATABASE_URL must be a postgres:// URL naming a database' })
@@ -16,7 +16,7 @@ export class BaseServiceConfig {
 
   @IsInt()
   @Min(1)
-  DATABASE_POOL_SIZE = 10;
+  DATABASE_POOL_SIZE: number = 10;
 }
 
 /** Settings of a service that talks to Kafka. */
@@ -29,5 +29,5 @@ export class KafkaServiceConfig extends BaseServiceConfig {
   /** Backstop poll of the outbox when no NOTIFY arrives (e.g. a dropped listener connection). */
   @IsInt()
   @Min(50)
-  OUTBOX_POLL_INTERVAL_MS = 1000;
+  OUTBOX_POLL_INTERVAL_MS: number = 1000;
 }

@@ -22,3 +22,11 @@ describe('validateConfig', () => {
     expect(() => validateConfig(BaseServiceConfig, { PORT: '3000' })).toThrow(/DATABASE_URL/);
   });
 });
+
+describe('validateConfig with defaults', () => {
+  it('converts an environment string for a field that has a default', () => {
+    const config = validateConfig(BaseServiceConfig, { PORT: '3000', DATABASE_URL: 'postgres://h/db', DATABASE_POOL_SIZE: '5' });
+
+    expect(config.DATABASE_POOL_SIZE).toBe(5);
+  });
+});

@@ -1,5 +1,7 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { REQUEST_ID_HEADER, requestIdOf } from '@order-saga/shared/logging';
+import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { createValidationPipe } from './validation.pipe';
@@ -8,6 +10,13 @@ import { createValidationPipe } from './validation.pipe';
 export async function createServiceApp(module: Type<unknown>): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // pino-http assigns the request id only after the body parsers ran, so a malformed body would be
+  // answered without one; pino-http keeps an id that is already there.
+  app.use((request: Request & { id?: string }, response: Response, next: NextFunction) => {
+    request.id ??= requestIdOf(request);
+    response.setHeader(REQUEST_ID_HEADER, request.id);
+    next();
+  });
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { TypedConfigModule } from '@order-saga/shared/config';
+import { DatabaseModule } from '@order-saga/shared/database';
+import { LoggingModule } from '@order-saga/shared/logging';
+import { GatewayConfig } from './config/gateway.config';
+import { GATEWAY_MIGRATIONS } from './database/migrations';
+import { AccessTokens } from './oauth/access-tokens';
+import { IssueTokenHandler } from './oauth/issue-token/issue-token.handler';
+import { IssueTokenHttpController } from './oauth/issue-token/issue-token.http.controller';
+import { OAuthClient } from './oauth/oauth-client.entity';
+import { OAuthClientRepository } from './oauth/oauth-client.repository';
+import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
+import { OrderServiceProxy } from './orders/order-service.proxy';
+import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
+import { TrackOrderHttpController } from './orders/track-order/track-order.http.controller';
+
+export const SERVICE_NAME = 'gateway';
+
+@Module({
+  imports: [
+    TypedConfigModule.forRoot(GatewayConfig),
+    LoggingModule.forRoot(SERVICE_NAME),
+    DatabaseModule.forRoot({ entities: [OAuthClient], migrations: GATEWAY_MIGRATIONS }),
+  ],
+  controllers: [IssueTokenHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController],
+  providers: [
+    {
+      provide: AccessTokens,
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig) =>
+        new AccessTokens({
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+          ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+          secret: config.JWT_SECRET,
+        }),
+    },
+    OAuthClientRepository,
+    IssueTokenHandler,
+    OrderServiceProxy,
+  ],
+})
+export class AppModule {}

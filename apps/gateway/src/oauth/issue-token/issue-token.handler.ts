@@ -1,0 +1,42 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AccessTokens } from '../access-tokens';
+import { generateClientSecret, hashClientSecret, verifyClientSecret } from '../client-secret';
+import { OAuthClientRepository } from '../oauth-client.repository';
+import { grantScopes } from '../scope';
+import { OAuthError } from './oauth-error';
+import { IssueTokenRequestDto } from './issue-token.request.dto';
+import { IssueTokenResponseDto } from './issue-token.response.dto';
+
+@Injectable()
+export class IssueTokenHandler {
+  private readonly logger = new Logger(IssueTokenHandler.name);
+  /**
+   * Unknown client ids are checked against this hash, so they cost the same scrypt run as known
+   * ones and response time does not reveal which client ids exist.
+   */
+  private readonly unknownClientHash = hashClientSecret(generateClientSecret());
+
+  constructor(
+    private readonly clients: OAuthClientRepository,
+    private readonly tokens: AccessTokens,
+  ) {}
+
+  async handle(request: IssueTokenRequestDto): Promise<IssueTokenResponseDto> {
+    const client = await this.clients.findById(request.clientId);
+    const secretMatches = await verifyClientSecret(request.clientSecret, client?.secretHash ?? (await this.unknownClientHash));
+    if (!client || !secretMatches || !client.active) {
+      const reason = !client ? 'unknown client' : !secretMatches ? 'wrong secret' : 'inactive client';
+      this.logger.warn({ client_id: request.clientId, reason }, 'client authentication failed');
+      throw new OAuthError('invalid_client', 'Client authentication failed');
+    }
+
+    const scopes = grantScopes(request.scope, client.scopes);
+    if (!scopes) {
+      throw new OAuthError('invalid_scope', `The requested scope is not a non-empty subset of the client's scopes (${client.scopes.join(' ')})`);
+    }
+
+    const { token, expiresIn } = await this.tokens.issue(client.clientId, scopes);
+    this.logger.log({ client_id: client.clientId, scope: scopes.join(' ') }, 'access token issued');
+    return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
+  }
+}

@@ -1,0 +1,16 @@
+import { Get, Param, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
+import { ApiV1Controller } from '../../auth/api-v1-controller';
+import { forwardedContextOf, OrderServiceProxy, relayReply } from '../order-service.proxy';
+
+@ApiV1Controller('orders')
+export class GetOrderHttpController {
+  constructor(private readonly orderService: OrderServiceProxy) {}
+
+  @Get(':orderId')
+  @RequireScope('read')
+  async get(@Param('orderId') orderId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    relayReply(response, await this.orderService.getOrder(orderId, forwardedContextOf(request)));
+  }
+}
