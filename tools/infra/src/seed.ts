@@ -8,7 +8,7 @@ const run = promisify(execFile);
 export async function registerOAuthClient(gatewayDatabaseUrl: string, clientId: string, secret: string, scopes: string[]): Promise<void> {
   await run(
     process.execPath,
-    ['-r', REGISTER, 'apps/gateway/src/oauth/register-client.cli.ts', '--client-id', clientId, '--secret', secret, '--scopes', scopes.join(' ')],
+    ['-r', REGISTER, 'apps/gateway/src/oauth/register-client.cli.ts', `--client-id=${clientId}`, `--secret=${secret}`, `--scopes=${scopes.join(' ')}`],
     { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: gatewayDatabaseUrl, LOG_LEVEL: 'warn' } },
   );
 }

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'notification-service',
+  preset: '../../jest.preset.js',
+};

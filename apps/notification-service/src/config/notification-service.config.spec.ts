@@ -1,0 +1,38 @@
+import { validateConfig } from '@order-saga/shared/config';
+import { NotificationServiceConfig } from './notification-service.config';
+
+const required = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/notification', KAFKA_BROKERS: '127.0.0.1:9092' };
+
+describe('NotificationServiceConfig', () => {
+  it("defaults to the spec's delivery policy: 30 s timeout, 5 attempts over about 2.5 hours", () => {
+    const config = validateConfig(NotificationServiceConfig, required);
+
+    expect(config).toMatchObject({
+      PORT: 3004,
+      WEBHOOK_TIMEOUT_MS: 30_000,
+      WEBHOOK_RETRY_SCHEDULE_SECONDS: '0,60,300,1800,7200',
+      DELIVERY_POLL_INTERVAL_MS: 1000,
+      DELIVERY_CONCURRENCY: 8,
+    });
+  });
+
+  it('reads numbers from environment strings', () => {
+    const config = validateConfig(NotificationServiceConfig, {
+      ...required,
+      WEBHOOK_TIMEOUT_MS: '5000',
+      DELIVERY_POLL_INTERVAL_MS: '250',
+      DELIVERY_CONCURRENCY: '2',
+    });
+
+    expect(config).toMatchObject({ WEBHOOK_TIMEOUT_MS: 5000, DELIVERY_POLL_INTERVAL_MS: 250, DELIVERY_CONCURRENCY: 2 });
+  });
+
+  it.each([
+    ['WEBHOOK_RETRY_SCHEDULE_SECONDS', '0,1m,300'],
+    ['WEBHOOK_RETRY_SCHEDULE_SECONDS', ''],
+    ['WEBHOOK_TIMEOUT_MS', 'soon'],
+    ['DELIVERY_CONCURRENCY', '0'],
+  ])('stops the boot naming %s when it is %p', (name, value) => {
+    expect(() => validateConfig(NotificationServiceConfig, { ...required, [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}:`));
+  });
+});

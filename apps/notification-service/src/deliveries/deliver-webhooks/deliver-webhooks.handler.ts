@@ -1,0 +1,122 @@
+import { performance } from 'node:perf_hooks';
+import { Injectable, Logger } from '@nestjs/common';
+import { WEBHOOK_HEADERS } from '@order-saga/contracts';
+import { NotificationServiceConfig } from '../../config/notification-service.config';
+import { Clock } from '../../domain/clock';
+import { decideAfterAttempt, parseRetrySchedule } from '../../domain/retry-schedule';
+import { signWebhookBody } from '../../domain/webhook-signature';
+import { AttemptResult, ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';
+
+export const USER_AGENT = 'order-saga-webhooks/1.0';
+const RESPONSE_EXCERPT_BYTES = 1024;
+const ERROR_CHARS = 1000;
+
+/** One attempt at one claimed delivery: sign, POST, record the outcome and schedule what comes next. */
+@Injectable()
+export class DeliverWebhooksHandler {
+  private readonly logger = new Logger(DeliverWebhooksHandler.name);
+  private readonly schedule: number[];
+
+  constructor(
+    private readonly repository: WebhookDeliveryRepository,
+    private readonly clock: Clock,
+    private readonly config: NotificationServiceConfig,
+  ) {
+    this.schedule = parseRetrySchedule(config.WEBHOOK_RETRY_SCHEDULE_SECONDS);
+  }
+
+  async deliver(delivery: ClaimedDelivery): Promise<RecordedAttempt> {
+    const attemptedAt = this.clock.now();
+    const { succeeded, ...attempt } = await this.post(delivery, attemptedAt);
+    // Measured from the end of this attempt, so a slow receiver does not eat into its own back-off.
+    const recorded = await this.repository.recordAttempt(delivery.deliveryId, attempt, (attemptsMade) =>
+      decideAfterAttempt(this.schedule, attemptsMade, succeeded, this.clock.now()),
+    );
+    this.logOutcome(delivery, attempt, recorded);
+    return recorded;
+  }
+
+  private async post(delivery: ClaimedDelivery, attemptedAt: Date): Promise<AttemptResult & { succeeded: boolean }> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        body: delivery.body,
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': USER_AGENT,
+          [WEBHOOK_HEADERS.id]: delivery.eventId,
+          [WEBHOOK_HEADERS.eventType]: delivery.eventType,
+          [WEBHOOK_HEADERS.timestamp]: String(Math.floor(attemptedAt.getTime() / 1000)),
+          [WEBHOOK_HEADERS.signature]: signWebhookBody(delivery.secret, delivery.body),
+        },
+        // A redirect is not a 2xx: following it could carry a signed body to a host the client never registered.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
+      });
+      const durationMs = elapsed();
+      const responseExcerpt = await readExcerpt(response).catch(() => null);
+      const succeeded = response.status >= 200 && response.status < 300;
+      return { succeeded, attemptedAt, statusCode: response.status, durationMs, error: null, responseExcerpt };
+    } catch (error) {
+      return { succeeded: false, attemptedAt, statusCode: null, durationMs: elapsed(), error: this.describe(error), responseExcerpt: null };
+    }
+  }
+
+  private describe(error: unknown): string {
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      return `no response within ${this.config.WEBHOOK_TIMEOUT_MS} ms`;
+    }
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `${error instanceof Error ? error.message : String(error)}${cause}`.slice(0, ERROR_CHARS);
+  }
+
+  private logOutcome(delivery: ClaimedDelivery, attempt: AttemptResult, { attemptNumber, decision }: RecordedAttempt): void {
+    const fields = {
+      delivery_id: delivery.deliveryId,
+      endpoint_id: delivery.endpointId,
+      event_id: delivery.eventId,
+      event_type: delivery.eventType,
+      order_id: delivery.orderId,
+      attempt: attemptNumber,
+      status_code: attempt.statusCode,
+      duration_ms: attempt.durationMs,
+      error: attempt.error,
+    };
+    switch (decision.status) {
+      case 'succeeded':
+        this.logger.log(fields, 'webhook delivered');
+        return;
+      case 'pending':
+        this.logger.warn({ ...fields, next_attempt_at: decision.nextAttemptAt.toISOString() }, 'webhook attempt failed; will retry');
+        return;
+      case 'failed':
+        // The spec's "event logged, alert sent": alerting keys on this error line.
+        this.logger.error(fields, 'webhook delivery failed after its last scheduled attempt');
+        return;
+    }
+  }
+}
+
+/** At most 1 KiB of the body as text: reads no further than that, and never splits a character. */
+async function readExcerpt(response: Response): Promise<string | null> {
+  if (!response.body) return null;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < RESPONSE_EXCERPT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  // Postgres text cannot hold NUL, and invalid bytes decode to 3-byte U+FFFD, so bound the re-encoded text.
+  const text = new TextDecoder().decode(Buffer.concat(chunks)).replace(/\u0000/g, '');
+  const bounded = new TextDecoder().decode(Buffer.from(text, 'utf8').subarray(0, RESPONSE_EXCERPT_BYTES), { stream: true });
+  return bounded.length > 0 ? bounded : null;
+}

@@ -1,0 +1,104 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PgListener } from '@order-saga/shared/database';
+import { NotificationServiceConfig } from '../../config/notification-service.config';
+import { Clock } from '../../domain/clock';
+import { DELIVERY_CHANNEL } from '../schedule-deliveries/schedule-deliveries.handler';
+import { DeliverWebhooksHandler } from './deliver-webhooks.handler';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+
+/** Time beyond the HTTP timeout for recording the attempt before the lease may be taken over. */
+const LEASE_MARGIN_MS = 30_000;
+
+/**
+ * Sends due webhook deliveries, at most DELIVERY_CONCURRENCY at a time. Woken by NOTIFY when the consumer
+ * commits new deliveries, and by a poll that also picks up retries as they fall due. Any number of
+ * replicas may run: a delivery is leased to one of them before it is sent.
+ */
+@Injectable()
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDeliveryWorker.name);
+  private readonly inFlight = new Set<Promise<void>>();
+  private claiming: Promise<void> | undefined;
+  private rerun = false;
+  /** The last claim filled every free slot, so more may be due as soon as a send finishes. */
+  private backlog = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly repository: WebhookDeliveryRepository,
+    private readonly handler: DeliverWebhooksHandler,
+    private readonly listener: PgListener,
+    private readonly clock: Clock,
+    private readonly config: NotificationServiceConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.unsubscribe = await this.listener.subscribe(DELIVERY_CHANNEL, () => this.wake());
+    this.timer = setInterval(() => this.wake(), this.config.DELIVERY_POLL_INTERVAL_MS);
+    this.wake();
+  }
+
+  /** Stops claiming, then waits for the sends already under way so their attempts get recorded. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.claiming;
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  /** Runs one claim loop at a time; a wake-up during a claim schedules exactly one more. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.rerun = true;
+      return;
+    }
+    this.claiming = this.claim()
+      .catch((error: Error) => this.logger.error({ err: error }, 'claiming webhook deliveries failed; will retry'))
+      .finally(() => {
+        this.claiming = undefined;
+        if (this.rerun) {
+          this.rerun = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Resolves once nothing is being claimed or sent; for tests and orderly hand-over. */
+  async idle(): Promise<void> {
+    while (this.claiming || this.inFlight.size > 0) {
+      await Promise.all([this.claiming, ...this.inFlight]);
+    }
+  }
+
+  private async claim(): Promise<void> {
+    while (!this.stopped) {
+      const free = this.config.DELIVERY_CONCURRENCY - this.inFlight.size;
+      if (free <= 0) return;
+      const lockMs = this.config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
+      const claimed = await this.repository.claimDue(free, this.clock.now(), lockMs);
+      for (const delivery of claimed) {
+        this.track(
+          this.handler.deliver(delivery).then(
+            () => undefined,
+            // The lease runs out and the delivery is sent again: at least once, never lost.
+            (error: Error) => this.logger.error({ err: error, delivery_id: delivery.deliveryId, order_id: delivery.orderId }, 'webhook attempt not recorded'),
+          ),
+        );
+      }
+      this.backlog = claimed.length === free;
+      if (!this.backlog) return;
+    }
+  }
+
+  private track(send: Promise<void>): void {
+    const tracked = send.finally(() => {
+      this.inFlight.delete(tracked);
+      if (this.backlog) this.wake();
+    });
+    this.inFlight.add(tracked);
+  }
+}

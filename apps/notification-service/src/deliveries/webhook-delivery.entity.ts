@@ -1,0 +1,50 @@
+import { WebhookEventType } from '@order-saga/contracts';
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, Relation } from 'typeorm';
+import { WebhookAttempt } from './webhook-attempt.entity';
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** One event to one endpoint. Unique per (endpoint, event), so a redelivered Kafka event adds nothing. */
+@Entity({ name: 'webhook_delivery' })
+export class WebhookDelivery {
+  @PrimaryColumn({ name: 'delivery_id', type: 'uuid' })
+  deliveryId: string;
+
+  @Column({ name: 'endpoint_id', type: 'uuid' })
+  endpointId: string;
+
+  @Column({ name: 'event_id', type: 'uuid' })
+  eventId: string;
+
+  @Column({ name: 'event_type', type: 'text' })
+  eventType: WebhookEventType;
+
+  @Column({ name: 'order_id', type: 'text' })
+  orderId: string;
+
+  /** The exact bytes signed and POSTed, kept so every retry sends (and signs) the same body. */
+  @Column({ type: 'text' })
+  body: string;
+
+  @Column({ type: 'text' })
+  status: WebhookDeliveryStatus;
+
+  @Column({ name: 'attempt_count', type: 'integer' })
+  attemptCount: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz' })
+  nextAttemptAt: Date;
+
+  /** A worker holds the delivery until then; past it, another replica may claim it again. */
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
+  lastAttemptAt: Date | null;
+
+  @OneToMany(() => WebhookAttempt, (attempt) => attempt.delivery)
+  attempts: Relation<WebhookAttempt>[];
+}

@@ -1,0 +1,134 @@
+import { MessageEnvelope, ORDER_CANCELLED, ORDER_CREATED, ORDER_UPDATED } from '@order-saga/contracts';
+import { OrderLifecycleEvent, toOrderWebhook } from './order-webhook-event';
+
+function envelope(type: string, payload: OrderLifecycleEvent): MessageEnvelope<OrderLifecycleEvent> {
+  return {
+    messageId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+    type,
+    correlationId: 'ord_42',
+    causationId: '16fd2706-8baf-433b-82eb-8c7fada847da',
+    occurredAt: '2025-01-15T10:00:05.000Z',
+    requestId: 'req-1',
+    traceparent: null,
+    payload,
+  };
+}
+
+describe('toOrderWebhook', () => {
+  it('maps OrderCreated to an order.created event with decimal amounts and snake_case fields', () => {
+    const webhook = toOrderWebhook(
+      envelope(ORDER_CREATED.type, {
+        orderId: 'ord_42',
+        clientId: 'client-a',
+        customerId: 'cust_7',
+        status: 'confirmed',
+        totalCents: 6998 + 1005,
+        currency: 'USD',
+        items: [
+          { productId: 'SKU-001', quantity: 2, unitPriceCents: 3499 },
+          { productId: 'SKU-002', quantity: 1, unitPriceCents: 1005 },
+        ],
+        createdAt: '2025-01-15T10:00:00.000Z',
+      }),
+    );
+
+    expect(webhook).toEqual({
+      clientId: 'client-a',
+      orderId: 'ord_42',
+      event: {
+        event_id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+        event_type: 'order.created',
+        timestamp: '2025-01-15T10:00:05.000Z',
+        data: {
+          object_type: 'order',
+          object_id: 'ord_42',
+          order_id: 'ord_42',
+          customer_id: 'cust_7',
+          total_amount: 80.03,
+          currency: 'USD',
+          items: [
+            { product_id: 'SKU-001', quantity: 2, unit_price: 34.99 },
+            { product_id: 'SKU-002', quantity: 1, unit_price: 10.05 },
+          ],
+          created_at: '2025-01-15T10:00:00.000Z',
+          status: 'confirmed',
+        },
+      },
+    });
+  });
+
+  it('maps OrderUpdated to an order.updated event whose changes name the status transition', () => {
+    const webhook = toOrderWebhook(
+      envelope(ORDER_UPDATED.type, {
+        orderId: 'ord_42',
+        clientId: 'client-a',
+        previousStatus: 'pending',
+        currentStatus: 'confirmed',
+        updatedAt: '2025-01-15T10:00:04.000Z',
+      }),
+    );
+
+    expect(webhook.event).toEqual({
+      event_id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+      event_type: 'order.updated',
+      timestamp: '2025-01-15T10:00:05.000Z',
+      data: {
+        object_type: 'order',
+        object_id: 'ord_42',
+        order_id: 'ord_42',
+        previous_status: 'pending',
+        current_status: 'confirmed',
+        updated_at: '2025-01-15T10:00:04.000Z',
+        changes: { status: { from: 'pending', to: 'confirmed' } },
+      },
+    });
+  });
+
+  it('maps OrderCancelled to an order.cancelled event carrying the reason', () => {
+    const webhook = toOrderWebhook(
+      envelope(ORDER_CANCELLED.type, {
+        orderId: 'ord_42',
+        clientId: 'client-b',
+        customerId: 'cust_7',
+        previousStatus: 'pending',
+        reason: 'PAYMENT_FAILED',
+        cancelledAt: '2025-01-15T10:00:03.000Z',
+      }),
+    );
+
+    expect(webhook).toEqual({
+      clientId: 'client-b',
+      orderId: 'ord_42',
+      event: {
+        event_id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+        event_type: 'order.cancelled',
+        timestamp: '2025-01-15T10:00:05.000Z',
+        data: {
+          object_type: 'order',
+          object_id: 'ord_42',
+          order_id: 'ord_42',
+          customer_id: 'cust_7',
+          previous_status: 'pending',
+          reason: 'PAYMENT_FAILED',
+          cancelled_at: '2025-01-15T10:00:03.000Z',
+        },
+      },
+    });
+  });
+
+  it('gives a redelivered message the same event id and body', () => {
+    const message = envelope(ORDER_UPDATED.type, {
+      orderId: 'ord_42',
+      clientId: 'client-a',
+      previousStatus: 'pending',
+      currentStatus: 'cancelled',
+      updatedAt: '2025-01-15T10:00:04.000Z',
+    });
+
+    expect(JSON.stringify(toOrderWebhook({ ...message }).event)).toBe(JSON.stringify(toOrderWebhook(message).event));
+  });
+
+  it('refuses a message type that has no webhook event', () => {
+    expect(() => toOrderWebhook(envelope('ReserveStock', { orderId: 'ord_42' } as never))).toThrow(/ReserveStock/);
+  });
+});

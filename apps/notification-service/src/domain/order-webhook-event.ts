@@ -1,0 +1,99 @@
+import {
+  MessageDefinition,
+  MessageEnvelope,
+  ORDER_CANCELLED,
+  ORDER_CREATED,
+  ORDER_UPDATED,
+  OrderCancelledEvent,
+  OrderCreatedEvent,
+  OrderCreatedWebhookData,
+  OrderStatus,
+  OrderUpdatedEvent,
+  WebhookEvent,
+  WebhookEventData,
+} from '@order-saga/contracts';
+
+export type OrderLifecycleEvent = OrderCreatedEvent | OrderUpdatedEvent | OrderCancelledEvent;
+
+// contracts only defines the created payload; these two follow the spec's event field lists.
+export interface OrderUpdatedWebhookData extends WebhookEventData {
+  order_id: string;
+  previous_status: OrderStatus;
+  current_status: OrderStatus;
+  updated_at: string;
+  changes: { status: { from: OrderStatus; to: OrderStatus } };
+}
+
+export interface OrderCancelledWebhookData extends WebhookEventData {
+  order_id: string;
+  customer_id: string;
+  previous_status: OrderStatus;
+  reason: string;
+  cancelled_at: string;
+}
+
+export interface OrderWebhook {
+  /** Only this API client's endpoints may receive the event. */
+  clientId: string;
+  orderId: string;
+  event: WebhookEvent;
+}
+
+/**
+ * The spec's webhook body for an order lifecycle message. `event_id` is the Kafka message id, so a
+ * redelivered message maps to the same event and receivers can deduplicate on it.
+ */
+export function toOrderWebhook(envelope: MessageEnvelope<OrderLifecycleEvent>): OrderWebhook {
+  const base = { event_id: envelope.messageId, timestamp: envelope.occurredAt };
+  if (is(envelope, ORDER_CREATED)) {
+    const order = envelope.payload;
+    const data: OrderCreatedWebhookData = {
+      object_type: 'order',
+      object_id: order.orderId,
+      order_id: order.orderId,
+      customer_id: order.customerId,
+      total_amount: fromCents(order.totalCents),
+      currency: order.currency,
+      items: order.items.map((item) => ({ product_id: item.productId, quantity: item.quantity, unit_price: fromCents(item.unitPriceCents) })),
+      created_at: order.createdAt,
+      status: order.status,
+    };
+    return { clientId: order.clientId, orderId: order.orderId, event: { ...base, event_type: 'order.created', data } };
+  }
+  if (is(envelope, ORDER_UPDATED)) {
+    const order = envelope.payload;
+    const data: OrderUpdatedWebhookData = {
+      object_type: 'order',
+      object_id: order.orderId,
+      order_id: order.orderId,
+      previous_status: order.previousStatus,
+      current_status: order.currentStatus,
+      updated_at: order.updatedAt,
+      changes: { status: { from: order.previousStatus, to: order.currentStatus } },
+    };
+    return { clientId: order.clientId, orderId: order.orderId, event: { ...base, event_type: 'order.updated', data } };
+  }
+  if (is(envelope, ORDER_CANCELLED)) {
+    const order = envelope.payload;
+    const data: OrderCancelledWebhookData = {
+      object_type: 'order',
+      object_id: order.orderId,
+      order_id: order.orderId,
+      customer_id: order.customerId,
+      previous_status: order.previousStatus,
+      reason: order.reason,
+      cancelled_at: order.cancelledAt,
+    };
+    return { clientId: order.clientId, orderId: order.orderId, event: { ...base, event_type: 'order.cancelled', data } };
+  }
+  throw new Error(`no webhook event for message type "${envelope.type}"`);
+}
+
+function is<T extends object>(envelope: MessageEnvelope<object>, definition: MessageDefinition<T>): envelope is MessageEnvelope<T> {
+  return envelope.type === definition.type;
+}
+
+/** Money is integer cents on Kafka; the public API speaks decimal amounts. */
+function fromCents(cents: number): number {
+  return cents / 100;
+}
