@@ -20,4 +20,6 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   setupFiles: ['reflect-metadata'],
   clearMocks: true,
+  // Integration specs start Nest apps and Kafka consumers; their hooks need more than the 5 s default.
+  testTimeout: 30_000,
 };

@@ -64,12 +64,13 @@ export class DeliverWebhooksHandler {
     }
   }
 
+  // Duck-typed: fetch's errors come from undici's realm, where `instanceof Error` is not guaranteed to hold.
   private describe(error: unknown): string {
-    if (error instanceof Error && error.name === 'TimeoutError') {
-      return `no response within ${this.config.WEBHOOK_TIMEOUT_MS} ms`;
-    }
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error instanceof Error ? error.message : String(error)}${cause}`.slice(0, ERROR_CHARS);
+    const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: { message?: unknown; code?: unknown } };
+    if (name === 'TimeoutError') return `no response within ${this.config.WEBHOOK_TIMEOUT_MS} ms`;
+    const reason = cause?.message ?? cause?.code;
+    const text = typeof message === 'string' ? message : String(error);
+    return (reason ? `${text}: ${String(reason)}` : text).slice(0, ERROR_CHARS);
   }
 
   private logOutcome(delivery: ClaimedDelivery, attempt: AttemptResult, { attemptNumber, decision }: RecordedAttempt): void {

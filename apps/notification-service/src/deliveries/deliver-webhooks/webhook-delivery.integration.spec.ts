@@ -68,10 +68,12 @@ class Receiver {
       this.requests.push({ path, headers: req.headers, body: Buffer.concat(chunks) });
       this.active += 1;
       this.maxActive = Math.max(this.maxActive, this.active);
-      const reply = (this.scripts.get(path) ?? (() => ({ status: 404 })))(this.received(path).length);
+      // 'close' also fires when the sender gave up waiting, so an abandoned request stops counting at once.
+      res.once('close', () => (this.active -= 1));
+      const script = this.scripts.get(path) ?? ((): Reply => ({ status: 404 }));
+      const reply = script(this.received(path).length);
       setTimeout(() => {
-        this.active -= 1;
-        res.writeHead(reply.status, reply.headers).end(reply.body ?? '');
+        if (!res.destroyed) res.writeHead(reply.status, reply.headers).end(reply.body ?? '');
       }, reply.delayMs ?? 0);
     });
   });
@@ -124,7 +126,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   let deliveries: ListDeliveriesHttpController;
 
   beforeAll(async () => {
-    //DEBUG Logger.overrideLogger(false);
+    Logger.overrideLogger(false);
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
     const url = `${SERVER_URL}/${database}`;
@@ -338,10 +340,13 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     const envelope = orderCreated('client-race');
     receiver.maxActive = 0;
 
-    await publish(envelope);
-    await waitFor('all 12 deliveries', async () => (await deliveriesOf(envelope.messageId)).every((d) => d.status === 'succeeded'));
-    await Promise.all([worker.idle(), second.idle()]);
-    await second.onApplicationShutdown();
+    try {
+      await publish(envelope);
+      await waitFor('all 12 deliveries', async () => (await deliveriesOf(envelope.messageId)).every((d) => d.status === 'succeeded'));
+      await Promise.all([worker.idle(), second.idle()]);
+    } finally {
+      await second.onApplicationShutdown();
+    }
 
     expect(paths.map((path) => receiver.received(path).length)).toEqual(paths.map(() => 1));
     expect(receiver.maxActive).toBeLessThanOrEqual(2 * config.DELIVERY_CONCURRENCY);
