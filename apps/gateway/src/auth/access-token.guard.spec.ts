@@ -14,12 +14,18 @@ const guard = new AccessTokenGuard(new Reflector(), tokens);
 
 class Routes {
   @RequireScope('write')
-  placeOrder(): void {}
+  placeOrder(): string {
+    return 'placeOrder';
+  }
 
   @RequireScope('read')
-  getOrder(): void {}
+  getOrder(): string {
+    return 'getOrder';
+  }
 
-  unannotated(): void {}
+  unannotated(): string {
+    return 'unannotated';
+  }
 }
 
 function requestWith(authorization?: string): AuthenticatedRequest {

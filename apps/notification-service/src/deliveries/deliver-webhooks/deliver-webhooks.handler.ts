@@ -117,7 +117,7 @@ async function readExcerpt(response: Response): Promise<string | null> {
     await reader.cancel().catch(() => undefined);
   }
   // Postgres text cannot hold NUL, and invalid bytes decode to 3-byte U+FFFD, so bound the re-encoded text.
-  const text = new TextDecoder().decode(Buffer.concat(chunks)).replace(/\u0000/g, '');
+  const text = new TextDecoder().decode(Buffer.concat(chunks)).replaceAll('\u0000', '');
   const bounded = new TextDecoder().decode(Buffer.from(text, 'utf8').subarray(0, RESPONSE_EXCERPT_BYTES), { stream: true });
   return bounded.length > 0 ? bounded : null;
 }

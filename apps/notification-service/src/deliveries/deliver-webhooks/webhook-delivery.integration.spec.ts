@@ -207,8 +207,8 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     return (await deliveries.list({ event_id: eventId })).data;
   }
 
-  async function settled(eventId: string, count = 1): Promise<WebhookDeliveryResponseDto[]> {
-    await waitFor(`${count} settled deliveries of ${eventId}`, async () => {
+  async function attempted(eventId: string, count = 1): Promise<WebhookDeliveryResponseDto[]> {
+    await waitFor(`a first attempt at ${count} deliveries of ${eventId}`, async () => {
       const found = await deliveriesOf(eventId);
       return found.length === count && found.every((delivery) => delivery.status !== 'pending' || delivery.attempt_count > 0);
     });
@@ -224,7 +224,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     const envelope = orderCreated('client-signed');
 
     await publish(envelope);
-    const [delivery] = await settled(envelope.messageId);
+    const [delivery] = await attempted(envelope.messageId);
 
     const [request] = receiver.received('/signed');
     const expectedSignature = 'sha256=' + createHmac('sha256', Buffer.from(endpoint.secret, 'utf8')).update(request.body).digest('hex');
@@ -253,7 +253,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
 
     await publish(envelope);
     await publish(envelope);
-    const found = await settled(envelope.messageId);
+    const found = await attempted(envelope.messageId);
 
     expect(found).toHaveLength(1);
     expect(found[0].status).toBe('succeeded');
@@ -266,7 +266,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     const envelope = orderCreated('client-retry');
 
     await publish(envelope);
-    const [afterFirst] = await settled(envelope.messageId);
+    const [afterFirst] = await attempted(envelope.messageId);
     const firstFailedAt = clock.now();
 
     expect(afterFirst).toMatchObject({ status: 'pending', attempt_count: 1 });
@@ -304,11 +304,14 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     const envelope = orderCreated('client-give-up');
 
     await publish(envelope);
-    await settled(envelope.messageId, 2);
-    for (const delay of [60, 300]) {
+    await attempted(envelope.messageId, 2);
+    for (const [attempt, delay] of [
+      [2, 60],
+      [3, 300],
+    ]) {
       clock.advance(delay);
       worker.wake();
-      await waitFor('the next attempt', async () => (await deliveriesOf(envelope.messageId)).every((d) => d.attempts.length === 3 || d.next_attempt_at! > clock.now().toISOString()));
+      await waitFor(`attempt ${attempt}`, async () => (await deliveriesOf(envelope.messageId)).every((d) => d.attempt_count === attempt));
       await worker.idle();
     }
 
@@ -330,6 +333,21 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     worker.wake();
     await worker.idle();
     expect(receiver.received('/give-up')).toHaveLength(3);
+  });
+
+  it('keeps at most DELIVERY_CONCURRENCY webhooks in flight and works through the backlog as sends finish', async () => {
+    const paths = Array.from({ length: 10 }, (_, index) => `/bounded-${index}`);
+    for (const path of paths) await register('client-bounded', receiver.script(path, () => ({ status: 200, delayMs: 150 })));
+    const envelope = orderCreated('client-bounded');
+    receiver.maxActive = 0;
+
+    await publish(envelope);
+    // The poll is off, so only finished sends re-claiming the backlog can deliver beyond the first four.
+    await waitFor('all 10 deliveries', async () => (await deliveriesOf(envelope.messageId)).every((d) => d.status === 'succeeded'));
+    await worker.idle();
+
+    expect(receiver.maxActive).toBe(config.DELIVERY_CONCURRENCY);
+    expect(paths.map((path) => receiver.received(path).length)).toEqual(paths.map(() => 1));
   });
 
   it('sends each delivery once when two workers compete, never more than DELIVERY_CONCURRENCY at a time per worker', async () => {
