@@ -33,7 +33,7 @@ export interface DemoData {
 
 export const DEMO = {
   clientId: 'demo-client',
-  clientSecret: 'demo-secret-change-me',
+  clientSecret: 'demo-secret-for-local-runs-only',
   customerId: 'CUST-12345',
   decliningCustomerId: 'CUST-67890-DECLINE',
   products: [
