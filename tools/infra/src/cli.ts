@@ -144,7 +144,7 @@ The order saga is running. Gateway: ${gateway}   (Ctrl-C stops everything)
 
 2. Place an order:
    curl -s -X POST ${gateway}/api/v1/orders \\
-     -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H "X-Request-ID: $(uuidgen || echo demo-1)" \\
+     -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'X-Request-ID: demo-1' \\
      -d '{"customer_id":"${DEMO.customerId}","items":[{"product_id":"SKU-001","quantity":2}],
           "shipping_address":{"street":"1 Main St","city":"Springfield","postal_code":"12345","country":"US"}}'
 
