@@ -6,3 +6,4 @@ export * from './kafka-headers';
 export * from './message-processor';
 export * from './messaging.module';
 export * from './kafka-microservice';
+export * from './run-kafka-service';
