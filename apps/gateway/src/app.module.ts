@@ -10,9 +10,9 @@ import { IssueTokenHttpController } from './oauth/issue-token/issue-token.http.c
 import { OAuthClient } from './oauth/oauth-client.entity';
 import { OAuthClientRepository } from './oauth/oauth-client.repository';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
-import { OrderServiceProxy } from './orders/order-service.proxy';
 import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
 import { TrackOrderHttpController } from './orders/track-order/track-order.http.controller';
+import { InventoryServiceProxy, NotificationServiceProxy, OrderServiceProxy } from './upstream/upstream-proxies';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -38,6 +38,8 @@ export const SERVICE_NAME = 'gateway';
     OAuthClientRepository,
     IssueTokenHandler,
     OrderServiceProxy,
+    InventoryServiceProxy,
+    NotificationServiceProxy,
   ],
 })
 export class AppModule {}

@@ -88,7 +88,7 @@ async function test(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-test-'));
   let infra: Infra | undefined;
   try {
-    infra = await startInfra({ dataDir, databasePrefix: 'order_saga_test', resetDatabases: true, postgresAdminUrl: POSTGRES_ADMIN_URL, log });
+    infra = await startInfra({ dataDir, databasePrefix: process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test', resetDatabases: true, postgresAdminUrl: POSTGRES_ADMIN_URL, log });
     const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, POSTGRES_ADMIN_URL, ORDER_SAGA_TEST_DATA_DIR: dataDir, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
     const suites = await runCommand('npx', ['nx', 'run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream', '--skipNxCache'], env);
     const e2e = await runCommand('npx', ['nx', 'run', 'saga-e2e:e2e', '--outputStyle=stream', '--skipNxCache'], env);

@@ -104,6 +104,8 @@ export async function startServices(infra: Infra, options: ServicesOptions): Pro
         ...common('gateway'),
         JWT_SECRET: options.jwtSecret,
         ORDER_SERVICE_URL: `http://127.0.0.1:${ports['order-service']}`,
+        INVENTORY_SERVICE_URL: `http://127.0.0.1:${ports['inventory-service']}`,
+        NOTIFICATION_SERVICE_URL: `http://127.0.0.1:${ports['notification-service']}`,
         PUBLIC_BASE_URL: gatewayUrl,
       },
     },

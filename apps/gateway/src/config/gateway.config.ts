@@ -30,7 +30,15 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsUrl(HTTP_URL)
   ORDER_SERVICE_URL: string;
 
-  /** Must exceed order-service's own wait for the saga outcome, or slow-but-successful orders turn into 503s. */
+  /** Base URL of inventory-service (products and stock administration). */
+  @IsUrl(HTTP_URL)
+  INVENTORY_SERVICE_URL: string;
+
+  /** Base URL of notification-service (webhook endpoints and deliveries). */
+  @IsUrl(HTTP_URL)
+  NOTIFICATION_SERVICE_URL: string;
+
+  /** Applies to every upstream call. Must exceed order-service's own wait for the saga outcome, or slow-but-successful orders turn into 503s. */
   @IsInt()
   @Min(100)
   UPSTREAM_TIMEOUT_MS: number = 15_000;

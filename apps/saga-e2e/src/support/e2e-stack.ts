@@ -27,7 +27,8 @@ export async function startE2eStack(): Promise<void> {
   const dataDir = mkdtempSync(join(process.env.ORDER_SAGA_TEST_DATA_DIR ?? tmpdir(), 'e2e-'));
   const infra = await startInfra({
     dataDir,
-    databasePrefix: 'order_saga_e2e',
+    // Overridable so that two checkouts on one machine can run the suite at once.
+    databasePrefix: process.env.ORDER_SAGA_E2E_DB_PREFIX ?? 'order_saga_e2e',
     resetDatabases: true,
     postgresAdminUrl: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     kafkaBrokers: process.env.KAFKA_BROKERS,

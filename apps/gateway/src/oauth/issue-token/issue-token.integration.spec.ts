@@ -122,6 +122,9 @@ beforeAll(async () => {
     DATABASE_URL: `${POSTGRES}/${DATABASE}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
     ORDER_SERVICE_URL: `http://127.0.0.1:${(orderService.address() as AddressInfo).port}`,
+    // Not called by these tests; any URL passes config validation.
+    INVENTORY_SERVICE_URL: 'http://127.0.0.1:9',
+    NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9',
     UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
   });
   // Imported only now: the config module reads and validates the environment when AppModule loads.

@@ -2,7 +2,8 @@ import { Get, Param, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
-import { forwardedContextOf, OrderServiceProxy, relayReply } from '../order-service.proxy';
+import { OrderServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
 
 @ApiV1Controller('orders')
 export class GetOrderHttpController {

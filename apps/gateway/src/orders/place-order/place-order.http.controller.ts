@@ -3,7 +3,8 @@ import { DomainError } from '@order-saga/shared/http';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
-import { forwardedContextOf, OrderServiceProxy, relayReply } from '../order-service.proxy';
+import { OrderServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
 
 /** POST /api/v1/orders: order-service validates the order and runs the saga; the gateway only vouches for the caller. */
 @ApiV1Controller('orders')

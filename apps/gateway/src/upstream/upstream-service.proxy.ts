@@ -1,21 +1,20 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { DomainError } from '@order-saga/shared/http';
 import { ensureTraceparent } from '@order-saga/shared/logging';
 import type { Response } from 'express';
 import { AuthenticatedRequest } from '../auth/access-token.guard';
-import { GatewayConfig } from '../config/gateway.config';
 import { GatewayError } from '../errors/gateway-error';
 
-/** What the gateway vouches for on every call to order-service. */
+/** What the gateway vouches for on every call to a service behind it. */
 export interface ForwardedContext {
-  /** From the verified token: order-service trusts it because only the gateway can reach it. */
+  /** From the verified token: the services trust it because only the gateway can reach them. */
   clientId: string;
   requestId: string;
   traceparent: string;
   idempotencyKey?: string;
 }
 
-/** order-service's answer, relayed to the client as it came. */
+/** A service's answer, relayed to the client as it came. */
 export interface UpstreamReply {
   status: number;
   /** Raw JSON text, passed through byte for byte; undefined for an empty body. */
@@ -23,11 +22,19 @@ export interface UpstreamReply {
   headers: Record<string, string>;
 }
 
-/** Location points at the order (202 while the saga runs, 201 when done); Retry-After at a busy order-service. */
+export type UpstreamMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface UpstreamRequest {
+  body?: unknown;
+  /** Appended as a query string; undefined values are left out. */
+  query?: Record<string, string | number | undefined>;
+}
+
+/** Location points at a created resource (202 while a saga runs); Retry-After at a busy service. */
 const RELAYED_HEADERS = ['location', 'retry-after'];
 const RETRY_AFTER_SECONDS = '5';
-/** Ids are spliced into the upstream path, so only characters that cannot form `..` or `/` pass. */
-const ORDER_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** Ids are spliced into upstream paths, so only characters that cannot form `..` or `/` pass. */
+const RESOURCE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function forwardedContextOf(request: AuthenticatedRequest): ForwardedContext {
   const { traceparent, 'x-idempotency-key': idempotencyKey } = request.headers;
@@ -47,53 +54,59 @@ export function relayReply(response: Response, reply: UpstreamReply): void {
   else response.type('application/json').send(reply.body);
 }
 
-/** The gateway's HTTP client of order-service. */
-@Injectable()
-export class OrderServiceProxy {
-  private readonly logger = new Logger(OrderServiceProxy.name);
+/**
+ * A path segment built from a client-supplied id. Anything that is not a plain id cannot name a
+ * resource, so it is answered as one that does not exist.
+ */
+export function pathSegment(id: string, resource: string): string {
+  if (!RESOURCE_ID.test(id)) throw new DomainError('NOT_FOUND', `${resource} ${id} does not exist`);
+  return id;
+}
+
+/**
+ * The gateway's HTTP client of one service behind it. Subclasses name the service and add typed
+ * methods; all of them share the headers the gateway vouches for, the timeout and the mapping of
+ * an unreachable or non-JSON upstream to 503 SERVICE_UNAVAILABLE with Retry-After.
+ */
+export abstract class UpstreamServiceProxy {
+  private readonly logger: Logger;
   private readonly baseUrl: string;
 
-  constructor(private readonly config: GatewayConfig) {
-    this.baseUrl = config.ORDER_SERVICE_URL.replace(/\/+$/, '');
+  protected constructor(
+    private readonly serviceLabel: string,
+    baseUrl: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.logger = new Logger(`${serviceLabel} proxy`);
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  placeOrder(order: unknown, context: ForwardedContext): Promise<UpstreamReply> {
-    return this.send('POST', '/orders', context, order);
-  }
-
-  getOrder(orderId: string, context: ForwardedContext): Promise<UpstreamReply> {
-    return this.send('GET', `/orders/${orderPathSegment(orderId)}`, context);
-  }
-
-  trackOrder(orderId: string, context: ForwardedContext): Promise<UpstreamReply> {
-    return this.send('GET', `/orders/${orderPathSegment(orderId)}/track`, context);
-  }
-
-  private async send(method: 'GET' | 'POST', path: string, context: ForwardedContext, body?: unknown): Promise<UpstreamReply> {
+  async send(method: UpstreamMethod, path: string, context: ForwardedContext, request: UpstreamRequest = {}): Promise<UpstreamReply> {
     const started = Date.now();
+    const url = `${this.baseUrl}${path}${queryString(request.query)}`;
     let upstream: globalThis.Response;
     let text: string;
     try {
-      upstream = await fetch(`${this.baseUrl}${path}`, {
+      upstream = await fetch(url, {
         method,
-        headers: upstreamHeaders(context, body !== undefined),
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: upstreamHeaders(context, request.body !== undefined),
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
         // Redirects are the client's to follow; following one here would fetch on the client's behalf.
         redirect: 'manual',
         // Covers reading the body too, so a stalled stream ends as a timeout rather than a hung request.
-        signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
       text = await upstream.text();
     } catch (error) {
       if (!isUnreachable(error)) throw error;
-      this.logger.warn({ method, path, elapsed_ms: Date.now() - started, err: error }, 'order-service unreachable');
-      throw unavailable();
+      this.logger.warn({ method, path, elapsed_ms: Date.now() - started, err: error }, `${this.serviceLabel} unreachable`);
+      throw this.unavailable();
     }
 
     if (text !== '' && !/^application\/([\w.+-]+\+)?json\b/i.test(upstream.headers.get('content-type') ?? '')) {
-      // Not order-service talking (a proxy error page, a wrong URL); relaying it would break the API's JSON contract.
-      this.logger.error({ method, path, status: upstream.status, content_type: upstream.headers.get('content-type') }, 'order-service answered with a non-JSON body');
-      throw unavailable();
+      // Not the service talking (a proxy error page, a wrong URL); relaying it would break the API's JSON contract.
+      this.logger.error({ method, path, status: upstream.status, content_type: upstream.headers.get('content-type') }, `${this.serviceLabel} answered with a non-JSON body`);
+      throw this.unavailable();
     }
     const headers: Record<string, string> = {};
     for (const name of RELAYED_HEADERS) {
@@ -102,6 +115,18 @@ export class OrderServiceProxy {
     }
     return { status: upstream.status, ...(text !== '' ? { body: text } : {}), headers };
   }
+
+  private unavailable(): GatewayError {
+    return new GatewayError('SERVICE_UNAVAILABLE', `The ${this.serviceLabel} is temporarily unavailable`, { 'Retry-After': RETRY_AFTER_SECONDS });
+  }
+}
+
+function queryString(query: UpstreamRequest['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.append(name, String(value));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
 }
 
 function upstreamHeaders(context: ForwardedContext, hasBody: boolean): Record<string, string> {
@@ -115,11 +140,6 @@ function upstreamHeaders(context: ForwardedContext, hasBody: boolean): Record<st
   };
 }
 
-function orderPathSegment(orderId: string): string {
-  if (!ORDER_ID.test(orderId)) throw new DomainError('NOT_FOUND', `Order ${orderId} does not exist`);
-  return orderId;
-}
-
 /**
  * Timeouts and network failures. undici reports the latter as a TypeError with a `cause`; a
  * TypeError without one is a bug on our side (a bad header value, say) and must not pass for an
@@ -129,8 +149,4 @@ function orderPathSegment(orderId: string): string {
 function isUnreachable(error: unknown): boolean {
   const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
   return name === 'TimeoutError' || name === 'AbortError' || (name === 'TypeError' && cause !== undefined);
-}
-
-function unavailable(): GatewayError {
-  return new GatewayError('SERVICE_UNAVAILABLE', 'Order service is temporarily unavailable', { 'Retry-After': RETRY_AFTER_SECONDS });
 }
