@@ -7,6 +7,7 @@ import { OrderServiceConfig } from './config/order-service.config';
 import { Customer } from './customers/customer.entity';
 import { UpsertCustomerHttpController } from './customers/upsert-customer/upsert-customer.http.controller';
 import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
+import { OrderResources1763800000000 } from './database/migrations/1763800000000-order-resources';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
 import { OrderLine } from './orders/order-line.entity';
 import { Order } from './orders/order.entity';
@@ -29,7 +30,7 @@ export const SERVICE_NAME = 'order-service';
     LoggingModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({
       entities: [Customer, Order, OrderLine, SagaInstance, SagaStep],
-      migrations: [InitialSchema1763700000000],
+      migrations: [InitialSchema1763700000000, OrderResources1763800000000],
     }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],

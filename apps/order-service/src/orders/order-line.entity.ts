@@ -19,6 +19,10 @@ export class OrderLine {
   @Column({ name: 'unit_price_cents', type: 'integer', nullable: true })
   unitPriceCents: number | null;
 
+  /** The unit price the client stated, if any; inventory refuses the reservation when the catalog disagrees. */
+  @Column({ name: 'requested_unit_price_cents', type: 'integer', nullable: true })
+  requestedUnitPriceCents: number | null;
+
   @ManyToOne(() => Order, (order) => order.lines)
   @JoinColumn({ name: 'order_id' })
   order: Relation<Order>;

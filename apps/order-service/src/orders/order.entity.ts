@@ -36,6 +36,10 @@ export class Order {
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey: string | null;
 
+  /** SHA-256 of the canonical request body the key was first used with; a reuse with another body is refused. */
+  @Column({ name: 'idempotency_request_hash', type: 'text', nullable: true })
+  idempotencyRequestHash: string | null;
+
   /** The error code a cancelled order failed with, e.g. PAYMENT_FAILED. */
   @Column({ name: 'failure_code', type: 'text', nullable: true })
   failureCode: string | null;

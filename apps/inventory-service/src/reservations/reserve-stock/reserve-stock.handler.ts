@@ -5,6 +5,7 @@ import { Outbox, originOf } from '@order-saga/shared/messaging';
 import { EntityManager, In } from 'typeorm';
 import { InventoryServiceConfig } from '../../config/inventory-service.config';
 import { allocateStock } from '../../domain/stock-allocation';
+import { catalogPriceMismatches } from '../../products/domain/catalog-price-check';
 import { Product } from '../../products/product.entity';
 import { Reservation } from '../reservation.entity';
 
@@ -34,6 +35,13 @@ export class ReserveStockHandler {
       order: { productId: 'ASC' },
       lock: { mode: 'pessimistic_write' },
     });
+
+    // A client-stated price that the catalog does not confirm is the client's error, whatever the stock.
+    const priceMismatches = catalogPriceMismatches(items, products);
+    if (priceMismatches.length > 0) {
+      await this.outbox.append(manager, STOCK_RESERVATION_REJECTED, { orderId, reason: 'PRICE_MISMATCH', shortages: [], priceMismatches }, origin);
+      return;
+    }
 
     const allocation = allocateStock(items, products);
     if (!allocation.ok) {

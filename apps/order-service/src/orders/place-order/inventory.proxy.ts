@@ -4,6 +4,7 @@ import {
   MessageOrigin,
   RELEASE_STOCK,
   RESERVE_STOCK,
+  ReserveStockLine,
   STOCK_RELEASED,
   STOCK_RESERVATION_REJECTED,
   STOCK_RESERVED,
@@ -22,7 +23,7 @@ export class InventoryProxy {
 
   constructor(private readonly outbox: Outbox) {}
 
-  reserveStock(manager: EntityManager, orderId: string, items: { productId: string; quantity: number }[], origin: MessageOrigin): Promise<MessageEnvelope> {
+  reserveStock(manager: EntityManager, orderId: string, items: ReserveStockLine[], origin: MessageOrigin): Promise<MessageEnvelope> {
     return this.outbox.append(manager, RESERVE_STOCK, { orderId, items }, origin);
   }
 

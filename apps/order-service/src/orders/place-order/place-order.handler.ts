@@ -5,6 +5,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import { RequestMeta } from '../../common/client-id.decorator';
 import { OrderServiceConfig } from '../../config/order-service.config';
 import { Customer } from '../../customers/customer.entity';
+import { IDEMPOTENCY_KEY_TTL_MS, judgeIdempotencyKey, requestFingerprint } from '../domain/idempotency';
 import { newOrderId } from '../domain/order-id';
 import { Order } from '../order.entity';
 import { OrderOutcomeWaiter } from './order-outcome.waiter';
@@ -32,9 +33,11 @@ export class PlaceOrderHandler {
   ) {}
 
   async handle(clientId: string, request: PlaceOrderRequestDto, meta: RequestMeta, now = new Date()): Promise<PlaceOrderResult> {
+    const fingerprint = meta.idempotencyKey ? requestFingerprint(request) : null;
     if (meta.idempotencyKey) {
       const previous = await this.findByIdempotencyKey(clientId, meta.idempotencyKey);
-      if (previous) return this.replay(previous);
+      const answer = previous && this.answerForKey(previous, fingerprint!, now);
+      if (answer) return answer;
     }
     const customer = await this.dataSource.getRepository(Customer).findOneBy({ clientId, customerId: request.customer_id });
     if (!customer || customer.status !== 'active') {
@@ -45,6 +48,14 @@ export class PlaceOrderHandler {
     const outcome = this.waiter.expect(orderId);
     try {
       await this.dataSource.transaction(async (manager) => {
+        if (meta.idempotencyKey) {
+          // A key older than its TTL is let go here, in the transaction that takes it over, so the unique
+          // index (client_id, idempotency_key) keeps deciding races: of two requests only one inserts.
+          await manager.query(
+            `UPDATE customer_order SET idempotency_key = NULL WHERE client_id = $1 AND idempotency_key = $2 AND created_at <= $3`,
+            [clientId, meta.idempotencyKey, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)],
+          );
+        }
         const order = manager.create(Order, {
           orderId,
           clientId,
@@ -54,19 +65,30 @@ export class PlaceOrderHandler {
           currency: 'USD',
           shippingAddress: request.shipping_address ? { ...request.shipping_address } : null,
           idempotencyKey: meta.idempotencyKey,
+          idempotencyRequestHash: fingerprint,
           failureCode: null,
           failureDetail: null,
           estimatedDelivery: new Date(now.getTime() + this.config.ESTIMATED_DELIVERY_DAYS * DAY_MS),
-          lines: request.items.map((item, index) => ({ orderId, lineNo: index, productId: item.product_id, quantity: item.quantity, unitPriceCents: null })),
+          lines: request.items.map((item, index) => ({
+            orderId,
+            lineNo: index,
+            productId: item.product_id,
+            quantity: item.quantity,
+            unitPriceCents: null,
+            requestedUnitPriceCents: item.unit_price === undefined ? null : Math.round(item.unit_price * 100),
+          })),
         });
         await manager.save(order);
         await this.saga.start(manager, order, { correlationId: orderId, causationId: null, requestId: meta.requestId, traceparent: meta.traceparent }, now);
       });
     } catch (error) {
-      // Two requests with one idempotency key raced; the loser answers with the winner's order.
+      await outcome(0); // nothing to wait for; unregisters the waiter
+      // Two requests with one idempotency key raced and the other one inserted first: this one is
+      // judged against the winner's order like any later request (usually: still in flight).
       if (meta.idempotencyKey && isUniqueViolation(error)) {
         const winner = await this.findByIdempotencyKey(clientId, meta.idempotencyKey);
-        if (winner) return this.replay(winner);
+        const answer = winner && this.answerForKey(winner, fingerprint!, now);
+        if (answer) return answer;
       }
       throw error;
     }
@@ -77,8 +99,30 @@ export class PlaceOrderHandler {
     return this.settle(order, 'confirmed');
   }
 
-  private replay(order: Order): PlaceOrderResult {
-    return this.settle(order, 'replayed');
+  /** The answer to a request whose key names an earlier order; null when that key has expired. */
+  private answerForKey(previous: Order, fingerprint: string, now: Date): PlaceOrderResult | null {
+    const verdict = judgeIdempotencyKey(previous, fingerprint, now);
+    const extra = { existing_order_id: previous.orderId };
+    switch (verdict) {
+      case 'expired':
+        return null;
+      case 'mismatch':
+        throw new DomainError(
+          'DUPLICATE_ORDER',
+          'Order with this idempotency key already exists',
+          [{ field: 'X-Idempotency-Key', error: `Already used for order ${previous.orderId} with a different request body` }],
+          extra,
+        );
+      case 'in-flight':
+        throw new DomainError(
+          'CONFLICT',
+          `Order ${previous.orderId} with this idempotency key is still being processed; retry later or poll the order`,
+          [{ field: 'X-Idempotency-Key', error: 'A request with this key is in flight' }],
+          extra,
+        );
+      case 'replay':
+        return this.settle(previous, 'replayed');
+    }
   }
 
   /** Turns an order's current state into the answer: the order, or the error it failed with. */
@@ -91,6 +135,14 @@ export class PlaceOrderHandler {
   private findByIdempotencyKey(clientId: string, idempotencyKey: string): Promise<Order | null> {
     return this.dataSource.getRepository(Order).findOneBy({ clientId, idempotencyKey });
   }
+}
+
+interface PriceMismatchDetail {
+  priceMismatches?: { productId: string; expectedUnitPriceCents: number; catalogUnitPriceCents: number }[];
+}
+
+function formatCents(cents: number): string {
+  return (cents / 100).toFixed(2);
 }
 
 interface ShortageDetail {
@@ -112,6 +164,18 @@ export function failureOf(order: Order): DomainError {
         })),
     );
     return new DomainError('INSUFFICIENT_INVENTORY', 'Not enough stock to fulfil the order; nothing was reserved', details, extra);
+  }
+  if (order.failureCode === 'VALIDATION_ERROR') {
+    const detail = (order.failureDetail ?? {}) as PriceMismatchDetail;
+    const details: ErrorDetail[] = (detail.priceMismatches ?? []).flatMap((mismatch) =>
+      order.lines
+        .filter((line) => line.productId === mismatch.productId && line.requestedUnitPriceCents !== mismatch.catalogUnitPriceCents)
+        .map((line) => ({
+          field: `items[${line.lineNo}].unit_price`,
+          error: `Catalog price of ${mismatch.productId} is ${formatCents(mismatch.catalogUnitPriceCents)}, not ${formatCents(line.requestedUnitPriceCents ?? 0)}`,
+        })),
+    );
+    return new DomainError('VALIDATION_ERROR', 'Unit prices must match the catalog; nothing was reserved', details, extra);
   }
   if (order.failureCode === 'PAYMENT_FAILED') {
     const detail = (order.failureDetail ?? {}) as { declineCode?: string; message?: string };

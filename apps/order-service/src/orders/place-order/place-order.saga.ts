@@ -62,7 +62,11 @@ export class PlaceOrderSaga {
     const command = await this.inventory.reserveStock(
       manager,
       order.orderId,
-      order.lines.map(({ productId, quantity }) => ({ productId, quantity })),
+      order.lines.map(({ productId, quantity, requestedUnitPriceCents }) => ({
+        productId,
+        quantity,
+        ...(requestedUnitPriceCents !== null ? { expectedUnitPriceCents: requestedUnitPriceCents } : {}),
+      })),
       origin,
     );
     await this.record(manager, saga, 'command', 'ReserveStock', command, { items: order.lines.length }, now);
@@ -92,10 +96,12 @@ export class PlaceOrderSaga {
   async onStockReservationRejected(manager: EntityManager, reply: MessageEnvelope<StockReservationRejectedReply>, now = new Date()): Promise<void> {
     const saga = await this.load(manager, reply, 'RESERVING_STOCK', now);
     if (!saga) return;
-    const { reason, shortages } = reply.payload;
-    await this.record(manager, saga, 'reply', 'StockReservationRejected', reply, { reason, shortages }, now);
+    const { reason, shortages, priceMismatches } = reply.payload;
+    await this.record(manager, saga, 'reply', 'StockReservationRejected', reply, { reason, shortages, priceMismatches }, now);
     await this.transition(manager, saga, 'REJECTED');
-    await this.cancelOrder(manager, saga, 'INSUFFICIENT_INVENTORY', { reason, shortages }, originOf(reply), now);
+    // A price the catalog does not confirm is the client's mistake (400), not a stock problem.
+    const failureCode = reason === 'PRICE_MISMATCH' ? 'VALIDATION_ERROR' : 'INSUFFICIENT_INVENTORY';
+    await this.cancelOrder(manager, saga, failureCode, { reason, shortages, priceMismatches }, originOf(reply), now);
   }
 
   // ── step 2 replies ──────────────────────────────────────────────────────────────────────────────

@@ -1,9 +1,9 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsNotEmpty, IsString, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { defineMessage } from '../../message-definition';
 import { TOPICS } from '../../topics';
 
-export const STOCK_REJECTION_REASONS = ['INSUFFICIENT_INVENTORY', 'UNKNOWN_PRODUCT'] as const;
+export const STOCK_REJECTION_REASONS = ['INSUFFICIENT_INVENTORY', 'UNKNOWN_PRODUCT', 'PRICE_MISMATCH'] as const;
 export type StockRejectionReason = (typeof STOCK_REJECTION_REASONS)[number];
 
 export class StockShortage {
@@ -21,6 +21,21 @@ export class StockShortage {
   available: number;
 }
 
+/** A line whose stated unit price is not the catalog's. */
+export class PriceMismatch {
+  @IsString()
+  @IsNotEmpty()
+  productId: string;
+
+  @IsInt()
+  @Min(0)
+  expectedUnitPriceCents: number;
+
+  @IsInt()
+  @Min(0)
+  catalogUnitPriceCents: number;
+}
+
 /** Nothing was reserved: at least one line could not be. */
 export class StockReservationRejectedReply {
   @IsString()
@@ -34,6 +49,13 @@ export class StockReservationRejectedReply {
   @ValidateNested({ each: true })
   @Type(() => StockShortage)
   shortages: StockShortage[];
+
+  /** Set with reason PRICE_MISMATCH: every line priced differently from the catalog. */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => PriceMismatch)
+  priceMismatches?: PriceMismatch[];
 }
 
 export const STOCK_RESERVATION_REJECTED = defineMessage(
