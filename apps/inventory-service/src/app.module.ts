@@ -14,6 +14,8 @@ import { ReservationLine } from './reservations/reservation-line.entity';
 import { Reservation } from './reservations/reservation.entity';
 import { ReserveStockConsumer } from './reservations/reserve-stock/reserve-stock.consumer';
 import { ReserveStockHandler } from './reservations/reserve-stock/reserve-stock.handler';
+import { AdjustStockHttpController } from './products/adjust-stock/adjust-stock.http.controller';
+import { ListProductsHttpController } from './products/list-products/list-products.http.controller';
 
 export const SERVICE_NAME = 'inventory-service';
 
@@ -24,7 +26,7 @@ export const SERVICE_NAME = 'inventory-service';
     DatabaseModule.forRoot({ entities: [Product, Reservation, ReservationLine], migrations: [InitialSchema1763700000000] }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
-  controllers: [UpsertProductHttpController, GetProductHttpController, ReserveStockConsumer, ReleaseStockConsumer],
+  controllers: [ListProductsHttpController, AdjustStockHttpController, UpsertProductHttpController, GetProductHttpController, ReserveStockConsumer, ReleaseStockConsumer],
   providers: [ReserveStockHandler, ReleaseStockHandler],
 })
 export class AppModule {}

@@ -21,6 +21,15 @@ import { SagaInstance } from './orders/place-order/saga-instance.entity';
 import { SagaRepliesConsumer } from './orders/place-order/saga-replies.consumer';
 import { SagaStep } from './orders/place-order/saga-step.entity';
 import { TrackOrderHttpController } from './orders/track-order/track-order.http.controller';
+import { CreateCustomerHandler } from './customers/create-customer/create-customer.handler';
+import { CreateCustomerHttpController } from './customers/create-customer/create-customer.http.controller';
+import { CustomerRepository } from './customers/customer.repository';
+import { DeactivateCustomerHttpController } from './customers/deactivate-customer/deactivate-customer.http.controller';
+import { GetCustomerHttpController } from './customers/get-customer/get-customer.http.controller';
+import { ListCustomersHttpController } from './customers/list-customers/list-customers.http.controller';
+import { ListOrdersHttpController } from './orders/list-orders/list-orders.http.controller';
+import { OrderPageRepository } from './orders/list-orders/order-page.repository';
+import { SearchOrdersHttpController } from './orders/search-orders/search-orders.http.controller';
 
 export const SERVICE_NAME = 'order-service';
 
@@ -34,7 +43,14 @@ export const SERVICE_NAME = 'order-service';
     }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
-  controllers: [UpsertCustomerHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController, SagaRepliesConsumer],
-  providers: [PlaceOrderHandler, PlaceOrderSaga, InventoryProxy, PaymentProxy, OrderOutcomeWaiter],
+  controllers: [
+    ListOrdersHttpController,
+    SearchOrdersHttpController,
+    CreateCustomerHttpController,
+    ListCustomersHttpController,
+    GetCustomerHttpController,
+    DeactivateCustomerHttpController,
+    UpsertCustomerHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController, SagaRepliesConsumer],
+  providers: [OrderPageRepository, CustomerRepository, CreateCustomerHandler, PlaceOrderHandler, PlaceOrderSaga, InventoryProxy, PaymentProxy, OrderOutcomeWaiter],
 })
 export class AppModule {}

@@ -4,7 +4,7 @@ import { Product } from '../product.entity';
 import { ProductResponseDto, toProductResponse } from '../product.response.dto';
 import { UpsertProductRequestDto } from './upsert-product.request.dto';
 
-/** Catalog administration: create a product or replace its name, price and available stock. */
+/** Catalog administration: create a product or replace its name, price, active flag and (optionally) available stock. */
 @Controller('products')
 export class UpsertProductHttpController {
   constructor(private readonly dataSource: DataSource) {}
@@ -18,7 +18,7 @@ export class UpsertProductHttpController {
           productId,
           name: body.name,
           unitPriceCents: Math.round(body.unit_price * 100),
-          available: body.available,
+          available: body.available ?? existing?.available ?? 0,
           reserved: existing?.reserved ?? 0,
           active: body.active ?? existing?.active ?? true,
         }),

@@ -11,10 +11,11 @@ export class UpsertProductRequestDto {
   @Max(1_000_000)
   unit_price: number;
 
-  /** Stock available for reservation; replaces the current figure. */
+  /** Stock available for reservation; replaces the current figure. Absent: kept (0 for a new product). */
+  @IsOptional()
   @IsInt()
   @Min(0)
-  available: number;
+  available?: number;
 
   @IsOptional()
   @IsBoolean()

@@ -1,0 +1,16 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ClientId } from '../../common/client-id.decorator';
+import { CustomerResponseDto, toCustomerResponse } from '../customer.response.dto';
+import { CreateCustomerHandler } from './create-customer.handler';
+import { CreateCustomerRequestDto } from './create-customer.request.dto';
+
+@Controller('customers')
+export class CreateCustomerHttpController {
+  constructor(private readonly handler: CreateCustomerHandler) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@ClientId() clientId: string, @Body() body: CreateCustomerRequestDto): Promise<CustomerResponseDto> {
+    return toCustomerResponse(await this.handler.handle(clientId, body));
+  }
+}

@@ -1,0 +1,14 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ClientId } from '../../common/client-id.decorator';
+import { CustomerRepository } from '../customer.repository';
+import { CustomerResponseDto, toCustomerResponse } from '../customer.response.dto';
+
+@Controller('customers')
+export class GetCustomerHttpController {
+  constructor(private readonly customers: CustomerRepository) {}
+
+  @Get(':customerId')
+  async get(@ClientId() clientId: string, @Param('customerId') customerId: string): Promise<CustomerResponseDto> {
+    return toCustomerResponse(await this.customers.get(clientId, customerId));
+  }
+}
