@@ -7,3 +7,7 @@ export * from './message-processor';
 export * from './messaging.module';
 export * from './kafka-microservice';
 export * from './run-kafka-service';
+export * from './dead-letter-queue';
+export * from './dead-letter-redrive';
+export * from './failure-kind';
+export * from './consumer-group';

@@ -3,8 +3,17 @@ import { parseBrokers } from './messaging.module';
 
 /**
  * Options of a service's Kafka consumer (Nest hybrid app). Values are kept as raw bytes so an
- * undecodable message can be dead-lettered exactly as it arrived. Offsets are auto-committed by
- * kafkajs only for messages whose handler resolved, i.e. after the handler's transaction committed.
+ * undecodable message can be dead-lettered exactly as it arrived.
+ *
+ * Offsets: kafkajs' autoCommit only ever commits offsets it has *resolved*, and with `eachMessage`
+ * (what Nest uses) an offset is resolved only after the handler's promise resolved, i.e. after
+ * MessageProcessor's transaction committed (or the message was dead-lettered). A crash before that
+ * leaves the offset uncommitted and the message is redelivered; the inbox makes the redelivery of an
+ * already-committed effect a no-op. A throwing handler makes kafkajs seek back to that message.
+ *
+ * `fromBeginning`: a consumer group that has no committed offset yet (first deploy, new consumer)
+ * starts at the oldest message, not the newest, so commands published before it first joined are
+ * not skipped. Re-reading old messages is harmless because of the inbox.
  */
 export function kafkaConsumerOptions(service: string, brokers: string): KafkaOptions {
   return {
@@ -12,7 +21,9 @@ export function kafkaConsumerOptions(service: string, brokers: string): KafkaOpt
     options: {
       postfixId: '',
       client: { clientId: service, brokers: parseBrokers(brokers), retry: { initialRetryTime: 200, retries: 8 } },
-      consumer: { groupId: service, allowAutoTopicCreation: false, retry: { initialRetryTime: 200, retries: 8 } },
+      // A SIGKILLed replica's partitions move to the others after sessionTimeout, not kafkajs' 30 s default.
+      consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 2_000, retry: { initialRetryTime: 200, retries: 8 } },
+      subscribe: { fromBeginning: true },
       run: { autoCommit: true, partitionsConsumedConcurrently: 3 },
       parser: { keepBinary: true },
     },

@@ -1,40 +1,57 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { KafkaContext, KafkaRetriableException } from '@nestjs/microservices';
 import { decodeMessage, MessageDefinition, MessageEnvelope, PayloadOf, UndecodableMessageError } from '@order-saga/contracts';
 import { traceIdOf } from '@order-saga/shared/logging';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager } from 'typeorm';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { isInfrastructureFailure } from './failure-kind';
 
 export interface ProcessOptions<D extends MessageDefinition<object>> {
-  /** Names this consumer in the inbox: two consumers of one message each handle it once. */
+  /** Names this consumer in the inbox (`<owner>.<name>`): two consumers of one message each handle it once. */
   consumer: string;
   context: KafkaContext;
   accepts: readonly D[];
   handle: (envelope: MessageEnvelope<PayloadOf<D>>, manager: EntityManager, logger: PinoLogger) => Promise<void>;
 }
 
+const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_RETRY_BACKOFF_MS = 200;
+
 /**
  * Runs a Kafka message's effect exactly once per consumer:
  * - the message id goes into the inbox in the same transaction as the effect, so a redelivery is a no-op;
- * - the handler returns (and kafkajs commits the offset) only after that transaction committed;
- * - a message that can never be decoded is parked in `dead_letter` with its original bytes, and the
- *   consumer moves on; any other failure is rethrown as retriable, so the offset is not committed.
+ * - the handler returns (and kafkajs commits the offset) only after that transaction committed, so a
+ *   crash before the commit means redelivery, and a crash after it means a redelivery the inbox skips;
+ * - a message that can never be decoded goes to the consumer's dead-letter topic at once;
+ * - a failing handler is retried with exponential backoff (MESSAGE_MAX_ATTEMPTS, MESSAGE_RETRY_BACKOFF_MS);
+ *   when attempts run out it is dead-lettered, unless the failure is the infrastructure's (database
+ *   unreachable, deadlock): then the message is not a poison one, and it is rethrown as retriable so
+ *   kafkajs redelivers it without committing, however long the outage lasts.
  */
 @Injectable()
 export class MessageProcessor {
+  private readonly maxAttempts: number;
+  private readonly backoffMs: number;
+
   constructor(
     private readonly dataSource: DataSource,
+    private readonly deadLetters: DeadLetterQueue,
     private readonly logger: PinoLogger,
-  ) {}
+    config: ConfigService,
+  ) {
+    this.maxAttempts = Number(config.get('MESSAGE_MAX_ATTEMPTS') ?? DEFAULT_MAX_ATTEMPTS);
+    this.backoffMs = Number(config.get('MESSAGE_RETRY_BACKOFF_MS') ?? DEFAULT_RETRY_BACKOFF_MS);
+  }
 
   async process<D extends MessageDefinition<object>>({ consumer, context, accepts, handle }: ProcessOptions<D>): Promise<void> {
-    const raw = context.getMessage();
     let envelope: MessageEnvelope<PayloadOf<D>>;
     try {
-      envelope = decodeMessage(raw.value, accepts).envelope;
+      envelope = decodeMessage(context.getMessage().value, accepts).envelope;
     } catch (error) {
       if (!(error instanceof UndecodableMessageError)) throw error;
-      await this.deadLetter(consumer, context, error);
+      await this.deadLetters.park(consumer, context, error.message);
       return;
     }
     const log = this.logger;
@@ -46,54 +63,41 @@ export class MessageProcessor {
       request_id: envelope.requestId,
       trace_id: traceIdOf(envelope.traceparent),
     };
-    try {
-      await this.dataSource.transaction(async (manager) => {
-        const inserted: unknown[] = await manager.query(
-          `INSERT INTO inbox (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
-          [envelope.messageId, consumer],
-        );
-        if (inserted.length === 0) {
-          log.info(fields, 'duplicate message skipped');
-          return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dataSource.transaction(async (manager) => {
+          const inserted: unknown[] = await manager.query(
+            `INSERT INTO inbox (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
+            [envelope.messageId, consumer],
+          );
+          if (inserted.length === 0) {
+            log.info(fields, 'duplicate message skipped');
+            return;
+          }
+          await handle(envelope, manager, log);
+        });
+        log.debug(fields, 'message handled');
+        return;
+      } catch (error) {
+        const infrastructure = isInfrastructureFailure(error);
+        if (attempt < this.maxAttempts) {
+          log.warn({ ...fields, err: error, attempt }, 'message handling failed; retrying');
+          await backoff(this.backoffMs * 2 ** (attempt - 1));
+          await context.getHeartbeat()().catch(() => undefined);
+          continue;
         }
-        await handle(envelope, manager, log);
-      });
-      log.debug(fields, 'message handled');
-    } catch (error) {
-      log.error({ ...fields, err: error }, 'message handling failed; it will be redelivered');
-      throw new KafkaRetriableException((error as Error).message);
+        if (infrastructure) {
+          log.error({ ...fields, err: error, attempt }, 'message handling failed on infrastructure; it will be redelivered');
+          throw new KafkaRetriableException((error as Error).message);
+        }
+        log.error({ ...fields, err: error, attempt }, 'message handling failed on every attempt; dead-lettering it');
+        await this.deadLetters.park(consumer, context, `failed after ${attempt} attempts: ${(error as Error).message}`);
+        return;
+      }
     }
   }
-
-  private async deadLetter(consumer: string, context: KafkaContext, error: UndecodableMessageError): Promise<void> {
-    const message = context.getMessage();
-    await this.dataSource.query(
-      `INSERT INTO dead_letter (consumer, topic, partition, "offset", message_key, value, headers, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      [
-        consumer,
-        context.getTopic(),
-        context.getPartition(),
-        message.offset,
-        toBuffer(message.key),
-        toBuffer(message.value),
-        JSON.stringify(headerStrings(message.headers)),
-        error.message,
-      ],
-    );
-    this.logger.warn(
-      { consumer, topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, error: error.message },
-      'undecodable message dead-lettered',
-    );
-  }
 }
 
-function toBuffer(value: unknown): Buffer | null {
-  if (value === null || value === undefined) return null;
-  if (Buffer.isBuffer(value)) return value;
-  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
-}
-
-function headerStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]));
+function backoff(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Kafka, logLevel } from 'kafkajs';
+import { DeadLetterQueue } from './dead-letter-queue';
 import { KAFKA } from './kafka.tokens';
 import { MessageProcessor } from './message-processor';
 import { Outbox } from './outbox';
@@ -23,8 +24,9 @@ export class MessagingModule {
         Outbox,
         OutboxRelay,
         MessageProcessor,
+        DeadLetterQueue,
       ],
-      exports: [Outbox, MessageProcessor, KAFKA],
+      exports: [Outbox, MessageProcessor, DeadLetterQueue, KAFKA],
     };
   }
 }

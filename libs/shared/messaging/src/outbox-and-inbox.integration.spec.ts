@@ -1,21 +1,28 @@
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Controller, INestApplication, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
-import { defineMessage, MessageEnvelope, TopicName } from '@order-saga/contracts';
-import { DatabaseModule } from '@order-saga/shared/database';
+import { DEAD_LETTER_HEADERS, defineMessage, MessageEnvelope, TopicName } from '@order-saga/contracts';
+import { DatabaseModule, PgListener } from '@order-saga/shared/database';
 import { pollUntil } from '@order-saga/shared/testing';
 import { IsInt, IsString } from 'class-validator';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigService } from '@nestjs/config';
+import { Consumer, IHeaders, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
 import { Client } from 'pg';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { waitForConsumerGroup } from './consumer-group';
+import { redriveDeadLetters } from './dead-letter-redrive';
 import { kafkaConsumerOptions } from './kafka-microservice';
+import { KAFKA } from './kafka.tokens';
 import { MessageProcessor } from './message-processor';
 import { createMessagingTables } from './messaging-tables';
 import { MessagingModule } from './messaging.module';
 import { Outbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
 
 /**
  * The outbox relay and the idempotent consumer on a real PostgreSQL and a real Kafka broker
@@ -26,6 +33,13 @@ const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.
 const suffix = randomBytes(4).toString('hex');
 const database = `messaging_it_${suffix}`;
 const topic = `test.event.messaging-it-${suffix}.v1` as TopicName;
+const group = `messaging-it-${suffix}`;
+/** `<owner>.<name>`, so its dead-letter topic is `<owner>.deadletter.<name>.v1`. */
+const consumerName = `it${suffix}.count-me`;
+const deadLetterTopic = `it${suffix}.deadletter.count-me.v1`;
+const crashTopic = `test.event.crash-it-${suffix}.v1` as TopicName;
+/** A handler bug: counters with this prefix fail while it is set, to be dead-lettered and re-driven. */
+const failing = { prefix: `broken-${suffix}-`, active: true };
 
 class CountMe {
   @IsString()
@@ -40,6 +54,7 @@ class TestSchema1700000000000 implements MigrationInterface {
   name = 'TestSchema1700000000000';
   async up(runner: QueryRunner): Promise<void> {
     await runner.query('CREATE TABLE counter (name text PRIMARY KEY, value integer NOT NULL)');
+    await runner.query('CREATE TABLE delivery (id bigserial PRIMARY KEY, message_id uuid NOT NULL, counter text NOT NULL)');
     await createMessagingTables(runner);
   }
   async down(): Promise<void> {
@@ -54,10 +69,11 @@ class CountMeConsumer {
   @EventPattern(topic)
   async onCountMe(@Ctx() context: KafkaContext): Promise<void> {
     await this.processor.process({
-      consumer: 'it.count-me',
+      consumer: consumerName,
       context,
       accepts: [COUNT_ME],
       handle: async (envelope, manager) => {
+        if (failing.active && envelope.payload.counter.startsWith(failing.prefix)) throw new Error('handler bug: cannot count this yet');
         await manager.query(
           `INSERT INTO counter (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counter.value + EXCLUDED.value`,
           [envelope.payload.counter, envelope.payload.by],
@@ -77,28 +93,62 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
+/** Every message of some topics, as a plain (non-Nest) consumer sees them, in arrival order. */
+class TopicTap {
+  readonly messages: { topic: string; partition: number; message: KafkaMessage }[] = [];
+  private consumer: Consumer | undefined;
+
+  async start(kafka: Kafka, topics: string[]): Promise<void> {
+    const groupId = `tap-${randomUUID()}`;
+    this.consumer = kafka.consumer({ groupId });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({ eachMessage: async ({ topic: from, partition, message }) => void this.messages.push({ topic: from, partition, message }) });
+    await waitForConsumerGroup(kafka, groupId);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
+
+function header(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  return value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
+}
+
 describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
   let app: INestApplication;
   let dataSource: DataSource;
+  let databaseUrl: string;
   const kafka = new Kafka({ clientId: 'messaging-it', brokers: (brokers ?? '').split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
+  const tap = new TopicTap();
+  const extraRelays: OutboxRelay[] = [];
 
   beforeAll(async () => {
     if (!brokers) throw new Error('KAFKA_BROKERS is not set: run this suite through `npm test`, or start `npm run infra` first');
     await adminQuery(`CREATE DATABASE ${database}`);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: 3 }, { topic: deadLetterTopic, numPartitions: 1 }, { topic: crashTopic, numPartitions: 1 }],
+    });
     await admin.disconnect();
     await producer.connect();
 
-    const databaseUrl = `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`;
+    databaseUrl = `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`;
     @Module({
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, OUTBOX_POLL_INTERVAL_MS: 200 })] }),
-        LoggerModule.forRoot({ pinoHttp: { level: 'warn' } }),
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: [() => ({ DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, OUTBOX_POLL_INTERVAL_MS: 200, MESSAGE_MAX_ATTEMPTS: 3, MESSAGE_RETRY_BACKOFF_MS: 20 })],
+        }),
+        LoggerModule.forRoot({ pinoHttp: { level: 'silent' } }),
         DatabaseModule.forRoot({ entities: [], migrations: [TestSchema1700000000000] }),
-        MessagingModule.forRoot(`messaging-it-${suffix}`),
+        MessagingModule.forRoot(group),
       ],
       controllers: [CountMeConsumer],
     })
@@ -106,13 +156,18 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
 
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    app.connectMicroservice(kafkaConsumerOptions(`messaging-it-${suffix}`, brokers), { inheritAppConfig: true });
+    app.connectMicroservice(kafkaConsumerOptions(group, brokers), { inheritAppConfig: true });
     await app.init();
     await app.startAllMicroservices();
     dataSource = app.get(DataSource);
+    // A new group's first join can outlast startAllMicroservices (coordinator still loading); produce only once it is in.
+    await waitForConsumerGroup(kafka, group);
+    await tap.start(kafka, [topic, deadLetterTopic]);
   });
 
   afterAll(async () => {
+    for (const relay of extraRelays) await relay.onApplicationShutdown();
+    await tap.stop();
     await app?.close();
     await producer.disconnect();
     await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
@@ -132,6 +187,10 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     traceparent: null,
     payload,
   });
+  const originFor = (correlationId: string) => ({ correlationId, causationId: null, requestId: null, traceparent: null });
+  const newRelay = () => new OutboxRelay(app.get(KAFKA), dataSource, app.get(PgListener), app.get(ConfigService));
+  const deadLetterWithKey = (key: string) =>
+    pollUntil(async () => tap.messages.find((m) => m.topic === deadLetterTopic && m.message.key?.toString() === key), { description: `a dead letter keyed ${key}` });
 
   it('publishes a message appended in a committed transaction and marks it published', async () => {
     const name = `committed-${randomUUID()}`;
@@ -149,7 +208,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     const rolledBack = `rolled-back-${randomUUID()}`;
     const after = `after-${randomUUID()}`;
     const outbox = app.get(Outbox);
-    const origin = { correlationId: rolledBack, causationId: null, requestId: null, traceparent: null };
+    const origin = originFor(rolledBack);
     await expect(
       dataSource.transaction(async (manager) => {
         await outbox.append(manager, COUNT_ME, { counter: rolledBack, by: 1 }, origin);
@@ -173,14 +232,155 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     expect(await counter(name)).toBe(5);
   });
 
-  it('parks an undecodable message in dead_letter with its bytes and keeps consuming', async () => {
+  it('sends an undecodable message to the dead-letter topic with its bytes, headers and the error, and keeps consuming', async () => {
     const key = `poison-${randomUUID()}`;
     const next = `after-poison-${randomUUID()}`;
 
-    await producer.send({ topic, messages: [{ key, value: '{"not":"an envelope"' }, { key, value: JSON.stringify(envelopeOf({ counter: next, by: 1 })) }] });
+    await producer.send({
+      topic,
+      messages: [
+        { key, value: '{"not":"an envelope"', headers: { 'x-request-id': 'req-poison' } },
+        { key, value: JSON.stringify(envelopeOf({ counter: next, by: 1 })) },
+      ],
+    });
 
     await pollUntil(() => counter(next), { description: 'the message after the poison one' });
-    const [dead] = await dataSource.query(`SELECT convert_from(value, 'UTF8') AS value, error FROM dead_letter WHERE convert_from(message_key, 'UTF8') = $1`, [key]);
-    expect(dead).toEqual({ value: '{"not":"an envelope"', error: 'message value is not JSON' });
+    const dead = await deadLetterWithKey(key);
+    expect(dead.message.value?.toString()).toBe('{"not":"an envelope"');
+    expect(header(dead.message.headers, 'x-request-id')).toBe('req-poison');
+    expect(header(dead.message.headers, DEAD_LETTER_HEADERS.originalTopic)).toBe(topic);
+    expect(header(dead.message.headers, DEAD_LETTER_HEADERS.consumer)).toBe(consumerName);
+    expect(header(dead.message.headers, DEAD_LETTER_HEADERS.error)).toBe('message value is not JSON');
+    const [audit] = await dataSource.query(`SELECT convert_from(value, 'UTF8') AS value, error FROM dead_letter WHERE convert_from(message_key, 'UTF8') = $1`, [key]);
+    expect(audit).toEqual({ value: '{"not":"an envelope"', error: 'message value is not JSON' });
+  });
+
+  it('dead-letters a message whose handler fails on every attempt, and the re-drive applies it exactly once after the fix', async () => {
+    const name = `${failing.prefix}${randomUUID()}`;
+    const next = `after-broken-${randomUUID()}`;
+    const since = new Date();
+    await producer.send({ topic, messages: [{ key: name, value: JSON.stringify(envelopeOf({ counter: name, by: 7 })) }, { key: name, value: JSON.stringify(envelopeOf({ counter: next, by: 1 })) }] });
+
+    await pollUntil(() => counter(next), { description: 'the message after the failing one' });
+    const dead = await deadLetterWithKey(name);
+    expect(header(dead.message.headers, DEAD_LETTER_HEADERS.error)).toBe('failed after 3 attempts: handler bug: cannot count this yet');
+    expect(await counter(name)).toBeUndefined();
+
+    failing.active = false;
+    const first = await redriveDeadLetters({ kafka, topic: deadLetterTopic, since });
+    expect(first).toEqual({ read: 1, redriven: 1 });
+    await expect(pollUntil(() => counter(name), { description: 'the re-driven message' })).resolves.toBe(7);
+
+    // Re-driving again re-publishes it, and the inbox makes that a no-op.
+    const sentinel = `after-second-redrive-${randomUUID()}`;
+    await expect(redriveDeadLetters({ kafka, topic: deadLetterTopic, since })).resolves.toEqual({ read: 1, redriven: 1 });
+    await producer.send({ topic, messages: [{ key: name, value: JSON.stringify(envelopeOf({ counter: sentinel, by: 1 })) }] });
+    await pollUntil(() => counter(sentinel), { description: 'a message after the second re-drive, same partition' });
+    expect(await counter(name)).toBe(7);
+  });
+
+  it('loses nothing when the process dies between the commit and the publish: the next relay publishes it', async () => {
+    // The running relay stands for a process that committed and died before publishing.
+    await app.get(OutboxRelay).onApplicationShutdown();
+    const name = `unpublished-${randomUUID()}`;
+    const envelope = await dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: name, by: 3 }, originFor(name)));
+    const [before] = await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [envelope.messageId]);
+    expect(before.published_at).toBeNull();
+
+    const restarted = newRelay();
+    extraRelays.push(restarted);
+    await restarted.onApplicationBootstrap();
+
+    await expect(pollUntil(() => counter(name), { description: 'the message published by the restarted relay' })).resolves.toBe(3);
+    const [after] = await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [envelope.messageId]);
+    expect(after.published_at).not.toBeNull();
+  });
+
+  it('with two relays running, publishes every message once and in outbox order per aggregate (Kafka key)', async () => {
+    const second = newRelay();
+    extraRelays.push(second);
+    await second.onApplicationBootstrap();
+    const aggregates = [0, 1, 2].map((i) => `ordered-${i}-${randomUUID()}`);
+    const appended: Record<string, string[]> = Object.fromEntries(aggregates.map((aggregate) => [aggregate, []]));
+
+    // Three writers at once, each appending its aggregate's messages one transaction after the other.
+    await Promise.all(
+      aggregates.map(async (aggregate) => {
+        for (let i = 0; i < 20; i++) {
+          const envelope = await dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: aggregate, by: 1 }, originFor(aggregate)));
+          appended[aggregate].push(envelope.messageId);
+        }
+      }),
+    );
+
+    for (const aggregate of aggregates) await pollUntil(async () => ((await counter(aggregate)) === 20 ? true : undefined), { description: `20 messages of ${aggregate}` });
+    for (const aggregate of aggregates) {
+      const received = tap.messages.filter((m) => m.topic === topic && m.message.key?.toString() === aggregate).map((m) => header(m.message.headers, 'message-id'));
+      expect(received).toEqual(appended[aggregate]);
+    }
+  });
+
+  describe('a consumer process killed with SIGKILL', () => {
+    const children: ChildProcess[] = [];
+    const crashGroup = `crash${suffix}`;
+
+    const startConsumer = async (crash?: { on: string; at: 'in-transaction' | 'after-commit' }) => {
+      const child = spawn(process.execPath, ['-r', join(__dirname, '../../../../tools/register.js'), join(__dirname, 'testing/crashing-consumer.ts')], {
+        cwd: join(__dirname, '../../../..'),
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          KAFKA_BROKERS: brokers,
+          CRASH_TOPIC: crashTopic,
+          CRASH_GROUP: crashGroup,
+          CRASH_ON: crash?.on ?? '',
+          CRASH_AT: crash?.at ?? '',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+      await waitForConsumerGroup(kafka, crashGroup, { timeoutMs: 45_000 });
+      return { exited };
+    };
+    const deliveries = async (name: string) => Number((await dataSource.query('SELECT count(*) AS n FROM delivery WHERE counter = $1', [name]))[0].n);
+    const send = (name: string, by = 1) => producer.send({ topic: crashTopic, messages: [{ key: 'crash', value: JSON.stringify(envelopeOf({ counter: name, by })) }] });
+
+    afterEach(async () => {
+      for (const child of children.splice(0)) {
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          await exited;
+        }
+      }
+    });
+
+    it('after its transaction committed but before the offset commit: the redelivery has no second effect', async () => {
+      const name = `crash-after-commit-${randomUUID()}`;
+      const first = await startConsumer({ on: name, at: 'after-commit' });
+      await send(name, 4);
+      await expect(first.exited).resolves.toBe('SIGKILL');
+      expect(await counter(name)).toBe(4);
+
+      await startConsumer();
+      const sentinel = `after-restart-${randomUUID()}`;
+      await send(sentinel);
+      await pollUntil(() => counter(sentinel), { timeoutMs: 45_000, description: 'the restarted consumer to reach the next message' });
+      expect(await deliveries(name)).toBe(2);
+      expect(await counter(name)).toBe(4);
+    }, 120_000);
+
+    it('inside its transaction: nothing was applied, and the message is applied once on restart', async () => {
+      const name = `crash-in-transaction-${randomUUID()}`;
+      const first = await startConsumer({ on: name, at: 'in-transaction' });
+      await send(name, 6);
+      await expect(first.exited).resolves.toBe('SIGKILL');
+      expect(await counter(name)).toBeUndefined();
+
+      await startConsumer();
+      await expect(pollUntil(() => counter(name), { timeoutMs: 45_000, description: 'the restarted consumer to apply the message' })).resolves.toBe(6);
+      expect(await deliveries(name)).toBe(2);
+    }, 120_000);
   });
 });
