@@ -1,0 +1,51 @@
+# syntax=docker/dockerfile:1
+# One image per app, picked with a build argument:
+#   docker build --build-arg APP=order-service -t order-saga/order-service .
+# APP is one of: gateway, order-service, inventory-service, payment-service, notification-service,
+# webhook-receiver. Checked offline by tools/deploy (dockerfile.spec.ts): there is no Docker engine in CI.
+
+ARG NODE_IMAGE=node:20.20-bookworm-slim
+
+# ── build: every dependency, TypeScript compiled to dist/ with the path aliases rewritten to relative paths
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# `npm install` on an unchanged lockfile installs the locked versions; `npm ci` rejects this lockfile
+# (it lists native @swc/core binaries for one platform only, see .ci/run). Install scripts are not
+# needed to compile with tsc.
+RUN npm install --no-audit --no-fund --ignore-scripts
+COPY tsconfig.base.json tsconfig.build.json ./
+COPY libs ./libs
+COPY apps ./apps
+COPY tools/deploy/src/runtime ./tools/deploy/src/runtime
+RUN npx tsc -p tsconfig.build.json && npx tsc-alias -p tsconfig.build.json
+ARG APP
+RUN test -f "dist/apps/${APP}/src/main.js" || { echo "build argument APP must name an app under apps/ (got '${APP}')" >&2; exit 1; }
+
+# ── prod-deps: production dependencies only, no compilers, no test tools
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+
+# ── runtime
+FROM ${NODE_IMAGE} AS runtime
+ARG APP
+ENV NODE_ENV=production \
+    APP=${APP} \
+    PORT=8080
+WORKDIR /app
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=prod-deps /app/package.json ./package.json
+COPY --from=build /src/dist/libs ./dist/libs
+COPY --from=build /src/dist/tools ./dist/tools
+# The app lands under a fixed name, so CMD needs no shell and the migrations job its default directory.
+# Relative imports still resolve: dist/apps/<any>/src sits at the same depth below dist/.
+COPY --from=build /src/dist/apps/${APP} ./dist/apps/service
+# The node image's unprivileged user, by number: Kubernetes' runAsNonRoot can only verify a numeric user.
+# Files stay owned by root, so the process cannot rewrite its own code.
+USER 1000:1000
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "dist/tools/deploy/src/runtime/healthcheck.cli.js", "/health/live"]
+CMD ["node", "dist/apps/service/src/main.js"]
