@@ -9,9 +9,12 @@ import { IssueTokenHandler } from './oauth/issue-token/issue-token.handler';
 import { IssueTokenHttpController } from './oauth/issue-token/issue-token.http.controller';
 import { OAuthClient } from './oauth/oauth-client.entity';
 import { OAuthClientRepository } from './oauth/oauth-client.repository';
+import { PublishJwksHttpController } from './oauth/publish-jwks/publish-jwks.http.controller';
+import { loadSigningKeySet } from './oauth/signing-keys/signing-keys';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
 import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
 import { TrackOrderHttpController } from './orders/track-order/track-order.http.controller';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { InventoryServiceProxy, NotificationServiceProxy, OrderServiceProxy } from './upstream/upstream-proxies';
 
 export const SERVICE_NAME = 'gateway';
@@ -21,18 +24,19 @@ export const SERVICE_NAME = 'gateway';
     TypedConfigModule.forRoot(GatewayConfig),
     LoggingModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({ entities: [OAuthClient], migrations: GATEWAY_MIGRATIONS }),
+    RateLimitModule,
   ],
-  controllers: [IssueTokenHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController],
+  controllers: [IssueTokenHttpController, PublishJwksHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController],
   providers: [
     {
       provide: AccessTokens,
       inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig) =>
+      useFactory: async (config: GatewayConfig) =>
         new AccessTokens({
           issuer: config.JWT_ISSUER,
           audience: config.JWT_AUDIENCE,
           ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-          secret: config.JWT_SECRET,
+          keys: await loadSigningKeySet(config.JWT_SIGNING_KEYS_FILE),
         }),
     },
     OAuthClientRepository,

@@ -1,15 +1,29 @@
 import { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
 import { createServiceApp } from '@order-saga/shared/http';
+import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { API_VERSION } from './auth/api-v1-controller';
+import { openApiDocument } from './openapi/openapi-document';
+
+/** An order of 100 lines is ~15 kB of JSON; anything far beyond that is not an order. */
+export const JSON_BODY_LIMIT = '64kb';
 
 /** The service app plus what the public edge needs on top of it. */
 export async function createGatewayApp(): Promise<INestApplication> {
   const app = await createServiceApp(AppModule);
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
-  // Registered before init, it takes the place of Nest's default form parser, whose `extended` mode
-  // nests `a[b]=c` into objects; OAuth token requests only have flat parameters.
+  // Registered before init, these take the place of Nest's default parsers. The form parser's
+  // `extended` mode would nest `a[b]=c` into objects; OAuth token requests only have flat parameters.
+  express.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   express.useBodyParser('urlencoded', { extended: false, limit: '8kb' });
+  // The version is in the path too; the header lets a client log which version answered, errors included.
+  express.use((_request: Request, response: Response, next: NextFunction) => {
+    response.setHeader('API-Version', API_VERSION);
+    next();
+  });
+  SwaggerModule.setup('api/docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

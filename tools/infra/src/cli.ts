@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATA_DIR, REPO_ROOT } from './paths';
-import { DEMO, registerOAuthClient, seedDemoData } from './seed';
+import { DEMO, ensureSigningKeys, registerOAuthClient, seedDemoData } from './seed';
 import { spawnService, stopService } from './services';
 import { Infra, startInfra, startServices } from './stack';
 
@@ -31,8 +30,9 @@ async function main(command: string | undefined): Promise<number> {
 }
 
 async function start(): Promise<number> {
+  const jwtSigningKeysFile = await ensureSigningKeys(join(DATA_DIR, 'dev-jwt-signing-keys.json'));
   const infra = await startInfra(devInfraOptions());
-  const services = await startServices(infra, { basePort: 3000, jwtSecret: devJwtSecret() }).catch(async (error) => {
+  const services = await startServices(infra, { basePort: 3000, jwtSigningKeysFile }).catch(async (error) => {
     await infra.stop();
     throw error;
   });
@@ -102,16 +102,6 @@ async function test(): Promise<number> {
 
 function devInfraOptions() {
   return { dataDir: DATA_DIR, databasePrefix: 'order_saga', resetDatabases: false, postgresAdminUrl: POSTGRES_ADMIN_URL, kafkaPort: DEV_KAFKA_PORT, log };
-}
-
-/** A random signing secret for local runs, kept across restarts so issued tokens stay valid. */
-function devJwtSecret(): string {
-  const file = join(DATA_DIR, 'dev-jwt-secret');
-  if (!existsSync(file)) {
-    mkdirSync(DATA_DIR, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  }
-  return readFileSync(file, 'utf8').trim();
 }
 
 function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {

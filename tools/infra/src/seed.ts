@@ -5,12 +5,27 @@ import { REGISTER, REPO_ROOT } from './paths';
 const run = promisify(execFile);
 
 /** Registers (or updates) an OAuth client through the gateway's own CLI, so hashing stays in one place. */
-export async function registerOAuthClient(gatewayDatabaseUrl: string, clientId: string, secret: string, scopes: string[]): Promise<void> {
+export async function registerOAuthClient(
+  gatewayDatabaseUrl: string,
+  clientId: string,
+  secret: string,
+  scopes: string[],
+  tier: 'standard' | 'sandbox' = 'standard',
+): Promise<void> {
   await run(
     process.execPath,
-    ['-r', REGISTER, 'apps/gateway/src/oauth/register-client.cli.ts', `--client-id=${clientId}`, `--secret=${secret}`, `--scopes=${scopes.join(' ')}`],
+    ['-r', REGISTER, 'apps/gateway/src/oauth/register-client.cli.ts', `--client-id=${clientId}`, `--secret=${secret}`, `--scopes=${scopes.join(' ')}`, `--tier=${tier}`],
     { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: gatewayDatabaseUrl, LOG_LEVEL: 'warn' } },
   );
+}
+
+/**
+ * Creates the gateway's signing key file (one ES256 key) unless it exists, through the gateway's own
+ * CLI, and returns its path. Kept across restarts, so tokens issued before a restart stay valid.
+ */
+export async function ensureSigningKeys(path: string): Promise<string> {
+  await run(process.execPath, ['-r', REGISTER, 'apps/gateway/src/oauth/signing-keys/signing-keys.cli.ts', 'ensure', `--file=${path}`], { cwd: REPO_ROOT });
+  return path;
 }
 
 /** Calls a service's internal HTTP API and fails loudly on anything but 2xx. */

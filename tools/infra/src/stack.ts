@@ -69,7 +69,8 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
 export interface ServicesOptions {
   /** Fixed ports from here upwards (gateway first); free ports when absent. */
   basePort?: number;
-  jwtSecret: string;
+  /** The gateway's ES256 signing key file (see ensureSigningKeys in seed.ts). */
+  jwtSigningKeysFile: string;
   logLevel?: string;
   /** Extra environment per service, e.g. a short outcome budget in a test. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -102,7 +103,7 @@ export async function startServices(infra: Infra, options: ServicesOptions): Pro
       readyPath: '/health/ready',
       env: {
         ...common('gateway'),
-        JWT_SECRET: options.jwtSecret,
+        JWT_SIGNING_KEYS_FILE: options.jwtSigningKeysFile,
         ORDER_SERVICE_URL: `http://127.0.0.1:${ports['order-service']}`,
         INVENTORY_SERVICE_URL: `http://127.0.0.1:${ports['inventory-service']}`,
         NOTIFICATION_SERVICE_URL: `http://127.0.0.1:${ports['notification-service']}`,

@@ -2,15 +2,17 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { GatewayError } from '../errors/gateway-error';
 import { AccessTokens } from '../oauth/access-tokens';
+import { addKey, signingKeySetOf } from '../oauth/signing-keys/signing-keys';
 import { AccessTokenGuard, AuthenticatedRequest, bearerTokenOf, RequireScope } from './access-token.guard';
 
-const tokens = new AccessTokens({
-  issuer: 'order-saga-gateway',
-  audience: 'order-saga-api',
-  ttlSeconds: 3600,
-  secret: 'a-test-secret-that-is-at-least-32-characters',
+let tokens: AccessTokens;
+let guard: AccessTokenGuard;
+
+beforeAll(async () => {
+  const keys = await signingKeySetOf(await addKey(undefined, 'key-1'));
+  tokens = new AccessTokens({ issuer: 'order-saga-gateway', audience: 'order-saga-api', ttlSeconds: 3600, keys });
+  guard = new AccessTokenGuard(new Reflector(), tokens);
 });
-const guard = new AccessTokenGuard(new Reflector(), tokens);
 
 class Routes {
   @RequireScope('write')
@@ -52,7 +54,7 @@ describe('AccessTokenGuard', () => {
     const request = requestWith(`Bearer ${token}`);
 
     await expect(attempt('placeOrder', request)).resolves.toBe(true);
-    expect(request.auth).toMatchObject({ clientId: 'client-a', scope: 'read write' });
+    expect(request.auth).toMatchObject({ clientId: 'client-a', scope: 'read write', rateLimitTier: 'standard' });
   });
 
   it('answers a request without a token with 401 and a bare Bearer challenge', async () => {

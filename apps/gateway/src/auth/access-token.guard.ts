@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { GatewayError } from '../errors/gateway-error';
 import { AccessTokens, InvalidAccessTokenError, REALM } from '../oauth/access-tokens';
 import { hasScope, Scope } from '../oauth/scope';
+import { RateLimitTier } from '../rate-limit/rate-limit.policy';
 
 const REQUIRED_SCOPE = 'gateway:required-scope';
 
@@ -14,6 +15,7 @@ export interface RequestAuth {
   clientId: string;
   scope: string;
   tokenId: string;
+  rateLimitTier: RateLimitTier;
 }
 
 /** `id` is pino-http's request id; `auth` is set by AccessTokenGuard before any /api/v1 controller runs. */
@@ -57,7 +59,7 @@ export class AccessTokenGuard implements CanActivate {
         'WWW-Authenticate': challenge({ error: 'insufficient_scope', scope: needed }),
       });
     }
-    request.auth = { clientId: verified.clientId, scope: verified.scope, tokenId: verified.tokenId };
+    request.auth = { clientId: verified.clientId, scope: verified.scope, tokenId: verified.tokenId, rateLimitTier: verified.rateLimitTier };
     return true;
   }
 }

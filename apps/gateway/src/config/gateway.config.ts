@@ -1,4 +1,4 @@
-import { IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { BaseServiceConfig, validateConfig } from '@order-saga/shared/config';
 
 const HTTP_URL: Parameters<typeof IsUrl>[0] = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
@@ -8,10 +8,13 @@ export class GatewayConfig extends BaseServiceConfig {
   // the annotation only; `X = 15_000` alone is reflected as Object, and '15000' then fails @IsInt.
   override PORT: number = 3000;
 
-  /** HS256 key of the access tokens. 32 characters is the floor for a 256-bit HMAC key (RFC 7518 §3.2). */
+  /**
+   * JSON file of the ES256 signing keys ({active_kid, keys: [private JWK]}); see
+   * oauth/signing-keys/signing-keys.cli.ts for creating and rotating it.
+   */
   @IsString()
-  @MinLength(32)
-  JWT_SECRET: string;
+  @IsNotEmpty()
+  JWT_SIGNING_KEYS_FILE: string;
 
   @IsString()
   @IsNotEmpty()
@@ -46,6 +49,49 @@ export class GatewayConfig extends BaseServiceConfig {
   /** The origin clients reach the gateway at; for links the gateway itself builds (none yet, OpenAPI page next). */
   @IsUrl(HTTP_URL)
   PUBLIC_BASE_URL: string = 'http://localhost:3000';
+
+  /** Rate-limit counters; shared by every replica. Unreachable Redis means per-process limits, not an outage. */
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every rate-limit key, so two deployments (or test runs) on one Redis do not share counters. */
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/)
+  RATE_LIMIT_KEY_PREFIX: string = 'order-saga:rl';
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: number = 100;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_ORDERS_READ_PER_MINUTE: number = 300;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_SEARCH_PER_MINUTE: number = 60;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_DEFAULT_PER_MINUTE: number = 100;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_DAY: number = 10_000;
+
+  /** 150: a burst may reach 150 % of the per-minute limit. 100 turns bursts off. */
+  @IsInt()
+  @Min(100)
+  @Max(1000)
+  RATE_LIMIT_BURST_PERCENT: number = 150;
+
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  RATE_LIMIT_BURST_SECONDS: number = 30;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_SANDBOX_MULTIPLIER: number = 10;
 }
 
 /** What the register-client CLI needs: only the gateway's database, not the service's secrets. */

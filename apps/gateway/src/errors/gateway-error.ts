@@ -9,8 +9,9 @@ export class GatewayError extends DomainError {
     code: ErrorCode,
     message: string,
     readonly headers: Record<string, string>,
+    extra: Record<string, unknown> = {},
   ) {
-    super(code, message);
+    super(code, message, [], extra);
     this.name = 'GatewayError';
   }
 }

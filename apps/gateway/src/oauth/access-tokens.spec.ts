@@ -1,15 +1,18 @@
-import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
-import { AccessTokens, InvalidAccessTokenError } from './access-tokens';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { AccessTokens, AccessTokenSettings, InvalidAccessTokenError } from './access-tokens';
+import { activateKey, addKey, retireKey, SigningKeyFile, signingKeySetOf } from './signing-keys/signing-keys';
 
-const settings = {
-  issuer: 'order-saga-gateway',
-  audience: 'order-saga-api',
-  ttlSeconds: 3600,
-  secret: 'a-test-secret-that-is-at-least-32-characters',
-};
-const tokens = new AccessTokens(settings);
 const now = new Date('2025-01-15T10:30:00Z');
 const nowSeconds = now.getTime() / 1000;
+let keyFile: SigningKeyFile;
+let settings: AccessTokenSettings;
+let tokens: AccessTokens;
+
+beforeAll(async () => {
+  keyFile = await addKey(undefined, 'key-1');
+  settings = { issuer: 'order-saga-gateway', audience: 'order-saga-api', ttlSeconds: 3600, keys: await signingKeySetOf(keyFile) };
+  tokens = new AccessTokens(settings);
+});
 
 async function rejectionOf(promise: Promise<unknown>): Promise<InvalidAccessTokenError> {
   try {
@@ -26,17 +29,18 @@ function base64url(value: object): string {
 }
 
 describe('AccessTokens', () => {
-  it('issues an RFC 9068 at+jwt that verifies back to its client and scope', async () => {
+  it('issues an RFC 9068 at+jwt signed with ES256 under the active kid that verifies back to its client and scope', async () => {
     const { token, expiresIn } = await tokens.issue('client-a', ['read', 'write'], now);
 
     expect(expiresIn).toBe(3600);
-    expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'at+jwt' });
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: 'key-1' });
     expect(decodeJwt(token)).toEqual({
       iss: 'order-saga-gateway',
       aud: 'order-saga-api',
       sub: 'client-a',
       client_id: 'client-a',
       scope: 'read write',
+      rate_limit_tier: 'standard',
       iat: nowSeconds,
       exp: nowSeconds + 3600,
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -46,7 +50,19 @@ describe('AccessTokens', () => {
       scope: 'read write',
       tokenId: decodeJwt(token).jti,
       expiresAt: new Date((nowSeconds + 3600) * 1000),
+      rateLimitTier: 'standard',
     });
+  });
+
+  it('carries the client rate-limit tier', async () => {
+    const { token } = await tokens.issue('client-a', ['read'], now, 'sandbox');
+
+    expect((await tokens.verify(token, now)).rateLimitTier).toBe('sandbox');
+  });
+
+  it('publishes only the public half of each key', () => {
+    expect(tokens.jwks.keys).toHaveLength(1);
+    expect(tokens.jwks.keys[0]).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: 'key-1', alg: 'ES256', use: 'sig' });
   });
 
   it('gives every token its own jti', async () => {
@@ -62,16 +78,12 @@ describe('AccessTokens', () => {
     expect(await rejectionOf(tokens.verify(token, new Date(now.getTime() + 3601_000)))).toMatchObject({ reason: 'expired' });
   });
 
-  it('rejects a token issued for another audience', async () => {
-    const { token } = await new AccessTokens({ ...settings, audience: 'another-api' }).issue('client-a', ['read'], now);
+  it('rejects a token issued for another audience or by another issuer', async () => {
+    const otherAudience = await new AccessTokens({ ...settings, audience: 'another-api' }).issue('client-a', ['read'], now);
+    const otherIssuer = await new AccessTokens({ ...settings, issuer: 'someone-else' }).issue('client-a', ['read'], now);
 
-    expect(await rejectionOf(tokens.verify(token, now))).toMatchObject({ reason: 'invalid' });
-  });
-
-  it('rejects a token from another issuer', async () => {
-    const { token } = await new AccessTokens({ ...settings, issuer: 'someone-else' }).issue('client-a', ['read'], now);
-
-    expect(await rejectionOf(tokens.verify(token, now))).toMatchObject({ reason: 'invalid' });
+    expect(await rejectionOf(tokens.verify(otherAudience.token, now))).toMatchObject({ reason: 'invalid' });
+    expect(await rejectionOf(tokens.verify(otherIssuer.token, now))).toMatchObject({ reason: 'invalid' });
   });
 
   it('rejects a tampered signature', async () => {
@@ -92,34 +104,69 @@ describe('AccessTokens', () => {
 
   it('rejects an unsigned alg none token', async () => {
     const { token } = await tokens.issue('client-a', ['read', 'write'], now);
-    const unsigned = `${base64url({ alg: 'none', typ: 'at+jwt' })}.${token.split('.')[1]}.`;
+    const unsigned = `${base64url({ alg: 'none', typ: 'at+jwt', kid: 'key-1' })}.${token.split('.')[1]}.`;
 
     expect(await rejectionOf(tokens.verify(unsigned, now))).toMatchObject({ reason: 'invalid' });
   });
 
-  it('rejects a token signed with another HMAC algorithm under the same key', async () => {
-    const token = await new SignJWT(decodeJwt((await tokens.issue('client-a', ['read'], now)).token))
-      .setProtectedHeader({ alg: 'HS512', typ: 'at+jwt' })
-      .sign(new TextEncoder().encode(settings.secret));
+  it('rejects an HS256 token keyed with the published public key (algorithm confusion)', async () => {
+    const claims = decodeJwt((await tokens.issue('client-a', ['read'], now)).token);
+    const publicKeyAsSecret = new TextEncoder().encode(JSON.stringify(tokens.jwks.keys[0]));
+    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: 'key-1' }).sign(publicKeyAsSecret);
 
     expect(await rejectionOf(tokens.verify(token, now))).toMatchObject({ reason: 'invalid' });
   });
 
   it('rejects a plain JWT that is not typed as an access token', async () => {
-    const token = await new SignJWT(decodeJwt((await tokens.issue('client-a', ['read'], now)).token))
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .sign(new TextEncoder().encode(settings.secret));
+    const claims = decodeJwt((await tokens.issue('client-a', ['read'], now)).token);
+    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'key-1' }).sign(settings.keys.signingKey);
 
     expect(await rejectionOf(tokens.verify(token, now))).toMatchObject({ reason: 'invalid' });
   });
 
-  it('rejects a token signed with another key', async () => {
-    const { token } = await new AccessTokens({ ...settings, secret: 'another-secret-of-at-least-32-characters!' }).issue('client-a', ['read'], now);
+  it('rejects a token signed with a key it does not publish, even under a published kid', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const claims = decodeJwt((await tokens.issue('client-a', ['read'], now)).token);
+    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'key-1' }).sign(privateKey);
 
     expect(await rejectionOf(tokens.verify(token, now))).toMatchObject({ reason: 'invalid' });
+    expect(await exportJWK(privateKey)).toHaveProperty('d');
   });
 
   it('rejects garbage', async () => {
     expect(await rejectionOf(tokens.verify('not-a-jwt', now))).toMatchObject({ reason: 'invalid' });
+    expect(await rejectionOf(tokens.verify(`${base64url({ alg: 'ES256', kid: 7 })}.e30.AAAA`, now))).toMatchObject({ reason: 'invalid' });
+  });
+});
+
+describe('signing key rotation', () => {
+  it('keeps tokens of the old key valid after the new key takes over, and refuses them once it is retired', async () => {
+    const before = await tokens.issue('client-a', ['read'], now);
+
+    const added = await addKey(keyFile, 'key-2');
+    const rotated = activateKey(added, 'key-2');
+    const afterRotation = new AccessTokens({ ...settings, keys: await signingKeySetOf(rotated) });
+    const after = await afterRotation.issue('client-a', ['read'], now);
+
+    expect(decodeProtectedHeader(after.token).kid).toBe('key-2');
+    expect(afterRotation.jwks.keys.map((key) => key.kid)).toEqual(['key-2', 'key-1']);
+    await expect(afterRotation.verify(before.token, now)).resolves.toMatchObject({ clientId: 'client-a' });
+    await expect(afterRotation.verify(after.token, now)).resolves.toMatchObject({ clientId: 'client-a' });
+
+    const retired = new AccessTokens({ ...settings, keys: await signingKeySetOf(retireKey(rotated, 'key-1')) });
+    expect(await rejectionOf(retired.verify(before.token, now))).toMatchObject({ reason: 'invalid' });
+    await expect(retired.verify(after.token, now)).resolves.toMatchObject({ clientId: 'client-a' });
+  });
+
+  it('publishes an added key before it signs, so every replica can verify its tokens first', async () => {
+    const added = await addKey(keyFile, 'key-next');
+    const replica = new AccessTokens({ ...settings, keys: await signingKeySetOf(added) });
+
+    expect(decodeProtectedHeader((await replica.issue('client-a', ['read'], now)).token).kid).toBe('key-1');
+    expect(replica.jwks.keys.map((key) => key.kid)).toContain('key-next');
+  });
+
+  it('refuses to retire the key that signs', () => {
+    expect(() => retireKey(keyFile, 'key-1')).toThrow('active signing key');
   });
 });

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { RateLimitTier } from '../rate-limit/rate-limit.policy';
 
 /** A machine client of the public API (OAuth 2.0 client credentials grant). */
 @Entity({ name: 'oauth_client' })
@@ -13,6 +14,9 @@ export class OAuthClient {
   /** The most a token of this client may carry; a token request can ask for fewer. */
   @Column({ type: 'text', array: true })
   scopes: string[];
+
+  @Column({ name: 'rate_limit_tier', type: 'text', default: 'standard' })
+  rateLimitTier: RateLimitTier;
 
   @Column({ type: 'boolean', default: true })
   active: boolean;

@@ -7,6 +7,7 @@ import { GATEWAY_MIGRATIONS } from '../database/migrations';
 import { generateClientSecret, hashClientSecret } from './client-secret';
 import { OAuthClient } from './oauth-client.entity';
 import { OAuthClientRepository } from './oauth-client.repository';
+import { RATE_LIMIT_TIERS, RateLimitTier } from '../rate-limit/rate-limit.policy';
 import { isKnownScope, parseScope, SCOPES } from './scope';
 
 /** Client ids travel in the x-client-id header upstream; unreserved URL characters need no escaping there. */
@@ -16,12 +17,13 @@ const MIN_SECRET_LENGTH = 24;
 const USAGE = `Registers (or re-registers, rotating its secret) an OAuth client of the gateway.
 
 usage: node -r ./tools/register.js apps/gateway/src/oauth/register-client.cli.ts \\
-         --client-id ID [--secret SECRET] --scopes "${SCOPES.join(' ')}"
+         --client-id ID [--secret SECRET] --scopes "${SCOPES.join(' ')}" [--tier standard]
 
   --client-id  letters, digits and . _ ~ - (at most 128)
   --secret     at least ${MIN_SECRET_LENGTH} characters; omit it to have a random one generated.
                A secret on the command line ends up in shell history: prefer the generated one.
   --scopes     space-separated subset of: ${SCOPES.join(' ')}
+  --tier       rate-limit tier, one of: ${RATE_LIMIT_TIERS.join(' ')} (default standard; sandbox has 10x limits)
 
 DATABASE_URL names the gateway's database; pending gateway migrations are applied first.
 `;
@@ -31,6 +33,7 @@ export interface RegisterClientOptions {
   /** Undefined: generate one. */
   secret?: string;
   scopes: string[];
+  tier: RateLimitTier;
 }
 
 export class UsageError extends Error {}
@@ -40,7 +43,7 @@ export function parseRegisterClientArgs(argv: string[]): RegisterClientOptions {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { 'client-id': { type: 'string' }, secret: { type: 'string' }, scopes: { type: 'string' } },
+      options: { 'client-id': { type: 'string' }, secret: { type: 'string' }, scopes: { type: 'string' }, tier: { type: 'string' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -57,7 +60,9 @@ export function parseRegisterClientArgs(argv: string[]): RegisterClientOptions {
   const unknown = scopes.filter((scope) => !isKnownScope(scope));
   // A typo here would register a scope no route ever asks for, leaving the client unable to do what was meant.
   if (unknown.length > 0) throw new UsageError(`unknown scope(s): ${unknown.join(' ')}; known: ${SCOPES.join(' ')}`);
-  return { clientId, scopes, ...(values.secret !== undefined ? { secret: values.secret } : {}) };
+  const tier = values.tier ?? 'standard';
+  if (!(RATE_LIMIT_TIERS as readonly string[]).includes(tier)) throw new UsageError(`--tier must be one of: ${RATE_LIMIT_TIERS.join(' ')}`);
+  return { clientId, scopes, tier: tier as RateLimitTier, ...(values.secret !== undefined ? { secret: values.secret } : {}) };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -74,8 +79,9 @@ async function main(argv: string[]): Promise<void> {
       clientId: options.clientId,
       secretHash: await hashClientSecret(secret),
       scopes: options.scopes,
+      rateLimitTier: options.tier,
     });
-    process.stdout.write(`client_id=${options.clientId}\nclient_secret=${secret}\nscope=${options.scopes.join(' ')}\n`);
+    process.stdout.write(`client_id=${options.clientId}\nclient_secret=${secret}\nscope=${options.scopes.join(' ')}\nrate_limit_tier=${options.tier}\n`);
     process.stderr.write('Store the secret now: the gateway keeps only its hash and cannot show it again.\n');
   } finally {
     await dataSource.destroy();

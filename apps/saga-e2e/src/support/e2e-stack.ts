@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Infra, registerOAuthClient, Services, startInfra, startServices } from '@order-saga/infra';
+import { ensureSigningKeys, Infra, registerOAuthClient, Services, startInfra, startServices } from '@order-saga/infra';
 
 /** Credentials and addresses the e2e specs read from the environment set up here. */
 export const E2E_CLIENTS = {
@@ -10,6 +10,15 @@ export const E2E_CLIENTS = {
   reader: { id: 'e2e-reader', scopes: ['read'] },
   other: { id: 'e2e-other-client', scopes: ['read', 'write'] },
 } as const;
+
+/** Limits of the shared e2e gateway, far above what the suite sends. */
+export const E2E_UNTHROTTLED_LIMITS = {
+  RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: '100000',
+  RATE_LIMIT_ORDERS_READ_PER_MINUTE: '100000',
+  RATE_LIMIT_SEARCH_PER_MINUTE: '100000',
+  RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
+  RATE_LIMIT_PER_DAY: '10000000',
+};
 
 interface Running {
   infra: Infra;
@@ -36,7 +45,13 @@ export async function startE2eStack(): Promise<void> {
   });
   running.__orderSagaE2e = { infra };
   try {
-    running.__orderSagaE2e.services = await startServices(infra, { jwtSecret: randomBytes(32).toString('base64url'), logLevel: 'info' });
+    running.__orderSagaE2e.services = await startServices(infra, {
+      jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')),
+      logLevel: 'info',
+      // The suite's shared gateway must not throttle the other specs; edge-rate-limit.e2e-spec.ts starts
+      // gateways with small limits of its own. A fresh key prefix keeps runs from sharing counters.
+      env: { gateway: { ...E2E_UNTHROTTLED_LIMITS, RATE_LIMIT_KEY_PREFIX: `e2e-${randomBytes(6).toString('hex')}` } },
+    });
     await registerClients(infra);
   } catch (error) {
     // Jest skips global teardown when setup fails, so nothing started may be left behind here.
@@ -66,6 +81,9 @@ function exportAddresses(infra: Infra, services: Services, dataDir: string): voi
   process.env.E2E_ORDER_DB = infra.databaseUrls['order-service'];
   process.env.E2E_PAYMENT_DB = infra.databaseUrls['payment-service'];
   process.env.E2E_LOG_DIR = join(dataDir, 'logs');
+  process.env.E2E_DATA_DIR = dataDir;
+  process.env.E2E_GATEWAY_DB = infra.databaseUrls.gateway;
+  process.env.E2E_JWT_SIGNING_KEYS_FILE = join(dataDir, 'jwt-signing-keys.json');
 }
 
 export async function stopE2eStack(): Promise<void> {

@@ -35,7 +35,7 @@ export class IssueTokenHandler {
       throw new OAuthError('invalid_scope', `The requested scope is not a non-empty subset of the client's scopes (${client.scopes.join(' ')})`);
     }
 
-    const { token, expiresIn } = await this.tokens.issue(client.clientId, scopes);
+    const { token, expiresIn } = await this.tokens.issue(client.clientId, scopes, new Date(), client.rateLimitTier);
     this.logger.log({ client_id: client.clientId, scope: scopes.join(' ') }, 'access token issued');
     return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
   }

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { INestApplication } from '@nestjs/common';
@@ -9,6 +11,7 @@ import { startServiceApp } from '@order-saga/shared/http';
 import { Client } from 'pg';
 import { hashClientSecret } from '../client-secret';
 import { OAuthClientRepository } from '../oauth-client.repository';
+import { addKey } from '../signing-keys/signing-keys';
 
 /**
  * The gateway against a real PostgreSQL (a throwaway database) and a stand-in order-service on a
@@ -62,6 +65,12 @@ function startOrderService(): Promise<Server> {
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function writeKeyFile(): Promise<string> {
+  const path = join(mkdtempSync(join(tmpdir(), 'gateway-it-')), 'keys.json');
+  writeFileSync(path, JSON.stringify(await addKey(undefined, 'it-key')));
+  return path;
 }
 
 async function withClient<T>(database: string, work: (client: Client) => Promise<T>): Promise<T> {
@@ -120,7 +129,8 @@ beforeAll(async () => {
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: `${POSTGRES}/${DATABASE}`,
-    JWT_SECRET: randomBytes(32).toString('hex'),
+    JWT_SIGNING_KEYS_FILE: await writeKeyFile(),
+    RATE_LIMIT_KEY_PREFIX: `gateway-it-${randomBytes(4).toString('hex')}`,
     ORDER_SERVICE_URL: `http://127.0.0.1:${(orderService.address() as AddressInfo).port}`,
     // Not called by these tests; any URL passes config validation.
     INVENTORY_SERVICE_URL: 'http://127.0.0.1:9',
@@ -134,8 +144,8 @@ beforeAll(async () => {
   gatewayUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
   const clients = app.get(OAuthClientRepository);
-  await clients.register({ clientId: 'shop', secretHash: await hashClientSecret(secrets.shop), scopes: ['read', 'write'] });
-  await clients.register({ clientId: 'reader', secretHash: await hashClientSecret(secrets.reader), scopes: ['read'] });
+  await clients.register({ clientId: 'shop', secretHash: await hashClientSecret(secrets.shop), scopes: ['read', 'write'], rateLimitTier: 'standard' });
+  await clients.register({ clientId: 'reader', secretHash: await hashClientSecret(secrets.reader), scopes: ['read'], rateLimitTier: 'standard' });
 }, 60_000);
 
 afterAll(async () => {
@@ -220,7 +230,7 @@ describe('POST /oauth/token', () => {
       { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: `${POSTGRES}/${DATABASE}` } },
     );
     const printed = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
-    expect(printed).toEqual({ client_id: 'cli-client', client_secret: expect.stringMatching(/^[\w-]{43}$/), scope: 'read' });
+    expect(printed).toEqual({ client_id: 'cli-client', client_secret: expect.stringMatching(/^[\w-]{43}$/), scope: 'read', rate_limit_tier: 'standard' });
 
     const [stored] = await gatewayDatabase((client) => client.query('SELECT secret_hash, scopes FROM oauth_client WHERE client_id = $1', ['cli-client']));
     expect(stored.secret_hash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[\w-]+\$[\w-]+$/);

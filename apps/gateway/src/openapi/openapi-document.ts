@@ -1,0 +1,27 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
+/**
+ * The public API's OpenAPI document, built from the controllers' decorators: every controller
+ * registered in AppModule is included, whoever adds it. No `servers` entry, so the committed file
+ * does not depend on where it was generated.
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('order-saga public API')
+    .setDescription(
+      'Orders through the gateway. Every error has the body {error_code, message, details?, request_id, timestamp}; ' +
+        'every response carries X-Request-ID and API-Version; /api/v1 responses carry X-RateLimit-Limit/-Remaining/-Reset. ' +
+        'See docs/edge-contract.md.',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RFC 9068, ES256)' })
+    .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { read: 'GET routes', write: 'routes that change state' } } } })
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Stable text of the document: the committed file and the regenerated one compare byte for byte. */
+export function openApiText(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
