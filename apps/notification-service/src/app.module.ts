@@ -4,19 +4,37 @@ import { DatabaseModule } from '@order-saga/shared/database';
 import { LoggingModule } from '@order-saga/shared/logging';
 import { MessagingModule } from '@order-saga/shared/messaging';
 import { NotificationServiceConfig } from './config/notification-service.config';
-import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
+import { NOTIFICATION_MIGRATIONS } from './database/migrations';
 import { DeliverWebhooksHandler } from './deliveries/deliver-webhooks/deliver-webhooks.handler';
 import { WebhookDeliveryRepository } from './deliveries/deliver-webhooks/webhook-delivery.repository';
 import { WebhookDeliveryWorker } from './deliveries/deliver-webhooks/webhook-delivery.worker';
+import { WebhookSender } from './deliveries/deliver-webhooks/webhook-sender';
+import { EndpointDeliveriesHttpController } from './deliveries/endpoint-deliveries/endpoint-deliveries.http.controller';
 import { ListDeliveriesHttpController } from './deliveries/list-deliveries/list-deliveries.http.controller';
+import { RedeliverFailedHandler } from './deliveries/redeliver-failed/redeliver-failed.handler';
+import { RedeliverFailedHttpController } from './deliveries/redeliver-failed/redeliver-failed.http.controller';
+import { RetryDeliveryHandler } from './deliveries/retry-delivery/retry-delivery.handler';
+import { RetryDeliveryHttpController } from './deliveries/retry-delivery/retry-delivery.http.controller';
 import { ScheduleDeliveriesConsumer } from './deliveries/schedule-deliveries/schedule-deliveries.consumer';
 import { ScheduleDeliveriesHandler } from './deliveries/schedule-deliveries/schedule-deliveries.handler';
 import { WebhookAttempt } from './deliveries/webhook-attempt.entity';
+import { WebhookDeliveryMetrics } from './deliveries/webhook-delivery.metrics';
 import { WebhookDelivery } from './deliveries/webhook-delivery.entity';
 import { Clock } from './domain/clock';
+import { NetworkPolicy } from './domain/network-policy';
+import { DeleteWebhookEndpointHandler } from './webhook-endpoints/delete-webhook-endpoint/delete-webhook-endpoint.handler';
+import { DeleteWebhookEndpointHttpController } from './webhook-endpoints/delete-webhook-endpoint/delete-webhook-endpoint.http.controller';
 import { GetWebhookEndpointHttpController } from './webhook-endpoints/get-webhook-endpoint/get-webhook-endpoint.http.controller';
+import { ListWebhookEndpointsHttpController } from './webhook-endpoints/list-webhook-endpoints/list-webhook-endpoints.http.controller';
+import { RegisterWebhookEndpointHandler } from './webhook-endpoints/register-webhook-endpoint/register-webhook-endpoint.handler';
 import { RegisterWebhookEndpointHttpController } from './webhook-endpoints/register-webhook-endpoint/register-webhook-endpoint.http.controller';
+import { RotateWebhookSecretHandler } from './webhook-endpoints/rotate-webhook-secret/rotate-webhook-secret.handler';
+import { RotateWebhookSecretHttpController } from './webhook-endpoints/rotate-webhook-secret/rotate-webhook-secret.http.controller';
+import { UpdateWebhookEndpointHandler } from './webhook-endpoints/update-webhook-endpoint/update-webhook-endpoint.handler';
+import { UpdateWebhookEndpointHttpController } from './webhook-endpoints/update-webhook-endpoint/update-webhook-endpoint.http.controller';
 import { WebhookEndpoint } from './webhook-endpoints/webhook-endpoint.entity';
+import { WebhookEndpointRepository } from './webhook-endpoints/webhook-endpoint.repository';
+import { WebhookUrlValidator } from './webhook-endpoints/webhook-url.validator';
 
 export const SERVICE_NAME = 'notification-service';
 
@@ -24,15 +42,39 @@ export const SERVICE_NAME = 'notification-service';
   imports: [
     TypedConfigModule.forRoot(NotificationServiceConfig),
     LoggingModule.forRoot(SERVICE_NAME),
-    DatabaseModule.forRoot({ entities: [WebhookEndpoint, WebhookDelivery, WebhookAttempt], migrations: [InitialSchema1763700000000] }),
+    DatabaseModule.forRoot({ entities: [WebhookEndpoint, WebhookDelivery, WebhookAttempt], migrations: NOTIFICATION_MIGRATIONS }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
   controllers: [
     RegisterWebhookEndpointHttpController,
+    ListWebhookEndpointsHttpController,
     GetWebhookEndpointHttpController,
+    UpdateWebhookEndpointHttpController,
+    DeleteWebhookEndpointHttpController,
+    RotateWebhookSecretHttpController,
+    EndpointDeliveriesHttpController,
+    RetryDeliveryHttpController,
+    RedeliverFailedHttpController,
     ListDeliveriesHttpController,
     ScheduleDeliveriesConsumer,
   ],
-  providers: [Clock, ScheduleDeliveriesHandler, WebhookDeliveryRepository, DeliverWebhooksHandler, WebhookDeliveryWorker],
+  providers: [
+    Clock,
+    { provide: NetworkPolicy, inject: [NotificationServiceConfig], useFactory: (config: NotificationServiceConfig) => new NetworkPolicy(config.networkPolicy) },
+    WebhookEndpointRepository,
+    WebhookUrlValidator,
+    RegisterWebhookEndpointHandler,
+    UpdateWebhookEndpointHandler,
+    DeleteWebhookEndpointHandler,
+    RotateWebhookSecretHandler,
+    RetryDeliveryHandler,
+    RedeliverFailedHandler,
+    ScheduleDeliveriesHandler,
+    WebhookDeliveryRepository,
+    WebhookDeliveryMetrics,
+    WebhookSender,
+    DeliverWebhooksHandler,
+    WebhookDeliveryWorker,
+  ],
 })
 export class AppModule {}

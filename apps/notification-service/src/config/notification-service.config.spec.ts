@@ -12,7 +12,9 @@ describe('NotificationServiceConfig', () => {
       WEBHOOK_TIMEOUT_MS: 30_000,
       WEBHOOK_RETRY_SCHEDULE_SECONDS: '0,60,300,1800,7200',
       DELIVERY_POLL_INTERVAL_MS: 1000,
-      DELIVERY_CONCURRENCY: 8,
+      DELIVERY_CONCURRENCY: 32,
+      WEBHOOK_ENDPOINT_CONCURRENCY: 2,
+      DEPLOY_ENV: 'development',
     });
   });
 
@@ -32,7 +34,29 @@ describe('NotificationServiceConfig', () => {
     ['WEBHOOK_RETRY_SCHEDULE_SECONDS', ''],
     ['WEBHOOK_TIMEOUT_MS', 'soon'],
     ['DELIVERY_CONCURRENCY', '0'],
+    ['DEPLOY_ENV', 'prod'],
+    ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'yes'],
+    ['WEBHOOK_ALLOWED_PRIVATE_CIDRS', 'localhost'],
   ])('stops the boot naming %s when it is %p', (name, value) => {
     expect(() => validateConfig(NotificationServiceConfig, { ...required, [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}:`));
+  });
+
+  it('lets development and test reach private networks, and refuses them elsewhere', () => {
+    expect(validateConfig(NotificationServiceConfig, required).networkPolicy).toEqual({ allowPrivateNetworks: true, allowedCidrs: [], requireHttps: false });
+    expect(validateConfig(NotificationServiceConfig, { ...required, DEPLOY_ENV: 'staging' }).networkPolicy).toMatchObject({ allowPrivateNetworks: false, requireHttps: false });
+    expect(validateConfig(NotificationServiceConfig, { ...required, DEPLOY_ENV: 'production' }).networkPolicy).toMatchObject({ allowPrivateNetworks: false, requireHttps: true });
+  });
+
+  it('can run the production guard locally with an allow-list for a receiver on the laptop', () => {
+    const config = validateConfig(NotificationServiceConfig, { ...required, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false', WEBHOOK_ALLOWED_PRIVATE_CIDRS: '127.0.0.1, 10.0.0.0/8' });
+
+    expect(config.networkPolicy).toEqual({ allowPrivateNetworks: false, allowedCidrs: ['127.0.0.1', '10.0.0.0/8'], requireHttps: false });
+  });
+
+  it.each([
+    ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'true'],
+    ['WEBHOOK_ALLOWED_PRIVATE_CIDRS', '127.0.0.1'],
+  ])('stops a production boot that sets %s=%s', (name, value) => {
+    expect(() => validateConfig(NotificationServiceConfig, { ...required, DEPLOY_ENV: 'production', [name]: value })).toThrow(new RegExp(`${name}: .*only allowed with DEPLOY_ENV development or test`));
   });
 });

@@ -2,7 +2,9 @@ import { WebhookEventType } from '@order-saga/contracts';
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, Relation } from 'typeorm';
 import { WebhookAttempt } from './webhook-attempt.entity';
 
-export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+/** `cancelled`: its endpoint was deleted before it could be sent. */
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
+export type DeliveryFailureReason = 'exhausted' | 'gone';
 
 /** One event to one endpoint. Unique per (endpoint, event), so a redelivered Kafka event adds nothing. */
 @Entity({ name: 'webhook_delivery' })
@@ -28,6 +30,10 @@ export class WebhookDelivery {
 
   @Column({ type: 'text' })
   status: WebhookDeliveryStatus;
+
+  /** `exhausted`: the schedule ran out; `gone`: the endpoint answered 410 and was disabled. */
+  @Column({ name: 'failure_reason', type: 'text', nullable: true })
+  failureReason: DeliveryFailureReason | null;
 
   @Column({ name: 'attempt_count', type: 'integer' })
   attemptCount: number;

@@ -1,6 +1,6 @@
 import { WebhookEventType } from '@order-saga/contracts';
 import { WebhookAttempt } from './webhook-attempt.entity';
-import { WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
+import { DeliveryFailureReason, WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
 
 export interface WebhookAttemptResponseDto {
   attempt_number: number;
@@ -18,6 +18,8 @@ export interface WebhookDeliveryResponseDto {
   event_type: WebhookEventType;
   order_id: string;
   status: WebhookDeliveryStatus;
+  /** Set when failed: `exhausted` (the schedule ran out) or `gone` (the endpoint answered 410). */
+  failure_reason: DeliveryFailureReason | null;
   attempt_count: number;
   /** When the next attempt is due; null once the delivery succeeded or was given up. */
   next_attempt_at: string | null;
@@ -34,6 +36,7 @@ export function toWebhookDeliveryResponse(delivery: WebhookDelivery): WebhookDel
     event_type: delivery.eventType,
     order_id: delivery.orderId,
     status: delivery.status,
+    failure_reason: delivery.status === 'failed' ? delivery.failureReason : null,
     attempt_count: delivery.attemptCount,
     next_attempt_at: delivery.status === 'pending' ? delivery.nextAttemptAt.toISOString() : null,
     last_attempt_at: delivery.lastAttemptAt?.toISOString() ?? null,

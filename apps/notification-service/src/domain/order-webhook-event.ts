@@ -6,31 +6,14 @@ import {
   ORDER_UPDATED,
   OrderCancelledEvent,
   OrderCreatedEvent,
+  OrderCancelledWebhookData,
   OrderCreatedWebhookData,
-  OrderStatus,
   OrderUpdatedEvent,
+  OrderUpdatedWebhookData,
   WebhookEvent,
-  WebhookEventData,
 } from '@order-saga/contracts';
 
 export type OrderLifecycleEvent = OrderCreatedEvent | OrderUpdatedEvent | OrderCancelledEvent;
-
-// contracts only defines the created payload; these two follow the spec's event field lists.
-export interface OrderUpdatedWebhookData extends WebhookEventData {
-  order_id: string;
-  previous_status: OrderStatus;
-  current_status: OrderStatus;
-  updated_at: string;
-  changes: { status: { from: OrderStatus; to: OrderStatus } };
-}
-
-export interface OrderCancelledWebhookData extends WebhookEventData {
-  order_id: string;
-  customer_id: string;
-  previous_status: OrderStatus;
-  reason: string;
-  cancelled_at: string;
-}
 
 export interface OrderWebhook {
   /** Only this API client's endpoints may receive the event. */

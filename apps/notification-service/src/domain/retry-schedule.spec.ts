@@ -1,4 +1,4 @@
-import { decideAfterAttempt, firstAttemptAt, parseRetrySchedule } from './retry-schedule';
+import { decideAfterAttempt, firstAttemptAt, parseRetryAfter, parseRetrySchedule } from './retry-schedule';
 
 const SPEC_SCHEDULE = [0, 60, 300, 1800, 7200];
 const now = new Date('2025-01-15T10:00:00.000Z');
@@ -34,15 +34,45 @@ describe('retry schedule', () => {
     [3, 1800],
     [4, 7200],
   ])('after failed attempt %i waits %i seconds', (attemptsMade, delay) => {
-    expect(decideAfterAttempt(SPEC_SCHEDULE, attemptsMade, false, now)).toEqual({ status: 'pending', nextAttemptAt: plusSeconds(delay) });
+    expect(decideAfterAttempt(SPEC_SCHEDULE, attemptsMade, { succeeded: false }, now)).toEqual({ status: 'pending', nextAttemptAt: plusSeconds(delay) });
   });
 
   it('gives up after the fifth failed attempt', () => {
-    expect(decideAfterAttempt(SPEC_SCHEDULE, 5, false, now)).toEqual({ status: 'failed' });
+    expect(decideAfterAttempt(SPEC_SCHEDULE, 5, { succeeded: false }, now)).toEqual({ status: 'failed', reason: 'exhausted' });
   });
 
   it('stops retrying once an attempt succeeded, whichever attempt it was', () => {
-    expect(decideAfterAttempt(SPEC_SCHEDULE, 1, true, now)).toEqual({ status: 'succeeded' });
-    expect(decideAfterAttempt(SPEC_SCHEDULE, 5, true, now)).toEqual({ status: 'succeeded' });
+    expect(decideAfterAttempt(SPEC_SCHEDULE, 1, { succeeded: true }, now)).toEqual({ status: 'succeeded' });
+    expect(decideAfterAttempt(SPEC_SCHEDULE, 5, { succeeded: true }, now)).toEqual({ status: 'succeeded' });
+  });
+
+  it('gives up at once when the receiver answered 410 Gone, even with attempts left', () => {
+    expect(decideAfterAttempt(SPEC_SCHEDULE, 1, { succeeded: false, gone: true }, now)).toEqual({ status: 'failed', reason: 'gone' });
+  });
+
+  it('waits for a Retry-After longer than the scheduled delay', () => {
+    expect(decideAfterAttempt(SPEC_SCHEDULE, 1, { succeeded: false, retryAfterSeconds: 120 }, now)).toEqual({ status: 'pending', nextAttemptAt: plusSeconds(120) });
+  });
+
+  it('keeps the scheduled delay when Retry-After asks for less', () => {
+    expect(decideAfterAttempt(SPEC_SCHEDULE, 2, { succeeded: false, retryAfterSeconds: 5 }, now)).toEqual({ status: 'pending', nextAttemptAt: plusSeconds(300) });
+  });
+
+  it('does not let Retry-After park a delivery beyond the longest accepted delay', () => {
+    expect(decideAfterAttempt(SPEC_SCHEDULE, 1, { succeeded: false, retryAfterSeconds: 10 ** 9 }, now)).toEqual({ status: 'pending', nextAttemptAt: plusSeconds(7 * 24 * 3600) });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds', () => {
+    expect(parseRetryAfter('120', now)).toBe(120);
+  });
+
+  it('reads an HTTP date as the seconds until then', () => {
+    expect(parseRetryAfter(new Date(now.getTime() + 90_000).toUTCString(), now)).toBe(90);
+  });
+
+  it.each([null, '', 'soon', '-5', '1.5'])('ignores %p', (header) => {
+    expect(parseRetryAfter(header, now)).toBeNull();
   });
 });

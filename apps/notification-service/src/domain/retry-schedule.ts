@@ -26,18 +26,39 @@ export function firstAttemptAt(scheduleSeconds: readonly number[], now: Date): D
 export type DeliveryDecision =
   | { status: 'succeeded' }
   | { status: 'pending'; nextAttemptAt: Date }
-  | { status: 'failed' };
+  | { status: 'failed'; reason: 'exhausted' | 'gone' };
+
+export interface AttemptOutcome {
+  succeeded: boolean;
+  /** 410 Gone: the receiver says the endpoint no longer exists, so retrying is pointless. */
+  gone?: boolean;
+  /** A 429/503 Retry-After, in seconds: the next attempt comes no earlier than that. */
+  retryAfterSeconds?: number | null;
+}
 
 /** What becomes of a delivery once `attemptsMade` attempts (this one included) have been made. */
-export function decideAfterAttempt(
-  scheduleSeconds: readonly number[],
-  attemptsMade: number,
-  succeeded: boolean,
-  now: Date,
-): DeliveryDecision {
-  if (succeeded) return { status: 'succeeded' };
-  if (attemptsMade >= scheduleSeconds.length) return { status: 'failed' };
-  return { status: 'pending', nextAttemptAt: addSeconds(now, scheduleSeconds[attemptsMade]) };
+export function decideAfterAttempt(scheduleSeconds: readonly number[], attemptsMade: number, outcome: AttemptOutcome, now: Date): DeliveryDecision {
+  if (outcome.succeeded) return { status: 'succeeded' };
+  if (outcome.gone) return { status: 'failed', reason: 'gone' };
+  if (attemptsMade >= scheduleSeconds.length) return { status: 'failed', reason: 'exhausted' };
+  // A receiver may ask for more time than the schedule gives, never for less: the schedule still bounds the load.
+  const retryAfter = Math.min(outcome.retryAfterSeconds ?? 0, MAX_DELAY_SECONDS);
+  return { status: 'pending', nextAttemptAt: addSeconds(now, Math.max(scheduleSeconds[attemptsMade], retryAfter)) };
+}
+
+/**
+ * Seconds asked for by a Retry-After header, either delta-seconds or an HTTP date (RFC 9110 §10.2.3);
+ * null when absent or unreadable, in which case the schedule alone decides.
+ */
+export function parseRetryAfter(header: string | null | undefined, now: Date): number | null {
+  if (!header) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  // IMF-fixdate only (Sun, 06 Nov 1994 08:49:37 GMT): Date.parse alone would read "1.5" as a date.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return null;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - now.getTime()) / 1000));
 }
 
 function addSeconds(date: Date, seconds: number): Date {

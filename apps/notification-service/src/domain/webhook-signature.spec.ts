@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { generateWebhookSecret, signWebhookBody } from './webhook-signature';
+import { standardWebhookSignature } from '@order-saga/contracts';
+import { generateWebhookSecret, signatureHeaders, signWebhookBody } from './webhook-signature';
 
 describe('signWebhookBody', () => {
   it('matches the RFC 4231 HMAC-SHA256 test vector (case 2), with the sha256= prefix', () => {
@@ -35,11 +36,40 @@ describe('signWebhookBody', () => {
 });
 
 describe('generateWebhookSecret', () => {
-  it('is whsec_ followed by 32 random bytes in base64url', () => {
+  it('is whsec_ followed by 32 random bytes in standard base64, as Standard Webhooks libraries expect', () => {
     const secret = generateWebhookSecret();
 
-    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
-    expect(Buffer.from(secret.slice('whsec_'.length), 'base64url')).toHaveLength(32);
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(secret.slice('whsec_'.length), 'base64')).toHaveLength(32);
     expect(generateWebhookSecret()).not.toBe(secret);
+  });
+});
+
+describe('signatureHeaders', () => {
+  const input = { eventId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', eventType: 'order.created' as const, timestampSeconds: 1736935200, body: '{"a":1}' };
+  const newest = generateWebhookSecret();
+  const previous = generateWebhookSecret();
+
+  it('signs with one secret in both styles and names the event and the time', () => {
+    expect(signatureHeaders({ ...input, secrets: [newest] })).toEqual({
+      'X-Webhook-Id': input.eventId,
+      'X-Webhook-Event': 'order.created',
+      'X-Webhook-Timestamp': '1736935200',
+      'X-Webhook-Signature': signWebhookBody(newest, input.body),
+      'webhook-id': input.eventId,
+      'webhook-timestamp': '1736935200',
+      'webhook-signature': standardWebhookSignature(newest, input.eventId, 1736935200, input.body),
+    });
+  });
+
+  it('during a rotation, sends the previous secret as well: its own spec-style header and a second Standard Webhooks entry', () => {
+    const headers = signatureHeaders({ ...input, secrets: [newest, previous] });
+
+    expect(headers['X-Webhook-Signature']).toBe(signWebhookBody(newest, input.body));
+    expect(headers['X-Webhook-Signature-Previous']).toBe(signWebhookBody(previous, input.body));
+    expect(headers['webhook-signature'].split(' ')).toEqual([
+      standardWebhookSignature(newest, input.eventId, 1736935200, input.body),
+      standardWebhookSignature(previous, input.eventId, 1736935200, input.body),
+    ]);
   });
 });

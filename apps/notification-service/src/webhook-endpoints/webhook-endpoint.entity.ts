@@ -1,5 +1,8 @@
 import { WebhookEventType } from '@order-saga/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** Why an endpoint stopped receiving: the client switched it off, or the receiver answered 410 Gone. */
+export type DisabledReason = 'client' | 'gone';
 
 @Entity({ name: 'webhook_endpoint' })
 export class WebhookEndpoint {
@@ -13,9 +16,16 @@ export class WebhookEndpoint {
   @Column({ type: 'text' })
   url: string;
 
-  /** Kept in clear because every delivery is signed with it; shown to the client once, at registration. */
+  /** Kept in clear because every delivery is signed with it; shown to the client once, at registration or rotation. */
   @Column({ type: 'text' })
   secret: string;
+
+  /** The secret a rotation replaced; it keeps signing next to the new one until `previousSecretExpiresAt`. */
+  @Column({ name: 'previous_secret', type: 'text', nullable: true })
+  previousSecret: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt: Date | null;
 
   @Column({ name: 'event_types', type: 'text', array: true })
   eventTypes: WebhookEventType[];
@@ -26,6 +36,16 @@ export class WebhookEndpoint {
   @Column({ type: 'boolean', default: true })
   enabled: boolean;
 
+  @Column({ name: 'disabled_reason', type: 'text', nullable: true })
+  disabledReason: DisabledReason | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  /** Deleted endpoints stay for the delivery log's foreign keys, invisible to the API and never sent to. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
 }

@@ -1,3 +1,5 @@
+import type { OrderStatus } from '../order/order-lifecycle/order-status';
+
 /** Webhook event types, as the integration spec names them. */
 export const WEBHOOK_EVENT_TYPES = ['order.created', 'order.updated', 'order.cancelled'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -26,10 +28,38 @@ export interface OrderCreatedWebhookData extends WebhookEventData {
   created_at: string;
 }
 
-/** Header names of a signed delivery. */
+export interface OrderUpdatedWebhookData extends WebhookEventData {
+  order_id: string;
+  previous_status: OrderStatus;
+  current_status: OrderStatus;
+  updated_at: string;
+  changes: { status: { from: OrderStatus; to: OrderStatus } };
+}
+
+export interface OrderCancelledWebhookData extends WebhookEventData {
+  order_id: string;
+  customer_id: string;
+  previous_status: OrderStatus;
+  reason: string;
+  cancelled_at: string;
+}
+
+/**
+ * Header names of a signed delivery. The X-Webhook-* set is the integration spec's; the lower-case
+ * `webhook-*` set is Standard Webhooks', whose signature also covers the id and the timestamp.
+ */
 export const WEBHOOK_HEADERS = {
+  /** `sha256=<hex>` over the raw body with the endpoint's newest secret (the spec's format). */
   signature: 'X-Webhook-Signature',
+  /** During a secret rotation's grace period: the same, with the previous secret. */
+  previousSignature: 'X-Webhook-Signature-Previous',
+  /** Unix seconds when this attempt was signed. */
   timestamp: 'X-Webhook-Timestamp',
+  /** The event id; the same on every retry, so receivers deduplicate on it. */
   id: 'X-Webhook-Id',
   eventType: 'X-Webhook-Event',
+  standardId: 'webhook-id',
+  standardTimestamp: 'webhook-timestamp',
+  /** Space-separated `v1,<base64>` entries, one per secret currently signing. */
+  standardSignature: 'webhook-signature',
 } as const;

@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
-import { WEBHOOK_HEADERS } from '@order-saga/contracts';
+import type { Response } from 'undici';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
-import { decideAfterAttempt, parseRetrySchedule } from '../../domain/retry-schedule';
-import { signWebhookBody } from '../../domain/webhook-signature';
+import { AttemptOutcome, decideAfterAttempt, parseRetryAfter, parseRetrySchedule } from '../../domain/retry-schedule';
+import { signatureHeaders } from '../../domain/webhook-signature';
+import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
 import { AttemptResult, ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { WebhookSender } from './webhook-sender';
 
 export const USER_AGENT = 'order-saga-webhooks/1.0';
 const RESPONSE_EXCERPT_BYTES = 1024;
@@ -19,6 +21,8 @@ export class DeliverWebhooksHandler {
 
   constructor(
     private readonly repository: WebhookDeliveryRepository,
+    private readonly sender: WebhookSender,
+    private readonly metrics: WebhookDeliveryMetrics,
     private readonly clock: Clock,
     private readonly config: NotificationServiceConfig,
   ) {
@@ -27,41 +31,49 @@ export class DeliverWebhooksHandler {
 
   async deliver(delivery: ClaimedDelivery): Promise<RecordedAttempt> {
     const attemptedAt = this.clock.now();
-    const { succeeded, ...attempt } = await this.post(delivery, attemptedAt);
+    const { outcome, ...attempt } = await this.post(delivery, attemptedAt);
     // Measured from the end of this attempt, so a slow receiver does not eat into its own back-off.
-    const recorded = await this.repository.recordAttempt(delivery.deliveryId, attempt, (attemptsMade) =>
-      decideAfterAttempt(this.schedule, attemptsMade, succeeded, this.clock.now()),
-    );
+    const recorded = await this.repository.recordAttempt(delivery, attempt, (attemptsMade) => decideAfterAttempt(this.schedule, attemptsMade, outcome, this.clock.now()));
+    this.count(recorded);
     this.logOutcome(delivery, attempt, recorded);
     return recorded;
   }
 
-  private async post(delivery: ClaimedDelivery, attemptedAt: Date): Promise<AttemptResult & { succeeded: boolean }> {
+  private async post(delivery: ClaimedDelivery, attemptedAt: Date): Promise<AttemptResult & { outcome: AttemptOutcome }> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
+    const headers = {
+      'Content-Type': 'application/json',
+      'User-Agent': USER_AGENT,
+      // Signed per attempt: the timestamp is when this attempt was made, so a receiver's replay window works on retries too.
+      ...signatureHeaders({
+        secrets: delivery.secrets,
+        eventId: delivery.eventId,
+        eventType: delivery.eventType,
+        timestampSeconds: Math.floor(attemptedAt.getTime() / 1000),
         body: delivery.body,
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': USER_AGENT,
-          [WEBHOOK_HEADERS.id]: delivery.eventId,
-          [WEBHOOK_HEADERS.eventType]: delivery.eventType,
-          [WEBHOOK_HEADERS.timestamp]: String(Math.floor(attemptedAt.getTime() / 1000)),
-          [WEBHOOK_HEADERS.signature]: signWebhookBody(delivery.secret, delivery.body),
-        },
-        // A redirect is not a 2xx: following it could carry a signed body to a host the client never registered.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
-      });
+      }),
+    };
+    try {
+      const response = await this.sender.post({ url: delivery.url, body: delivery.body, headers, timeoutMs: this.config.WEBHOOK_TIMEOUT_MS });
       const durationMs = elapsed();
       const responseExcerpt = await readExcerpt(response).catch(() => null);
-      const succeeded = response.status >= 200 && response.status < 300;
-      return { succeeded, attemptedAt, statusCode: response.status, durationMs, error: null, responseExcerpt };
+      const status = response.status;
+      const outcome: AttemptOutcome = {
+        succeeded: status >= 200 && status < 300,
+        gone: status === 410,
+        retryAfterSeconds: status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after'), this.clock.now()) : null,
+      };
+      return { outcome, attemptedAt, statusCode: status, durationMs, error: null, responseExcerpt };
     } catch (error) {
-      return { succeeded: false, attemptedAt, statusCode: null, durationMs: elapsed(), error: this.describe(error), responseExcerpt: null };
+      return { outcome: { succeeded: false }, attemptedAt, statusCode: null, durationMs: elapsed(), error: this.describe(error), responseExcerpt: null };
     }
+  }
+
+  private count({ decision, applied }: RecordedAttempt): void {
+    if (decision.status === 'succeeded') this.metrics.recordDelivered();
+    else this.metrics.recordFailedAttempt();
+    if (applied && decision.status === 'failed') this.metrics.recordFailedDelivery(decision.reason === 'gone');
   }
 
   // Duck-typed: fetch's errors come from undici's realm, where `instanceof Error` is not guaranteed to hold.
@@ -93,8 +105,9 @@ export class DeliverWebhooksHandler {
         this.logger.warn({ ...fields, next_attempt_at: decision.nextAttemptAt.toISOString() }, 'webhook attempt failed; will retry');
         return;
       case 'failed':
-        // The spec's "event logged, alert sent": alerting keys on this error line.
-        this.logger.error(fields, 'webhook delivery failed after its last scheduled attempt');
+        // The spec's "event logged, alert sent": alerting keys on this error line and on WebhookDeliveryFailed.
+        if (decision.reason === 'gone') this.logger.error(fields, 'webhook endpoint answered 410 Gone; delivery failed and endpoint disabled');
+        else this.logger.error(fields, 'webhook delivery failed after its last scheduled attempt');
         return;
     }
   }

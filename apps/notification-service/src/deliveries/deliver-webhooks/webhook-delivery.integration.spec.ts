@@ -10,10 +10,16 @@ import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
-import { InitialSchema1763700000000 } from '../../database/migrations/1763700000000-initial-schema';
+import { NOTIFICATION_MIGRATIONS } from '../../database/migrations';
 import { Clock } from '../../domain/clock';
 import { toOrderWebhook } from '../../domain/order-webhook-event';
-import { RegisterWebhookEndpointHttpController } from '../../webhook-endpoints/register-webhook-endpoint/register-webhook-endpoint.http.controller';
+import { NetworkPolicy } from '../../domain/network-policy';
+import { RegisterWebhookEndpointHandler } from '../../webhook-endpoints/register-webhook-endpoint/register-webhook-endpoint.handler';
+import { WebhookEndpointRepository } from '../../webhook-endpoints/webhook-endpoint.repository';
+import { WebhookUrlValidator } from '../../webhook-endpoints/webhook-url.validator';
+import { Outbox } from '@order-saga/shared/messaging';
+import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
+import { WebhookSender } from './webhook-sender';
 import { WebhookEndpoint } from '../../webhook-endpoints/webhook-endpoint.entity';
 import { ListDeliveriesHttpController } from '../list-deliveries/list-deliveries.http.controller';
 import { ScheduleDeliveriesHandler } from '../schedule-deliveries/schedule-deliveries.handler';
@@ -122,7 +128,9 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   let schedule: ScheduleDeliveriesHandler;
   let repository: WebhookDeliveryRepository;
   let worker: WebhookDeliveryWorker;
-  let registrar: RegisterWebhookEndpointHttpController;
+  let registrar: RegisterWebhookEndpointHandler;
+  let sender: WebhookSender;
+  let metrics: WebhookDeliveryMetrics;
   let deliveries: ListDeliveriesHttpController;
 
   beforeAll(async () => {
@@ -134,7 +142,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       type: 'postgres',
       url,
       entities: [WebhookEndpoint, WebhookDelivery, WebhookAttempt],
-      migrations: [InitialSchema1763700000000],
+      migrations: NOTIFICATION_MIGRATIONS,
     });
     await dataSource.initialize();
     await runMigrationsLocked(dataSource);
@@ -151,15 +159,19 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     });
     listener = new PgListener(new ConfigService({ DATABASE_URL: url }));
     schedule = new ScheduleDeliveriesHandler(clock, config);
-    repository = new WebhookDeliveryRepository(dataSource);
+    repository = new WebhookDeliveryRepository(dataSource, new Outbox());
+    const policy = new NetworkPolicy(config.networkPolicy);
+    sender = new WebhookSender(policy);
+    metrics = new WebhookDeliveryMetrics();
     worker = newWorker();
-    registrar = new RegisterWebhookEndpointHttpController(dataSource);
+    registrar = new RegisterWebhookEndpointHandler(new WebhookEndpointRepository(dataSource), new WebhookUrlValidator(policy), clock);
     deliveries = new ListDeliveriesHttpController(dataSource);
     await worker.onApplicationBootstrap();
   });
 
   afterAll(async () => {
     await worker?.onApplicationShutdown();
+    await sender?.onModuleDestroy();
     await listener?.onApplicationShutdown();
     await dataSource?.destroy();
     await receiver.stop();
@@ -169,11 +181,11 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   });
 
   function newWorker(): WebhookDeliveryWorker {
-    return new WebhookDeliveryWorker(repository, new DeliverWebhooksHandler(repository, clock, config), listener, clock, config);
+    return new WebhookDeliveryWorker(repository, new DeliverWebhooksHandler(repository, sender, metrics, clock, config), listener, clock, config);
   }
 
   function register(clientId: string, url: string, eventTypes: WebhookEventType[] = ['order.created']) {
-    return registrar.register({ client_id: clientId, url, event_types: eventTypes });
+    return registrar.register(clientId, { url, event_types: eventTypes });
   }
 
   function orderCreated(clientId: string): MessageEnvelope<OrderCreatedEvent> {
@@ -383,8 +395,9 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
 
     const afterShutdown = orderCreated('client-shutdown');
     await publish(afterShutdown);
+    // A stopped worker that still claimed would be waited for here, and the receiver would see the request.
     worker.wake();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await worker.idle();
     expect(receiver.received('/shutdown')).toHaveLength(1);
     expect((await deliveriesOf(afterShutdown.messageId))[0]).toMatchObject({ status: 'pending', attempt_count: 0 });
   });

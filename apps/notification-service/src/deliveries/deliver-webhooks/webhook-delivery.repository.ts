@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { WebhookEventType } from '@order-saga/contracts';
+import { WEBHOOK_DELIVERY_FAILED, WebhookEventType } from '@order-saga/contracts';
+import { Outbox } from '@order-saga/shared/messaging';
 import { DataSource } from 'typeorm';
 import { DeliveryDecision } from '../../domain/retry-schedule';
 
@@ -7,12 +8,14 @@ import { DeliveryDecision } from '../../domain/retry-schedule';
 export interface ClaimedDelivery {
   deliveryId: string;
   endpointId: string;
+  clientId: string;
   eventId: string;
   eventType: WebhookEventType;
   orderId: string;
   body: string;
   url: string;
-  secret: string;
+  /** Newest first: the current secret, then the rotated-out one while its grace period lasts. */
+  secrets: string[];
 }
 
 export interface AttemptResult {
@@ -26,68 +29,116 @@ export interface AttemptResult {
 export interface RecordedAttempt {
   attemptNumber: number;
   decision: DeliveryDecision;
+  /** False when the delivery had already reached a final status (e.g. its endpoint was deleted meanwhile). */
+  applied: boolean;
+}
+
+export interface ClaimLimits {
+  /** Free send slots of this process. */
+  limit: number;
+  /** Most leases one endpoint may hold across all replicas. */
+  perEndpoint: number;
+  lockMs: number;
 }
 
 interface ClaimedRow {
   delivery_id: string;
   endpoint_id: string;
+  client_id: string;
   event_id: string;
   event_type: WebhookEventType;
   order_id: string;
   body: string;
   url: string;
   secret: string;
+  previous_secret: string | null;
 }
 
 @Injectable()
 export class WebhookDeliveryRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   /**
-   * Claims up to `limit` deliveries due at `now` for `lockMs`. SKIP LOCKED lets replicas claim side by side
-   * without waiting on each other, and the lease (on the database's clock, shared by every replica) keeps
-   * any other replica from sending a claimed delivery until the holder has recorded its attempt or died.
+   * Leases up to `limit` deliveries due at `now`, at most `perEndpoint` in flight per endpoint across all
+   * replicas, so one dead endpoint cannot take every slot while its sends time out. The endpoint rows are
+   * locked first (SKIP LOCKED: replicas claim other endpoints side by side instead of waiting), and the
+   * leases are counted in a second statement whose snapshot is taken after those locks, so it sees every
+   * lease committed before. The lease (on the database's clock, shared by every replica) keeps any other
+   * replica from sending a claimed delivery until the holder recorded its attempt or died.
    */
-  async claimDue(limit: number, now: Date, lockMs: number): Promise<ClaimedDelivery[]> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount].
-    const [rows]: [ClaimedRow[], number] = await this.dataSource.query(
-      `WITH due AS (
-         SELECT delivery_id
-           FROM webhook_delivery
-          WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= now())
-          ORDER BY next_attempt_at
+  async claimDue(now: Date, { limit, perEndpoint, lockMs }: ClaimLimits): Promise<ClaimedDelivery[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const endpoints: { endpoint_id: string }[] = await manager.query(
+        `WITH due AS (
+           SELECT endpoint_id, min(next_attempt_at) AS oldest
+             FROM webhook_delivery
+            WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= now())
+            GROUP BY endpoint_id
+         )
+         SELECT e.endpoint_id
+           FROM webhook_endpoint e JOIN due USING (endpoint_id)
+          WHERE e.enabled AND e.deleted_at IS NULL
+            AND (SELECT count(*) FROM webhook_delivery l WHERE l.endpoint_id = e.endpoint_id AND l.locked_until > now()) < $3
+          ORDER BY due.oldest
           LIMIT $2
-          FOR UPDATE SKIP LOCKED
-       )
-       UPDATE webhook_delivery d
-          SET locked_until = now() + $3::integer * interval '1 millisecond'
-         FROM due, webhook_endpoint e
-        WHERE d.delivery_id = due.delivery_id AND e.endpoint_id = d.endpoint_id
-       RETURNING d.delivery_id, d.endpoint_id, d.event_id, d.event_type, d.order_id, d.body, e.url, e.secret`,
-      [now, limit, lockMs],
-    );
-    return rows.map((row) => ({
-      deliveryId: row.delivery_id,
-      endpointId: row.endpoint_id,
-      eventId: row.event_id,
-      eventType: row.event_type,
-      orderId: row.order_id,
-      body: row.body,
-      url: row.url,
-      secret: row.secret,
-    }));
+          FOR NO KEY UPDATE OF e SKIP LOCKED`,
+        [now, limit, perEndpoint],
+      );
+      if (endpoints.length === 0) return [];
+      // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount].
+      const [rows]: [ClaimedRow[], number] = await manager.query(
+        `WITH in_flight AS (
+           SELECT endpoint_id, count(*)::integer AS sending
+             FROM webhook_delivery
+            WHERE endpoint_id = ANY ($1::uuid[]) AND locked_until > now()
+            GROUP BY endpoint_id
+         ), ranked AS (
+           SELECT delivery_id, endpoint_id, next_attempt_at,
+                  row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, delivery_id) AS rank
+             FROM webhook_delivery
+            WHERE endpoint_id = ANY ($1::uuid[]) AND status = 'pending' AND next_attempt_at <= $2
+              AND (locked_until IS NULL OR locked_until <= now())
+         ), due AS (
+           SELECT ranked.delivery_id
+             FROM ranked LEFT JOIN in_flight USING (endpoint_id)
+            WHERE ranked.rank + COALESCE(in_flight.sending, 0) <= $3
+            -- Each endpoint's first delivery before anyone's second: free slots are shared out fairly.
+            ORDER BY ranked.rank, ranked.next_attempt_at
+            LIMIT $4
+         )
+         UPDATE webhook_delivery d
+            SET locked_until = now() + $5::integer * interval '1 millisecond'
+           FROM due, webhook_endpoint e
+          WHERE d.delivery_id = due.delivery_id AND e.endpoint_id = d.endpoint_id AND d.status = 'pending'
+         RETURNING d.delivery_id, d.endpoint_id, e.client_id, d.event_id, d.event_type, d.order_id, d.body, e.url, e.secret,
+                   CASE WHEN e.previous_secret_expires_at > $2 THEN e.previous_secret END AS previous_secret`,
+        [endpoints.map((row) => row.endpoint_id), now, perEndpoint, limit, lockMs],
+      );
+      return rows.map((row) => ({
+        deliveryId: row.delivery_id,
+        endpointId: row.endpoint_id,
+        clientId: row.client_id,
+        eventId: row.event_id,
+        eventType: row.event_type,
+        orderId: row.order_id,
+        body: row.body,
+        url: row.url,
+        secrets: row.previous_secret ? [row.secret, row.previous_secret] : [row.secret],
+      }));
+    });
   }
 
   /**
    * Records one attempt and moves the delivery on as `decide` says, releasing the lease. The row is locked
    * and its count re-read here, so attempt numbers stay right even if an expired lease let a second
-   * replica send the same delivery; a delivery that already reached a final status keeps it.
+   * replica send the same delivery; a delivery that already reached a final status keeps it. Giving up
+   * disables a 410 endpoint and announces WebhookDeliveryFailed through the outbox, in the same transaction.
    */
-  async recordAttempt(
-    deliveryId: string,
-    attempt: AttemptResult,
-    decide: (attemptsMade: number) => DeliveryDecision,
-  ): Promise<RecordedAttempt> {
+  async recordAttempt(delivery: ClaimedDelivery, attempt: AttemptResult, decide: (attemptsMade: number) => DeliveryDecision): Promise<RecordedAttempt> {
+    const { deliveryId } = delivery;
     return this.dataSource.transaction(async (manager) => {
       const [current]: { status: string; attempt_count: number }[] = await manager.query(
         `SELECT status, attempt_count FROM webhook_delivery WHERE delivery_id = $1 FOR UPDATE`,
@@ -101,24 +152,52 @@ export class WebhookDeliveryRepository {
          VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7)`,
         [deliveryId, attemptNumber, attempt.attemptedAt, attempt.statusCode, attempt.durationMs, attempt.error, attempt.responseExcerpt],
       );
-      const stillPending = current.status === 'pending';
+      const applied = current.status === 'pending';
       await manager.query(
         `UPDATE webhook_delivery
             SET attempt_count = $2,
                 last_attempt_at = $3,
                 status = $4,
                 next_attempt_at = COALESCE($5, next_attempt_at),
+                failure_reason = $6,
                 locked_until = NULL
           WHERE delivery_id = $1`,
         [
           deliveryId,
           attemptNumber,
           attempt.attemptedAt,
-          stillPending ? decision.status : current.status,
-          stillPending && decision.status === 'pending' ? decision.nextAttemptAt : null,
+          applied ? decision.status : current.status,
+          applied && decision.status === 'pending' ? decision.nextAttemptAt : null,
+          applied && decision.status === 'failed' ? decision.reason : null,
         ],
       );
-      return { attemptNumber, decision };
+      if (applied && decision.status === 'failed') {
+        if (decision.reason === 'gone') {
+          await manager.query(
+            `UPDATE webhook_endpoint SET enabled = false, disabled_reason = 'gone', updated_at = now() WHERE endpoint_id = $1 AND enabled`,
+            [delivery.endpointId],
+          );
+        }
+        await this.outbox.append(
+          manager,
+          WEBHOOK_DELIVERY_FAILED,
+          {
+            deliveryId,
+            endpointId: delivery.endpointId,
+            clientId: delivery.clientId,
+            eventId: delivery.eventId,
+            eventType: delivery.eventType,
+            orderId: delivery.orderId,
+            attempts: attemptNumber,
+            ...(attempt.statusCode !== null ? { lastStatusCode: attempt.statusCode } : {}),
+            ...(attempt.error !== null ? { lastError: attempt.error } : {}),
+            failedAt: attempt.attemptedAt.toISOString(),
+          },
+          { correlationId: delivery.orderId, causationId: delivery.eventId, requestId: null, traceparent: null },
+          attempt.attemptedAt,
+        );
+      }
+      return { attemptNumber, decision, applied };
     });
   }
 }

@@ -6,11 +6,9 @@ import { DELIVERY_CHANNEL } from '../schedule-deliveries/schedule-deliveries.han
 import { DeliverWebhooksHandler } from './deliver-webhooks.handler';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 
-/** Time beyond the HTTP timeout for recording the attempt before the lease may be taken over. */
-const LEASE_MARGIN_MS = 30_000;
-
 /**
- * Sends due webhook deliveries, at most DELIVERY_CONCURRENCY at a time. Woken by NOTIFY when the consumer
+ * Sends due webhook deliveries, at most DELIVERY_CONCURRENCY at a time and WEBHOOK_ENDPOINT_CONCURRENCY
+ * per endpoint. Woken by NOTIFY when the consumer
  * commits new deliveries, and by a poll that also picks up retries as they fall due. Any number of
  * replicas may run: a delivery is leased to one of them before it is sent.
  */
@@ -20,8 +18,6 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   private readonly inFlight = new Set<Promise<void>>();
   private claiming: Promise<void> | undefined;
   private rerun = false;
-  /** The last claim filled every free slot, so more may be due as soon as a send finishes. */
-  private backlog = false;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
@@ -78,8 +74,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     while (!this.stopped) {
       const free = this.config.DELIVERY_CONCURRENCY - this.inFlight.size;
       if (free <= 0) return;
-      const lockMs = this.config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
-      const claimed = await this.repository.claimDue(free, this.clock.now(), lockMs);
+      // The send is aborted at the timeout, well inside the lease, so a live holder never overlaps a taker-over.
+      const lockMs = this.config.WEBHOOK_TIMEOUT_MS + this.config.DELIVERY_LEASE_MARGIN_MS;
+      const claimed = await this.repository.claimDue(this.clock.now(), { limit: free, perEndpoint: this.config.WEBHOOK_ENDPOINT_CONCURRENCY, lockMs });
       for (const delivery of claimed) {
         this.track(
           this.handler.deliver(delivery).then(
@@ -89,15 +86,15 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
           ),
         );
       }
-      this.backlog = claimed.length === free;
-      if (!this.backlog) return;
+      if (claimed.length < free) return;
     }
   }
 
   private track(send: Promise<void>): void {
     const tracked = send.finally(() => {
       this.inFlight.delete(tracked);
-      if (this.backlog) this.wake();
+      // A finished send frees a slot of this process and of its endpoint; what waited on either goes now.
+      this.wake();
     });
     this.inFlight.add(tracked);
   }

@@ -32,7 +32,7 @@ export class ScheduleDeliveriesHandler {
       `INSERT INTO webhook_delivery (delivery_id, endpoint_id, event_id, event_type, order_id, body, status, attempt_count, next_attempt_at)
        SELECT gen_random_uuid(), endpoint_id, $1, $2, $3, $4, 'pending', 0, $5
          FROM webhook_endpoint
-        WHERE client_id = $6 AND enabled AND $2 = ANY (event_types)
+        WHERE client_id = $6 AND enabled AND deleted_at IS NULL AND $2 = ANY (event_types)
        ON CONFLICT (endpoint_id, event_id) DO NOTHING
        RETURNING delivery_id`,
       [event.event_id, event.event_type, orderId, body, firstAttemptAt(this.schedule, this.clock.now()), clientId],

@@ -1,0 +1,5 @@
+import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
+import { WebhookManagement1763900000000 } from './1763900000000-webhook-management';
+
+/** In the order they run. */
+export const NOTIFICATION_MIGRATIONS = [InitialSchema1763700000000, WebhookManagement1763900000000];

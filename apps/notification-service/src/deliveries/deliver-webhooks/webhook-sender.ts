@@ -1,0 +1,75 @@
+import { lookup, LookupAddress, LookupAllOptions } from 'node:dns';
+import { isIP, LookupFunction } from 'node:net';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Agent, buildConnector, fetch, Response } from 'undici';
+import { NetworkPolicy } from '../../domain/network-policy';
+
+export interface WebhookPost {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+/**
+ * The only way a webhook leaves the service. The network policy is applied to the address a socket is
+ * about to connect to, after DNS: checking the URL's host name at registration is not enough, because a
+ * name can resolve to a public address then and to 169.254.169.254 a minute later (DNS rebinding).
+ * Redirects are never followed; a 3xx is answered as what it is, a failed attempt.
+ */
+@Injectable()
+export class WebhookSender implements OnModuleDestroy {
+  private readonly agent: Agent;
+
+  constructor(policy: NetworkPolicy) {
+    const connectGuarded = buildConnector({ lookup: guardedLookup(policy) });
+    this.agent = new Agent({
+      connect: (options, callback) => {
+        // An IP literal in the URL never goes through lookup, so it is checked here.
+        const host = options.hostname.replace(/^\[|\]$/g, '');
+        const refusal = isIP(host) ? policy.refusalOfAddress(host) : null;
+        if (refusal) {
+          callback(new RefusedAddressError(refusal), null);
+          return;
+        }
+        connectGuarded(options, callback);
+      },
+    });
+  }
+
+  post({ url, body, headers, timeoutMs }: WebhookPost): Promise<Response> {
+    return fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs), dispatcher: this.agent });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+export class RefusedAddressError extends Error {
+  readonly code = 'EWEBHOOKADDRESS';
+
+  constructor(reason: string) {
+    super(`refused to connect: ${reason}`);
+    this.name = 'RefusedAddressError';
+  }
+}
+
+/**
+ * dns.lookup, but failing when any address the name resolves to is refused: connecting to the "good"
+ * one of a mixed answer would still let an attacker pick the moment it is the bad one.
+ */
+function guardedLookup(policy: NetworkPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    const all: LookupAllOptions = { ...options, all: true };
+    lookup(hostname, all, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const refusal = addresses.map(({ address }) => policy.refusalOfAddress(address)).find((reason) => reason !== null);
+      if (refusal) return callback(new RefusedAddressError(`${hostname} resolves to ${refusal}`) as NodeJS.ErrnoException, '', 0);
+      if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), '', 0);
+      // net.connect asks for all addresses when it races IPv4 and IPv6 (autoSelectFamily), else for one.
+      if (options.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
+      return callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+}

@@ -1,0 +1,45 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { DomainError } from '@order-saga/shared/http';
+import { isUUID } from 'class-validator';
+import { DataSource, FindOptionsWhere, MoreThanOrEqual } from 'typeorm';
+import { ClientId } from '../../common/client-id.decorator';
+import { WebhookEndpointRepository } from '../../webhook-endpoints/webhook-endpoint.repository';
+import { WebhookDelivery } from '../webhook-delivery.entity';
+import { toWebhookDeliveryResponse, WebhookDeliveryResponseDto } from '../webhook-delivery.response.dto';
+import { EndpointDeliveriesRequestDto } from './endpoint-deliveries.request.dto';
+
+const DEFAULT_LIMIT = 50;
+
+/** A client's delivery log of one endpoint: every delivery with its attempts, newest first. */
+@Controller('webhook-endpoints/:endpointId/deliveries')
+export class EndpointDeliveriesHttpController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly endpoints: WebhookEndpointRepository,
+  ) {}
+
+  @Get()
+  async list(@ClientId() clientId: string, @Param('endpointId') endpointId: string, @Query() query: EndpointDeliveriesRequestDto): Promise<{ data: WebhookDeliveryResponseDto[] }> {
+    await this.endpoints.findOwned(clientId, endpointId);
+    const where: FindOptionsWhere<WebhookDelivery> = { endpointId };
+    if (query.status) where.status = query.status;
+    if (query.since) where.createdAt = MoreThanOrEqual(new Date(query.since));
+    const deliveries = await this.dataSource.getRepository(WebhookDelivery).find({
+      where,
+      relations: { attempts: true },
+      order: { createdAt: 'DESC', deliveryId: 'ASC' },
+      take: query.limit ?? DEFAULT_LIMIT,
+    });
+    return { data: deliveries.map(toWebhookDeliveryResponse) };
+  }
+
+  @Get(':deliveryId')
+  async get(@ClientId() clientId: string, @Param('endpointId') endpointId: string, @Param('deliveryId') deliveryId: string): Promise<WebhookDeliveryResponseDto> {
+    await this.endpoints.findOwned(clientId, endpointId);
+    const delivery = isUUID(deliveryId)
+      ? await this.dataSource.getRepository(WebhookDelivery).findOne({ where: { deliveryId, endpointId }, relations: { attempts: true } })
+      : null;
+    if (!delivery) throw new DomainError('NOT_FOUND', `Webhook delivery ${deliveryId} does not exist`);
+    return toWebhookDeliveryResponse(delivery);
+  }
+}

@@ -1,0 +1,15 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ClientId } from '../../common/client-id.decorator';
+import { RedeliverFailedHandler } from './redeliver-failed.handler';
+import { RedeliverFailedRequestDto } from './redeliver-failed.request.dto';
+
+@Controller('webhook-endpoints/:endpointId')
+export class RedeliverFailedHttpController {
+  constructor(private readonly handler: RedeliverFailedHandler) {}
+
+  @Post('redeliver-failed')
+  @HttpCode(202)
+  redeliver(@ClientId() clientId: string, @Param('endpointId') endpointId: string, @Body() body: RedeliverFailedRequestDto) {
+    return this.handler.redeliver(clientId, endpointId, new Date(body.since));
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { NotificationServiceConfig } from '../../config/notification-service.config';
+import { Clock } from '../../domain/clock';
+import { generateWebhookSecret } from '../../domain/webhook-signature';
+import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
+import { WebhookEndpointWithSecretResponseDto, withSecret } from '../webhook-endpoint.response.dto';
+import { RotateWebhookSecretRequestDto } from './rotate-webhook-secret.request.dto';
+
+/**
+ * Issues a new secret. The old one keeps signing alongside it for a grace period, so the client can
+ * deploy the new secret to its receivers without rejecting webhooks in between. Only the secret just
+ * replaced gets a grace period: rotating twice in a row ends the first old secret's at once.
+ */
+@Injectable()
+export class RotateWebhookSecretHandler {
+  private readonly logger = new Logger(RotateWebhookSecretHandler.name);
+
+  constructor(
+    private readonly endpoints: WebhookEndpointRepository,
+    private readonly clock: Clock,
+    private readonly config: NotificationServiceConfig,
+  ) {}
+
+  async rotate(clientId: string, endpointId: string, request: RotateWebhookSecretRequestDto): Promise<WebhookEndpointWithSecretResponseDto> {
+    const graceSeconds = request.grace_period_seconds ?? this.config.WEBHOOK_ROTATION_GRACE_SECONDS;
+    const now = this.clock.now();
+    const endpoint = await this.endpoints.transaction(async (manager) => {
+      const current = await this.endpoints.findOwned(clientId, endpointId, manager);
+      current.previousSecret = graceSeconds > 0 ? current.secret : null;
+      current.previousSecretExpiresAt = graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null;
+      current.secret = generateWebhookSecret();
+      return this.endpoints.save(current, manager);
+    });
+    this.logger.log(
+      { endpoint_id: endpointId, client_id: clientId, previous_secret_expires_at: endpoint.previousSecretExpiresAt?.toISOString() ?? null },
+      'webhook secret rotated',
+    );
+    return withSecret(endpoint, now);
+  }
+}

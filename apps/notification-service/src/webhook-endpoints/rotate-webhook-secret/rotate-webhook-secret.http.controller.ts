@@ -1,0 +1,16 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ClientId } from '../../common/client-id.decorator';
+import { WebhookEndpointWithSecretResponseDto } from '../webhook-endpoint.response.dto';
+import { RotateWebhookSecretHandler } from './rotate-webhook-secret.handler';
+import { RotateWebhookSecretRequestDto } from './rotate-webhook-secret.request.dto';
+
+@Controller('webhook-endpoints')
+export class RotateWebhookSecretHttpController {
+  constructor(private readonly handler: RotateWebhookSecretHandler) {}
+
+  @Post(':endpointId/rotate-secret')
+  @HttpCode(200)
+  rotate(@ClientId() clientId: string, @Param('endpointId') endpointId: string, @Body() body: RotateWebhookSecretRequestDto): Promise<WebhookEndpointWithSecretResponseDto> {
+    return this.handler.rotate(clientId, endpointId, body);
+  }
+}
