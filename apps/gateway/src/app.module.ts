@@ -16,6 +16,16 @@ import { PlaceOrderHttpController } from './orders/place-order/place-order.http.
 import { TrackOrderHttpController } from './orders/track-order/track-order.http.controller';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { InventoryServiceProxy, NotificationServiceProxy, OrderServiceProxy } from './upstream/upstream-proxies';
+import { CreateCustomerHttpController } from './customers/create-customer/create-customer.http.controller';
+import { DeactivateCustomerHttpController } from './customers/deactivate-customer/deactivate-customer.http.controller';
+import { GetCustomerHttpController } from './customers/get-customer/get-customer.http.controller';
+import { ListCustomersHttpController } from './customers/list-customers/list-customers.http.controller';
+import { ListOrdersHttpController } from './orders/list-orders/list-orders.http.controller';
+import { AdjustStockHttpController } from './products/adjust-stock/adjust-stock.http.controller';
+import { GetProductHttpController } from './products/get-product/get-product.http.controller';
+import { ListProductsHttpController } from './products/list-products/list-products.http.controller';
+import { UpsertProductHttpController } from './products/upsert-product/upsert-product.http.controller';
+import { SearchOrdersHttpController } from './search/search-orders/search-orders.http.controller';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -26,7 +36,18 @@ export const SERVICE_NAME = 'gateway';
     DatabaseModule.forRoot({ entities: [OAuthClient], migrations: GATEWAY_MIGRATIONS }),
     RateLimitModule,
   ],
-  controllers: [IssueTokenHttpController, PublishJwksHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController],
+  controllers: [
+    ListOrdersHttpController,
+    SearchOrdersHttpController,
+    CreateCustomerHttpController,
+    ListCustomersHttpController,
+    GetCustomerHttpController,
+    DeactivateCustomerHttpController,
+    ListProductsHttpController,
+    GetProductHttpController,
+    UpsertProductHttpController,
+    AdjustStockHttpController,
+    IssueTokenHttpController, PublishJwksHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController],
   providers: [
     {
       provide: AccessTokens,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway.config';
-import { ForwardedContext, pathSegment, UpstreamReply, UpstreamServiceProxy } from './upstream-service.proxy';
+import { ForwardedContext, pathSegment, UpstreamReply, UpstreamRequest, UpstreamServiceProxy } from './upstream-service.proxy';
+
+type UpstreamQuery = NonNullable<UpstreamRequest['query']>;
 
 /** order-service: orders, their saga timelines, customers. */
 @Injectable()
@@ -20,6 +22,30 @@ export class OrderServiceProxy extends UpstreamServiceProxy {
   trackOrder(orderId: string, context: ForwardedContext): Promise<UpstreamReply> {
     return this.send('GET', `/orders/${pathSegment(orderId, 'Order')}/track`, context);
   }
+
+  listOrders(query: UpstreamQuery, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('GET', '/orders', context, { query });
+  }
+
+  searchOrders(query: UpstreamQuery, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('GET', '/search', context, { query });
+  }
+
+  createCustomer(customer: unknown, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('POST', '/customers', context, { body: customer });
+  }
+
+  getCustomer(customerId: string, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('GET', `/customers/${pathSegment(customerId, 'Customer')}`, context);
+  }
+
+  listCustomers(query: UpstreamQuery, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('GET', '/customers', context, { query });
+  }
+
+  deactivateCustomer(customerId: string, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('POST', `/customers/${pathSegment(customerId, 'Customer')}/deactivate`, context);
+  }
 }
 
 /** inventory-service: products, prices and stock. */
@@ -27,6 +53,22 @@ export class OrderServiceProxy extends UpstreamServiceProxy {
 export class InventoryServiceProxy extends UpstreamServiceProxy {
   constructor(config: GatewayConfig) {
     super('inventory service', config.INVENTORY_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS);
+  }
+
+  listProducts(query: UpstreamQuery, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('GET', '/products', context, { query });
+  }
+
+  getProduct(productId: string, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('GET', `/products/${pathSegment(productId, 'Product')}`, context);
+  }
+
+  upsertProduct(productId: string, product: unknown, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('PUT', `/products/${pathSegment(productId, 'Product')}`, context, { body: product });
+  }
+
+  adjustStock(productId: string, adjustment: unknown, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('POST', `/products/${pathSegment(productId, 'Product')}/stock-adjustments`, context, { body: adjustment });
   }
 }
 

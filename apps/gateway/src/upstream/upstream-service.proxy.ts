@@ -37,13 +37,43 @@ const RETRY_AFTER_SECONDS = '5';
 const RESOURCE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function forwardedContextOf(request: AuthenticatedRequest): ForwardedContext {
-  const { traceparent, 'x-idempotency-key': idempotencyKey } = request.headers;
+  const { traceparent } = request.headers;
+  const idempotencyKey = idempotencyKeyOf(request);
   return {
     clientId: request.auth.clientId,
     requestId: String(request.id),
     traceparent: ensureTraceparent(typeof traceparent === 'string' ? traceparent : undefined),
-    ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
   };
+}
+
+/** 1–255 printable ASCII characters: the key is stored and compared as given, so nothing invisible may hide in it. */
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
+
+/**
+ * The seed's X-Idempotency-Key or the IETF draft's standard Idempotency-Key; the services only ever see
+ * x-idempotency-key. Both given with different values is ambiguous and refused.
+ */
+export function idempotencyKeyOf(request: Pick<AuthenticatedRequest, 'headers'>): string | undefined {
+  const given = (['x-idempotency-key', 'idempotency-key'] as const)
+    .map((name) => ({ name, value: request.headers[name] }))
+    .filter((header): header is { name: 'x-idempotency-key' | 'idempotency-key'; value: string } => typeof header.value === 'string');
+  if (given.length === 0) return undefined;
+  for (const { name, value } of given) {
+    if (!IDEMPOTENCY_KEY.test(value)) {
+      throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [{ field: headerName(name), error: 'Must be 1–255 printable ASCII characters' }]);
+    }
+  }
+  if (given.length === 2 && given[0].value !== given[1].value) {
+    throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [
+      { field: 'Idempotency-Key', error: 'Must equal X-Idempotency-Key when both are sent' },
+    ]);
+  }
+  return given[0].value;
+}
+
+function headerName(name: 'x-idempotency-key' | 'idempotency-key'): string {
+  return name === 'x-idempotency-key' ? 'X-Idempotency-Key' : 'Idempotency-Key';
 }
 
 /** Writes an upstream reply to the client: same status, same JSON, same relayed headers. */

@@ -37,6 +37,9 @@ export class CustomerRepository {
     );
     const customers = rows.length === 0 ? [] : await this.dataSource.getRepository(Customer).findBy(rows.map((row) => ({ clientId, customerId: row.customer_id })));
     const byId = new Map(customers.map((customer) => [customer.customerId, customer]));
-    return rows.map((row) => ({ customer: byId.get(row.customer_id)!, position: { createdAt: row.position, id: row.customer_id } }));
+    return rows.flatMap((row) => {
+      const customer = byId.get(row.customer_id);
+      return customer ? [{ customer, position: { createdAt: row.position, id: row.customer_id } }] : [];
+    });
   }
 }

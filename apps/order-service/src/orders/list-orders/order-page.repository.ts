@@ -58,6 +58,10 @@ export class OrderPageRepository {
     if (rows.length === 0) return [];
     const orders = await this.dataSource.getRepository(Order).findBy({ orderId: In(rows.map((row) => row.order_id)) });
     const byId = new Map(orders.map((order) => [order.orderId, order]));
-    return rows.map((row) => ({ order: byId.get(row.order_id)!, position: { createdAt: row.position, id: row.order_id } }));
+    // An order is never deleted, so every id of the page query loads; the filter only satisfies the types.
+    return rows.flatMap((row) => {
+      const order = byId.get(row.order_id);
+      return order ? [{ order, position: { createdAt: row.position, id: row.order_id } }] : [];
+    });
   }
 }

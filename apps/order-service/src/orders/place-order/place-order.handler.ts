@@ -33,10 +33,10 @@ export class PlaceOrderHandler {
   ) {}
 
   async handle(clientId: string, request: PlaceOrderRequestDto, meta: RequestMeta, now = new Date()): Promise<PlaceOrderResult> {
-    const fingerprint = meta.idempotencyKey ? requestFingerprint(request) : null;
+    const fingerprint = requestFingerprint(request);
     if (meta.idempotencyKey) {
       const previous = await this.findByIdempotencyKey(clientId, meta.idempotencyKey);
-      const answer = previous && this.answerForKey(previous, fingerprint!, now);
+      const answer = previous && this.answerForKey(previous, fingerprint, now);
       if (answer) return answer;
     }
     const customer = await this.dataSource.getRepository(Customer).findOneBy({ clientId, customerId: request.customer_id });
@@ -65,7 +65,7 @@ export class PlaceOrderHandler {
           currency: 'USD',
           shippingAddress: request.shipping_address ? { ...request.shipping_address } : null,
           idempotencyKey: meta.idempotencyKey,
-          idempotencyRequestHash: fingerprint,
+          idempotencyRequestHash: meta.idempotencyKey ? fingerprint : null,
           failureCode: null,
           failureDetail: null,
           estimatedDelivery: new Date(now.getTime() + this.config.ESTIMATED_DELIVERY_DAYS * DAY_MS),
@@ -87,7 +87,7 @@ export class PlaceOrderHandler {
       // judged against the winner's order like any later request (usually: still in flight).
       if (meta.idempotencyKey && isUniqueViolation(error)) {
         const winner = await this.findByIdempotencyKey(clientId, meta.idempotencyKey);
-        const answer = winner && this.answerForKey(winner, fingerprint!, now);
+        const answer = winner && this.answerForKey(winner, fingerprint, now);
         if (answer) return answer;
       }
       throw error;

@@ -1,0 +1,26 @@
+import { Body, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
+import { ApiV1Controller } from '../../auth/api-v1-controller';
+import { requireJsonBody } from '../../orders/list-orders/relay-input';
+import { OrderServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
+
+/** Customers belong to the calling client: order-service scopes every customer by the client id the gateway vouches for. */
+@ApiTags('customers')
+@ApiV1Controller('customers')
+export class CreateCustomerHttpController {
+  constructor(private readonly orderService: OrderServiceProxy) {}
+
+  @Post()
+  @RequireScope('write')
+  @ApiOperation({ summary: 'Create an active customer: { customer_id?, name, email? }' })
+  @ApiResponse({ status: 201, description: 'The customer' })
+  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR' })
+  @ApiResponse({ status: 409, description: 'CONFLICT: the customer_id is already used by this client' })
+  async create(@Body() customer: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    requireJsonBody(request);
+    relayReply(response, await this.orderService.createCustomer(customer, forwardedContextOf(request)));
+  }
+}

@@ -1,0 +1,26 @@
+import { Get, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
+import { ApiV1Controller } from '../../auth/api-v1-controller';
+import { singleValuedQuery } from '../../orders/list-orders/relay-input';
+import { OrderServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
+
+@ApiTags('customers')
+@ApiV1Controller('customers')
+export class ListCustomersHttpController {
+  constructor(private readonly orderService: OrderServiceProxy) {}
+
+  @Get()
+  @RequireScope('read')
+  @ApiOperation({ summary: 'The client’s customers, newest first (cursor pagination)' })
+  @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–100 (default 20)' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: ['active', 'inactive'] })
+  @ApiResponse({ status: 200, description: '{ data: Customer[], pagination: { limit, has_more, next_cursor } }' })
+  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR naming the invalid parameter' })
+  async list(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    relayReply(response, await this.orderService.listCustomers(singleValuedQuery(request), forwardedContextOf(request)));
+  }
+}

@@ -1,0 +1,30 @@
+import { Get, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
+import { ApiV1Controller } from '../../auth/api-v1-controller';
+import { OrderServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
+import { singleValuedQuery } from './relay-input';
+
+/** GET /api/v1/orders: the caller's orders; order-service validates the filters and owns the cursor format. */
+@ApiTags('orders')
+@ApiV1Controller('orders')
+export class ListOrdersHttpController {
+  constructor(private readonly orderService: OrderServiceProxy) {}
+
+  @Get()
+  @RequireScope('read')
+  @ApiOperation({ summary: "List the client's orders, newest first (cursor pagination)" })
+  @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–100 (default 20)' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'pagination.next_cursor of the previous page' })
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'confirmed', 'cancelled'] })
+  @ApiQuery({ name: 'customer_id', required: false })
+  @ApiQuery({ name: 'created_from', required: false, description: 'ISO 8601, inclusive' })
+  @ApiQuery({ name: 'created_to', required: false, description: 'ISO 8601, exclusive' })
+  @ApiResponse({ status: 200, description: '{ data: Order[], pagination: { limit, has_more, next_cursor } }' })
+  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR naming the invalid parameter in details[].field' })
+  async list(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    relayReply(response, await this.orderService.listOrders(singleValuedQuery(request), forwardedContextOf(request)));
+  }
+}

@@ -1,0 +1,25 @@
+import { Body, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
+import { ApiV1Controller } from '../../auth/api-v1-controller';
+import { requireJsonBody } from '../../orders/list-orders/relay-input';
+import { InventoryServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
+
+@ApiTags('products')
+@ApiV1Controller('products')
+export class AdjustStockHttpController {
+  constructor(private readonly inventoryService: InventoryServiceProxy) {}
+
+  @Post(':productId/stock-adjustments')
+  @RequireScope('write')
+  @ApiOperation({ summary: 'Add (or, negative, remove) available stock: { delta, reason? }' })
+  @ApiResponse({ status: 200, description: 'The product after the adjustment' })
+  @ApiResponse({ status: 409, description: 'CONFLICT: the adjustment would take available stock below 0' })
+  @ApiResponse({ status: 403, description: 'FORBIDDEN without the write scope' })
+  async adjust(@Param('productId') productId: string, @Body() adjustment: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    requireJsonBody(request);
+    relayReply(response, await this.inventoryService.adjustStock(productId, adjustment, forwardedContextOf(request)));
+  }
+}

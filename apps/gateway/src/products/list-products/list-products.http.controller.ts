@@ -1,0 +1,25 @@
+import { Get, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
+import { ApiV1Controller } from '../../auth/api-v1-controller';
+import { singleValuedQuery } from '../../orders/list-orders/relay-input';
+import { InventoryServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
+
+@ApiTags('products')
+@ApiV1Controller('products')
+export class ListProductsHttpController {
+  constructor(private readonly inventoryService: InventoryServiceProxy) {}
+
+  @Get()
+  @RequireScope('read')
+  @ApiOperation({ summary: 'The catalog in product id order (cursor pagination)' })
+  @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–100 (default 20)' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'active', required: false, enum: ['true', 'false'] })
+  @ApiResponse({ status: 200, description: '{ data: Product[], pagination: { limit, has_more, next_cursor } }' })
+  async list(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    relayReply(response, await this.inventoryService.listProducts(singleValuedQuery(request), forwardedContextOf(request)));
+  }
+}
