@@ -23,3 +23,4 @@ export * from './webhooks/webhook-signature';
 export * from './inventory/confirm-reservation/confirm-reservation.command';
 export * from './payment/refund-payment/refund-payment.command';
 export * from './payment/refund-payment/payment-refunded.reply';
+export * from './webhooks/webhook-delivery-failed/webhook-delivery-failed.event';

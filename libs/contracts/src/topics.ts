@@ -19,6 +19,10 @@ export const TOPICS = {
   order: {
     lifecycleEvents: 'order.event.lifecycle.v1',
   },
+  notification: {
+    /** Announcements about webhook deliveries, e.g. WebhookDeliveryFailed. */
+    webhookDeliveryEvents: 'notification.event.webhook-delivery.v1',
+  },
   /**
    * One dead-letter topic per consumer, `<owner>.deadletter.<consumer>.v1` (see deadLetterTopicOf):
    * a message that consumer could not process, with its original bytes, headers and the error.
