@@ -5,6 +5,10 @@ import { LoggingModule } from '@order-saga/shared/logging';
 import { MessagingModule } from '@order-saga/shared/messaging';
 import { InventoryServiceConfig } from './config/inventory-service.config';
 import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
+import { ReservationConfirmation1763900000000 } from './database/migrations/1763900000000-reservation-confirmation';
+import { ConfirmReservationConsumer } from './reservations/confirm-reservation/confirm-reservation.consumer';
+import { ConfirmReservationHandler } from './reservations/confirm-reservation/confirm-reservation.handler';
+import { ExpireReservationsHandler } from './reservations/expire-reservations/expire-reservations.handler';
 import { GetProductHttpController } from './products/get-product/get-product.http.controller';
 import { Product } from './products/product.entity';
 import { UpsertProductHttpController } from './products/upsert-product/upsert-product.http.controller';
@@ -23,10 +27,10 @@ export const SERVICE_NAME = 'inventory-service';
   imports: [
     TypedConfigModule.forRoot(InventoryServiceConfig),
     LoggingModule.forRoot(SERVICE_NAME),
-    DatabaseModule.forRoot({ entities: [Product, Reservation, ReservationLine], migrations: [InitialSchema1763700000000] }),
+    DatabaseModule.forRoot({ entities: [Product, Reservation, ReservationLine], migrations: [InitialSchema1763700000000, ReservationConfirmation1763900000000] }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
-  controllers: [ListProductsHttpController, AdjustStockHttpController, UpsertProductHttpController, GetProductHttpController, ReserveStockConsumer, ReleaseStockConsumer],
-  providers: [ReserveStockHandler, ReleaseStockHandler],
+  controllers: [ListProductsHttpController, AdjustStockHttpController, UpsertProductHttpController, GetProductHttpController, ReserveStockConsumer, ReleaseStockConsumer, ConfirmReservationConsumer],
+  providers: [ReserveStockHandler, ReleaseStockHandler, ConfirmReservationHandler, ExpireReservationsHandler],
 })
 export class AppModule {}

@@ -8,6 +8,9 @@ import { Customer } from './customers/customer.entity';
 import { UpsertCustomerHttpController } from './customers/upsert-customer/upsert-customer.http.controller';
 import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
 import { OrderResources1763800000000 } from './database/migrations/1763800000000-order-resources';
+import { SagaDeadlines1763900000000 } from './database/migrations/1763900000000-saga-deadlines';
+import { SagaTimeoutsHandler } from './orders/place-order/saga-timeouts.handler';
+import { ListSagasHttpController } from './sagas/list-sagas/list-sagas.http.controller';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
 import { OrderLine } from './orders/order-line.entity';
 import { Order } from './orders/order.entity';
@@ -39,11 +42,12 @@ export const SERVICE_NAME = 'order-service';
     LoggingModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({
       entities: [Customer, Order, OrderLine, SagaInstance, SagaStep],
-      migrations: [InitialSchema1763700000000, OrderResources1763800000000],
+      migrations: [InitialSchema1763700000000, OrderResources1763800000000, SagaDeadlines1763900000000],
     }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
   controllers: [
+    ListSagasHttpController,
     ListOrdersHttpController,
     SearchOrdersHttpController,
     CreateCustomerHttpController,
@@ -51,6 +55,6 @@ export const SERVICE_NAME = 'order-service';
     GetCustomerHttpController,
     DeactivateCustomerHttpController,
     UpsertCustomerHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController, SagaRepliesConsumer],
-  providers: [OrderPageRepository, CustomerRepository, CreateCustomerHandler, PlaceOrderHandler, PlaceOrderSaga, InventoryProxy, PaymentProxy, OrderOutcomeWaiter],
+  providers: [SagaTimeoutsHandler, OrderPageRepository, CustomerRepository, CreateCustomerHandler, PlaceOrderHandler, PlaceOrderSaga, InventoryProxy, PaymentProxy, OrderOutcomeWaiter],
 })
 export class AppModule {}

@@ -5,6 +5,9 @@ import { LoggingModule } from '@order-saga/shared/logging';
 import { MessagingModule } from '@order-saga/shared/messaging';
 import { PaymentServiceConfig } from './config/payment-service.config';
 import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
+import { Refunds1763900000000 } from './database/migrations/1763900000000-refunds';
+import { RefundPaymentConsumer } from './payments/refund-payment/refund-payment.consumer';
+import { RefundPaymentHandler } from './payments/refund-payment/refund-payment.handler';
 import { GetPaymentHttpController } from './payments/get-payment/get-payment.http.controller';
 import { Payment } from './payments/payment.entity';
 import { ProcessPaymentConsumer } from './payments/process-payment/process-payment.consumer';
@@ -18,12 +21,13 @@ export const SERVICE_NAME = 'payment-service';
   imports: [
     TypedConfigModule.forRoot(PaymentServiceConfig),
     LoggingModule.forRoot(SERVICE_NAME),
-    DatabaseModule.forRoot({ entities: [Payment], migrations: [InitialSchema1763700000000] }),
+    DatabaseModule.forRoot({ entities: [Payment], migrations: [InitialSchema1763700000000, Refunds1763900000000] }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
-  controllers: [ProcessPaymentConsumer, GetPaymentHttpController],
+  controllers: [ProcessPaymentConsumer, RefundPaymentConsumer, GetPaymentHttpController],
   providers: [
     ProcessPaymentHandler,
+    RefundPaymentHandler,
     {
       provide: PaymentProvider,
       inject: [PaymentServiceConfig],

@@ -4,8 +4,13 @@ import { KafkaServiceConfig } from '@order-saga/shared/config';
 export class InventoryServiceConfig extends KafkaServiceConfig {
   override PORT: number = 3002;
 
-  /** A reservation not confirmed or released within this time is a leak candidate (swept by the reliability work). */
+  /** A reservation neither confirmed (order paid) nor released within this time is released by the expiry sweeper. */
   @IsInt()
   @Min(1)
   RESERVATION_TTL_SECONDS: number = 900;
+
+  /** How often each replica looks for expired, unconfirmed reservations. */
+  @IsInt()
+  @Min(50)
+  RESERVATION_SWEEP_INTERVAL_MS: number = 5000;
 }

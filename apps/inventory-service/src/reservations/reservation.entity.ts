@@ -27,6 +27,14 @@ export class Reservation {
   @Column({ name: 'released_at', type: 'timestamptz', nullable: true })
   releasedAt: Date | null;
 
+  /** Set when the order was paid (ConfirmReservation): a confirmed reservation never expires. */
+  @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true })
+  confirmedAt: Date | null;
+
+  /** Why the stock went back: the saga's compensation reason, or `expired`. */
+  @Column({ name: 'release_reason', type: 'text', nullable: true })
+  releaseReason: string | null;
+
   @OneToMany(() => ReservationLine, (line) => line.reservation, { cascade: ['insert'], eager: true })
   lines: Relation<ReservationLine[]>;
 }

@@ -17,4 +17,19 @@ export class OrderServiceConfig extends KafkaServiceConfig {
   /** Base of the URLs handed to clients (tracking_url, Location): the gateway's public address. */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PUBLIC_BASE_URL: string = 'http://localhost:3000';
+
+  /** How long the saga waits for a participant's reply (ReserveStock, ProcessPayment) before taking its failure path. */
+  @IsInt()
+  @Min(100)
+  SAGA_STEP_TIMEOUT_MS: number = 30_000;
+
+  /** How long a compensation (ReleaseStock, RefundPayment) waits for its reply before it is sent again. */
+  @IsInt()
+  @Min(100)
+  SAGA_COMPENSATION_RETRY_MS: number = 10_000;
+
+  /** How often each replica looks for sagas whose step deadline passed. */
+  @IsInt()
+  @Min(50)
+  SAGA_SWEEP_INTERVAL_MS: number = 1000;
 }

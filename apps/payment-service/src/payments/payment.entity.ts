@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-export type PaymentStatus = 'succeeded' | 'declined';
+/** refunded: charged, then given back; voided: refunded before any charge, so no charge may follow. */
+export type PaymentStatus = 'succeeded' | 'declined' | 'refunded' | 'voided';
 
 @Entity({ name: 'payment' })
 export class Payment {
@@ -31,6 +32,15 @@ export class Payment {
 
   @Column({ name: 'decline_message', type: 'text', nullable: true })
   declineMessage: string | null;
+
+  @Column({ name: 'refunded_cents', type: 'integer', default: 0 })
+  refundedCents: number;
+
+  @Column({ name: 'refunded_at', type: 'timestamptz', nullable: true })
+  refundedAt: Date | null;
+
+  @Column({ name: 'refund_reason', type: 'text', nullable: true })
+  refundReason: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -14,18 +14,24 @@ export class ReleaseStockHandler {
   constructor(private readonly outbox: Outbox) {}
 
   async handle(envelope: MessageEnvelope<ReleaseStockCommand>, manager: EntityManager, now = new Date()): Promise<void> {
-    const { orderId, reservationId } = envelope.payload;
+    const { orderId, reservationId, reason } = envelope.payload;
+    await this.release(manager, reservationId, reason, now);
+    await this.outbox.append(manager, STOCK_RELEASED, { orderId, reservationId }, originOf(envelope));
+  }
+
+  /** Gives a held reservation's stock back, under the reservation's row lock; false when nothing was held. */
+  async release(manager: EntityManager, reservationId: string, reason: string, now: Date): Promise<boolean> {
     const reservation = await manager.findOne(Reservation, {
       where: { reservationId },
       lock: { mode: 'pessimistic_write', tables: ['reservation'] },
     });
-    if (reservation?.status === 'reserved') {
-      for (const line of [...reservation.lines].sort((a, b) => a.productId.localeCompare(b.productId))) {
-        await manager.increment(Product, { productId: line.productId }, 'available', line.quantity);
-        await manager.decrement(Product, { productId: line.productId }, 'reserved', line.quantity);
-      }
-      await manager.update(Reservation, { reservationId }, { status: 'released', releasedAt: now });
+    if (reservation?.status !== 'reserved') return false;
+    // Products in a fixed order, like ReserveStock, so a release and a reservation cannot deadlock.
+    for (const line of [...reservation.lines].sort((a, b) => a.productId.localeCompare(b.productId))) {
+      await manager.increment(Product, { productId: line.productId }, 'available', line.quantity);
+      await manager.decrement(Product, { productId: line.productId }, 'reserved', line.quantity);
     }
-    await this.outbox.append(manager, STOCK_RELEASED, { orderId, reservationId }, originOf(envelope));
+    await manager.update(Reservation, { reservationId }, { status: 'released', releasedAt: now, releaseReason: reason.slice(0, 200) });
+    return true;
   }
 }

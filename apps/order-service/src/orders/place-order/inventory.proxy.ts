@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CONFIRM_RESERVATION,
   MessageEnvelope,
   MessageOrigin,
   RELEASE_STOCK,
@@ -29,5 +30,10 @@ export class InventoryProxy {
 
   releaseStock(manager: EntityManager, orderId: string, reservationId: string, reason: string, origin: MessageOrigin): Promise<MessageEnvelope> {
     return this.outbox.append(manager, RELEASE_STOCK, { orderId, reservationId, reason }, origin);
+  }
+
+  /** The order is paid: the reservation must not expire (inventory sweeps unconfirmed ones). */
+  confirmReservation(manager: EntityManager, orderId: string, reservationId: string, origin: MessageOrigin): Promise<MessageEnvelope> {
+    return this.outbox.append(manager, CONFIRM_RESERVATION, { orderId, reservationId }, origin);
   }
 }

@@ -1,6 +1,21 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
-export type PlaceOrderSagaState = 'RESERVING_STOCK' | 'PROCESSING_PAYMENT' | 'RELEASING_STOCK' | 'CONFIRMED' | 'REJECTED' | 'COMPENSATED';
+export type PlaceOrderSagaState =
+  | 'RESERVING_STOCK'
+  | 'PROCESSING_PAYMENT'
+  | 'REFUNDING_PAYMENT'
+  | 'RELEASING_STOCK'
+  | 'CONFIRMED'
+  | 'REJECTED'
+  | 'COMPENSATED'
+  | 'TIMED_OUT';
+
+/** States in which the saga waits for a participant's reply, with a deadline. */
+export const OPEN_SAGA_STATES: readonly PlaceOrderSagaState[] = ['RESERVING_STOCK', 'PROCESSING_PAYMENT', 'REFUNDING_PAYMENT', 'RELEASING_STOCK'];
+/** Open states that undo earlier steps; their commands are re-sent until answered. */
+export const COMPENSATING_SAGA_STATES: readonly PlaceOrderSagaState[] = ['REFUNDING_PAYMENT', 'RELEASING_STOCK'];
+/** Terminal states of a saga whose order was not confirmed. */
+export const FAILED_SAGA_STATES: readonly PlaceOrderSagaState[] = ['REJECTED', 'COMPENSATED', 'TIMED_OUT'];
 
 /** Persisted state of one PlaceOrder saga; a restarted service continues from here. */
 @Entity({ name: 'saga_instance' })
@@ -22,6 +37,22 @@ export class SagaInstance {
 
   @Column({ name: 'payment_id', type: 'uuid', nullable: true })
   paymentId: string | null;
+
+  /** When the reply of the current step is overdue; null in a terminal state. */
+  @Column({ name: 'step_deadline_at', type: 'timestamptz', nullable: true })
+  stepDeadlineAt: Date | null;
+
+  /** How many times the current step's command was sent (compensations are re-sent until answered). */
+  @Column({ name: 'step_attempts', type: 'integer', default: 1 })
+  stepAttempts: number;
+
+  /** Why a failed saga failed, e.g. `payment_declined`, `inventory_timeout`, `payment_timeout`. */
+  @Column({ name: 'failure_reason', type: 'text', nullable: true })
+  failureReason: string | null;
+
+  /** The reservation's stock went back (StockReleased received), so there is nothing left to release. */
+  @Column({ name: 'stock_released', type: 'boolean', default: false })
+  stockReleased: boolean;
 
   @VersionColumn()
   version: number;

@@ -49,4 +49,14 @@ export class SagaRepliesConsumer {
       handle: (reply, manager) => this.saga.onStockReleased(manager, reply),
     });
   }
+
+  @EventPattern(PaymentProxy.refundPaymentReplyTopic)
+  async onRefundPaymentReply(@Ctx() context: KafkaContext): Promise<void> {
+    await this.processor.process({
+      consumer: 'order.refund-payment-reply',
+      context,
+      accepts: PaymentProxy.refundPaymentReplies,
+      handle: (reply, manager) => this.saga.onPaymentRefunded(manager, reply),
+    });
+  }
 }

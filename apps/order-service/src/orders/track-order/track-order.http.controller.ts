@@ -6,7 +6,10 @@ import { Order } from '../order.entity';
 import { SagaInstance } from '../place-order/saga-instance.entity';
 import { SagaStep } from '../place-order/saga-step.entity';
 
-/** The order's saga timeline: every command, reply, compensation and the outcome, in order. */
+/**
+ * The order's saga timeline, in order: every command, reply, compensation (and its re-sends), timeout,
+ * late reply and the outcome, each with its time and detail.
+ */
 @Controller('orders')
 export class TrackOrderHttpController {
   constructor(private readonly dataSource: DataSource) {}
@@ -21,6 +24,9 @@ export class TrackOrderHttpController {
       order_id: order.orderId,
       status: order.status,
       saga_state: saga.state,
+      failure_reason: saga.failureReason,
+      /** When the step the saga waits on is overdue (null once it ended). */
+      step_deadline_at: saga.stepDeadlineAt?.toISOString() ?? null,
       timeline: steps.map((step) => ({ kind: step.kind, name: step.name, message_id: step.messageId, detail: step.detail, occurred_at: step.occurredAt.toISOString() })),
     };
   }

@@ -1,0 +1,62 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { OrderServiceConfig } from '../../config/order-service.config';
+import { PlaceOrderSaga } from './place-order.saga';
+import { SagaInstance } from './saga-instance.entity';
+
+/** Bounds one sweep, so a backlog is worked off over several ticks instead of one long one. */
+const MAX_SAGAS_PER_SWEEP = 100;
+
+/**
+ * Finds sagas whose current step's deadline passed and runs the saga's timeout path for each, one
+ * transaction per saga. Every replica sweeps: `FOR UPDATE SKIP LOCKED` hands each overdue saga to exactly
+ * one of them and skips a saga whose row a reply is holding right now (it is looked at again next tick,
+ * by which time the reply may have moved its deadline).
+ */
+@Injectable()
+export class SagaTimeoutsHandler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly saga: PlaceOrderSaga,
+    private readonly config: OrderServiceConfig,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.sweep()
+        .catch((error: Error) => this.logger.error({ err: error }, 'saga timeout sweep failed; will retry'))
+        .finally(() => (this.running = undefined));
+    }, this.config.SAGA_SWEEP_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Handles every saga overdue at `now` (up to a bound); returns how many it handled. */
+  async sweep(now = new Date()): Promise<number> {
+    let handled = 0;
+    while (handled < MAX_SAGAS_PER_SWEEP) {
+      const found = await this.dataSource.transaction(async (manager) => {
+        const due: { order_id: string }[] = await manager.query(
+          `SELECT order_id FROM saga_instance WHERE step_deadline_at <= $1 ORDER BY step_deadline_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [now],
+        );
+        if (due.length === 0) return false;
+        const saga = await manager.findOneByOrFail(SagaInstance, { orderId: due[0].order_id });
+        this.logger.warn({ order_id: saga.orderId, state: saga.state, attempts: saga.stepAttempts }, 'saga step timed out');
+        await this.saga.onStepTimeout(manager, saga, now);
+        return true;
+      });
+      if (!found) break;
+      handled++;
+    }
+    return handled;
+  }
+}
