@@ -26,6 +26,7 @@ import { GetProductHttpController } from './products/get-product/get-product.htt
 import { ListProductsHttpController } from './products/list-products/list-products.http.controller';
 import { UpsertProductHttpController } from './products/upsert-product/upsert-product.http.controller';
 import { SearchOrdersHttpController } from './search/search-orders/search-orders.http.controller';
+import { WEBHOOK_CONTROLLERS } from './webhooks/webhooks.controllers';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -37,6 +38,7 @@ export const SERVICE_NAME = 'gateway';
     RateLimitModule,
   ],
   controllers: [
+    ...WEBHOOK_CONTROLLERS,
     ListOrdersHttpController,
     SearchOrdersHttpController,
     CreateCustomerHttpController,

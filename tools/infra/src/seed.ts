@@ -66,11 +66,16 @@ export async function seedDemoData(urls: { inventory: string; orders: string; no
   const asClient = { 'x-client-id': DEMO.clientId };
   await callService('PUT', `${urls.orders}/customers/${DEMO.customerId}`, { name: 'Ada Lovelace', email: 'ada@example.com' }, asClient);
   await callService('PUT', `${urls.orders}/customers/${DEMO.decliningCustomerId}`, { name: 'Declined Card' }, asClient);
-  const endpoint = await callService<{ secret: string }>('POST', `${urls.notifications}/webhook-endpoints`, {
-    client_id: DEMO.clientId,
-    url: webhookUrl,
-    event_types: ['order.created', 'order.updated', 'order.cancelled'],
-    description: 'demo webhook receiver',
-  });
+  // A restart registers the receiver again with a fresh secret; the earlier registrations would only fail.
+  const existing = await callService<{ data: { endpoint_id: string; url: string }[] }>('GET', `${urls.notifications}/webhook-endpoints`, undefined, asClient);
+  for (const stale of existing.data.filter((endpoint) => endpoint.url === webhookUrl)) {
+    await callService('DELETE', `${urls.notifications}/webhook-endpoints/${stale.endpoint_id}`, undefined, asClient);
+  }
+  const endpoint = await callService<{ secret: string }>(
+    'POST',
+    `${urls.notifications}/webhook-endpoints`,
+    { url: webhookUrl, event_types: ['order.created', 'order.updated', 'order.cancelled'], description: 'demo webhook receiver' },
+    asClient,
+  );
   return { webhookSecret: endpoint.secret };
 }

@@ -1,0 +1,24 @@
+import { Body, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
+import { ApiV1Controller } from '../../auth/api-v1-controller';
+import { requireJsonBody } from '../../orders/list-orders/relay-input';
+import { NotificationServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, pathSegment, relayReply } from '../../upstream/upstream-service.proxy';
+
+@ApiTags('webhooks')
+@ApiV1Controller('webhooks')
+export class RedeliverFailedWebhooksHttpController {
+  constructor(private readonly notifications: NotificationServiceProxy) {}
+
+  @Post(':webhookId/redeliver-failed')
+  @RequireScope('write')
+  @ApiOperation({ summary: 'Queue every failed delivery of events since { since } again (bulk recovery after an outage)' })
+  @ApiResponse({ status: 202, description: '{ queued: n }' })
+  async redeliver(@Param('webhookId') webhookId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    requireJsonBody(request);
+    const path = `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}/redeliver-failed`;
+    relayReply(response, await this.notifications.send('POST', path, forwardedContextOf(request), { body }));
+  }
+}

@@ -1,0 +1,28 @@
+import { Body, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
+import { ApiV1Controller } from '../../auth/api-v1-controller';
+import { requireJsonBody } from '../../orders/list-orders/relay-input';
+import { NotificationServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
+
+/**
+ * Registers a webhook endpoint for the calling client. notification-service generates the signing secret
+ * and returns it in this response only; it validates the URL against its network policy (SSRF guard).
+ */
+@ApiTags('webhooks')
+@ApiV1Controller('webhooks')
+export class RegisterWebhookHttpController {
+  constructor(private readonly notifications: NotificationServiceProxy) {}
+
+  @Post()
+  @RequireScope('write')
+  @ApiOperation({ summary: 'Register a webhook endpoint: { url, event_types[], description?, enabled? }; the secret is shown once' })
+  @ApiResponse({ status: 201, description: 'The endpoint, with its signing secret (whsec_…)' })
+  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR, including a URL the network policy refuses' })
+  async register(@Body() endpoint: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    requireJsonBody(request);
+    relayReply(response, await this.notifications.send('POST', '/webhook-endpoints', forwardedContextOf(request), { body: endpoint }));
+  }
+}

@@ -1,0 +1,23 @@
+import { Body, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
+import { ApiV1Controller } from '../../auth/api-v1-controller';
+import { NotificationServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, pathSegment, relayReply } from '../../upstream/upstream-service.proxy';
+
+@ApiTags('webhooks')
+@ApiV1Controller('webhooks')
+export class RotateWebhookSecretHttpController {
+  constructor(private readonly notifications: NotificationServiceProxy) {}
+
+  @Post(':webhookId/rotate-secret')
+  @RequireScope('write')
+  @ApiOperation({ summary: 'Issue a new secret (shown once); the old one keeps signing alongside for grace_period_seconds (default 24 h)' })
+  @ApiResponse({ status: 200, description: 'The endpoint with its new secret and previous_secret_expires_at' })
+  async rotate(@Param('webhookId') webhookId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    // An empty body means "default grace period"; anything sent must be JSON.
+    const options = request.is('application/json') ? body : {};
+    relayReply(response, await this.notifications.send('POST', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}/rotate-secret`, forwardedContextOf(request), { body: options }));
+  }
+}

@@ -1,0 +1,24 @@
+import { Body, Param, Patch, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
+import { ApiV1Controller } from '../../auth/api-v1-controller';
+import { requireJsonBody } from '../../orders/list-orders/relay-input';
+import { NotificationServiceProxy } from '../../upstream/upstream-proxies';
+import { forwardedContextOf, pathSegment, relayReply } from '../../upstream/upstream-service.proxy';
+
+@ApiTags('webhooks')
+@ApiV1Controller('webhooks')
+export class UpdateWebhookHttpController {
+  constructor(private readonly notifications: NotificationServiceProxy) {}
+
+  @Patch(':webhookId')
+  @RequireScope('write')
+  @ApiOperation({ summary: 'Change url, event_types, description or enabled; re-enabling resumes an endpoint disabled by 410 Gone' })
+  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR' })
+  @ApiResponse({ status: 404, description: 'NOT_FOUND' })
+  async update(@Param('webhookId') webhookId: string, @Body() changes: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    requireJsonBody(request);
+    relayReply(response, await this.notifications.send('PATCH', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}`, forwardedContextOf(request), { body: changes }));
+  }
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'webhooks',
+  preset: '../../jest.preset.js',
+};
