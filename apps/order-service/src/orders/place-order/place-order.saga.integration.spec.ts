@@ -1,0 +1,289 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  MessageDefinition,
+  MessageEnvelope,
+  PAYMENT_DECLINED,
+  PAYMENT_REFUNDED,
+  PAYMENT_SUCCEEDED,
+  STOCK_RELEASED,
+  STOCK_RESERVED,
+  TOPICS,
+} from '@order-saga/contracts';
+import { kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
+import { pollUntil } from '@order-saga/shared/testing';
+import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PlaceOrderHandler, PlaceOrderResult } from './place-order.handler';
+import type { PlaceOrderRequestDto } from './place-order.request.dto';
+
+/**
+ * The PlaceOrder saga's failure paths on real PostgreSQL and Kafka: two order-service replicas (the
+ * AppModule, with short step deadlines) and the test playing inventory-service and payment-service
+ * on the command and reply topics, so it can stay silent, answer late or answer twice.
+ * Needs KAFKA_BROKERS (set by `npm test`).
+ */
+const brokers = process.env.KAFKA_BROKERS;
+const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const suffix = randomBytes(4).toString('hex');
+const database = `order_saga_it_${suffix}`;
+const group = `order-service-it-${suffix}`;
+const CLIENT = 'it-client';
+const CUSTOMER = 'CUST-IT-1';
+const STEP_TIMEOUT_MS = 1500;
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+interface SeenCommand {
+  topic: string;
+  envelope: MessageEnvelope<{ orderId: string } & Record<string, unknown>>;
+}
+
+/** Plays the participants: records every command the saga sends, and sends replies as they would. */
+class FakeParticipants {
+  readonly commands: SeenCommand[] = [];
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+
+  constructor(private readonly kafka: Kafka) {}
+
+  async start(): Promise<void> {
+    const groupId = `fake-participants-${suffix}`;
+    this.consumer = this.kafka.consumer({ groupId });
+    this.producer = this.kafka.producer();
+    await Promise.all([this.consumer.connect(), this.producer.connect()]);
+    await this.consumer.subscribe({
+      fromBeginning: true,
+      topics: [TOPICS.inventory.reserveStockCommand, TOPICS.inventory.releaseStockCommand, TOPICS.inventory.confirmReservationCommand, TOPICS.payment.processPaymentCommand, TOPICS.payment.refundPaymentCommand],
+    });
+    await this.consumer.run({ eachMessage: async ({ topic, message }) => void this.commands.push({ topic, envelope: JSON.parse(String(message.value)) }) });
+    await waitForConsumerGroup(this.kafka, groupId);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.consumer?.disconnect(), this.producer?.disconnect()]);
+  }
+
+  sent(orderId: string, type: string): SeenCommand[] {
+    return this.commands.filter((command) => command.envelope.correlationId === orderId && command.envelope.type === type);
+  }
+
+  /** Resolves with the `count`-th command of `type` the saga sent for the order. */
+  awaitCommand(orderId: string, type: string, count = 1): Promise<SeenCommand> {
+    return pollUntil(async () => this.sent(orderId, type)[count - 1], { description: `${type} #${count} for ${orderId}` });
+  }
+
+  async reply<T extends object>(definition: MessageDefinition<T>, cause: SeenCommand | null, orderId: string, payload: T): Promise<void> {
+    const envelope: MessageEnvelope<T> = {
+      messageId: randomUUID(),
+      type: definition.type,
+      correlationId: orderId,
+      causationId: cause?.envelope.messageId ?? null,
+      occurredAt: new Date().toISOString(),
+      requestId: null,
+      traceparent: null,
+      payload,
+    };
+    await this.producer!.send({ topic: definition.topic, messages: [{ key: orderId, value: JSON.stringify(envelope) }] });
+  }
+}
+
+describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL + Kafka, 2 replicas)', () => {
+  const kafka = new Kafka({ clientId: 'order-saga-it', brokers: (brokers ?? '').split(','), logLevel: logLevel.NOTHING });
+  const participants = new FakeParticipants(kafka);
+  /** Replica A answers HTTP and consumes nothing; replica B consumes the replies. Both relay and sweep. */
+  let replicaA: INestApplication;
+  let replicaB: INestApplication;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    if (!brokers) throw new Error('KAFKA_BROKERS is not set: run this suite through `npm test`');
+    await adminQuery(`CREATE DATABASE ${database}`);
+    Object.assign(process.env, {
+      DATABASE_URL: `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`,
+      KAFKA_BROKERS: brokers,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SAGA_STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS),
+      SAGA_COMPENSATION_RETRY_MS: String(STEP_TIMEOUT_MS),
+      SAGA_SWEEP_INTERVAL_MS: '200',
+      OUTBOX_POLL_INTERVAL_MS: '200',
+      // Longer than any test: an answer before it can only come from the outcome notification.
+      ORDER_OUTCOME_WAIT_MS: '55000',
+    });
+    // Config is validated when the module is loaded, so it is loaded after the environment is set.
+    const { AppModule } = await import('../../app.module');
+    const boot = async (consume: boolean) => {
+      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+      const app = moduleRef.createNestApplication({ logger: false });
+      if (consume) app.connectMicroservice(kafkaConsumerOptions(group, brokers), { inheritAppConfig: true });
+      await app.init();
+      if (consume) await app.startAllMicroservices();
+      return app;
+    };
+    replicaA = await boot(false);
+    replicaB = await boot(true);
+    dataSource = replicaA.get(DataSource);
+    await waitForConsumerGroup(kafka, group);
+    await participants.start();
+    await dataSource.query(`INSERT INTO customer (client_id, customer_id, name, status) VALUES ($1, $2, 'IT customer', 'active')`, [CLIENT, CUSTOMER]);
+  }, 90_000);
+
+  afterAll(async () => {
+    await participants.stop();
+    await replicaB?.close();
+    await replicaA?.close();
+    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  });
+
+  /** Places an order on replica A; resolves with the handler's answer (or its error) once it has one. */
+  const placeOrder = async (productId = 'SKU-IT-1') => {
+    const handler = replicaA.get<PlaceOrderHandler>((await import('./place-order.handler')).PlaceOrderHandler);
+    const request = { customer_id: CUSTOMER, items: [{ product_id: productId, quantity: 2 }] } as PlaceOrderRequestDto;
+    const answer: Promise<PlaceOrderResult | Error> = handler.handle(CLIENT, request, { requestId: randomUUID(), traceparent: null, idempotencyKey: null }).catch((error: Error) => error);
+    const { envelope } = await participants.awaitCommand(await pollUntil(() => newestOrderId(), { description: 'the new order' }), 'ReserveStock');
+    return { orderId: envelope.correlationId, answer };
+  };
+  let knownOrders = new Set<string>();
+  const newestOrderId = async () => {
+    const rows: { order_id: string }[] = await dataSource.query('SELECT order_id FROM customer_order');
+    const fresh = rows.map((row) => row.order_id).find((id) => !knownOrders.has(id));
+    if (fresh) knownOrders = new Set([...knownOrders, fresh]);
+    return fresh;
+  };
+  const sagaOf = async (orderId: string) =>
+    (await dataSource.query('SELECT state, failure_reason, step_attempts FROM saga_instance WHERE order_id = $1', [orderId]))[0] as { state: string; failure_reason: string | null; step_attempts: number };
+  const orderOf = async (orderId: string) => (await dataSource.query('SELECT status, failure_code FROM customer_order WHERE order_id = $1', [orderId]))[0] as { status: string; failure_code: string | null };
+  const untilSagaState = (orderId: string, state: string) => pollUntil(async () => ((await sagaOf(orderId)).state === state ? true : undefined), { description: `saga of ${orderId} in ${state}` });
+  const timeline = async (orderId: string) => (await dataSource.query('SELECT kind, name FROM saga_step WHERE order_id = $1 ORDER BY id', [orderId])) as { kind: string; name: string }[];
+  const reserve = (command: SeenCommand, reservationId = randomUUID()) =>
+    participants.reply(STOCK_RESERVED, command, command.envelope.correlationId, {
+      orderId: command.envelope.correlationId,
+      reservationId,
+      items: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }],
+      totalCents: 2500,
+      currency: 'USD',
+    });
+
+  it('confirms an order answered in time, the answer reaching replica A while replica B consumed the replies', async () => {
+    const { orderId, answer } = await placeOrder();
+    await reserve(await participants.awaitCommand(orderId, 'ReserveStock'));
+    const charge = await participants.awaitCommand(orderId, 'ProcessPayment');
+    await participants.reply(PAYMENT_SUCCEEDED, charge, orderId, { orderId, paymentId: randomUUID(), amountCents: 2500, currency: 'USD' });
+
+    await expect(answer).resolves.toMatchObject({ outcome: 'confirmed', order: { orderId, status: 'confirmed' } });
+    const confirm = await participants.awaitCommand(orderId, 'ConfirmReservation');
+    expect(confirm.envelope.payload).toMatchObject({ orderId });
+    expect((await sagaOf(orderId)).state).toBe('CONFIRMED');
+  }, 30_000);
+
+  it('a payment that never answers: refund, then release, then the order is cancelled with payment_timeout', async () => {
+    const { orderId, answer } = await placeOrder();
+    const reservationId = randomUUID();
+    await reserve(await participants.awaitCommand(orderId, 'ReserveStock'), reservationId);
+    await participants.awaitCommand(orderId, 'ProcessPayment');
+
+    // No reply: the deadline passes and the sweeper starts compensating.
+    const refund = await participants.awaitCommand(orderId, 'RefundPayment');
+    expect(refund.envelope.payload).toMatchObject({ orderId, reason: 'payment_timeout' });
+    expect(await orderOf(orderId)).toMatchObject({ status: 'pending' });
+    await participants.reply(PAYMENT_REFUNDED, refund, orderId, { orderId, paymentId: null, outcome: 'nothing_to_refund', refundedCents: 0 });
+
+    const release = await participants.awaitCommand(orderId, 'ReleaseStock');
+    expect(release.envelope.payload).toMatchObject({ orderId, reservationId });
+    await participants.reply(STOCK_RELEASED, release, orderId, { orderId, reservationId });
+
+    await untilSagaState(orderId, 'COMPENSATED');
+    expect(await orderOf(orderId)).toEqual({ status: 'cancelled', failure_code: 'PAYMENT_TIMEOUT' });
+    expect(await sagaOf(orderId)).toMatchObject({ failure_reason: 'payment_timeout' });
+    await expect(answer).resolves.toMatchObject({ code: 'CONFLICT' });
+    expect(await timeline(orderId)).toEqual([
+      { kind: 'command', name: 'ReserveStock' },
+      { kind: 'reply', name: 'StockReserved' },
+      { kind: 'command', name: 'ProcessPayment' },
+      { kind: 'timeout', name: 'ProcessPayment' },
+      { kind: 'compensation', name: 'RefundPayment' },
+      { kind: 'reply', name: 'PaymentRefunded' },
+      { kind: 'compensation', name: 'ReleaseStock' },
+      { kind: 'reply', name: 'StockReleased' },
+      { kind: 'outcome', name: 'OrderCancelled' },
+    ]);
+  }, 30_000);
+
+  it('a charge that succeeds after the saga gave up is refunded, and the order stays cancelled', async () => {
+    const { orderId } = await placeOrder();
+    const reservationId = randomUUID();
+    await reserve(await participants.awaitCommand(orderId, 'ReserveStock'), reservationId);
+    const charge = await participants.awaitCommand(orderId, 'ProcessPayment');
+    const firstRefund = await participants.awaitCommand(orderId, 'RefundPayment');
+    await participants.reply(PAYMENT_REFUNDED, firstRefund, orderId, { orderId, paymentId: null, outcome: 'nothing_to_refund', refundedCents: 0 });
+    const release = await participants.awaitCommand(orderId, 'ReleaseStock');
+    await participants.reply(STOCK_RELEASED, release, orderId, { orderId, reservationId });
+    await untilSagaState(orderId, 'COMPENSATED');
+
+    const paymentId = randomUUID();
+    await participants.reply(PAYMENT_SUCCEEDED, charge, orderId, { orderId, paymentId, amountCents: 2500, currency: 'USD' });
+
+    const lateRefund = await participants.awaitCommand(orderId, 'RefundPayment', 2);
+    expect(lateRefund.envelope.payload).toMatchObject({ orderId, reason: 'late charge after payment_timeout' });
+    expect((await sagaOf(orderId)).state).toBe('REFUNDING_PAYMENT');
+    await participants.reply(PAYMENT_REFUNDED, lateRefund, orderId, { orderId, paymentId, outcome: 'refunded', refundedCents: 2500 });
+
+    await untilSagaState(orderId, 'COMPENSATED');
+    expect(await orderOf(orderId)).toEqual({ status: 'cancelled', failure_code: 'PAYMENT_TIMEOUT' });
+    expect(participants.sent(orderId, 'ReleaseStock')).toHaveLength(1);
+    expect((await timeline(orderId)).slice(-4)).toEqual([
+      { kind: 'late-reply', name: 'PaymentSucceeded' },
+      { kind: 'compensation', name: 'RefundPayment' },
+      { kind: 'reply', name: 'PaymentRefunded' },
+      { kind: 'outcome', name: 'CompensationCompleted' },
+    ]);
+  }, 30_000);
+
+  it('inventory that never answers: the order is cancelled with inventory_timeout, and a late reservation is released', async () => {
+    const { orderId, answer } = await placeOrder();
+
+    await untilSagaState(orderId, 'TIMED_OUT');
+    expect(await orderOf(orderId)).toEqual({ status: 'cancelled', failure_code: 'INVENTORY_TIMEOUT' });
+    await expect(answer).resolves.toMatchObject({ code: 'CONFLICT' });
+
+    const reservationId = randomUUID();
+    await reserve(await participants.awaitCommand(orderId, 'ReserveStock'), reservationId);
+    const release = await participants.awaitCommand(orderId, 'ReleaseStock');
+    expect(release.envelope.payload).toMatchObject({ orderId, reservationId, reason: 'late reservation after inventory_timeout' });
+    await participants.reply(STOCK_RELEASED, release, orderId, { orderId, reservationId });
+
+    await untilSagaState(orderId, 'COMPENSATED');
+    expect(participants.sent(orderId, 'ProcessPayment')).toHaveLength(0);
+    expect(await orderOf(orderId)).toMatchObject({ status: 'cancelled' });
+  }, 30_000);
+
+  it('re-sends a compensation whose reply does not come, and is compensated only once it is answered', async () => {
+    const { orderId } = await placeOrder();
+    const reservationId = randomUUID();
+    await reserve(await participants.awaitCommand(orderId, 'ReserveStock'), reservationId);
+    const charge = await participants.awaitCommand(orderId, 'ProcessPayment');
+    await participants.reply(PAYMENT_DECLINED, charge, orderId, { orderId, paymentId: randomUUID(), declineCode: 'card_declined', message: 'The card was declined' });
+
+    await participants.awaitCommand(orderId, 'ReleaseStock', 1);
+    const resent = await participants.awaitCommand(orderId, 'ReleaseStock', 2);
+    expect(resent.envelope.payload).toMatchObject({ orderId, reservationId });
+    expect(await sagaOf(orderId)).toMatchObject({ state: 'RELEASING_STOCK', failure_reason: 'payment_declined' });
+    expect((await sagaOf(orderId)).step_attempts).toBeGreaterThanOrEqual(2);
+    expect(await orderOf(orderId)).toMatchObject({ status: 'pending' });
+
+    await participants.reply(STOCK_RELEASED, resent, orderId, { orderId, reservationId });
+    await untilSagaState(orderId, 'COMPENSATED');
+    expect(await orderOf(orderId)).toEqual({ status: 'cancelled', failure_code: 'PAYMENT_FAILED' });
+  }, 30_000);
+});
