@@ -20,6 +20,11 @@ import { WebhookUrlValidator } from '../../webhook-endpoints/webhook-url.validat
 import { Outbox } from '@order-saga/shared/messaging';
 import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
 import { WebhookSender } from './webhook-sender';
+import { DomainError } from '@order-saga/shared/http';
+import { standardWebhookSignature } from '@order-saga/contracts';
+import { RotateWebhookSecretHandler } from '../../webhook-endpoints/rotate-webhook-secret/rotate-webhook-secret.handler';
+import { RetryDeliveryHandler } from '../retry-delivery/retry-delivery.handler';
+import { RedeliverFailedHandler } from '../redeliver-failed/redeliver-failed.handler';
 import { WebhookEndpoint } from '../../webhook-endpoints/webhook-endpoint.entity';
 import { ListDeliveriesHttpController } from '../list-deliveries/list-deliveries.http.controller';
 import { ScheduleDeliveriesHandler } from '../schedule-deliveries/schedule-deliveries.handler';
@@ -400,5 +405,202 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     await worker.idle();
     expect(receiver.received('/shutdown')).toHaveLength(1);
     expect((await deliveriesOf(afterShutdown.messageId))[0]).toMatchObject({ status: 'pending', attempt_count: 0 });
+
+    // A fresh worker (a restarted process) picks up what the stopped one left pending.
+    worker = newWorker();
+    await worker.onApplicationBootstrap();
+    await waitFor('the new worker to send it', async () => (await deliveriesOf(afterShutdown.messageId))[0].status === 'succeeded');
+  });
+
+  it('disables the endpoint on 410 Gone, fails the delivery at once, counts it and announces WebhookDeliveryFailed', async () => {
+    const endpoint = await register('client-gone', receiver.script('/gone', () => ({ status: 410 })));
+    const envelope = orderCreated('client-gone');
+    const failedBefore = metrics.snapshot().failedDeliveries;
+
+    await publish(envelope);
+    const [delivery] = await attempted(envelope.messageId);
+
+    expect(delivery).toMatchObject({ status: 'failed', failure_reason: 'gone', attempt_count: 1 });
+    const [row] = await dataSource.query(`SELECT enabled, disabled_reason FROM webhook_endpoint WHERE endpoint_id = $1`, [endpoint.endpoint_id]);
+    expect(row).toEqual({ enabled: false, disabled_reason: 'gone' });
+    expect(metrics.snapshot().failedDeliveries).toBe(failedBefore + 1);
+    const announced: { envelope: { type: string; payload: Record<string, unknown> } }[] = await dataSource.query(
+      `SELECT envelope FROM outbox WHERE topic = 'notification.event.webhook-delivery.v1' AND envelope->'payload'->>'deliveryId' = $1`,
+      [delivery.delivery_id],
+    );
+    expect(announced.map(({ envelope }) => envelope.type)).toEqual(['WebhookDeliveryFailed']);
+    expect(announced[0].envelope.payload).toMatchObject({ endpointId: endpoint.endpoint_id, clientId: 'client-gone', attempts: 1, lastStatusCode: 410 });
+
+    const later = orderCreated('client-gone');
+    await publish(later);
+    expect(await deliveriesOf(later.messageId)).toEqual([]);
+  });
+
+  it('honours Retry-After of a 429 when it asks for longer than the schedule', async () => {
+    await register('client-429', receiver.script('/429', (attempt) => (attempt === 1 ? { status: 429, headers: { 'Retry-After': '120' } } : { status: 200 })));
+    const envelope = orderCreated('client-429');
+
+    await publish(envelope);
+    const [afterFirst] = await attempted(envelope.messageId);
+    expect(afterFirst.next_attempt_at).toBe(new Date(clock.now().getTime() + 120_000).toISOString());
+
+    clock.advance(60);
+    worker.wake();
+    await worker.idle();
+    expect(receiver.received('/429')).toHaveLength(1);
+
+    clock.advance(60);
+    worker.wake();
+    await waitFor('the attempt after Retry-After', async () => (await deliveriesOf(envelope.messageId))[0].status === 'succeeded');
+  });
+
+  it('a dead endpoint (accepts, never answers) does not delay a healthy one: at most WEBHOOK_ENDPOINT_CONCURRENCY sends hang on it', async () => {
+    const hanging: import('node:http').ServerResponse[] = [];
+    let open = 0;
+    let maxOpen = 0;
+    const dead = createServer((_, res) => {
+      hanging.push(res);
+      maxOpen = Math.max(maxOpen, ++open);
+      // 'close' fires when the sender gives up at its timeout.
+      res.once('close', () => (open -= 1));
+    });
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}/dead`;
+    try {
+      await register('client-dead', deadUrl);
+      const deadEvents = Array.from({ length: 6 }, () => orderCreated('client-dead'));
+      const started = Date.now();
+      for (const event of deadEvents) await publish(event);
+      await waitFor('the dead endpoint to hold its sends', () => hanging.length === config.WEBHOOK_ENDPOINT_CONCURRENCY);
+
+      await register('client-healthy', receiver.script('/healthy', () => ({ status: 200 })));
+      const healthyEvent = orderCreated('client-healthy');
+      const healthyPublished = Date.now();
+      await publish(healthyEvent);
+      await waitFor('the healthy delivery', () => receiver.received('/healthy').length === 1);
+      const healthyMs = Date.now() - healthyPublished;
+      const deadSentBeforeHealthy = hanging.length;
+
+      await waitFor('every dead delivery to time out once', async () => {
+        const found = await Promise.all(deadEvents.map((event) => deliveriesOf(event.messageId)));
+        return found.every(([delivery]) => delivery.attempt_count === 1);
+      }, 20_000);
+      const deadMs = Date.now() - started;
+      await worker.idle();
+      process.stdout.write(`[timings] healthy endpoint delivered ${healthyMs} ms after its event; 6 deliveries to the dead endpoint took ${deadMs} ms to time out (timeout ${TIMEOUT_MS} ms, ${config.WEBHOOK_ENDPOINT_CONCURRENCY} at a time)\n`);
+
+      // The healthy send did not queue behind the dead endpoint's backlog, which never held more than its share.
+      expect(deadSentBeforeHealthy).toBeLessThan(deadEvents.length);
+      expect(maxOpen).toBe(config.WEBHOOK_ENDPOINT_CONCURRENCY);
+      expect(hanging.length).toBe(deadEvents.length);
+    } finally {
+      for (const res of hanging) res.destroy();
+      dead.closeAllConnections();
+      await new Promise((resolve) => dead.close(resolve));
+    }
+  });
+
+  it('during a secret rotation signs with both secrets, and with the new one only once the grace period ended', async () => {
+    const endpoint = await register('client-rotate', receiver.script('/rotate', () => ({ status: 200 })));
+    const rotator = new RotateWebhookSecretHandler(new WebhookEndpointRepository(dataSource), clock, config);
+    const rotated = await rotator.rotate('client-rotate', endpoint.endpoint_id, { grace_period_seconds: 3600 });
+    expect(rotated.secret).not.toBe(endpoint.secret);
+    expect(rotated.previous_secret_expires_at).toBe(new Date(clock.now().getTime() + 3_600_000).toISOString());
+
+    const during = orderCreated('client-rotate');
+    await publish(during);
+    await attempted(during.messageId);
+    const [first] = receiver.received('/rotate');
+    const timestamp = String(first.headers['webhook-timestamp']);
+    expect(first.headers['x-webhook-signature']).toBe(signatureOf(rotated.secret, first.body));
+    expect(first.headers['x-webhook-signature-previous']).toBe(signatureOf(endpoint.secret, first.body));
+    expect(String(first.headers['webhook-signature']).split(' ')).toEqual([
+      standardWebhookSignature(rotated.secret, during.messageId, timestamp, first.body),
+      standardWebhookSignature(endpoint.secret, during.messageId, timestamp, first.body),
+    ]);
+
+    clock.advance(3601);
+    const after = orderCreated('client-rotate');
+    await publish(after);
+    await attempted(after.messageId);
+    const [, second] = receiver.received('/rotate');
+    expect(second.headers['x-webhook-signature']).toBe(signatureOf(rotated.secret, second.body));
+    expect(second.headers['x-webhook-signature-previous']).toBeUndefined();
+    expect(String(second.headers['webhook-signature']).split(' ')).toHaveLength(1);
+
+    await expect(rotator.rotate('another-client', endpoint.endpoint_id, {})).rejects.toMatchObject({ code: 'NOT_FOUND' } satisfies Partial<DomainError>);
+  });
+
+  it('retries one failed delivery by hand, and re-delivers every failed delivery since a time in bulk', async () => {
+    let up = false;
+    const endpoint = await register('client-recover', receiver.script('/recover', () => (up ? { status: 200 } : { status: 500 })));
+    const events = Array.from({ length: 3 }, () => orderCreated('client-recover'));
+    const since = new Date(Date.now() - 1000);
+    for (const event of events) await publish(event);
+    for (const [attempt, delay] of [
+      [1, 0],
+      [2, 60],
+      [3, 300],
+    ]) {
+      clock.advance(delay);
+      worker.wake();
+      await waitFor(`attempt ${attempt}`, async () => (await Promise.all(events.map((e) => deliveriesOf(e.messageId)))).every(([d]) => d.attempt_count === attempt));
+      await worker.idle();
+    }
+    await waitFor('all three to fail', async () => (await Promise.all(events.map((e) => deliveriesOf(e.messageId)))).every(([d]) => d.status === 'failed'));
+    await worker.idle();
+    up = true;
+    const endpoints = new WebhookEndpointRepository(dataSource);
+
+    const [one] = await deliveriesOf(events[0].messageId);
+    const retried = await new RetryDeliveryHandler(endpoints, clock).retry('client-recover', endpoint.endpoint_id, one.delivery_id);
+    expect(retried.status).toBe('pending');
+    await waitFor('the manual retry', async () => (await deliveriesOf(events[0].messageId))[0].status === 'succeeded');
+    await worker.idle();
+    expect((await deliveriesOf(events[0].messageId))[0].attempts.map((a) => a.status_code)).toEqual([500, 500, 500, 200]);
+
+    await expect(new RetryDeliveryHandler(endpoints, clock).retry('client-other', endpoint.endpoint_id, one.delivery_id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    const bulk = await new RedeliverFailedHandler(endpoints, clock).redeliver('client-recover', endpoint.endpoint_id, since);
+    expect(bulk.queued).toBe(2);
+    await waitFor('the bulk re-delivery', async () => (await Promise.all(events.map((e) => deliveriesOf(e.messageId)))).every(([d]) => d.status === 'succeeded'));
+    await worker.idle();
+    expect(receiver.received('/recover').filter((request) => request.headers['x-webhook-id'] === events[0].messageId)).toHaveLength(4);
+    expect(new Set(receiver.received('/recover').map((request) => request.headers['x-webhook-id']))).toEqual(new Set(events.map((e) => e.messageId)));
+  });
+
+  it('in production mode refuses private URLs at registration and private addresses at connect time, after DNS', async () => {
+    const production = validateConfig(NotificationServiceConfig, { DATABASE_URL: 'postgres://x@127.0.0.1/x', KAFKA_BROKERS: '127.0.0.1:9', DEPLOY_ENV: 'production' });
+    const policy = new NetworkPolicy(production.networkPolicy);
+    const guardedRegistrar = new RegisterWebhookEndpointHandler(new WebhookEndpointRepository(dataSource), new WebhookUrlValidator(policy), clock);
+
+    for (const [url, reason] of [
+      ['http://example.com/hook', /https/],
+      ['https://127.0.0.1/hook', /loopback/],
+      ['https://169.254.169.254/latest/meta-data', /metadata/],
+      ['https://[::ffff:10.0.0.1]/hook', /private/],
+      ['https://localhost/hook', /localhost resolves to .*loopback/],
+    ] as const) {
+      const refusal = await guardedRegistrar.register('client-prod', { url, event_types: ['order.created'] }).then(
+        () => null,
+        (error: DomainError) => error,
+      );
+      expect(refusal).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'url', error: expect.stringMatching(reason) }] });
+    }
+
+    // What registration cannot see: a name that resolves to a private address only when the webhook is sent.
+    const stagingSender = new WebhookSender(new NetworkPolicy({ allowPrivateNetworks: false, allowedCidrs: [], requireHttps: false }));
+    const url = receiver.script('/rebound', () => ({ status: 200 })).replace('127.0.0.1', 'localhost');
+    try {
+      await expect(stagingSender.post({ url, body: '{}', headers: {}, timeoutMs: 2000 })).rejects.toMatchObject({ cause: { code: 'EWEBHOOKADDRESS', message: expect.stringMatching(/localhost resolves to .*loopback/) } });
+      await expect(stagingSender.post({ url: receiver.url('/rebound'), body: '{}', headers: {}, timeoutMs: 2000 })).rejects.toMatchObject({ cause: { code: 'EWEBHOOKADDRESS' } });
+    } finally {
+      await stagingSender.onModuleDestroy();
+    }
+    expect(receiver.received('/rebound')).toHaveLength(0);
   });
 });
+
+function signatureOf(secret: string, body: Buffer): string {
+  return 'sha256=' + createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex');
+}
