@@ -1,0 +1,163 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allTopics, TOPIC_PARTITIONS } from '@order-saga/contracts';
+import { KubeObject, schemaErrors } from './kubernetes-schemas';
+import { OVERLAYS, renderKustomization, renderOverlay } from './kustomize';
+import { SERVICES, serviceConfigVars } from './service-config-vars';
+
+type Container = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const CONSUMERS = SERVICES.filter((service) => service !== 'gateway');
+
+const rendered = Object.fromEntries(OVERLAYS.map((overlay) => [overlay, renderOverlay(overlay)])) as Record<(typeof OVERLAYS)[number], KubeObject[]>;
+const ofKind = (objects: KubeObject[], kind: string) => objects.filter((object) => object.kind === kind);
+const named = (objects: KubeObject[], kind: string, name: string) => {
+  const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
+  if (!found) throw new Error(`${kind}/${name} is missing`);
+  return found;
+};
+const podSpec = (object: KubeObject): Container => (object.spec as Container).template.spec;
+
+describe.each(OVERLAYS)('the %s overlay', (overlay) => {
+  const objects = rendered[overlay];
+
+  it('renders and every object validates against its Kubernetes or CRD schema', async () => {
+    expect(objects.length).toBeGreaterThan(50);
+    const errors = (await Promise.all(objects.map((object) => schemaErrors(object)))).flat();
+    expect(errors).toEqual([]);
+  });
+
+  it('defines no Secret: secrets are referenced, their values live outside git', () => {
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+  });
+
+  it.each(SERVICES)('runs %s hardened, probed and bounded', (service) => {
+    const deployment = named(objects, 'Deployment', service);
+    const pod = podSpec(deployment);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number), seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext.runAsUser).not.toBe(0);
+    const [container] = pod.containers;
+    expect(container.securityContext).toEqual(
+      expect.objectContaining({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }),
+    );
+    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    expect(container.startupProbe.httpGet.path).toBeDefined();
+    for (const bound of ['requests', 'limits']) expect(Object.keys(container.resources[bound]).sort()).toEqual(['cpu', 'memory']);
+    expect(container.image).toMatch(/^[^:]+:(?!latest$)[\w.-]+$/);
+    const tmp = container.volumeMounts.find((mount: Container) => mount.mountPath === '/tmp');
+    expect(pod.volumes.find((volume: Container) => volume.name === tmp.name).emptyDir).toBeDefined();
+  });
+
+  it.each(SERVICES)('gives %s every variable its config requires, from its ConfigMap or a Secret reference', (service) => {
+    const container = podSpec(named(objects, 'Deployment', service)).containers[0];
+    const provided = new Set<string>((container.env ?? []).map((variable: Container) => variable.name));
+    for (const source of container.envFrom ?? []) {
+      const configMap = named(objects, 'ConfigMap', source.configMapRef.name);
+      Object.keys(configMap.data as object).forEach((key) => provided.add(key));
+    }
+    const missing = serviceConfigVars(service).filter((variable) => variable.required && !provided.has(variable.name));
+    expect(missing.map((variable) => variable.name)).toEqual([]);
+  });
+
+  it.each(SERVICES)('has a Service, a PodDisruptionBudget and a migrations Job for %s', (service) => {
+    expect((named(objects, 'Service', service).spec as Container).selector).toEqual(
+      (named(objects, 'Deployment', service).spec as Container).selector.matchLabels,
+    );
+    expect((named(objects, 'PodDisruptionBudget', service).spec as Container).selector.matchLabels).toEqual(
+      (named(objects, 'Deployment', service).spec as Container).selector.matchLabels,
+    );
+    const job = podSpec(named(objects, 'Job', `${service}-migrations`));
+    expect(job.containers[0].command.join(' ')).toContain('migrate.cli.js');
+    expect(job.containers[0].image).toBe(podSpec(named(objects, 'Deployment', service)).containers[0].image);
+  });
+
+  it('autoscales the gateway on CPU and each consumer on its consumer group lag', () => {
+    expect((named(objects, 'HorizontalPodAutoscaler', 'gateway').spec as Container).scaleTargetRef.name).toBe('gateway');
+    for (const service of CONSUMERS) {
+      const spec = named(objects, 'ScaledObject', service).spec as Container;
+      expect(spec.scaleTargetRef.name).toBe(service);
+      expect(spec.triggers[0]).toMatchObject({ type: 'kafka', metadata: { consumerGroup: service } });
+      expect(spec.maxReplicaCount).toBeLessThanOrEqual(TOPIC_PARTITIONS);
+    }
+  });
+
+  it('denies all traffic by default and lets only the gateway in from the ingress controller', () => {
+    const policies = ofKind(objects, 'NetworkPolicy');
+    const denyAll = named(objects, 'NetworkPolicy', 'default-deny-all').spec as Container;
+    expect(denyAll).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const fromIngress = policies.filter((policy) => JSON.stringify((policy.spec as Container).ingress ?? []).includes('ingress-nginx'));
+    expect(fromIngress.map((policy) => policy.metadata.name)).toEqual(['gateway']);
+    for (const service of SERVICES) expect(named(objects, 'NetworkPolicy', service)).toBeDefined();
+    const notificationEgress = JSON.stringify((named(objects, 'NetworkPolicy', 'notification-service').spec as Container).egress);
+    expect(notificationEgress).toContain('"port":443');
+    expect(notificationEgress).toContain('10.0.0.0/8');
+  });
+
+  it('declares every topic of the contracts library as a Strimzi KafkaTopic', () => {
+    const topics = ofKind(objects, 'KafkaTopic').map((topic) => topic.spec as Container);
+    expect(topics.map((topic) => topic.topicName).sort()).toEqual([...allTopics()].sort());
+    for (const topic of topics) expect(topic.partitions).toBe(TOPIC_PARTITIONS);
+  });
+
+  it('ships alert rules for stuck sagas, dead letters, webhook failures and the latency SLA', () => {
+    const rules = ((named(objects, 'PrometheusRule', 'order-saga').spec as Container).groups as Container[]).flatMap((group) => group.rules);
+    expect(rules.map((rule: Container) => rule.alert)).toEqual(
+      expect.arrayContaining(['OrderSagaStuck', 'OrderSagaDeadLettersGrowing', 'WebhookFailureRateHigh', 'GatewayP99OverSla']),
+    );
+  });
+});
+
+describe('environment differences', () => {
+  // Generated ConfigMaps carry a content hash in their name (gateway-config-<hash>).
+  const gatewayConfig = (overlay: (typeof OVERLAYS)[number]) =>
+    ofKind(rendered[overlay], 'ConfigMap').find((map) => map.metadata.name.startsWith('gateway-config-'))?.data as Record<string, string>;
+  const defaults = Object.fromEntries(serviceConfigVars('gateway').map((variable) => [variable.name, Number(variable.defaultText?.replace(/_/g, ''))]));
+
+  it('gives sandbox 10x the default rate limits and staging the defaults', () => {
+    const perMinute = Object.keys(defaults).filter((name) => /^RATE_LIMIT_.*_PER_(MINUTE|DAY)$/.test(name));
+    expect(perMinute.length).toBeGreaterThanOrEqual(4);
+    for (const name of perMinute) {
+      expect(Number(gatewayConfig('sandbox')[name])).toBe(defaults[name] * 10);
+      expect(gatewayConfig('staging')[name]).toBeUndefined();
+    }
+  });
+
+  it('replicates production topics three times and runs more replicas there', () => {
+    for (const topic of ofKind(rendered.production, 'KafkaTopic')) expect((topic.spec as Container).replicas).toBe(3);
+    for (const service of SERVICES) expect((named(rendered.production, 'Deployment', service).spec as Container).replicas).toBeGreaterThanOrEqual(3);
+    expect((named(rendered.production, 'HorizontalPodAutoscaler', 'gateway').spec as Container).minReplicas).toBeGreaterThanOrEqual(3);
+  });
+
+  it('puts each environment in its own namespace', () => {
+    for (const overlay of OVERLAYS) expect(new Set(rendered[overlay].map((object) => object.metadata.namespace))).toEqual(new Set([`order-saga-${overlay}`]));
+  });
+});
+
+describe('the checks themselves', () => {
+  it('reject an object that breaks its schema', async () => {
+    const deployment = structuredClone(named(rendered.production, 'Deployment', 'gateway'));
+    (deployment.spec as Container).replicas = 'three';
+    delete podSpec(deployment).containers[0].name;
+    const errors = await schemaErrors(deployment);
+    expect(errors.join('\n')).toMatch(/replicas must be integer/);
+    expect(errors.join('\n')).toMatch(/required property name/);
+  });
+
+  it('reject a KafkaTopic with a misspelt or impossible spec', async () => {
+    const topic = structuredClone(ofKind(rendered.production, 'KafkaTopic')[0]);
+    (topic.spec as Container).partitions = 0;
+    (topic.spec as Container).replica = 3;
+    expect((await schemaErrors(topic)).join('\n')).toMatch(/partitions must be >= 1[\s\S]*additional properties|additional properties[\s\S]*partitions must be >= 1/);
+  });
+
+  it('reject a kind nobody validates', async () => {
+    expect(await schemaErrors({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'x' } })).toEqual(['Gadget/x: no schema known for example.com/v1/Gadget']);
+  });
+
+  it('fail on a kustomization that does not render', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-check-'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources:\n  - missing.yaml\n');
+    expect(() => renderKustomization(dir)).toThrow(/missing\.yaml/);
+  });
+});

@@ -1,0 +1,90 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+
+/** A rendered Kubernetes object, as far as validation needs to know it. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+interface Model {
+  validate(): void;
+}
+type ModelClass = new (data: object) => Model;
+
+/**
+ * The OpenAPI schemas of every kind the manifests use, from kubernetes-models (Kubernetes, KEDA and
+ * prometheus-operator; compiled validators, no network). A kind missing here fails the check: an object
+ * nobody validates is how a broken manifest reaches a cluster.
+ */
+// Loaders return unknown: the packages' types sit behind an `exports` map this workspace's `node`
+// module resolution cannot read, so the classes type-check as lacking validate().
+const MODELS: Record<string, () => Promise<unknown>> = {
+  'v1/ConfigMap': async () => (await import('kubernetes-models/v1/ConfigMap')).ConfigMap,
+  'v1/Service': async () => (await import('kubernetes-models/v1/Service')).Service,
+  'apps/v1/Deployment': async () => (await import('kubernetes-models/apps/v1/Deployment')).Deployment,
+  'batch/v1/Job': async () => (await import('kubernetes-models/batch/v1/Job')).Job,
+  'policy/v1/PodDisruptionBudget': async () => (await import('kubernetes-models/policy/v1/PodDisruptionBudget')).PodDisruptionBudget,
+  'autoscaling/v2/HorizontalPodAutoscaler': async () => (await import('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler')).HorizontalPodAutoscaler,
+  'networking.k8s.io/v1/NetworkPolicy': async () => (await import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy')).NetworkPolicy,
+  'networking.k8s.io/v1/Ingress': async () => (await import('kubernetes-models/networking.k8s.io/v1/Ingress')).Ingress,
+  'keda.sh/v1alpha1/ScaledObject': async () => (await import('@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject')).ScaledObject,
+  'monitoring.coreos.com/v1/PrometheusRule': async () =>
+    (await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule')).PrometheusRule,
+};
+
+/**
+ * Strimzi publishes no npm models; this follows the KafkaTopic v1beta2 CRD's openAPIV3Schema. `spec` is
+ * closed: the API server prunes unknown fields of a structural CRD, so a typo there would vanish silently.
+ */
+const KAFKA_TOPIC_SCHEMA = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    apiVersion: { const: 'kafka.strimzi.io/v1beta2' },
+    kind: { const: 'KafkaTopic' },
+    metadata: {
+      type: 'object',
+      required: ['name', 'labels'],
+      properties: {
+        name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 },
+        labels: { type: 'object', required: ['strimzi.io/cluster'], additionalProperties: { type: 'string' } },
+      },
+    },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        topicName: { type: 'string', pattern: '^[a-zA-Z0-9._-]{1,249}$' },
+        partitions: { type: 'integer', minimum: 1 },
+        replicas: { type: 'integer', minimum: 1, maximum: 32767 },
+        config: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+const CUSTOM: Record<string, ValidateFunction> = {
+  'kafka.strimzi.io/v1beta2/KafkaTopic': ajv.compile(KAFKA_TOPIC_SCHEMA),
+};
+
+/** Problems of one object against its schema; empty when it is valid. */
+export async function schemaErrors(object: KubeObject): Promise<string[]> {
+  const key = `${object.apiVersion}/${object.kind}`;
+  const where = `${object.kind}/${object.metadata?.name ?? '?'}`;
+  const custom = CUSTOM[key];
+  if (custom) {
+    return custom(object) ? [] : (custom.errors ?? []).map((error) => `${where}: ${error.instancePath || '/'} ${error.message}`);
+  }
+  const load = MODELS[key];
+  if (!load) return [`${where}: no schema known for ${key}`];
+  const Model = (await load()) as ModelClass;
+  try {
+    new Model(object).validate();
+    return [];
+  } catch (error) {
+    return [`${where}: ${(error as Error).message}`];
+  }
+}
