@@ -43,7 +43,7 @@ describe('/api/v1/customers — create, get, list, deactivate, per client', () =
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ customer_id: customerId, name: 'Ada Lovelace', email: 'ada@example.com', status: 'active' });
 
-    const read = await call<CustomerView>('GET', api(`/customers/${customerId}`), undefined, bearer(readToken));
+    const read = await call<CustomerView>('GET', api(`/customers/${customerId}`), undefined, bearer(writeToken));
     expect(read.status).toBe(200);
     expect(read.body).toEqual(created.body);
 
@@ -85,16 +85,16 @@ describe('/api/v1/customers — create, get, list, deactivate, per client', () =
     const mine: string[] = [];
     for (let i = 0; i < 3; i += 1) mine.unshift((await createCustomer({ name: `page ${i}` })).body.customer_id);
 
-    const first = await call<Body<CustomerView>>('GET', api('/customers?limit=2'), undefined, bearer(readToken));
+    const first = await call<Body<CustomerView>>('GET', api('/customers?limit=2'), undefined, bearer(writeToken));
     expect(first.status).toBe(200);
     expect(first.body.data.map((customer) => customer.customer_id)).toEqual(mine.slice(0, 2));
     expect(first.body.pagination).toMatchObject({ limit: 2, has_more: true });
-    const second = await call<Body<CustomerView>>('GET', api(`/customers?limit=2&cursor=${first.body.pagination.next_cursor}`), undefined, bearer(readToken));
+    const second = await call<Body<CustomerView>>('GET', api(`/customers?limit=2&cursor=${first.body.pagination.next_cursor}`), undefined, bearer(writeToken));
     expect(second.body.data[0].customer_id).toBe(mine[2]);
 
-    const inactive = await call<Body<CustomerView>>('GET', api('/customers?status=inactive&limit=100'), undefined, bearer(readToken));
+    const inactive = await call<Body<CustomerView>>('GET', api('/customers?status=inactive&limit=100'), undefined, bearer(writeToken));
     for (const customer of inactive.body.data) expect(customer.status).toBe('inactive');
-    const invalid = await call<Body<CustomerView>>('GET', api('/customers?status=gone'), undefined, bearer(readToken));
+    const invalid = await call<Body<CustomerView>>('GET', api('/customers?status=gone'), undefined, bearer(writeToken));
     expect(invalid.status).toBe(400);
     expect(invalid.body.details?.map((detail) => detail.field)).toEqual(['status']);
   });
@@ -113,7 +113,7 @@ describe('/api/v1/customers — create, get, list, deactivate, per client', () =
     const refused = await call<Body<never>>('POST', api('/orders'), order, bearer(writeToken));
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error_code: 'INVALID_CUSTOMER', details: [{ field: 'customer_id', error: expect.any(String) }] });
-    const listed = await call<Body<CustomerView>>('GET', api('/customers?status=inactive&limit=100'), undefined, bearer(readToken));
+    const listed = await call<Body<CustomerView>>('GET', api('/customers?status=inactive&limit=100'), undefined, bearer(writeToken));
     expect(listed.body.data.map((customer) => customer.customer_id)).toContain(customerId);
   });
 
@@ -126,7 +126,7 @@ describe('/api/v1/customers — create, get, list, deactivate, per client', () =
     expect((await call('POST', api(`/customers/${customerId}/deactivate`), undefined, bearer(otherToken))).status).toBe(404);
     const listed = await call<Body<CustomerView>>('GET', api('/customers?limit=100'), undefined, bearer(otherToken));
     expect(listed.body.data.map((customer) => customer.customer_id)).not.toContain(customerId);
-    const mine = await call<CustomerView>('GET', api(`/customers/${customerId}`), undefined, bearer(readToken));
+    const mine = await call<CustomerView>('GET', api(`/customers/${customerId}`), undefined, bearer(writeToken));
     expect(mine.body.status).toBe('active');
   });
 });

@@ -19,7 +19,7 @@ export class CreateCustomerHandler {
       [clientId, customerId, request.name, request.email ?? null],
     );
     if (inserted.length === 0) {
-      throw new DomainError('CONFLICT', `Customer ${customerId} already exists`, [{ field: 'customer_id', error: 'Already in use' }], { existing_customer_id: customerId });
+      throw new DomainError('CONFLICT', `Customer ${customerId} already exists`, [{ field: 'customer_id', error: 'Already in use' }]);
     }
     return this.dataSource.getRepository(Customer).findOneByOrFail({ clientId, customerId });
   }
