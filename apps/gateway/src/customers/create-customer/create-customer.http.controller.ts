@@ -1,5 +1,5 @@
 import { Body, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -15,6 +15,18 @@ export class CreateCustomerHttpController {
 
   @Post()
   @RequireScope('write')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['name'],
+      additionalProperties: false,
+      properties: {
+        customer_id: { type: 'string', maxLength: 50, pattern: '^[A-Za-z0-9-]+$', example: 'CUST-12345', description: 'Generated (CUST-…) when absent' },
+        name: { type: 'string', maxLength: 200, example: 'Ada Lovelace' },
+        email: { type: 'string', format: 'email', example: 'ada@example.com' },
+      },
+    },
+  })
   @ApiOperation({ summary: 'Create an active customer: { customer_id?, name, email? }' })
   @ApiResponse({ status: 201, description: 'The customer' })
   @ApiResponse({ status: 400, description: 'VALIDATION_ERROR' })

@@ -1,5 +1,5 @@
 import { Body, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -14,6 +14,17 @@ export class AdjustStockHttpController {
 
   @Post(':productId/stock-adjustments')
   @RequireScope('write')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['delta'],
+      additionalProperties: false,
+      properties: {
+        delta: { type: 'integer', minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 }, example: 25 },
+        reason: { type: 'string', maxLength: 200, example: 'goods received' },
+      },
+    },
+  })
   @ApiOperation({ summary: 'Add (or, negative, remove) available stock: { delta, reason? }' })
   @ApiResponse({ status: 200, description: 'The product after the adjustment' })
   @ApiResponse({ status: 409, description: 'CONFLICT: the adjustment would take available stock below 0' })

@@ -1,5 +1,5 @@
 import { Body, Param, Put, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -14,6 +14,19 @@ export class UpsertProductHttpController {
 
   @Put(':productId')
   @RequireScope('write')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['name', 'unit_price'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', maxLength: 200, example: 'Widget' },
+        unit_price: { type: 'number', minimum: 0, maximum: 1_000_000, multipleOf: 0.01, example: 29.99 },
+        active: { type: 'boolean', description: 'Inactive products cannot be ordered' },
+        available: { type: 'integer', minimum: 0, description: 'Replaces the available stock; omitted keeps it (0 for a new product)' },
+      },
+    },
+  })
   @ApiOperation({ summary: 'Create or replace a product: { name, unit_price, active?, available? }' })
   @ApiResponse({ status: 200, description: 'The product' })
   @ApiResponse({ status: 400, description: 'VALIDATION_ERROR' })
