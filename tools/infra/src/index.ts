@@ -2,3 +2,5 @@ export * from './stack';
 export * from './seed';
 export * from './services';
 export * from './paths';
+export * from './kafka-cluster';
+export { killOnExit } from './kafka-broker';

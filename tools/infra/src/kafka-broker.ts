@@ -31,6 +31,12 @@ export interface KafkaBrokerOptions {
   heapMb?: number;
   /** Deadline for the broker to answer on its port. */
   startupTimeoutMs?: number;
+  /** For a node of a multi-node cluster (kafka-cluster.ts): its id, the shared cluster id and the voters. Default: node 1, alone. */
+  nodeId?: number;
+  clusterId?: string;
+  controllerQuorumVoters?: string;
+  /** server.properties entries that replace or add to the defaults, e.g. replication factors of a cluster. */
+  properties?: Record<string, string | number | boolean>;
   log?: (line: string) => void;
 }
 
@@ -84,14 +90,14 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   while (controllerPort === port) controllerPort = await freePort();
 
   await mkdir(logsDir, { recursive: true });
-  await writeFile(propsFile, serverProperties(kraftDir, port, controllerPort));
+  await writeFile(propsFile, serverProperties(kraftDir, port, controllerPort, opts));
 
   const jvmArgs = ['-cp', classpath, `-Dlog4j.configuration=file:${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${logsDir}`];
   // --ignore-formatted lets a dataDir be reused, but only with its own cluster id: Kafka 3.9
   // checks meta.properties against -t before it looks at that flag.
   await run(javaBin(), [
     ...jvmArgs, 'kafka.tools.StorageTool', 'format',
-    '-t', await clusterIdOf(kraftDir), '-c', propsFile, '--ignore-formatted',
+    '-t', opts.clusterId ?? (await clusterIdOf(kraftDir)), '-c', propsFile, '--ignore-formatted',
   ]);
 
   // The JVM's own stdout/stderr (e.g. a bad -Xmx, a missing class) never reach log4j, so they are
@@ -153,11 +159,12 @@ async function summarizeLog(logFile: string): Promise<string> {
   ].join('\n');
 }
 
-function serverProperties(kraftDir: string, port: number, controllerPort: number): string {
+function serverProperties(kraftDir: string, port: number, controllerPort: number, opts: KafkaBrokerOptions): string {
+  const nodeId = opts.nodeId ?? 1;
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    'node.id': nodeId,
+    'controller.quorum.voters': opts.controllerQuorumVoters ?? `${nodeId}@127.0.0.1:${controllerPort}`,
     'listeners': `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
@@ -175,6 +182,7 @@ function serverProperties(kraftDir: string, port: number, controllerPort: number
     'transaction.state.log.min.isr': 1,
     'transaction.state.log.num.partitions': 1,
     'group.initial.rebalance.delay.ms': 0,
+    ...opts.properties,
   };
   return Object.entries(props).map(([key, value]) => `${key}=${value}\n`).join('');
 }

@@ -14,6 +14,7 @@ export interface ServiceSpec {
 
 export interface RunningService {
   spec: ServiceSpec;
+  /** Replaced by respawnService: the current process of this service. */
   child: ChildProcess;
   logFile: string;
   url: string;
@@ -23,6 +24,10 @@ export interface RunningService {
 export function spawnService(spec: ServiceSpec, logDir: string): RunningService {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${spec.name}.log`);
+  return { spec, child: spawnChild(spec, logFile), logFile, url: `http://127.0.0.1:${spec.port}` };
+}
+
+function spawnChild(spec: ServiceSpec, logFile: string): ChildProcess {
   const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, ['-r', REGISTER, spec.entry], {
     cwd: REPO_ROOT,
@@ -30,7 +35,28 @@ export function spawnService(spec: ServiceSpec, logDir: string): RunningService 
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
-  return { spec, child, logFile, url: `http://127.0.0.1:${spec.port}` };
+  return child;
+}
+
+/** Ends the service's process with `signal` (SIGKILL: a crash, no shutdown hooks) and waits for the exit. */
+export async function killService(service: RunningService, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  const { child } = service;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  await exited;
+}
+
+/**
+ * Starts a stopped or crashed service again with the same spec, port and log file (appended to), and
+ * returns the new process. Callers wait for it with waitUntilReady.
+ */
+export function respawnService(service: RunningService): ChildProcess {
+  if (service.child.exitCode === null && service.child.signalCode === null) {
+    throw new Error(`${service.spec.name} is still running (pid ${service.child.pid})`);
+  }
+  service.child = spawnChild(service.spec, service.logFile);
+  return service.child;
 }
 
 /** Polls the readiness path until it answers 200; fails early if the process dies. */

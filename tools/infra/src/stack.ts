@@ -74,11 +74,18 @@ export interface ServicesOptions {
   logLevel?: string;
   /** Extra environment per service, e.g. a short outcome budget in a test. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * Processes per service (default 1). Each replica has its own port and log (`<service>-<n>.log`);
+   * gateway replica n calls replica n of each service behind it.
+   */
+  replicas?: number;
 }
 
 export interface Services {
+  /** Of the first replica of each service. */
   urls: Record<ServiceName, string>;
   running: RunningService[];
+  replicas: Record<ServiceName, RunningService[]>;
   stop(): Promise<void>;
 }
 
@@ -116,7 +123,11 @@ export async function startServices(infra: Infra, options: ServicesOptions): Pro
     { name: 'notification-service', port: ports['notification-service'], entry: 'apps/notification-service/src/main.ts', readyPath: '/health/ready', env: common('notification-service') },
   ];
   const logDir = join(infra.options.dataDir, 'logs');
-  const running = specs.map((spec) => spawnService(spec, logDir));
+  const replicaSpecs = await withReplicas(specs, ports, options.replicas ?? 1);
+  const replicas = Object.fromEntries(
+    Object.entries(replicaSpecs).map(([service, list]) => [service, list.map((spec) => spawnService(spec, logDir))]),
+  ) as Record<ServiceName, RunningService[]>;
+  const running = Object.values(replicas).flat();
   const stop = async () => {
     await Promise.all(running.map((service) => stopService(service)));
   };
@@ -127,6 +138,40 @@ export async function startServices(infra: Infra, options: ServicesOptions): Pro
     throw error;
   }
   infra.options.log(`services ready; logs in ${logDir}`);
-  const urls = Object.fromEntries(running.map((service) => [service.spec.name, service.url])) as Record<ServiceName, string>;
-  return { urls, running, stop };
+  const urls = Object.fromEntries(Object.entries(replicas).map(([service, list]) => [service, list[0].url])) as Record<ServiceName, string>;
+  return { urls, running, replicas, stop };
+}
+
+/**
+ * Copies of each spec on free ports. In a copy's environment, every 127.0.0.1 address of a service's
+ * first replica is pointed at the same-numbered replica, so the pairs stay independent.
+ */
+async function withReplicas(specs: ServiceSpec[], ports: Record<ServiceName, number>, count: number): Promise<Record<ServiceName, ServiceSpec[]>> {
+  if (count <= 1) return Object.fromEntries(specs.map((spec) => [spec.name, [spec]])) as Record<ServiceName, ServiceSpec[]>;
+  const taken = new Set<number>(Object.values(ports));
+  const portOf = {} as Record<ServiceName, number[]>;
+  for (const service of SERVICE_NAMES) {
+    portOf[service] = [ports[service]];
+    while (portOf[service].length < count) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        portOf[service].push(port);
+      }
+    }
+  }
+  const retarget = (env: Record<string, string>, replica: number) =>
+    Object.fromEntries(
+      Object.entries(env).map(([name, value]) => [
+        name,
+        SERVICE_NAMES.reduce((text, service) => text.replace(new RegExp(`127\\.0\\.0\\.1:${ports[service]}(?!\\d)`, 'g'), `127.0.0.1:${portOf[service][replica]}`), value),
+      ]),
+    );
+  return Object.fromEntries(
+    specs.map((spec) => {
+      const service = spec.name as ServiceName;
+      const copies = portOf[service].map((port, replica) => ({ ...spec, name: `${spec.name}-${replica + 1}`, port, env: retarget(spec.env, replica) }));
+      return [service, copies];
+    }),
+  ) as Record<ServiceName, ServiceSpec[]>;
 }

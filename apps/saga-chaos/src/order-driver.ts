@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { ClientOutcome } from './invariants';
+import { PlannedOrder } from './workload';
+
+export interface DriverOptions {
+  /** Every gateway replica; attempts go round-robin, as behind a simple load balancer. */
+  gateways: string[];
+  clientId: string;
+  clientSecret: string;
+  concurrency: number;
+  /** Per order: stop retrying after this long and record 'gave-up'. */
+  orderDeadlineMs: number;
+  /** Per attempt: an answer slower than this counts as a dropped connection. */
+  attemptTimeoutMs: number;
+  log: (line: string) => void;
+}
+
+export interface DriverCounters {
+  attempts: number;
+  droppedConnections: number;
+  retriedStatuses: Record<string, number>;
+  /** Error answers (4xx/5xx) without the spec's error fields. */
+  malformedErrors: number;
+}
+
+/** Answers a client retries with the same idempotency key: the service may not have seen the request or may be restarting. */
+const RETRIED_STATUSES = new Set([500, 502, 503, 504, 429]);
+const SHIPPING_ADDRESS = { street: '1 Chaos Way', city: 'Springfield', postal_code: '12345', country: 'US' };
+
+/**
+ * Places orders through the gateways the way a careful API client does: one idempotency key per
+ * order, and a retry with the same key whenever the connection drops or the answer is 5xx/429.
+ */
+export class OrderDriver {
+  readonly counters: DriverCounters = { attempts: 0, droppedConnections: 0, retriedStatuses: {}, malformedErrors: 0 };
+  answered = 0;
+  private token: string | undefined;
+  private nextGateway = 0;
+
+  constructor(private readonly options: DriverOptions) {}
+
+  async run(orders: PlannedOrder[]): Promise<ClientOutcome[]> {
+    const outcomes: ClientOutcome[] = new Array(orders.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < orders.length) {
+        const order = orders[next++];
+        outcomes[order.index] = await this.place(order);
+        this.answered++;
+      }
+    };
+    await Promise.all(Array.from({ length: this.options.concurrency }, worker));
+    return outcomes;
+  }
+
+  private async place(order: PlannedOrder): Promise<ClientOutcome> {
+    const deadline = Date.now() + this.options.orderDeadlineMs;
+    const body = JSON.stringify({ customer_id: order.customerId, items: order.items, shipping_address: SHIPPING_ADDRESS });
+    for (let attempt = 1; ; attempt++) {
+      if (Date.now() > deadline) return { idempotencyKey: order.idempotencyKey, finalStatus: 'gave-up', attempts: attempt - 1 };
+      if (attempt > 1) await backoff(attempt);
+      this.counters.attempts++;
+      let status: number;
+      let text: string;
+      let location: string | null;
+      try {
+        const token = await this.accessToken();
+        const response = await fetch(`${this.gateway()}/api/v1/orders`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'x-idempotency-key': order.idempotencyKey,
+            'x-request-id': `${order.idempotencyKey}-a${attempt}-${randomUUID().slice(0, 8)}`,
+          },
+          body,
+          signal: AbortSignal.timeout(this.options.attemptTimeoutMs),
+        });
+        status = response.status;
+        location = response.headers.get('location');
+        text = await response.text();
+      } catch {
+        this.counters.droppedConnections++;
+        continue;
+      }
+      const json = parseJson(text);
+      if (status >= 400 && !isSpecError(json)) this.counters.malformedErrors++;
+      if (status === 401) {
+        this.token = undefined;
+        this.count(status);
+        continue;
+      }
+      if (RETRIED_STATUSES.has(status)) {
+        this.count(status);
+        continue;
+      }
+      const orderId = typeof json?.order_id === 'string' ? json.order_id : location?.match(/\/orders\/([^/?]+)/)?.[1];
+      return {
+        idempotencyKey: order.idempotencyKey,
+        finalStatus: status,
+        ...(typeof json?.error_code === 'string' ? { errorCode: json.error_code } : {}),
+        ...(orderId ? { orderId } : {}),
+        attempts: attempt,
+      };
+    }
+  }
+
+  /** A client-credentials token; fetched again through any gateway when it is missing or refused. */
+  private async accessToken(): Promise<string> {
+    if (this.token) return this.token;
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.options.clientId, client_secret: this.options.clientSecret, scope: 'read write' });
+    const response = await fetch(`${this.gateway()}/oauth/token`, { method: 'POST', body: form, signal: AbortSignal.timeout(this.options.attemptTimeoutMs) });
+    const json = parseJson(await response.text());
+    if (!response.ok || typeof json?.access_token !== 'string') throw new Error(`token request failed: ${response.status}`);
+    this.token = json.access_token;
+    return this.token;
+  }
+
+  private gateway(): string {
+    const url = this.options.gateways[this.nextGateway % this.options.gateways.length];
+    this.nextGateway++;
+    return url;
+  }
+
+  private count(status: number): void {
+    this.counters.retriedStatuses[status] = (this.counters.retriedStatuses[status] ?? 0) + 1;
+  }
+}
+
+/** GET /api/v1/orders/:id through the gateways, as a client polls the Location of a 202; retries like place(). */
+export async function fetchOrderStatus(gateways: string[], token: string, orderId: string, deadlineMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + deadlineMs;
+  for (let attempt = 1; Date.now() < deadline; attempt++) {
+    if (attempt > 1) await backoff(attempt);
+    try {
+      const response = await fetch(`${gateways[attempt % gateways.length]}/api/v1/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+      const json = parseJson(await response.text());
+      if (response.ok && typeof json?.status === 'string') return json.status;
+      if (!RETRIED_STATUSES.has(response.status)) return `HTTP ${response.status}`;
+    } catch {
+      // dropped connection: try again
+    }
+  }
+  return undefined;
+}
+
+/** Exponential, capped at 2 s, with jitter so retries of many clients do not arrive in lockstep. */
+function backoff(attempt: number): Promise<void> {
+  const base = Math.min(2000, 100 * 2 ** (attempt - 2));
+  return new Promise((resolve) => setTimeout(resolve, base / 2 + Math.random() * base));
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The spec's error format: error_code, message, request_id, timestamp (details optional). */
+function isSpecError(json: Record<string, unknown> | undefined): boolean {
+  return typeof json?.error_code === 'string' && typeof json.message === 'string' && typeof json.request_id === 'string' && typeof json.timestamp === 'string';
+}
