@@ -12,13 +12,10 @@ export const JSON_BODY_LIMIT = '64kb';
 
 /** The service app plus what the public edge needs on top of it. */
 export async function createGatewayApp(): Promise<INestApplication> {
-  const app = await createServiceApp(AppModule);
+  // The form parser's `extended` mode would nest `a[b]=c` into objects; OAuth token requests only have flat parameters.
+  const app = await createServiceApp(AppModule, { jsonLimit: JSON_BODY_LIMIT, urlencoded: { extended: false, limit: '8kb' } });
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
-  // Registered before init, these take the place of Nest's default parsers. The form parser's
-  // `extended` mode would nest `a[b]=c` into objects; OAuth token requests only have flat parameters.
-  express.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  express.useBodyParser('urlencoded', { extended: false, limit: '8kb' });
   // The version is in the path too; the header lets a client log which version answered, errors included.
   express.use((_request: Request, response: Response, next: NextFunction) => {
     response.setHeader('API-Version', API_VERSION);

@@ -14,14 +14,14 @@ const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = {
 };
 
 /** Errors raised by express' body parser (http-errors objects) before Nest sees the request. */
-interface BodyParserError {
+export interface BodyParserError {
   type: string;
   status: number;
   limit?: number;
   charset?: string;
 }
 
-function isBodyParserError(error: unknown): error is BodyParserError {
+export function isBodyParserError(error: unknown): error is BodyParserError {
   return typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string' && 'status' in error;
 }
 

@@ -6,13 +6,24 @@ import { NestFactory } from '@nestjs/core';
 import { REQUEST_ID_HEADER, requestIdOf } from '@order-saga/shared/logging';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
-import { ApiExceptionFilter } from './api-exception.filter';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ApiExceptionFilter, bodyParserMessage, isBodyParserError } from './api-exception.filter';
+import { DomainError } from './domain-error';
 import { errorBody } from './error-body';
 import { createValidationPipe } from './validation.pipe';
 
-/** A Nest app with the platform's logger, error format, validation and shutdown hooks. */
-export async function createServiceApp(module: Type<unknown>): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { bufferLogs: true });
+export interface ServiceAppOptions {
+  /** Largest JSON body accepted; body-parser syntax ('100kb'). */
+  jsonLimit?: string;
+  /** Form bodies; `extended: false` keeps `a[b]=c` flat (the OAuth token endpoint wants that). */
+  urlencoded?: { extended: boolean; limit: string };
+}
+
+/** A Nest app with the platform's logger, error format, body parsing, validation and shutdown hooks. */
+export async function createServiceApp(module: Type<unknown>, options: ServiceAppOptions = {}): Promise<INestApplication> {
+  // Nest's own parsers are off: registered here, they come after the request id and before the
+  // middleware that turns their errors into domain errors.
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   // pino-http assigns the request id only after the body parsers ran, so a malformed body would be
   // answered without one; pino-http keeps an id that is already there.
@@ -21,10 +32,22 @@ export async function createServiceApp(module: Type<unknown>): Promise<INestAppl
     response.setHeader(REQUEST_ID_HEADER, request.id);
     next();
   });
+  app.useBodyParser('json', { limit: options.jsonLimit ?? '100kb' });
+  app.useBodyParser('urlencoded', options.urlencoded ?? { extended: true, limit: '100kb' });
+  app.use(bodyParserErrorsAsDomainErrors);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * Nest would turn the parser's SyntaxError into a BadRequestException carrying the parser's own text
+ * ("Unexpected end of JSON input") and lose which parser error it was; this keeps the kind and says it
+ * in the API's words.
+ */
+function bodyParserErrorsAsDomainErrors(error: unknown, _request: Request, _response: Response, next: NextFunction): void {
+  next(isBodyParserError(error) && error.status < 500 ? new DomainError('VALIDATION_ERROR', bodyParserMessage(error)) : error);
 }
 
 /**
