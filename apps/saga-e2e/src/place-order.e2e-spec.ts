@@ -15,11 +15,12 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
 
   beforeAll(async () => {
     const receiverUrl = await receiver.start();
-    const endpoint = await call<{ secret: string }>('POST', `${urls.notifications()}/webhook-endpoints`, {
-      client_id: E2E_CLIENTS.writer.id,
-      url: `${receiverUrl}/hooks`,
-      event_types: ['order.created', 'order.updated', 'order.cancelled'],
-    });
+    const endpoint = await call<{ secret: string }>(
+      'POST',
+      `${urls.notifications()}/webhook-endpoints`,
+      { url: `${receiverUrl}/hooks`, event_types: ['order.created', 'order.updated', 'order.cancelled'] },
+      { 'x-client-id': E2E_CLIENTS.writer.id },
+    );
     expect(endpoint.status).toBe(201);
     webhookSecret = endpoint.body.secret;
     writeToken = await tokenFor('writer');
