@@ -1,0 +1,223 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { MessageDefinition, MessageEnvelope, PAYMENT_DECLINED, PAYMENT_REFUNDED, PAYMENT_SUCCEEDED, PROCESS_PAYMENT, REFUND_PAYMENT } from '@order-saga/contracts';
+import { headersOf, kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
+import { pollUntil } from '@order-saga/shared/testing';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import type { ChargeRequest, ChargeResult } from '../../provider/payment-provider';
+
+/**
+ * RefundPayment, the compensation of ProcessPayment, through payment-service's real consumers on a
+ * real Kafka broker and PostgreSQL: the test publishes the saga's commands on the command topics and
+ * reads the effects from the payment table and the replies from the outbox (where the relay takes them).
+ * Needs KAFKA_BROKERS (set by `npm test`).
+ */
+const brokers = process.env.KAFKA_BROKERS;
+const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const suffix = randomBytes(4).toString('hex');
+const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_refund_${suffix}`;
+const group = `payment-service-it-${suffix}`;
+const AMOUNT_CENTS = 4200;
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+interface PaymentRow {
+  payment_id: string;
+  status: string;
+  amount_cents: number;
+  refunded_cents: number;
+  refunded_at: Date | null;
+  refund_reason: string | null;
+  provider_reference: string | null;
+  decline_code: string | null;
+}
+
+describe('RefundPayment (payment-service consumers on PostgreSQL + Kafka)', () => {
+  const kafka = new Kafka({ clientId: `refund-it-${suffix}`, brokers: (brokers ?? '').split(','), logLevel: logLevel.NOTHING });
+  /** Orders the card processor was asked to charge: "not charged" is then a fact, not an inference. */
+  const charged: string[] = [];
+  let app: INestApplication;
+  let dataSource: DataSource;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    if (!brokers) throw new Error('KAFKA_BROKERS is not set: run this suite through `npm test`');
+    await adminQuery(`CREATE DATABASE ${database}`);
+    Object.assign(process.env, {
+      DATABASE_URL: `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`,
+      KAFKA_BROKERS: brokers,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      OUTBOX_POLL_INTERVAL_MS: '200',
+    });
+    // Config is validated when the module is loaded, so it is loaded after the environment is set.
+    const { AppModule } = await import('../../app.module');
+    const { PaymentProvider } = await import('../../provider/payment-provider');
+    const { SandboxPaymentProvider } = await import('../../provider/sandbox-payment.provider');
+    const sandbox = new SandboxPaymentProvider(1_000_000);
+    const recordingProvider = {
+      charge: (request: ChargeRequest): Promise<ChargeResult> => {
+        charged.push(request.orderId);
+        return sandbox.charge(request);
+      },
+    };
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(PaymentProvider).useValue(recordingProvider).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.connectMicroservice(kafkaConsumerOptions(group, brokers), { inheritAppConfig: true });
+    await app.init();
+    await app.startAllMicroservices();
+    dataSource = app.get(DataSource);
+    producer = kafka.producer();
+    await producer.connect();
+    await waitForConsumerGroup(kafka, group);
+  }, 90_000);
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await app?.close();
+    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  });
+
+  const newOrderId = () => `ORD-RF-${randomBytes(4).toString('hex').toUpperCase()}`;
+
+  function envelopeOf<T extends object>(definition: MessageDefinition<T>, orderId: string, payload: T): MessageEnvelope<T> {
+    return { messageId: randomUUID(), type: definition.type, correlationId: orderId, causationId: null, occurredAt: new Date().toISOString(), requestId: null, traceparent: null, payload };
+  }
+
+  /** Publishes like the order-service relay does (key = order id); resolves with where it landed. */
+  async function publish<T extends object>(definition: MessageDefinition<T>, envelope: MessageEnvelope<T>): Promise<{ partition: number; offset: number }> {
+    const [metadata] = await producer.send({
+      topic: definition.topic,
+      acks: -1,
+      messages: [{ key: envelope.correlationId, value: JSON.stringify(envelope), headers: headersOf(envelope) }],
+    });
+    return { partition: metadata.partition, offset: Number(metadata.baseOffset) };
+  }
+
+  /**
+   * Resolves once payment-service's consumer group committed past `offset`. Offsets are committed only
+   * after the message's transaction committed (or the inbox skipped it), so everything it did is visible.
+   */
+  async function consumedPast(topic: string, { partition, offset }: { partition: number; offset: number }): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await pollUntil(
+        async () => {
+          const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+          const position = committed?.partitions.find((entry) => entry.partition === partition)?.offset;
+          return position !== undefined && Number(position) > offset ? true : undefined;
+        },
+        { description: `${group} to commit past ${topic}[${partition}]@${offset}`, timeoutMs: 20_000 },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  const paymentOf = async (orderId: string) => ((await dataSource.query('SELECT * FROM payment WHERE order_id = $1', [orderId])) as PaymentRow[])[0];
+  const untilPayment = (orderId: string, status: string) =>
+    pollUntil(async () => {
+      const payment = await paymentOf(orderId);
+      return payment?.status === status ? payment : undefined;
+    }, { description: `payment of ${orderId} to be ${status}` });
+  /** Replies payment-service put in its outbox for the order, oldest first. */
+  const repliesOf = async (orderId: string, type: string) =>
+    ((await dataSource.query('SELECT envelope FROM outbox WHERE message_key = $1 AND message_type = $2 ORDER BY id', [orderId, type])) as { envelope: MessageEnvelope }[]).map(
+      (row) => row.envelope,
+    );
+
+  const charge = async (orderId: string) => {
+    await publish(PROCESS_PAYMENT, envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' }));
+    return untilPayment(orderId, 'succeeded');
+  };
+  const refundCommand = (orderId: string, reason = 'payment_timeout') => envelopeOf(REFUND_PAYMENT, orderId, { orderId, reason });
+
+  it('refunds a succeeded charge: the payment becomes refunded and a PaymentRefunded reply is in the outbox', async () => {
+    const orderId = newOrderId();
+    const payment = await charge(orderId);
+    expect(charged.filter((id) => id === orderId)).toHaveLength(1);
+
+    const refund = refundCommand(orderId);
+    await publish(REFUND_PAYMENT, refund);
+
+    const refunded = await untilPayment(orderId, 'refunded');
+    expect(refunded).toMatchObject({ payment_id: payment.payment_id, amount_cents: AMOUNT_CENTS, refunded_cents: AMOUNT_CENTS, refund_reason: 'payment_timeout' });
+    expect(refunded.refunded_at).toBeInstanceOf(Date);
+    const replies = await repliesOf(orderId, PAYMENT_REFUNDED.type);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({
+      correlationId: orderId,
+      causationId: refund.messageId,
+      payload: { orderId, paymentId: payment.payment_id, outcome: 'refunded', refundedCents: AMOUNT_CENTS },
+    });
+  });
+
+  it('voids an order that was never charged, and a ProcessPayment arriving after it is declined without charging the card', async () => {
+    const orderId = newOrderId();
+    await publish(REFUND_PAYMENT, refundCommand(orderId, 'payment_timeout'));
+
+    const voided = await untilPayment(orderId, 'voided');
+    expect(voided).toMatchObject({ amount_cents: 0, refunded_cents: 0, refund_reason: 'payment_timeout', provider_reference: null });
+    const [refundReply] = await repliesOf(orderId, PAYMENT_REFUNDED.type);
+    expect(refundReply.payload).toEqual({ orderId, paymentId: voided.payment_id, outcome: 'nothing_to_refund', refundedCents: 0 });
+
+    // The ProcessPayment that was still in flight when the saga gave up.
+    await publish(PROCESS_PAYMENT, envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' }));
+
+    const [declined] = await pollUntil(async () => {
+      const replies = await repliesOf(orderId, PAYMENT_DECLINED.type);
+      return replies.length > 0 ? replies : undefined;
+    }, { description: `PaymentDeclined for ${orderId}` });
+    expect(declined.payload).toMatchObject({ orderId, paymentId: voided.payment_id, declineCode: 'order_cancelled' });
+    expect(await repliesOf(orderId, PAYMENT_SUCCEEDED.type)).toEqual([]);
+    expect(charged).not.toContain(orderId);
+    expect(await paymentOf(orderId)).toMatchObject({ status: 'voided', amount_cents: 0, provider_reference: null });
+  });
+
+  it('a redelivered RefundPayment (same message id) has one effect: one refund, one reply', async () => {
+    const orderId = newOrderId();
+    await charge(orderId);
+    const refund = refundCommand(orderId);
+    await publish(REFUND_PAYMENT, refund);
+    const first = await untilPayment(orderId, 'refunded');
+
+    // At-least-once delivery: the very same message again (a relay re-send, a rebalance).
+    const redelivered = await publish(REFUND_PAYMENT, refund);
+    await consumedPast(REFUND_PAYMENT.topic, redelivered);
+
+    expect(await repliesOf(orderId, PAYMENT_REFUNDED.type)).toHaveLength(1);
+    expect(await paymentOf(orderId)).toMatchObject({ status: 'refunded', refunded_cents: AMOUNT_CENTS, refunded_at: first.refunded_at });
+    const inbox: { consumer: string }[] = await dataSource.query('SELECT consumer FROM inbox WHERE message_id = $1', [refund.messageId]);
+    expect(inbox).toEqual([{ consumer: 'payment.refund-payment' }]);
+  });
+
+  it('a RefundPayment re-sent by the saga (new message id) refunds nothing more and answers with the same outcome', async () => {
+    const orderId = newOrderId();
+    await charge(orderId);
+    await publish(REFUND_PAYMENT, refundCommand(orderId));
+    const first = await untilPayment(orderId, 'refunded');
+
+    const resent = refundCommand(orderId);
+    await publish(REFUND_PAYMENT, resent);
+    const replies = await pollUntil(async () => {
+      const found = await repliesOf(orderId, PAYMENT_REFUNDED.type);
+      return found.length === 2 ? found : undefined;
+    }, { description: `a second PaymentRefunded for ${orderId}` });
+
+    expect(replies[1]).toMatchObject({ causationId: resent.messageId, payload: { orderId, paymentId: first.payment_id, outcome: 'refunded', refundedCents: AMOUNT_CENTS } });
+    expect(await paymentOf(orderId)).toMatchObject({ status: 'refunded', refunded_cents: AMOUNT_CENTS, refunded_at: first.refunded_at });
+    expect(charged.filter((id) => id === orderId)).toHaveLength(1);
+  });
+});
