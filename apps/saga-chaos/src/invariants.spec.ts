@@ -134,3 +134,15 @@ describe('evaluate', () => {
     expect(violations).toMatch(/k2 \(order o2\): the client never got a final answer/);
   });
 });
+
+describe('evaluate, retries meeting their own earlier attempt', () => {
+  it('accepts any ending for an order answered "still in flight", like a 202', () => {
+    const snapshot = settled();
+    snapshot.outcomes[0] = { idempotencyKey: 'k1', finalStatus: 409, errorCode: 'CONFLICT', inFlight: true, orderId: 'o1', attempts: 2 };
+
+    const { figures, violations } = evaluate(snapshot);
+
+    expect(violations).toEqual([]);
+    expect(figures.clientAnswers['409 in-flight']).toBe(1);
+  });
+});

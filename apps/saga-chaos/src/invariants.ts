@@ -8,6 +8,8 @@ export interface ClientOutcome {
   /** error_code of an error answer. */
   errorCode?: string;
   orderId?: string;
+  /** A retry met its own earlier attempt still running (409 with the existing order's id): the client polls it, like a 202. */
+  inFlight?: boolean;
   attempts: number;
 }
 
@@ -136,7 +138,7 @@ export function evaluate(snapshot: Snapshot): { figures: Figures; violations: st
   for (const planned of snapshot.planned) {
     const order = orderByKey.get(planned.idempotencyKey);
     const outcome = outcomeByKey.get(planned.idempotencyKey);
-    const answer = String(outcome?.finalStatus ?? 'not sent');
+    const answer = `${outcome?.finalStatus ?? 'not sent'}${outcome?.inFlight ? ' in-flight' : ''}`;
     clientAnswers[answer] = (clientAnswers[answer] ?? 0) + 1;
     const ending = order ? (order.status === 'cancelled' ? `cancelled:${order.failureCode ?? '?'}` : order.status) : 'no order';
     byKind[planned.kind] = { ...byKind[planned.kind], [ending]: (byKind[planned.kind]?.[ending] ?? 0) + 1 };
@@ -245,6 +247,7 @@ export function evaluate(snapshot: Snapshot): { figures: Figures; violations: st
 
 /** The order state a final answer promises: `confirmed`, `cancelled:<code>`, none (202), or unexpected. */
 function expectedEnding(outcome: ClientOutcome): string | undefined | 'unexpected' {
+  if (outcome.inFlight) return undefined;
   switch (outcome.finalStatus) {
     case 200:
     case 201:

@@ -145,7 +145,7 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
 
   // A client that got 202 polls the order; what it reads must be what the database holds.
   const token = await clientToken(gateways, stack);
-  const polledOrders = outcomes.filter((outcome) => outcome.finalStatus === 202 && outcome.orderId);
+  const polledOrders = outcomes.filter((outcome) => (outcome.finalStatus === 202 || outcome.inFlight) && outcome.orderId);
   const dbOrders = await readOrders(orderDb);
   const dbStatus = new Map(dbOrders.map((order) => [order.orderId, order.status]));
   const apiMismatches: string[] = [];

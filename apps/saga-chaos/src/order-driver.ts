@@ -94,12 +94,15 @@ export class OrderDriver {
         this.count(status);
         continue;
       }
-      const orderId = typeof json?.order_id === 'string' ? json.order_id : location?.match(/\/orders\/([^/?]+)/)?.[1];
+      // 409 naming the key: an earlier attempt's order is still running; the client polls that order.
+      const inFlight = status === 409 && json?.error_code === 'CONFLICT' && typeof json.existing_order_id === 'string';
+      const orderId = [json?.order_id, json?.existing_order_id, location?.match(/\/orders\/([^/?]+)/)?.[1]].find((id) => typeof id === 'string');
       return {
         idempotencyKey: order.idempotencyKey,
         finalStatus: status,
         ...(typeof json?.error_code === 'string' ? { errorCode: json.error_code } : {}),
-        ...(orderId ? { orderId } : {}),
+        ...(inFlight ? { inFlight } : {}),
+        ...(typeof orderId === 'string' ? { orderId } : {}),
         attempts: attempt,
       };
     }

@@ -39,7 +39,7 @@ export function formatReport(facts: RunFacts, figures: Figures, violations: stri
     `${pad('final answers to the client')}${Object.entries(figures.clientAnswers).map(([status, n]) => `${status}×${n}`).join(', ')}`,
     `${pad('attempts / dropped connections / retried answers')}${facts.counters.attempts} / ${facts.counters.droppedConnections} / ${Object.entries(facts.counters.retriedStatuses).map(([status, n]) => `${status}×${n}`).join(', ') || 'none'}`,
     `${pad('error answers not in the spec format')}${facts.counters.malformedErrors}`,
-    `${pad('202 orders polled via GET, status ≠ database')}${facts.polled} polled, ${facts.apiMismatches} mismatched`,
+    `${pad('202 / in-flight 409 orders polled via GET, ≠ database')}${facts.polled} polled, ${facts.apiMismatches} mismatched`,
     `${pad('faults injected (SIGKILL)')}${facts.faults.length}: ${[...faultsBy].map(([kind, n]) => `${kind} ${n}`).join(', ')}${facts.faults.some((fault) => fault.error) ? ` (${facts.faults.filter((fault) => fault.error).length} failed to recover)` : ''}; boots that failed and were retried: ${facts.bootFailures}`,
     `  stock per product (available + reserved + sold = initial):`,
     ...figures.products.map(
