@@ -89,10 +89,14 @@ describe('POST /api/v1/orders — request validation, catalog prices and custome
   it('accepts the limits themselves: 100 items, quantity 999, a 50-character id, ZIP+4, an accepted country', async () => {
     const customer = await createCustomer(E2E_CLIENTS.writer.id, `C-${randomUUID().replace(/-/g, '').slice(0, 8)}-${'9'.repeat(39)}`);
     expect(customer).toHaveLength(50);
-    // Cheap enough that 1,098 units stay under the sandbox provider's charge limit. Two products, so that
-    // no product's summed quantity exceeds 999 (the saga's reply contract caps a merged line at 999).
-    const [big, small] = await Promise.all([createProduct(999, 1), createProduct(99, 1)]);
-    const items = [{ product_id: big, quantity: 999 }, ...Array.from({ length: 99 }, () => ({ product_id: small, quantity: 1, unit_price: 1 }))];
+    // Cheap enough that 1,179 units stay under the sandbox provider's charge limit. One product on 91 lines,
+    // so inventory merges them into one reservation line of 1,089 units, above the per-line cap of 999.
+    const [big, small] = await Promise.all([createProduct(1089, 1), createProduct(90, 1)]);
+    const items = [
+      { product_id: big, quantity: 999 },
+      ...Array.from({ length: 9 }, () => ({ product_id: big, quantity: 10, unit_price: 1 })),
+      ...Array.from({ length: 90 }, () => ({ product_id: small, quantity: 1, unit_price: 1 })),
+    ];
 
     const response = await placeOrder({ customer_id: customer, items, shipping_address: address({ postal_code: '12345-6789', country: 'DE' }) });
 
@@ -105,7 +109,7 @@ describe('POST /api/v1/orders — request validation, catalog prices and custome
       },
       { description: 'the 100-line order to leave pending' },
     );
-    expect(order).toMatchObject({ status: 'confirmed', total_amount: 1098 });
+    expect(order).toMatchObject({ status: 'confirmed', total_amount: 1179 });
     expect(order.items).toHaveLength(100);
   });
 

@@ -11,6 +11,8 @@ const logger = pino({ base: { service: 'webhook-receiver' }, messageKey: 'messag
 // Comma-separated: during a secret rotation both the old and the new secret are accepted.
 const secrets = (process.env.WEBHOOK_SECRET ?? '').split(',').filter(Boolean);
 const port = Number(process.env.PORT ?? 3005);
+// Loopback by default (a laptop demo); a container sets HOST=0.0.0.0 so notification-service can reach it.
+const host = process.env.HOST ?? '127.0.0.1';
 
 const server = createServer((request, response) => {
   if (request.method !== 'POST') {
@@ -38,6 +40,6 @@ const server = createServer((request, response) => {
   });
 });
 
-server.listen(port, '127.0.0.1', () => logger.info({ port, secrets: secrets.length }, 'webhook receiver listening'));
+server.listen(port, host, () => logger.info({ host, port, secrets: secrets.length }, 'webhook receiver listening'));
 process.on('SIGTERM', () => server.close());
 process.on('SIGINT', () => server.close());

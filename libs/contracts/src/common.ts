@@ -3,6 +3,12 @@ import { IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-va
 export const CURRENCIES = ['USD'] as const;
 export type Currency = (typeof CURRENCIES)[number];
 
+/**
+ * The edge allows 1–999 per order line and 100 lines per order. Inventory merges lines that name the same
+ * product, so a line in a message can carry up to 100 × 999; capping it at 999 here would dead-letter a valid order.
+ */
+export const MAX_MESSAGE_LINE_QUANTITY = 100 * 999;
+
 export class OrderLineQuantity {
   @IsString()
   @IsNotEmpty()
@@ -11,7 +17,7 @@ export class OrderLineQuantity {
 
   @IsInt()
   @Min(1)
-  @Max(999)
+  @Max(MAX_MESSAGE_LINE_QUANTITY)
   quantity: number;
 }
 
