@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { LoggingModule } from '@order-saga/shared/logging';
+import { ObservabilityModule } from '@order-saga/shared/observability';
 import { GatewayConfig } from './config/gateway.config';
 import { GATEWAY_MIGRATIONS } from './database/migrations';
 import { AccessTokens } from './oauth/access-tokens';
@@ -34,6 +35,7 @@ export const SERVICE_NAME = 'gateway';
   imports: [
     TypedConfigModule.forRoot(GatewayConfig),
     LoggingModule.forRoot(SERVICE_NAME),
+    ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({ entities: [OAuthClient], migrations: GATEWAY_MIGRATIONS }),
     RateLimitModule,
   ],

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { LoggingModule } from '@order-saga/shared/logging';
+import { ObservabilityModule } from '@order-saga/shared/observability';
 import { MessagingModule } from '@order-saga/shared/messaging';
 import { NotificationServiceConfig } from './config/notification-service.config';
 import { NOTIFICATION_MIGRATIONS } from './database/migrations';
@@ -42,6 +43,7 @@ export const SERVICE_NAME = 'notification-service';
   imports: [
     TypedConfigModule.forRoot(NotificationServiceConfig),
     LoggingModule.forRoot(SERVICE_NAME),
+    ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({ entities: [WebhookEndpoint, WebhookDelivery, WebhookAttempt], migrations: NOTIFICATION_MIGRATIONS }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],

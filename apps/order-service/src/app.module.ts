@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { LoggingModule } from '@order-saga/shared/logging';
+import { ObservabilityModule } from '@order-saga/shared/observability';
 import { MessagingModule } from '@order-saga/shared/messaging';
 import { OrderServiceConfig } from './config/order-service.config';
 import { Customer } from './customers/customer.entity';
@@ -11,6 +12,7 @@ import { OrderResources1763800000000 } from './database/migrations/1763800000000
 import { SagaDeadlines1763900000000 } from './database/migrations/1763900000000-saga-deadlines';
 import { SagaTimeoutsHandler } from './orders/place-order/saga-timeouts.handler';
 import { ListSagasHttpController } from './sagas/list-sagas/list-sagas.http.controller';
+import { SagasInFlightMetrics } from './sagas/sagas-in-flight.metrics';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
 import { OrderLine } from './orders/order-line.entity';
 import { Order } from './orders/order.entity';
@@ -40,6 +42,7 @@ export const SERVICE_NAME = 'order-service';
   imports: [
     TypedConfigModule.forRoot(OrderServiceConfig),
     LoggingModule.forRoot(SERVICE_NAME),
+    ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({
       entities: [Customer, Order, OrderLine, SagaInstance, SagaStep],
       migrations: [InitialSchema1763700000000, OrderResources1763800000000, SagaDeadlines1763900000000],
@@ -55,6 +58,6 @@ export const SERVICE_NAME = 'order-service';
     GetCustomerHttpController,
     DeactivateCustomerHttpController,
     UpsertCustomerHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController, SagaRepliesConsumer],
-  providers: [SagaTimeoutsHandler, OrderPageRepository, CustomerRepository, CreateCustomerHandler, PlaceOrderHandler, PlaceOrderSaga, InventoryProxy, PaymentProxy, OrderOutcomeWaiter],
+  providers: [SagasInFlightMetrics, SagaTimeoutsHandler, OrderPageRepository, CustomerRepository, CreateCustomerHandler, PlaceOrderHandler, PlaceOrderSaga, InventoryProxy, PaymentProxy, OrderOutcomeWaiter],
 })
 export class AppModule {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { LoggingModule } from '@order-saga/shared/logging';
+import { ObservabilityModule } from '@order-saga/shared/observability';
 import { MessagingModule } from '@order-saga/shared/messaging';
 import { PaymentServiceConfig } from './config/payment-service.config';
 import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
@@ -21,6 +22,7 @@ export const SERVICE_NAME = 'payment-service';
   imports: [
     TypedConfigModule.forRoot(PaymentServiceConfig),
     LoggingModule.forRoot(SERVICE_NAME),
+    ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({ entities: [Payment], migrations: [InitialSchema1763700000000, Refunds1763900000000] }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],

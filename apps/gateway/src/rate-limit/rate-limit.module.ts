@@ -3,8 +3,9 @@ import Redis from 'ioredis';
 import { GatewayConfig } from '../config/gateway.config';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimiter } from './rate-limiter';
+import { RATE_LIMIT_REDIS } from './rate-limit.tokens';
+import { RedisReadiness } from './redis.readiness';
 
-const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
 const READY_WAIT_MS = 3000;
 
 /** Waits briefly for Redis at boot, and closes the connection on shutdown. */
@@ -51,6 +52,7 @@ class RateLimitRedisLifecycle implements OnModuleInit, OnApplicationShutdown {
       },
     },
     RateLimitRedisLifecycle,
+    RedisReadiness,
     {
       provide: RateLimiter,
       inject: [RATE_LIMIT_REDIS, GatewayConfig],

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /** Settings every service has. Each service's config class extends this one. */
 export class BaseServiceConfig {
@@ -17,6 +17,32 @@ export class BaseServiceConfig {
   @IsInt()
   @Min(1)
   DATABASE_POOL_SIZE: number = 10;
+
+  /** Bound on the graceful shutdown after SIGTERM; past it the process exits 1. Keep it below the orchestrator's grace period. */
+  @IsInt()
+  @Min(1000)
+  SHUTDOWN_TIMEOUT_MS: number = 25_000;
+
+  /** After SIGTERM, /health/ready answers 503 for this long before the HTTP server stops accepting. */
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_DRAIN_DELAY_MS: number = 0;
+
+  /** Span exporter: none, otlp or file. Unset: otlp when OTEL_EXPORTER_OTLP_ENDPOINT is set, otherwise none. */
+  @IsOptional()
+  @IsIn(['none', 'otlp', 'file'])
+  OTEL_TRACES_EXPORTER?: string;
+
+  /** OTLP/HTTP collector base URL, e.g. http://otel-collector:4318 (spans go to /v1/traces). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** JSON-lines file the spans are appended to when OTEL_TRACES_EXPORTER=file (tests, local debugging). */
+  @ValidateIf((config: BaseServiceConfig) => config.OTEL_TRACES_EXPORTER === 'file')
+  @IsString()
+  @IsNotEmpty({ message: 'OTEL_TRACES_FILE is required when OTEL_TRACES_EXPORTER=file' })
+  OTEL_TRACES_FILE?: string;
 }
 
 /** Settings of a service that talks to Kafka. */

@@ -3,7 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { MixedList, EntitySchema } from 'typeorm';
 import { MigrationRunner } from './migration-runner';
-import { HealthHttpController } from './health.http.controller';
+import { ServiceLifecycleModule } from '@order-saga/shared/observability';
+import { DatabaseReadiness } from './database.readiness';
 import { PgListener } from './pg-listener';
 
 export interface DatabaseModuleOptions {
@@ -23,7 +24,9 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
+      // ServiceLifecycleModule first: its shutdown hook (the outbox flush) must run before TypeORM's closes the pools.
       imports: [
+        ServiceLifecycleModule,
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService) => ({
@@ -37,8 +40,7 @@ export class DatabaseModule {
           }),
         }),
       ],
-      controllers: [HealthHttpController],
-      providers: [MigrationRunner, PgListener],
+      providers: [MigrationRunner, PgListener, DatabaseReadiness],
       exports: [PgListener],
     };
   }

@@ -1,4 +1,4 @@
 export * from './database.module';
 export * from './migration-runner';
 export * from './pg-listener';
-export * from './health.http.controller';
+export * from './database.readiness';

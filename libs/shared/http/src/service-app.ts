@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { REQUEST_ID_HEADER, requestIdOf } from '@order-saga/shared/logging';
+import { enableGracefulShutdown, httpObservability, markServiceReady } from '@order-saga/shared/observability';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -25,6 +26,8 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   // middleware that turns their errors into domain errors.
   const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  // First, so the request's span and duration cover everything after it, the request log included.
+  app.use(httpObservability());
   // pino-http assigns the request id only after the body parsers ran, so a malformed body would be
   // answered without one; pino-http keeps an id that is already there.
   app.use((request: Request & { id?: string }, response: Response, next: NextFunction) => {
@@ -37,7 +40,7 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   app.use(bodyParserErrorsAsDomainErrors);
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  enableGracefulShutdown(app);
   return app;
 }
 
@@ -59,6 +62,7 @@ export async function startServiceApp(app: INestApplication, port: number): Prom
   await app.startAllMicroservices();
   answerUnparsableRequestsInFormat(app.getHttpServer() as Server);
   await app.listen(port, '0.0.0.0');
+  markServiceReady(app);
 }
 
 /**

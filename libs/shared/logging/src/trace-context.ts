@@ -7,6 +7,11 @@ export function traceIdOf(traceparent: string | null | undefined): string | unde
   return traceparent ? TRACEPARENT.exec(traceparent)?.[1] : undefined;
 }
 
+/** The span id a W3C `traceparent` names (the span it makes the parent), or undefined when absent or malformed. */
+export function spanIdOf(traceparent: string | null | undefined): string | undefined {
+  return traceparent ? TRACEPARENT.exec(traceparent)?.[2] : undefined;
+}
+
 /** Keeps a valid incoming `traceparent`, or starts a new sampled trace. */
 export function ensureTraceparent(incoming: string | null | undefined): string {
   if (incoming && TRACEPARENT.test(incoming)) return incoming;

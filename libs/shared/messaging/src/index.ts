@@ -11,3 +11,4 @@ export * from './dead-letter-queue';
 export * from './dead-letter-redrive';
 export * from './failure-kind';
 export * from './consumer-group';
+export * from './kafka.readiness';

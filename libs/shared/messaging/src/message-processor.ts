@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { KafkaContext, KafkaRetriableException } from '@nestjs/microservices';
 import { decodeMessage, MessageDefinition, MessageEnvelope, PayloadOf, UndecodableMessageError } from '@order-saga/contracts';
-import { traceIdOf } from '@order-saga/shared/logging';
+import { spanIdOf, traceIdOf } from '@order-saga/shared/logging';
+import { deadLettered, inConsumerSpan, messagesProcessed } from '@order-saga/shared/observability';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -45,15 +46,30 @@ export class MessageProcessor {
     this.backoffMs = Number(config.get('MESSAGE_RETRY_BACKOFF_MS') ?? DEFAULT_RETRY_BACKOFF_MS);
   }
 
-  async process<D extends MessageDefinition<object>>({ consumer, context, accepts, handle }: ProcessOptions<D>): Promise<void> {
-    let envelope: MessageEnvelope<PayloadOf<D>>;
+  async process<D extends MessageDefinition<object>>(options: ProcessOptions<D>): Promise<void> {
+    const { consumer, context, accepts } = options;
+    let received: MessageEnvelope<PayloadOf<D>>;
     try {
-      envelope = decodeMessage(context.getMessage().value, accepts).envelope;
+      received = decodeMessage(context.getMessage().value, accepts).envelope;
     } catch (error) {
       if (!(error instanceof UndecodableMessageError)) throw error;
       await this.deadLetters.park(consumer, context, error.message);
+      this.countDeadLettered(consumer, context);
       return;
     }
+    // One span per message, continuing the sender's trace; the messages this one causes carry the
+    // span's traceparent (handlers take it from the envelope through originOf), so the saga's hops
+    // across services form one trace.
+    const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': context.getTopic(), 'messaging.consumer.group.name': consumer, 'messaging.message.id': received.messageId, order_id: received.correlationId };
+    await inConsumerSpan(`${received.type} process`, received.traceparent, attributes, (traceparent) =>
+      this.processDecoded(options, { ...received, traceparent }),
+    );
+  }
+
+  private async processDecoded<D extends MessageDefinition<object>>(
+    { consumer, context, handle }: ProcessOptions<D>,
+    envelope: MessageEnvelope<PayloadOf<D>>,
+  ): Promise<void> {
     const log = this.logger;
     const fields = {
       consumer,
@@ -62,8 +78,10 @@ export class MessageProcessor {
       order_id: envelope.correlationId,
       request_id: envelope.requestId,
       trace_id: traceIdOf(envelope.traceparent),
+      span_id: spanIdOf(envelope.traceparent),
     };
     for (let attempt = 1; ; attempt++) {
+      let duplicate = false;
       try {
         await this.dataSource.transaction(async (manager) => {
           const inserted: unknown[] = await manager.query(
@@ -72,11 +90,13 @@ export class MessageProcessor {
           );
           if (inserted.length === 0) {
             log.info(fields, 'duplicate message skipped');
+            duplicate = true;
             return;
           }
           await handle(envelope, manager, log);
         });
         log.debug(fields, 'message handled');
+        messagesProcessed.inc({ consumer, result: duplicate ? 'duplicate' : 'handled' });
         return;
       } catch (error) {
         const infrastructure = isInfrastructureFailure(error);
@@ -88,13 +108,20 @@ export class MessageProcessor {
         }
         if (infrastructure) {
           log.error({ ...fields, err: error, attempt }, 'message handling failed on infrastructure; it will be redelivered');
+          messagesProcessed.inc({ consumer, result: 'redelivered' });
           throw new KafkaRetriableException((error as Error).message);
         }
         log.error({ ...fields, err: error, attempt }, 'message handling failed on every attempt; dead-lettering it');
         await this.deadLetters.park(consumer, context, `failed after ${attempt} attempts: ${(error as Error).message}`);
+        this.countDeadLettered(consumer, context);
         return;
       }
     }
+  }
+
+  private countDeadLettered(consumer: string, context: KafkaContext): void {
+    deadLettered.inc({ topic: context.getTopic() });
+    messagesProcessed.inc({ consumer, result: 'dead_lettered' });
   }
 }
 

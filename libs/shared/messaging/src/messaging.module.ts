@@ -1,8 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ServiceLifecycleModule } from '@order-saga/shared/observability';
 import { Kafka, logLevel } from 'kafkajs';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { KAFKA } from './kafka.tokens';
+import { KafkaReadiness } from './kafka.readiness';
 import { MessageProcessor } from './message-processor';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -14,6 +16,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
+      imports: [ServiceLifecycleModule],
       providers: [
         {
           provide: KAFKA,
@@ -25,6 +28,7 @@ export class MessagingModule {
         OutboxRelay,
         MessageProcessor,
         DeadLetterQueue,
+        KafkaReadiness,
       ],
       exports: [Outbox, MessageProcessor, DeadLetterQueue, KAFKA],
     };

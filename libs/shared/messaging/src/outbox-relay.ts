@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PgListener } from '@order-saga/shared/database';
+import { gaugeReadAtScrape, outboxPublishLag, ServiceLifecycle } from '@order-saga/shared/observability';
 import type { MessageEnvelope } from '@order-saga/contracts';
 import { CompressionTypes, Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -11,6 +12,8 @@ import { OUTBOX_CHANNEL } from './outbox';
 const BATCH_SIZE = 200;
 /** All replicas of a service contend for this lock; the holder publishes, so order per key is kept. */
 const RELAY_LOCK_KEY = 7_340_002;
+/** Share of the shutdown bound the final flush may take. */
+const FLUSH_BOUND_MS = 5_000;
 
 interface OutboxRow {
   id: string;
@@ -40,8 +43,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly dataSource: DataSource,
     private readonly listener: PgListener,
     private readonly config: ConfigService,
+    @Optional() lifecycle?: ServiceLifecycle,
   ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    lifecycle?.addShutdownTask({ name: 'outbox flush', run: () => this.flush() });
+    gaugeReadAtScrape('order_saga_outbox_backlog', 'Outbox rows not yet published', async () => {
+      const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL`);
+      return Number(count);
+    });
+  }
+
+  /**
+   * On shutdown, after HTTP and the consumers stopped (so no new rows come): publishes what is
+   * committed, within FLUSH_BOUND_MS. Whatever is left is published by the next relay to start.
+   */
+  async flush(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.running;
+    const deadline = Date.now() + FLUSH_BOUND_MS;
+    while (Date.now() < deadline && (await this.publishBatch()) > 0) {
+      // until the outbox is empty or the bound is spent
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -99,6 +124,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         topicMessages: groupByTopic(rows),
       });
       await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+      const acknowledgedAt = Date.now();
+      for (const row of rows) outboxPublishLag.observe(Math.max(0, (acknowledgedAt - Date.parse(row.envelope.occurredAt)) / 1000));
       return rows.length;
     });
   }

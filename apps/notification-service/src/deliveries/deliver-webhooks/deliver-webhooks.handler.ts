@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
+import { recordWebhookAttempt } from '@order-saga/shared/observability';
 import type { Response } from 'undici';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
@@ -64,9 +65,12 @@ export class DeliverWebhooksHandler {
         gone: status === 410,
         retryAfterSeconds: status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after'), this.clock.now()) : null,
       };
+      recordWebhookAttempt(outcome.succeeded ? 'success' : 'failure', durationMs);
       return { outcome, attemptedAt, statusCode: status, durationMs, error: null, responseExcerpt };
     } catch (error) {
-      return { outcome: { succeeded: false }, attemptedAt, statusCode: null, durationMs: elapsed(), error: this.describe(error), responseExcerpt: null };
+      const durationMs = elapsed();
+      recordWebhookAttempt((error as { name?: unknown } | null)?.name === 'TimeoutError' ? 'timeout' : 'failure', durationMs);
+      return { outcome: { succeeded: false }, attemptedAt, statusCode: null, durationMs, error: this.describe(error), responseExcerpt: null };
     }
   }
 

@@ -20,6 +20,7 @@ import { OrderServiceConfig } from '../../config/order-service.config';
 import { OrderLine } from '../order-line.entity';
 import { Order } from '../order.entity';
 import { InventoryProxy } from './inventory.proxy';
+import { recordSagaOutcome, SagaOutcome, sagasStarted } from '@order-saga/shared/observability';
 import { ORDER_OUTCOME_CHANNEL } from './order-outcome.waiter';
 import { PaymentProxy } from './payment.proxy';
 import { FAILED_SAGA_STATES, PlaceOrderSagaState, SagaInstance } from './saga-instance.entity';
@@ -59,6 +60,14 @@ const FAILURE_CODES: Record<string, string> = {
  * that caused it, with the saga row locked (SELECT … FOR UPDATE): the saga row, the order, the timeline
  * and the next command commit together or not at all, and two messages of one saga never interleave.
  */
+/** Final saga states, as the `outcome` label of order_saga_sagas_total. */
+const SAGA_OUTCOMES: Partial<Record<PlaceOrderSagaState, SagaOutcome>> = {
+  CONFIRMED: 'confirmed',
+  REJECTED: 'rejected',
+  COMPENSATED: 'compensated',
+  TIMED_OUT: 'timed_out',
+};
+
 @Injectable()
 export class PlaceOrderSaga {
   constructor(
@@ -95,6 +104,7 @@ export class PlaceOrderSaga {
       origin,
     );
     await this.record(manager, saga, 'command', 'ReserveStock', command, { items: order.lines.length, deadline: saga.stepDeadlineAt }, now);
+    sagasStarted.inc();
   }
 
   // ── step 1 replies ──────────────────────────────────────────────────────────────────────────────
@@ -332,8 +342,12 @@ export class PlaceOrderSaga {
   }
 
   private async transition(manager: EntityManager, saga: SagaInstance, state: PlaceOrderSagaState, deadline: Date | null, changes: Partial<SagaInstance> = {}): Promise<void> {
+    const previous = saga.state;
     Object.assign(saga, changes, { state, stepDeadlineAt: deadline });
     await manager.save(saga);
+    // Counted when written, not after commit: a transaction that rolls back and is retried counts twice (rare; see docs/observability.md).
+    const outcome = SAGA_OUTCOMES[state];
+    if (outcome && state !== previous) recordSagaOutcome(outcome, saga.createdAt);
   }
 
   private stepDeadline(now: Date): Date {

@@ -1,0 +1,196 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
+import { respawnService, waitUntilReady } from '@order-saga/infra';
+import type { ExportedSpan } from '@order-saga/shared/observability';
+import { pollUntil } from '@order-saga/shared/testing';
+import { createCustomer, createProduct, json, jsonLines, metricValue, ObservedStack, scrape, shippingAddress, startObservedStack, tokenFor } from './support/observed-stack';
+
+const FIVE_SERVICES = ['gateway', 'order-service', 'inventory-service', 'payment-service', 'notification-service'];
+
+interface LogLine {
+  service?: string;
+  request_id?: string;
+  trace_id?: string;
+  span_id?: string;
+  order_id?: string;
+  req?: { headers?: Record<string, string> };
+}
+
+/** All five services as processes, spans exported to a file, orders placed through the gateway. */
+describe('observing orders through all five services', () => {
+  let stack: ObservedStack;
+  let token: string;
+  let productId: string;
+  let customerId: string;
+
+  const placeOrder = (headers: Record<string, string> = {}, customer = customerId) =>
+    json<{ order_id?: string; status?: string; error_code?: string }>(`${stack.services.urls.gateway}/api/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ customer_id: customer, items: [{ product_id: productId, quantity: 1 }], shipping_address: shippingAddress }),
+    });
+  const orderService = () => stack.services.replicas['order-service'][0];
+
+  beforeAll(async () => {
+    stack = await startObservedStack('flow', { 'order-service': { SHUTDOWN_TIMEOUT_MS: '20000' } });
+    token = await tokenFor(stack);
+    productId = await createProduct(stack, 10_000);
+    customerId = await createCustomer(stack);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('one order is one trace spanning gateway, order, inventory, payment and notification', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const clientSpanId = randomBytes(8).toString('hex');
+
+    const response = await placeOrder({ traceparent: `00-${traceId}-${clientSpanId}-01` });
+    expect(response.status).toBe(201);
+
+    const spans = await pollUntil(
+      async () => {
+        const inTrace = jsonLines<ExportedSpan>(stack.tracesFile).filter((span) => span.traceId === traceId);
+        const services = new Set(inTrace.map((span) => span.service));
+        return FIVE_SERVICES.every((service) => services.has(service)) ? inTrace : undefined;
+      },
+      { timeoutMs: 30_000, description: 'spans of the trace from all five services' },
+    );
+    // One tree: every span's parent is the client's span or another span of the same trace.
+    const ids = new Set(spans.map((span) => span.spanId));
+    expect(spans.filter((span) => span.parentSpanId !== clientSpanId && !ids.has(span.parentSpanId ?? ''))).toEqual([]);
+    expect(spans.find((span) => span.service === 'gateway' && span.parentSpanId === clientSpanId)?.name).toBe('POST /api/v1/orders');
+    expect(new Set(spans.map((span) => span.service))).toEqual(new Set(FIVE_SERVICES));
+  });
+
+  it("an order-service log line carries the request's X-Request-ID, with trace and order ids", async () => {
+    const requestId = `obs-${randomUUID()}`;
+
+    const response = await placeOrder({ 'x-request-id': requestId });
+    expect(response.status).toBe(201);
+
+    const lines = await pollUntil(
+      async () => {
+        const found = jsonLines<LogLine>(orderService().logFile).filter((line) => line.request_id === requestId);
+        return found.some((line) => line.order_id === response.body.order_id) ? found : undefined;
+      },
+      { description: 'order-service log lines with the request id and the order id' },
+    );
+    expect(lines.every((line) => line.service === 'order-service')).toBe(true);
+    expect(lines.find((line) => line.order_id === response.body.order_id)?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(lines.some((line) => /^[0-9a-f]{16}$/.test(line.span_id ?? ''))).toBe(true);
+  });
+
+  it('/metrics exposes the saga counters and they move as orders flow', async () => {
+    const before = await scrape(orderService().url);
+    const declining = await createCustomer(stack, `CUST-${randomUUID().slice(0, 8)}-DECLINE`);
+
+    expect((await placeOrder()).status).toBe(201);
+    expect((await placeOrder({}, declining)).status).toBe(402);
+
+    const after = await pollUntil(
+      async () => {
+        const text = await scrape(orderService().url);
+        return metricValue(text, 'order_saga_sagas_total', { outcome: 'compensated' }) > metricValue(before, 'order_saga_sagas_total', { outcome: 'compensated' }) ? text : undefined;
+      },
+      { description: 'the compensated saga counted' },
+    );
+    expect(metricValue(after, 'order_saga_sagas_started_total') - metricValue(before, 'order_saga_sagas_started_total')).toBe(2);
+    expect(metricValue(after, 'order_saga_sagas_total', { outcome: 'confirmed' }) - metricValue(before, 'order_saga_sagas_total', { outcome: 'confirmed' })).toBe(1);
+    expect(metricValue(after, 'order_saga_sagas_total', { outcome: 'compensated' }) - metricValue(before, 'order_saga_sagas_total', { outcome: 'compensated' })).toBe(1);
+    expect(metricValue(after, 'order_saga_saga_duration_seconds_count', { outcome: 'confirmed' })).toBeGreaterThan(metricValue(before, 'order_saga_saga_duration_seconds_count', { outcome: 'confirmed' }));
+    expect(after).toMatch(/^order_saga_sagas_in_flight\{service="order-service"\} \d+$/m);
+    expect(after).toMatch(/^order_saga_outbox_backlog\{service="order-service"\} \d+$/m);
+    expect(metricValue(after, 'http_request_duration_seconds_count', { route: '/orders', method: 'POST', status_code: '201' })).toBeGreaterThan(0);
+    expect(after).toContain('process_cpu_user_seconds_total');
+
+    const gateway = await scrape(stack.services.urls.gateway);
+    expect(metricValue(gateway, 'http_request_duration_seconds_count', { service: 'gateway', route: '/api/v1/orders', status_code: '402' })).toBeGreaterThan(0);
+    const inventory = await scrape(stack.services.urls['inventory-service']);
+    expect(metricValue(inventory, 'order_saga_messages_processed_total', { result: 'handled' })).toBeGreaterThan(0);
+    expect(inventory).toMatch(/^order_saga_consumer_lag\{[^}]*topic="inventory\./m);
+  });
+
+  it('no bearer token or client secret reaches a log line; the Authorization header is redacted', async () => {
+    expect((await placeOrder({ 'x-request-id': `obs-redaction-${randomUUID()}` })).status).toBe(201);
+    const logs = stack.services.running.map((service) => readFileSync(service.logFile, 'utf8'));
+
+    for (const text of logs) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(stack.clientSecret);
+    }
+    const gatewayLines = jsonLines<LogLine>(stack.services.replicas.gateway[0].logFile);
+    expect(gatewayLines.some((line) => line.req?.headers?.authorization === '[REDACTED]')).toBe(true);
+  });
+
+  it('SIGTERM during a burst of orders loses no order, and order-service exits 0', async () => {
+    const count = 24;
+    const keys = Array.from({ length: count }, (_, index) => `obs-burst-${index}-${randomUUID()}`);
+    const answered = new Map<string, number>();
+    let terminated: Promise<number | null> | undefined;
+    const service = orderService();
+
+    // Four clients, six orders each, one after another: order-service gets SIGTERM once a quarter
+    // of the orders were answered, so some are in flight and some not yet sent.
+    await Promise.all(
+      [0, 1, 2, 3].map(async (client) => {
+        for (const key of keys.filter((_, index) => index % 4 === client)) {
+          const response = await placeOrder({ 'x-idempotency-key': key }).catch(() => ({ status: 0 }));
+          answered.set(key, response.status);
+          if (!terminated && answered.size >= count / 4) {
+            const child = service.child;
+            terminated = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+            child.kill('SIGTERM');
+          }
+        }
+      }),
+    );
+    expect(terminated).toBeDefined();
+    expect(await terminated).toBe(0);
+
+    respawnService(service);
+    await waitUntilReady(service);
+    // What the gateway refused while order-service was down (503) a client sends again, same key.
+    for (const key of keys.filter((candidate) => ![200, 201, 202].includes(answered.get(candidate) ?? 0))) {
+      const retry = await placeOrder({ 'x-idempotency-key': key });
+      expect([200, 201, 202]).toContain(retry.status);
+    }
+
+    const orders = await pollUntil(
+      async () => {
+        const rows = await queryOrders(stack.infra.databaseUrls['order-service'], keys);
+        return rows.length === count && rows.every((row) => row.status === 'confirmed') ? rows : undefined;
+      },
+      { timeoutMs: 60_000, description: `all ${count} burst orders confirmed` },
+    );
+    expect(new Set(orders.map((row) => row.idempotency_key))).toEqual(new Set(keys));
+    const unpublished = await queryOne(stack.infra.databaseUrls['order-service'], 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+    expect(unpublished).toBe(0);
+    const shutdownLog = readFileSync(service.logFile, 'utf8');
+    expect(shutdownLog).toContain('SIGTERM received: draining');
+    expect(shutdownLog).toContain('shutdown: outbox flush done');
+  });
+});
+
+async function queryOrders(databaseUrl: string, keys: string[]): Promise<{ idempotency_key: string; status: string }[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT idempotency_key, status FROM customer_order WHERE idempotency_key = ANY($1::text[])', [keys]);
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function queryOne(databaseUrl: string, sql: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows[0].n;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Infra, REGISTER, REPO_ROOT, RunningService, spawnService, startInfra, stopService, waitUntilReady } from '@order-saga/infra';
+import { pollUntil } from '@order-saga/shared/testing';
+import { infraOptions, json } from './support/observed-stack';
+import { TcpProxy } from './support/tcp-proxy';
+
+interface Readiness {
+  status: string;
+  state: string;
+  error?: Record<string, { status: string; message?: string }>;
+  info?: Record<string, { status: string }>;
+}
+
+/**
+ * order-service alone, with its database behind a TCP proxy the test cuts and restores, and a
+ * private Kafka broker the test stops and starts again on the same port.
+ */
+describe('health and shutdown of a real order-service process', () => {
+  const options = infraOptions('ready');
+  let infra: Infra;
+  let proxy: TcpProxy;
+  let service: RunningService;
+  let kafkaPort: number;
+
+  const readiness = () => json<Readiness>(`${service.url}/health/ready`);
+  const waitForReadiness = (status: number, description: string) =>
+    pollUntil(async () => {
+      const response = await readiness();
+      return response.status === status ? response : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 200, description });
+
+  beforeAll(async () => {
+    infra = await startInfra(options);
+    kafkaPort = Number(infra.kafkaBrokers.split(':').pop());
+    proxy = await TcpProxy.start({ host: '127.0.0.1', port: 5432 });
+    const databaseUrl = new URL(infra.databaseUrls['order-service']);
+    databaseUrl.port = String(proxy.port);
+    service = spawnService(
+      {
+        name: 'order-service-ready',
+        entry: 'apps/order-service/src/main.ts',
+        port: await freeishPort(),
+        readyPath: '/health/ready',
+        env: { DATABASE_URL: databaseUrl.toString(), KAFKA_BROKERS: infra.kafkaBrokers, LOG_LEVEL: 'info', SHUTDOWN_DRAIN_DELAY_MS: '1500', SHUTDOWN_TIMEOUT_MS: '20000' },
+      },
+      join(options.dataDir, 'logs'),
+    );
+    await waitUntilReady(service);
+  });
+
+  afterAll(async () => {
+    await proxy?.restore();
+    if (service) await stopService(service);
+    await proxy?.cut();
+    await infra?.stop();
+  });
+
+  it('is ready with its database and Kafka, and reports each check', async () => {
+    const { status, body } = await readiness();
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'ok', state: 'ready', info: { database: { status: 'up' }, kafka: { status: 'up' } } });
+  });
+
+  it('readiness goes false while PostgreSQL is unreachable and true again after, liveness stays true', async () => {
+    await proxy.cut();
+
+    const down = await waitForReadiness(503, 'readiness 503 with the database cut');
+    expect(down.body.error?.database?.status).toBe('down');
+    expect((await json(`${service.url}/health/live`)).status).toBe(200);
+
+    await proxy.restore();
+    const up = await waitForReadiness(200, 'readiness 200 with the database back');
+    expect(up.body.info?.database?.status).toBe('up');
+  });
+
+  it('readiness goes false while Kafka is unreachable and true again after', async () => {
+    await infra.stop();
+
+    const down = await waitForReadiness(503, 'readiness 503 with the broker stopped');
+    expect(down.body.error?.kafka?.status).toBe('down');
+    expect(down.body.info?.database?.status).toBe('up');
+
+    infra = await startInfra({ ...options, resetDatabases: false, kafkaPort });
+    const up = await waitForReadiness(200, 'readiness 200 with the broker back');
+    expect(up.body.info?.kafka?.status).toBe('up');
+  });
+
+  it('on SIGTERM readiness turns false while draining, then the process exits 0', async () => {
+    const exited = new Promise<number | null>((resolve) => service.child.once('exit', (code) => resolve(code)));
+    service.child.kill('SIGTERM');
+
+    const draining = await waitForReadiness(503, 'readiness 503 while draining');
+    expect(draining.body.state).toBe('draining');
+    expect(await exited).toBe(0);
+  });
+
+  it('a bad variable stops the process with an error naming each bad variable', async () => {
+    const child = spawn(process.execPath, ['-r', REGISTER, 'apps/order-service/src/main.ts'], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://127.0.0.1/orders',
+        KAFKA_BROKERS: '127.0.0.1:9',
+        SHUTDOWN_TIMEOUT_MS: 'soon',
+        OTEL_TRACES_EXPORTER: 'jaeger',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+
+    expect(code).toBe(1);
+    expect(output).toContain('Invalid configuration');
+    for (const name of ['PORT', 'DATABASE_URL', 'SHUTDOWN_TIMEOUT_MS', 'OTEL_TRACES_EXPORTER']) expect(output).toMatch(new RegExp(`\\b${name}:`));
+    expect(output).not.toMatch(/\bKAFKA_BROKERS:/);
+  });
+});
+
+async function freeishPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

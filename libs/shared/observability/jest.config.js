@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-observability',
+  preset: '../../../jest.preset.js',
+};
