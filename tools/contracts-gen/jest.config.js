@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'contracts-gen',
+  preset: '../../jest.preset.js',
+};
