@@ -121,7 +121,7 @@ const SOLD = new Set(['confirmed', 'committed', 'sold']);
 export function evaluate(snapshot: Snapshot): { figures: Figures; violations: string[] } {
   const violations: string[] = [];
   const orderById = new Map(snapshot.orders.map((order) => [order.orderId, order]));
-  const orderByKey = new Map(snapshot.orders.filter((order) => order.idempotencyKey).map((order) => [order.idempotencyKey!, order]));
+  const orderByKey = new Map(snapshot.orders.flatMap((order) => (order.idempotencyKey ? [[order.idempotencyKey, order] as const] : [])));
   const outcomeByKey = new Map(snapshot.outcomes.map((outcome) => [outcome.idempotencyKey, outcome]));
   const isConfirmed = (orderId: string) => orderById.get(orderId)?.status === 'confirmed';
   const sample = (ids: string[]) => (ids.length > 5 ? `${ids.slice(0, 5).join(', ')} … (+${ids.length - 5})` : ids.join(', '));

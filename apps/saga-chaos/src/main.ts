@@ -107,18 +107,20 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
   const progress = setInterval(() => log(`${driver.answered}/${workload.orders.length} orders answered, ${injector.faults.length} faults so far`), 10_000);
   const faults = injector.run();
   let outcomes: ClientOutcome[];
+  let drivingMs = 0;
   try {
     outcomes = await driver.run(workload.orders);
+    drivingMs = Date.now() - drivingStarted;
   } finally {
     clearInterval(progress);
     injector.stop();
     await faults;
   }
-  const drivingMs = Date.now() - drivingStarted;
   const lastFaultEnded = injector.lastFaultEndedAt();
-  log(`all orders answered after ${(drivingMs / 1000).toFixed(1)} s; ${injector.faults.length} faults; the last one ended ${((Date.now() - lastFaultEnded) / 1000).toFixed(1)} s ago`);
-
   const orderDb = infra.databaseUrls['order-service'];
+  const pendingAtLastFault = await countPending(orderDb);
+  log(`all orders answered after ${(drivingMs / 1000).toFixed(1)} s; ${injector.faults.length} faults, the last one ended at +${((lastFaultEnded - drivingStarted) / 1000).toFixed(1)} s; ${pendingAtLastFault} order(s) pending then`);
+
   const terminalAfterLastFaultMs = await pollUntil(async () => ((await countPending(orderDb)) === 0 ? Date.now() - lastFaultEnded : undefined), {
     timeoutMs: Math.max(1000, lastFaultEnded + TERMINAL_WITHIN_MS - Date.now()),
     intervalMs: 500,
@@ -145,13 +147,13 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
 
   // A client that got 202 polls the order; what it reads must be what the database holds.
   const token = await clientToken(gateways, stack);
-  const polledOrders = outcomes.filter((outcome) => (outcome.finalStatus === 202 || outcome.inFlight) && outcome.orderId);
+  const polledOrders = outcomes.flatMap((outcome) => ((outcome.finalStatus === 202 || outcome.inFlight) && outcome.orderId ? [outcome.orderId] : []));
   const dbOrders = await readOrders(orderDb);
   const dbStatus = new Map(dbOrders.map((order) => [order.orderId, order.status]));
   const apiMismatches: string[] = [];
-  for (const outcome of polledOrders) {
-    const status = await fetchOrderStatus(gateways, token, outcome.orderId!, 30_000);
-    if (status !== dbStatus.get(outcome.orderId!)) apiMismatches.push(`${outcome.orderId}: GET says ${status}, database ${dbStatus.get(outcome.orderId!)}`);
+  for (const orderId of polledOrders) {
+    const status = await fetchOrderStatus(gateways, token, orderId, 30_000);
+    if (status !== dbStatus.get(orderId)) apiMismatches.push(`${orderId}: GET says ${status}, database ${dbStatus.get(orderId)}`);
   }
 
   const { payments, refundSource } = await readPayments(infra.databaseUrls['payment-service']);
@@ -187,6 +189,8 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
     apiMismatches: apiMismatches.length,
     polled: polledOrders.length,
     bootFailures,
+    pendingAtLastFault,
+    lastFaultEndedAtMs: lastFaultEnded - drivingStarted,
   };
   process.stdout.write(formatReport(facts, figures, violations));
   const reportFile = join(stack.dataDir, 'chaos-report.json');

@@ -17,6 +17,9 @@ export interface RunFacts {
   polled: number;
   /** Restarted services that exited during boot (e.g. Kafka still down) and were started again. */
   bootFailures: number;
+  pendingAtLastFault: number;
+  /** Since the orders started. */
+  lastFaultEndedAtMs: number;
 }
 
 /** The figures of a run as the lines it prints: what the issue asks for, then every violation. */
@@ -34,7 +37,7 @@ export function formatReport(facts: RunFacts, figures: Figures, violations: stri
     `${pad('wall time')}${seconds(facts.wallTimeMs)} (driving orders ${seconds(facts.drivingMs)})`,
     `${pad('orders planned / placed (in order DB)')}${figures.ordersPlanned} / ${figures.ordersPlaced}`,
     `${pad('orders terminal / stuck')}${figures.terminal} / ${figures.stuck} (confirmed ${figures.confirmed}, cancelled ${figures.cancelled})`,
-    `${pad('all terminal after the last fault ended')}${facts.terminalAfterLastFaultMs === undefined ? 'NO, not within 60 s' : seconds(facts.terminalAfterLastFaultMs)}`,
+    `${pad('all terminal after the last fault ended')}${facts.terminalAfterLastFaultMs === undefined ? 'NO, not within 60 s' : seconds(facts.terminalAfterLastFaultMs)} (last fault ended at +${seconds(facts.lastFaultEndedAtMs)}; ${facts.pendingAtLastFault} order(s) pending then)`,
     `${pad('outcome per kind of order')}${Object.entries(figures.byKind).map(([kind, endings]) => `${kind}: ${Object.entries(endings).map(([ending, n]) => `${ending} ${n}`).join(', ')}`).join(' | ')}`,
     `${pad('final answers to the client')}${Object.entries(figures.clientAnswers).map(([status, n]) => `${status}×${n}`).join(', ')}`,
     `${pad('attempts / dropped connections / retried answers')}${facts.counters.attempts} / ${facts.counters.droppedConnections} / ${Object.entries(facts.counters.retriedStatuses).map(([status, n]) => `${status}×${n}`).join(', ') || 'none'}`,

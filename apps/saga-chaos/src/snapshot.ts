@@ -79,8 +79,9 @@ export function readPayments(paymentDb: string): Promise<{ payments: PaymentRow[
     }
     const payments = rows.map((row) => {
       const refundedHere = row.status === 'refunded' || (columns.has('refunded_at') && row.refunded_at !== null) || (columns.has('refunded_cents') && Number(row.refunded_cents) > 0);
-      const refundedElsewhere = (refundedOrders.get(row.order_id) ?? 0) > 0;
-      if (refundedElsewhere) refundedOrders.set(row.order_id, refundedOrders.get(row.order_id)! - 1);
+      const refundsLeft = refundedOrders.get(row.order_id) ?? 0;
+      const refundedElsewhere = refundsLeft > 0;
+      if (refundedElsewhere) refundedOrders.set(row.order_id, refundsLeft - 1);
       return {
         orderId: row.order_id,
         status: row.status,
@@ -122,7 +123,7 @@ export async function readKafkaState(brokers: string): Promise<{ deadLetterTopic
     }
     const deadLetterTopics = topics
       .filter((topic) => /dead-?letter|dlq/i.test(topic))
-      .map((topic) => ({ topic, count: ends.get(topic)!.reduce((total, p) => total + p.high - p.low, 0) }));
+      .map((topic) => ({ topic, count: (ends.get(topic) ?? []).reduce((total, p) => total + p.high - p.low, 0) }));
     const lag: Record<string, number> = {};
     const { groups } = await admin.listGroups();
     for (const { groupId } of groups) {
