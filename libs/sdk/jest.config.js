@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'sdk',
+  preset: '../../jest.preset.js',
+};
