@@ -1,0 +1,124 @@
+import type { ServiceName } from '@order-saga/infra';
+
+export interface BenchOptions {
+  mode: 'full' | 'smoke';
+  /** Offered loads, orders/s, in the order they run. */
+  rates: number[];
+  stepSeconds: number;
+  /** Load at the lowest rate before the first measured step (JIT, pools, consumer groups); not reported. */
+  warmupSeconds: number;
+  floorRounds: number;
+  /** Use a stack that is already running (addresses from BENCH_* variables) instead of starting one. */
+  attach: boolean;
+  outDir: string;
+  /** LOG_LEVEL of the services the bench starts. */
+  logLevel: string;
+  /** Services started with `--cpu-prof`; profiles land in `<outDir>/profiles/`. */
+  cpuProfile: ServiceName[];
+  /** Extra environment per service for an experiment, e.g. `order-service:DATABASE_POOL_SIZE=20`. */
+  serviceEnv: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Free text stored with the results (what this run changed). */
+  label: string;
+}
+
+const SERVICES: ServiceName[] = ['gateway', 'order-service', 'inventory-service', 'payment-service', 'notification-service'];
+
+export const FULL_DEFAULTS: BenchOptions = {
+  mode: 'full',
+  rates: [25, 50, 100, 200, 300],
+  stepSeconds: 20,
+  warmupSeconds: 10,
+  floorRounds: 200,
+  attach: false,
+  outDir: 'bench/results',
+  logLevel: 'info',
+  cpuProfile: [],
+  serviceEnv: {},
+  label: '',
+};
+
+/** A few seconds at a low rate: proves every saga completes, says nothing about speed. */
+export const SMOKE_DEFAULTS: BenchOptions = { ...FULL_DEFAULTS, mode: 'smoke', rates: [10], stepSeconds: 4, warmupSeconds: 0, floorRounds: 0, outDir: 'bench/results/smoke' };
+
+const USAGE = `usage: npm run bench [-- options] | npm run bench:smoke
+  --smoke                   a few seconds at 10 orders/s; exit 1 unless every saga completed as expected
+  --rates=25,50,100         offered loads in orders/s          --step-seconds=20   --warmup-seconds=10
+  --floor-rounds=200        rounds of each floor probe         --out=bench/results
+  --log-level=info          LOG_LEVEL of the services          --label=text        stored with the results
+  --cpu-prof=gateway,order-service    run those services with --cpu-prof
+  --env=order-service:KEY=VALUE       extra service environment (repeatable)
+  --attach                  use a running stack: BENCH_GATEWAY_URL, BENCH_ORDER_SERVICE_URL, BENCH_INVENTORY_SERVICE_URL,
+                            BENCH_ORDER_DATABASE_URL, BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, KAFKA_BROKERS[, BENCH_SERVICE_PIDS=name=pid,...]`;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(`${message}\n${USAGE}`);
+  }
+}
+
+function positiveNumber(name: string, text: string, { integer = false, allowZero = false } = {}): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0) || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} must be a ${integer ? 'whole ' : ''}number ${allowZero ? '≥ 0' : '> 0'}, got "${text}"`);
+  }
+  return value;
+}
+
+function serviceName(text: string, flag: string): ServiceName {
+  if (!SERVICES.includes(text as ServiceName)) throw new UsageError(`--${flag}: unknown service "${text}" (one of ${SERVICES.join(', ')})`);
+  return text as ServiceName;
+}
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const options: BenchOptions = structuredClone(argv.includes('--smoke') ? SMOKE_DEFAULTS : FULL_DEFAULTS);
+  for (const argument of argv) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argument);
+    if (!match) throw new UsageError(`unexpected argument "${argument}"`);
+    const [, name, value = ''] = match;
+    switch (name) {
+      case 'smoke':
+        break;
+      case 'attach':
+        options.attach = true;
+        break;
+      case 'rates':
+        options.rates = value.split(',').map((rate) => positiveNumber(name, rate));
+        break;
+      case 'step-seconds':
+        options.stepSeconds = positiveNumber(name, value);
+        break;
+      case 'warmup-seconds':
+        options.warmupSeconds = positiveNumber(name, value, { allowZero: true });
+        break;
+      case 'floor-rounds':
+        options.floorRounds = positiveNumber(name, value, { integer: true, allowZero: true });
+        break;
+      case 'out':
+        if (!value) throw new UsageError('--out needs a folder');
+        options.outDir = value;
+        break;
+      case 'log-level':
+        if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(value)) throw new UsageError(`--log-level: unknown level "${value}"`);
+        options.logLevel = value;
+        break;
+      case 'label':
+        options.label = value;
+        break;
+      case 'cpu-prof':
+        options.cpuProfile = value.split(',').map((service) => serviceName(service, name));
+        break;
+      case 'env': {
+        const env = /^([a-z-]+):([A-Z][A-Z0-9_]*)=(.*)$/.exec(value);
+        if (!env) throw new UsageError(`--env must look like service:NAME=value, got "${value}"`);
+        const service = serviceName(env[1], name);
+        options.serviceEnv[service] = { ...options.serviceEnv[service], [env[2]]: env[3] };
+        break;
+      }
+      case 'help':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return options;
+}

@@ -1,0 +1,141 @@
+import type { FloorMeasurement } from './floor-probes';
+import type { StepResult } from './load-step';
+
+export interface Floor {
+  kafkaRoundTrip: FloorMeasurement;
+  postgresCommit: FloorMeasurement;
+  /** The saga's critical path has two request-reply round trips: reserve stock, charge payment. */
+  criticalPathMs: number;
+}
+
+export interface TargetVerdict {
+  target: string;
+  met: boolean;
+  observed: string;
+}
+
+export interface BenchResult {
+  startedAt: string;
+  finishedAt: string;
+  label: string;
+  machine: { cpus: number; node: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
+  settings: Record<string, unknown>;
+  floor?: Floor;
+  steps: StepResult[];
+  targets: TargetVerdict[];
+}
+
+export const SATURATION_TOLERANCE = 0.98;
+
+const ms = (value: number) => (Number.isFinite(value) ? (value >= 100 ? value.toFixed(0) : value.toFixed(1)) : '–');
+const rate = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–');
+
+/** saga p50 ÷ (2 × raw Kafka round trip). */
+export function floorRatio(step: StepResult, floor: Floor | undefined): number {
+  return floor ? step.latencyMs.p50 / floor.criticalPathMs : Number.NaN;
+}
+
+/** Judges the issue's targets from one run's figures; a target without a matching step is not met. */
+export function judgeTargets(steps: StepResult[], floor: Floor | undefined): TargetVerdict[] {
+  const verdicts: TargetVerdict[] = [];
+  const top = steps.filter((step) => step.offeredRate >= 300);
+  const sustained = top.find((step) => step.unexpected === 0 && step.orders.pending === 0 && step.completedSagasPerSecond >= 300 * SATURATION_TOLERANCE);
+  verdicts.push({
+    target: `≥ 300 completed sagas/s with 0 errors (≥ ${300 * SATURATION_TOLERANCE}/s measured, for timestamp granularity)`,
+    met: Boolean(sustained),
+    observed: top.length ? top.map((step) => `${step.offeredRate}/s offered: ${rate(step.completedSagasPerSecond)}/s completed, ${step.unexpected} errors, ${step.orders.pending} unfinished`).join('; ') : 'no step at ≥ 300/s',
+  });
+  const at100 = steps.find((step) => step.offeredRate === 100);
+  verdicts.push({
+    target: 'at 100 orders/s: p99 ≤ 200 ms',
+    met: Boolean(at100 && at100.latencyMs.p99 <= 200),
+    observed: at100 ? `p99 ${ms(at100.latencyMs.p99)} ms` : 'no step at 100/s',
+  });
+  verdicts.push({
+    target: 'at 100 orders/s: saga p50 ≤ 2 × (2 × raw round trip)',
+    met: Boolean(at100 && floor && floorRatio(at100, floor) <= 2),
+    observed: at100 && floor ? `p50 ${ms(at100.latencyMs.p50)} ms = ${floorRatio(at100, floor).toFixed(2)} × ${ms(floor.criticalPathMs)} ms` : 'no step at 100/s or no floor',
+  });
+  const peaks = new Map<string, number>();
+  for (const usage of steps.flatMap((step) => step.processes)) {
+    if (usage.name === 'bench-driver') continue;
+    peaks.set(usage.name, Math.max(peaks.get(usage.name) ?? 0, usage.rssPeakMb));
+  }
+  verdicts.push({
+    target: 'each service ≤ 200 MB RSS under load',
+    met: peaks.size > 0 && [...peaks.values()].every((peak) => peak <= 200),
+    observed: peaks.size ? [...peaks].map(([name, peak]) => `${name} ${peak.toFixed(0)} MB`).join(', ') : 'no process readings',
+  });
+  return verdicts;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** The run as markdown tables: what `npm run bench` prints and docs/performance.md quotes. */
+export function formatReport(result: BenchResult): string {
+  const { floor, steps } = result;
+  const out: string[] = [];
+  out.push(`bench ${result.startedAt}${result.label ? ` (${result.label})` : ''}; load average before ${result.machine.loadAverageBefore.map((load) => load.toFixed(2)).join(' ')}, after ${result.machine.loadAverageAfter.map((load) => load.toFixed(2)).join(' ')}; ${result.machine.cpus} CPUs`);
+  out.push('');
+  if (floor) {
+    out.push(
+      table(
+        ['floor', 'median ms', 'p95 ms', 'p99 ms', 'rounds'],
+        [
+          ['kafkajs request-reply round trip', ms(floor.kafkaRoundTrip.medianMs), ms(floor.kafkaRoundTrip.p95Ms), ms(floor.kafkaRoundTrip.p99Ms), String(floor.kafkaRoundTrip.samples)],
+          ['PostgreSQL INSERT + COMMIT', ms(floor.postgresCommit.medianMs), ms(floor.postgresCommit.p95Ms), ms(floor.postgresCommit.p99Ms), String(floor.postgresCommit.samples)],
+          ['critical path: 2 × round trip', ms(floor.criticalPathMs), '', '', ''],
+        ],
+      ),
+    );
+    out.push('');
+  }
+  out.push(
+    table(
+      ['offered/s', 'sent/s', 'sagas/s', 'confirmed/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'p50 ÷ floor', 'errors', 'statuses', 'unfinished'],
+      steps.map((step) => [
+        String(step.offeredRate),
+        rate(step.achievedRate),
+        rate(step.completedSagasPerSecond),
+        rate(step.confirmedPerSecond),
+        ms(step.latencyMs.p50),
+        ms(step.latencyMs.p95),
+        ms(step.latencyMs.p99),
+        ms(step.latencyMs.max),
+        Number.isFinite(floorRatio(step, floor)) ? floorRatio(step, floor).toFixed(2) : '–',
+        String(step.unexpected),
+        Object.entries(step.statuses)
+          .sort()
+          .map(([status, count]) => `${status}:${count}`)
+          .join(' '),
+        String(step.orders.pending),
+      ]),
+    ),
+  );
+  out.push('');
+  const names = [...new Set(steps.flatMap((step) => step.processes.map((usage) => usage.name)))];
+  if (names.length) {
+    out.push(
+      table(
+        ['offered/s', ...names.map((name) => `${name} CPU % / peak RSS MB`)],
+        steps.map((step) => [
+          String(step.offeredRate),
+          ...names.map((name) => {
+            const usage = step.processes.find((candidate) => candidate.name === name);
+            return usage ? `${usage.cpuPercent.toFixed(0)} / ${usage.rssPeakMb.toFixed(0)}` : '–';
+          }),
+        ]),
+      ),
+    );
+    out.push('');
+  }
+  if (result.targets.length) {
+    out.push(table(['target', 'met', 'observed'], result.targets.map((verdict) => [verdict.target, verdict.met ? 'yes' : 'NO', verdict.observed])));
+    out.push('');
+  }
+  return out.join('\n');
+}

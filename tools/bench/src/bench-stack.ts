@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { callService, ensureSigningKeys, registerOAuthClient, ServiceName, startInfra, startServices } from '@order-saga/infra';
+import type { BenchOptions } from './bench-options';
+import type { BenchCatalog } from './workload';
+
+/** Everything the load run needs to know about the system under test, started here or already running. */
+export interface BenchTarget {
+  gatewayUrl: string;
+  orderServiceUrl: string;
+  inventoryServiceUrl: string;
+  orderDatabaseUrl: string;
+  kafkaBrokers: string;
+  postgresAdminUrl: string;
+  /** Prefix for the bench's own databases (the floor's commit probe). */
+  databasePrefix: string;
+  clientId: string;
+  clientSecret: string;
+  /** Service processes whose CPU and RSS are sampled. */
+  processes: { name: string; pid: number }[];
+  logDir?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The gateway's per-client limits (POST 100/min by default) would turn the load into 429s within a
+ * second; the bench's gateway gets limits far above any rate it offers, and its own counter prefix.
+ */
+export const BENCH_RATE_LIMITS = {
+  RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: '10000000',
+  RATE_LIMIT_ORDERS_READ_PER_MINUTE: '10000000',
+  RATE_LIMIT_SEARCH_PER_MINUTE: '10000000',
+  RATE_LIMIT_DEFAULT_PER_MINUTE: '10000000',
+  RATE_LIMIT_PER_DAY: '1000000000',
+};
+
+/**
+ * Smoke runs on slow CI machines: a saga that takes longer than the default 8 s outcome budget would be
+ * answered 202 and read as a failure, though the smoke only asserts completion, never time.
+ */
+const SMOKE_OUTCOME_BUDGET = { ORDER_OUTCOME_WAIT_MS: '30000' };
+const SMOKE_GATEWAY_TIMEOUT = { UPSTREAM_TIMEOUT_MS: '40000' };
+
+const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BENCH_CLIENT_ID = 'bench-client';
+
+export async function startBenchStack(options: BenchOptions, log: (line: string) => void): Promise<BenchTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-bench-'));
+  const databasePrefix = process.env.ORDER_SAGA_BENCH_DB_PREFIX ?? 'order_saga_bench';
+  const infra = await startInfra({ dataDir, databasePrefix, resetDatabases: true, postgresAdminUrl: POSTGRES_ADMIN_URL, kafkaBrokers: process.env.KAFKA_BROKERS, log });
+  const profileDir = resolve(options.outDir, 'profiles');
+  const env: Partial<Record<ServiceName, Record<string, string>>> = {};
+  const add = (service: ServiceName, extra: Record<string, string>) => (env[service] = { ...env[service], ...extra });
+  add('gateway', { ...BENCH_RATE_LIMITS, RATE_LIMIT_KEY_PREFIX: `bench-${randomBytes(6).toString('hex')}` });
+  if (options.mode === 'smoke') {
+    add('order-service', SMOKE_OUTCOME_BUDGET);
+    add('gateway', SMOKE_GATEWAY_TIMEOUT);
+  }
+  if (options.cpuProfile.length) mkdirSync(profileDir, { recursive: true });
+  for (const service of options.cpuProfile) add(service, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${service}-${Date.now()}.cpuprofile` });
+  for (const [service, extra] of Object.entries(options.serviceEnv)) add(service as ServiceName, extra);
+
+  let services: Awaited<ReturnType<typeof startServices>> | undefined;
+  try {
+    services = await startServices(infra, { jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')), logLevel: options.logLevel, env });
+    const clientSecret = randomBytes(18).toString('base64url');
+    await registerOAuthClient(infra.databaseUrls.gateway, BENCH_CLIENT_ID, clientSecret, ['read', 'write']);
+    const running = services;
+    return {
+      gatewayUrl: running.urls.gateway,
+      orderServiceUrl: running.urls['order-service'],
+      inventoryServiceUrl: running.urls['inventory-service'],
+      orderDatabaseUrl: infra.databaseUrls['order-service'],
+      kafkaBrokers: infra.kafkaBrokers,
+      postgresAdminUrl: POSTGRES_ADMIN_URL,
+      databasePrefix,
+      clientId: BENCH_CLIENT_ID,
+      clientSecret,
+      processes: running.running.flatMap((service) => (service.child.pid ? [{ name: service.spec.name, pid: service.child.pid }] : [])),
+      logDir: join(dataDir, 'logs'),
+      stop: async () => {
+        await running.stop();
+        await infra.stop();
+      },
+    };
+  } catch (error) {
+    await services?.stop();
+    await infra.stop();
+    throw error;
+  }
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`--attach needs ${name} in the environment`);
+  return value;
+}
+
+/** A stack somebody else started: its limits are theirs, so 429s there are reported, not prevented. */
+export function attachedTarget(): BenchTarget {
+  const pids = (process.env.BENCH_SERVICE_PIDS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => {
+      const [name, pid] = pair.split('=');
+      if (!name || !Number.isInteger(Number(pid))) throw new Error(`BENCH_SERVICE_PIDS: expected name=pid, got "${pair}"`);
+      return { name, pid: Number(pid) };
+    });
+  return {
+    gatewayUrl: required('BENCH_GATEWAY_URL'),
+    orderServiceUrl: required('BENCH_ORDER_SERVICE_URL'),
+    inventoryServiceUrl: required('BENCH_INVENTORY_SERVICE_URL'),
+    orderDatabaseUrl: required('BENCH_ORDER_DATABASE_URL'),
+    kafkaBrokers: required('KAFKA_BROKERS'),
+    postgresAdminUrl: POSTGRES_ADMIN_URL,
+    databasePrefix: process.env.ORDER_SAGA_BENCH_DB_PREFIX ?? 'order_saga_bench',
+    clientId: required('BENCH_CLIENT_ID'),
+    clientSecret: required('BENCH_CLIENT_SECRET'),
+    processes: pids,
+    stop: async () => undefined,
+  };
+}
+
+/** Products with effectively unlimited stock, and one with none, so only the intended orders are rejected. */
+export async function seedCatalog(target: BenchTarget, runId: string): Promise<BenchCatalog> {
+  const stockedProductIds = Array.from({ length: 8 }, (_, index) => `SKU-BENCH-${runId}-${index + 1}`);
+  const emptyProductId = `SKU-BENCH-${runId}-EMPTY`;
+  const unitPrice = 1.25;
+  for (const productId of stockedProductIds) {
+    await callService('PUT', `${target.inventoryServiceUrl}/products/${productId}`, { name: `bench ${productId}`, unit_price: unitPrice, available: 1_000_000_000 });
+  }
+  await callService('PUT', `${target.inventoryServiceUrl}/products/${emptyProductId}`, { name: 'bench sold out', unit_price: unitPrice, available: 0 });
+  return { stockedProductIds, emptyProductId, unitPrice };
+}
+
+export async function createCustomer(target: BenchTarget, customerId: string): Promise<void> {
+  await callService('PUT', `${target.orderServiceUrl}/customers/${customerId}`, { name: `bench ${customerId}` }, { 'x-client-id': target.clientId });
+}
+
+export async function accessToken(target: BenchTarget): Promise<string> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: target.clientId, client_secret: target.clientSecret, scope: 'read write' });
+  const response = await fetch(`${target.gatewayUrl}/oauth/token`, { method: 'POST', body: form });
+  const body = (await response.json()) as { access_token?: string };
+  if (!response.ok || !body.access_token) throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}

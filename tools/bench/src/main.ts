@@ -1,0 +1,149 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { REPO_ROOT } from '@order-saga/infra';
+import { Pool } from 'undici';
+import { BenchOptions, parseBenchOptions, UsageError } from './bench-options';
+import { BenchResult, Floor, floorRatio, formatReport, judgeTargets } from './bench-report';
+import { accessToken, attachedTarget, BenchTarget, createCustomer, seedCatalog, startBenchStack } from './bench-stack';
+import { ensureDatabase, measureKafkaRoundTrip, measurePostgresCommit } from './floor-probes';
+import { renderLatencyChart } from './latency-chart';
+import { runLoadStep, StepResult, StepSetup } from './load-step';
+import { stepCustomers } from './workload';
+
+const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
+/** Sagas answered 202 keep running after the step; the saga's own step timeout is 30 s. */
+const SETTLE_TIMEOUT_MS = 60_000;
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseBenchOptions(argv);
+  const loadAverageBefore = loadavg();
+  log(`load average ${loadAverageBefore.map((load) => load.toFixed(2)).join(' ')} on ${cpus().length} CPUs${loadAverageBefore[0] >= 3 ? ' — the machine is busy; figures will be noisy' : ''}`);
+  const target = options.attach ? attachedTarget() : await startBenchStack(options, log);
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= target.stop());
+  const onSignal = () => {
+    log('interrupted; stopping the stack …');
+    void stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  try {
+    return await run(options, target, loadAverageBefore);
+  } finally {
+    await stop();
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+}
+
+async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore: number[]): Promise<number> {
+  const startedAt = new Date();
+  const runId = `R${startedAt.getTime().toString(36).toUpperCase()}`;
+  const catalog = await seedCatalog(target, runId);
+  const token = await accessToken(target);
+  // Plenty of connections: a request waiting for a free socket would be queueing inside the driver.
+  const pool = new Pool(target.gatewayUrl, { connections: 2048, pipelining: 1, keepAliveTimeout: 30_000 });
+  const processes = [...target.processes, { name: 'bench-driver', pid: process.pid }];
+  const setupFor = async (label: string): Promise<StepSetup> => {
+    const customers = stepCustomers(runId, label);
+    await createCustomer(target, customers.paying);
+    await createCustomer(target, customers.declining);
+    return { pool, token, catalog, customers, orderDatabaseUrl: target.orderDatabaseUrl, processes, settleTimeoutMs: SETTLE_TIMEOUT_MS };
+  };
+
+  try {
+    let floor: Floor | undefined;
+    if (options.floorRounds > 0) {
+      log(`floor: ${options.floorRounds} kafkajs request-reply round trips and PostgreSQL commits …`);
+      const kafkaRoundTrip = await measureKafkaRoundTrip(target.kafkaBrokers, options.floorRounds);
+      const postgresCommit = await measurePostgresCommit(await ensureDatabase(target.postgresAdminUrl, `${target.databasePrefix}_floor`), options.floorRounds);
+      floor = { kafkaRoundTrip, postgresCommit, criticalPathMs: 2 * kafkaRoundTrip.medianMs };
+      log(`floor: Kafka round trip median ${kafkaRoundTrip.medianMs.toFixed(1)} ms, PostgreSQL commit median ${postgresCommit.medianMs.toFixed(2)} ms`);
+    }
+
+    let nextIndex = 0;
+    if (options.warmupSeconds > 0) {
+      const rate = Math.min(...options.rates);
+      log(`warm-up: ${options.warmupSeconds} s at ${rate}/s (not reported)`);
+      const warmup = await runLoadStep(await setupFor('WARMUP'), rate, options.warmupSeconds, nextIndex);
+      nextIndex += warmup.sent;
+      if (warmup.unexpected > 0) log(`warm-up answers: ${JSON.stringify(warmup.statuses)}`);
+    }
+
+    const steps: StepResult[] = [];
+    for (const rate of options.rates) {
+      log(`step: ${options.stepSeconds} s at ${rate} orders/s …`);
+      const step = await runLoadStep(await setupFor(`S${String(rate).replace('.', 'P')}`), rate, options.stepSeconds, nextIndex);
+      nextIndex += step.sent;
+      steps.push(step);
+      log(
+        `  ${step.offeredRate}/s: ${step.completedSagasPerSecond.toFixed(1)} sagas/s, p50 ${step.latencyMs.p50.toFixed(0)} ms, p99 ${step.latencyMs.p99.toFixed(0)} ms, ` +
+          `max ${step.latencyMs.max.toFixed(0)} ms, statuses ${JSON.stringify(step.statuses)}, unfinished ${step.orders.pending}` +
+          (floor ? `, p50 ÷ floor ${floorRatio(step, floor).toFixed(2)}` : ''),
+      );
+    }
+
+    const result: BenchResult = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      label: options.label,
+      machine: { cpus: cpus().length, node: process.version, loadAverageBefore, loadAverageAfter: loadavg() },
+      settings: { mode: options.mode, rates: options.rates, stepSeconds: options.stepSeconds, warmupSeconds: options.warmupSeconds, floorRounds: options.floorRounds, logLevel: options.logLevel, serviceEnv: options.serviceEnv, attached: options.attach },
+      floor,
+      steps,
+      targets: options.mode === 'full' ? judgeTargets(steps, floor) : [],
+    };
+    process.stdout.write(`\n${formatReport(result)}\n`);
+    if (options.mode === 'smoke') return smokeVerdict(steps);
+    writeResults(options, result);
+    return 0;
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Every POST got the answer its kind must get and every order the step created reached a terminal state. */
+function smokeVerdict(steps: StepResult[]): number {
+  const problems: string[] = [];
+  for (const step of steps) {
+    const count = (status: string) => step.statuses[status] ?? 0;
+    if (step.sent === 0) problems.push('no order was sent');
+    if (step.unexpected > 0) problems.push(`${step.unexpected} of ${step.sent} POSTs got an unexpected answer: ${JSON.stringify(step.statuses)}`);
+    if (step.orders.pending > 0) problems.push(`${step.orders.pending} orders never reached a terminal state`);
+    if (step.orders.total !== step.sent) problems.push(`${step.sent} POSTs but ${step.orders.total} orders in order-service`);
+    if (step.orders.confirmed !== count('201')) problems.push(`${count('201')} answered 201 but ${step.orders.confirmed} orders confirmed`);
+    if (step.orders.cancelled !== count('402') + count('409')) problems.push(`${count('402') + count('409')} answered 402/409 but ${step.orders.cancelled} orders cancelled`);
+  }
+  if (problems.length) {
+    log(`smoke FAILED:\n  ${problems.join('\n  ')}`);
+    return 1;
+  }
+  const sent = steps.reduce((sum, step) => sum + step.sent, 0);
+  log(`smoke passed: all ${sent} sagas completed with the expected answer (201 / 402 / 409)`);
+  return 0;
+}
+
+function writeResults(options: BenchOptions, result: BenchResult): void {
+  const dir = resolve(REPO_ROOT, options.outDir);
+  mkdirSync(dir, { recursive: true });
+  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  const json = JSON.stringify(result, null, 2) + '\n';
+  const references = result.floor ? [{ label: `floor 2×RTT ${result.floor.criticalPathMs.toFixed(1)} ms`, valueMs: result.floor.criticalPathMs }] : [];
+  const svg = renderLatencyChart(
+    result.steps.map((step) => ({ offeredRate: step.offeredRate, ...step.latencyMs })),
+    { title: `POST /api/v1/orders latency vs offered load (${result.startedAt.slice(0, 16)}Z, load avg ${result.machine.loadAverageBefore[0].toFixed(1)})`, references: [...references, { label: 'p99 target 200 ms', valueMs: 200 }] },
+  );
+  for (const name of [stamp, 'latest']) {
+    writeFileSync(join(dir, `${name}.json`), json);
+    writeFileSync(join(dir, `${name}.svg`), svg);
+  }
+  writeFileSync(join(dir, 'latest.md'), formatReport(result));
+  log(`results: ${join(options.outDir, `${stamp}.json`)}, chart ${join(options.outDir, 'latest.svg')}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof UsageError ? error.message : (error as Error).stack ?? String(error)}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
