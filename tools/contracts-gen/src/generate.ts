@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { asyncApiDocument, asyncApiText } from './asyncapi';
 import { schemaText } from './json-schema';
 import { messageSchemas } from './message-schemas';
-import { typeSchemas } from './type-schemas';
+import { HTTP_RESPONSE_BODIES, httpSchemaFile, typeSchemas } from './type-schemas';
 
 export const DOCS_DIR = join(__dirname, '..', '..', '..', 'docs');
 
@@ -13,6 +13,8 @@ export function generatedFiles(): Record<string, string> {
   const schemas = { ...messageSchemas(), ...webhooks, ...http };
   const files: Record<string, string> = { 'asyncapi.yaml': asyncApiText(asyncApiDocument()) };
   for (const [file, schema] of Object.entries(schemas)) files[`schemas/${file}`] = schemaText(schema);
+  // Which generated schema describes each operation's success body, for tools such as the conformance suite.
+  files['schemas/http-operations.json'] = schemaText(Object.fromEntries(Object.entries(HTTP_RESPONSE_BODIES).map(([operation, type]) => [operation, httpSchemaFile(type)])));
   return files;
 }
 

@@ -1,0 +1,2 @@
+require('../../../../tools/register.js');
+module.exports = () => require('./conformance-stack.ts').stopConformanceStack();
