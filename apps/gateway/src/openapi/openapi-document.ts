@@ -18,8 +18,13 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RFC 9068, ES256)' })
     .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { read: 'GET routes', write: 'routes that change state' } } } })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  // Operational routes (/health, /metrics) are for the platform, not API clients.
+  document.paths = Object.fromEntries(Object.entries(document.paths).filter(([path]) => PUBLIC_PATH.test(path)));
+  return document;
 }
+
+const PUBLIC_PATH = /^\/(api\/|oauth\/|\.well-known\/)/;
 
 /** Stable text of the document: the committed file and the regenerated one compare byte for byte. */
 export function openApiText(document: OpenAPIObject): string {
