@@ -6,7 +6,6 @@ import { JsonSchema, kebab, SCHEMA_BASE_URL, withReferencedDefinitions } from '.
 
 // class-transformer's @Type metadata tells the converter which class a nested array holds; the storage
 // is not part of its public entry point, so it is required from the CommonJS build it ships.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: NonNullable<Parameters<typeof validationMetadatasToSchemas>[0]>['classTransformerMetadataStorage'] };
 
 /** Every message the platform defines: whatever `defineMessage` produced among the contracts' exports. */

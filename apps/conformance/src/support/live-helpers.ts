@@ -62,7 +62,7 @@ export class DroppingProxy {
   ) {}
 
   async start(): Promise<string> {
-    this.server = createServer((client) => {
+    const server = createServer((client) => {
       const upstream = createConnection(this.target);
       this.sockets.add(client).add(upstream);
       let dropThisResponse = false;
@@ -90,8 +90,9 @@ export class DroppingProxy {
       client.on('error', closeBoth).on('close', closeBoth);
       upstream.on('error', closeBoth).on('close', closeBoth);
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   }
 
   async stop(): Promise<void> {
