@@ -20,7 +20,7 @@ export class AdjustStockHttpController {
       required: ['delta'],
       additionalProperties: false,
       properties: {
-        delta: { type: 'integer', minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 }, example: 25 },
+        delta: { type: 'integer', minimum: -1_000_000, maximum: 1_000_000, not: { enum: [0] }, example: 25 },
         reason: { type: 'string', maxLength: 200, example: 'goods received' },
       },
     },
