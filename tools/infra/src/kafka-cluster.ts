@@ -136,13 +136,29 @@ export async function startKafkaCluster(options: KafkaClusterOptions): Promise<K
     nodes,
     replicationFactor,
     stop,
-    ensureTopics: (topics, partitions) =>
-      withAdmin(async (admin) => {
-        const existing = new Set(await admin.listTopics());
-        const missing = topics.filter((topic) => !existing.has(topic));
-        if (missing.length === 0) return;
-        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })) });
-      }),
+    async ensureTopics(topics, partitions) {
+      // Right after start not every node has registered or learnt the new topics yet, which kafkajs'
+      // own waitForLeaders does not retry; so create, then poll until each partition has a leader.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          const ready = await withAdmin(async (admin) => {
+            const existing = new Set(await admin.listTopics());
+            const missing = topics.filter((topic) => !existing.has(topic));
+            if (missing.length > 0) {
+              await admin.createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })) });
+            }
+            const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+            return metadata.every((topic) => topic.partitions.length === partitions && topic.partitions.every((partition) => partition.leader >= 0));
+          });
+          if (ready) return;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
+        if (Date.now() > deadline) throw new Error('topics without leaders after 60 s');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    },
     async waitUntilFullyReplicated(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       let lagging = 'not checked yet';
