@@ -77,7 +77,7 @@ export class ContractChecker {
     } else if (this.httpFallback[operation]) {
       if (documented) this.count(this.fallbacks, operation);
       validate = this.compiled(this.httpFallback[operation], () => ({ $ref: this.httpFallback[operation] }));
-    } else if (documented) {
+    } else if (documented && status !== 204) {
       this.count(this.findings, `${operation}: no body schema in docs/openapi.json or docs/schemas/http`);
     }
     if (!validate) return;
