@@ -83,6 +83,25 @@ describe('observing orders through all five services', () => {
     expect(lines.some((line) => /^[0-9a-f]{16}$/.test(line.span_id ?? ''))).toBe(true);
   });
 
+  it("the request's X-Request-ID crosses Kafka: inventory and payment log the messages they handle with it", async () => {
+    const requestId = `obs-kafka-${randomUUID()}`;
+
+    const response = await placeOrder({ 'x-request-id': requestId });
+    expect(response.status).toBe(201);
+
+    for (const service of ['inventory-service', 'payment-service'] as const) {
+      const lines = await pollUntil(
+        async () => {
+          const found = jsonLines<LogLine>(stack.services.replicas[service][0].logFile).filter((line) => line.request_id === requestId);
+          return found.length > 0 ? found : undefined;
+        },
+        { description: `${service} log lines with the request id` },
+      );
+      expect(lines.every((line) => line.order_id === response.body.order_id && line.service === service)).toBe(true);
+      expect(lines[0].trace_id).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+
   it('/metrics exposes the saga counters and they move as orders flow', async () => {
     const before = await scrape(orderService().url);
     const declining = await createCustomer(stack, `CUST-${randomUUID().slice(0, 8)}-DECLINE`);

@@ -5,6 +5,7 @@ import { decodeMessage, MessageDefinition, MessageEnvelope, PayloadOf, Undecodab
 import { spanIdOf, traceIdOf } from '@order-saga/shared/logging';
 import { deadLettered, inConsumerSpan, messagesProcessed } from '@order-saga/shared/observability';
 import { PinoLogger } from 'nestjs-pino';
+import { storage, Store } from 'nestjs-pino/storage';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { isInfrastructureFailure } from './failure-kind';
@@ -61,25 +62,29 @@ export class MessageProcessor {
     // span's traceparent (handlers take it from the envelope through originOf), so the saga's hops
     // across services form one trace.
     const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': context.getTopic(), 'messaging.consumer.group.name': consumer, 'messaging.message.id': received.messageId, order_id: received.correlationId };
-    await inConsumerSpan(`${received.type} process`, received.traceparent, attributes, (traceparent) =>
-      this.processDecoded(options, { ...received, traceparent }),
-    );
+    await inConsumerSpan(`${received.type} process`, received.traceparent, attributes, (traceparent) => {
+      const envelope = { ...received, traceparent };
+      // Every line logged while this message is handled (here, in the handler, in what it calls) carries
+      // the message's request_id, order_id and trace ids: the same binding pino-http gives an HTTP request.
+      const bound = this.logger.logger.child({
+        consumer,
+        message_id: envelope.messageId,
+        message_type: envelope.type,
+        order_id: envelope.correlationId,
+        request_id: envelope.requestId,
+        trace_id: traceIdOf(envelope.traceparent),
+        span_id: spanIdOf(envelope.traceparent),
+      });
+      return storage.run(new Store(bound), () => this.processDecoded(options, envelope));
+    });
   }
 
   private async processDecoded<D extends MessageDefinition<object>>(
     { consumer, context, handle }: ProcessOptions<D>,
     envelope: MessageEnvelope<PayloadOf<D>>,
   ): Promise<void> {
+    // Bound to the message's fields by process(); see there.
     const log = this.logger;
-    const fields = {
-      consumer,
-      message_id: envelope.messageId,
-      message_type: envelope.type,
-      order_id: envelope.correlationId,
-      request_id: envelope.requestId,
-      trace_id: traceIdOf(envelope.traceparent),
-      span_id: spanIdOf(envelope.traceparent),
-    };
     for (let attempt = 1; ; attempt++) {
       let duplicate = false;
       try {
@@ -89,29 +94,29 @@ export class MessageProcessor {
             [envelope.messageId, consumer],
           );
           if (inserted.length === 0) {
-            log.info(fields, 'duplicate message skipped');
+            log.info('duplicate message skipped');
             duplicate = true;
             return;
           }
           await handle(envelope, manager, log);
         });
-        log.debug(fields, 'message handled');
+        log.info('message handled');
         messagesProcessed.inc({ consumer, result: duplicate ? 'duplicate' : 'handled' });
         return;
       } catch (error) {
         const infrastructure = isInfrastructureFailure(error);
         if (attempt < this.maxAttempts) {
-          log.warn({ ...fields, err: error, attempt }, 'message handling failed; retrying');
+          log.warn({ err: error, attempt }, 'message handling failed; retrying');
           await backoff(this.backoffMs * 2 ** (attempt - 1));
           await context.getHeartbeat()().catch(() => undefined);
           continue;
         }
         if (infrastructure) {
-          log.error({ ...fields, err: error, attempt }, 'message handling failed on infrastructure; it will be redelivered');
+          log.error({ err: error, attempt }, 'message handling failed on infrastructure; it will be redelivered');
           messagesProcessed.inc({ consumer, result: 'redelivered' });
           throw new KafkaRetriableException((error as Error).message);
         }
-        log.error({ ...fields, err: error, attempt }, 'message handling failed on every attempt; dead-lettering it');
+        log.error({ err: error, attempt }, 'message handling failed on every attempt; dead-lettering it');
         await this.deadLetters.park(consumer, context, `failed after ${attempt} attempts: ${(error as Error).message}`);
         this.countDeadLettered(consumer, context);
         return;
