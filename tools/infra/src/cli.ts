@@ -83,17 +83,38 @@ async function infraOnly(): Promise<number> {
   return 0;
 }
 
-/** Starts the infra once for every suite, runs unit/integration suites, then the end-to-end suite. */
+/**
+ * Starts the infra once, runs the unit/integration suites (every project's `test` target, the conformance
+ * suite among them) against it, then each system-level suite in turn: the e2e suite, observability on real
+ * processes, and the short forms of the chaos suite and the benchmark. Those bring up their own brokers where
+ * they need to kill or restart one. A failing stage does not skip the others; the summary names each.
+ */
 async function test(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-test-'));
   let infra: Infra | undefined;
   try {
     infra = await startInfra({ dataDir, databasePrefix: process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test', resetDatabases: true, postgresAdminUrl: POSTGRES_ADMIN_URL, log });
     const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, POSTGRES_ADMIN_URL, ORDER_SAGA_TEST_DATA_DIR: dataDir, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
-    const suites = await runCommand('npx', ['nx', 'run-many', '-t', 'test', '--parallel=1', '--outputStyle=stream', '--skipNxCache'], env);
-    const e2e = await runCommand('npx', ['nx', 'run', 'saga-e2e:e2e', '--outputStyle=stream', '--skipNxCache'], env);
-    log(`unit/integration suites: ${suites === 0 ? 'passed' : 'FAILED'}; end-to-end suite: ${e2e === 0 ? 'passed' : 'FAILED'}`);
-    return suites === 0 && e2e === 0 ? 0 : 1;
+    // Suites that start and kill their own broker must not inherit the shared one.
+    const ownBrokerEnv = { ...env, KAFKA_BROKERS: undefined };
+    const nx = (...args: string[]) => ['nx', ...args, '--outputStyle=stream', '--skipNxCache'];
+    const stages: Array<[string, string[], NodeJS.ProcessEnv]> = [
+      ['unit/integration suites', nx('run-many', '-t', 'test', '--parallel=1'), env],
+      ['end-to-end suite', nx('run', 'saga-e2e:e2e'), env],
+      ['observability suite', nx('run', 'observability-e2e:e2e'), ownBrokerEnv],
+      ['chaos suite (short form)', nx('run', 'saga-chaos:chaos-short'), ownBrokerEnv],
+      ['benchmark smoke run', nx('run', 'bench:smoke'), ownBrokerEnv],
+    ];
+    const results: string[] = [];
+    let failed = false;
+    for (const [name, args, stageEnv] of stages) {
+      const started = Date.now();
+      const code = await runCommand('npx', args, stageEnv);
+      failed ||= code !== 0;
+      results.push(`${name}: ${code === 0 ? 'passed' : 'FAILED'} (${Math.round((Date.now() - started) / 1000)} s)`);
+    }
+    for (const line of results) log(line);
+    return failed ? 1 : 0;
   } finally {
     await infra?.stop();
     rmSync(dataDir, { recursive: true, force: true });
