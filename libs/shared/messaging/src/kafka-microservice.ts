@@ -1,4 +1,5 @@
 import { KafkaOptions, Transport } from '@nestjs/microservices';
+import { TOPIC_PARTITIONS } from '@order-saga/contracts';
 import { parseBrokers } from './messaging.module';
 
 /**
@@ -24,7 +25,10 @@ export function kafkaConsumerOptions(service: string, brokers: string): KafkaOpt
       // A SIGKILLed replica's partitions move to the others after sessionTimeout, not kafkajs' 30 s default.
       consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 2_000, retry: { initialRetryTime: 200, retries: 8 } },
       subscribe: { fromBeginning: true },
-      run: { autoCommit: true, partitionsConsumedConcurrently: 3 },
+      // One worker per partition of a topic: a message's handler mostly waits on PostgreSQL, so with
+      // fewer workers a backlog builds on idle CPU (bench: tools/bench, docs/performance.md). Order per
+      // partition (per order id) is kept either way: kafkajs never runs one partition's messages in parallel.
+      run: { autoCommit: true, partitionsConsumedConcurrently: TOPIC_PARTITIONS },
       parser: { keepBinary: true },
     },
   };
