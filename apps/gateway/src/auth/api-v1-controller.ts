@@ -1,7 +1,7 @@
 import { applyDecorators, Controller, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponseDto } from '../errors/api-error.response.dto';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { GatewayErrorFilter } from '../errors/gateway-error.filter';
+import { ApiV1ErrorResponse } from '../openapi/api-responses';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AccessTokenGuard } from './access-token.guard';
 
@@ -10,11 +10,12 @@ export const API_VERSION = 'v1';
 /**
  * Every controller of the public /api/v1 surface: behind the access token guard, then the rate
  * limiter (per client, so after the token check), with the gateway's error headers and the
- * OpenAPI description of what every such route may answer. Each route still names its scope
+ * OpenAPI description of the errors every such route may answer (a route adds its own statuses,
+ * and redeclaring one of these replaces it, so routes use ApiV1ErrorResponse for that too). Each route still names its scope
  * with @RequireScope.
  */
 export function ApiV1Controller(path: string): ClassDecorator {
-  const error = (status: number, description: string) => ApiResponse({ status, description, type: ApiErrorResponseDto });
+  const error = ApiV1ErrorResponse;
   return applyDecorators(
     Controller(`api/${API_VERSION}/${path}`),
     UseGuards(AccessTokenGuard, RateLimitGuard),
@@ -26,6 +27,7 @@ export function ApiV1Controller(path: string): ClassDecorator {
     error(401, 'UNAUTHORIZED: missing, malformed, expired or forged access token (WWW-Authenticate: Bearer error="invalid_token")'),
     error(403, 'FORBIDDEN: the token lacks the scope (WWW-Authenticate: Bearer error="insufficient_scope")'),
     error(429, 'RATE_LIMIT_EXCEEDED, with Retry-After and X-RateLimit-* headers'),
+    error(500, 'INTERNAL_ERROR: an unexpected failure; the body never carries internals'),
     error(503, 'SERVICE_UNAVAILABLE: a service behind the gateway is down, with Retry-After'),
   );
 }

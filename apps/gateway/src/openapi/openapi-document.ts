@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { closeSchemas } from './closed-schema';
 
 /**
  * The public API's OpenAPI document, built from the controllers' decorators: every controller
@@ -21,6 +22,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config);
   // Operational routes (/health, /metrics) are for the platform, not API clients.
   document.paths = Object.fromEntries(Object.entries(document.paths).filter(([path]) => PUBLIC_PATH.test(path)));
+  closeSchemas(document);
   return document;
 }
 

@@ -1,5 +1,7 @@
 import { Body, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { CustomerResponseDto } from '../customer.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -28,9 +30,9 @@ export class CreateCustomerHttpController {
     },
   })
   @ApiOperation({ summary: 'Create an active customer: { customer_id?, name, email? }' })
-  @ApiResponse({ status: 201, description: 'The customer' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR' })
-  @ApiResponse({ status: 409, description: 'CONFLICT: the customer_id is already used by this client' })
+  @ApiV1Response(201, 'The customer, status active', CustomerResponseDto)
+  @ApiV1ErrorResponse(400, 'VALIDATION_ERROR')
+  @ApiV1ErrorResponse(409, 'CONFLICT: the customer_id is already used by this client')
   async create(@Body() customer: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     requireJsonBody(request);
     relayReply(response, await this.orderService.createCustomer(customer, forwardedContextOf(request)));

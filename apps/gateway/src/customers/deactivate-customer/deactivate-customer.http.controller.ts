@@ -1,5 +1,7 @@
 import { Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { CustomerResponseDto } from '../customer.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -15,8 +17,8 @@ export class DeactivateCustomerHttpController {
   @Post(':customerId/deactivate')
   @RequireScope('write')
   @ApiOperation({ summary: 'Deactivate a customer; new orders for it get 400 INVALID_CUSTOMER. Idempotent.' })
-  @ApiResponse({ status: 200, description: 'The customer, status inactive' })
-  @ApiResponse({ status: 404, description: 'NOT_FOUND, also for another client’s customer' })
+  @ApiV1Response(200, 'The customer, status inactive', CustomerResponseDto)
+  @ApiV1ErrorResponse(404, 'NOT_FOUND, also for another client’s customer')
   async deactivate(@Param('customerId') customerId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.orderService.deactivateCustomer(customerId, forwardedContextOf(request)));
   }

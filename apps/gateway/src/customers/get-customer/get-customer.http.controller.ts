@@ -1,5 +1,7 @@
 import { Get, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { CustomerResponseDto } from '../customer.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -14,8 +16,8 @@ export class GetCustomerHttpController {
   @Get(':customerId')
   @RequireScope('read')
   @ApiOperation({ summary: 'One of the client’s customers' })
-  @ApiResponse({ status: 200, description: 'The customer' })
-  @ApiResponse({ status: 404, description: 'NOT_FOUND, also for another client’s customer' })
+  @ApiV1Response(200, 'The customer', CustomerResponseDto)
+  @ApiV1ErrorResponse(404, 'NOT_FOUND, also for another client’s customer')
   async get(@Param('customerId') customerId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.orderService.getCustomer(customerId, forwardedContextOf(request)));
   }

@@ -1,5 +1,7 @@
 import { Get, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { CustomerPageResponseDto } from '../customer.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -18,8 +20,8 @@ export class ListCustomersHttpController {
   @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–100 (default 20)' })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'status', required: false, enum: ['active', 'inactive'] })
-  @ApiResponse({ status: 200, description: '{ data: Customer[], pagination: { limit, has_more, next_cursor } }' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR naming the invalid parameter' })
+  @ApiV1Response(200, 'A page of customers, newest first', CustomerPageResponseDto)
+  @ApiV1ErrorResponse(400, 'VALIDATION_ERROR naming the invalid parameter')
   async list(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.orderService.listCustomers(singleValuedQuery(request), forwardedContextOf(request)));
   }

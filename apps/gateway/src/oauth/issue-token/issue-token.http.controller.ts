@@ -1,12 +1,21 @@
 import { Body, Controller, Header, Headers, HttpCode, Post, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiErrorResponseDto } from '../../errors/api-error.response.dto';
+import { EVERY_RESPONSE_HEADERS } from '../../openapi/api-responses';
 import { IssueTokenHandler } from './issue-token.handler';
 import { parseIssueTokenRequest, TokenRequestHeaders } from './issue-token.request.dto';
 import { IssueTokenResponseDto } from './issue-token.response.dto';
 import { OAuthErrorFilter } from './oauth-error.filter';
+import { OAuthErrorResponseDto } from './oauth-error.response.dto';
+
+const noStore = (required: boolean) => ({
+  'Cache-Control': { description: 'no-store: tokens and their errors are never cached (RFC 6749 §5.1)', required, schema: { type: 'string', enum: ['no-store'] } },
+  Pragma: { description: 'no-cache, for HTTP/1.0 caches', required, schema: { type: 'string', enum: ['no-cache'] } },
+});
 
 /** OAuth 2.0 token endpoint, client credentials grant only (RFC 6749 §4.4). */
 @ApiTags('oauth')
+@ApiExtraModels(OAuthErrorResponseDto, ApiErrorResponseDto)
 @Controller('oauth')
 @UseFilters(OAuthErrorFilter)
 export class IssueTokenHttpController {
@@ -30,9 +39,21 @@ export class IssueTokenHttpController {
       },
     },
   })
-  @ApiResponse({ status: 200, description: '{access_token (RFC 9068 JWT, ES256), token_type: "Bearer", expires_in: 3600, scope}' })
-  @ApiResponse({ status: 400, description: '{error: invalid_request | invalid_scope | unsupported_grant_type, error_description}' })
-  @ApiResponse({ status: 401, description: '{error: invalid_client, error_description}, WWW-Authenticate: Basic' })
+  @ApiResponse({ status: 200, description: 'The access token (RFC 9068 JWT, ES256), valid for expires_in seconds', type: IssueTokenResponseDto, headers: { ...EVERY_RESPONSE_HEADERS, ...noStore(true) } })
+  @ApiResponse({
+    status: 400,
+    description:
+      'invalid_request | invalid_scope | unsupported_grant_type in the OAuth format; a body the form parser cannot read (too large, bad charset) is answered before OAuth sees it, in the API error format (VALIDATION_ERROR)',
+    schema: { oneOf: [{ $ref: getSchemaPath(OAuthErrorResponseDto) }, { $ref: getSchemaPath(ApiErrorResponseDto) }] },
+    headers: { ...EVERY_RESPONSE_HEADERS, ...noStore(false) },
+  })
+  @ApiResponse({
+    status: 401,
+    description: 'invalid_client: unknown client or wrong secret',
+    type: OAuthErrorResponseDto,
+    headers: { ...EVERY_RESPONSE_HEADERS, ...noStore(true), 'WWW-Authenticate': { description: 'Basic realm=…: the scheme to authenticate with', required: true, schema: { type: 'string' } } },
+  })
+  @ApiResponse({ status: 500, description: 'INTERNAL_ERROR in the API error format', type: ApiErrorResponseDto, headers: EVERY_RESPONSE_HEADERS })
   issue(@Body() body: unknown, @Headers() headers: TokenRequestHeaders): Promise<IssueTokenResponseDto> {
     return this.handler.handle(parseIssueTokenRequest(body, headers));
   }

@@ -1,7 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { JSONWebKeySet } from 'jose';
+import { EVERY_RESPONSE_HEADERS } from '../../openapi/api-responses';
 import { AccessTokens } from '../access-tokens';
+import { PublishJwksResponseDto } from './publish-jwks.response.dto';
 
 /** The public keys that verify the gateway's access tokens (RFC 7517), for resource servers that verify on their own. */
 @ApiTags('oauth')
@@ -13,7 +15,11 @@ export class PublishJwksHttpController {
   // Short, so a key added in step 1 of a rotation reaches verifiers well before it signs.
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'JSON Web Key Set of the access-token signing keys (ES256)' })
-  @ApiOkResponse({ description: '{"keys": [public EC P-256 JWK with kid, alg ES256, use sig]}' })
+  @ApiOkResponse({
+    description: 'Every public key that may have signed a live token',
+    type: PublishJwksResponseDto,
+    headers: { ...EVERY_RESPONSE_HEADERS, 'Cache-Control': { description: 'public, max-age=300', required: true, schema: { type: 'string' } } },
+  })
   jwks(): JSONWebKeySet {
     return this.tokens.jwks;
   }

@@ -1,5 +1,7 @@
 import { Get, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { OrderPageResponseDto } from '../order.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -22,8 +24,8 @@ export class ListOrdersHttpController {
   @ApiQuery({ name: 'customer_id', required: false })
   @ApiQuery({ name: 'created_from', required: false, description: 'ISO 8601, inclusive' })
   @ApiQuery({ name: 'created_to', required: false, description: 'ISO 8601, exclusive' })
-  @ApiResponse({ status: 200, description: '{ data: Order[], pagination: { limit, has_more, next_cursor } }' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR naming the invalid parameter in details[].field' })
+  @ApiV1Response(200, 'A page of orders, newest first', OrderPageResponseDto)
+  @ApiV1ErrorResponse(400, 'VALIDATION_ERROR naming the invalid parameter in details[].field')
   async list(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.orderService.listOrders(singleValuedQuery(request), forwardedContextOf(request)));
   }

@@ -1,13 +1,16 @@
 import { Body, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation } from '@nestjs/swagger';
 import { DomainError } from '@order-saga/shared/http';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
 import { OrderServiceProxy } from '../../upstream/upstream-proxies';
 import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
-import { ApiErrorResponseDto } from '../../errors/api-error.response.dto';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { OrderResponseDto } from '../order.response.dto';
 import { PlaceOrderRequestDto } from './place-order.request.dto';
+
+const ORDER_LOCATION = { description: 'The order: GET it to follow a pending one', required: true, schema: { type: 'string', format: 'uri' } };
 
 /** POST /api/v1/orders: order-service validates the order and runs the saga; the gateway only vouches for the caller. */
 @ApiV1Controller('orders')
@@ -19,10 +22,13 @@ export class PlaceOrderHttpController {
   @ApiOperation({ summary: 'Place an order (scope write); waits for the saga outcome' })
   @ApiBody({ type: PlaceOrderRequestDto })
   @ApiHeader({ name: 'X-Idempotency-Key', required: false, description: 'Same key and body: 200 with the original order' })
-  @ApiResponse({ status: 201, description: 'Order confirmed: order_id, status, total_amount, currency, created_at, estimated_delivery, tracking_url' })
-  @ApiResponse({ status: 202, description: 'Outcome not known within the wait budget; poll Location' })
-  @ApiResponse({ status: 402, description: 'PAYMENT_FAILED (the stock reservation was released first)', type: ApiErrorResponseDto })
-  @ApiResponse({ status: 409, description: 'INSUFFICIENT_INVENTORY, DUPLICATE_ORDER or CONFLICT', type: ApiErrorResponseDto })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The IETF draft name of X-Idempotency-Key; both given must be equal' })
+  @ApiV1Response(201, 'Order confirmed', OrderResponseDto, { Location: ORDER_LOCATION })
+  @ApiV1Response(200, 'Idempotent replay: the same key and body again answer with the original order', OrderResponseDto, { Location: ORDER_LOCATION })
+  @ApiV1Response(202, 'Outcome not known within the wait budget: the order, status pending; poll Location', OrderResponseDto, { Location: ORDER_LOCATION })
+  @ApiV1ErrorResponse(400, 'VALIDATION_ERROR (details[].field names each invalid field, a catalog price mismatch included) or INVALID_CUSTOMER')
+  @ApiV1ErrorResponse(402, 'PAYMENT_FAILED (the stock reservation was released first)')
+  @ApiV1ErrorResponse(409, 'INSUFFICIENT_INVENTORY, DUPLICATE_ORDER (existing_order_id) or CONFLICT (the key is in flight, or the order was cancelled)')
   async place(@Body() order: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     // The body is re-serialized as JSON upstream, so a form post must not slip through as if it were one.
     if (!request.is('application/json')) {

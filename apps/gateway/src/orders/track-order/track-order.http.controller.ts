@@ -1,5 +1,7 @@
 import { Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { TrackOrderResponseDto } from './track-order.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -13,6 +15,8 @@ export class TrackOrderHttpController {
   @Get(':orderId/track')
   @RequireScope('read')
   @ApiOperation({ summary: "The saga timeline of an order (scope read)" })
+  @ApiV1Response(200, 'The saga state and its timeline: each command, reply, compensation, timeout and the outcome, oldest first', TrackOrderResponseDto)
+  @ApiV1ErrorResponse(404, "NOT_FOUND: no such order, or another client's")
   async track(@Param('orderId') orderId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.orderService.trackOrder(orderId, forwardedContextOf(request)));
   }

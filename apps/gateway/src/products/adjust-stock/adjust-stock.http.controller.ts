@@ -1,5 +1,7 @@
 import { Body, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { ProductResponseDto } from '../product.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -26,9 +28,10 @@ export class AdjustStockHttpController {
     },
   })
   @ApiOperation({ summary: 'Add (or, negative, remove) available stock: { delta, reason? }' })
-  @ApiResponse({ status: 200, description: 'The product after the adjustment' })
-  @ApiResponse({ status: 409, description: 'CONFLICT: the adjustment would take available stock below 0' })
-  @ApiResponse({ status: 403, description: 'FORBIDDEN without the write scope' })
+  @ApiV1Response(200, 'The product after the adjustment', ProductResponseDto)
+  @ApiV1ErrorResponse(404, 'NOT_FOUND: no such product')
+  @ApiV1ErrorResponse(409, 'CONFLICT: the adjustment would take available stock below 0')
+  @ApiV1ErrorResponse(403, 'FORBIDDEN without the write scope')
   async adjust(@Param('productId') productId: string, @Body() adjustment: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     requireJsonBody(request);
     relayReply(response, await this.inventoryService.adjustStock(productId, adjustment, forwardedContextOf(request)));

@@ -1,5 +1,7 @@
 import { Get, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { ProductResponseDto } from '../product.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -15,8 +17,8 @@ export class GetProductHttpController {
   @Get(':productId')
   @RequireScope('read')
   @ApiOperation({ summary: 'A catalog product with its price and stock' })
-  @ApiResponse({ status: 200, description: '{ product_id, name, unit_price, available, reserved, active }' })
-  @ApiResponse({ status: 404, description: 'NOT_FOUND' })
+  @ApiV1Response(200, 'The product', ProductResponseDto)
+  @ApiV1ErrorResponse(404, 'NOT_FOUND')
   async get(@Param('productId') productId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.inventoryService.getProduct(productId, forwardedContextOf(request)));
   }

@@ -1,5 +1,7 @@
 import { Body, Param, Put, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { ProductResponseDto } from '../product.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -28,9 +30,9 @@ export class UpsertProductHttpController {
     },
   })
   @ApiOperation({ summary: 'Create or replace a product: { name, unit_price, active?, available? }' })
-  @ApiResponse({ status: 200, description: 'The product' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR' })
-  @ApiResponse({ status: 403, description: 'FORBIDDEN without the write scope' })
+  @ApiV1Response(200, 'The product as stored', ProductResponseDto)
+  @ApiV1ErrorResponse(400, 'VALIDATION_ERROR')
+  @ApiV1ErrorResponse(403, 'FORBIDDEN without the write scope')
   async upsert(@Param('productId') productId: string, @Body() product: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     requireJsonBody(request);
     relayReply(response, await this.inventoryService.upsertProduct(productId, product, forwardedContextOf(request)));

@@ -1,5 +1,7 @@
 import { Get, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { OrderPageResponseDto } from '../../orders/order.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -19,8 +21,8 @@ export class SearchOrdersHttpController {
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'confirmed', 'cancelled'] })
   @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–100 (default 20)' })
   @ApiQuery({ name: 'cursor', required: false })
-  @ApiResponse({ status: 200, description: '{ data: Order[], pagination: { limit, has_more, next_cursor } }' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR (missing or blank q, bad limit or cursor)' })
+  @ApiV1Response(200, 'A page of matching orders, newest first', OrderPageResponseDto)
+  @ApiV1ErrorResponse(400, 'VALIDATION_ERROR (missing or blank q, bad limit or cursor)')
   async search(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.orderService.searchOrders(singleValuedQuery(request), forwardedContextOf(request)));
   }

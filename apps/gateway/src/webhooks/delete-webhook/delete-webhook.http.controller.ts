@@ -1,5 +1,6 @@
 import { Delete, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -14,8 +15,8 @@ export class DeleteWebhookHttpController {
   @Delete(':webhookId')
   @RequireScope('write')
   @ApiOperation({ summary: 'Delete an endpoint; its pending deliveries are cancelled' })
-  @ApiResponse({ status: 204, description: 'Deleted' })
-  @ApiResponse({ status: 404, description: 'NOT_FOUND' })
+  @ApiV1Response(204, 'Deleted; no body')
+  @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")
   async delete(@Param('webhookId') webhookId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.notifications.send('DELETE', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}`, forwardedContextOf(request)));
   }

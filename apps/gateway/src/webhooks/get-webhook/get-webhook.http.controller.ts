@@ -1,5 +1,7 @@
 import { Get, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { WebhookEndpointResponseDto } from '../webhook-endpoint.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -14,7 +16,8 @@ export class GetWebhookHttpController {
   @Get(':webhookId')
   @RequireScope('read')
   @ApiOperation({ summary: 'One webhook endpoint of the calling client' })
-  @ApiResponse({ status: 404, description: "NOT_FOUND, also for another client's endpoint" })
+  @ApiV1Response(200, 'The endpoint (never its secret)', WebhookEndpointResponseDto)
+  @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")
   async get(@Param('webhookId') webhookId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.notifications.send('GET', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}`, forwardedContextOf(request)));
   }

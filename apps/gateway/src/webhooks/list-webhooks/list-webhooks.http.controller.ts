@@ -1,5 +1,7 @@
 import { Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1Response } from '../../openapi/api-responses';
+import { WebhookEndpointListResponseDto } from '../webhook-endpoint.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -14,6 +16,7 @@ export class ListWebhooksHttpController {
   @Get()
   @RequireScope('read')
   @ApiOperation({ summary: "The calling client's webhook endpoints (never their secrets)" })
+  @ApiV1Response(200, 'Every endpoint of the client, without secrets', WebhookEndpointListResponseDto)
   async list(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.notifications.send('GET', '/webhook-endpoints', forwardedContextOf(request)));
   }

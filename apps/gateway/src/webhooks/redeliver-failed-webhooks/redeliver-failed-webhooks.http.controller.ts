@@ -1,5 +1,7 @@
 import { Body, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { WebhookRedeliveryQueuedResponseDto } from '../webhook-delivery.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -15,7 +17,9 @@ export class RedeliverFailedWebhooksHttpController {
   @Post(':webhookId/redeliver-failed')
   @RequireScope('write')
   @ApiOperation({ summary: 'Queue every failed delivery of events since { since } again (bulk recovery after an outage)' })
-  @ApiResponse({ status: 202, description: '{ queued: n }' })
+  @ApiV1Response(202, 'Queued: how many failed deliveries are due again', WebhookRedeliveryQueuedResponseDto)
+  @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")
+  @ApiV1ErrorResponse(409, 'CONFLICT: the endpoint is disabled')
   async redeliver(@Param('webhookId') webhookId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     requireJsonBody(request);
     const path = `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}/redeliver-failed`;

@@ -1,5 +1,7 @@
 import { Body, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { WebhookEndpointWithSecretResponseDto } from '../webhook-endpoint.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -19,8 +21,8 @@ export class RegisterWebhookHttpController {
   @Post()
   @RequireScope('write')
   @ApiOperation({ summary: 'Register a webhook endpoint: { url, event_types[], description?, enabled? }; the secret is shown once' })
-  @ApiResponse({ status: 201, description: 'The endpoint, with its signing secret (whsec_…)' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR, including a URL the network policy refuses' })
+  @ApiV1Response(201, 'The endpoint, with its signing secret (whsec_…)', WebhookEndpointWithSecretResponseDto)
+  @ApiV1ErrorResponse(400, 'VALIDATION_ERROR, including a URL the network policy refuses')
   async register(@Body() endpoint: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     requireJsonBody(request);
     relayReply(response, await this.notifications.send('POST', '/webhook-endpoints', forwardedContextOf(request), { body: endpoint }));

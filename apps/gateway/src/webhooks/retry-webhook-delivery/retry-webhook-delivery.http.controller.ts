@@ -1,5 +1,7 @@
 import { Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { WebhookRetryQueuedResponseDto } from '../webhook-delivery.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -14,8 +16,9 @@ export class RetryWebhookDeliveryHttpController {
   @Post(':webhookId/deliveries/:deliveryId/retry')
   @RequireScope('write')
   @ApiOperation({ summary: 'Send one delivery again now (manual retry), same event id and body' })
-  @ApiResponse({ status: 202, description: 'Queued' })
-  @ApiResponse({ status: 409, description: 'CONFLICT: the endpoint is disabled or the delivery is being sent' })
+  @ApiV1Response(202, 'Queued: the delivery is due now', WebhookRetryQueuedResponseDto)
+  @ApiV1ErrorResponse(404, "NOT_FOUND: no such endpoint or delivery, or another client's")
+  @ApiV1ErrorResponse(409, 'CONFLICT: the endpoint is disabled or the delivery is being sent')
   async retry(@Param('webhookId') webhookId: string, @Param('deliveryId') deliveryId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     const path = `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}/deliveries/${pathSegment(deliveryId, 'Webhook delivery')}/retry`;
     relayReply(response, await this.notifications.send('POST', path, forwardedContextOf(request)));

@@ -1,5 +1,7 @@
 import { Body, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { WebhookEndpointWithSecretResponseDto } from '../webhook-endpoint.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -14,7 +16,8 @@ export class RotateWebhookSecretHttpController {
   @Post(':webhookId/rotate-secret')
   @RequireScope('write')
   @ApiOperation({ summary: 'Issue a new secret (shown once); the old one keeps signing alongside for grace_period_seconds (default 24 h)' })
-  @ApiResponse({ status: 200, description: 'The endpoint with its new secret and previous_secret_expires_at' })
+  @ApiV1Response(200, 'The endpoint with its new secret and previous_secret_expires_at', WebhookEndpointWithSecretResponseDto)
+  @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")
   async rotate(@Param('webhookId') webhookId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     // An empty body means "default grace period"; anything sent must be JSON.
     const options = request.is('application/json') ? body : {};

@@ -1,5 +1,7 @@
 import { Body, Param, Patch, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
+import { WebhookEndpointResponseDto } from '../webhook-endpoint.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -15,8 +17,9 @@ export class UpdateWebhookHttpController {
   @Patch(':webhookId')
   @RequireScope('write')
   @ApiOperation({ summary: 'Change url, event_types, description or enabled; re-enabling resumes an endpoint disabled by 410 Gone' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_ERROR' })
-  @ApiResponse({ status: 404, description: 'NOT_FOUND' })
+  @ApiV1Response(200, 'The endpoint as changed', WebhookEndpointResponseDto)
+  @ApiV1ErrorResponse(400, 'VALIDATION_ERROR')
+  @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")
   async update(@Param('webhookId') webhookId: string, @Body() changes: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     requireJsonBody(request);
     relayReply(response, await this.notifications.send('PATCH', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}`, forwardedContextOf(request), { body: changes }));
