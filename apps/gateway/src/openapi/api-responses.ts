@@ -14,7 +14,8 @@ export const EVERY_RESPONSE_HEADERS: Headers = {
 
 /**
  * Set by the rate limiter, which runs after the token check: present on every answer that got that far
- * (required), possibly on a 400 or 500 (which can also come earlier), never on 401/403.
+ * (required; a 503 is the upstream proxy's, so it did), possibly on a 400 or 500 (which can also come
+ * earlier, from the body parser or a bug), never on 401/403.
  */
 function rateLimitHeaders(required: boolean): Headers {
   return {
@@ -32,7 +33,7 @@ const WWW_AUTHENTICATE: Headers = { 'WWW-Authenticate': stringHeader('RFC 6750 B
 /** Headers of an /api/v1 answer with this status, as the gateway's middleware, guards and filters set them. */
 export function apiV1Headers(status: number): Headers {
   const beforeRateLimit = status === 401 || status === 403;
-  const maybeBeforeRateLimit = status === 400 || status >= 500;
+  const maybeBeforeRateLimit = status === 400 || status === 500;
   return {
     ...EVERY_RESPONSE_HEADERS,
     ...(beforeRateLimit ? WWW_AUTHENTICATE : rateLimitHeaders(!maybeBeforeRateLimit)),
