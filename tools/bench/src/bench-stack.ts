@@ -43,6 +43,7 @@ export const BENCH_RATE_LIMITS = {
 const SMOKE_OUTCOME_BUDGET = { ORDER_OUTCOME_WAIT_MS: '30000' };
 const SMOKE_GATEWAY_TIMEOUT = { UPSTREAM_TIMEOUT_MS: '40000' };
 
+const CPU_PROFILE_PRELOAD = join(__dirname, 'cpu-profile.preload.js');
 const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_CLIENT_ID = 'bench-client';
 
@@ -59,7 +60,10 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
     add('gateway', SMOKE_GATEWAY_TIMEOUT);
   }
   if (options.cpuProfile.length) mkdirSync(profileDir, { recursive: true });
-  for (const service of options.cpuProfile) add(service, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${service}-${Date.now()}.cpuprofile` });
+  // Node refuses --cpu-prof in NODE_OPTIONS; a preload starts the same V8 profiler from inside.
+  for (const service of options.cpuProfile) {
+    add(service, { NODE_OPTIONS: `--require ${CPU_PROFILE_PRELOAD}`, BENCH_CPU_PROFILE_DIR: profileDir, BENCH_CPU_PROFILE_NAME: `${service}-${Date.now()}` });
+  }
   for (const [service, extra] of Object.entries(options.serviceEnv)) add(service as ServiceName, extra);
 
   let services: Awaited<ReturnType<typeof startServices>> | undefined;

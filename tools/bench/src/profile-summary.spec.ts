@@ -1,4 +1,4 @@
-import { bucketOf, selfTimes } from './profile-summary';
+import { bucketOf, inclusiveTimes, selfTimes } from './profile-summary';
 
 describe('cpu profile summary', () => {
   it('files frames under their npm package, our project folder, node internals or V8', () => {
@@ -29,5 +29,26 @@ describe('cpu profile summary', () => {
       { key: 'pg', ms: 2, share: 0.2 },
     ]);
     expect(functions[0].key).toBe('asJson pino:10');
+  });
+
+  it('counts a sample once for every package on its stack when asked for inclusive time', () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2] },
+        { id: 2, callFrame: { functionName: 'handle', url: '/w/apps/order-service/src/a.ts', lineNumber: 1 }, children: [3, 4] },
+        { id: 3, callFrame: { functionName: 'query', url: '/w/node_modules/typeorm/q.js', lineNumber: 1 }, children: [5] },
+        { id: 4, callFrame: { functionName: 'info', url: '/w/node_modules/pino/p.js', lineNumber: 1 } },
+        { id: 5, callFrame: { functionName: 'send', url: '/w/node_modules/pg/c.js', lineNumber: 1 } },
+      ],
+      samples: [5, 4, 3, 5],
+      timeDeltas: [1000, 1000, 1000, 1000],
+    };
+
+    const shares = Object.fromEntries(inclusiveTimes(profile).map((row) => [row.key, row.share]));
+
+    expect(shares['apps/order-service']).toBe(1);
+    expect(shares.typeorm).toBe(0.75);
+    expect(shares.pg).toBe(0.5);
+    expect(shares.pino).toBe(0.25);
   });
 });
