@@ -3,6 +3,8 @@ import { KafkaServiceConfig } from '@order-saga/shared/config';
 
 export class OrderServiceConfig extends KafkaServiceConfig {
   override PORT: number = 3001;
+  /** Consumers, the relay and HTTP requests share one pool; 20 instead of 10 measured faster under load (docs/performance.md). */
+  override DATABASE_POOL_SIZE: number = 20;
 
   /** How long POST /orders waits for the saga's outcome before answering 202 with a Location to poll. */
   @IsInt()
