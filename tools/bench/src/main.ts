@@ -9,6 +9,7 @@ import { accessToken, attachedTarget, BenchTarget, createCustomer, seedCatalog, 
 import { ensureDatabase, measureKafkaRoundTrip, measurePostgresCommit } from './floor-probes';
 import { renderLatencyChart } from './latency-chart';
 import { runLoadStep, StepResult, StepSetup } from './load-step';
+import { smokeProblems } from './smoke-verdict';
 import { stepCustomers } from './workload';
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
@@ -101,18 +102,8 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
   }
 }
 
-/** Every POST got the answer its kind must get and every order the step created reached a terminal state. */
 function smokeVerdict(steps: StepResult[]): number {
-  const problems: string[] = [];
-  for (const step of steps) {
-    const count = (status: string) => step.statuses[status] ?? 0;
-    if (step.sent === 0) problems.push('no order was sent');
-    if (step.unexpected > 0) problems.push(`${step.unexpected} of ${step.sent} POSTs got an unexpected answer: ${JSON.stringify(step.statuses)}`);
-    if (step.orders.pending > 0) problems.push(`${step.orders.pending} orders never reached a terminal state`);
-    if (step.orders.total !== step.sent) problems.push(`${step.sent} POSTs but ${step.orders.total} orders in order-service`);
-    if (step.orders.confirmed !== count('201')) problems.push(`${count('201')} answered 201 but ${step.orders.confirmed} orders confirmed`);
-    if (step.orders.cancelled !== count('402') + count('409')) problems.push(`${count('402') + count('409')} answered 402/409 but ${step.orders.cancelled} orders cancelled`);
-  }
+  const problems = smokeProblems(steps);
   if (problems.length) {
     log(`smoke FAILED:\n  ${problems.join('\n  ')}`);
     return 1;
