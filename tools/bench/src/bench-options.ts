@@ -48,7 +48,8 @@ const USAGE = `usage: npm run bench [-- options] | npm run bench:smoke
   --cpu-prof=gateway,order-service    run those services with --cpu-prof
   --env=order-service:KEY=VALUE       extra service environment (repeatable)
   --attach                  use a running stack: BENCH_GATEWAY_URL, BENCH_ORDER_SERVICE_URL, BENCH_INVENTORY_SERVICE_URL,
-                            BENCH_ORDER_DATABASE_URL, BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, KAFKA_BROKERS[, BENCH_SERVICE_PIDS=name=pid,...]`;
+                            BENCH_ORDER_DATABASE_URL, BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, KAFKA_BROKERS[, BENCH_SERVICE_PIDS=name=pid,...,
+                            BENCH_DATABASE_NAMES=db1,db2]`;
 
 export class UsageError extends Error {
   constructor(message: string) {

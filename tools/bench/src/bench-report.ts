@@ -58,7 +58,8 @@ export function judgeTargets(steps: StepResult[], floor: Floor | undefined): Tar
   });
   const peaks = new Map<string, number>();
   for (const usage of steps.flatMap((step) => step.processes)) {
-    if (usage.name === 'bench-driver') continue;
+    // The target is about the five services; the broker, PostgreSQL and the driver are reported, not judged.
+    if (['bench-driver', 'kafka', 'postgres'].includes(usage.name) || !Number.isFinite(usage.rssPeakMb)) continue;
     peaks.set(usage.name, Math.max(peaks.get(usage.name) ?? 0, usage.rssPeakMb));
   }
   verdicts.push({
@@ -126,7 +127,7 @@ export function formatReport(result: BenchResult): string {
           String(step.offeredRate),
           ...names.map((name) => {
             const usage = step.processes.find((candidate) => candidate.name === name);
-            return usage ? `${usage.cpuPercent.toFixed(0)} / ${usage.rssPeakMb.toFixed(0)}` : '–';
+            return usage ? `${usage.cpuPercent.toFixed(0)} / ${Number.isFinite(usage.rssPeakMb) ? usage.rssPeakMb.toFixed(0) : '–'}` : '–';
           }),
         ]),
       ),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { callService, ensureSigningKeys, registerOAuthClient, ServiceName, startInfra, startServices } from '@order-saga/infra';
 import type { BenchOptions } from './bench-options';
+import { pidsWithCommandLine } from './process-stats';
 import type { BenchCatalog } from './workload';
 
 /** Everything the load run needs to know about the system under test, started here or already running. */
@@ -18,8 +19,10 @@ export interface BenchTarget {
   databasePrefix: string;
   clientId: string;
   clientSecret: string;
-  /** Service processes whose CPU and RSS are sampled. */
+  /** Service processes (and the Kafka JVM the bench started) whose CPU and RSS are sampled. */
   processes: { name: string; pid: number }[];
+  /** The services' databases, whose PostgreSQL backends' CPU is sampled. */
+  databaseNames: string[];
   logDir?: string;
   stop(): Promise<void>;
 }
@@ -82,7 +85,12 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
       databasePrefix,
       clientId: BENCH_CLIENT_ID,
       clientSecret,
-      processes: running.running.flatMap((service) => (service.child.pid ? [{ name: service.spec.name, pid: service.child.pid }] : [])),
+      processes: [
+        ...running.running.flatMap((service) => (service.child.pid ? [{ name: service.spec.name, pid: service.child.pid }] : [])),
+        // The launcher does not hand out the broker's PID; its JVM is the one started on our data folder.
+        ...pidsWithCommandLine(join(dataDir, 'kafka')).map((pid) => ({ name: 'kafka', pid })),
+      ],
+      databaseNames: Object.values(infra.databaseUrls).map((url) => new URL(url).pathname.slice(1)),
       logDir: join(dataDir, 'logs'),
       stop: async () => {
         await running.stop();
@@ -123,6 +131,7 @@ export function attachedTarget(): BenchTarget {
     clientId: required('BENCH_CLIENT_ID'),
     clientSecret: required('BENCH_CLIENT_SECRET'),
     processes: pids,
+    databaseNames: (process.env.BENCH_DATABASE_NAMES ?? '').split(',').filter(Boolean),
     stop: async () => undefined,
   };
 }

@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import { LatencySummary, summarize } from './latency-stats';
 import { dueOffsetMs, runOpenLoop } from './open-loop-driver';
 import { StepOrders, settleStepOrders } from './order-outcomes';
-import { ProcessSampler, ProcessUsage } from './process-stats';
+import { ProcessGroup, ProcessGroupSampler, ProcessSampler, ProcessUsage } from './process-stats';
 import { BenchCatalog, EXPECTED_STATUS, kindOf, orderBody, StepCustomers } from './workload';
 
 export interface StepResult {
@@ -36,6 +36,8 @@ export interface StepSetup {
   customers: StepCustomers;
   orderDatabaseUrl: string;
   processes: { name: string; pid: number }[];
+  /** Groups sampled for CPU only, e.g. the PostgreSQL backends of the stack's databases. */
+  processGroups: ProcessGroup[];
   /** How long to wait after the last answer for sagas answered 202 to finish. */
   settleTimeoutMs: number;
 }
@@ -61,7 +63,9 @@ const ORDER_CREATING = new Set(['201', '202', '402', '409']);
 
 export async function runLoadStep(setup: StepSetup, ratePerSecond: number, seconds: number, firstIndex: number): Promise<StepResult> {
   const sampler = new ProcessSampler(setup.processes);
+  const groupSampler = new ProcessGroupSampler(setup.processGroups);
   sampler.start();
+  await groupSampler.start();
   const started = performance.now();
   const completions = await runOpenLoop({
     ratePerSecond,
@@ -69,7 +73,7 @@ export async function runLoadStep(setup: StepSetup, ratePerSecond: number, secon
     firstIndex,
     send: (index) => postOrder(setup.pool, setup.token, orderBody(index, kindOf(index), setup.catalog, setup.customers)),
   });
-  const processes = sampler.stop();
+  const processes = [...sampler.stop(), ...(await groupSampler.stop())];
   const elapsedSeconds = (performance.now() - started) / 1000;
 
   const statuses: Record<string, number> = {};

@@ -2,12 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '@order-saga/infra';
+import { Client } from 'pg';
 import { Pool } from 'undici';
 import { BenchOptions, parseBenchOptions, UsageError } from './bench-options';
 import { BenchResult, Floor, floorRatio, formatReport, judgeTargets } from './bench-report';
 import { accessToken, attachedTarget, BenchTarget, createCustomer, seedCatalog, startBenchStack } from './bench-stack';
 import { ensureDatabase, measureKafkaRoundTrip, measurePostgresCommit } from './floor-probes';
 import { renderLatencyChart } from './latency-chart';
+import type { ProcessGroup } from './process-stats';
 import { runLoadStep, StepResult, StepSetup } from './load-step';
 import { smokeProblems } from './smoke-verdict';
 import { stepCustomers } from './workload';
@@ -44,11 +46,21 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
   // Plenty of connections: a request waiting for a free socket would be queueing inside the driver.
   const pool = new Pool(target.gatewayUrl, { connections: 2048, pipelining: 1, keepAliveTimeout: 30_000 });
   const processes = [...target.processes, { name: 'bench-driver', pid: process.pid }];
+  const backends = new Client({ connectionString: target.postgresAdminUrl });
+  await backends.connect();
+  const processGroups: ProcessGroup[] = target.databaseNames.length
+    ? [
+        {
+          name: 'postgres',
+          pids: async () => (await backends.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)', [target.databaseNames])).rows.map((row) => row.pid),
+        },
+      ]
+    : [];
   const setupFor = async (label: string): Promise<StepSetup> => {
     const customers = stepCustomers(runId, label);
     await createCustomer(target, customers.paying);
     await createCustomer(target, customers.declining);
-    return { pool, token, catalog, customers, orderDatabaseUrl: target.orderDatabaseUrl, processes, settleTimeoutMs: SETTLE_TIMEOUT_MS };
+    return { pool, token, catalog, customers, orderDatabaseUrl: target.orderDatabaseUrl, processes, processGroups, settleTimeoutMs: SETTLE_TIMEOUT_MS };
   };
 
   try {
@@ -99,6 +111,7 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
     return 0;
   } finally {
     await pool.close();
+    await backends.end();
   }
 }
 

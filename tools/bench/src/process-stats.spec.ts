@@ -1,4 +1,5 @@
-import { cpuTicksFromStat, ProcessSampler, readProcess, rssBytesFromStatus } from './process-stats';
+import { spawn } from 'node:child_process';
+import { cpuTicksFromStat, pidsWithCommandLine, ProcessGroupSampler, ProcessSampler, readProcess, rssBytesFromStatus } from './process-stats';
 
 describe('process statistics from /proc', () => {
   it('reads utime + stime even when the command name holds spaces and parentheses', () => {
@@ -31,5 +32,30 @@ describe('process statistics from /proc', () => {
 
   it('gives no reading for a process that does not exist', () => {
     expect(readProcess(2 ** 22 + 12345)).toBeUndefined();
+  });
+});
+
+describe('process group sampling', () => {
+  it('adds up the CPU time of the group members within the window, without an RSS figure', async () => {
+    const members = [process.pid];
+    const sampler = new ProcessGroupSampler([{ name: 'group', pids: async () => members }], 10_000);
+    await sampler.start();
+    const cpuAtStart = process.cpuUsage();
+    while (process.cpuUsage(cpuAtStart).user < 200_000) Math.sqrt(Math.random());
+    const [usage] = await sampler.stop();
+
+    expect(usage.name).toBe('group');
+    // 200 ms of CPU charged to the member within the window: at least ~20 ticks of 10 ms.
+    expect(usage.cpuPercent).toBeGreaterThan(0);
+    expect(usage.rssPeakMb).toBeNaN();
+  });
+
+  it('finds a process by a fragment of its command line', () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 30000)', 'bench-cmdline-marker-7f3a']);
+    try {
+      expect(pidsWithCommandLine('bench-cmdline-marker-7f3a')).toEqual([child.pid]);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU time (user + system) of a process in clock ticks, from the text of /proc/<pid>/stat. */
 export function cpuTicksFromStat(statText: string): number {
@@ -97,6 +97,85 @@ export class ProcessSampler {
       if (!reading) continue;
       into.set(pid, reading);
       this.peakRss.set(pid, Math.max(this.peakRss.get(pid) ?? 0, reading.rssBytes));
+    }
+  }
+}
+
+/** PIDs whose command line contains `fragment` (e.g. the Kafka JVM started with the bench's data folder). */
+export function pidsWithCommandLine(fragment: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(fragment);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+export interface ProcessGroup {
+  name: string;
+  /** Resolved again at every sample: members may come and go (PostgreSQL backends of a pool). */
+  pids(): Promise<number[]>;
+}
+
+/**
+ * CPU of a changing set of processes, e.g. the PostgreSQL backends serving the bench's databases. A member
+ * first seen after the start was born during the window, so all its CPU time counts. No RSS: backends
+ * share PostgreSQL's buffers, and summing their RSS would count them many times.
+ */
+export class ProcessGroupSampler {
+  private readonly first = new Map<string, Map<number, number>>();
+  private readonly last = new Map<string, Map<number, number>>();
+  private startedAt = 0;
+  private timer?: NodeJS.Timeout;
+  private sampling: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly groups: ProcessGroup[],
+    private readonly intervalMs = 1000,
+  ) {}
+
+  async start(): Promise<void> {
+    this.startedAt = performance.now();
+    for (const group of this.groups) {
+      const ticks = new Map<number, number>();
+      for (const pid of await group.pids()) {
+        const reading = readProcess(pid);
+        if (reading) ticks.set(pid, reading.cpuTicks);
+      }
+      this.first.set(group.name, ticks);
+      this.last.set(group.name, new Map(ticks));
+    }
+    this.timer = setInterval(() => {
+      this.sampling = this.sampling.then(() => this.sample()).catch(() => undefined);
+    }, this.intervalMs);
+  }
+
+  async stop(): Promise<ProcessUsage[]> {
+    clearInterval(this.timer);
+    await this.sampling;
+    await this.sample();
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    return this.groups.map(({ name }) => {
+      const first = this.first.get(name) ?? new Map<number, number>();
+      const last = this.last.get(name) ?? new Map<number, number>();
+      let ticks = 0;
+      for (const [pid, end] of last) ticks += end - (first.get(pid) ?? 0);
+      return { name, pid: 0, cpuPercent: Math.round((ticks / clockTicksPerSecond() / seconds) * 1000) / 10, rssPeakMb: Number.NaN, rssEndMb: Number.NaN };
+    });
+  }
+
+  private async sample(): Promise<void> {
+    for (const group of this.groups) {
+      const last = this.last.get(group.name);
+      if (!last) continue;
+      for (const pid of await group.pids()) {
+        const reading = readProcess(pid);
+        if (reading) last.set(pid, reading.cpuTicks);
+      }
     }
   }
 }
