@@ -52,7 +52,7 @@ const BENCH_CLIENT_ID = 'bench-client';
 
 export async function startBenchStack(options: BenchOptions, log: (line: string) => void): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-bench-'));
-  const databasePrefix = process.env.ORDER_SAGA_BENCH_DB_PREFIX ?? 'order_saga_bench';
+  const databasePrefix = benchDatabasePrefix(options);
   const infra = await startInfra({ dataDir, databasePrefix, resetDatabases: true, postgresAdminUrl: POSTGRES_ADMIN_URL, kafkaBrokers: process.env.KAFKA_BROKERS, log });
   const profileDir = resolve(options.outDir, 'profiles');
   const env: Partial<Record<ServiceName, Record<string, string>>> = {};
@@ -102,6 +102,15 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
     await infra.stop();
     throw error;
   }
+}
+
+/**
+ * The smoke run is part of `npm test`, which engineers sharing one PostgreSQL tell apart by
+ * ORDER_SAGA_TEST_DB_PREFIX; its databases (reset at start) follow that prefix so two runs never collide.
+ */
+export function benchDatabasePrefix(options: Pick<BenchOptions, 'mode'>, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ORDER_SAGA_BENCH_DB_PREFIX) return env.ORDER_SAGA_BENCH_DB_PREFIX;
+  return options.mode === 'smoke' ? `${env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_bench` : 'order_saga_bench';
 }
 
 function required(name: string): string {

@@ -1,0 +1,16 @@
+import { BENCH_RATE_LIMITS, benchDatabasePrefix } from './bench-stack';
+
+describe('bench stack settings', () => {
+  it('names the smoke databases after the engineer test prefix, so parallel npm test runs do not reset each other', () => {
+    expect(benchDatabasePrefix({ mode: 'smoke' }, { ORDER_SAGA_TEST_DB_PREFIX: 'alice_test' })).toBe('alice_test_bench');
+    expect(benchDatabasePrefix({ mode: 'smoke' }, {})).toBe('order_saga_test_bench');
+    expect(benchDatabasePrefix({ mode: 'full' }, { ORDER_SAGA_TEST_DB_PREFIX: 'alice_test' })).toBe('order_saga_bench');
+    expect(benchDatabasePrefix({ mode: 'full' }, { ORDER_SAGA_BENCH_DB_PREFIX: 'bob_bench' })).toBe('bob_bench');
+  });
+
+  it('raises every gateway rate limit far above the highest offered rate (300/s = 18 000/min)', () => {
+    for (const value of Object.values(BENCH_RATE_LIMITS)) {
+      expect(Number(value)).toBeGreaterThan(300 * 60 * 100);
+    }
+  });
+});
