@@ -104,6 +104,21 @@ describe('errors from every layer, in the seed format', () => {
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');
   });
+
+  it('answers a failure nothing expects, behind the gateway, with 500 INTERNAL_ERROR in the seed format and no internals', async () => {
+    // A fault no code path handles: the customers table disappears from under order-service for one request.
+    await queryDatabase('E2E_ORDER_DB', 'ALTER TABLE customer RENAME TO customer_hidden_by_e2e');
+    let response: Awaited<ReturnType<typeof send>>;
+    try {
+      response = await send(`${gateway()}/api/v1/customers`, { headers: { authorization: `Bearer ${writeToken}`, 'x-request-id': 'e2e-internal-error' } });
+    } finally {
+      await queryDatabase('E2E_ORDER_DB', 'ALTER TABLE customer_hidden_by_e2e RENAME TO customer');
+    }
+
+    const body = expectSeedError(response, 500, 'INTERNAL_ERROR');
+    expect(body).toMatchObject({ message: 'Unexpected server error', request_id: 'e2e-internal-error' });
+    expect(response.text).not.toMatch(/relation|QueryFailedError|customer_hidden|\.ts:\d+/);
+  });
 });
 
 describe('X-Request-ID', () => {
