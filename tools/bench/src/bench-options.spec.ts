@@ -36,6 +36,13 @@ describe('bench options', () => {
     expect(options.label).toBe('pool 20');
   });
 
+  it('runs the services compiled, as deployed, unless asked for the TypeScript source', () => {
+    expect(parseBenchOptions([]).runtime).toBe('dist');
+    expect(parseBenchOptions(['--smoke']).runtime).toBe('dist');
+    expect(parseBenchOptions(['--runtime=source']).runtime).toBe('source');
+    expect(() => parseBenchOptions(['--runtime=bun'])).toThrow(/--runtime must be dist or source, got "bun"/);
+  });
+
   it('refuses a rate that is not a positive number, naming the option', () => {
     expect(() => parseBenchOptions(['--rates=50,fast'])).toThrow(/--rates must be a number > 0, got "fast"/);
     expect(() => parseBenchOptions(['--rates=0'])).toThrow(UsageError);

@@ -1,4 +1,4 @@
-import type { ServiceName } from '@order-saga/infra';
+import type { ServiceName, ServiceRuntime } from '@order-saga/infra';
 
 export interface BenchOptions {
   mode: 'full' | 'smoke';
@@ -19,6 +19,11 @@ export interface BenchOptions {
   serviceEnv: Partial<Record<ServiceName, Record<string, string>>>;
   /** Free text stored with the results (what this run changed). */
   label: string;
+  /**
+   * `dist` (default): services compiled to JavaScript first and run with plain `node`, as a deployed pod
+   * runs them; `source`: through @swc-node from TypeScript, as `npm start` does (~100 MB more per process).
+   */
+  runtime: ServiceRuntime;
 }
 
 const SERVICES: ServiceName[] = ['gateway', 'order-service', 'inventory-service', 'payment-service', 'notification-service'];
@@ -35,6 +40,7 @@ export const FULL_DEFAULTS: BenchOptions = {
   cpuProfile: [],
   serviceEnv: {},
   label: '',
+  runtime: 'dist',
 };
 
 /** A few seconds at a low rate: proves every saga completes, says nothing about speed. */
@@ -45,6 +51,7 @@ const USAGE = `usage: npm run bench [-- options] | npm run bench:smoke
   --rates=25,50,100         offered loads in orders/s          --step-seconds=20   --warmup-seconds=10
   --floor-rounds=200        rounds of each floor probe         --out=bench/results
   --log-level=info          LOG_LEVEL of the services          --label=text        stored with the results
+  --runtime=dist            dist: compiled JS with plain node (as deployed); source: TypeScript via @swc-node
   --cpu-prof=gateway,order-service    run those services with --cpu-prof
   --env=order-service:KEY=VALUE       extra service environment (repeatable)
   --attach                  use a running stack: BENCH_GATEWAY_URL, BENCH_ORDER_SERVICE_URL, BENCH_INVENTORY_SERVICE_URL,
@@ -104,6 +111,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         break;
       case 'label':
         options.label = value;
+        break;
+      case 'runtime':
+        if (value !== 'dist' && value !== 'source') throw new UsageError(`--runtime must be dist or source, got "${value}"`);
+        options.runtime = value;
         break;
       case 'cpu-prof':
         options.cpuProfile = value.split(',').map((service) => serviceName(service, name));

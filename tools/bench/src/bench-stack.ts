@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { callService, ensureSigningKeys, registerOAuthClient, ServiceName, startInfra, startServices } from '@order-saga/infra';
+import { basename, join, resolve } from 'node:path';
+import { buildDist, callService, ensureSigningKeys, REPO_ROOT, registerOAuthClient, ServiceName, startInfra, startServices } from '@order-saga/infra';
 import type { BenchOptions } from './bench-options';
 import { pidsWithCommandLine } from './process-stats';
 import type { BenchCatalog } from './workload';
@@ -71,7 +71,14 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
 
   let services: Awaited<ReturnType<typeof startServices>> | undefined;
   try {
-    services = await startServices(infra, { jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')), logLevel: options.logLevel, env });
+    // Compiled into the run's own folder (inside the repository, so `node_modules` resolves from it), so a
+    // concurrent run or a deploy's `dist/` is never overwritten.
+    const distDir = join(REPO_ROOT, 'tmp', 'bench-dist', basename(dataDir));
+    if (options.runtime === 'dist') {
+      log(`compiling the services into ${distDir} …`);
+      buildDist(distDir);
+    }
+    services = await startServices(infra, { jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')), logLevel: options.logLevel, env, runtime: options.runtime, distDir });
     const clientSecret = randomBytes(18).toString('base64url');
     await registerOAuthClient(infra.databaseUrls.gateway, BENCH_CLIENT_ID, clientSecret, ['read', 'write']);
     const running = services;

@@ -100,7 +100,7 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
       finishedAt: new Date().toISOString(),
       label: options.label,
       machine: { cpus: cpus().length, node: process.version, loadAverageBefore, loadAverageAfter: loadavg() },
-      settings: { mode: options.mode, rates: options.rates, stepSeconds: options.stepSeconds, warmupSeconds: options.warmupSeconds, floorRounds: options.floorRounds, logLevel: options.logLevel, serviceEnv: options.serviceEnv, attached: options.attach },
+      settings: { mode: options.mode, rates: options.rates, stepSeconds: options.stepSeconds, warmupSeconds: options.warmupSeconds, floorRounds: options.floorRounds, logLevel: options.logLevel, serviceEnv: options.serviceEnv, attached: options.attach, runtime: options.attach ? 'unknown (attached)' : options.runtime },
       floor,
       steps,
       targets: options.mode === 'full' ? judgeTargets(steps, floor) : [],

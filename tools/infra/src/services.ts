@@ -1,6 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { REGISTER, REPO_ROOT } from './paths';
 
 export interface ServiceSpec {
@@ -10,7 +10,16 @@ export interface ServiceSpec {
   env: Record<string, string>;
   /** Path answering 200 once the service is ready. */
   readyPath: string;
+  /**
+   * `source` (default): the TypeScript entry through @swc-node, as in development. `dist`: the compiled
+   * JavaScript under `distDir` with plain `node`, as the Docker image runs it (no compiler in the process).
+   */
+  runtime?: ServiceRuntime;
+  /** Output folder of `tsc -p tsconfig.build.json` + `tsc-alias` (see buildDist); for runtime `dist`. */
+  distDir?: string;
 }
+
+export type ServiceRuntime = 'source' | 'dist';
 
 export interface RunningService {
   spec: ServiceSpec;
@@ -29,13 +38,29 @@ export function spawnService(spec: ServiceSpec, logDir: string): RunningService 
 
 function spawnChild(spec: ServiceSpec, logFile: string): ChildProcess {
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['-r', REGISTER, spec.entry], {
+  const args = spec.runtime === 'dist' ? [distEntry(spec)] : ['-r', REGISTER, spec.entry];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...spec.env, PORT: String(spec.port) },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
   return child;
+}
+
+/** `apps/x/src/main.ts` → `<distDir>/apps/x/src/main.js`. */
+export function distEntry(spec: Pick<ServiceSpec, 'entry' | 'distDir'>): string {
+  return resolve(REPO_ROOT, spec.distDir ?? 'dist', spec.entry.replace(/\.ts$/, '.js'));
+}
+
+/**
+ * Compiles every app the way the Dockerfile does (tsc, then tsc-alias rewriting the path aliases) into
+ * `outDir`, for services started with runtime `dist`.
+ */
+export function buildDist(outDir: string): void {
+  for (const bin of ['typescript/bin/tsc', 'tsc-alias/dist/bin/index.js']) {
+    execFileSync(process.execPath, [require.resolve(bin), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }
 }
 
 /** Ends the service's process with `signal` (SIGKILL: a crash, no shutdown hooks) and waits for the exit. */

@@ -3,7 +3,7 @@ import { freePort } from './free-port';
 import { KafkaBroker, startKafkaBroker } from './kafka-broker';
 import { CACHE_DIR } from './paths';
 import { databaseUrl, ensureDatabases } from './postgres';
-import { RunningService, ServiceSpec, spawnService, stopService, waitUntilReady } from './services';
+import { RunningService, ServiceRuntime, ServiceSpec, spawnService, stopService, waitUntilReady } from './services';
 import { ensureTopics } from './topics';
 
 export type Log = (line: string) => void;
@@ -79,6 +79,10 @@ export interface ServicesOptions {
    * gateway replica n calls replica n of each service behind it.
    */
   replicas?: number;
+  /** How the services run: from TypeScript source (default) or compiled, see ServiceSpec.runtime. */
+  runtime?: ServiceRuntime;
+  /** For runtime `dist`: the folder buildDist compiled into (default `<repo>/dist`). */
+  distDir?: string;
 }
 
 export interface Services {
@@ -122,6 +126,7 @@ export async function startServices(infra: Infra, options: ServicesOptions): Pro
     { name: 'payment-service', port: ports['payment-service'], entry: 'apps/payment-service/src/main.ts', readyPath: '/health/ready', env: common('payment-service') },
     { name: 'notification-service', port: ports['notification-service'], entry: 'apps/notification-service/src/main.ts', readyPath: '/health/ready', env: common('notification-service') },
   ];
+  for (const spec of specs) Object.assign(spec, { runtime: options.runtime, distDir: options.distDir });
   const logDir = join(infra.options.dataDir, 'logs');
   const replicaSpecs = await withReplicas(specs, ports, options.replicas ?? 1);
   const replicas = Object.fromEntries(
