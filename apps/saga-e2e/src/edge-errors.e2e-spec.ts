@@ -166,12 +166,18 @@ describe('X-Request-ID', () => {
     const orderId = response.json.order_id as string;
     // Over HTTP: the log lines of the gateway and of order-service carry it as request_id.
     const logDir = process.env.E2E_LOG_DIR as string;
+    // Polled: a service writes its log asynchronously, and the gateway logs the request after the response.
     for (const service of ['gateway', 'order-service']) {
-      const lines = readFileSync(join(logDir, `${service}.log`), 'utf8')
-        .split('\n')
-        .filter((line) => line.includes(requestId))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      expect(lines.length).toBeGreaterThan(0);
+      const lines = await pollUntil(
+        async () => {
+          const found = readFileSync(join(logDir, `${service}.log`), 'utf8')
+            .split('\n')
+            .filter((line) => line.includes(requestId))
+            .map((line) => JSON.parse(line) as Record<string, unknown>);
+          return found.length > 0 ? found : undefined;
+        },
+        { description: `${service} log lines with the request id` },
+      );
       expect(lines.every((line) => line.request_id === requestId)).toBe(true);
     }
     // Over Kafka: inventory- and payment-service build their replies from the envelope they received,
