@@ -1,24 +1,11 @@
 import { ORDER_STATUSES, type OrderStatus } from '@order-saga/contracts';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_LIMIT } from '../../common/page-cursor';
+import { IsIn, IsISO8601, IsOptional, Matches, MaxLength } from 'class-validator';
+import { PageRequestDto } from '../../common/page.request.dto';
 
 const ISO_8601 = { message: 'Must be an ISO 8601 date-time, e.g. 2026-01-15T10:30:00Z' };
 
-/** Paging parameters shared by every order list. */
-export class OrderPageRequestDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: `Must be an integer between 1 and ${MAX_PAGE_LIMIT}` })
-  @Min(1, { message: `Must be an integer between 1 and ${MAX_PAGE_LIMIT}` })
-  @Max(MAX_PAGE_LIMIT, { message: `Must be an integer between 1 and ${MAX_PAGE_LIMIT}` })
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
-
+/** Paging parameters and the status filter shared by every order list. */
+export class OrderPageRequestDto extends PageRequestDto {
   @IsOptional()
   @IsIn(ORDER_STATUSES, { message: `Must be one of ${ORDER_STATUSES.join(', ')}` })
   status?: OrderStatus;
