@@ -1,4 +1,5 @@
-import { BenchResult, Floor, formatReport, judgeTargets } from './bench-report';
+import { BenchResult, Floor, floorRatio, formatReport, judgeTargets } from './bench-report';
+import type { LatencySummary } from './latency-stats';
 import type { StepResult } from './load-step';
 
 const floor: Floor = {
@@ -7,6 +8,10 @@ const floor: Floor = {
   criticalPathMs: 10,
 };
 
+function latency(count: number, p50: number, p99: number): LatencySummary {
+  return { count, p50, p95: p99 * 0.5, p99, max: p99 * 2, mean: p50 };
+}
+
 function step(offeredRate: number, overrides: Partial<StepResult> = {}): StepResult {
   return {
     offeredRate,
@@ -14,9 +19,11 @@ function step(offeredRate: number, overrides: Partial<StepResult> = {}): StepRes
     sent: offeredRate * 20,
     achievedRate: offeredRate,
     latencyMs: { count: offeredRate * 20, p50: 15, p95: 60, p99: 150, max: 300, mean: 20 },
+    admittedLatencyMs: { count: offeredRate * 20, p50: 15, p95: 60, p99: 150, max: 300, mean: 20 },
     maxSendLagMs: 2,
     statuses: { '201': offeredRate * 18, '402': offeredRate, '409': offeredRate },
     unexpected: 0,
+    shed: 0,
     orders: { total: offeredRate * 20, pending: 0, confirmed: offeredRate * 18, cancelled: offeredRate * 2, spanSeconds: 20 },
     completedSagasPerSecond: offeredRate,
     confirmedPerSecond: offeredRate * 0.9,
@@ -29,6 +36,39 @@ function step(offeredRate: number, overrides: Partial<StepResult> = {}): StepRes
   };
 }
 
+/** 100/s for 20 s where the gateway shed 1600 of the 2000 orders in ~1 ms each; the 400 admitted are slow. */
+const shedding100 = step(100, {
+  latencyMs: latency(2000, 1, 3000),
+  admittedLatencyMs: latency(400, 1200, 3000),
+  statuses: { '201': 360, '402': 20, '409': 20, '503': 1600 },
+  unexpected: 1600,
+  shed: 1600,
+});
+
+function result(steps: StepResult[]): BenchResult {
+  return {
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:05:00.000Z',
+    label: '',
+    machine: { cpus: 2, node: 'v20', loadAverageBefore: [1, 1, 1], loadAverageAfter: [2, 2, 2] },
+    settings: {},
+    floor,
+    steps,
+    targets: [],
+  };
+}
+
+/** The cells of the step table's row for `offeredRate`, keyed by column header. */
+function stepRow(text: string, offeredRate: number): Record<string, string> {
+  const lines = text.split('\n');
+  const headerIndex = lines.findIndex((line) => line.startsWith('| offered/s ') && line.includes('sagas/s'));
+  const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.trim());
+  const header = cells(lines[headerIndex]);
+  const row = lines.slice(headerIndex + 2).find((line) => cells(line)[0] === String(offeredRate));
+  if (!row) throw new Error(`no row for ${offeredRate}/s`);
+  return Object.fromEntries(header.map((title, column) => [title, cells(row)[column]]));
+}
+
 describe('bench report', () => {
   it('meets every target when 300/s completes without errors and 100/s is fast enough', () => {
     const verdicts = judgeTargets([step(100), step(300)], floor);
@@ -36,17 +76,66 @@ describe('bench report', () => {
     expect(verdicts.map((verdict) => verdict.met)).toEqual([true, true, true, true]);
   });
 
-  it('misses the throughput target when the 300/s step left sagas unfinished or answered wrongly', () => {
-    const [throughput] = judgeTargets([step(100), step(300, { unexpected: 12, completedSagasPerSecond: 240 })], floor);
+  it('misses the throughput target when the 300/s step left sagas unfinished or answered wrongly, and says how many were shed', () => {
+    const [throughput] = judgeTargets([step(100), step(300, { unexpected: 12, shed: 5, completedSagasPerSecond: 240 })], floor);
 
     expect(throughput.met).toBe(false);
-    expect(throughput.observed).toBe('300/s offered: 240.0/s completed, 12 errors, 0 unfinished');
+    expect(throughput.observed).toBe('300/s offered: 240.0/s completed, 12 errors (5 shed), 0 unfinished');
+  });
+
+  it('misses the throughput target when the gateway shed orders even though the completed rate looks high enough', () => {
+    const [throughput] = judgeTargets([step(300, { unexpected: 40, shed: 40, completedSagasPerSecond: 298 })], floor);
+
+    expect(throughput.met).toBe(false);
   });
 
   it('judges p50 against twice the critical path: 21 ms over a 10 ms floor misses', () => {
-    const verdicts = judgeTargets([step(100, { latencyMs: { count: 1, p50: 21, p95: 60, p99: 150, max: 200, mean: 21 } })], floor);
+    const verdicts = judgeTargets([step(100, { admittedLatencyMs: { count: 1, p50: 21, p95: 60, p99: 150, max: 200, mean: 21 } })], floor);
 
-    expect(verdicts[2]).toEqual({ target: 'at 100 orders/s: saga p50 ≤ 2 × (2 × raw round trip)', met: false, observed: 'p50 21.0 ms = 2.10 × 10.0 ms' });
+    expect(verdicts[2]).toEqual({ target: 'at 100 orders/s: saga p50 ≤ 2 × (2 × raw round trip), 0 errors (admitted orders)', met: false, observed: 'p50 21.0 ms = 2.10 × 10.0 ms' });
+  });
+
+  it("takes p50 ÷ floor from the admitted orders, not from the instant shed answers", () => {
+    expect(floorRatio(shedding100, floor)).toBe(120);
+    expect(floorRatio(step(100, { latencyMs: latency(2000, 1, 150) }), floor)).toBe(1.5);
+  });
+
+  it('judges both latency targets on the admitted orders: shed answers do not make a slow step look fast', () => {
+    const [, p99, p50] = judgeTargets([shedding100], floor);
+
+    expect(p99).toEqual({ target: 'at 100 orders/s: p99 ≤ 200 ms, 0 errors (admitted orders)', met: false, observed: 'p99 3000 ms over 400 admitted orders; 1600 shed, 1600 errors' });
+    expect(p50.met).toBe(false);
+    expect(p50.observed).toBe('p50 1200 ms = 120.00 × 10.0 ms over 400 admitted orders; 1600 shed, 1600 errors');
+  });
+
+  it('does not meet the p99 target when the admitted orders were fast only because the rest were shed', () => {
+    const fastButShedding = { ...shedding100, admittedLatencyMs: latency(400, 12, 150) };
+
+    const [, p99, p50] = judgeTargets([fastButShedding], floor);
+
+    expect(p99).toEqual({ target: 'at 100 orders/s: p99 ≤ 200 ms, 0 errors (admitted orders)', met: false, observed: 'p99 150 ms: met for the 400 admitted orders only; 1600 shed, 1600 errors' });
+    expect(p50.met).toBe(false);
+    expect(p50.observed).toBe('p50 12.0 ms = 1.20 × 10.0 ms: met for the 400 admitted orders only; 1600 shed, 1600 errors');
+  });
+
+  it('does not meet the latency targets at 100/s when the step had errors other than shedding', () => {
+    const [, p99] = judgeTargets([step(100, { unexpected: 3, statuses: { '201': 1797, '202': 3, '402': 100, '409': 100 } })], floor);
+
+    expect(p99.met).toBe(false);
+    expect(p99.observed).toBe('p99 150 ms: met for the 2000 admitted orders only; 0 shed, 3 errors');
+  });
+
+  it('shows a dash for the ratio of a step that admitted nothing and misses the p50 target', () => {
+    const allShed = step(100, { admittedLatencyMs: latency(0, Number.NaN, Number.NaN), latencyMs: latency(2000, 1, 2), unexpected: 2000, shed: 2000 });
+
+    const [, p99, p50] = judgeTargets([allShed], floor);
+    const row = stepRow(formatReport(result([allShed])), 100);
+
+    expect(row['p50 ÷ floor']).toBe('–');
+    expect(row['admitted p50 ms']).toBe('–');
+    expect(row['admitted']).toBe('0');
+    expect(p99.met).toBe(false);
+    expect(p50).toMatchObject({ met: false, observed: 'p50 – ms = – × 10.0 ms over 0 admitted orders; 2000 shed, 2000 errors' });
   });
 
   it('judges RSS on the services only, not on Kafka or PostgreSQL', () => {
@@ -57,21 +146,26 @@ describe('bench report', () => {
   });
 
   it('prints the floor, the ratio column and a dash for a group without RSS', () => {
-    const result: BenchResult = {
-      startedAt: '2026-01-01T00:00:00.000Z',
-      finishedAt: '2026-01-01T00:05:00.000Z',
-      label: '',
-      machine: { cpus: 2, node: 'v20', loadAverageBefore: [1, 1, 1], loadAverageAfter: [2, 2, 2] },
-      settings: {},
-      floor,
-      steps: [step(100)],
-      targets: [],
-    };
-
-    const text = formatReport(result);
+    const text = formatReport(result([step(100)]));
 
     expect(text).toContain('| kafkajs request-reply round trip | 5.0');
     expect(text).toMatch(/\| 100 +\| 100\.0 +\| 100\.0 .*\| 1\.50 /);
     expect(text).toContain('50 / –');
+  });
+
+  it("prints the admitted orders' latencies and every answer's side by side, with the shed count next to the errors", () => {
+    const row = stepRow(formatReport(result([shedding100])), 100);
+
+    expect(row).toMatchObject({
+      admitted: '400',
+      'admitted p50 ms': '1200',
+      'admitted p99 ms': '3000',
+      'p50 ÷ floor': '120.00',
+      'all p50 ms': '1.0',
+      'all p99 ms': '3000',
+      errors: '1600',
+      shed: '1600',
+      statuses: '201:360 402:20 409:20 503:1600',
+    });
   });
 });

@@ -30,9 +30,30 @@ export const SATURATION_TOLERANCE = 0.98;
 const ms = (value: number) => (Number.isFinite(value) ? (value >= 100 ? value.toFixed(0) : value.toFixed(1)) : '–');
 const rate = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–');
 
-/** saga p50 ÷ (2 × raw Kafka round trip). */
+/**
+ * saga p50 ÷ (2 × raw Kafka round trip), over the admitted orders: a shed 503 is no saga. NaN without a
+ * floor or when the step admitted nothing.
+ */
 export function floorRatio(step: StepResult, floor: Floor | undefined): number {
-  return floor ? step.latencyMs.p50 / floor.criticalPathMs : Number.NaN;
+  return floor ? step.admittedLatencyMs.p50 / floor.criticalPathMs : Number.NaN;
+}
+
+const ratio = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '–');
+
+/**
+ * A latency target "at N orders/s" holds only if the step served N orders/s: every order got its expected
+ * answer. While the gateway sheds, the admitted orders ran at the load it let through, not the one offered,
+ * so their latency is shown but the target is not met (a p99 kept low by refusing 80 % of the orders is
+ * not a low p99 at that rate).
+ */
+function latencyAtRate(step: StepResult, figure: string, withinTarget: boolean): Pick<TargetVerdict, 'met' | 'observed'> {
+  if (step.unexpected === 0) return { met: withinTarget, observed: figure };
+  const admitted = step.admittedLatencyMs.count;
+  const failures = `${step.shed} shed, ${step.unexpected} errors`;
+  return {
+    met: false,
+    observed: withinTarget ? `${figure}: met for the ${admitted} admitted orders only; ${failures}` : `${figure} over ${admitted} admitted orders; ${failures}`,
+  };
 }
 
 /** Judges the issue's targets from one run's figures; a target without a matching step is not met. */
@@ -43,18 +64,21 @@ export function judgeTargets(steps: StepResult[], floor: Floor | undefined): Tar
   verdicts.push({
     target: `≥ 300 completed sagas/s with 0 errors (≥ ${300 * SATURATION_TOLERANCE}/s measured, for timestamp granularity)`,
     met: Boolean(sustained),
-    observed: top.length ? top.map((step) => `${step.offeredRate}/s offered: ${rate(step.completedSagasPerSecond)}/s completed, ${step.unexpected} errors, ${step.orders.pending} unfinished`).join('; ') : 'no step at ≥ 300/s',
+    observed: top.length
+      ? top.map((step) => `${step.offeredRate}/s offered: ${rate(step.completedSagasPerSecond)}/s completed, ${step.unexpected} errors (${step.shed} shed), ${step.orders.pending} unfinished`).join('; ')
+      : 'no step at ≥ 300/s',
   });
+  // Both latency targets are judged on the admitted orders' latencies, and only for a step without errors.
   const at100 = steps.find((step) => step.offeredRate === 100);
   verdicts.push({
-    target: 'at 100 orders/s: p99 ≤ 200 ms',
-    met: Boolean(at100 && at100.latencyMs.p99 <= 200),
-    observed: at100 ? `p99 ${ms(at100.latencyMs.p99)} ms` : 'no step at 100/s',
+    target: 'at 100 orders/s: p99 ≤ 200 ms, 0 errors (admitted orders)',
+    ...(at100 ? latencyAtRate(at100, `p99 ${ms(at100.admittedLatencyMs.p99)} ms`, at100.admittedLatencyMs.p99 <= 200) : { met: false, observed: 'no step at 100/s' }),
   });
   verdicts.push({
-    target: 'at 100 orders/s: saga p50 ≤ 2 × (2 × raw round trip)',
-    met: Boolean(at100 && floor && floorRatio(at100, floor) <= 2),
-    observed: at100 && floor ? `p50 ${ms(at100.latencyMs.p50)} ms = ${floorRatio(at100, floor).toFixed(2)} × ${ms(floor.criticalPathMs)} ms` : 'no step at 100/s or no floor',
+    target: 'at 100 orders/s: saga p50 ≤ 2 × (2 × raw round trip), 0 errors (admitted orders)',
+    ...(at100 && floor
+      ? latencyAtRate(at100, `p50 ${ms(at100.admittedLatencyMs.p50)} ms = ${ratio(floorRatio(at100, floor))} × ${ms(floor.criticalPathMs)} ms`, floorRatio(at100, floor) <= 2)
+      : { met: false, observed: 'no step at 100/s or no floor' }),
   });
   const peaks = new Map<string, number>();
   for (const usage of steps.flatMap((step) => step.processes)) {
@@ -97,18 +121,43 @@ export function formatReport(result: BenchResult): string {
   }
   out.push(
     table(
-      ['offered/s', 'sent/s', 'sagas/s', 'confirmed/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'p50 ÷ floor', 'errors', 'statuses', 'unfinished'],
+      [
+        'offered/s',
+        'sent/s',
+        'sagas/s',
+        'confirmed/s',
+        'admitted',
+        'admitted p50 ms',
+        'admitted p95 ms',
+        'admitted p99 ms',
+        'admitted max ms',
+        'p50 ÷ floor',
+        'all p50 ms',
+        'all p95 ms',
+        'all p99 ms',
+        'all max ms',
+        'errors',
+        'shed',
+        'statuses',
+        'unfinished',
+      ],
       steps.map((step) => [
         String(step.offeredRate),
         rate(step.achievedRate),
         rate(step.completedSagasPerSecond),
         rate(step.confirmedPerSecond),
+        String(step.admittedLatencyMs.count),
+        ms(step.admittedLatencyMs.p50),
+        ms(step.admittedLatencyMs.p95),
+        ms(step.admittedLatencyMs.p99),
+        ms(step.admittedLatencyMs.max),
+        ratio(floorRatio(step, floor)),
         ms(step.latencyMs.p50),
         ms(step.latencyMs.p95),
         ms(step.latencyMs.p99),
         ms(step.latencyMs.max),
-        Number.isFinite(floorRatio(step, floor)) ? floorRatio(step, floor).toFixed(2) : '–',
         String(step.unexpected),
+        String(step.shed),
         Object.entries(step.statuses)
           .sort()
           .map(([status, count]) => `${status}:${count}`)
@@ -116,6 +165,11 @@ export function formatReport(result: BenchResult): string {
         String(step.orders.pending),
       ]),
     ),
+  );
+  out.push('');
+  out.push(
+    "admitted: every answer but the gateway's shed 503s (refused at once by its in-flight limit, order-service never called); " +
+      'p50 ÷ floor is over the admitted orders. all: every answer, shed 503s included. Shed answers also count as errors.',
   );
   out.push('');
   const names = [...new Set(steps.flatMap((step) => step.processes.map((usage) => usage.name)))];

@@ -1,4 +1,7 @@
-import { BENCH_RATE_LIMITS, benchDatabasePrefix } from './bench-stack';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@order-saga/infra';
+import { BENCH_RATE_LIMITS, benchDatabasePrefix, IMAGE_NODE_OPTIONS } from './bench-stack';
 
 describe('bench stack settings', () => {
   it('names the smoke databases after the engineer test prefix, so parallel npm test runs do not reset each other', () => {
@@ -12,5 +15,10 @@ describe('bench stack settings', () => {
     for (const value of Object.values(BENCH_RATE_LIMITS)) {
       expect(Number(value)).toBeGreaterThan(300 * 60 * 100);
     }
+  });
+
+  it("runs the services with the image's NODE_OPTIONS, as the Dockerfile sets them", () => {
+    const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    expect(/^\s*NODE_OPTIONS=(\S+)/m.exec(dockerfile)?.[1]).toBe(IMAGE_NODE_OPTIONS);
   });
 });

@@ -31,6 +31,10 @@ export interface BenchTarget {
  * The gateway's per-client limits (POST 100/min by default) would turn the load into 429s within a
  * second; the bench's gateway gets limits far above any rate it offers, and its own counter prefix.
  */
+/** NODE_OPTIONS of the services' image (the Dockerfile's ENV); bench-stack.spec.ts keeps the two equal. */
+export const IMAGE_NODE_OPTIONS = '--max-old-space-size=96';
+const BENCHED_SERVICES: readonly ServiceName[] = ['gateway', 'order-service', 'inventory-service', 'payment-service', 'notification-service'];
+
 export const BENCH_RATE_LIMITS = {
   RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: '10000000',
   RATE_LIMIT_ORDERS_READ_PER_MINUTE: '10000000',
@@ -57,6 +61,8 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
   const profileDir = resolve(options.outDir, 'profiles');
   const env: Partial<Record<ServiceName, Record<string, string>>> = {};
   const add = (service: ServiceName, extra: Record<string, string>) => (env[service] = { ...env[service], ...extra });
+  // The services run with the image's heap settings (Dockerfile), so their RSS is what a deployment sees.
+  for (const service of BENCHED_SERVICES) add(service, { NODE_OPTIONS: IMAGE_NODE_OPTIONS });
   add('gateway', { ...BENCH_RATE_LIMITS, RATE_LIMIT_KEY_PREFIX: `bench-${randomBytes(6).toString('hex')}` });
   if (options.mode === 'smoke') {
     add('order-service', SMOKE_OUTCOME_BUDGET);
@@ -65,7 +71,7 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
   if (options.cpuProfile.length) mkdirSync(profileDir, { recursive: true });
   // Node refuses --cpu-prof in NODE_OPTIONS; a preload starts the same V8 profiler from inside.
   for (const service of options.cpuProfile) {
-    add(service, { NODE_OPTIONS: `--require ${CPU_PROFILE_PRELOAD}`, BENCH_CPU_PROFILE_DIR: profileDir, BENCH_CPU_PROFILE_NAME: `${service}-${Date.now()}` });
+    add(service, { NODE_OPTIONS: `${IMAGE_NODE_OPTIONS} --require ${CPU_PROFILE_PRELOAD}`, BENCH_CPU_PROFILE_DIR: profileDir, BENCH_CPU_PROFILE_NAME: `${service}-${Date.now()}` });
   }
   for (const [service, extra] of Object.entries(options.serviceEnv)) add(service as ServiceName, extra);
 

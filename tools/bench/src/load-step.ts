@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
-import { LatencySummary, summarize } from './latency-stats';
+import type { LatencySummary } from './latency-stats';
 import { dueOffsetMs, runOpenLoop } from './open-loop-driver';
 import { StepOrders, settleStepOrders } from './order-outcomes';
 import { ProcessGroup, ProcessGroupSampler, ProcessSampler, ProcessUsage } from './process-stats';
+import { isShedAnswer, PostAnswer, tallyAnswers } from './step-answers';
 import { BenchCatalog, EXPECTED_STATUS, kindOf, orderBody, StepCustomers } from './workload';
 
 export interface StepResult {
@@ -12,13 +13,18 @@ export interface StepResult {
   sent: number;
   /** Arrivals per second the driver actually managed (its own lag shows as a lower figure). */
   achievedRate: number;
+  /** Every answer, the gateway's shed 503s included. */
   latencyMs: LatencySummary;
+  /** Every answer but the shed 503s: the latency of the orders the gateway admitted (see step-answers.ts). */
+  admittedLatencyMs: LatencySummary;
   /** Worst lateness of a send behind its due time; large values mean the driver, not the system, lagged. */
   maxSendLagMs: number;
   /** Status code (or network error) → count. */
   statuses: Record<string, number>;
-  /** Answers other than the one the order's kind must get (201 paid, 402 declined, 409 no stock). */
+  /** Answers other than the one the order's kind must get (201 paid, 402 declined, 409 no stock); shed ones included. */
   unexpected: number;
+  /** 503s the gateway answered at once because its in-flight limit was reached (admission control). */
+  shed: number;
   orders: StepOrders;
   /**
    * Orders reaching a terminal state per second: (settled − 1) over the span from the first to the last
@@ -42,8 +48,8 @@ export interface StepSetup {
   settleTimeoutMs: number;
 }
 
-/** One POST through the gateway; the outcome is the status, or the error code of a failed connection. */
-async function postOrder(pool: Pool, token: string, body: string): Promise<string> {
+/** One POST through the gateway: the status (or the error code of a failed connection), and whether the gateway shed it. */
+async function postOrder(pool: Pool, token: string, body: string): Promise<PostAnswer> {
   try {
     const response = await pool.request({
       path: '/api/v1/orders',
@@ -51,11 +57,15 @@ async function postOrder(pool: Pool, token: string, body: string): Promise<strin
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': randomUUID() },
       body,
     });
-    // The body must be drained for the connection to be reused; its content is checked in the database.
+    // A 503's body says whether the gateway shed the order or failed to reach order-service. Any other
+    // body is drained unread for the connection to be reused; the orders are checked in the database.
+    if (response.statusCode === 503) {
+      return { status: '503', shed: isShedAnswer(response.statusCode, await response.body.text()) };
+    }
     await response.body.dump();
-    return String(response.statusCode);
+    return { status: String(response.statusCode), shed: false };
   } catch (error) {
-    return `network:${(error as NodeJS.ErrnoException).code ?? (error as Error).name}`;
+    return { status: `network:${(error as NodeJS.ErrnoException).code ?? (error as Error).name}`, shed: false };
   }
 }
 
@@ -76,13 +86,8 @@ export async function runLoadStep(setup: StepSetup, ratePerSecond: number, secon
   const processes = [...sampler.stop(), ...(await groupSampler.stop())];
   const elapsedSeconds = (performance.now() - started) / 1000;
 
-  const statuses: Record<string, number> = {};
-  let unexpected = 0;
-  for (const completion of completions) {
-    statuses[completion.outcome] = (statuses[completion.outcome] ?? 0) + 1;
-    if (completion.outcome !== String(EXPECTED_STATUS[kindOf(completion.index)])) unexpected += 1;
-  }
-  const created = completions.filter((completion) => ORDER_CREATING.has(completion.outcome)).length;
+  const answers = tallyAnswers(completions, (index) => String(EXPECTED_STATUS[kindOf(index)]));
+  const created = completions.filter((completion) => ORDER_CREATING.has(completion.outcome.status)).length;
   const orders = await settleStepOrders(setup.orderDatabaseUrl, [setup.customers.paying, setup.customers.declining], created, setup.settleTimeoutMs);
   const settled = orders.confirmed + orders.cancelled;
   const completedPerSecond = settled > 1 ? (settled - 1) / orders.spanSeconds : Number.NaN;
@@ -93,10 +98,12 @@ export async function runLoadStep(setup: StepSetup, ratePerSecond: number, secon
     seconds: Math.round(elapsedSeconds * 10) / 10,
     sent: completions.length,
     achievedRate: completions.length > 1 ? Math.round(((completions.length - 1) / (lastSendOffsetMs / 1000)) * 10) / 10 : Number.NaN,
-    latencyMs: summarize(completions.map((completion) => completion.latencyMs)),
+    latencyMs: answers.latencyMs,
+    admittedLatencyMs: answers.admittedLatencyMs,
     maxSendLagMs: Math.max(...completions.map((completion) => completion.sendLagMs)),
-    statuses,
-    unexpected,
+    statuses: answers.statuses,
+    unexpected: answers.unexpected,
+    shed: answers.shed,
     orders,
     completedSagasPerSecond: completedPerSecond,
     confirmedPerSecond: completedPerSecond * (orders.confirmed / Math.max(1, settled)),

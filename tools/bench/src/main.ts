@@ -88,10 +88,13 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
       const step = await runLoadStep(await setupFor(`S${String(rate).replace('.', 'P')}`), rate, options.stepSeconds, nextIndex);
       nextIndex += step.sent;
       steps.push(step);
+      // A step whose every order was shed has no admitted percentiles (NaN).
+      const figure = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+      const admitted = step.admittedLatencyMs;
       log(
-        `  ${step.offeredRate}/s: ${step.completedSagasPerSecond.toFixed(1)} sagas/s, p50 ${step.latencyMs.p50.toFixed(0)} ms, p99 ${step.latencyMs.p99.toFixed(0)} ms, ` +
-          `max ${step.latencyMs.max.toFixed(0)} ms, statuses ${JSON.stringify(step.statuses)}, unfinished ${step.orders.pending}` +
-          (floor ? `, p50 ÷ floor ${floorRatio(step, floor).toFixed(2)}` : ''),
+        `  ${step.offeredRate}/s: ${step.completedSagasPerSecond.toFixed(1)} sagas/s, admitted ${admitted.count}: p50 ${figure(admitted.p50, 0)} ms, p99 ${figure(admitted.p99, 0)} ms, ` +
+          `max ${figure(admitted.max, 0)} ms; shed ${step.shed}, statuses ${JSON.stringify(step.statuses)}, unfinished ${step.orders.pending}` +
+          (floor ? `, p50 ÷ floor ${figure(floorRatio(step, floor), 2)}` : ''),
       );
     }
 
@@ -133,7 +136,7 @@ function writeResults(options: BenchOptions, result: BenchResult): void {
   const json = JSON.stringify(result, null, 2) + '\n';
   const references = result.floor ? [{ label: `floor 2×RTT ${result.floor.criticalPathMs.toFixed(1)} ms`, valueMs: result.floor.criticalPathMs }] : [];
   const svg = renderLatencyChart(
-    result.steps.map((step) => ({ offeredRate: step.offeredRate, ...step.latencyMs })),
+    result.steps.map((step) => ({ offeredRate: step.offeredRate, admitted: step.admittedLatencyMs, allAnswers: step.latencyMs, shed: step.shed })),
     { title: `POST /api/v1/orders latency vs offered load (${result.startedAt.slice(0, 16)}Z, load avg ${result.machine.loadAverageBefore[0].toFixed(1)})`, references: [...references, { label: 'p99 target 200 ms', valueMs: 200 }] },
   );
   for (const name of [stamp, 'latest']) {

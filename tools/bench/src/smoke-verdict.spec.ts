@@ -4,6 +4,7 @@ const passing = {
   sent: 40,
   statuses: { '201': 36, '402': 2, '409': 2 },
   unexpected: 0,
+  shed: 0,
   orders: { total: 40, pending: 0, confirmed: 36, cancelled: 4, spanSeconds: 4 },
 };
 
@@ -17,6 +18,22 @@ describe('smoke verdict', () => {
 
     expect(problems).toContain('1 of 40 POSTs got an unexpected answer: {"201":35,"202":1,"402":2,"409":2}');
     expect(problems).toContain('1 orders never reached a terminal state');
+  });
+
+  it('names the orders the gateway shed, apart from the unexpected answers they are among', () => {
+    const problems = smokeProblems([
+      { ...passing, statuses: { '201': 33, '402': 2, '409': 2, '503': 3 }, unexpected: 3, shed: 3, orders: { ...passing.orders, total: 37, confirmed: 33 } },
+    ]);
+
+    expect(problems).toContain('3 of 40 POSTs got an unexpected answer: {"201":33,"402":2,"409":2,"503":3}');
+    expect(problems).toContain('3 of 40 POSTs were shed by the gateway (503 "at capacity": its in-flight limit was reached; order-service never saw them)');
+  });
+
+  it('does not call a 503 for an unreachable order-service shed', () => {
+    const problems = smokeProblems([{ ...passing, statuses: { '201': 35, '402': 2, '409': 2, '503': 1 }, unexpected: 1, shed: 0, orders: { ...passing.orders, total: 39, confirmed: 35 } }]);
+
+    expect(problems.some((problem) => problem.includes('shed'))).toBe(false);
+    expect(problems).toContain('1 of 40 POSTs got an unexpected answer: {"201":35,"402":2,"409":2,"503":1}');
   });
 
   it('fails when order-service holds a different number of orders than were answered', () => {

@@ -46,6 +46,22 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(100)
   UPSTREAM_TIMEOUT_MS: number = 15_000;
 
+  /**
+   * Per replica: POST /api/v1/orders calls in flight to order-service; past it the gateway answers 503 with Retry-After
+   * at once. 64 is above what the measured ceiling needs (~45 sagas/s × ~1 s); overloaded, an admitted order then
+   * waits about (sum of the replicas' limits) ÷ sagas/s, well inside order-service's 8 s outcome wait.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  UPSTREAM_MAX_IN_FLIGHT_ORDERS_WRITE: number = 64;
+
+  /** Per replica and per service, for every other upstream call (reads, customers, products, webhooks): 503 past it. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE: number = 256;
+
   /** The origin clients reach the gateway at; for links the gateway itself builds (none yet, OpenAPI page next). */
   @IsUrl(HTTP_URL)
   PUBLIC_BASE_URL: string = 'http://localhost:3000';

@@ -1,6 +1,12 @@
-import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { AccessTokens, AccessTokenSettings, InvalidAccessTokenError } from './access-tokens';
 import { activateKey, addKey, retireKey, SigningKeyFile, signingKeySetOf } from './signing-keys/signing-keys';
+
+// jose's own verification, counted: a remembered token must not reach it again.
+jest.mock('jose', () => {
+  const actual = jest.requireActual<typeof import('jose')>('jose');
+  return { ...actual, jwtVerify: jest.fn(actual.jwtVerify) };
+});
 
 const now = new Date('2025-01-15T10:30:00Z');
 const nowSeconds = now.getTime() / 1000;
@@ -136,6 +142,49 @@ describe('AccessTokens', () => {
   it('rejects garbage', async () => {
     expect(await rejectionOf(tokens.verify('not-a-jwt', now))).toMatchObject({ reason: 'invalid' });
     expect(await rejectionOf(tokens.verify(`${base64url({ alg: 'ES256', kid: 7 })}.e30.AAAA`, now))).toMatchObject({ reason: 'invalid' });
+  });
+});
+
+describe('remembered tokens', () => {
+  const fullVerifications = jwtVerify as jest.MockedFunction<typeof jwtVerify>;
+
+  it('answers a token it verified before with the same claims, without checking its signature again', async () => {
+    const { token } = await tokens.issue('client-a', ['read', 'write'], now);
+    const first = await tokens.verify(token, now);
+    fullVerifications.mockClear();
+
+    const again = await tokens.verify(token, new Date(now.getTime() + 60_000));
+
+    expect(again).toEqual(first);
+    expect(fullVerifications).not.toHaveBeenCalled();
+  });
+
+  it('refuses a remembered token from the second of its exp on, as a full verification does', async () => {
+    const { token } = await tokens.issue('client-a', ['read'], now);
+    const expSeconds = decodeJwt(token).exp as number;
+    const lastValidMoment = new Date(expSeconds * 1000 - 1);
+    const expiryMoment = new Date(expSeconds * 1000);
+    await tokens.verify(token, now);
+
+    const remembered = [await tokens.verify(token, lastValidMoment), await rejectionOf(tokens.verify(token, expiryMoment))];
+    // New instances remember nothing yet, so they verify in full.
+    const verifiedInFull = [await new AccessTokens(settings).verify(token, lastValidMoment), await rejectionOf(new AccessTokens(settings).verify(token, expiryMoment))];
+
+    expect(remembered[0]).toEqual(verifiedInFull[0]);
+    expect(remembered[1]).toMatchObject({ reason: 'expired' });
+    expect(verifiedInFull[1]).toMatchObject({ reason: 'expired' });
+  });
+
+  it('never remembers a token it refused', async () => {
+    const { token } = await tokens.issue('client-a', ['read'], now);
+    const [header, payload, signature] = token.split('.');
+    const tampered = `${header}.${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    fullVerifications.mockClear();
+
+    const refusals = [await rejectionOf(tokens.verify(tampered, now)), await rejectionOf(tokens.verify(tampered, now))];
+
+    expect(refusals.map((refusal) => refusal.reason)).toEqual(['invalid', 'invalid']);
+    expect(fullVerifications).toHaveBeenCalledTimes(2);
   });
 });
 

@@ -40,11 +40,33 @@ export class InvalidAccessTokenError extends Error {
 }
 
 /**
+ * How many verified tokens are remembered (~1 kB each). Past it the oldest is forgotten and, if it
+ * comes again, verified again: a cost, never a wrong answer.
+ */
+const REMEMBERED_TOKENS = 10_000;
+
+/** A token that passed every check, with the claims whose checks depend on the time. */
+interface RememberedToken {
+  verified: VerifiedAccessToken;
+  exp: number;
+  nbf?: number;
+}
+
+/**
  * Issues and verifies the gateway's JWT access tokens: RFC 9068 claims, ES256, `kid` in the header.
  * Verification accepts every key of the key file, so tokens signed before a rotation stay valid.
+ *
+ * A client sends the same token with every request until it expires, and checking its ES256
+ * signature (jose on WebCrypto) was one of the largest CPU costs per proxied request. So a token
+ * that passed every check is remembered by its exact text, and seen again only its time-bound
+ * claims (exp, nbf) are checked against `now`: nothing else about it, and nothing the check
+ * depends on (the keys are loaded once at boot), can change. A token differing in any character is
+ * a different key and is verified in full.
  */
 export class AccessTokens {
   private readonly verificationKeys: JWTVerifyGetKey;
+  /** In insertion order, so the first entry is the one to forget when full. */
+  private readonly remembered = new Map<string, RememberedToken>();
 
   constructor(private readonly settings: AccessTokenSettings) {
     this.verificationKeys = createLocalJWKSet(settings.keys.jwks);
@@ -74,6 +96,28 @@ export class AccessTokens {
 
   /** Throws InvalidAccessTokenError for any token the gateway would not have issued, or one past its exp. */
   async verify(token: string, now: Date = new Date()): Promise<VerifiedAccessToken> {
+    const remembered = this.remembered.get(token);
+    if (remembered !== undefined) return this.stillValid(token, remembered, now);
+    const { verified, exp, nbf } = await this.verifyInFull(token, now);
+    if (this.remembered.size >= REMEMBERED_TOKENS) this.remembered.delete(this.remembered.keys().next().value as string);
+    this.remembered.set(token, { verified, exp, ...(nbf !== undefined ? { nbf } : {}) });
+    return verified;
+  }
+
+  /** jose's own time checks, on the claims of a token that passed all the others: whole seconds, no tolerance. */
+  private stillValid(token: string, remembered: RememberedToken, now: Date): VerifiedAccessToken {
+    const seconds = Math.floor(now.getTime() / 1000);
+    if (remembered.exp <= seconds) {
+      this.remembered.delete(token);
+      throw new InvalidAccessTokenError('expired', 'access token has expired');
+    }
+    if (remembered.nbf !== undefined && remembered.nbf > seconds) {
+      throw new InvalidAccessTokenError('invalid', 'access token rejected: ERR_JWT_CLAIM_VALIDATION_FAILED');
+    }
+    return remembered.verified;
+  }
+
+  private async verifyInFull(token: string, now: Date): Promise<RememberedToken> {
     let payload;
     try {
       // Pinning the algorithm is what stops `alg: none` and HS256-with-the-public-key confusion.
@@ -97,6 +141,8 @@ export class AccessTokens {
       throw new InvalidAccessTokenError('invalid', 'access token claims are malformed');
     }
     if (!RATE_LIMIT_TIERS.includes(tier as RateLimitTier)) throw new InvalidAccessTokenError('invalid', 'access token names an unknown rate limit tier');
-    return { clientId, scope, tokenId: jti, expiresAt: new Date(exp * 1000), rateLimitTier: tier as RateLimitTier };
+    // Frozen: one object answers every later request with this token.
+    const verified = Object.freeze({ clientId, scope, tokenId: jti, expiresAt: new Date(exp * 1000), rateLimitTier: tier as RateLimitTier });
+    return { verified, exp, ...(payload.nbf !== undefined ? { nbf: payload.nbf } : {}) };
   }
 }

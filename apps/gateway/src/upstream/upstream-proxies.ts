@@ -1,18 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway.config';
+import { InFlightLimit } from './in-flight-limit';
 import { ForwardedContext, pathSegment, UpstreamReply, UpstreamRequest, UpstreamServiceProxy } from './upstream-service.proxy';
 
 type UpstreamQuery = NonNullable<UpstreamRequest['query']>;
 
-/** order-service: orders, their saga timelines, customers. */
+/**
+ * order-service: orders, their saga timelines, customers. Placing an order holds the call for the
+ * saga's outcome (up to order-service's ORDER_OUTCOME_WAIT_MS), so placements have a limit of their
+ * own: a saga backlog sheds new orders but never the reads clients poll a pending order with.
+ */
 @Injectable()
 export class OrderServiceProxy extends UpstreamServiceProxy {
+  private readonly placements: InFlightLimit;
+
   constructor(config: GatewayConfig) {
-    super('order service', config.ORDER_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS);
+    const placements = new InFlightLimit('orders-write', config.UPSTREAM_MAX_IN_FLIGHT_ORDERS_WRITE);
+    super('order service', config.ORDER_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('order-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE), [placements]);
+    this.placements = placements;
   }
 
   placeOrder(order: unknown, context: ForwardedContext): Promise<UpstreamReply> {
-    return this.send('POST', '/orders', context, { body: order });
+    return this.sendWithin(this.placements, 'POST', '/orders', context, { body: order });
   }
 
   getOrder(orderId: string, context: ForwardedContext): Promise<UpstreamReply> {
@@ -52,7 +61,7 @@ export class OrderServiceProxy extends UpstreamServiceProxy {
 @Injectable()
 export class InventoryServiceProxy extends UpstreamServiceProxy {
   constructor(config: GatewayConfig) {
-    super('inventory service', config.INVENTORY_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS);
+    super('inventory service', config.INVENTORY_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('inventory-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE));
   }
 
   listProducts(query: UpstreamQuery, context: ForwardedContext): Promise<UpstreamReply> {
@@ -76,6 +85,6 @@ export class InventoryServiceProxy extends UpstreamServiceProxy {
 @Injectable()
 export class NotificationServiceProxy extends UpstreamServiceProxy {
   constructor(config: GatewayConfig) {
-    super('notification service', config.NOTIFICATION_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS);
+    super('notification service', config.NOTIFICATION_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('notification-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE));
   }
 }

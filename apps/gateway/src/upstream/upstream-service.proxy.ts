@@ -1,9 +1,11 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@order-saga/shared/http';
 import { ensureTraceparent } from '@order-saga/shared/logging';
 import type { Response } from 'express';
+import { Dispatcher, Pool } from 'undici';
 import { AuthenticatedRequest } from '../auth/access-token.guard';
 import { GatewayError } from '../errors/gateway-error';
+import { InFlightLimit } from './in-flight-limit';
 
 /** What the gateway vouches for on every call to a service behind it. */
 export interface ForwardedContext {
@@ -33,6 +35,13 @@ export interface UpstreamRequest {
 /** Location points at a created resource (202 while a saga runs); Retry-After at a busy service. */
 const RELAYED_HEADERS = ['location', 'retry-after'];
 const RETRY_AFTER_SECONDS = '5';
+/**
+ * A slot frees as soon as any call in flight ends (well under a second at capacity), so a refused
+ * client may come back soon; the seed tells clients to back off exponentially on 503, which spreads them.
+ */
+const SHED_RETRY_AFTER_SECONDS = '1';
+/** Under overload every request would warn; one line per interval says it is happening and how often. */
+const SHED_WARN_EVERY_MS = 10_000;
 /** Ids are spliced into upstream paths, so only characters that cannot form `..` or `/` pass. */
 const RESOURCE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -95,55 +104,115 @@ export function pathSegment(id: string, resource: string): string {
 
 /**
  * The gateway's HTTP client of one service behind it. Subclasses name the service and add typed
- * methods; all of them share the headers the gateway vouches for, the timeout and the mapping of
- * an unreachable or non-JSON upstream to 503 SERVICE_UNAVAILABLE with Retry-After.
+ * methods; all of them share the headers the gateway vouches for, the timeout, the service's
+ * in-flight limits and the mapping of an unreachable or non-JSON upstream, or of a full limit, to
+ * 503 SERVICE_UNAVAILABLE with Retry-After.
+ *
+ * Calls go through an undici Pool of the service's origin rather than Node's fetch: fetch wraps
+ * every call in WHATWG Request/Response objects and web streams, the largest share of the gateway's
+ * CPU per relayed order in a profile (perf/proxy-cost.cli.ts). The pool keeps connections
+ * alive and may open as many as the service's in-flight limits have slots together, so a call that
+ * got a slot never waits behind another call, and the gateway never holds more connections to the
+ * service than it may have calls in flight (fetch's global Agent has no such bound: it opened up to
+ * two per slot). Idle ones close after undici's ~4 s, before the services' 5 s keep-alive timeout.
  */
-export abstract class UpstreamServiceProxy {
+export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
   private readonly logger: Logger;
-  private readonly baseUrl: string;
+  private readonly pool: Pool;
+  /** The base URL's path, without a trailing slash; requests go to the pool with it in front. */
+  private readonly basePath: string;
+  private shedSinceWarning = 0;
+  private lastShedWarning = 0;
 
   protected constructor(
     private readonly serviceLabel: string,
     baseUrl: string,
     private readonly timeoutMs: number,
+    /** Bounds every call of this service that does not name a limit of its own (see sendWithin). */
+    private readonly inFlight: InFlightLimit,
+    /** The limits subclasses pass to sendWithin; they count towards the pool's connections. */
+    ownLimits: readonly InFlightLimit[] = [],
   ) {
     this.logger = new Logger(`${serviceLabel} proxy`);
-    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    const url = new URL(baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    const connections = [inFlight, ...ownLimits].reduce((sum, limit) => sum + limit.max, 0);
+    this.pool = new Pool(url.origin, { connections });
   }
 
-  async send(method: UpstreamMethod, path: string, context: ForwardedContext, request: UpstreamRequest = {}): Promise<UpstreamReply> {
+  send(method: UpstreamMethod, path: string, context: ForwardedContext, request: UpstreamRequest = {}): Promise<UpstreamReply> {
+    return this.sendWithin(this.inFlight, method, path, context, request);
+  }
+
+  /** Lets the calls in flight finish, then closes the connections. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /**
+   * Takes a slot of `limit` for the whole call (body read included) or refuses at once with 503 and
+   * Retry-After, without calling the service. Rate-limit tokens already spent on the request are not
+   * given back (docs/edge-contract.md, Admission control). `limit` is `inFlight` or one of `ownLimits`.
+   */
+  protected async sendWithin(limit: InFlightLimit, method: UpstreamMethod, path: string, context: ForwardedContext, request: UpstreamRequest = {}): Promise<UpstreamReply> {
+    const release = limit.tryAcquire();
+    if (release === undefined) {
+      this.warnShedding(limit);
+      throw new GatewayError('SERVICE_UNAVAILABLE', `The ${this.serviceLabel} is at capacity`, { 'Retry-After': SHED_RETRY_AFTER_SECONDS });
+    }
+    try {
+      return await this.exchange(method, path, context, request);
+    } finally {
+      release();
+    }
+  }
+
+  private async exchange(method: UpstreamMethod, path: string, context: ForwardedContext, request: UpstreamRequest): Promise<UpstreamReply> {
     const started = Date.now();
-    const url = `${this.baseUrl}${path}${queryString(request.query)}`;
-    let upstream: globalThis.Response;
+    // One deadline for the whole call, reading the body included, so a stalled stream ends as a timeout rather than a hung request.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new UpstreamTimeoutError(this.timeoutMs)), this.timeoutMs);
+    let upstream: Dispatcher.ResponseData;
     let text: string;
     try {
-      upstream = await fetch(url, {
+      // Redirects are the client's to follow: a Pool without a redirect interceptor relays them as they came.
+      upstream = await this.pool.request({
         method,
+        path: `${this.basePath}${path}${queryString(request.query)}`,
         headers: upstreamHeaders(context, request.body !== undefined),
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        // Redirects are the client's to follow; following one here would fetch on the client's behalf.
-        redirect: 'manual',
-        // Covers reading the body too, so a stalled stream ends as a timeout rather than a hung request.
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: deadline.signal,
       });
-      text = await upstream.text();
+      text = await upstream.body.text();
     } catch (error) {
       if (!isUnreachable(error)) throw error;
       this.logger.warn({ method, path, elapsed_ms: Date.now() - started, err: error }, `${this.serviceLabel} unreachable`);
       throw this.unavailable();
+    } finally {
+      clearTimeout(timer);
     }
 
-    if (text !== '' && !/^application\/([\w.+-]+\+)?json\b/i.test(upstream.headers.get('content-type') ?? '')) {
+    const contentType = headerValue(upstream.headers, 'content-type');
+    if (text !== '' && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? '')) {
       // Not the service talking (a proxy error page, a wrong URL); relaying it would break the API's JSON contract.
-      this.logger.error({ method, path, status: upstream.status, content_type: upstream.headers.get('content-type') }, `${this.serviceLabel} answered with a non-JSON body`);
+      this.logger.error({ method, path, status: upstream.statusCode, content_type: contentType }, `${this.serviceLabel} answered with a non-JSON body`);
       throw this.unavailable();
     }
     const headers: Record<string, string> = {};
     for (const name of RELAYED_HEADERS) {
-      const value = upstream.headers.get(name);
-      if (value !== null) headers[name] = value;
+      const value = headerValue(upstream.headers, name);
+      if (value !== undefined) headers[name] = value;
     }
-    return { status: upstream.status, ...(text !== '' ? { body: text } : {}), headers };
+    return { status: upstream.statusCode, ...(text !== '' ? { body: text } : {}), headers };
+  }
+
+  private warnShedding(limit: InFlightLimit): void {
+    this.shedSinceWarning += 1;
+    const now = Date.now();
+    if (now - this.lastShedWarning < SHED_WARN_EVERY_MS) return;
+    this.logger.warn({ limit: limit.name, max_in_flight: limit.max, shed_since_last_warning: this.shedSinceWarning }, `${this.serviceLabel}: in-flight limit reached, answering 503`);
+    this.lastShedWarning = now;
+    this.shedSinceWarning = 0;
   }
 
   private unavailable(): GatewayError {
@@ -159,8 +228,11 @@ function queryString(query: UpstreamRequest['query']): string {
   return text === '' ? '' : `?${text}`;
 }
 
+/** What undici (and fetch before it) accepts as a header value: no control characters but tab. */
+const SENDABLE_HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 function upstreamHeaders(context: ForwardedContext, hasBody: boolean): Record<string, string> {
-  return {
+  const headers: Record<string, string> = {
     accept: 'application/json',
     ...(hasBody ? { 'content-type': 'application/json' } : {}),
     'x-client-id': context.clientId,
@@ -168,15 +240,54 @@ function upstreamHeaders(context: ForwardedContext, hasBody: boolean): Record<st
     traceparent: context.traceparent,
     ...(context.idempotencyKey !== undefined ? { 'x-idempotency-key': context.idempotencyKey } : {}),
   };
+  // Checked here rather than left to undici: a request its Pool refuses to build leaves the connection
+  // it was meant for waiting for a 'drain' that never comes (undici 7.30), one connection lost per refusal.
+  for (const [name, value] of Object.entries(headers)) {
+    if (!SENDABLE_HEADER_VALUE.test(value)) throw new Error(`the ${name} header value cannot be sent upstream`);
+  }
+  return headers;
 }
 
+/** A response header as one string; repeated ones joined the way fetch's Headers.get joined them. */
+function headerValue(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Why a call's deadline aborted it; named like the DOMException of AbortSignal.timeout(). */
+class UpstreamTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+
+  constructor(timeoutMs: number) {
+    super(`no complete answer within ${timeoutMs} ms`);
+  }
+}
+
+/** undici's codes for a failure of the connection or of the service's HTTP, as opposed to a request undici refused to send. */
+const UPSTREAM_FAILURE_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_HEADERS_OVERFLOW',
+  'UND_ERR_SOCKET',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_ABORTED',
+  // The pool is closed: the gateway is shutting down.
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+]);
+
 /**
- * Timeouts and network failures. undici reports the latter as a TypeError with a `cause`; a
- * TypeError without one is a bug on our side (a bad header value, say) and must not pass for an
- * outage. Checked by name, not instanceof: fetch's errors come from Node's realm, which is not the
- * realm of the code under Jest.
+ * Timeouts, network failures and answers that are not HTTP. A request undici refuses to send (an
+ * invalid header value: UND_ERR_INVALID_ARG, say) is a bug on our side and must not pass for an
+ * outage. Checked by name and code, not instanceof: errors from node:net and undici need not come
+ * from the realm of the code under Jest.
  */
 function isUnreachable(error: unknown): boolean {
-  const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
-  return name === 'TimeoutError' || name === 'AbortError' || (name === 'TypeError' && cause !== undefined);
+  const { name, code, syscall } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; syscall?: unknown };
+  if (name === 'TimeoutError' || name === 'AbortError') return true;
+  // ECONNREFUSED, ECONNRESET, ENOTFOUND...: the operating system's socket and DNS errors name their call.
+  if (typeof syscall === 'string') return true;
+  // HPE_*: llhttp could not parse the answer, so whatever answered was not speaking HTTP.
+  return typeof code === 'string' && (UPSTREAM_FAILURE_CODES.has(code) || code.startsWith('HPE_'));
 }

@@ -1,3 +1,4 @@
+import './kafkajs-idle-timer.fix';
 export * from './messaging-tables';
 export * from './outbox';
 export * from './outbox-relay';

@@ -3,6 +3,15 @@ import { TOPIC_PARTITIONS } from '@order-saga/contracts';
 import { parseBrokers } from './messaging.module';
 
 /**
+ * How many partitions a consumer works on at once: every partition of the four topics a service
+ * consumes at most. A handler mostly waits on PostgreSQL, and kafkajs fetches again only after every
+ * batch of the previous fetch was handled, so with fewer workers replies queue while the CPU idles
+ * (order-service with 6: StockReserved waited ~1 s in Kafka at 25 orders/s; docs/performance.md).
+ * DATABASE_POOL_SIZE bounds how many of them run a transaction at the same time.
+ */
+export const DEFAULT_CONSUMER_CONCURRENCY = 4 * TOPIC_PARTITIONS;
+
+/**
  * Options of a service's Kafka consumer (Nest hybrid app). Values are kept as raw bytes so an
  * undecodable message can be dead-lettered exactly as it arrived.
  *
@@ -16,7 +25,7 @@ import { parseBrokers } from './messaging.module';
  * starts at the oldest message, not the newest, so commands published before it first joined are
  * not skipped. Re-reading old messages is harmless because of the inbox.
  */
-export function kafkaConsumerOptions(service: string, brokers: string): KafkaOptions {
+export function kafkaConsumerOptions(service: string, brokers: string, { concurrency = DEFAULT_CONSUMER_CONCURRENCY } = {}): KafkaOptions {
   return {
     transport: Transport.KAFKA,
     options: {
@@ -25,10 +34,9 @@ export function kafkaConsumerOptions(service: string, brokers: string): KafkaOpt
       // A SIGKILLed replica's partitions move to the others after sessionTimeout, not kafkajs' 30 s default.
       consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 2_000, retry: { initialRetryTime: 200, retries: 8 } },
       subscribe: { fromBeginning: true },
-      // One worker per partition of a topic: a message's handler mostly waits on PostgreSQL, so with
-      // fewer workers a backlog builds on idle CPU (bench: tools/bench, docs/performance.md). Order per
-      // partition (per order id) is kept either way: kafkajs never runs one partition's messages in parallel.
-      run: { autoCommit: true, partitionsConsumedConcurrently: TOPIC_PARTITIONS },
+      // Workers for the partitions of one fetch: see DEFAULT_CONSUMER_CONCURRENCY. Order per partition
+      // (per order id) is kept whatever the number: kafkajs never runs one partition's messages in parallel.
+      run: { autoCommit: true, partitionsConsumedConcurrently: concurrency },
       parser: { keepBinary: true },
     },
   };

@@ -7,12 +7,11 @@ import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { DEAD_LETTER_HEADERS, defineMessage, MessageEnvelope, TopicName } from '@order-saga/contracts';
 import { DatabaseModule, PgListener } from '@order-saga/shared/database';
-import { pollUntil } from '@order-saga/shared/testing';
+import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 import { IsInt, IsString } from 'class-validator';
 import { ConfigService } from '@nestjs/config';
-import { Consumer, IHeaders, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Consumer, IHeaders, Kafka, KafkaJSError, KafkaMessage, logLevel, Producer, ProducerConfig } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
-import { Client } from 'pg';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { waitForConsumerGroup } from './consumer-group';
 import { redriveDeadLetters } from './dead-letter-redrive';
@@ -80,16 +79,6 @@ class CountMeConsumer {
         );
       },
     });
-  }
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }
 
@@ -294,6 +283,46 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     await expect(pollUntil(() => counter(name), { description: 'the message published by the restarted relay' })).resolves.toBe(3);
     const [after] = await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [envelope.messageId]);
     expect(after.published_at).not.toBeNull();
+  });
+
+  it('after a failed send, publishes with a new producer (new producer id), never again with the one that failed', async () => {
+    // A send whose answer never came (a broker restart) leaves kafkajs' idempotent producer with sequence
+    // numbers the broker may disagree with; sending on with it, later batches were rejected or even
+    // acknowledged without being written (chaos suite). The relay must drop that producer.
+    // The only relay running is this test's (another would take the rows and prove nothing).
+    await app.get(OutboxRelay).onApplicationShutdown();
+    for (const other of extraRelays.splice(0)) await other.onApplicationShutdown();
+    const real: Kafka = app.get(KAFKA);
+    const created: Producer[] = [];
+    const failingOnce = {
+      producer: (options?: ProducerConfig) => {
+        const producer = real.producer(options);
+        if (created.length === 0) {
+          let failed = false;
+          const sendBatch = producer.sendBatch.bind(producer);
+          producer.sendBatch = async (batch) => {
+            if (!failed) {
+              failed = true;
+              throw new KafkaJSError('The broker received an out of order sequence number', { retriable: false });
+            }
+            return sendBatch(batch);
+          };
+        }
+        created.push(producer);
+        return producer;
+      },
+    } as unknown as Kafka;
+    const relay = new OutboxRelay(failingOnce, dataSource, app.get(PgListener), app.get(ConfigService));
+    extraRelays.push(relay);
+    await relay.onApplicationBootstrap();
+
+    const name = `after-failure-${randomUUID()}`;
+    const envelope = await dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: name, by: 1 }, originFor(name)));
+
+    await expect(pollUntil(() => counter(name), { description: 'the message published after the failed send' })).resolves.toBe(1);
+    const [row] = await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [envelope.messageId]);
+    expect(row.published_at).not.toBeNull();
+    expect(created).toHaveLength(2);
   });
 
   it('with two relays running, publishes every message once and in outbox order per aggregate (Kafka key)', async () => {

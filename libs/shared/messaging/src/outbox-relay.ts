@@ -31,21 +31,24 @@ interface OutboxRow {
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly producer: Producer;
+  /** Created on first use and after every failed send: see publishBatch. */
+  private producer: Producer | undefined;
   private running: Promise<void> | undefined;
   private rerun = false;
+  /** Set while a drain is due after the linger (see wake). */
+  private lingering: NodeJS.Timeout | undefined;
+  private lingerMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: Kafka,
     private readonly dataSource: DataSource,
     private readonly listener: PgListener,
     private readonly config: ConfigService,
     @Optional() lifecycle?: ServiceLifecycle,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     lifecycle?.addShutdownTask({ name: 'outbox flush', run: () => this.flush() });
     gaugeReadAtScrape('order_saga_outbox_backlog', 'Outbox rows not yet published', async () => {
       const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL`);
@@ -61,6 +64,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.lingering);
     this.unsubscribe?.();
     await this.running;
     const deadline = Date.now() + FLUSH_BOUND_MS;
@@ -70,9 +74,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.producer.connect();
+    await this.connectedProducer();
     this.unsubscribe = await this.listener.subscribe(OUTBOX_CHANNEL, () => this.wake());
     const interval = Number(this.config.get('OUTBOX_POLL_INTERVAL_MS') ?? 1000);
+    this.lingerMs = Number(this.config.get('OUTBOX_RELAY_LINGER_MS') ?? 0);
     this.timer = setInterval(() => this.wake(), interval);
     this.wake();
   }
@@ -80,14 +85,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.lingering);
     this.unsubscribe?.();
     await this.running;
-    await this.producer.disconnect();
+    await this.producer?.disconnect();
   }
 
-  /** Runs one drain at a time; a wake-up during a drain schedules exactly one more. */
+  /**
+   * Runs one drain at a time; a wake-up during a drain schedules exactly one more. That one waits
+   * OUTBOX_RELAY_LINGER_MS first: rows committed while a drain ran mean the service is busy, and a
+   * moment later one drain (one transaction, one produce request) carries what several would have.
+   * After a quiet spell the first wake-up drains at once, so an idle service adds no delay.
+   */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.lingering) return;
     if (this.running) {
       this.rerun = true;
       return;
@@ -96,10 +107,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       .catch((error: Error) => this.logger.error(`outbox relay failed, will retry: ${error.message}`))
       .finally(() => {
         this.running = undefined;
-        if (this.rerun) {
-          this.rerun = false;
+        if (!this.rerun) return;
+        this.rerun = false;
+        if (this.lingerMs <= 0) return this.wake();
+        this.lingering = setTimeout(() => {
+          this.lingering = undefined;
           this.wake();
-        }
+        }, this.lingerMs);
       });
   }
 
@@ -109,8 +123,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  private async connectedProducer(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.kafka.producer(producerOptions());
+      await producer.connect();
+      this.producer = producer;
+    }
+    return this.producer;
+  }
+
   private async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      // Two statements on purpose: the SELECT's snapshot must be taken after the lock is held. Taken in
+      // one statement, the snapshot predates the lock, so rows the previous holder published and
+      // committed in between would look unpublished and go out again, after newer ones.
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
       if (!locked) return 0;
       const rows: OutboxRow[] = await manager.query(
@@ -118,17 +144,31 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         [BATCH_SIZE],
       );
       if (rows.length === 0) return 0;
-      await this.producer.sendBatch({
-        acks: -1,
-        compression: CompressionTypes.None,
-        topicMessages: groupByTopic(rows),
-      });
+      const producer = await this.connectedProducer();
+      try {
+        await producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: groupByTopic(rows) });
+      } catch (error) {
+        // After a failed send the producer's sequence numbers may no longer match the broker's: the batch
+        // may have been written without the answer arriving (a broker restart), and kafkajs has no epoch
+        // bump to recover. Sending on with it, the broker rejects every batch as out of order, or takes a
+        // later batch whose sequence numbers it has already seen for a duplicate and acknowledges it
+        // without writing it — messages marked published that no consumer ever sees (caught by the chaos
+        // suite). A new producer gets a new producer id and starts its sequences afresh; the rows go
+        // again, at worst a second time, which the consumers' inbox absorbs.
+        this.producer = undefined;
+        await producer.disconnect().catch(() => undefined);
+        throw error;
+      }
       await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
       const acknowledgedAt = Date.now();
       for (const row of rows) outboxPublishLag.observe(Math.max(0, (acknowledgedAt - Date.parse(row.envelope.occurredAt)) / 1000));
       return rows.length;
     });
   }
+}
+
+function producerOptions() {
+  return { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false };
 }
 
 function groupByTopic(rows: OutboxRow[]) {

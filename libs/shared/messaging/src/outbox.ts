@@ -28,12 +28,16 @@ export class Outbox {
       traceparent: origin.traceparent,
       payload,
     };
+    // One round trip for the row and the relay's wake-up. The NOTIFY is delivered to listeners only when
+    // this transaction commits, which is exactly when the row becomes visible (and PostgreSQL folds the
+    // identical notifications of one transaction into one).
     await manager.query(
-      `INSERT INTO outbox (message_id, topic, message_key, message_type, envelope) VALUES ($1, $2, $3, $4, $5)`,
-      [envelope.messageId, definition.topic, origin.correlationId, definition.type, JSON.stringify(envelope)],
+      `WITH appended AS (
+         INSERT INTO outbox (message_id, topic, message_key, message_type, envelope) VALUES ($1, $2, $3, $4, $5) RETURNING id
+       )
+       SELECT pg_notify($6, '') FROM appended`,
+      [envelope.messageId, definition.topic, origin.correlationId, definition.type, JSON.stringify(envelope), OUTBOX_CHANNEL],
     );
-    // Delivered to listeners only when this transaction commits, which is exactly when the row is visible.
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
     return envelope;
   }
 }

@@ -13,7 +13,7 @@ export function runKafkaService(module: Type<unknown>, service: string, configCl
   const boot = async () => {
     const app = await createServiceApp(module);
     const config = app.get(configClass);
-    const microservice = app.connectMicroservice(kafkaConsumerOptions(service, config.KAFKA_BROKERS), { inheritAppConfig: true });
+    const microservice = app.connectMicroservice(kafkaConsumerOptions(service, config.KAFKA_BROKERS, { concurrency: config.KAFKA_CONSUMER_CONCURRENCY }), { inheritAppConfig: true });
     await startServiceApp(app, config.PORT);
     observeConsumerLag(microservice.unwrap<[unknown, Consumer]>()[1]);
   };

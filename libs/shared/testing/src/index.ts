@@ -1,2 +1,3 @@
 export * from './poll-until';
 export * from './webhook-recorder';
+export * from './admin-query';

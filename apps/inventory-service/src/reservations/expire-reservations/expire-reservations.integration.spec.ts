@@ -3,9 +3,8 @@ import { CONFIRM_RESERVATION, MessageDefinition, MessageEnvelope, RELEASE_STOCK,
 import { validateConfig } from '@order-saga/shared/config';
 import { runMigrationsLocked } from '@order-saga/shared/database';
 import { Outbox } from '@order-saga/shared/messaging';
-import { pollUntil } from '@order-saga/shared/testing';
+import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 import type { PinoLogger } from 'nestjs-pino';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { InventoryServiceConfig } from '../../config/inventory-service.config';
 import { InitialSchema1763700000000 } from '../../database/migrations/1763700000000-initial-schema';
@@ -29,16 +28,6 @@ const databaseUrl = `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`;
 const TTL_SECONDS = 600;
 const TTL_MS = TTL_SECONDS * 1000;
 const INITIAL_STOCK = 100;
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const quietLogger = { warn: () => undefined, error: () => undefined, info: () => undefined, debug: () => undefined } as unknown as PinoLogger;
 

@@ -4,9 +4,10 @@ import { MessageEnvelope, ReserveStockCommand, STOCK_RESERVATION_REJECTED, STOCK
 import { Outbox, originOf } from '@order-saga/shared/messaging';
 import { EntityManager, In } from 'typeorm';
 import { InventoryServiceConfig } from '../../config/inventory-service.config';
-import { allocateStock } from '../../domain/stock-allocation';
+import { AllocatedLine, allocateStock } from '../../domain/stock-allocation';
 import { catalogPriceMismatches } from '../../products/domain/catalog-price-check';
 import { Product } from '../../products/product.entity';
+import { ReservationLine } from '../reservation-line.entity';
 import { Reservation } from '../reservation.entity';
 
 /** Reserves all of an order's lines or none, and replies with the outcome through the outbox. */
@@ -21,7 +22,8 @@ export class ReserveStockHandler {
     const { orderId, items } = envelope.payload;
     const origin = originOf(envelope);
 
-    const existing = await manager.findOne(Reservation, { where: { orderId } });
+    // `find`, not `findOne`: findOne's LIMIT with the eager lines costs TypeORM two queries (ids, then rows).
+    const [existing] = await manager.find(Reservation, { where: { orderId } });
     if (existing) {
       // A re-sent command (new message id, same order): answer with what was decided the first time.
       await this.outbox.append(manager, STOCK_RESERVED, reservedReply(existing), origin);
@@ -49,10 +51,7 @@ export class ReserveStockHandler {
       return;
     }
 
-    for (const line of allocation.lines) {
-      await manager.increment(Product, { productId: line.productId }, 'reserved', line.quantity);
-      await manager.decrement(Product, { productId: line.productId }, 'available', line.quantity);
-    }
+    await moveToReserved(manager, allocation.lines);
     const reservationId = randomUUID();
     const reservation = manager.create(Reservation, {
       reservationId,
@@ -63,9 +62,26 @@ export class ReserveStockHandler {
       releasedAt: null,
       lines: allocation.lines.map((line) => ({ reservationId, ...line })),
     });
-    await manager.save(reservation);
+    // insert, not save: save SELECTs each row by its (known) primary key before inserting it.
+    await manager.insert(Reservation, reservation);
+    await manager.insert(ReservationLine, reservation.lines);
     await this.outbox.append(manager, STOCK_RESERVED, reservedReply(reservation), origin);
   }
+}
+
+/**
+ * Moves every allocated line from `available` to `reserved` in one statement. The rows are locked and the
+ * allocation was made from them, so the guard cannot fail; if it ever did, the whole message rolls back.
+ */
+async function moveToReserved(manager: EntityManager, lines: AllocatedLine[]): Promise<void> {
+  const [, moved] = (await manager.query(
+    `UPDATE product
+        SET available = product.available - line.quantity, reserved = product.reserved + line.quantity, updated_at = now()
+       FROM unnest($1::text[], $2::integer[]) AS line (product_id, quantity)
+      WHERE product.product_id = line.product_id AND product.available >= line.quantity`,
+    [lines.map((line) => line.productId), lines.map((line) => line.quantity)],
+  )) as [unknown, number];
+  if (moved !== lines.length) throw new Error(`stock of ${lines.length - moved} product(s) changed under the reservation's row locks`);
 }
 
 function reservedReply(reservation: Reservation) {

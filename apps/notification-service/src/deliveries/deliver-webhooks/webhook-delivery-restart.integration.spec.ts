@@ -148,7 +148,7 @@ describe('webhook delivery across a SIGKILL of notification-service', () => {
     await new ScheduleDeliveriesHandler(new Clock(), config).handle(
       envelope,
       { query: (sql: string, params: unknown[]) => db.query(sql, params).then((result) => result.rows) } as never,
-      { info: () => undefined } as unknown as PinoLogger,
+      { info: () => undefined, debug: () => undefined } as unknown as PinoLogger,
     );
     await db.query('COMMIT');
 

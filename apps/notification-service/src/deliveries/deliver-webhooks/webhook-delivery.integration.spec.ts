@@ -120,7 +120,7 @@ async function waitFor(description: string, check: () => Promise<boolean> | bool
   }
 }
 
-const silentLogger = { info: () => undefined } as unknown as PinoLogger;
+const silentLogger = { info: () => undefined, debug: () => undefined } as unknown as PinoLogger;
 
 describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   const database = `notification_it_${randomBytes(6).toString('hex')}`;

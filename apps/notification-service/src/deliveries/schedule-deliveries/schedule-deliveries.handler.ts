@@ -28,21 +28,24 @@ export class ScheduleDeliveriesHandler {
     const { clientId, orderId, event } = toOrderWebhook(envelope);
     // Serialised once here: these exact bytes are signed and sent on every attempt.
     const body = JSON.stringify(event);
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO webhook_delivery (delivery_id, endpoint_id, event_id, event_type, order_id, body, status, attempt_count, next_attempt_at)
-       SELECT gen_random_uuid(), endpoint_id, $1, $2, $3, $4, 'pending', 0, $5
-         FROM webhook_endpoint
-        WHERE client_id = $6 AND enabled AND deleted_at IS NULL AND $2 = ANY (event_types)
-       ON CONFLICT (endpoint_id, event_id) DO NOTHING
-       RETURNING delivery_id`,
-      [event.event_id, event.event_type, orderId, body, firstAttemptAt(this.schedule, this.clock.now()), clientId],
+    // pg_notify reaches the workers only when this transaction commits, i.e. when the rows are visible to
+    // them. It runs once per scheduled row in the same statement; PostgreSQL delivers a transaction's
+    // identical notifications once, and none when nothing was scheduled.
+    const scheduled: unknown[] = await manager.query(
+      `WITH scheduled AS (
+         INSERT INTO webhook_delivery (delivery_id, endpoint_id, event_id, event_type, order_id, body, status, attempt_count, next_attempt_at)
+         SELECT gen_random_uuid(), endpoint_id, $1, $2, $3, $4, 'pending', 0, $5
+           FROM webhook_endpoint
+          WHERE client_id = $6 AND enabled AND deleted_at IS NULL AND $2 = ANY (event_types)
+         ON CONFLICT (endpoint_id, event_id) DO NOTHING
+         RETURNING delivery_id
+       )
+       SELECT delivery_id, pg_notify($7, '') FROM scheduled`,
+      [event.event_id, event.event_type, orderId, body, firstAttemptAt(this.schedule, this.clock.now()), clientId, DELIVERY_CHANNEL],
     );
-    if (inserted.length > 0) {
-      // Reaches the workers only when this transaction commits, i.e. when the rows are visible to them.
-      await manager.query(`SELECT pg_notify($1, '')`, [DELIVERY_CHANNEL]);
-    }
-    logger.info(
-      { event_id: event.event_id, event_type: event.event_type, order_id: orderId, client_id: clientId, deliveries: inserted.length },
+    // Debug: MessageProcessor's "message handled" line is the one info line per message.
+    logger.debug(
+      { event_id: event.event_id, event_type: event.event_type, order_id: orderId, client_id: clientId, deliveries: scheduled.length },
       'webhook deliveries scheduled',
     );
   }

@@ -3,7 +3,7 @@ import { DomainError } from '@order-saga/shared/http';
 import { DataSource } from 'typeorm';
 import { ClientId } from '../../common/client-id.decorator';
 import { OrderServiceConfig } from '../../config/order-service.config';
-import { Order } from '../order.entity';
+import { findOrder } from '../order.queries';
 import { OrderResponseDto, toOrderResponse } from '../order.response.dto';
 
 @Controller('orders')
@@ -16,7 +16,7 @@ export class GetOrderHttpController {
   /** Another client's order is indistinguishable from a missing one. */
   @Get(':orderId')
   async getOrder(@ClientId() clientId: string, @Param('orderId') orderId: string): Promise<OrderResponseDto & { failure_code: string | null }> {
-    const order = await this.dataSource.getRepository(Order).findOneBy({ orderId, clientId });
+    const order = await findOrder(this.dataSource.manager, { orderId, clientId });
     if (!order) throw new DomainError('NOT_FOUND', `Order ${orderId} does not exist`);
     return { ...toOrderResponse(order, this.config.PUBLIC_BASE_URL), failure_code: order.failureCode };
   }

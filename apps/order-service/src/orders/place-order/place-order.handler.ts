@@ -7,7 +7,9 @@ import { OrderServiceConfig } from '../../config/order-service.config';
 import { Customer } from '../../customers/customer.entity';
 import { IDEMPOTENCY_KEY_TTL_MS, judgeIdempotencyKey, requestFingerprint } from '../domain/idempotency';
 import { newOrderId } from '../domain/order-id';
+import { OrderLine } from '../order-line.entity';
 import { Order } from '../order.entity';
+import { findOrder, findOrderOrFail } from '../order.queries';
 import { OrderOutcomeWaiter } from './order-outcome.waiter';
 import { PlaceOrderRequestDto } from './place-order.request.dto';
 import { PlaceOrderSaga } from './place-order.saga';
@@ -56,7 +58,16 @@ export class PlaceOrderHandler {
             [clientId, meta.idempotencyKey, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)],
           );
         }
-        const order = manager.create(Order, {
+        const lines = request.items.map((item, index) => ({
+          orderId,
+          lineNo: index,
+          productId: item.product_id,
+          quantity: item.quantity,
+          unitPriceCents: null,
+          requestedUnitPriceCents: item.unit_price === undefined ? null : Math.round(item.unit_price * 100),
+        }));
+        // Plain INSERTs: save() would first SELECT the order and its lines to tell an insert from an update.
+        await manager.insert(Order, {
           orderId,
           clientId,
           customerId: customer.customerId,
@@ -67,19 +78,10 @@ export class PlaceOrderHandler {
           idempotencyKey: meta.idempotencyKey,
           idempotencyRequestHash: meta.idempotencyKey ? fingerprint : null,
           failureCode: null,
-          failureDetail: null,
           estimatedDelivery: new Date(now.getTime() + this.config.ESTIMATED_DELIVERY_DAYS * DAY_MS),
-          lines: request.items.map((item, index) => ({
-            orderId,
-            lineNo: index,
-            productId: item.product_id,
-            quantity: item.quantity,
-            unitPriceCents: null,
-            requestedUnitPriceCents: item.unit_price === undefined ? null : Math.round(item.unit_price * 100),
-          })),
         });
-        await manager.save(order);
-        await this.saga.start(manager, order, { correlationId: orderId, causationId: null, requestId: meta.requestId, traceparent: meta.traceparent }, now);
+        await manager.insert(OrderLine, lines);
+        await this.saga.start(manager, { orderId, lines }, { correlationId: orderId, causationId: null, requestId: meta.requestId, traceparent: meta.traceparent }, now);
       });
     } catch (error) {
       await outcome(0); // nothing to wait for; unregisters the waiter
@@ -95,7 +97,7 @@ export class PlaceOrderHandler {
     this.logger.info({ order_id: orderId, request_id: meta.requestId }, 'order placed; saga started');
 
     await outcome(this.config.ORDER_OUTCOME_WAIT_MS);
-    const order = await this.dataSource.getRepository(Order).findOneByOrFail({ orderId });
+    const order = await findOrderOrFail(this.dataSource.manager, { orderId });
     return this.settle(order, 'confirmed');
   }
 
@@ -133,7 +135,7 @@ export class PlaceOrderHandler {
   }
 
   private findByIdempotencyKey(clientId: string, idempotencyKey: string): Promise<Order | null> {
-    return this.dataSource.getRepository(Order).findOneBy({ clientId, idempotencyKey });
+    return findOrder(this.dataSource.manager, { clientId, idempotencyKey });
   }
 }
 

@@ -12,9 +12,8 @@ import {
   TOPICS,
 } from '@order-saga/contracts';
 import { kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
-import { pollUntil } from '@order-saga/shared/testing';
+import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PlaceOrderHandler, PlaceOrderResult } from './place-order.handler';
 import type { PlaceOrderRequestDto } from './place-order.request.dto';
@@ -33,16 +32,6 @@ const group = `order-service-it-${suffix}`;
 const CLIENT = 'it-client';
 const CUSTOMER = 'CUST-IT-1';
 const STEP_TIMEOUT_MS = 1500;
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 interface SeenCommand {
   topic: string;

@@ -2,7 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { DomainError } from '@order-saga/shared/http';
 import { DataSource } from 'typeorm';
 import { ClientId } from '../../common/client-id.decorator';
-import { Order } from '../order.entity';
+import { findOrder } from '../order.queries';
 import { SagaInstance } from '../place-order/saga-instance.entity';
 import { SagaStep } from '../place-order/saga-step.entity';
 
@@ -16,7 +16,7 @@ export class TrackOrderHttpController {
 
   @Get(':orderId/track')
   async track(@ClientId() clientId: string, @Param('orderId') orderId: string) {
-    const order = await this.dataSource.getRepository(Order).findOneBy({ orderId, clientId });
+    const order = await findOrder(this.dataSource.manager, { orderId, clientId });
     if (!order) throw new DomainError('NOT_FOUND', `Order ${orderId} does not exist`);
     const saga = await this.dataSource.getRepository(SagaInstance).findOneByOrFail({ orderId });
     const steps = await this.dataSource.getRepository(SagaStep).find({ where: { orderId }, order: { id: 'ASC' } });

@@ -5,7 +5,6 @@ import { BaseServiceConfig, TypedConfigModule } from '@order-saga/shared/config'
 import { DatabaseModule } from '@order-saga/shared/database';
 import { createServiceApp } from '@order-saga/shared/http';
 import { LoggingModule } from '@order-saga/shared/logging';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Customer } from '../../customers/customer.entity';
 import { InitialSchema1763700000000 } from '../../database/migrations/1763700000000-initial-schema';
@@ -16,6 +15,7 @@ import { Order } from '../../orders/order.entity';
 import { SagaInstance } from '../../orders/place-order/saga-instance.entity';
 import { SagaStep } from '../../orders/place-order/saga-step.entity';
 import { ListSagasHttpController } from './list-sagas.http.controller';
+import { adminQuery } from '@order-saga/shared/testing';
 
 /**
  * GET /sagas, the operators' listing, over HTTP against a Nest app with the service's real HTTP setup
@@ -27,16 +27,6 @@ const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.
 const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_sagas_${randomBytes(4).toString('hex')}`;
 const CLIENT = 'ops-it-client';
 const CUSTOMER = 'CUST-OPS-1';
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Built after the environment is set: the config module validates it when the module is declared. */
 function sagaListingModule(): Type<unknown> {

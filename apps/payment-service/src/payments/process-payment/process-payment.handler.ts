@@ -16,22 +16,24 @@ export class ProcessPaymentHandler {
 
   async handle(envelope: MessageEnvelope<ProcessPaymentCommand>, manager: EntityManager): Promise<void> {
     const command = envelope.payload;
+    // The one read: whether this order was charged (or voided) before. It has to come before the charge,
+    // so an INSERT … ON CONFLICT cannot replace it without charging a re-sent command twice.
     let payment = await manager.findOne(Payment, { where: { orderId: command.orderId } });
     if (!payment) {
       const result = await this.provider.charge(command);
-      payment = await manager.save(
-        manager.create(Payment, {
-          paymentId: randomUUID(),
-          orderId: command.orderId,
-          customerId: command.customerId,
-          amountCents: command.amountCents,
-          currency: command.currency,
-          status: result.approved ? 'succeeded' : 'declined',
-          providerReference: result.approved ? result.providerReference : null,
-          declineCode: result.approved ? null : result.declineCode,
-          declineMessage: result.approved ? null : result.message,
-        }),
-      );
+      payment = manager.create(Payment, {
+        paymentId: randomUUID(),
+        orderId: command.orderId,
+        customerId: command.customerId,
+        amountCents: command.amountCents,
+        currency: command.currency,
+        status: result.approved ? 'succeeded' : 'declined',
+        providerReference: result.approved ? result.providerReference : null,
+        declineCode: result.approved ? null : result.declineCode,
+        declineMessage: result.approved ? null : result.message,
+      });
+      // insert, not save: save SELECTs the row by its (new, known) primary key before inserting it.
+      await manager.insert(Payment, payment);
     }
     const origin = originOf(envelope);
     if (payment.status === 'succeeded') {

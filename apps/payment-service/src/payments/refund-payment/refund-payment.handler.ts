@@ -27,22 +27,22 @@ export class RefundPaymentHandler {
     const payment = await manager.findOne(Payment, { where: { orderId }, lock: { mode: 'pessimistic_write' } });
     let reply: { paymentId: string | null; outcome: 'refunded' | 'nothing_to_refund'; refundedCents: number };
     if (!payment) {
-      const voided = await manager.save(
-        manager.create(Payment, {
-          paymentId: randomUUID(),
-          orderId,
-          customerId: 'unknown',
-          amountCents: 0,
-          currency: 'USD',
-          status: 'voided',
-          providerReference: null,
-          declineCode: 'order_cancelled',
-          declineMessage: `The order was cancelled before payment (${reason})`.slice(0, 200),
-          refundedCents: 0,
-          refundedAt: now,
-          refundReason: reason,
-        }),
-      );
+      const voided = manager.create(Payment, {
+        paymentId: randomUUID(),
+        orderId,
+        customerId: 'unknown',
+        amountCents: 0,
+        currency: 'USD',
+        status: 'voided',
+        providerReference: null,
+        declineCode: 'order_cancelled',
+        declineMessage: `The order was cancelled before payment (${reason})`.slice(0, 200),
+        refundedCents: 0,
+        refundedAt: now,
+        refundReason: reason,
+      });
+      // insert, not save: save SELECTs the row by its (new, known) primary key before inserting it.
+      await manager.insert(Payment, voided);
       reply = { paymentId: voided.paymentId, outcome: 'nothing_to_refund', refundedCents: 0 };
     } else if (payment.status === 'succeeded') {
       await manager.update(Payment, { paymentId: payment.paymentId }, { status: 'refunded', refundedCents: payment.amountCents, refundedAt: now, refundReason: reason });

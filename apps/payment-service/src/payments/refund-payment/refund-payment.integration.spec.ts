@@ -3,9 +3,8 @@ import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { MessageDefinition, MessageEnvelope, PAYMENT_DECLINED, PAYMENT_REFUNDED, PAYMENT_SUCCEEDED, PROCESS_PAYMENT, REFUND_PAYMENT } from '@order-saga/contracts';
 import { headersOf, kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
-import { pollUntil } from '@order-saga/shared/testing';
+import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 import { Kafka, logLevel, Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { ChargeRequest, ChargeResult } from '../../provider/payment-provider';
 
@@ -21,16 +20,6 @@ const suffix = randomBytes(4).toString('hex');
 const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_refund_${suffix}`;
 const group = `payment-service-it-${suffix}`;
 const AMOUNT_CENTS = 4200;
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 interface PaymentRow {
   payment_id: string;

@@ -1,0 +1,45 @@
+import { upstreamInFlight, upstreamShed } from './upstream.metrics';
+
+/** Gives back the slot a call took; calling it again does nothing. */
+export type ReleaseSlot = () => void;
+
+/**
+ * A bound on the upstream calls one gateway process has in flight, with no queue: a call that finds
+ * every slot taken is refused at once. Queueing it instead would only move the pile-up from the
+ * service into the gateway, holding memory and the client's connection while the backlog grows.
+ */
+export class InFlightLimit {
+  private inFlight = 0;
+
+  constructor(
+    /** The `limit` label of the metrics: `orders-write` or the service's name. */
+    readonly name: string,
+    readonly max: number,
+  ) {
+    if (!Number.isInteger(max) || max < 1) throw new Error(`in-flight limit ${name} must be a positive integer, got ${max}`);
+    // Both series exist from the start, so a dashboard shows 0 rather than nothing and rate() sees the first shed.
+    upstreamInFlight.set({ limit: name }, 0);
+    upstreamShed.inc({ limit: name }, 0);
+  }
+
+  get current(): number {
+    return this.inFlight;
+  }
+
+  /** A slot, or undefined (and one more shed counted) when all `max` are taken. */
+  tryAcquire(): ReleaseSlot | undefined {
+    if (this.inFlight >= this.max) {
+      upstreamShed.inc({ limit: this.name });
+      return undefined;
+    }
+    this.inFlight += 1;
+    upstreamInFlight.inc({ limit: this.name });
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight -= 1;
+      upstreamInFlight.dec({ limit: this.name });
+    };
+  }
+}

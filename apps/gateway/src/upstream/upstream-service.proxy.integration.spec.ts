@@ -1,0 +1,251 @@
+import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { pollUntil } from '@order-saga/shared/testing';
+import { GatewayError } from '../errors/gateway-error';
+import { InFlightLimit } from './in-flight-limit';
+import { ForwardedContext, UpstreamMethod, UpstreamReply, UpstreamRequest, UpstreamServiceProxy } from './upstream-service.proxy';
+
+/**
+ * The gateway's HTTP client of a service, against a stand-in service on a local port: what it sends,
+ * what it relays, and which upstream failures become 503 SERVICE_UNAVAILABLE (and which do not).
+ */
+
+const TIMEOUT_MS = 500;
+const MAX_IN_FLIGHT = 3;
+const CONTEXT: ForwardedContext = { clientId: 'shop', requestId: 'req-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Exposes the protected call path to the tests, as the real proxies do with typed methods. */
+class StandInServiceProxy extends UpstreamServiceProxy {
+  constructor(baseUrl: string) {
+    super('stand-in service', baseUrl, TIMEOUT_MS, new InFlightLimit('stand-in-service', MAX_IN_FLIGHT));
+  }
+
+  relay(method: UpstreamMethod, path: string, request: UpstreamRequest = {}, context: ForwardedContext = CONTEXT): Promise<UpstreamReply> {
+    return this.send(method, path, context, request);
+  }
+}
+
+const received: Received[] = [];
+/** Answers of GET /held, waiting for the test. */
+const held: (() => void)[] = [];
+let connectionsAccepted = 0;
+let standIn: Server;
+let baseUrl: string;
+let proxy: StandInServiceProxy;
+
+function json(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
+}
+
+function startStandIn(): Promise<Server> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      const path = (req.url ?? '').split('?')[0];
+      switch (path) {
+        case '/prefix/things':
+          json(res, 201, { seen: 'prefix' });
+          break;
+        case '/things':
+          json(res, 201, { id: 'T-1', note: 'spaces  kept' }, { location: '/api/v1/things/T-1', 'retry-after': '7', 'set-cookie': 'session=1', 'x-internal': 'not for clients' });
+          break;
+        case '/empty':
+          res.writeHead(204).end();
+          break;
+        case '/moved':
+          res.writeHead(302, { location: '/things' }).end();
+          break;
+        case '/problem':
+          json(res, 400, { error_code: 'VALIDATION_ERROR' }, { 'content-type': 'application/problem+json; charset=utf-8' });
+          break;
+        case '/html':
+          res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
+          break;
+        case '/held':
+          held.push(() => json(res, 200, { held: true }));
+          break;
+        case '/silent':
+          // Never answers: the call's timeout has to end it.
+          break;
+        case '/stalled-body':
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"partial":');
+          break;
+        case '/dropped':
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+          res.write('{"partial":');
+          setImmediate(() => res.socket?.destroy());
+          break;
+        default:
+          json(res, 404, { error_code: 'NOT_FOUND' });
+      }
+    });
+  });
+  server.on('connection', () => (connectionsAccepted += 1));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** `count` calls in flight at once, held by the stand-in until all of them arrived; their statuses. */
+async function holdAndRelease(count: number): Promise<number[]> {
+  const calls = Array.from({ length: count }, () => proxy.relay('GET', '/held'));
+  await pollUntil(async () => (held.length === count ? true : undefined), { intervalMs: 5, description: `${count} calls held by the stand-in` });
+  for (const answer of held.splice(0)) answer();
+  return (await Promise.all(calls)).map((reply) => reply.status);
+}
+
+async function expectUnavailable(reply: Promise<UpstreamReply>): Promise<void> {
+  const error = await reply.then(
+    () => undefined,
+    (rejection: unknown) => rejection,
+  );
+  expect(error).toBeInstanceOf(GatewayError);
+  expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '5' } });
+}
+
+beforeAll(async () => {
+  standIn = await startStandIn();
+  baseUrl = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
+  proxy = new StandInServiceProxy(baseUrl);
+});
+
+afterAll(async () => {
+  for (const answer of held.splice(0)) answer();
+  await proxy.onApplicationShutdown();
+  standIn.closeAllConnections();
+  await new Promise((resolve) => standIn.close(resolve));
+});
+
+beforeEach(() => {
+  received.length = 0;
+});
+
+describe('what the gateway sends a service', () => {
+  it('sends the JSON body with the headers the gateway vouches for, and nothing of its own choosing', async () => {
+    await proxy.relay('POST', '/things', { body: { customer_id: 'CUST-1', items: [{ quantity: 2 }] } }, { ...CONTEXT, idempotencyKey: 'key-1' });
+
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ method: 'POST', url: '/things', body: '{"customer_id":"CUST-1","items":[{"quantity":2}]}' });
+    expect(received[0].headers).toMatchObject({
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'x-client-id': 'shop',
+      'x-request-id': 'req-1',
+      traceparent: CONTEXT.traceparent,
+      'x-idempotency-key': 'key-1',
+    });
+    expect(received[0].headers.authorization).toBeUndefined();
+  });
+
+  it('sends no body and no content type on a call without a body, and no idempotency key when the client gave none', async () => {
+    await proxy.relay('GET', '/things');
+
+    expect(received[0].body).toBe('');
+    expect(received[0].headers['content-type']).toBeUndefined();
+    expect(received[0].headers['x-idempotency-key']).toBeUndefined();
+  });
+
+  it('appends the query string, encoded, leaving out undefined values', async () => {
+    await proxy.relay('GET', '/things', { query: { status: 'pending', customer_id: 'CUST 1&2', limit: 20, cursor: undefined } });
+
+    expect(received[0].url).toBe('/things?status=pending&customer_id=CUST+1%262&limit=20');
+  });
+
+  it('keeps the path of a base URL that has one', async () => {
+    const prefixed = new StandInServiceProxy(`${baseUrl}/prefix/`);
+    try {
+      expect((await prefixed.relay('GET', '/things')).body).toBe('{"seen":"prefix"}');
+    } finally {
+      await prefixed.onApplicationShutdown();
+    }
+  });
+});
+
+describe('what the gateway relays to the client', () => {
+  it('relays the status, the JSON byte for byte, Location and Retry-After, and no other header', async () => {
+    const reply = await proxy.relay('POST', '/things', { body: {} });
+
+    expect(reply).toEqual({ status: 201, body: '{"id":"T-1","note":"spaces  kept"}', headers: { location: '/api/v1/things/T-1', 'retry-after': '7' } });
+  });
+
+  it('relays an answer without a body as one without a body', async () => {
+    expect(await proxy.relay('DELETE', '/empty')).toEqual({ status: 204, headers: {} });
+  });
+
+  it('relays a redirect to the client instead of following it', async () => {
+    const reply = await proxy.relay('GET', '/moved');
+
+    expect(reply).toEqual({ status: 302, headers: { location: '/things' } });
+    expect(received.map((request) => request.url)).toEqual(['/moved']);
+  });
+
+  it('relays a JSON media type with a suffix (application/problem+json) like JSON', async () => {
+    expect(await proxy.relay('GET', '/problem')).toMatchObject({ status: 400, body: '{"error_code":"VALIDATION_ERROR"}' });
+  });
+});
+
+describe('upstream failures', () => {
+  it('answers a non-JSON body (a proxy error page) with 503 SERVICE_UNAVAILABLE instead of relaying it', async () => {
+    await expectUnavailable(proxy.relay('GET', '/html'));
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE when the service sends no answer within the timeout', async () => {
+    await expectUnavailable(proxy.relay('GET', '/silent'));
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE when the body stalls after the headers: the timeout covers reading the body', async () => {
+    await expectUnavailable(proxy.relay('GET', '/stalled-body'));
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE when the connection drops in the middle of the body', async () => {
+    await expectUnavailable(proxy.relay('GET', '/dropped'));
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE when nothing listens at the service address', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const nowhere = new StandInServiceProxy(`http://127.0.0.1:${port}`);
+
+    try {
+      await expectUnavailable(nowhere.relay('GET', '/things'));
+    } finally {
+      await nowhere.onApplicationShutdown();
+    }
+  });
+
+  it('lets a request the gateway itself could not build fail as the bug it is, not as an outage, and keeps every connection usable', async () => {
+    const reply = proxy.relay('GET', '/things', {}, { ...CONTEXT, clientId: 'line\nbreak' });
+
+    const error = await reply.then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    // By shape, not instanceof Error: a client's errors may come from Node's realm rather than Jest's.
+    expect(error).toHaveProperty('message');
+    expect(error).not.toBeInstanceOf(GatewayError);
+    expect(received).toHaveLength(0);
+    expect(await holdAndRelease(MAX_IN_FLIGHT)).toEqual(Array(MAX_IN_FLIGHT).fill(200));
+  });
+});
+
+describe('connections to a service', () => {
+  it(`never opens more connections than the ${MAX_IN_FLIGHT} calls it may have in flight, and reuses them`, async () => {
+    const before = connectionsAccepted;
+
+    for (let round = 0; round < 5; round += 1) {
+      expect(await holdAndRelease(MAX_IN_FLIGHT)).toEqual(Array(MAX_IN_FLIGHT).fill(200));
+    }
+
+    expect(connectionsAccepted - before).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+  });
+});

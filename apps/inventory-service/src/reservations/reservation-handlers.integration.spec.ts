@@ -1,0 +1,264 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  CONFIRM_RESERVATION,
+  MessageDefinition,
+  MessageEnvelope,
+  RELEASE_STOCK,
+  RESERVE_STOCK,
+  ReserveStockCommand,
+  STOCK_RELEASED,
+  STOCK_RESERVATION_REJECTED,
+  STOCK_RESERVED,
+} from '@order-saga/contracts';
+import { validateConfig } from '@order-saga/shared/config';
+import { runMigrationsLocked } from '@order-saga/shared/database';
+import { Outbox } from '@order-saga/shared/messaging';
+import type { PinoLogger } from 'nestjs-pino';
+import { DataSource, EntityManager, Logger as TypeOrmLogger } from 'typeorm';
+import { InventoryServiceConfig } from '../config/inventory-service.config';
+import { InitialSchema1763700000000 } from '../database/migrations/1763700000000-initial-schema';
+import { ReservationConfirmation1763900000000 } from '../database/migrations/1763900000000-reservation-confirmation';
+import { Product } from '../products/product.entity';
+import { ConfirmReservationHandler } from './confirm-reservation/confirm-reservation.handler';
+import { ReleaseStockHandler } from './release-stock/release-stock.handler';
+import { ReservationLine } from './reservation-line.entity';
+import { Reservation } from './reservation.entity';
+import { ReserveStockHandler } from './reserve-stock/reserve-stock.handler';
+import { adminQuery } from '@order-saga/shared/testing';
+
+/**
+ * ReserveStock, ConfirmReservation and ReleaseStock on a real PostgreSQL database with inventory-service's
+ * own migrations, each in a transaction as MessageProcessor runs them. Besides the outcome, each test
+ * checks the handler's statement budget: every statement is a round trip, and round trips per message
+ * are what bounds the saga's throughput (docs/performance.md). Transaction control and the outbox
+ * (libs/shared's statements) are not counted.
+ */
+const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_reservations_${randomBytes(4).toString('hex')}`;
+const databaseUrl = `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`;
+
+const ignore = () => undefined;
+
+/** Records the statements TypeORM sends, so a test can count those of one message. */
+class StatementLog implements TypeOrmLogger {
+  private statements: string[] = [];
+
+  logQuery(query: string): void {
+    this.statements.push(query);
+  }
+  logQueryError = ignore;
+  logQuerySlow = ignore;
+  logSchemaBuild = ignore;
+  logMigration = ignore;
+  log = ignore;
+
+  /** Runs `work` and returns the inventory statements it sent. */
+  async of(work: () => Promise<unknown>): Promise<string[]> {
+    this.statements = [];
+    await work();
+    return this.statements.filter((sql) => !/^(START TRANSACTION|COMMIT|ROLLBACK)/.test(sql) && !/\boutbox\b/.test(sql));
+  }
+}
+
+interface LoggedError {
+  fields: Record<string, unknown>;
+  message: string;
+}
+
+function envelope<T extends object>(definition: MessageDefinition<T>, orderId: string, payload: T): MessageEnvelope<T> {
+  return { messageId: randomUUID(), type: definition.type, correlationId: orderId, causationId: null, occurredAt: new Date().toISOString(), requestId: null, traceparent: null, payload };
+}
+
+describe('reservation handlers (PostgreSQL)', () => {
+  const statements = new StatementLog();
+  const loggedErrors: LoggedError[] = [];
+  const logger = {
+    error: (fields: Record<string, unknown>, message: string) => loggedErrors.push({ fields, message }),
+    warn: () => undefined,
+    info: () => undefined,
+    debug: () => undefined,
+  } as unknown as PinoLogger;
+  let dataSource: DataSource;
+  let reserveHandler: ReserveStockHandler;
+  let confirmHandler: ConfirmReservationHandler;
+  let releaseHandler: ReleaseStockHandler;
+  const t0 = new Date('2030-01-01T12:00:00.000Z');
+
+  beforeAll(async () => {
+    await adminQuery(`CREATE DATABASE ${database}`);
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: databaseUrl,
+      entities: [Product, Reservation, ReservationLine],
+      migrations: [InitialSchema1763700000000, ReservationConfirmation1763900000000],
+      logging: ['query'],
+      logger: statements,
+    });
+    await dataSource.initialize();
+    await runMigrationsLocked(dataSource);
+    // KAFKA_BROKERS is required by the config class but never dialled: nothing here talks to Kafka.
+    const config = validateConfig(InventoryServiceConfig, { PORT: '0', DATABASE_URL: databaseUrl, KAFKA_BROKERS: '127.0.0.1:9' });
+    const outbox = new Outbox();
+    reserveHandler = new ReserveStockHandler(outbox, config);
+    confirmHandler = new ConfirmReservationHandler(logger);
+    releaseHandler = new ReleaseStockHandler(outbox);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  });
+
+  beforeEach(() => {
+    loggedErrors.length = 0;
+  });
+
+  /** A product of this test only, so its stock figures are exact. */
+  const newProduct = async (available: number, unitPriceCents = 1000) => {
+    const productId = `SKU-RH-${randomBytes(3).toString('hex')}`;
+    await dataSource.query(`INSERT INTO product (product_id, name, unit_price_cents, available, reserved) VALUES ($1, 'Reservation test item', $2, $3, 0)`, [
+      productId,
+      unitPriceCents,
+      available,
+    ]);
+    return productId;
+  };
+  const newOrderId = () => `ORD-RH-${randomBytes(4).toString('hex')}`;
+  const inTransaction = (work: (manager: EntityManager) => Promise<void>) => statements.of(() => dataSource.transaction(work));
+  const reserve = (orderId: string, items: ReserveStockCommand['items']) =>
+    inTransaction((manager) => reserveHandler.handle(envelope(RESERVE_STOCK, orderId, { orderId, items }), manager, t0));
+  const confirm = (orderId: string, reservationId: string, at: Date) =>
+    inTransaction((manager) => confirmHandler.handle(envelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId }), manager, at));
+  const release = (orderId: string, reservationId: string) =>
+    inTransaction((manager) => releaseHandler.handle(envelope(RELEASE_STOCK, orderId, { orderId, reservationId, reason: 'payment_declined' }), manager, t0));
+  const stockOf = async (productId: string) => {
+    const product = await dataSource.getRepository(Product).findOneByOrFail({ productId });
+    return { available: product.available, reserved: product.reserved };
+  };
+  const reservationOf = (orderId: string) => dataSource.getRepository(Reservation).findOneBy({ orderId });
+  const reservationIdOf = async (orderId: string) => (await dataSource.getRepository(Reservation).findOneByOrFail({ orderId })).reservationId;
+  /** The replies the handlers put in the outbox for an order, oldest first. */
+  const repliesTo = async (orderId: string) => {
+    const rows: { message_type: string; envelope: MessageEnvelope }[] = await dataSource.query(`SELECT message_type, envelope FROM outbox WHERE message_key = $1 ORDER BY id`, [orderId]);
+    return rows.map((row) => ({ type: row.message_type, payload: row.envelope.payload }));
+  };
+
+  it('reserves every line of an order in five statements, however many lines: available moves to reserved per product', async () => {
+    const [a, b, c] = await Promise.all([newProduct(10, 1000), newProduct(10, 250), newProduct(10, 99)]);
+    const orderId = newOrderId();
+
+    const sent = await reserve(orderId, [
+      { productId: b, quantity: 2 },
+      { productId: a, quantity: 1 },
+      { productId: c, quantity: 3 },
+      { productId: a, quantity: 2 },
+    ]);
+
+    expect(await stockOf(a)).toEqual({ available: 7, reserved: 3 });
+    expect(await stockOf(b)).toEqual({ available: 8, reserved: 2 });
+    expect(await stockOf(c)).toEqual({ available: 7, reserved: 3 });
+    const reservationId = await reservationIdOf(orderId);
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'reserved', totalCents: 3 * 1000 + 2 * 250 + 3 * 99, confirmedAt: null });
+    const [reply] = await repliesTo(orderId);
+    expect(reply.type).toBe(STOCK_RESERVED.type);
+    expect(reply.payload).toMatchObject({ orderId, reservationId, totalCents: 3797, currency: 'USD' });
+    expect((reply.payload as { items: unknown[] }).items).toEqual(
+      expect.arrayContaining([
+        { productId: a, quantity: 3, unitPriceCents: 1000 },
+        { productId: b, quantity: 2, unitPriceCents: 250 },
+        { productId: c, quantity: 3, unitPriceCents: 99 },
+      ]),
+    );
+    // Look-up of the order's reservation, product locks, one stock UPDATE, reservation INSERT, lines INSERT.
+    expect(sent).toHaveLength(5);
+  });
+
+  it('answers a re-sent ReserveStock (new message id) with the first reservation in one statement, reserving nothing more', async () => {
+    const productId = await newProduct(10);
+    const orderId = newOrderId();
+    await reserve(orderId, [{ productId, quantity: 4 }]);
+
+    const sent = await reserve(orderId, [{ productId, quantity: 4 }]);
+
+    expect(await stockOf(productId)).toEqual({ available: 6, reserved: 4 });
+    const [first, second] = await repliesTo(orderId);
+    expect(second).toEqual(first);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('rejects an order one line of which exceeds the stock, naming only that line, and moves no stock', async () => {
+    const [plenty, scarce] = await Promise.all([newProduct(10), newProduct(2)]);
+    const orderId = newOrderId();
+
+    const sent = await reserve(orderId, [
+      { productId: plenty, quantity: 3 },
+      { productId: scarce, quantity: 5 },
+    ]);
+
+    expect(await repliesTo(orderId)).toEqual([
+      { type: STOCK_RESERVATION_REJECTED.type, payload: { orderId, reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId: scarce, requested: 5, available: 2 }] } },
+    ]);
+    expect(await stockOf(plenty)).toEqual({ available: 10, reserved: 0 });
+    expect(await stockOf(scarce)).toEqual({ available: 2, reserved: 0 });
+    expect(await reservationOf(orderId)).toBeNull();
+    expect(sent).toHaveLength(2);
+  });
+
+  it('confirms a held reservation in one statement; a second confirmation keeps the first time and logs nothing', async () => {
+    const productId = await newProduct(10);
+    const orderId = newOrderId();
+    await reserve(orderId, [{ productId, quantity: 1 }]);
+    const reservationId = await reservationIdOf(orderId);
+    const firstAt = new Date(t0.getTime() + 1000);
+
+    const sent = await confirm(orderId, reservationId, firstAt);
+    await confirm(orderId, reservationId, new Date(t0.getTime() + 2000));
+
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'reserved', confirmedAt: firstAt });
+    expect(await stockOf(productId)).toEqual({ available: 9, reserved: 1 });
+    expect(loggedErrors).toEqual([]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('does not confirm a released reservation, and logs the paid order whose stock went back as an error', async () => {
+    const productId = await newProduct(10);
+    const orderId = newOrderId();
+    await reserve(orderId, [{ productId, quantity: 1 }]);
+    const reservationId = await reservationIdOf(orderId);
+    await release(orderId, reservationId);
+
+    await confirm(orderId, reservationId, new Date(t0.getTime() + 1000));
+
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'released', confirmedAt: null });
+    expect(loggedErrors).toEqual([
+      { fields: { order_id: orderId, reservation_id: reservationId, release_reason: 'payment_declined' }, message: 'paid order whose reservation was already released' },
+    ]);
+  });
+
+  it('logs a confirmation for an unknown reservation as an error and changes nothing', async () => {
+    const orderId = newOrderId();
+    const reservationId = randomUUID();
+
+    await confirm(orderId, reservationId, t0);
+
+    expect(loggedErrors).toEqual([{ fields: { order_id: orderId, reservation_id: reservationId }, message: 'confirmation for an unknown reservation' }]);
+  });
+
+  it('releases every line of a reservation back to available: one look-up, one UPDATE per product, one reservation UPDATE', async () => {
+    const [a, b] = await Promise.all([newProduct(10), newProduct(10)]);
+    const orderId = newOrderId();
+    await reserve(orderId, [
+      { productId: a, quantity: 2 },
+      { productId: b, quantity: 5 },
+    ]);
+    const reservationId = await reservationIdOf(orderId);
+
+    const sent = await release(orderId, reservationId);
+
+    expect(await stockOf(a)).toEqual({ available: 10, reserved: 0 });
+    expect(await stockOf(b)).toEqual({ available: 10, reserved: 0 });
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'released', releaseReason: 'payment_declined', releasedAt: t0 });
+    expect((await repliesTo(orderId)).at(-1)).toEqual({ type: STOCK_RELEASED.type, payload: { orderId, reservationId } });
+    expect(sent).toHaveLength(4);
+  });
+});
