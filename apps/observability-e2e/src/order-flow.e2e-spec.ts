@@ -50,17 +50,19 @@ describe('observing orders through all five services', () => {
     const response = await placeOrder({ traceparent: `00-${traceId}-${clientSpanId}-01` });
     expect(response.status).toBe(201);
 
+    // Each process writes a span when it ends, so a child in one service can be on file before its
+    // parent in another (a consumer's span before the producer's, which waits for the broker's ack).
+    // The trace is awaited until it is whole: all five services, the gateway's root span and every parent on file.
     const spans = await pollUntil(
       async () => {
         const inTrace = jsonLines<ExportedSpan>(stack.tracesFile).filter((span) => span.traceId === traceId);
         const services = new Set(inTrace.map((span) => span.service));
-        return FIVE_SERVICES.every((service) => services.has(service)) ? inTrace : undefined;
+        const rooted = inTrace.some((span) => span.service === 'gateway' && span.parentSpanId === clientSpanId);
+        return rooted && FIVE_SERVICES.every((service) => services.has(service)) && orphansOf(inTrace, clientSpanId).length === 0 ? inTrace : undefined;
       },
-      { timeoutMs: 30_000, description: 'spans of the trace from all five services' },
+      { timeoutMs: 30_000, description: 'spans of the trace from all five services, every parent among them' },
     );
-    // One tree: every span's parent is the client's span or another span of the same trace.
-    const ids = new Set(spans.map((span) => span.spanId));
-    expect(spans.filter((span) => span.parentSpanId !== clientSpanId && !ids.has(span.parentSpanId ?? ''))).toEqual([]);
+    expect(orphansOf(spans, clientSpanId)).toEqual([]);
     expect(spans.find((span) => span.service === 'gateway' && span.parentSpanId === clientSpanId)?.name).toBe('POST /api/v1/orders');
     expect(new Set(spans.map((span) => span.service))).toEqual(new Set(FIVE_SERVICES));
   });
@@ -185,13 +187,20 @@ describe('observing orders through all five services', () => {
       { timeoutMs: 60_000, description: `all ${count} burst orders confirmed` },
     );
     expect(new Set(orders.map((row) => row.idempotency_key))).toEqual(new Set(keys));
-    const unpublished = await queryOne(stack.infra.databaseUrls['order-service'], 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
-    expect(unpublished).toBe(0);
+    // The outbox rows of the last confirmations commit with them and go out a moment later: awaited, not raced.
+    const unpublished = () => queryOne(stack.infra.databaseUrls['order-service'], 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+    await expect(pollUntil(async () => ((await unpublished()) === 0 ? 'drained' : undefined), { description: "order-service's outbox drained" })).resolves.toBe('drained');
     const shutdownLog = readFileSync(service.logFile, 'utf8');
     expect(shutdownLog).toContain('SIGTERM received: draining');
     expect(shutdownLog).toContain('shutdown: outbox flush done');
   });
 });
+
+/** Spans whose parent is neither the client's span nor another span of the same trace: a broken tree. */
+function orphansOf(spans: ExportedSpan[], clientSpanId: string): ExportedSpan[] {
+  const ids = new Set(spans.map((span) => span.spanId));
+  return spans.filter((span) => span.parentSpanId !== clientSpanId && !ids.has(span.parentSpanId ?? ''));
+}
 
 async function queryOrders(databaseUrl: string, keys: string[]): Promise<{ idempotency_key: string; status: string }[]> {
   const client = new Client({ connectionString: databaseUrl });
