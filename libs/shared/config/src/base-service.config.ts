@@ -57,12 +57,6 @@ export class KafkaServiceConfig extends BaseServiceConfig {
   @Min(50)
   OUTBOX_POLL_INTERVAL_MS: number = 1000;
 
-  /** While the relay is busy (rows committed during its last drain), it waits this long before the next drain, so one drain carries more rows; 0 drains again at once. */
-  @IsInt()
-  @Min(0)
-  @Max(1000)
-  OUTBOX_RELAY_LINGER_MS: number = 0;
-
   /** Partitions the Kafka consumer works on at once (kafkajs partitionsConsumedConcurrently): 24 is every partition of the four topics a service consumes at most. */
   @IsInt()
   @Min(1)

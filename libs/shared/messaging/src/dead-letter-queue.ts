@@ -2,8 +2,9 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { KafkaContext } from '@nestjs/microservices';
 import { DEAD_LETTER_HEADERS, deadLetterTopicOf } from '@order-saga/contracts';
 import { PinoLogger } from 'nestjs-pino';
-import { CompressionTypes, IHeaders, Kafka, Producer } from 'kafkajs';
+import { CompressionTypes, IHeaders, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { IdempotentProducer } from './idempotent-producer';
 import { KAFKA } from './kafka.tokens';
 
 /**
@@ -16,14 +17,15 @@ import { KAFKA } from './kafka.tokens';
  */
 @Injectable()
 export class DeadLetterQueue implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly producer: Producer;
+  /** Replaced after a failed send (see IdempotentProducer); the message is then redelivered and parked again. */
+  private readonly producer: IdempotentProducer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     private readonly dataSource: DataSource,
     private readonly logger: PinoLogger,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = new IdempotentProducer(kafka);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -3,8 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { PgListener } from '@order-saga/shared/database';
 import { gaugeReadAtScrape, outboxPublishLag, ServiceLifecycle } from '@order-saga/shared/observability';
 import type { MessageEnvelope } from '@order-saga/contracts';
-import { CompressionTypes, Kafka, Producer } from 'kafkajs';
+import { CompressionTypes, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { IdempotentProducer } from './idempotent-producer';
 import { headersOf } from './kafka-headers';
 import { KAFKA } from './kafka.tokens';
 import { OUTBOX_CHANNEL } from './outbox';
@@ -31,24 +32,22 @@ interface OutboxRow {
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  /** Created on first use and after every failed send: see publishBatch. */
-  private producer: Producer | undefined;
+  /** Replaced after every failed send (see IdempotentProducer); the rows of that batch go again. */
+  private readonly producer: IdempotentProducer;
   private running: Promise<void> | undefined;
   private rerun = false;
-  /** Set while a drain is due after the linger (see wake). */
-  private lingering: NodeJS.Timeout | undefined;
-  private lingerMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     private readonly dataSource: DataSource,
     private readonly listener: PgListener,
     private readonly config: ConfigService,
     @Optional() lifecycle?: ServiceLifecycle,
   ) {
+    this.producer = new IdempotentProducer(kafka);
     lifecycle?.addShutdownTask({ name: 'outbox flush', run: () => this.flush() });
     gaugeReadAtScrape('order_saga_outbox_backlog', 'Outbox rows not yet published', async () => {
       const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL`);
@@ -64,7 +63,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
-    clearTimeout(this.lingering);
     this.unsubscribe?.();
     await this.running;
     const deadline = Date.now() + FLUSH_BOUND_MS;
@@ -74,10 +72,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.connectedProducer();
+    await this.producer.connect();
     this.unsubscribe = await this.listener.subscribe(OUTBOX_CHANNEL, () => this.wake());
     const interval = Number(this.config.get('OUTBOX_POLL_INTERVAL_MS') ?? 1000);
-    this.lingerMs = Number(this.config.get('OUTBOX_RELAY_LINGER_MS') ?? 0);
     this.timer = setInterval(() => this.wake(), interval);
     this.wake();
   }
@@ -85,20 +82,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    clearTimeout(this.lingering);
     this.unsubscribe?.();
     await this.running;
-    await this.producer?.disconnect();
+    await this.producer.disconnect();
   }
 
-  /**
-   * Runs one drain at a time; a wake-up during a drain schedules exactly one more. That one waits
-   * OUTBOX_RELAY_LINGER_MS first: rows committed while a drain ran mean the service is busy, and a
-   * moment later one drain (one transaction, one produce request) carries what several would have.
-   * After a quiet spell the first wake-up drains at once, so an idle service adds no delay.
-   */
+  /** Runs one drain at a time; a wake-up during a drain schedules exactly one more. */
   wake(): void {
-    if (this.stopped || this.lingering) return;
+    if (this.stopped) return;
     if (this.running) {
       this.rerun = true;
       return;
@@ -107,13 +98,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       .catch((error: Error) => this.logger.error(`outbox relay failed, will retry: ${error.message}`))
       .finally(() => {
         this.running = undefined;
-        if (!this.rerun) return;
-        this.rerun = false;
-        if (this.lingerMs <= 0) return this.wake();
-        this.lingering = setTimeout(() => {
-          this.lingering = undefined;
+        if (this.rerun) {
+          this.rerun = false;
           this.wake();
-        }, this.lingerMs);
+        }
       });
   }
 
@@ -121,15 +109,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     while (!this.stopped && (await this.publishBatch()) === BATCH_SIZE) {
       // a full batch means more may be waiting
     }
-  }
-
-  private async connectedProducer(): Promise<Producer> {
-    if (!this.producer) {
-      const producer = this.kafka.producer(producerOptions());
-      await producer.connect();
-      this.producer = producer;
-    }
-    return this.producer;
   }
 
   private async publishBatch(): Promise<number> {
@@ -144,31 +123,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         [BATCH_SIZE],
       );
       if (rows.length === 0) return 0;
-      const producer = await this.connectedProducer();
-      try {
-        await producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: groupByTopic(rows) });
-      } catch (error) {
-        // After a failed send the producer's sequence numbers may no longer match the broker's: the batch
-        // may have been written without the answer arriving (a broker restart), and kafkajs has no epoch
-        // bump to recover. Sending on with it, the broker rejects every batch as out of order, or takes a
-        // later batch whose sequence numbers it has already seen for a duplicate and acknowledges it
-        // without writing it — messages marked published that no consumer ever sees (caught by the chaos
-        // suite). A new producer gets a new producer id and starts its sequences afresh; the rows go
-        // again, at worst a second time, which the consumers' inbox absorbs.
-        this.producer = undefined;
-        await producer.disconnect().catch(() => undefined);
-        throw error;
-      }
+      await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: groupByTopic(rows) });
       await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
       const acknowledgedAt = Date.now();
       for (const row of rows) outboxPublishLag.observe(Math.max(0, (acknowledgedAt - Date.parse(row.envelope.occurredAt)) / 1000));
       return rows.length;
     });
   }
-}
-
-function producerOptions() {
-  return { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false };
 }
 
 function groupByTopic(rows: OutboxRow[]) {
