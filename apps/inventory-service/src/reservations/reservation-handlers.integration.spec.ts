@@ -24,7 +24,7 @@ import { ReleaseStockHandler } from './release-stock/release-stock.handler';
 import { ReservationLine } from './reservation-line.entity';
 import { Reservation } from './reservation.entity';
 import { ReserveStockHandler } from './reserve-stock/reserve-stock.handler';
-import { adminQuery } from '@order-saga/shared/testing';
+import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 
 /**
  * ReserveStock, ConfirmReservation and ReleaseStock on a real PostgreSQL database with inventory-service's
@@ -244,7 +244,7 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(loggedErrors).toEqual([{ fields: { order_id: orderId, reservation_id: reservationId }, message: 'confirmation for an unknown reservation' }]);
   });
 
-  it('releases every line of a reservation back to available: one look-up, one UPDATE per product, one reservation UPDATE', async () => {
+  it('releases every line of a reservation back to available: one look-up, one UPDATE for all its products, one reservation UPDATE', async () => {
     const [a, b] = await Promise.all([newProduct(10), newProduct(10)]);
     const orderId = newOrderId();
     await reserve(orderId, [
@@ -259,6 +259,55 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(await stockOf(b)).toEqual({ available: 10, reserved: 0 });
     expect(await reservationOf(orderId)).toMatchObject({ status: 'released', releaseReason: 'payment_declined', releasedAt: t0 });
     expect((await repliesTo(orderId)).at(-1)).toEqual({ type: STOCK_RELEASED.type, payload: { orderId, reservationId } });
-    expect(sent).toHaveLength(4);
+    expect(sent).toHaveLength(3);
+  });
+
+  it('a release takes its product locks in the order a reservation does (PostgreSQL\'s order of product_id), so the two cannot deadlock', async () => {
+    // Ids that JavaScript's localeCompare and PostgreSQL's collation order differently: in the database's
+    // order `-B` comes first, localeCompare puts `_A` first (it ignores punctuation at first).
+    const base = `SKU-RH-${randomBytes(3).toString('hex')}`;
+    const [first, second] = [`${base}-B`, `${base}_A`];
+    for (const productId of [first, second]) {
+      await dataSource.query(`INSERT INTO product (product_id, name, unit_price_cents, available, reserved) VALUES ($1, 'Lock order item', 1000, 10, 0)`, [productId]);
+    }
+    const [{ ordered }] = await dataSource.query(`SELECT array_agg(product_id ORDER BY product_id) AS ordered FROM product WHERE product_id = ANY($1)`, [[first, second]]);
+    expect(ordered).toEqual([first, second]);
+    const orderId = newOrderId();
+    await reserve(orderId, [
+      { productId: second, quantity: 1 },
+      { productId: first, quantity: 1 },
+    ]);
+    const reservationId = await reservationIdOf(orderId);
+
+    // Another transaction holds the product that comes first, as a ReserveStock of both would.
+    const holder = dataSource.createQueryRunner();
+    const prober = dataSource.createQueryRunner();
+    let releasing: Promise<unknown> | undefined;
+    try {
+      await holder.startTransaction();
+      await holder.query(`SELECT 1 FROM product WHERE product_id = $1 FOR UPDATE`, [first]);
+      releasing = release(orderId, reservationId);
+      await pollUntil(
+        async () => {
+          const [{ waiting }] = await dataSource.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+          return waiting > 0 ? waiting : undefined;
+        },
+        { description: 'the release waiting for the held product' },
+      );
+
+      // Waiting for the first product, the release must hold nothing of the second: a reservation that
+      // holds the first and wants the second would otherwise deadlock with it.
+      await prober.startTransaction();
+      await expect(prober.query(`SELECT 1 FROM product WHERE product_id = $1 FOR UPDATE NOWAIT`, [second])).resolves.toHaveLength(1);
+      await prober.rollbackTransaction();
+    } finally {
+      if (prober.isTransactionActive) await prober.rollbackTransaction();
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await Promise.all([prober.release(), holder.release()]);
+      await releasing;
+    }
+
+    expect(await stockOf(first)).toEqual({ available: 10, reserved: 0 });
+    expect(await stockOf(second)).toEqual({ available: 10, reserved: 0 });
   });
 });

@@ -26,14 +26,20 @@ export class ReleaseStockHandler {
       lock: { mode: 'pessimistic_write', tables: ['reservation'] },
     });
     if (reservation?.status !== 'reserved') return false;
-    // One UPDATE per product, in a fixed order like ReserveStock's locks, so a release and a reservation
-    // cannot deadlock.
-    for (const line of [...reservation.lines].sort((a, b) => a.productId.localeCompare(b.productId))) {
-      await manager.query(`UPDATE product SET available = available + $2, reserved = reserved - $2, updated_at = now() WHERE product_id = $1`, [
-        line.productId,
-        line.quantity,
-      ]);
-    }
+    // Every line back in one statement. Its product row locks are taken first, in PostgreSQL's order of
+    // product_id, the order ReserveStock locks them in, so a release and a reservation of the same
+    // products cannot deadlock (an UPDATE alone locks rows in whatever order its plan meets them).
+    await manager.query(
+      `WITH locked AS MATERIALIZED (
+         SELECT product_id FROM product WHERE product_id = ANY($1::text[]) ORDER BY product_id FOR UPDATE
+       )
+       UPDATE product
+          SET available = product.available + line.quantity, reserved = product.reserved - line.quantity, updated_at = now()
+         FROM unnest($1::text[], $2::integer[]) AS line (product_id, quantity)
+         JOIN locked USING (product_id)
+        WHERE product.product_id = line.product_id`,
+      [reservation.lines.map((line) => line.productId), reservation.lines.map((line) => line.quantity)],
+    );
     await manager.update(Reservation, { reservationId }, { status: 'released', releasedAt: now, releaseReason: reason.slice(0, 200) });
     return true;
   }
