@@ -10,6 +10,7 @@ import { IssueTokenHandler } from './oauth/issue-token/issue-token.handler';
 import { IssueTokenHttpController } from './oauth/issue-token/issue-token.http.controller';
 import { OAuthClient } from './oauth/oauth-client.entity';
 import { OAuthClientRepository } from './oauth/oauth-client.repository';
+import { SecretCheckGate } from './oauth/secret-check-gate';
 import { PublishJwksHttpController } from './oauth/publish-jwks/publish-jwks.http.controller';
 import { loadSigningKeySet } from './oauth/signing-keys/signing-keys';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
@@ -63,6 +64,11 @@ export const SERVICE_NAME = 'gateway';
           ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
           keys: await loadSigningKeySet(config.JWT_SIGNING_KEYS_FILE),
         }),
+    },
+    {
+      provide: SecretCheckGate,
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig) => new SecretCheckGate(config.OAUTH_SECRET_CHECKS_RUNNING, config.OAUTH_SECRET_CHECKS_WAITING),
     },
     OAuthClientRepository,
     IssueTokenHandler,

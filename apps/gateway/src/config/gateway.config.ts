@@ -62,6 +62,21 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(10_000)
   UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE: number = 256;
 
+  /**
+   * Per replica: client secret checks (scrypt, tens of ms and ~32 MiB each, on libuv's 4-thread pool) run at once
+   * by POST /oauth/token. 2 leaves half the pool to DNS and file I/O and bounds their memory to ~64 MiB.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  OAUTH_SECRET_CHECKS_RUNNING: number = 2;
+
+  /** Per replica: token requests that wait for a secret check slot; past it 503 with Retry-After at once. 32 waiting at 2 running is under a second. */
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  OAUTH_SECRET_CHECKS_WAITING: number = 32;
+
   /** The origin clients reach the gateway at; for links the gateway itself builds (none yet, OpenAPI page next). */
   @IsUrl(HTTP_URL)
   PUBLIC_BASE_URL: string = 'http://localhost:3000';

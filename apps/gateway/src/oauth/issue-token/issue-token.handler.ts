@@ -3,6 +3,7 @@ import { AccessTokens } from '../access-tokens';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '../client-secret';
 import { OAuthClientRepository } from '../oauth-client.repository';
 import { grantScopes } from '../scope';
+import { SecretCheckGate } from '../secret-check-gate';
 import { OAuthError } from './oauth-error';
 import { IssueTokenRequestDto } from './issue-token.request.dto';
 import { IssueTokenResponseDto } from './issue-token.response.dto';
@@ -19,11 +20,13 @@ export class IssueTokenHandler {
   constructor(
     private readonly clients: OAuthClientRepository,
     private readonly tokens: AccessTokens,
+    private readonly secretChecks: SecretCheckGate,
   ) {}
 
   async handle(request: IssueTokenRequestDto): Promise<IssueTokenResponseDto> {
     const client = await this.clients.findById(request.clientId);
-    const secretMatches = await verifyClientSecret(request.clientSecret, client?.secretHash ?? (await this.unknownClientHash));
+    const storedHash = client?.secretHash ?? (await this.unknownClientHash);
+    const secretMatches = await this.secretChecks.run(() => verifyClientSecret(request.clientSecret, storedHash));
     if (!client || !secretMatches || !client.active) {
       const reason = !client ? 'unknown client' : !secretMatches ? 'wrong secret' : 'inactive client';
       this.logger.warn({ client_id: request.clientId, reason }, 'client authentication failed');

@@ -1,6 +1,7 @@
 import { Body, Controller, Header, Headers, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiErrorResponseDto } from '../../errors/api-error.response.dto';
+import { GatewayErrorFilter } from '../../errors/gateway-error.filter';
 import { EVERY_RESPONSE_HEADERS } from '../../openapi/api-responses';
 import { IssueTokenHandler } from './issue-token.handler';
 import { parseIssueTokenRequest, TokenRequestHeaders } from './issue-token.request.dto';
@@ -17,7 +18,7 @@ const noStore = (required: boolean) => ({
 @ApiTags('oauth')
 @ApiExtraModels(OAuthErrorResponseDto, ApiErrorResponseDto)
 @Controller('oauth')
-@UseFilters(OAuthErrorFilter)
+@UseFilters(OAuthErrorFilter, GatewayErrorFilter)
 export class IssueTokenHttpController {
   constructor(private readonly handler: IssueTokenHandler) {}
 
@@ -52,6 +53,12 @@ export class IssueTokenHttpController {
     description: 'invalid_client: unknown client or wrong secret',
     type: OAuthErrorResponseDto,
     headers: { ...EVERY_RESPONSE_HEADERS, ...noStore(true), 'WWW-Authenticate': { description: 'Basic realm=…: the scheme to authenticate with', required: true, schema: { type: 'string' } } },
+  })
+  @ApiResponse({
+    status: 503,
+    description: 'SERVICE_UNAVAILABLE in the API error format: too many token requests at once on this gateway replica (OAUTH_SECRET_CHECKS_RUNNING and _WAITING); retry after Retry-After',
+    type: ApiErrorResponseDto,
+    headers: { ...EVERY_RESPONSE_HEADERS, 'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'integer', minimum: 0 } } },
   })
   @ApiResponse({ status: 500, description: 'INTERNAL_ERROR in the API error format', type: ApiErrorResponseDto, headers: EVERY_RESPONSE_HEADERS })
   issue(@Body() body: unknown, @Headers() headers: TokenRequestHeaders): Promise<IssueTokenResponseDto> {

@@ -11,6 +11,7 @@ import { startServiceApp } from '@order-saga/shared/http';
 import { Client } from 'pg';
 import { hashClientSecret } from '../client-secret';
 import { OAuthClientRepository } from '../oauth-client.repository';
+import { SecretCheckGate } from '../secret-check-gate';
 import { addKey } from '../signing-keys/signing-keys';
 
 /**
@@ -241,6 +242,26 @@ describe('POST /oauth/token', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ scope: 'read' });
   }, 30_000);
+
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After, checking no secret, while every secret check slot runs and the queue is full', async () => {
+    const gate = app.get(SecretCheckGate);
+    let open!: () => void;
+    const held = new Promise<boolean>((resolve) => (open = () => resolve(true)));
+    // What a flood of token requests would leave: every slot running, every queue place taken.
+    const occupying = Array.from({ length: gate.running + gate.waiting }, () => gate.run(() => held));
+    try {
+      const refused = await tokenRequest({ grant_type: 'client_credentials', client_id: 'shop', client_secret: secrets.shop });
+
+      expect(refused.headers.get('retry-after')).toBe('1');
+      await expectApiError(refused, 503, 'SERVICE_UNAVAILABLE');
+    } finally {
+      open();
+      await Promise.all(occupying);
+    }
+
+    const afterwards = await tokenRequest({ grant_type: 'client_credentials', client_id: 'shop', client_secret: secrets.shop });
+    expect(afterwards.status).toBe(200);
+  });
 });
 
 describe('/api/v1/orders', () => {
