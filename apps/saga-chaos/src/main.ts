@@ -19,6 +19,8 @@ import {
   countDeadLetterRows,
   countPending,
   countUnpublished,
+  readMessageIdsInKafka,
+  readPublishedOutbox,
   readKafkaState,
   readLifecycleEvents,
   readOrders,
@@ -138,6 +140,15 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
     { timeoutMs: 60_000, intervalMs: 1000, description: 'outboxes drained and consumers caught up' },
   ).catch(() => false);
 
+  // Everything a relay marked published must be in Kafka: an acknowledged send the broker did not write
+  // would otherwise pass unnoticed wherever no later check depends on that one message.
+  const published = (await Promise.all(kafkaServices.map((name) => readPublishedOutbox(infra.databaseUrls[name])))).flat();
+  const inKafka = await readMessageIdsInKafka(cluster.bootstrapServers, [...new Set(published.map((row) => row.topic))]).catch((error: Error) => {
+    log(`could not read the topics back: ${error.message}`);
+    return new Set<string>();
+  });
+  const publishedMissing = published.filter((row) => !inKafka.has(row.messageId));
+
   const lifecycleEvents = await readLifecycleEvents(orderDb);
   await pollUntil(async () => (lifecycleEvents.every((event) => receivedIds(stack).has(event.messageId)) ? true : undefined), {
     timeoutMs: 90_000,
@@ -176,6 +187,9 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
   if (driver.counters.malformedErrors > 0) violations.push(`${driver.counters.malformedErrors} error answer(s) not in the spec's error format`);
   for (const fault of injector.faults.filter((fault) => fault.error)) violations.push(`${fault.label} did not come back after its fault: ${fault.error}`);
   violations.push(...apiMismatches.map((mismatch) => `polled order ${mismatch}`));
+  if (publishedMissing.length > 0) {
+    violations.push(`${publishedMissing.length} outbox message(s) marked published are not in Kafka, e.g. ${publishedMissing.slice(0, 3).map((row) => `${row.topic} ${row.messageId}`).join(', ')}`);
+  }
 
   const facts = {
     options,
@@ -185,6 +199,8 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
     faults: injector.faults,
     terminalAfterLastFaultMs,
     quiescent,
+    publishedChecked: published.length,
+    publishedMissing: publishedMissing.length,
     refundSource,
     apiMismatches: apiMismatches.length,
     polled: polledOrders.length,

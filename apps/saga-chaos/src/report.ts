@@ -12,6 +12,9 @@ export interface RunFacts {
   /** From the end of the last fault until no order was pending; undefined when that did not happen in time. */
   terminalAfterLastFaultMs: number | undefined;
   quiescent: boolean;
+  /** Outbox rows marked published, in every service, and how many of them were not found in Kafka. */
+  publishedChecked: number;
+  publishedMissing: number;
   refundSource: string;
   apiMismatches: number;
   polled: number;
@@ -57,6 +60,7 @@ export function formatReport(facts: RunFacts, figures: Figures, violations: stri
     `${pad('terminal orders whose outcome no webhook announced')}${figures.ordersWithoutTerminalEvent.length}`,
     `${pad('messages dead-lettered')}${figures.deadLettered} (${figures.deadLetterSources.length} places checked: dead_letter tables and *.deadletter.* topics${figures.deadLetterSources.filter((source) => source.count > 0).map((source) => `; ${source.source} ${source.count}`).join('')})`,
     `${pad('outboxes drained and consumer lag 0 at the end')}${facts.quiescent ? 'yes' : 'NO'}`,
+    `${pad('outbox messages marked published / not in Kafka')}${facts.publishedChecked} / ${facts.publishedMissing}`,
     '',
     violations.length === 0 ? 'RESULT: PASS — no violations' : `RESULT: FAIL — ${violations.length} violation(s):\n${violations.map((violation) => `  ✗ ${violation}`).join('\n')}`,
     '',

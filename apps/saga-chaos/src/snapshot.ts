@@ -1,4 +1,4 @@
-import { TOPICS } from '@order-saga/contracts';
+import { ENVELOPE_HEADERS, TOPICS } from '@order-saga/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { LifecycleEventRow, OrderRow, PaymentRow, ProductRow, ReservationLineRow } from './invariants';
@@ -102,6 +102,66 @@ export function readPayments(paymentDb: string): Promise<{ payments: PaymentRow[
 /** Unpublished outbox rows of a service; 0 everywhere means every committed message reached Kafka. */
 export function countUnpublished(databaseUrl: string): Promise<number> {
   return withDatabase(databaseUrl, async (client) => Number((await client.query(`SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`)).rows[0].n));
+}
+
+/** Message id and topic of every outbox row the relay marked published, i.e. acknowledged by the broker. */
+export function readPublishedOutbox(databaseUrl: string): Promise<{ messageId: string; topic: string }[]> {
+  return withDatabase(databaseUrl, async (client) => {
+    const { rows } = await client.query<{ message_id: string; topic: string }>(`SELECT message_id, topic FROM outbox WHERE published_at IS NOT NULL`);
+    return rows.map((row) => ({ messageId: row.message_id, topic: row.topic }));
+  });
+}
+
+/**
+ * The message ids (envelope header) of every message in `topics`, read from each partition's start to
+ * its end as it was when reading began. What the relays marked published must all be here: a broker that
+ * acknowledged a send without writing it (the idempotent-producer failure, docs/saga-reliability.md)
+ * shows up as an id missing.
+ */
+export async function readMessageIdsInKafka(brokers: string, topics: string[], timeoutMs = 60_000): Promise<Set<string>> {
+  const kafka = new Kafka({ clientId: 'saga-chaos-checker', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const ids = new Set<string>();
+  const admin = kafka.admin();
+  await admin.connect();
+  const remaining = new Map<string, bigint>();
+  try {
+    for (const topic of topics) {
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+        if (BigInt(high) > BigInt(low)) remaining.set(`${topic}/${partition}`, BigInt(high));
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  if (remaining.size === 0) return ids;
+
+  const consumer = kafka.consumer({ groupId: `saga-chaos-checker-${Date.now()}-${Math.random().toString(36).slice(2)}`, allowAutoTopicCreation: false });
+  await consumer.connect();
+  try {
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message }) => {
+        const id = message.headers?.[ENVELOPE_HEADERS.messageId];
+        if (id !== undefined) ids.add(String(Array.isArray(id) ? id[0] : id));
+        const key = `${topic}/${partition}`;
+        const end = remaining.get(key);
+        if (end !== undefined && BigInt(message.offset) + 1n >= end) {
+          remaining.delete(key);
+          if (remaining.size === 0) finish();
+        }
+      },
+    });
+    const deadline = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`reading ${topics.length} topic(s) did not reach their ends within ${timeoutMs} ms (left: ${[...remaining.keys()].join(', ')})`)), timeoutMs).unref(),
+    );
+    await Promise.race([finished, deadline]);
+    return ids;
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
 }
 
 export function countDeadLetterRows(databaseUrl: string): Promise<number> {
