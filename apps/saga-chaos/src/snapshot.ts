@@ -1,18 +1,11 @@
 import { ENVELOPE_HEADERS, TOPICS } from '@order-saga/contracts';
 import { Kafka, logLevel } from 'kafkajs';
+import { withPgClient } from '@order-saga/shared/testing';
 import { Client } from 'pg';
 import { LifecycleEventRow, OrderRow, PaymentRow, ProductRow, ReservationLineRow } from './invariants';
 
 /** Runs `work` with one connection to a service's own database. */
-export async function withDatabase<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+export const withDatabase = withPgClient;
 
 async function columnsOf(client: Client, table: string): Promise<Set<string>> {
   const { rows } = await client.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [table]);

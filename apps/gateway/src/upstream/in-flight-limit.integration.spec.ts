@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { startServiceApp } from '@order-saga/shared/http';
-import { pollUntil } from '@order-saga/shared/testing';
+import { pollUntil, withPgClient } from '@order-saga/shared/testing';
 import { Client } from 'pg';
 import { hashClientSecret } from '../oauth/client-secret';
 import { OAuthClientRepository } from '../oauth/oauth-client.repository';
@@ -92,15 +92,7 @@ async function waitUntilHeld(route: string, count: number): Promise<void> {
   await pollUntil(async () => (heldRoutes(route).length >= count ? true : undefined), { intervalMs: 10, description: `${count} × ${route} held by the stand-in` });
 }
 
-async function withClient<T>(database: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: `${POSTGRES}/${database}` });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const withClient = <T>(database: string, work: (client: Client) => Promise<T>): Promise<T> => withPgClient(`${POSTGRES}/${database}`, work);
 
 /** A client of its own per test, so each test starts with fresh rate-limit windows. */
 async function newClientToken(): Promise<string> {

@@ -11,20 +11,17 @@ import {
   STOCK_RESERVED,
 } from '@order-saga/contracts';
 import { validateConfig } from '@order-saga/shared/config';
-import { runMigrationsLocked } from '@order-saga/shared/database';
 import { Outbox } from '@order-saga/shared/messaging';
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager, Logger as TypeOrmLogger } from 'typeorm';
 import { InventoryServiceConfig } from '../config/inventory-service.config';
-import { InitialSchema1763700000000 } from '../database/migrations/1763700000000-initial-schema';
-import { ReservationConfirmation1763900000000 } from '../database/migrations/1763900000000-reservation-confirmation';
 import { Product } from '../products/product.entity';
 import { ConfirmReservationHandler } from './confirm-reservation/confirm-reservation.handler';
 import { ReleaseStockHandler } from './release-stock/release-stock.handler';
-import { ReservationLine } from './reservation-line.entity';
 import { Reservation } from './reservation.entity';
 import { ReserveStockHandler } from './reserve-stock/reserve-stock.handler';
-import { adminQuery, pollUntil } from '@order-saga/shared/testing';
+import { createInventoryTestDatabase, InventoryTestDatabase } from '../testing/inventory-test-database';
+import { pollUntil } from '@order-saga/shared/testing';
 
 /**
  * ReserveStock, ConfirmReservation and ReleaseStock on a real PostgreSQL database with inventory-service's
@@ -33,9 +30,6 @@ import { adminQuery, pollUntil } from '@order-saga/shared/testing';
  * are what bounds the saga's throughput (docs/performance.md). Transaction control and the outbox
  * (libs/shared's statements) are not counted.
  */
-const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_reservations_${randomBytes(4).toString('hex')}`;
-const databaseUrl = `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`;
 
 const ignore = () => undefined;
 
@@ -78,6 +72,7 @@ describe('reservation handlers (PostgreSQL)', () => {
     info: () => undefined,
     debug: () => undefined,
   } as unknown as PinoLogger;
+  let database: InventoryTestDatabase;
   let dataSource: DataSource;
   let reserveHandler: ReserveStockHandler;
   let confirmHandler: ConfirmReservationHandler;
@@ -85,19 +80,10 @@ describe('reservation handlers (PostgreSQL)', () => {
   const t0 = new Date('2030-01-01T12:00:00.000Z');
 
   beforeAll(async () => {
-    await adminQuery(`CREATE DATABASE ${database}`);
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: databaseUrl,
-      entities: [Product, Reservation, ReservationLine],
-      migrations: [InitialSchema1763700000000, ReservationConfirmation1763900000000],
-      logging: ['query'],
-      logger: statements,
-    });
-    await dataSource.initialize();
-    await runMigrationsLocked(dataSource);
+    database = await createInventoryTestDatabase('reservations', statements);
+    dataSource = database.dataSource;
     // KAFKA_BROKERS is required by the config class but never dialled: nothing here talks to Kafka.
-    const config = validateConfig(InventoryServiceConfig, { PORT: '0', DATABASE_URL: databaseUrl, KAFKA_BROKERS: '127.0.0.1:9' });
+    const config = validateConfig(InventoryServiceConfig, { PORT: '0', DATABASE_URL: database.databaseUrl, KAFKA_BROKERS: '127.0.0.1:9' });
     const outbox = new Outbox();
     reserveHandler = new ReserveStockHandler(outbox, config);
     confirmHandler = new ConfirmReservationHandler(logger);
@@ -105,8 +91,7 @@ describe('reservation handlers (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database?.drop();
   });
 
   beforeEach(() => {

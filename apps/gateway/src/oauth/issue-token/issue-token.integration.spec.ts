@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { INestApplication } from '@nestjs/common';
 import { startServiceApp } from '@order-saga/shared/http';
+import { withPgClient } from '@order-saga/shared/testing';
 import { Client } from 'pg';
 import { hashClientSecret } from '../client-secret';
 import { OAuthClientRepository } from '../oauth-client.repository';
@@ -74,15 +75,7 @@ async function writeKeyFile(): Promise<string> {
   return path;
 }
 
-async function withClient<T>(database: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: `${POSTGRES}/${database}` });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const withClient = <T>(database: string, work: (client: Client) => Promise<T>): Promise<T> => withPgClient(`${POSTGRES}/${database}`, work);
 
 const admin = <T>(work: (client: Client) => Promise<T>): Promise<T> => withClient('postgres', work);
 

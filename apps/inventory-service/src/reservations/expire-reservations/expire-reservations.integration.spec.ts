@@ -1,20 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CONFIRM_RESERVATION, MessageDefinition, MessageEnvelope, RELEASE_STOCK, RESERVE_STOCK } from '@order-saga/contracts';
 import { validateConfig } from '@order-saga/shared/config';
-import { runMigrationsLocked } from '@order-saga/shared/database';
 import { Outbox } from '@order-saga/shared/messaging';
-import { adminQuery, pollUntil } from '@order-saga/shared/testing';
+import { pollUntil } from '@order-saga/shared/testing';
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { InventoryServiceConfig } from '../../config/inventory-service.config';
-import { InitialSchema1763700000000 } from '../../database/migrations/1763700000000-initial-schema';
-import { ReservationConfirmation1763900000000 } from '../../database/migrations/1763900000000-reservation-confirmation';
 import { Product } from '../../products/product.entity';
 import { ConfirmReservationHandler } from '../confirm-reservation/confirm-reservation.handler';
 import { ReleaseStockHandler } from '../release-stock/release-stock.handler';
-import { ReservationLine } from '../reservation-line.entity';
 import { Reservation } from '../reservation.entity';
 import { ReserveStockHandler } from '../reserve-stock/reserve-stock.handler';
+import { createInventoryTestDatabase, InventoryTestDatabase } from '../../testing/inventory-test-database';
 import { ExpireReservationsHandler } from './expire-reservations.handler';
 
 /**
@@ -22,9 +19,6 @@ import { ExpireReservationsHandler } from './expire-reservations.handler';
  * Time is passed in (`sweep(now)`, the handlers' `now`), so "past the TTL" is exact, not waited for.
  * The sweeper publishes nothing (the saga learns nothing from an expiry), so no broker is needed.
  */
-const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_expiry_${randomBytes(4).toString('hex')}`;
-const databaseUrl = `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`;
 const TTL_SECONDS = 600;
 const TTL_MS = TTL_SECONDS * 1000;
 const INITIAL_STOCK = 100;
@@ -36,6 +30,7 @@ function envelope<T extends object>(definition: MessageDefinition<T>, orderId: s
 }
 
 describe('reservation expiry sweeper (PostgreSQL)', () => {
+  let database: InventoryTestDatabase;
   let dataSource: DataSource;
   let config: InventoryServiceConfig;
   let reserveHandler: ReserveStockHandler;
@@ -47,19 +42,12 @@ describe('reservation expiry sweeper (PostgreSQL)', () => {
   const t0 = new Date('2030-01-01T12:00:00.000Z');
 
   beforeAll(async () => {
-    await adminQuery(`CREATE DATABASE ${database}`);
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: databaseUrl,
-      entities: [Product, Reservation, ReservationLine],
-      migrations: [InitialSchema1763700000000, ReservationConfirmation1763900000000],
-    });
-    await dataSource.initialize();
-    await runMigrationsLocked(dataSource);
+    database = await createInventoryTestDatabase('expiry');
+    dataSource = database.dataSource;
     // KAFKA_BROKERS is required by the config class but never dialled: nothing here talks to Kafka.
     config = validateConfig(InventoryServiceConfig, {
       PORT: '0',
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: database.databaseUrl,
       KAFKA_BROKERS: '127.0.0.1:9',
       RESERVATION_TTL_SECONDS: String(TTL_SECONDS),
       RESERVATION_SWEEP_INTERVAL_MS: '50',
@@ -72,8 +60,7 @@ describe('reservation expiry sweeper (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database?.drop();
   });
 
   beforeEach(async () => {
