@@ -18,6 +18,10 @@ export class BaseServiceConfig {
   @Min(1)
   DATABASE_POOL_SIZE: number = 10;
 
+  /** on: queries with parameters go as named prepared statements, parsed once per connection. off behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21). */
+  @IsIn(['on', 'off'])
+  DATABASE_PREPARED_STATEMENTS: string = 'on';
+
   /** Bound on the graceful shutdown after SIGTERM; past it the process exits 1. Keep it below the orchestrator's grace period. */
   @IsInt()
   @Min(1000)

@@ -6,12 +6,21 @@ import { MigrationRunner } from './migration-runner';
 import { ServiceLifecycleModule } from '@order-saga/shared/observability';
 import { DatabaseReadiness } from './database.readiness';
 import { PgListener } from './pg-listener';
+import { PreparingClient } from './preparing-client';
 
 export interface DatabaseModuleOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
+}
+
+/** node-postgres pool settings from the service's config: its size, and prepared statements unless turned off (see PreparingClient). */
+export function poolOptions(config: Pick<ConfigService, 'get'>): { max: number; Client?: typeof PreparingClient } {
+  return {
+    max: Number(config.get('DATABASE_POOL_SIZE') ?? 10),
+    ...(config.get('DATABASE_PREPARED_STATEMENTS') === 'off' ? {} : { Client: PreparingClient }),
+  };
 }
 
 /**
@@ -36,7 +45,7 @@ export class DatabaseModule {
             migrations: options.migrations,
             synchronize: false,
             migrationsRun: false,
-            extra: { max: Number(config.get('DATABASE_POOL_SIZE') ?? 10) },
+            extra: poolOptions(config),
           }),
         }),
       ],

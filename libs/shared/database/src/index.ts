@@ -2,3 +2,4 @@ export * from './database.module';
 export * from './migration-runner';
 export * from './pg-listener';
 export * from './database.readiness';
+export * from './preparing-client';
