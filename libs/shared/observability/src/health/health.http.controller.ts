@@ -27,18 +27,24 @@ export class HealthHttpController {
 
   @Get('ready')
   async ready(@Res() response: Response): Promise<void> {
-    const state = this.lifecycle.state;
-    if (state !== 'ready') {
-      response.status(503).json({ status: 'error', state, info: {}, error: {}, details: {} });
-      return;
-    }
+    if (this.lifecycle.state !== 'ready') return this.notReady(response);
+    let report: object;
+    let healthy: boolean;
     try {
-      const report = await this.health.check(this.lifecycle.readinessChecks().map((check) => () => this.run(check)));
-      response.status(200).json({ ...report, state });
+      report = await this.health.check(this.lifecycle.readinessChecks().map((check) => () => this.run(check)));
+      healthy = true;
     } catch (error) {
-      const report = (error as { getResponse?: () => unknown }).getResponse?.() ?? { status: 'error' };
-      response.status(503).json({ ...(report as object), state });
+      report = ((error as { getResponse?: () => unknown }).getResponse?.() ?? { status: 'error' }) as object;
+      healthy = false;
     }
+    // A SIGTERM during the checks (shutdown hooks may already be closing what they check): the answer is
+    // the draining one, not a failed check under a stale "ready".
+    if (this.lifecycle.state !== 'ready') return this.notReady(response);
+    response.status(healthy ? 200 : 503).json({ ...report, state: 'ready' });
+  }
+
+  private notReady(response: Response): void {
+    response.status(503).json({ status: 'error', state: this.lifecycle.state, info: {}, error: {}, details: {} });
   }
 
   private async run(check: ReadinessCheck): Promise<HealthIndicatorResult> {
