@@ -10,10 +10,8 @@ ARG NODE_IMAGE=node:20.20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# `npm install` on an unchanged lockfile installs the locked versions; `npm ci` rejects this lockfile
-# (it lists native @swc/core binaries for one platform only, see .ci/run). Install scripts are not
-# needed to compile with tsc.
-RUN npm install --no-audit --no-fund --ignore-scripts
+# Install scripts are not needed to compile with tsc.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY libs ./libs
 COPY apps ./apps
@@ -26,7 +24,7 @@ RUN test -f "dist/apps/${APP}/src/main.js" || { echo "build argument APP must na
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 
 # ── runtime
 FROM ${NODE_IMAGE} AS runtime

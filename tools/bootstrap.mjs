@@ -9,9 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
-  // Installs the locked versions; see .ci/run for why this is not `npm ci`.
-  process.stdout.write('[order-saga] installing dependencies (npm install, from package-lock.json) …\n');
-  const install = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm ci`: exactly the locked versions, and a lockfile that disagrees with package.json is an error.
+  process.stdout.write('[order-saga] installing dependencies (npm ci, from package-lock.json) …\n');
+  const install = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (install.status !== 0) process.exit(install.status ?? 1);
 }
 
