@@ -2,9 +2,12 @@
 # One image per app, picked with a build argument:
 #   docker build --build-arg APP=order-service -t order-saga/order-service .
 # APP is one of: gateway, order-service, inventory-service, payment-service, notification-service,
-# webhook-receiver. Checked offline by tools/deploy (dockerfile.spec.ts): there is no Docker engine in CI.
+# webhook-receiver. Checked offline by tools/deploy, there being no Docker engine in CI: dockerfile.spec.ts
+# lints it, docker-build-context.spec.ts runs the build stage's COPY and compile steps on the context
+# .dockerignore leaves. tsconfig.build.json names what is compiled: these apps and the runtime CLIs.
 
-ARG NODE_IMAGE=node:20.20-bookworm-slim
+# Node 22, the active LTS line (20 reached its end of life on 2026-04-30); package.json's engines agrees.
+ARG NODE_IMAGE=node:22.23-bookworm-slim
 
 # ── build: every dependency, TypeScript compiled to dist/ with the path aliases rewritten to relative paths
 FROM ${NODE_IMAGE} AS build

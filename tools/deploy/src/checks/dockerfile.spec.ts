@@ -22,7 +22,7 @@ describe('the Dockerfile', () => {
   });
 
   it.each([
-    ['a single stage', 'FROM node:20-slim\nUSER 1000\nHEALTHCHECK CMD ["true"]\nCMD ["node", "x.js"]\n', /not a multi-stage/],
+    ['a single stage', 'FROM node:22-slim\nUSER 1000\nHEALTHCHECK CMD ["true"]\nCMD ["node", "x.js"]\n', /not a multi-stage/],
     ['root as the user', dockerfile.replace('USER 1000:1000', 'USER root'), /runs as root/],
     ['no USER at all', dockerfile.replace(/^USER .*$/m, ''), /no USER/],
     ['no HEALTHCHECK', dockerfile.replace(/^HEALTHCHECK[\s\S]*?healthcheck\.cli\.js", "\/health\/live"\]\n/m, ''), /no HEALTHCHECK/],
