@@ -193,6 +193,22 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     expect(row.published_at).not.toBeNull();
   });
 
+  it('appendAll writes several messages in one statement, in the order given, and they are consumed in that order', async () => {
+    const name = `append-all-${randomUUID()}`;
+    const origin = originFor(name);
+    const envelopes = await dataSource.transaction((manager) =>
+      app.get(Outbox).appendAll(manager, [1, 2, 3, 4].map((by) => ({ definition: COUNT_ME, payload: { counter: name, by }, origin }))),
+    );
+
+    expect(envelopes.map((envelope) => envelope.payload)).toEqual([1, 2, 3, 4].map((by) => ({ counter: name, by })));
+    const rows: { message_id: string }[] = await dataSource.query('SELECT message_id FROM outbox WHERE message_key = $1 ORDER BY id', [name]);
+    expect(rows.map((row) => row.message_id)).toEqual(envelopes.map((envelope) => envelope.messageId));
+    await pollUntil(async () => ((await counter(name)) === 10 ? true : undefined), { description: 'the four messages to be counted' });
+    const received = () => tap.messages.filter((m) => m.topic === topic && m.message.key?.toString() === name).map((m) => header(m.message.headers, 'message-id'));
+    await pollUntil(async () => (received().length >= 4 ? true : undefined), { description: 'the tap to see the four messages' });
+    expect(received()).toEqual(envelopes.map((envelope) => envelope.messageId));
+  });
+
   it('never publishes a message whose transaction rolled back', async () => {
     const rolledBack = `rolled-back-${randomUUID()}`;
     const after = `after-${randomUUID()}`;

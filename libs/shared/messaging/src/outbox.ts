@@ -5,6 +5,13 @@ import type { EntityManager } from 'typeorm';
 
 export const OUTBOX_CHANNEL = 'outbox';
 
+/** One message for `Outbox.appendAll`. */
+export interface OutgoingMessage<T extends object = object> {
+  definition: MessageDefinition<T>;
+  payload: T;
+  origin: MessageOrigin;
+}
+
 /**
  * Appends outgoing messages to the outbox inside the caller's transaction, so a state change and the
  * messages it causes commit (or roll back) together. The relay publishes them after commit.
@@ -18,7 +25,17 @@ export class Outbox {
     origin: MessageOrigin,
     now: Date = new Date(),
   ): Promise<MessageEnvelope<T>> {
-    const envelope: MessageEnvelope<T> = {
+    const [envelope] = await this.appendAll(manager, [{ definition, payload, origin }], now);
+    return envelope as MessageEnvelope<T>;
+  }
+
+  /**
+   * Appends several messages in one statement. They get outbox ids, and so go out, in the order given
+   * (the relay publishes in id order): callers list a key's messages in the order they must arrive.
+   */
+  async appendAll(manager: EntityManager, messages: readonly OutgoingMessage[], now: Date = new Date()): Promise<MessageEnvelope[]> {
+    if (messages.length === 0) return [];
+    const envelopes = messages.map(({ definition, payload, origin }): MessageEnvelope => ({
       messageId: randomUUID(),
       type: definition.type,
       correlationId: origin.correlationId,
@@ -27,18 +44,30 @@ export class Outbox {
       requestId: origin.requestId,
       traceparent: origin.traceparent,
       payload,
-    };
-    // One round trip for the row and the relay's wake-up. The NOTIFY is delivered to listeners only when
-    // this transaction commits, which is exactly when the row becomes visible (and PostgreSQL folds the
-    // identical notifications of one transaction into one).
+    }));
+    // ORDER BY ordinality: the ids (serial defaults) are drawn after the sort, so they follow the list.
+    // The NOTIFY is delivered to listeners only when this transaction commits, which is exactly when the
+    // rows become visible (and PostgreSQL folds the identical notifications of one transaction into one).
     await manager.query(
       `WITH appended AS (
-         INSERT INTO outbox (message_id, topic, message_key, message_type, envelope) VALUES ($1, $2, $3, $4, $5) RETURNING id
+         INSERT INTO outbox (message_id, topic, message_key, message_type, envelope)
+         SELECT message_id, topic, message_key, message_type, envelope
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY
+                AS m(message_id, topic, message_key, message_type, envelope, position)
+          ORDER BY position
+         RETURNING id
        )
-       SELECT pg_notify($6, '') FROM appended`,
-      [envelope.messageId, definition.topic, origin.correlationId, definition.type, JSON.stringify(envelope), OUTBOX_CHANNEL],
+       SELECT pg_notify($6, '') FROM appended LIMIT 1`,
+      [
+        envelopes.map((envelope) => envelope.messageId),
+        messages.map((message) => message.definition.topic),
+        envelopes.map((envelope) => envelope.correlationId),
+        envelopes.map((envelope) => envelope.type),
+        envelopes.map((envelope) => JSON.stringify(envelope)),
+        OUTBOX_CHANNEL,
+      ],
     );
-    return envelope;
+    return envelopes;
   }
 }
 
