@@ -55,11 +55,12 @@ export function distEntry(spec: Pick<ServiceSpec, 'entry' | 'distDir'>): string 
 
 /**
  * Compiles every app the way the Dockerfile does (tsc, then tsc-alias rewriting the path aliases) into
- * `outDir`, for services started with runtime `dist`.
+ * `outDir`, for services started with runtime `dist`. `root`: the checkout to compile, with the compiler of
+ * its own node_modules (the bench's A/B compiles a git worktree of another commit).
  */
-export function buildDist(outDir: string): void {
+export function buildDist(outDir: string, root = REPO_ROOT): void {
   for (const bin of ['typescript/bin/tsc', 'tsc-alias/dist/bin/index.js']) {
-    execFileSync(process.execPath, [require.resolve(bin), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: REPO_ROOT, stdio: 'inherit' });
+    execFileSync(process.execPath, [require.resolve(bin, { paths: [root] }), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root, stdio: 'inherit' });
   }
 }
 
