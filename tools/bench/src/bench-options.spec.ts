@@ -58,4 +58,17 @@ describe('bench options', () => {
 
     expect(parseBenchOptions([]).serviceEnv).toEqual({});
   });
+
+  it('measures one step quickly: --duration is the step length', () => {
+    const options = parseBenchOptions(['--rates=100', '--duration=60', '--warmup-seconds=10', '--floor-rounds=0']);
+
+    expect(options).toMatchObject({ rates: [100], stepSeconds: 60, warmupSeconds: 10, floorRounds: 0 });
+  });
+
+  it('measures another checkout, compiled there or already compiled, but only as compiled services on a stack it starts', () => {
+    expect(parseBenchOptions(['--sut=/tmp/wt-base', '--dist=/tmp/wt-base/tmp/bench-dist/x'])).toMatchObject({ systemUnderTest: '/tmp/wt-base', prebuiltDist: '/tmp/wt-base/tmp/bench-dist/x' });
+    expect(() => parseBenchOptions(['--sut=/tmp/wt-base', '--runtime=source'])).toThrow(/not with --runtime=source/);
+    expect(() => parseBenchOptions(['--dist=/tmp/d', '--attach'])).toThrow(/not with --attach/);
+    expect(() => parseBenchOptions(['--sut='])).toThrow(/--sut needs/);
+  });
 });

@@ -24,6 +24,13 @@ export interface BenchOptions {
    * runs them; `source`: through @swc-node from TypeScript, as `npm start` does (~100 MB more per process).
    */
   runtime: ServiceRuntime;
+  /**
+   * The checkout whose services and libraries are measured (`--sut`, default this one): compiled there and run
+   * from there, while the driver and the measuring stay this checkout's. bench:ab points it at a git worktree.
+   */
+  systemUnderTest?: string;
+  /** Services already compiled (buildDist output) to run as they are, e.g. by bench:ab once per commit. */
+  prebuiltDist?: string;
 }
 
 const SERVICES: ServiceName[] = ['gateway', 'order-service', 'inventory-service', 'payment-service', 'notification-service'];
@@ -48,11 +55,14 @@ export const SMOKE_DEFAULTS: BenchOptions = { ...FULL_DEFAULTS, mode: 'smoke', r
 
 const USAGE = `usage: npm run bench [-- options] | npm run bench:smoke
   --smoke                   a few seconds at 10 orders/s; exit 1 unless every saga completed as expected
-  --rates=25,50,100         offered loads in orders/s          --step-seconds=20   --warmup-seconds=10
+  --rates=25,50,100         offered loads in orders/s          --step-seconds=20 (or --duration=20)   --warmup-seconds=10
   --floor-rounds=200        rounds of each floor probe         --out=bench/results
   --log-level=info          LOG_LEVEL of the services          --label=text        stored with the results
   --runtime=dist            dist: compiled JS with plain node (as deployed); source: TypeScript via @swc-node
+  --sut=/path/to/checkout   measure that checkout's services (compiled there); driver and measuring stay this one's
+  --dist=/path/to/dist      run services compiled already (buildDist output inside a checkout) instead of compiling
   --cpu-prof=gateway,order-service    run those services with --cpu-prof
+  one step, quickly:        npm run bench -- --rates=100 --duration=60 --warmup-seconds=10 --floor-rounds=0
   --env=order-service:KEY=VALUE       extra service environment (repeatable)
   --attach                  use a running stack: BENCH_GATEWAY_URL, BENCH_ORDER_SERVICE_URL, BENCH_INVENTORY_SERVICE_URL,
                             BENCH_ORDER_DATABASE_URL, BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, KAFKA_BROKERS[, BENCH_SERVICE_PIDS=name=pid,...,
@@ -93,6 +103,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         options.rates = value.split(',').map((rate) => positiveNumber(name, rate));
         break;
       case 'step-seconds':
+      case 'duration':
         options.stepSeconds = positiveNumber(name, value);
         break;
       case 'warmup-seconds':
@@ -116,6 +127,14 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         if (value !== 'dist' && value !== 'source') throw new UsageError(`--runtime must be dist or source, got "${value}"`);
         options.runtime = value;
         break;
+      case 'sut':
+        if (!value) throw new UsageError('--sut needs the path of a checkout');
+        options.systemUnderTest = value;
+        break;
+      case 'dist':
+        if (!value) throw new UsageError('--dist needs a folder');
+        options.prebuiltDist = value;
+        break;
       case 'cpu-prof':
         options.cpuProfile = value.split(',').map((service) => serviceName(service, name));
         break;
@@ -132,5 +151,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         throw new UsageError(`unknown option --${name}`);
     }
   }
+  if ((options.systemUnderTest || options.prebuiltDist) && options.runtime !== 'dist') throw new UsageError('--sut and --dist run compiled services: not with --runtime=source');
+  if ((options.systemUnderTest || options.prebuiltDist) && options.attach) throw new UsageError('--sut and --dist start a stack: not with --attach');
   return options;
 }

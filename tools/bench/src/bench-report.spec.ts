@@ -1,4 +1,5 @@
-import { BenchResult, Floor, floorRatio, formatReport, judgeTargets } from './bench-report';
+import { BenchResult, Floor, floorRatio, formatCpuPerSaga, formatReport, judgeTargets } from './bench-report';
+import { cpuPerSaga } from './cpu-per-saga';
 import type { LatencySummary } from './latency-stats';
 import type { StepResult } from './load-step';
 
@@ -32,6 +33,7 @@ function step(offeredRate: number, overrides: Partial<StepResult> = {}): StepRes
       { name: 'kafka', pid: 2, cpuPercent: 30, rssPeakMb: 900, rssEndMb: 900 },
       { name: 'postgres', pid: 0, cpuPercent: 50, rssPeakMb: Number.NaN, rssEndMb: Number.NaN },
     ],
+    cpu: cpuPerSaga({ 'order-service': offeredRate * 20 * 4, kafka: offeredRate * 20 * 3, postgres: offeredRate * 20 * 5 }, offeredRate * 20, 21),
     ...overrides,
   };
 }
@@ -167,5 +169,20 @@ describe('bench report', () => {
       shed: '1600',
       statuses: '201:360 402:20 409:20 503:1600',
     });
+  });
+
+  it('prints the CPU per completed saga in the step table and per process in its own table', () => {
+    const text = formatReport(result([step(100)]));
+    const perProcess = formatCpuPerSaga([step(100)]).split('\n');
+
+    expect(stepRow(text, 100)['CPU ms/saga']).toBe('12.00');
+    expect(perProcess[0]).toMatch(/\| order-service ms\/saga \| kafka ms\/saga \| postgres ms\/saga \| total ms\/saga \|$/);
+    expect(perProcess[2]).toMatch(/^\| 100 +\| 100\.0 +\| 2000 +\| 21\.0 +\| 4\.00 +\| 3\.00 +\| 5\.00 +\| 12\.00 +\|$/);
+  });
+
+  it('shows a dash for the CPU per saga of a step that completed no saga', () => {
+    const nothingCompleted = step(100, { cpu: cpuPerSaga({ kafka: 900 }, 0, 60) });
+
+    expect(stepRow(formatReport(result([nothingCompleted])), 100)['CPU ms/saga']).toBe('–');
   });
 });

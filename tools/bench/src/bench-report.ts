@@ -38,6 +38,7 @@ export function floorRatio(step: StepResult, floor: Floor | undefined): number {
   return floor ? step.admittedLatencyMs.p50 / floor.criticalPathMs : Number.NaN;
 }
 
+const perSaga = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '–');
 const ratio = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '–');
 
 /**
@@ -125,6 +126,7 @@ export function formatReport(result: BenchResult): string {
         'offered/s',
         'sent/s',
         'sagas/s',
+        'CPU ms/saga',
         'confirmed/s',
         'admitted',
         'admitted p50 ms',
@@ -145,6 +147,7 @@ export function formatReport(result: BenchResult): string {
         String(step.offeredRate),
         rate(step.achievedRate),
         rate(step.completedSagasPerSecond),
+        perSaga(step.cpu.msPerSaga),
         rate(step.confirmedPerSecond),
         String(step.admittedLatencyMs.count),
         ms(step.admittedLatencyMs.p50),
@@ -172,6 +175,10 @@ export function formatReport(result: BenchResult): string {
       'p50 ÷ floor is over the admitted orders. all: every answer, shed 503s included. Shed answers also count as errors.',
   );
   out.push('');
+  out.push(formatCpuPerSaga(steps));
+  out.push('');
+  out.push(CPU_PER_SAGA_NOTE);
+  out.push('');
   const names = [...new Set(steps.flatMap((step) => step.processes.map((usage) => usage.name)))];
   if (names.length) {
     out.push(
@@ -193,4 +200,26 @@ export function formatReport(result: BenchResult): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+export const CPU_PER_SAGA_NOTE =
+  'CPU ms/saga: CPU time (utime + stime from /proc, not sampled percentages) of every process — the five services, Kafka, ' +
+  "the stack's PostgreSQL backends, PostgreSQL's postmaster and writers, Redis, the bench driver — from the step's first send " +
+  "until its last saga settled, divided by the step's completed sagas. PostgreSQL's writers and Redis serve the whole server: " +
+  'on a shared machine they carry other work too.';
+
+/** Per step, the CPU each process spent per completed saga, and the total. */
+export function formatCpuPerSaga(steps: StepResult[]): string {
+  const names = [...new Set(steps.flatMap((step) => step.cpu.byProcess.map((usage) => usage.name)))];
+  return table(
+    ['offered/s', 'sagas/s', 'completed', 'window s', ...names.map((name) => `${name} ms/saga`), 'total ms/saga'],
+    steps.map((step) => [
+      String(step.offeredRate),
+      rate(step.completedSagasPerSecond),
+      String(step.cpu.completedSagas),
+      step.cpu.windowSeconds.toFixed(1),
+      ...names.map((name) => perSaga(step.cpu.byProcess.find((usage) => usage.name === name)?.msPerSaga ?? Number.NaN)),
+      perSaga(step.cpu.msPerSaga),
+    ]),
+  );
 }

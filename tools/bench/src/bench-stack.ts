@@ -77,12 +77,15 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
 
   let services: Awaited<ReturnType<typeof startServices>> | undefined;
   try {
-    // Compiled into the run's own folder (inside the repository, so `node_modules` resolves from it), so a
-    // concurrent run or a deploy's `dist/` is never overwritten.
-    const distDir = join(REPO_ROOT, 'tmp', 'bench-dist', basename(dataDir));
-    if (options.runtime === 'dist') {
-      log(`compiling the services into ${distDir} …`);
-      buildDist(distDir);
+    // Compiled into the run's own folder (inside the checkout measured, so `node_modules` resolves from it), so
+    // a concurrent run or a deploy's `dist/` is never overwritten.
+    const systemUnderTest = resolve(options.systemUnderTest ?? REPO_ROOT);
+    const distDir = options.prebuiltDist ? resolve(options.prebuiltDist) : join(systemUnderTest, 'tmp', 'bench-dist', basename(dataDir));
+    if (options.prebuiltDist) {
+      log(`running the services compiled in ${distDir}`);
+    } else if (options.runtime === 'dist') {
+      log(`compiling the services of ${systemUnderTest} into ${distDir} …`);
+      buildDist(distDir, systemUnderTest);
     }
     services = await startServices(infra, { jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')), logLevel: options.logLevel, env, runtime: options.runtime, distDir });
     const clientSecret = randomBytes(18).toString('base64url');

@@ -3,7 +3,8 @@ import { Pool } from 'undici';
 import type { LatencySummary } from './latency-stats';
 import { dueOffsetMs, runOpenLoop } from './open-loop-driver';
 import { StepOrders, settleStepOrders } from './order-outcomes';
-import { ProcessGroup, ProcessGroupSampler, ProcessSampler, ProcessUsage } from './process-stats';
+import { CpuTimeAccount, ProcessGroup, ProcessSampler, ProcessUsage, singleProcess } from './process-stats';
+import { cpuPercent, cpuPerSaga, StepCpu } from './cpu-per-saga';
 import { isShedAnswer, PostAnswer, tallyAnswers } from './step-answers';
 import { BenchCatalog, EXPECTED_STATUS, kindOf, orderBody, StepCustomers } from './workload';
 
@@ -32,7 +33,10 @@ export interface StepResult {
    */
   completedSagasPerSecond: number;
   confirmedPerSecond: number;
+  /** CPU % over the sending (the load the step put on each process) and peak RSS. */
   processes: ProcessUsage[];
+  /** CPU time of every measured process per completed saga, up to the step's last saga settling. */
+  cpu: StepCpu;
 }
 
 export interface StepSetup {
@@ -42,7 +46,7 @@ export interface StepSetup {
   customers: StepCustomers;
   orderDatabaseUrl: string;
   processes: { name: string; pid: number }[];
-  /** Groups sampled for CPU only, e.g. the PostgreSQL backends of the stack's databases. */
+  /** Groups measured for CPU only, e.g. the PostgreSQL backends of the stack's databases (see main.ts). */
   processGroups: ProcessGroup[];
   /** How long to wait after the last answer for sagas answered 202 to finish. */
   settleTimeoutMs: number;
@@ -73,23 +77,29 @@ const ORDER_CREATING = new Set(['201', '202', '402', '409']);
 
 export async function runLoadStep(setup: StepSetup, ratePerSecond: number, seconds: number, firstIndex: number): Promise<StepResult> {
   const sampler = new ProcessSampler(setup.processes);
-  const groupSampler = new ProcessGroupSampler(setup.processGroups);
-  sampler.start();
-  await groupSampler.start();
+  const cpu = new CpuTimeAccount([...setup.processes.map(singleProcess), ...setup.processGroups]);
   const started = performance.now();
+  sampler.start();
+  await cpu.start();
   const completions = await runOpenLoop({
     ratePerSecond,
     durationMs: seconds * 1000,
     firstIndex,
     send: (index) => postOrder(setup.pool, setup.token, orderBody(index, kindOf(index), setup.catalog, setup.customers)),
   });
-  const processes = [...sampler.stop(), ...(await groupSampler.stop())];
+  const sendingCpuMs = await cpu.read();
   const elapsedSeconds = (performance.now() - started) / 1000;
+  const processes = [
+    ...sampler.stop(),
+    ...setup.processGroups.map(({ name }) => ({ name, pid: 0, cpuPercent: cpuPercent(sendingCpuMs[name] ?? 0, elapsedSeconds), rssPeakMb: Number.NaN, rssEndMb: Number.NaN })),
+  ];
 
   const answers = tallyAnswers(completions, (index) => String(EXPECTED_STATUS[kindOf(index)]));
   const created = completions.filter((completion) => ORDER_CREATING.has(completion.outcome.status)).length;
   const orders = await settleStepOrders(setup.orderDatabaseUrl, [setup.customers.paying, setup.customers.declining], created, setup.settleTimeoutMs);
   const settled = orders.confirmed + orders.cancelled;
+  // The CPU window ends only now: the sagas answered 202 finish after the last send, on the stack's CPU.
+  const stepCpu = cpuPerSaga(await cpu.stop(), settled, (performance.now() - started) / 1000);
   const completedPerSecond = settled > 1 ? (settled - 1) / orders.spanSeconds : Number.NaN;
   // Arrivals 0..n-1 span n-1 intervals; a driver that lagged stretched that span.
   const lastSendOffsetMs = Math.max(...completions.map((completion) => dueOffsetMs(completion.index - firstIndex, ratePerSecond) + completion.sendLagMs));
@@ -108,5 +118,6 @@ export async function runLoadStep(setup: StepSetup, ratePerSecond: number, secon
     completedSagasPerSecond: completedPerSecond,
     confirmedPerSecond: completedPerSecond * (orders.confirmed / Math.max(1, settled)),
     processes,
+    cpu: stepCpu,
   };
 }

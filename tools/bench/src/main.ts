@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { renderLatencyChart } from './latency-chart';
 import type { ProcessGroup } from './process-stats';
 import { runLoadStep, StepResult, StepSetup } from './load-step';
 import { smokeProblems } from './smoke-verdict';
+import { postgresProcessGroups, redisProcessGroup } from './stack-processes';
 import { stepCustomers } from './workload';
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
@@ -48,14 +50,9 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
   const processes = [...target.processes, { name: 'bench-driver', pid: process.pid }];
   const backends = new Client({ connectionString: target.postgresAdminUrl });
   await backends.connect();
-  const processGroups: ProcessGroup[] = target.databaseNames.length
-    ? [
-        {
-          name: 'postgres',
-          pids: async () => (await backends.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)', [target.databaseNames])).rows.map((row) => row.pid),
-        },
-      ]
-    : [];
+  // CPU per saga counts every process of the stack: the five services and the broker (target.processes), this
+  // driver, PostgreSQL (see stack-processes.ts for which of its processes) and the local Redis.
+  const processGroups: ProcessGroup[] = [...(target.databaseNames.length ? postgresProcessGroups(backends, target.databaseNames) : []), redisProcessGroup()];
   const setupFor = async (label: string): Promise<StepSetup> => {
     const customers = stepCustomers(runId, label);
     await createCustomer(target, customers.paying);
@@ -92,7 +89,7 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
       const figure = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
       const admitted = step.admittedLatencyMs;
       log(
-        `  ${step.offeredRate}/s: ${step.completedSagasPerSecond.toFixed(1)} sagas/s, admitted ${admitted.count}: p50 ${figure(admitted.p50, 0)} ms, p99 ${figure(admitted.p99, 0)} ms, ` +
+        `  ${step.offeredRate}/s: ${step.completedSagasPerSecond.toFixed(1)} sagas/s, CPU ${figure(step.cpu.msPerSaga, 1)} ms/saga, admitted ${admitted.count}: p50 ${figure(admitted.p50, 0)} ms, p99 ${figure(admitted.p99, 0)} ms, ` +
           `max ${figure(admitted.max, 0)} ms; shed ${step.shed}, statuses ${JSON.stringify(step.statuses)}, unfinished ${step.orders.pending}` +
           (floor ? `, p50 ÷ floor ${figure(floorRatio(step, floor), 2)}` : ''),
       );
@@ -103,7 +100,7 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
       finishedAt: new Date().toISOString(),
       label: options.label,
       machine: { cpus: cpus().length, node: process.version, loadAverageBefore, loadAverageAfter: loadavg() },
-      settings: { mode: options.mode, rates: options.rates, stepSeconds: options.stepSeconds, warmupSeconds: options.warmupSeconds, floorRounds: options.floorRounds, logLevel: options.logLevel, serviceEnv: options.serviceEnv, attached: options.attach, runtime: options.attach ? 'unknown (attached)' : options.runtime },
+      settings: { mode: options.mode, rates: options.rates, stepSeconds: options.stepSeconds, warmupSeconds: options.warmupSeconds, floorRounds: options.floorRounds, logLevel: options.logLevel, serviceEnv: options.serviceEnv, attached: options.attach, runtime: options.attach ? 'unknown (attached)' : options.runtime, ...systemUnderTest(options) },
       floor,
       steps,
       targets: options.mode === 'full' ? judgeTargets(steps, floor) : [],
@@ -116,6 +113,18 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
     await pool.close();
     await backends.end();
   }
+}
+
+/** Which code the services ran: the checkout (and its commit) and the compiled folder, when not this checkout. */
+function systemUnderTest(options: BenchOptions): Record<string, string> {
+  const root = resolve(options.systemUnderTest ?? REPO_ROOT);
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout: the commit stays unknown
+  }
+  return { systemUnderTest: root, systemUnderTestCommit: commit, ...(options.prebuiltDist ? { prebuiltDist: resolve(options.prebuiltDist) } : {}) };
 }
 
 function smokeVerdict(steps: StepResult[]): number {

@@ -121,15 +121,43 @@ export interface ProcessGroup {
   pids(): Promise<number[]>;
 }
 
+/** Cumulative CPU ticks of each member of each named group at one moment: name → pid → ticks. */
+export type CpuTicks = Map<string, Map<number, number>>;
+
 /**
- * CPU of a changing set of processes, e.g. the PostgreSQL backends serving the bench's databases. A member
- * first seen after the start was born during the window, so all its CPU time counts. No RSS: backends
- * share PostgreSQL's buffers, and summing their RSS would count them many times.
+ * CPU milliseconds each named group used between two readings of the cumulative counters. A pid absent from
+ * `first` was born inside the window, so all of its time counts; a pid that exited keeps its last reading in
+ * `last` (the sampler re-reads every second), so its time up to that reading counts.
  */
-export class ProcessGroupSampler {
-  private readonly first = new Map<string, Map<number, number>>();
-  private readonly last = new Map<string, Map<number, number>>();
-  private startedAt = 0;
+export function cpuMsBetween(first: CpuTicks, last: CpuTicks, ticksPerSecond: number): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const [name, ends] of last) {
+    const starts = first.get(name) ?? new Map<number, number>();
+    let ticks = 0;
+    for (const [pid, end] of ends) ticks += end - (starts.get(pid) ?? 0);
+    result[name] = (ticks / ticksPerSecond) * 1000;
+  }
+  return result;
+}
+
+/** The parent PID (field 4) from the text of /proc/<pid>/stat, e.g. the postmaster of a PostgreSQL process. */
+export function parentPidFromStat(statText: string): number {
+  const ppid = Number(statText.slice(statText.lastIndexOf(')') + 2).trim().split(/\s+/)[4 - 3]);
+  if (!Number.isInteger(ppid)) throw new Error(`unreadable /proc stat: ${statText.slice(0, 80)}`);
+  return ppid;
+}
+
+/**
+ * Cumulative CPU time (utime + stime from /proc/<pid>/stat, every thread of the process) of named groups of
+ * processes over a window: a fixed process is a group of one; the PostgreSQL backends of a pool are a group
+ * whose members come and go. Differences of counters, not sampled percentages: the periodic re-reading only
+ * finds members born later and keeps the last figure of members that exit. A member born and gone between two
+ * readings (a one-query connection) is missed. No RSS: backends share PostgreSQL's buffers, and summing their
+ * RSS would count them many times.
+ */
+export class CpuTimeAccount {
+  private readonly first: CpuTicks = new Map();
+  private readonly last: CpuTicks = new Map();
   private timer?: NodeJS.Timeout;
   private sampling: Promise<void> = Promise.resolve();
 
@@ -139,7 +167,6 @@ export class ProcessGroupSampler {
   ) {}
 
   async start(): Promise<void> {
-    this.startedAt = performance.now();
     for (const group of this.groups) {
       const ticks = new Map<number, number>();
       for (const pid of await group.pids()) {
@@ -154,18 +181,16 @@ export class ProcessGroupSampler {
     }, this.intervalMs);
   }
 
-  async stop(): Promise<ProcessUsage[]> {
+  /** CPU ms per group from start() to now, every member read now. */
+  async read(): Promise<Record<string, number>> {
+    await (this.sampling = this.sampling.then(() => this.sample()));
+    return cpuMsBetween(this.first, this.last, clockTicksPerSecond());
+  }
+
+  /** The final read(); the account stops sampling. */
+  async stop(): Promise<Record<string, number>> {
     clearInterval(this.timer);
-    await this.sampling;
-    await this.sample();
-    const seconds = (performance.now() - this.startedAt) / 1000;
-    return this.groups.map(({ name }) => {
-      const first = this.first.get(name) ?? new Map<number, number>();
-      const last = this.last.get(name) ?? new Map<number, number>();
-      let ticks = 0;
-      for (const [pid, end] of last) ticks += end - (first.get(pid) ?? 0);
-      return { name, pid: 0, cpuPercent: Math.round((ticks / clockTicksPerSecond() / seconds) * 1000) / 10, rssPeakMb: Number.NaN, rssEndMb: Number.NaN };
-    });
+    return this.read();
   }
 
   private async sample(): Promise<void> {
@@ -178,4 +203,9 @@ export class ProcessGroupSampler {
       }
     }
   }
+}
+
+/** A fixed process as a group of one. */
+export function singleProcess({ name, pid }: { name: string; pid: number }): ProcessGroup {
+  return { name, pids: async () => [pid] };
 }
