@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATA_DIR, REPO_ROOT } from './paths';
+import { javaBin, kafkaJarsCached } from './kafka-broker';
+import { CACHE_DIR, DATA_DIR, REPO_ROOT } from './paths';
+import { formatProblems, preflight, PreflightOptions, withoutPassword } from './preflight';
 import { DEMO, ensureSigningKeys, registerOAuthClient, seedDemoData } from './seed';
 import { spawnService, stopService } from './services';
 import { Infra, startInfra, startServices } from './stack';
@@ -13,15 +15,26 @@ import { Infra, startInfra, startServices } from './stack';
  */
 const log = (line: string) => process.stdout.write(`[order-saga] ${line}\n`);
 const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// The gateway's own default (apps/gateway/src/config/gateway.config.ts); the launched gateway inherits REDIS_URL.
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DEV_KAFKA_PORT = Number(process.env.KAFKA_PORT ?? 9092);
+/** `npm start`: the gateway here, the four services on the next ports, the demo webhook receiver after them. */
+const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 3000);
 
 async function main(command: string | undefined): Promise<number> {
+  log(`npm ${command === 'infra' ? 'run infra' : command} on Node ${process.version} (${process.execPath})`);
   switch (command) {
     case 'start':
+      await checkPrerequisites('npm start', [
+        { port: DEV_KAFKA_PORT, what: 'Kafka', variable: 'KAFKA_PORT' },
+        ...[0, 1, 2, 3, 4, 5].map((offset) => ({ port: GATEWAY_PORT + offset, what: offset === 0 ? 'the gateway' : offset === 5 ? 'the webhook receiver' : 'a service', variable: 'GATEWAY_PORT' })),
+      ]);
       return start();
     case 'infra':
+      await checkPrerequisites('npm run infra', [{ port: DEV_KAFKA_PORT, what: 'Kafka', variable: 'KAFKA_PORT' }]);
       return infraOnly();
     case 'test':
+      await checkPrerequisites('npm test', []);
       return test();
     default:
       process.stderr.write('usage: cli.ts start | infra | test\n');
@@ -29,14 +42,32 @@ async function main(command: string | undefined): Promise<number> {
   }
 }
 
+/** Reported without a stack trace: the message is the whole story. */
+class PrerequisitesMissing extends Error {}
+
+async function checkPrerequisites(command: string, ports: PreflightOptions['ports']): Promise<void> {
+  const needsMaven = !(await kafkaJarsCached(CACHE_DIR));
+  const problems = await preflight({
+    nodeVersion: process.versions.node,
+    javaBin: javaBin(),
+    needsMaven,
+    postgresAdminUrl: POSTGRES_ADMIN_URL,
+    postgresAdminUrlFromEnv: process.env.POSTGRES_ADMIN_URL !== undefined,
+    redisUrl: REDIS_URL,
+    ports,
+  });
+  if (problems.length > 0) throw new PrerequisitesMissing(formatProblems(problems, command));
+  log(`prerequisites found: Java, ${needsMaven ? 'Maven, ' : ''}PostgreSQL at ${withoutPassword(POSTGRES_ADMIN_URL)}, Redis at ${withoutPassword(REDIS_URL)}`);
+}
+
 async function start(): Promise<number> {
   const jwtSigningKeysFile = await ensureSigningKeys(join(DATA_DIR, 'dev-jwt-signing-keys.json'));
   const infra = await startInfra(devInfraOptions());
-  const services = await startServices(infra, { basePort: 3000, jwtSigningKeysFile }).catch(async (error) => {
+  const services = await startServices(infra, { basePort: GATEWAY_PORT, jwtSigningKeysFile }).catch(async (error) => {
     await infra.stop();
     throw error;
   });
-  const receiverPort = 3005;
+  const receiverPort = GATEWAY_PORT + 5;
   let receiver: ReturnType<typeof spawnService> | undefined;
   const stopAll = async () => {
     if (receiver) await stopService(receiver);
@@ -137,10 +168,19 @@ function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
   });
 }
 
+/**
+ * Resolves on the first SIGINT or SIGTERM. The listener stays: a terminal's Ctrl-C reaches this process
+ * both directly and forwarded by tools/bootstrap.mjs, and the second one must not cut the orderly stop
+ * short (killOnExit in kafka-broker.ts only steps in when nobody else listens).
+ */
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    let received = false;
+    const onSignal = () => {
+      if (!received) resolve();
+      received = true;
+    };
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   });
 }
 
@@ -168,7 +208,7 @@ Logs: ${join(DATA_DIR, 'logs')}/<service>.log (the webhook receiver logs each de
 main(process.argv[2]).then(
   (code) => process.exit(code),
   (error: Error) => {
-    process.stderr.write(`[order-saga] ${error.stack ?? error.message}\n`);
+    process.stderr.write(`[order-saga] ${error instanceof PrerequisitesMissing ? error.message : (error.stack ?? error.message)}\n`);
     process.exit(1);
   },
 );

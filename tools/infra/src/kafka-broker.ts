@@ -5,11 +5,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port';
+import { heartbeat } from './progress';
 
 /** Keep in step with kafka.version in tools/infra/kafka/pom.xml. */
 export const KAFKA_VERSION = '3.9.1';
@@ -53,27 +54,53 @@ export interface KafkaBroker {
  * changed pom (or an interrupted download) fetch again.
  */
 export async function resolveKafkaClasspath(cacheDir: string, log: (line: string) => void = () => undefined): Promise<string> {
-  const root = join(resolve(cacheDir), `kafka-${KAFKA_VERSION}`);
-  const libs = join(root, 'libs');
-  const marker = join(root, 'complete');
-  const pomHash = createHash('sha256').update(await readFile(POM)).digest('hex');
+  const { libs, marker } = jarCache(cacheDir);
+  const pom = await readFile(POM, 'utf8');
+  const pomHash = createHash('sha256').update(pom).digest('hex');
 
   if ((await readFile(marker, 'utf8').catch(() => '')) !== pomHash) {
     // Download into a private folder and swap it in, so a concurrent or interrupted run never
     // leaves a half-filled libs/ behind a valid marker.
     const staging = `${libs}.${process.pid}.tmp`;
     await rm(staging, { recursive: true, force: true });
-    await mkdir(root, { recursive: true });
-    log(`kafka ${KAFKA_VERSION}: fetching the broker jars with Maven into ${libs}`);
-    await run('mvn', [
-      '-q', '-B', '-f', POM, 'dependency:copy-dependencies',
-      `-DoutputDirectory=${staging}`, '-DincludeScope=runtime',
-    ]);
+    await mkdir(dirname(libs), { recursive: true });
+    log(`kafka ${KAFKA_VERSION}: first-time download of the broker jars (${pomArtifacts(pom).join(', ')} and their dependencies, about 90 MB) with Maven, from ~/.m2 or Maven Central into ${libs}`);
+    const progress = heartbeat(log, (elapsed) => `kafka ${KAFKA_VERSION}: still fetching the broker jars … ${elapsed}`);
+    try {
+      await run('mvn', [
+        '-q', '-B', '-f', POM, 'dependency:copy-dependencies',
+        `-DoutputDirectory=${staging}`, '-DincludeScope=runtime',
+      ]);
+    } finally {
+      progress.stop();
+    }
     await rm(libs, { recursive: true, force: true });
     await rename(staging, libs);
     await writeFile(marker, pomHash);
+    log(`kafka ${KAFKA_VERSION}: ${(await readdir(libs)).length} jars fetched in ${progress.elapsed()}; later runs reuse them`);
   }
   return join(libs, '*');
+}
+
+/** Whether the broker jars are already in the cache (for the current pom), i.e. Maven is not needed. */
+export async function kafkaJarsCached(cacheDir: string): Promise<boolean> {
+  const pomHash = createHash('sha256').update(await readFile(POM)).digest('hex');
+  return (await readFile(jarCache(cacheDir).marker, 'utf8').catch(() => '')) === pomHash;
+}
+
+function jarCache(cacheDir: string): { libs: string; marker: string } {
+  const root = join(resolve(cacheDir), `kafka-${KAFKA_VERSION}`);
+  return { libs: join(root, 'libs'), marker: join(root, 'complete') };
+}
+
+/** `groupId:artifactId:version` of each dependency the pom declares, its `${property}` versions resolved. */
+export function pomArtifacts(pom: string): string[] {
+  const properties = new Map([...pom.matchAll(/<properties>([\s\S]*?)<\/properties>/g)].flatMap(([, block]) => [...block.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)].map(([, name, value]) => [name, value.trim()] as const)));
+  const tag = (block: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(block)?.[1].trim() ?? '?';
+  return [...pom.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)].map(([, block]) => {
+    const version = tag(block, 'version').replace(/\$\{([^}]+)\}/g, (whole, name: string) => properties.get(name) ?? whole);
+    return `${tag(block, 'groupId')}:${tag(block, 'artifactId')}:${version}`;
+  });
 }
 
 export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaBroker> {
@@ -118,15 +145,17 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
 
   const bootstrapServers = `127.0.0.1:${port}`;
   log(`kafka ${KAFKA_VERSION}: starting pid ${child.pid} on ${bootstrapServers} (log: ${logFile})`);
+  const startup = heartbeat(log, (elapsed) => `kafka ${KAFKA_VERSION}: waiting for the broker to answer on ${bootstrapServers} … ${elapsed}`, 5_000);
   try {
     await Promise.race([failed, waitUntilServing(port, () => running, opts.startupTimeoutMs ?? STARTUP_TIMEOUT_MS)]);
   } catch (err) {
+    startup.stop();
     child.kill('SIGKILL');
     await exited;
     forget();
     throw new Error(`Kafka broker failed to start: ${(err as Error).message}\n${await summarizeLog(logFile)}`);
   }
-  log(`kafka ${KAFKA_VERSION}: ready on ${bootstrapServers}`);
+  log(`kafka ${KAFKA_VERSION}: ready on ${bootstrapServers} after ${startup.stop()}`);
 
   return {
     bootstrapServers,
@@ -201,7 +230,8 @@ async function clusterIdOf(kraftDir: string): Promise<string> {
   }
 }
 
-function javaBin(): string {
+/** The java the broker runs on: JAVA_HOME's, else the one on PATH. */
+export function javaBin(): string {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 

@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import { freePort } from './free-port';
 import { KafkaBroker, startKafkaBroker } from './kafka-broker';
 import { CACHE_DIR } from './paths';
+import { heartbeat, type Log } from './progress';
 import { databaseUrl, ensureDatabases } from './postgres';
 import { RunningService, ServiceRuntime, ServiceSpec, spawnService, stopService, waitUntilReady } from './services';
 import { ensureTopics } from './topics';
 
-export type Log = (line: string) => void;
+export type { Log } from './progress';
 
 export interface InfraOptions {
   /** Broker data and service logs go below this folder. */
@@ -137,7 +138,7 @@ export async function startServices(infra: Infra, options: ServicesOptions): Pro
     await Promise.all(running.map((service) => stopService(service)));
   };
   try {
-    await Promise.all(running.map((service) => waitUntilReady(service)));
+    await waitWithProgress(running, infra.options.log);
   } catch (error) {
     await stop();
     throw error;
@@ -145,6 +146,24 @@ export async function startServices(infra: Infra, options: ServicesOptions): Pro
   infra.options.log(`services ready; logs in ${logDir}`);
   const urls = Object.fromEntries(Object.entries(replicas).map(([service, list]) => [service, list[0].url])) as Record<ServiceName, string>;
   return { urls, running, replicas, stop };
+}
+
+/** Waits for every service, naming each as it gets ready and, every 10 s, those still starting. */
+async function waitWithProgress(running: RunningService[], log: Log): Promise<void> {
+  const pending = new Set(running.map((service) => service.spec.name));
+  log(`starting ${running.length} service processes …`);
+  const progress = heartbeat(log, (elapsed) => `still starting: ${[...pending].join(', ')} … ${elapsed}`);
+  try {
+    await Promise.all(
+      running.map(async (service) => {
+        await waitUntilReady(service);
+        pending.delete(service.spec.name);
+        log(`${service.spec.name} ready on ${service.url} after ${progress.elapsed()}`);
+      }),
+    );
+  } finally {
+    progress.stop();
+  }
 }
 
 /**
