@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { javaBin, kafkaJarsCached } from './kafka-broker';
 import { CACHE_DIR, DATA_DIR, REPO_ROOT } from './paths';
 import { formatProblems, preflight, PreflightOptions, withoutPassword } from './preflight';
+import { formatElapsed } from './progress';
 import { DEMO, ensureSigningKeys, registerOAuthClient, seedDemoData } from './seed';
 import { spawnService, stopService } from './services';
 import { Infra, startInfra, startServices } from './stack';
@@ -105,12 +106,15 @@ async function infraOnly(): Promise<number> {
       `  KAFKA_BROKERS=${infra.kafkaBrokers} DATABASE_URL=${infra.databaseUrls['order-service']} npx nx serve order-service`,
       'Databases per service:',
       ...Object.entries(infra.databaseUrls).map(([service, url]) => `  ${service.padEnd(22)} ${url}`),
+      `The gateway also needs Redis: REDIS_URL=${withoutPassword(REDIS_URL)}`,
       'Ctrl-C stops Kafka.',
       '',
     ].join('\n'),
   );
   await untilSignal();
+  log('stopping Kafka …');
   await infra.stop();
+  log('stopped');
   return 0;
 }
 
@@ -138,11 +142,20 @@ async function test(): Promise<number> {
     ];
     const results: string[] = [];
     let failed = false;
+    // Ctrl-C ends the running stage (runCommand passes the signal on) and skips the rest.
+    let interrupted = false;
+    const interrupt = () => (interrupted = true);
+    process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
     for (const [name, args, stageEnv] of stages) {
+      if (interrupted) {
+        results.push(`${name}: skipped (interrupted)`);
+        failed = true;
+        continue;
+      }
       const started = Date.now();
       const code = await runCommand('npx', args, stageEnv);
       failed ||= code !== 0;
-      results.push(`${name}: ${code === 0 ? 'passed' : 'FAILED'} (${Math.round((Date.now() - started) / 1000)} s)`);
+      results.push(`${name}: ${code === 0 ? 'passed' : 'FAILED'} (${formatElapsed(Date.now() - started)})`);
     }
     for (const line of results) log(line);
     return failed ? 1 : 0;
