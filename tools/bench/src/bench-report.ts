@@ -95,7 +95,8 @@ export function judgeTargets(steps: StepResult[], floor: Floor | undefined): Tar
   return verdicts;
 }
 
-function table(header: string[], rows: string[][]): string {
+/** A markdown table with padded columns, as the reports print them. */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
