@@ -128,7 +128,7 @@ describe('reservation handlers (PostgreSQL)', () => {
     return rows.map((row) => ({ type: row.message_type, payload: row.envelope.payload }));
   };
 
-  it('reserves every line of an order in five statements, however many lines: available moves to reserved per product', async () => {
+  it('reserves every line of an order in one statement, however many lines: available moves to reserved per product', async () => {
     const [a, b, c] = await Promise.all([newProduct(10, 1000), newProduct(10, 250), newProduct(10, 99)]);
     const orderId = newOrderId();
 
@@ -154,8 +154,8 @@ describe('reservation handlers (PostgreSQL)', () => {
         { productId: c, quantity: 3, unitPriceCents: 99 },
       ]),
     );
-    // Look-up of the order's reservation, product locks, one stock UPDATE, reservation INSERT, lines INSERT.
-    expect(sent).toHaveLength(5);
+    // Look-up, product locks, stock UPDATE, reservation and lines INSERTs: one statement (the outbox aside).
+    expect(sent).toHaveLength(1);
   });
 
   it('answers a re-sent ReserveStock (new message id) with the first reservation in one statement, reserving nothing more', async () => {
@@ -186,7 +186,109 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(await stockOf(plenty)).toEqual({ available: 10, reserved: 0 });
     expect(await stockOf(scarce)).toEqual({ available: 2, reserved: 0 });
     expect(await reservationOf(orderId)).toBeNull();
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('rejects an order whose stated price differs from the catalog with PRICE_MISMATCH per product, whatever the stock, moving nothing', async () => {
+    const [right, wrong] = await Promise.all([newProduct(10, 500), newProduct(1, 700)]);
+    const orderId = newOrderId();
+
+    const sent = await reserve(orderId, [
+      { productId: right, quantity: 1, expectedUnitPriceCents: 500 },
+      { productId: wrong, quantity: 5, expectedUnitPriceCents: 650 },
+      { productId: wrong, quantity: 1, expectedUnitPriceCents: 700 },
+    ]);
+
+    expect(await repliesTo(orderId)).toEqual([
+      {
+        type: STOCK_RESERVATION_REJECTED.type,
+        payload: { orderId, reason: 'PRICE_MISMATCH', shortages: [], priceMismatches: [{ productId: wrong, expectedUnitPriceCents: 650, catalogUnitPriceCents: 700 }] },
+      },
+    ]);
+    expect(await stockOf(right)).toEqual({ available: 10, reserved: 0 });
+    expect(await stockOf(wrong)).toEqual({ available: 1, reserved: 0 });
+    expect(await reservationOf(orderId)).toBeNull();
+    expect(sent).toHaveLength(1);
+  });
+
+  it('rejects an order naming an unknown or an inactive product with UNKNOWN_PRODUCT, moving nothing', async () => {
+    const [known, retired] = await Promise.all([newProduct(10), newProduct(10)]);
+    await dataSource.query(`UPDATE product SET active = false WHERE product_id = $1`, [retired]);
+    const unknown = `SKU-RH-NONE-${randomBytes(3).toString('hex')}`;
+    const orderId = newOrderId();
+
+    await reserve(orderId, [
+      { productId: known, quantity: 1 },
+      { productId: unknown, quantity: 2 },
+      { productId: retired, quantity: 3 },
+    ]);
+
+    expect(await repliesTo(orderId)).toEqual([
+      {
+        type: STOCK_RESERVATION_REJECTED.type,
+        payload: {
+          orderId,
+          reason: 'UNKNOWN_PRODUCT',
+          shortages: [
+            { productId: unknown, requested: 2, available: 0 },
+            { productId: retired, requested: 3, available: 0 },
+          ],
+        },
+      },
+    ]);
+    expect(await stockOf(known)).toEqual({ available: 10, reserved: 0 });
+    expect(await reservationOf(orderId)).toBeNull();
+  });
+
+  it('applies several ReserveStock commands in one transaction one after another: of two orders for the last unit the first wins, a re-sent one replays', async () => {
+    const productId = await newProduct(1);
+    const [first, second] = [newOrderId(), newOrderId()];
+    const command = (orderId: string) => envelope(RESERVE_STOCK, orderId, { orderId, items: [{ productId, quantity: 1 }] });
+
+    await inTransaction(async (manager) => {
+      for (const orderId of [first, second, first]) await reserveHandler.handle(command(orderId), manager, t0);
+    });
+
+    expect(await stockOf(productId)).toEqual({ available: 0, reserved: 1 });
+    const [reserved, replayed] = await repliesTo(first);
+    expect(reserved.type).toBe(STOCK_RESERVED.type);
+    expect(replayed).toEqual(reserved);
+    expect(await repliesTo(second)).toEqual([
+      { type: STOCK_RESERVATION_REJECTED.type, payload: { orderId: second, reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId, requested: 1, available: 0 }] } },
+    ]);
+  });
+
+  it('two transactions reserving the last unit at the same time: exactly one gets it, the other is rejected on the stock it left', async () => {
+    const productId = await newProduct(1);
+    const orders = [newOrderId(), newOrderId()];
+
+    // Both wait for the product's lock, so they really compete once it is free.
+    const holder = dataSource.createQueryRunner();
+    let racing: Promise<unknown> | undefined;
+    try {
+      await holder.startTransaction();
+      await holder.query(`SELECT 1 FROM product WHERE product_id = $1 FOR UPDATE`, [productId]);
+      racing = Promise.all(orders.map((orderId) => reserve(orderId, [{ productId, quantity: 1 }])));
+      await pollUntil(
+        async () => {
+          const [{ waiting }] = await dataSource.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+          return waiting >= 2 ? waiting : undefined;
+        },
+        { description: 'both reservations waiting for the product' },
+      );
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+      await racing;
+    }
+
+    const replies = (await Promise.all(orders.map(repliesTo))).flat();
+    expect(replies.map((reply) => reply.type).sort()).toEqual([STOCK_RESERVATION_REJECTED.type, STOCK_RESERVED.type].sort());
+    expect(replies.find((reply) => reply.type === STOCK_RESERVATION_REJECTED.type)?.payload).toMatchObject({
+      reason: 'INSUFFICIENT_INVENTORY',
+      shortages: [{ productId, requested: 1, available: 0 }],
+    });
+    expect(await stockOf(productId)).toEqual({ available: 0, reserved: 1 });
   });
 
   it('confirms a held reservation in one statement; a second confirmation keeps the first time and logs nothing', async () => {
@@ -229,7 +331,7 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(loggedErrors).toEqual([{ fields: { order_id: orderId, reservation_id: reservationId }, message: 'confirmation for an unknown reservation' }]);
   });
 
-  it('releases every line of a reservation back to available: one look-up, one UPDATE for all its products, one reservation UPDATE', async () => {
+  it('releases every line of a reservation back to available in one statement', async () => {
     const [a, b] = await Promise.all([newProduct(10), newProduct(10)]);
     const orderId = newOrderId();
     await reserve(orderId, [
@@ -244,12 +346,33 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(await stockOf(b)).toEqual({ available: 10, reserved: 0 });
     expect(await reservationOf(orderId)).toMatchObject({ status: 'released', releaseReason: 'payment_declined', releasedAt: t0 });
     expect((await repliesTo(orderId)).at(-1)).toEqual({ type: STOCK_RELEASED.type, payload: { orderId, reservationId } });
-    expect(sent).toHaveLength(3);
+    expect(sent).toHaveLength(1);
   });
 
-  it('a release takes its product locks in the order a reservation does (PostgreSQL\'s order of product_id), so the two cannot deadlock', async () => {
-    // Ids that JavaScript's localeCompare and PostgreSQL's collation order differently: in the database's
-    // order `-B` comes first, localeCompare puts `_A` first (it ignores punctuation at first).
+  it('releases two reservations of the same product one after another in one transaction, a repeated release changing nothing', async () => {
+    const productId = await newProduct(10);
+    const [first, second] = [newOrderId(), newOrderId()];
+    await reserve(first, [{ productId, quantity: 3 }]);
+    await reserve(second, [{ productId, quantity: 4 }]);
+    const ids = { [first]: await reservationIdOf(first), [second]: await reservationIdOf(second) };
+
+    await inTransaction(async (manager) => {
+      for (const orderId of [first, second, first]) {
+        await releaseHandler.handle(envelope(RELEASE_STOCK, orderId, { orderId, reservationId: ids[orderId], reason: 'payment_declined' }), manager, t0);
+      }
+    });
+
+    expect(await stockOf(productId)).toEqual({ available: 10, reserved: 0 });
+    expect(await reservationOf(first)).toMatchObject({ status: 'released' });
+    expect(await reservationOf(second)).toMatchObject({ status: 'released' });
+    expect((await repliesTo(first)).filter((reply) => reply.type === STOCK_RELEASED.type)).toHaveLength(2);
+  });
+
+  /**
+   * Two products whose ids JavaScript's localeCompare and PostgreSQL's collation order differently: in the
+   * database's order `-B` comes first, localeCompare puts `_A` first (it ignores punctuation at first).
+   */
+  const productsInLockOrder = async () => {
     const base = `SKU-RH-${randomBytes(3).toString('hex')}`;
     const [first, second] = [`${base}-B`, `${base}_A`];
     for (const productId of [first, second]) {
@@ -257,31 +380,29 @@ describe('reservation handlers (PostgreSQL)', () => {
     }
     const [{ ordered }] = await dataSource.query(`SELECT array_agg(product_id ORDER BY product_id) AS ordered FROM product WHERE product_id = ANY($1)`, [[first, second]]);
     expect(ordered).toEqual([first, second]);
-    const orderId = newOrderId();
-    await reserve(orderId, [
-      { productId: second, quantity: 1 },
-      { productId: first, quantity: 1 },
-    ]);
-    const reservationId = await reservationIdOf(orderId);
+    return [first, second];
+  };
 
-    // Another transaction holds the product that comes first, as a ReserveStock of both would.
+  /**
+   * Runs `work` (which touches both products) while another transaction holds `first`, as a ReserveStock of
+   * both would, and checks that, waiting for `first`, the work holds nothing of `second`: a transaction that
+   * holds the first and wants the second would otherwise deadlock with it.
+   */
+  const expectLocksInOrder = async (first: string, second: string, work: () => Promise<unknown>) => {
     const holder = dataSource.createQueryRunner();
     const prober = dataSource.createQueryRunner();
-    let releasing: Promise<unknown> | undefined;
+    let working: Promise<unknown> | undefined;
     try {
       await holder.startTransaction();
       await holder.query(`SELECT 1 FROM product WHERE product_id = $1 FOR UPDATE`, [first]);
-      releasing = release(orderId, reservationId);
+      working = work();
       await pollUntil(
         async () => {
           const [{ waiting }] = await dataSource.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
           return waiting > 0 ? waiting : undefined;
         },
-        { description: 'the release waiting for the held product' },
+        { description: 'the work waiting for the held product' },
       );
-
-      // Waiting for the first product, the release must hold nothing of the second: a reservation that
-      // holds the first and wants the second would otherwise deadlock with it.
       await prober.startTransaction();
       await expect(prober.query(`SELECT 1 FROM product WHERE product_id = $1 FOR UPDATE NOWAIT`, [second])).resolves.toHaveLength(1);
       await prober.rollbackTransaction();
@@ -289,8 +410,35 @@ describe('reservation handlers (PostgreSQL)', () => {
       if (prober.isTransactionActive) await prober.rollbackTransaction();
       if (holder.isTransactionActive) await holder.rollbackTransaction();
       await Promise.all([prober.release(), holder.release()]);
-      await releasing;
+      await working;
     }
+  };
+
+  it('a reservation locks its products in PostgreSQL\'s order of product_id, whatever the order of the lines', async () => {
+    const [first, second] = await productsInLockOrder();
+    const orderId = newOrderId();
+
+    await expectLocksInOrder(first, second, () =>
+      reserve(orderId, [
+        { productId: second, quantity: 1 },
+        { productId: first, quantity: 1 },
+      ]),
+    );
+
+    expect(await stockOf(first)).toEqual({ available: 9, reserved: 1 });
+    expect(await stockOf(second)).toEqual({ available: 9, reserved: 1 });
+  });
+
+  it('a release takes its product locks in the order a reservation does (PostgreSQL\'s order of product_id), so the two cannot deadlock', async () => {
+    const [first, second] = await productsInLockOrder();
+    const orderId = newOrderId();
+    await reserve(orderId, [
+      { productId: second, quantity: 1 },
+      { productId: first, quantity: 1 },
+    ]);
+    const reservationId = await reservationIdOf(orderId);
+
+    await expectLocksInOrder(first, second, () => release(orderId, reservationId));
 
     expect(await stockOf(first)).toEqual({ available: 10, reserved: 0 });
     expect(await stockOf(second)).toEqual({ available: 10, reserved: 0 });

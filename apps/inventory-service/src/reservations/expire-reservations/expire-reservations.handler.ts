@@ -37,25 +37,13 @@ export class ExpireReservationsHandler implements OnApplicationBootstrap, OnAppl
     await this.running;
   }
 
-  /** Releases reservations expired at `now`; returns how many. */
+  /** Releases up to MAX_PER_SWEEP reservations expired at `now`, in one statement; returns how many. */
   async sweep(now = new Date()): Promise<number> {
-    let released = 0;
-    while (released < MAX_PER_SWEEP) {
-      const found = await this.dataSource.transaction(async (manager) => {
-        const due: { reservation_id: string; order_id: string }[] = await manager.query(
-          `SELECT reservation_id, order_id FROM reservation
-            WHERE status = 'reserved' AND confirmed_at IS NULL AND expires_at <= $1
-            ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [now],
-        );
-        if (due.length === 0) return false;
-        await this.releases.release(manager, due[0].reservation_id, 'expired', now);
-        this.logger.warn({ order_id: due[0].order_id, reservation_id: due[0].reservation_id }, 'unconfirmed reservation expired; stock released');
-        return true;
-      });
-      if (!found) break;
-      released++;
+    // One statement is its own transaction: no BEGIN/COMMIT needed around it.
+    const released = await this.releases.releaseExpired(this.dataSource.manager, now, MAX_PER_SWEEP);
+    for (const { orderId, reservationId } of released) {
+      this.logger.warn({ order_id: orderId, reservation_id: reservationId }, 'unconfirmed reservation expired; stock released');
     }
-    return released;
+    return released.length;
   }
 }
