@@ -49,17 +49,12 @@ export class BaseServiceConfig {
   OTEL_TRACES_FILE?: string;
 }
 
-/** Settings of a service that talks to Kafka. */
+/** Settings of a service that talks to Kafka. The messaging library validates its own (MessagingConfig in @order-saga/shared/messaging). */
 export class KafkaServiceConfig extends BaseServiceConfig {
   /** Comma-separated host:port list. */
   @IsString()
   @IsNotEmpty()
   KAFKA_BROKERS: string;
-
-  /** Backstop poll of the outbox when no NOTIFY arrives (e.g. a dropped listener connection). */
-  @IsInt()
-  @Min(50)
-  OUTBOX_POLL_INTERVAL_MS: number = 1000;
 
   /** Partitions the Kafka consumer works on at once (kafkajs partitionsConsumedConcurrently): 24 is every partition of the four topics a service consumes at most. */
   @IsInt()

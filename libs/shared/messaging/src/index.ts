@@ -1,6 +1,11 @@
 import './kafkajs-idle-timer.fix';
 export * from './messaging-tables';
 export * from './outbox';
+export * from './outbox-commits';
+export * from './messaging.config';
+export * from './messaging-retention';
+export * from './message-batch';
+export * from './batching-kafka-server';
 export * from './outbox-relay';
 export * from './kafka.tokens';
 export * from './kafka-headers';

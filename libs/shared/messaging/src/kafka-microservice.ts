@@ -1,5 +1,6 @@
-import { KafkaOptions, Transport } from '@nestjs/microservices';
+import { CustomStrategy } from '@nestjs/microservices';
 import { TOPIC_PARTITIONS } from '@order-saga/contracts';
+import { BatchingKafkaServer } from './batching-kafka-server';
 import { parseBrokers } from './messaging.module';
 
 /**
@@ -12,23 +13,23 @@ import { parseBrokers } from './messaging.module';
 export const DEFAULT_CONSUMER_CONCURRENCY = 4 * TOPIC_PARTITIONS;
 
 /**
- * Options of a service's Kafka consumer (Nest hybrid app). Values are kept as raw bytes so an
- * undecodable message can be dead-lettered exactly as it arrived.
+ * A service's Kafka consumer (Nest hybrid app) on BatchingKafkaServer: a fetch's messages per partition
+ * in one transaction. Values are kept as raw bytes so an undecodable message can be dead-lettered
+ * exactly as it arrived.
  *
- * Offsets: kafkajs' autoCommit only ever commits offsets it has *resolved*, and with `eachMessage`
- * (what Nest uses) an offset is resolved only after the handler's promise resolved, i.e. after
- * MessageProcessor's transaction committed (or the message was dead-lettered). A crash before that
- * leaves the offset uncommitted and the message is redelivered; the inbox makes the redelivery of an
- * already-committed effect a no-op. A throwing handler makes kafkajs seek back to that message.
+ * Offsets: kafkajs' autoCommit only ever commits offsets that were *resolved*, and BatchingKafkaServer
+ * resolves one only after the handler's promise resolved, i.e. after the transaction holding the
+ * message's effect committed (or the message was dead-lettered). A crash before that leaves the offset
+ * uncommitted and the message is redelivered; the inbox makes the redelivery of an already-committed
+ * effect a no-op. A message that must be redelivered makes kafkajs seek back to it.
  *
  * `fromBeginning`: a consumer group that has no committed offset yet (first deploy, new consumer)
  * starts at the oldest message, not the newest, so commands published before it first joined are
  * not skipped. Re-reading old messages is harmless because of the inbox.
  */
-export function kafkaConsumerOptions(service: string, brokers: string, { concurrency = DEFAULT_CONSUMER_CONCURRENCY } = {}): KafkaOptions {
+export function kafkaConsumerOptions(service: string, brokers: string, { concurrency = DEFAULT_CONSUMER_CONCURRENCY } = {}): CustomStrategy {
   return {
-    transport: Transport.KAFKA,
-    options: {
+    strategy: new BatchingKafkaServer({
       postfixId: '',
       client: { clientId: service, brokers: parseBrokers(brokers), retry: { initialRetryTime: 200, retries: 8 } },
       // A SIGKILLed replica's partitions move to the others after sessionTimeout, not kafkajs' 30 s default.
@@ -38,6 +39,6 @@ export function kafkaConsumerOptions(service: string, brokers: string, { concurr
       // (per order id) is kept whatever the number: kafkajs never runs one partition's messages in parallel.
       run: { autoCommit: true, partitionsConsumedConcurrently: concurrency },
       parser: { keepBinary: true },
-    },
+    }),
   };
 }

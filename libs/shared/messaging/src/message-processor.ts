@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { KafkaContext, KafkaRetriableException } from '@nestjs/microservices';
 import { decodeMessage, MessageDefinition, MessageEnvelope, PayloadOf, UndecodableMessageError } from '@order-saga/contracts';
 import { spanIdOf, traceIdOf } from '@order-saga/shared/logging';
 import { deadLettered, inConsumerSpan, messagesProcessed } from '@order-saga/shared/observability';
 import { PinoLogger } from 'nestjs-pino';
 import { storage, Store } from 'nestjs-pino/storage';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { isInfrastructureFailure } from './failure-kind';
+import { BatchParticipant, currentBatchSlot } from './message-batch';
+import { MessagingConfig } from './messaging.config';
 
 export interface ProcessOptions<D extends MessageDefinition<object>> {
   /** Names this consumer in the inbox (`<owner>.<name>`): two consumers of one message each handle it once. */
@@ -17,9 +18,6 @@ export interface ProcessOptions<D extends MessageDefinition<object>> {
   accepts: readonly D[];
   handle: (envelope: MessageEnvelope<PayloadOf<D>>, manager: EntityManager, logger: PinoLogger) => Promise<void>;
 }
-
-const DEFAULT_MAX_ATTEMPTS = 5;
-const DEFAULT_RETRY_BACKOFF_MS = 200;
 
 /**
  * Runs a Kafka message's effect exactly once per consumer:
@@ -31,9 +29,11 @@ const DEFAULT_RETRY_BACKOFF_MS = 200;
  *   when attempts run out it is dead-lettered, unless the failure is the infrastructure's (database
  *   unreachable, deadlock): then the message is not a poison one, and it is rethrown as retriable so
  *   kafkajs redelivers it without committing, however long the outage lasts.
+ * Inside a batch (BatchingKafkaServer) the same rules hold per message: see MessageBatch. The handler
+ * cannot tell, except that its `manager` is the batch's transaction.
  */
 @Injectable()
-export class MessageProcessor {
+export class MessageProcessor implements BatchParticipant<ProcessOptions<MessageDefinition<object>>> {
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
 
@@ -41,13 +41,20 @@ export class MessageProcessor {
     private readonly dataSource: DataSource,
     private readonly deadLetters: DeadLetterQueue,
     private readonly logger: PinoLogger,
-    config: ConfigService,
+    config: MessagingConfig,
   ) {
-    this.maxAttempts = Number(config.get('MESSAGE_MAX_ATTEMPTS') ?? DEFAULT_MAX_ATTEMPTS);
-    this.backoffMs = Number(config.get('MESSAGE_RETRY_BACKOFF_MS') ?? DEFAULT_RETRY_BACKOFF_MS);
+    this.maxAttempts = config.MESSAGE_MAX_ATTEMPTS;
+    this.backoffMs = config.MESSAGE_RETRY_BACKOFF_MS;
   }
 
   async process<D extends MessageDefinition<object>>(options: ProcessOptions<D>): Promise<void> {
+    const slot = currentBatchSlot();
+    if (slot) return slot.enlist(this as BatchParticipant<ProcessOptions<D>>, options);
+    return this.processOne(options);
+  }
+
+  /** One message in its own transaction, retried, dead-lettered or redelivered as the class comment says. */
+  async processOne<D extends MessageDefinition<object>>(options: ProcessOptions<D>): Promise<void> {
     const { consumer, context, accepts } = options;
     let received: MessageEnvelope<PayloadOf<D>>;
     try {
@@ -58,14 +65,42 @@ export class MessageProcessor {
       this.countDeadLettered(consumer, context);
       return;
     }
-    // One span per message, continuing the sender's trace; the messages this one causes carry the
-    // span's traceparent (handlers take it from the envelope through originOf), so the saga's hops
-    // across services form one trace.
+    await this.inMessageScope(consumer, context, received, (envelope) => this.processDecoded(options, envelope));
+  }
+
+  async begin(): Promise<QueryRunner> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      return runner;
+    } catch (error) {
+      await runner.release();
+      throw error;
+    }
+  }
+
+  /** Inbox + effect in the batch's transaction. An undecodable message throws: the one-at-a-time re-run dead-letters it. */
+  async apply<D extends MessageDefinition<object>>({ consumer, context, accepts, handle }: ProcessOptions<D>, manager: EntityManager): Promise<{ afterCommit(): void }> {
+    const received = decodeMessage(context.getMessage().value, accepts).envelope;
+    const duplicate = await this.inMessageScope(consumer, context, received, (envelope) => this.applyOnce(consumer, envelope, handle, manager));
+    return { afterCommit: () => messagesProcessed.inc({ consumer, result: duplicate ? 'duplicate' : 'handled' }) };
+  }
+
+  onFallback(size: number, error: unknown): void {
+    this.logger.warn({ err: error, batch_size: size }, 'message batch rolled back; re-running its messages one at a time');
+  }
+
+  /**
+   * One span per message, continuing the sender's trace; the messages this one causes carry the span's
+   * traceparent (handlers take it from the envelope through originOf), so the saga's hops across
+   * services form one trace. Every line logged meanwhile (here, in the handler, in what it calls)
+   * carries the message's request_id, order_id and trace ids: the binding pino-http gives a request.
+   */
+  private inMessageScope<P extends object, R>(consumer: string, context: KafkaContext, received: MessageEnvelope<P>, run: (envelope: MessageEnvelope<P>) => Promise<R>): Promise<R> {
     const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': context.getTopic(), 'messaging.consumer.group.name': consumer, 'messaging.message.id': received.messageId, order_id: received.correlationId };
-    await inConsumerSpan(`${received.type} process`, received.traceparent, attributes, (traceparent) => {
+    return inConsumerSpan(`${received.type} process`, received.traceparent, attributes, (traceparent) => {
       const envelope = { ...received, traceparent };
-      // Every line logged while this message is handled (here, in the handler, in what it calls) carries
-      // the message's request_id, order_id and trace ids: the same binding pino-http gives an HTTP request.
       const bound = this.logger.logger.child({
         consumer,
         message_id: envelope.messageId,
@@ -75,32 +110,34 @@ export class MessageProcessor {
         trace_id: traceIdOf(envelope.traceparent),
         span_id: spanIdOf(envelope.traceparent),
       });
-      return storage.run(new Store(bound), () => this.processDecoded(options, envelope));
+      return storage.run(new Store(bound), () => run(envelope));
     });
+  }
+
+  /** The inbox row and the effect, in `manager`'s transaction; true when the message was a duplicate. */
+  private async applyOnce<P extends object>(consumer: string, envelope: MessageEnvelope<P>, handle: (envelope: MessageEnvelope<P>, manager: EntityManager, logger: PinoLogger) => Promise<void>, manager: EntityManager): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO inbox (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
+      [envelope.messageId, consumer],
+    );
+    if (inserted.length === 0) {
+      this.logger.debug('duplicate message skipped');
+      return true;
+    }
+    await handle(envelope, manager, this.logger);
+    this.logger.debug('message handled');
+    return false;
   }
 
   private async processDecoded<D extends MessageDefinition<object>>(
     { consumer, context, handle }: ProcessOptions<D>,
     envelope: MessageEnvelope<PayloadOf<D>>,
   ): Promise<void> {
-    // Bound to the message's fields by process(); see there.
+    // Bound to the message's fields by inMessageScope; see there.
     const log = this.logger;
     for (let attempt = 1; ; attempt++) {
-      let duplicate = false;
       try {
-        await this.dataSource.transaction(async (manager) => {
-          const inserted: unknown[] = await manager.query(
-            `INSERT INTO inbox (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
-            [envelope.messageId, consumer],
-          );
-          if (inserted.length === 0) {
-            log.info('duplicate message skipped');
-            duplicate = true;
-            return;
-          }
-          await handle(envelope, manager, log);
-        });
-        log.info('message handled');
+        const duplicate = await this.dataSource.transaction((manager) => this.applyOnce(consumer, envelope, handle, manager));
         messagesProcessed.inc({ consumer, result: duplicate ? 'duplicate' : 'handled' });
         return;
       } catch (error) {

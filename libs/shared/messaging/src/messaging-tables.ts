@@ -40,6 +40,20 @@ export async function createMessagingTables(runner: QueryRunner): Promise<void> 
     )`);
 }
 
+/**
+ * What makes deleteExpiredMessages cheap: published outbox rows and inbox rows by age. A service's
+ * migration after the first calls this (the tables already exist by then).
+ */
+export async function createMessagingRetentionIndexes(runner: QueryRunner): Promise<void> {
+  await runner.query('CREATE INDEX outbox_published_at_idx ON outbox (published_at) WHERE published_at IS NOT NULL');
+  await runner.query('CREATE INDEX inbox_received_at_idx ON inbox (received_at)');
+}
+
+export async function dropMessagingRetentionIndexes(runner: QueryRunner): Promise<void> {
+  await runner.query('DROP INDEX inbox_received_at_idx');
+  await runner.query('DROP INDEX outbox_published_at_idx');
+}
+
 export async function dropMessagingTables(runner: QueryRunner): Promise<void> {
   await runner.query('DROP TABLE dead_letter');
   await runner.query('DROP TABLE inbox');

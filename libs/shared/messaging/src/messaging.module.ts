@@ -6,6 +6,7 @@ import { DeadLetterQueue } from './dead-letter-queue';
 import { KAFKA } from './kafka.tokens';
 import { KafkaReadiness } from './kafka.readiness';
 import { MessageProcessor } from './message-processor';
+import { MessagingConfig, messagingConfigFrom } from './messaging.config';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 
@@ -24,13 +25,14 @@ export class MessagingModule {
           useFactory: (config: ConfigService) =>
             new Kafka({ clientId: `${service}-relay`, brokers: parseBrokers(config.getOrThrow('KAFKA_BROKERS')), logLevel: logLevel.WARN }),
         },
+        { provide: MessagingConfig, inject: [ConfigService], useFactory: messagingConfigFrom },
         Outbox,
         OutboxRelay,
         MessageProcessor,
         DeadLetterQueue,
         KafkaReadiness,
       ],
-      exports: [Outbox, MessageProcessor, DeadLetterQueue, KAFKA],
+      exports: [Outbox, MessageProcessor, DeadLetterQueue, KAFKA, MessagingConfig],
     };
   }
 }

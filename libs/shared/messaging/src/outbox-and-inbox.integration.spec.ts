@@ -6,10 +6,9 @@ import { ConfigModule } from '@nestjs/config';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { DEAD_LETTER_HEADERS, defineMessage, MessageEnvelope, TopicName } from '@order-saga/contracts';
-import { DatabaseModule, PgListener } from '@order-saga/shared/database';
+import { DatabaseModule } from '@order-saga/shared/database';
 import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 import { IsInt, IsString } from 'class-validator';
-import { ConfigService } from '@nestjs/config';
 import { Consumer, IHeaders, Kafka, KafkaJSError, KafkaMessage, logLevel, Producer, ProducerConfig } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
@@ -19,6 +18,7 @@ import { kafkaConsumerOptions } from './kafka-microservice';
 import { KAFKA } from './kafka.tokens';
 import { MessageProcessor } from './message-processor';
 import { createMessagingTables } from './messaging-tables';
+import { MessagingConfig } from './messaging.config';
 import { MessagingModule } from './messaging.module';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -177,7 +177,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     payload,
   });
   const originFor = (correlationId: string) => ({ correlationId, causationId: null, requestId: null, traceparent: null });
-  const newRelay = () => new OutboxRelay(app.get(KAFKA), dataSource, app.get(PgListener), app.get(ConfigService));
+  const newRelay = () => new OutboxRelay(app.get(KAFKA), dataSource, app.get(MessagingConfig));
   const deadLetterWithKey = (key: string) =>
     pollUntil(async () => tap.messages.find((m) => m.topic === deadLetterTopic && m.message.key?.toString() === key), { description: `a dead letter keyed ${key}` });
 
@@ -328,7 +328,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
         return producer;
       },
     } as unknown as Kafka;
-    const relay = new OutboxRelay(failingOnce, dataSource, app.get(PgListener), app.get(ConfigService));
+    const relay = new OutboxRelay(failingOnce, dataSource, app.get(MessagingConfig));
     extraRelays.push(relay);
     await relay.onApplicationBootstrap();
 

@@ -1,14 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { PgListener } from '@order-saga/shared/database';
 import { gaugeReadAtScrape, outboxPublishLag, ServiceLifecycle } from '@order-saga/shared/observability';
 import type { MessageEnvelope } from '@order-saga/contracts';
 import { CompressionTypes, Kafka } from 'kafkajs';
+import { Client, ClientConfig } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { IdempotentProducer } from './idempotent-producer';
 import { headersOf } from './kafka-headers';
 import { KAFKA } from './kafka.tokens';
-import { OUTBOX_CHANNEL } from './outbox';
+import { deleteExpiredMessages, RetentionSweep } from './messaging-retention';
+import { MessagingConfig } from './messaging.config';
+import { onOutboxCommit } from './outbox-commits';
 
 const BATCH_SIZE = 200;
 /** All replicas of a service contend for this lock; the holder publishes, so order per key is kept. */
@@ -16,35 +18,60 @@ const RELAY_LOCK_KEY = 7_340_002;
 /** Share of the shutdown bound the final flush may take. */
 const FLUSH_BOUND_MS = 5_000;
 
+const SELECT_UNPUBLISHED = {
+  name: 'outbox-relay-select',
+  text: 'SELECT id, topic, message_key, envelope::text AS value FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
+};
+const MARK_PUBLISHED = { name: 'outbox-relay-mark', text: 'UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])' };
+
 interface OutboxRow {
   id: string;
   topic: string;
   message_key: string;
-  envelope: MessageEnvelope;
+  value: string;
 }
 
 /**
- * Publishes committed outbox rows to Kafka. Woken by NOTIFY on commit, with a slow poll as backstop.
- * A row is marked published only after the broker acknowledged it (acks=all), in the same transaction
- * that locked it, so a crash between send and commit re-sends (at least once) and never loses a message;
- * consumers deduplicate by message id.
+ * Publishes committed outbox rows to Kafka, in id order, from one replica at a time: the one whose own
+ * connection holds a session-level advisory lock. It is woken in-process after a local commit that
+ * appended (outbox-commits.ts), with a slow poll as backstop (rows of other replicas, lost wake-ups).
+ * A drain is two autocommit statements on that connection, a SELECT and an UPDATE, with the send in
+ * between: a row is marked published only after the broker acknowledged it (acks=all), so a crash
+ * between send and mark re-sends (at least once) and never loses a message; consumers deduplicate by
+ * message id. The published and processed rows expire (MESSAGING_RETENTION_MS), swept by the leader.
+ *
+ * Why order per key holds. A key's messages are appended by transactions that serialise on the
+ * aggregate's row, so for one key a later message has a larger id and commits later: a snapshot that
+ * sees it sees the earlier ones. The leader drains one batch at a time, each SELECT (ORDER BY id) on
+ * the session that ran the previous drain's UPDATE, so it sees exactly what is still unpublished and
+ * sends a key's messages in id order on an idempotent producer with one request in flight. Failover:
+ * the lock lives and dies with the leader's connection. If that connection dies mid-send, the old
+ * leader cannot mark its batch (the UPDATE needs the dead session), and a new leader takes the lock
+ * only once PostgreSQL ended that session; its first SELECT runs after that and sees that batch
+ * unpublished, so it re-sends it and what follows, in id order. The old batch is a prefix of what
+ * the new leader sends, so a late copy of it in Kafka only adds duplicates of messages whose first
+ * copy is already in order: the first occurrences (what consumers apply; the inbox drops the rest)
+ * keep the order per key.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   /** Replaced after every failed send (see IdempotentProducer); the rows of that batch go again. */
   private readonly producer: IdempotentProducer;
+  /** This relay's own connection; while `leading`, it holds RELAY_LOCK_KEY. */
+  private session: Client | undefined;
+  private leading = false;
   private running: Promise<void> | undefined;
   private rerun = false;
-  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> | undefined;
+  private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     private readonly dataSource: DataSource,
-    private readonly listener: PgListener,
-    private readonly config: ConfigService,
+    private readonly config: MessagingConfig,
     @Optional() lifecycle?: ServiceLifecycle,
   ) {
     this.producer = new IdempotentProducer(kafka);
@@ -55,35 +82,48 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /**
-   * On shutdown, after HTTP and the consumers stopped (so no new rows come): publishes what is
-   * committed, within FLUSH_BOUND_MS. Whatever is left is published by the next relay to start.
-   */
-  async flush(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    clearInterval(this.timer);
-    this.unsubscribe?.();
-    await this.running;
-    const deadline = Date.now() + FLUSH_BOUND_MS;
-    while (Date.now() < deadline && (await this.publishBatch()) > 0) {
-      // until the outbox is empty or the bound is spent
-    }
+  /** Whether this relay holds the lead (for tests and diagnostics). */
+  get isLeader(): boolean {
+    return this.leading;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.producer.connect();
-    this.unsubscribe = await this.listener.subscribe(OUTBOX_CHANNEL, () => this.wake());
-    const interval = Number(this.config.get('OUTBOX_POLL_INTERVAL_MS') ?? 1000);
-    this.timer = setInterval(() => this.wake(), interval);
+    this.unsubscribe = onOutboxCommit(this.dataSource, () => {
+      // A follower leaves local rows to the leader's poll; only the poll tries to take the lead.
+      if (this.leading) this.wake();
+    });
+    this.timers = [
+      setInterval(() => this.wake(), this.config.OUTBOX_POLL_INTERVAL_MS),
+      setInterval(() => void this.sweepExpired(), this.config.MESSAGING_RETENTION_INTERVAL_MS),
+    ];
     this.wake();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    this.unsubscribe?.();
+  /**
+   * On shutdown, after HTTP and the consumers stopped (so no new rows come): publishes what is
+   * committed, within FLUSH_BOUND_MS. Whatever is left is published by the next relay to lead.
+   */
+  async flush(): Promise<void> {
+    if (this.stopped) return;
+    this.stopStarting();
     await this.running;
+    const deadline = Date.now() + FLUSH_BOUND_MS;
+    try {
+      if (!(await this.lead())) return;
+      while (Date.now() < deadline && (await this.publishBatch()) > 0) {
+        // until the outbox is empty or the bound is spent
+      }
+    } catch (error) {
+      this.logger.warn(`outbox flush stopped: ${(error as Error).message}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopStarting();
+    await this.running;
+    await this.sweeping;
+    this.endSession();
     await this.producer.disconnect();
   }
 
@@ -105,39 +145,119 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       });
   }
 
+  /**
+   * Deletes published outbox rows and inbox rows older than MESSAGING_RETENTION_MS before `now`, if
+   * this relay leads (one sweeper per database, on the leader's connection). Returns what it deleted.
+   */
+  async sweepExpired(now: Date = new Date()): Promise<RetentionSweep | undefined> {
+    if (this.stopped || this.sweeping) return undefined;
+    const sweep = (async () => {
+      if (!this.leading) return undefined;
+      const session = this.session as Client;
+      const deleted = await this.onSession(session, () =>
+        deleteExpiredMessages(session, new Date(now.getTime() - this.config.MESSAGING_RETENTION_MS), this.config.MESSAGING_RETENTION_CHUNK),
+      );
+      if (deleted.outbox + deleted.inbox > 0) this.logger.log(`expired messages deleted: ${deleted.outbox} outbox, ${deleted.inbox} inbox`);
+      return deleted;
+    })();
+    this.sweeping = sweep.catch(() => undefined);
+    try {
+      return await sweep;
+    } catch (error) {
+      this.logger.warn(`outbox/inbox retention sweep failed, next interval retries: ${(error as Error).message}`);
+      return undefined;
+    } finally {
+      this.sweeping = undefined;
+    }
+  }
+
+  private stopStarting(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.unsubscribe?.();
+  }
+
   private async drain(): Promise<void> {
+    if (!(await this.lead())) return;
     while (!this.stopped && (await this.publishBatch()) === BATCH_SIZE) {
       // a full batch means more may be waiting
     }
   }
 
+  /** True while this relay's session holds the lock; tries to take it (reconnecting if need be) otherwise. */
+  private async lead(): Promise<boolean> {
+    if (this.leading) return true;
+    const session = this.session ?? (await this.connect());
+    const { rows } = await this.onSession(session, () => session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]));
+    if (rows[0].locked && this.session === session) {
+      this.leading = true;
+      this.logger.log('this replica now publishes the outbox (relay lock taken)');
+    }
+    return this.leading;
+  }
+
   private async publishBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      // Two statements on purpose: the SELECT's snapshot must be taken after the lock is held. Taken in
-      // one statement, the snapshot predates the lock, so rows the previous holder published and
-      // committed in between would look unpublished and go out again, after newer ones.
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
-      if (!locked) return 0;
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT id, topic, message_key, envelope FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-        [BATCH_SIZE],
-      );
-      if (rows.length === 0) return 0;
-      await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: groupByTopic(rows) });
-      await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
-      const acknowledgedAt = Date.now();
-      for (const row of rows) outboxPublishLag.observe(Math.max(0, (acknowledgedAt - Date.parse(row.envelope.occurredAt)) / 1000));
-      return rows.length;
-    });
+    const session = this.session;
+    if (!this.leading || !session) return 0;
+    const { rows } = await this.onSession(session, () => session.query<OutboxRow>({ ...SELECT_UNPUBLISHED, values: [BATCH_SIZE] }));
+    if (rows.length === 0) return 0;
+    const envelopes = rows.map((row) => JSON.parse(row.value) as MessageEnvelope);
+    await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: groupByTopic(rows, envelopes) });
+    await this.onSession(session, () => session.query({ ...MARK_PUBLISHED, values: [rows.map((row) => row.id)] }));
+    const acknowledgedAt = Date.now();
+    for (const envelope of envelopes) outboxPublishLag.observe(Math.max(0, (acknowledgedAt - Date.parse(envelope.occurredAt)) / 1000));
+    return rows.length;
+  }
+
+  private async connect(): Promise<Client> {
+    const session = new Client({ ...clientConfigOf(this.dataSource), keepAlive: true, application_name: 'outbox-relay' });
+    // Errors on an idle connection arrive here, not through a query: the lock went with the session.
+    session.on('error', (error) => this.lose(session, error));
+    await session.connect();
+    if (this.stopped) {
+      await session.end();
+      throw new Error('outbox relay stopped');
+    }
+    this.session = session;
+    return session;
+  }
+
+  /** Runs a statement on the session; a failure drops the session, and the lead with it. */
+  private async onSession<T>(session: Client, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      this.lose(session, error as Error);
+      throw error;
+    }
+  }
+
+  private lose(session: Client, error: Error): void {
+    if (this.session !== session) return;
+    if (this.leading) this.logger.warn(`outbox relay lost its connection, and the lead with it: ${error.message}`);
+    this.endSession();
+  }
+
+  private endSession(): void {
+    const session = this.session;
+    this.session = undefined;
+    this.leading = false;
+    session?.end().catch(() => undefined);
   }
 }
 
-function groupByTopic(rows: OutboxRow[]) {
+function clientConfigOf(dataSource: DataSource): ClientConfig {
+  const options = dataSource.options as PostgresConnectionOptions;
+  if (options.url) return { connectionString: options.url };
+  return { host: options.host, port: options.port, user: options.username, password: options.password as string | undefined, database: options.database };
+}
+
+function groupByTopic(rows: OutboxRow[], envelopes: MessageEnvelope[]) {
   const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-  for (const row of rows) {
+  rows.forEach((row, i) => {
     const messages = byTopic.get(row.topic) ?? [];
-    messages.push({ key: row.message_key, value: JSON.stringify(row.envelope), headers: headersOf(row.envelope) });
+    messages.push({ key: row.message_key, value: row.value, headers: headersOf(envelopes[i]) });
     byTopic.set(row.topic, messages);
-  }
+  });
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }

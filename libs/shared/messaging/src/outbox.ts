@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MessageDefinition, MessageEnvelope, MessageOrigin } from '@order-saga/contracts';
 import type { EntityManager } from 'typeorm';
-
-export const OUTBOX_CHANNEL = 'outbox';
+import { noteOutboxAppended } from './outbox-commits';
 
 /** One message for `Outbox.appendAll`. */
 export interface OutgoingMessage<T extends object = object> {
@@ -46,27 +45,22 @@ export class Outbox {
       payload,
     }));
     // ORDER BY ordinality: the ids (serial defaults) are drawn after the sort, so they follow the list.
-    // The NOTIFY is delivered to listeners only when this transaction commits, which is exactly when the
-    // rows become visible (and PostgreSQL folds the identical notifications of one transaction into one).
+    // No NOTIFY here: the relay is woken in-process after the commit (see outbox-commits.ts).
     await manager.query(
-      `WITH appended AS (
-         INSERT INTO outbox (message_id, topic, message_key, message_type, envelope)
-         SELECT message_id, topic, message_key, message_type, envelope
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY
-                AS m(message_id, topic, message_key, message_type, envelope, position)
-          ORDER BY position
-         RETURNING id
-       )
-       SELECT pg_notify($6, '') FROM appended LIMIT 1`,
+      `INSERT INTO outbox (message_id, topic, message_key, message_type, envelope)
+       SELECT message_id, topic, message_key, message_type, envelope
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY
+              AS m(message_id, topic, message_key, message_type, envelope, position)
+        ORDER BY position`,
       [
         envelopes.map((envelope) => envelope.messageId),
         messages.map((message) => message.definition.topic),
         envelopes.map((envelope) => envelope.correlationId),
         envelopes.map((envelope) => envelope.type),
         envelopes.map((envelope) => JSON.stringify(envelope)),
-        OUTBOX_CHANNEL,
       ],
     );
+    noteOutboxAppended(manager);
     return envelopes;
   }
 }
