@@ -10,6 +10,7 @@ import { UpsertCustomerHttpController } from './customers/upsert-customer/upsert
 import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
 import { OrderResources1763800000000 } from './database/migrations/1763800000000-order-resources';
 import { SagaDeadlines1763900000000 } from './database/migrations/1763900000000-saga-deadlines';
+import { MessagingRetention1764200000000 } from './database/migrations/1764200000000-messaging-retention';
 import { SagaTimeoutsHandler } from './orders/place-order/saga-timeouts.handler';
 import { ListSagasHttpController } from './sagas/list-sagas/list-sagas.http.controller';
 import { SagasInFlightMetrics } from './sagas/sagas-in-flight.metrics';
@@ -45,7 +46,7 @@ export const SERVICE_NAME = 'order-service';
     ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({
       entities: [Customer, Order, OrderLine, SagaInstance, SagaStep],
-      migrations: [InitialSchema1763700000000, OrderResources1763800000000, SagaDeadlines1763900000000],
+      migrations: [InitialSchema1763700000000, OrderResources1763800000000, SagaDeadlines1763900000000, MessagingRetention1764200000000],
     }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],

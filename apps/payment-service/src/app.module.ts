@@ -7,6 +7,7 @@ import { MessagingModule } from '@order-saga/shared/messaging';
 import { PaymentServiceConfig } from './config/payment-service.config';
 import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
 import { Refunds1763900000000 } from './database/migrations/1763900000000-refunds';
+import { MessagingRetention1764200000000 } from './database/migrations/1764200000000-messaging-retention';
 import { RefundPaymentConsumer } from './payments/refund-payment/refund-payment.consumer';
 import { RefundPaymentHandler } from './payments/refund-payment/refund-payment.handler';
 import { GetPaymentHttpController } from './payments/get-payment/get-payment.http.controller';
@@ -23,7 +24,7 @@ export const SERVICE_NAME = 'payment-service';
     TypedConfigModule.forRoot(PaymentServiceConfig),
     LoggingModule.forRoot(SERVICE_NAME),
     ObservabilityModule.forRoot(SERVICE_NAME),
-    DatabaseModule.forRoot({ entities: [Payment], migrations: [InitialSchema1763700000000, Refunds1763900000000] }),
+    DatabaseModule.forRoot({ entities: [Payment], migrations: [InitialSchema1763700000000, Refunds1763900000000, MessagingRetention1764200000000] }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
   controllers: [ProcessPaymentConsumer, RefundPaymentConsumer, GetPaymentHttpController],
