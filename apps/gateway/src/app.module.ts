@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
+import { JsonBodyReader, jsonStructureLimitsFromEnv } from '@order-saga/shared/http';
 import { LoggingModule } from '@order-saga/shared/logging';
 import { ObservabilityModule } from '@order-saga/shared/observability';
 import { GatewayConfig } from './config/gateway.config';
@@ -18,6 +19,7 @@ import { PlaceOrderHttpController } from './orders/place-order/place-order.http.
 import { TrackOrderHttpController } from './orders/track-order/track-order.http.controller';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { InventoryServiceProxy, NotificationServiceProxy, OrderServiceProxy } from './upstream/upstream-proxies';
+import { JSON_BODY_LIMIT } from './upstream/upstream-service.proxy';
 import { CreateCustomerHttpController } from './customers/create-customer/create-customer.http.controller';
 import { DeactivateCustomerHttpController } from './customers/deactivate-customer/deactivate-customer.http.controller';
 import { GetCustomerHttpController } from './customers/get-customer/get-customer.http.controller';
@@ -72,6 +74,8 @@ export const SERVICE_NAME = 'gateway';
     },
     OAuthClientRepository,
     IssueTokenHandler,
+    // JSON bodies are read here, by the proxies, after the guards and the in-flight limit (gateway-app.ts).
+    { provide: JsonBodyReader, useFactory: () => new JsonBodyReader({ limit: JSON_BODY_LIMIT, structure: jsonStructureLimitsFromEnv() }) },
     OrderServiceProxy,
     InventoryServiceProxy,
     NotificationServiceProxy,

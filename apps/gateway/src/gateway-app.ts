@@ -7,13 +7,10 @@ import { AppModule } from './app.module';
 import { API_VERSION } from './auth/api-v1-controller';
 import { openApiDocument } from './openapi/openapi-document';
 
-/** An order of 100 lines is ~15 kB of JSON; anything far beyond that is not an order. */
-export const JSON_BODY_LIMIT = '64kb';
-
 /** The service app plus what the public edge needs on top of it. */
 export async function createGatewayApp(): Promise<INestApplication> {
   // The form parser's `extended` mode would nest `a[b]=c` into objects; OAuth token requests only have flat parameters.
-  const app = await createServiceApp(AppModule, { jsonLimit: JSON_BODY_LIMIT, urlencoded: { extended: false, limit: '8kb' } });
+  const app = await createServiceApp(AppModule, { jsonBodies: 'on-demand', urlencoded: { extended: false, limit: '8kb' } });
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   // The version is in the path too; the header lets a client log which version answered, errors included.

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { JsonBodyReader } from '@order-saga/shared/http';
 import { GatewayConfig } from '../config/gateway.config';
 import { InFlightLimit } from './in-flight-limit';
-import { ForwardedContext, pathSegment, UpstreamReply, UpstreamRequest, UpstreamServiceProxy } from './upstream-service.proxy';
+import { ClientJsonBody, ForwardedContext, pathSegment, UpstreamReply, UpstreamRequest, UpstreamServiceProxy } from './upstream-service.proxy';
 
 type UpstreamQuery = NonNullable<UpstreamRequest['query']>;
 
@@ -14,13 +15,13 @@ type UpstreamQuery = NonNullable<UpstreamRequest['query']>;
 export class OrderServiceProxy extends UpstreamServiceProxy {
   private readonly placements: InFlightLimit;
 
-  constructor(config: GatewayConfig) {
+  constructor(config: GatewayConfig, bodyReader: JsonBodyReader) {
     const placements = new InFlightLimit('orders-write', config.UPSTREAM_MAX_IN_FLIGHT_ORDERS_WRITE);
-    super('order service', config.ORDER_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('order-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE), [placements]);
+    super('order service', config.ORDER_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('order-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE), bodyReader, [placements]);
     this.placements = placements;
   }
 
-  placeOrder(order: unknown, context: ForwardedContext): Promise<UpstreamReply> {
+  placeOrder(order: ClientJsonBody, context: ForwardedContext): Promise<UpstreamReply> {
     return this.sendWithin(this.placements, 'POST', '/orders', context, { body: order });
   }
 
@@ -40,7 +41,7 @@ export class OrderServiceProxy extends UpstreamServiceProxy {
     return this.send('GET', '/search', context, { query });
   }
 
-  createCustomer(customer: unknown, context: ForwardedContext): Promise<UpstreamReply> {
+  createCustomer(customer: ClientJsonBody, context: ForwardedContext): Promise<UpstreamReply> {
     return this.send('POST', '/customers', context, { body: customer });
   }
 
@@ -60,8 +61,8 @@ export class OrderServiceProxy extends UpstreamServiceProxy {
 /** inventory-service: products, prices and stock. */
 @Injectable()
 export class InventoryServiceProxy extends UpstreamServiceProxy {
-  constructor(config: GatewayConfig) {
-    super('inventory service', config.INVENTORY_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('inventory-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE));
+  constructor(config: GatewayConfig, bodyReader: JsonBodyReader) {
+    super('inventory service', config.INVENTORY_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('inventory-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE), bodyReader);
   }
 
   listProducts(query: UpstreamQuery, context: ForwardedContext): Promise<UpstreamReply> {
@@ -72,11 +73,11 @@ export class InventoryServiceProxy extends UpstreamServiceProxy {
     return this.send('GET', `/products/${pathSegment(productId, 'Product')}`, context);
   }
 
-  upsertProduct(productId: string, product: unknown, context: ForwardedContext): Promise<UpstreamReply> {
+  upsertProduct(productId: string, product: ClientJsonBody, context: ForwardedContext): Promise<UpstreamReply> {
     return this.send('PUT', `/products/${pathSegment(productId, 'Product')}`, context, { body: product });
   }
 
-  adjustStock(productId: string, adjustment: unknown, context: ForwardedContext): Promise<UpstreamReply> {
+  adjustStock(productId: string, adjustment: ClientJsonBody, context: ForwardedContext): Promise<UpstreamReply> {
     return this.send('POST', `/products/${pathSegment(productId, 'Product')}/stock-adjustments`, context, { body: adjustment });
   }
 }
@@ -84,7 +85,7 @@ export class InventoryServiceProxy extends UpstreamServiceProxy {
 /** notification-service: webhook endpoints and deliveries. */
 @Injectable()
 export class NotificationServiceProxy extends UpstreamServiceProxy {
-  constructor(config: GatewayConfig) {
-    super('notification service', config.NOTIFICATION_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('notification-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE));
+  constructor(config: GatewayConfig, bodyReader: JsonBodyReader) {
+    super('notification service', config.NOTIFICATION_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('notification-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE), bodyReader);
   }
 }

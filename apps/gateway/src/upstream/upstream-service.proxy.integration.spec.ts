@@ -1,9 +1,11 @@
-import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingHttpHeaders, request as httpRequest, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { DEFAULT_JSON_STRUCTURE_LIMITS, DomainError, JsonBodyReader } from '@order-saga/shared/http';
 import { pollUntil } from '@order-saga/shared/testing';
+import type { Request } from 'express';
 import { GatewayError } from '../errors/gateway-error';
 import { InFlightLimit } from './in-flight-limit';
-import { ForwardedContext, UpstreamMethod, UpstreamReply, UpstreamRequest, UpstreamServiceProxy } from './upstream-service.proxy';
+import { ClientJsonBody, ForwardedContext, UpstreamMethod, UpstreamReply, UpstreamRequest, UpstreamServiceProxy } from './upstream-service.proxy';
 
 /**
  * The gateway's HTTP client of a service, against a stand-in service on a local port: what it sends,
@@ -24,7 +26,7 @@ interface Received {
 /** Exposes the protected call path to the tests, as the real proxies do with typed methods. */
 class StandInServiceProxy extends UpstreamServiceProxy {
   constructor(baseUrl: string) {
-    super('stand-in service', baseUrl, TIMEOUT_MS, new InFlightLimit('stand-in-service', MAX_IN_FLIGHT));
+    super('stand-in service', baseUrl, TIMEOUT_MS, new InFlightLimit('stand-in-service', MAX_IN_FLIGHT), new JsonBodyReader({ limit: '1kb', structure: DEFAULT_JSON_STRUCTURE_LIMITS }));
   }
 
   relay(method: UpstreamMethod, path: string, request: UpstreamRequest = {}, context: ForwardedContext = CONTEXT): Promise<UpstreamReply> {
@@ -102,6 +104,31 @@ async function holdAndRelease(count: number): Promise<number[]> {
   return (await Promise.all(calls)).map((reply) => reply.status);
 }
 
+/**
+ * Relays the body of a real client request (a Node IncomingMessage, as the gateway gets it) through the
+ * proxy; with `stall` the client never sends the last bytes it announced. Resolves with the relay's outcome.
+ */
+async function relayClientBody(body: string | Buffer, options: { contentType?: string; stall?: boolean } = {}): Promise<UpstreamReply | unknown> {
+  const outcome = new Promise<UpstreamReply | unknown>((resolve) => {
+    const client = createServer((req, res) => {
+      proxy.relay('POST', '/things', { body: new ClientJsonBody(Object.assign(req, { res }) as unknown as Request) }).then(resolve, resolve).finally(() => {
+        res.end();
+        client.closeAllConnections();
+        client.close();
+      });
+    });
+    client.listen(0, '127.0.0.1', () => {
+      const { port } = client.address() as AddressInfo;
+      const length = Buffer.byteLength(body);
+      const request = httpRequest({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-type': options.contentType ?? 'application/json', 'content-length': options.stall ? length + 10 : length } });
+      request.on('error', () => undefined);
+      request.write(body);
+      if (!options.stall) request.end();
+    });
+  });
+  return outcome;
+}
+
 async function expectUnavailable(reply: Promise<UpstreamReply>): Promise<void> {
   const error = await reply.then(
     () => undefined,
@@ -129,11 +156,11 @@ beforeEach(() => {
 });
 
 describe('what the gateway sends a service', () => {
-  it('sends the JSON body with the headers the gateway vouches for, and nothing of its own choosing', async () => {
-    await proxy.relay('POST', '/things', { body: { customer_id: 'CUST-1', items: [{ quantity: 2 }] } }, { ...CONTEXT, idempotencyKey: 'key-1' });
+  it('sends a JSON body of its own with the headers the gateway vouches for, and nothing of its own choosing', async () => {
+    await proxy.relay('POST', '/things', { body: '{"grace_period_seconds":60}' }, { ...CONTEXT, idempotencyKey: 'key-1' });
 
     expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ method: 'POST', url: '/things', body: '{"customer_id":"CUST-1","items":[{"quantity":2}]}' });
+    expect(received[0]).toMatchObject({ method: 'POST', url: '/things', body: '{"grace_period_seconds":60}' });
     expect(received[0].headers).toMatchObject({
       accept: 'application/json',
       'content-type': 'application/json',
@@ -169,9 +196,57 @@ describe('what the gateway sends a service', () => {
   });
 });
 
+describe("the client's body", () => {
+  it('relays the bytes as the client sent them, spacing, key order and escapes included, without parsing them', async () => {
+    const body = '{ "items" : [ {"quantity":2} ],\n "customer_id":"CUST-\u0031", "customer_id": "CUST-2" }';
+
+    expect(await relayClientBody(body)).toMatchObject({ status: 201 });
+    expect(received.map((request) => request.body)).toEqual([body]);
+  });
+
+  it('relays an empty JSON body as {}, as the JSON parser had it', async () => {
+    await relayClientBody('');
+
+    expect(received.map((request) => request.body)).toEqual(['{}']);
+  });
+
+  it('relays a body sent in another UTF charset as UTF-8', async () => {
+    const body = '{"name":"Ω"}';
+
+    expect(await relayClientBody(Buffer.from(body, 'utf16le'), { contentType: 'application/json; charset=utf-16le' })).toMatchObject({ status: 201 });
+    expect(received.map((request) => request.body)).toEqual([body]);
+  });
+
+  it.each([
+    ['malformed JSON', '{"customer_id": ', 'Malformed JSON body', undefined],
+    ['5,000 nested arrays', '['.repeat(5000) + ']'.repeat(5000), 'Request body exceeds the limit of 1024 bytes', undefined],
+    ['33 nested arrays', '['.repeat(33) + ']'.repeat(33), 'Request validation failed', [{ field: '[0]'.repeat(32), error: 'Must be nested at most 32 levels deep' }]],
+    ['a __proto__ key', '{"__proto__": {"admin": true}}', 'Request validation failed', [{ field: '__proto__', error: 'property __proto__ should not exist' }]],
+    ['a number beyond the safe integers', '{"quantity": 1e400}', 'Request validation failed', [{ field: 'quantity', error: 'Must be a number between -9007199254740991 and 9007199254740991' }]],
+  ])('refuses %s with VALIDATION_ERROR without calling the service', async (_name, body, message, details) => {
+    const outcome = await relayClientBody(body);
+
+    expect(outcome).toBeInstanceOf(DomainError);
+    expect(outcome).toMatchObject({ code: 'VALIDATION_ERROR', message, ...(details ? { details } : {}) });
+    expect(received).toEqual([]);
+  });
+
+  it('sheds a call at the in-flight limit before reading the body: a client still sending is refused at once', async () => {
+    const calls = Array.from({ length: MAX_IN_FLIGHT }, () => proxy.relay('GET', '/held'));
+    await pollUntil(async () => (held.length === MAX_IN_FLIGHT ? true : undefined), { intervalMs: 5, description: 'every slot held' });
+
+    const shed = await relayClientBody('{"customer_id": "CUST-1"', { stall: true });
+
+    for (const answer of held.splice(0)) answer();
+    await Promise.all(calls);
+    expect(shed).toBeInstanceOf(GatewayError);
+    expect(shed).toMatchObject({ code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '1' } });
+  });
+});
+
 describe('what the gateway relays to the client', () => {
   it('relays the status, the JSON byte for byte, Location and Retry-After, and no other header', async () => {
-    const reply = await proxy.relay('POST', '/things', { body: {} });
+    const reply = await proxy.relay('POST', '/things', { body: '{}' });
 
     expect(reply).toEqual({ status: 201, body: '{"id":"T-1","note":"spaces  kept"}', headers: { location: '/api/v1/things/T-1', 'retry-after': '7' } });
   });

@@ -1,7 +1,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { DomainError } from '@order-saga/shared/http';
+import { DomainError, JsonBodyReader } from '@order-saga/shared/http';
 import { ensureTraceparent } from '@order-saga/shared/logging';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Dispatcher, Pool } from 'undici';
 import { AuthenticatedRequest } from '../auth/access-token.guard';
 import { GatewayError } from '../errors/gateway-error';
@@ -26,8 +26,21 @@ export interface UpstreamReply {
 
 export type UpstreamMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** An order of 100 lines is ~15 kB of JSON; anything far beyond that is not an order. */
+export const JSON_BODY_LIMIT = '64kb';
+
+/**
+ * A client's JSON body, not read yet. The proxy reads it only once the call holds its in-flight slot, so
+ * a shed request costs no body read, and relays its bytes as they came after the size, charset and
+ * structure checks (JsonBodyReader): the service behind parses and validates it, the gateway never does.
+ */
+export class ClientJsonBody {
+  constructor(readonly request: Request) {}
+}
+
 export interface UpstreamRequest {
-  body?: unknown;
+  /** The client's body, or a JSON text of the gateway's own. */
+  body?: ClientJsonBody | string;
   /** Appended as a query string; undefined values are left out. */
   query?: Record<string, string | number | undefined>;
 }
@@ -130,6 +143,7 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
     private readonly timeoutMs: number,
     /** Bounds every call of this service that does not name a limit of its own (see sendWithin). */
     private readonly inFlight: InFlightLimit,
+    private readonly bodyReader: JsonBodyReader,
     /** The limits subclasses pass to sendWithin; they count towards the pool's connections. */
     ownLimits: readonly InFlightLimit[] = [],
   ) {
@@ -150,7 +164,8 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
   }
 
   /**
-   * Takes a slot of `limit` for the whole call (body read included) or refuses at once with 503 and
+   * Takes a slot of `limit` for the whole call (the client's body read included: nothing reads it before
+   * the slot is taken) or refuses at once with 503 and
    * Retry-After, without calling the service. Rate-limit tokens already spent on the request are not
    * given back (docs/edge-contract.md, Admission control). `limit` is `inFlight` or one of `ownLimits`.
    */
@@ -161,13 +176,14 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
       throw new GatewayError('SERVICE_UNAVAILABLE', `The ${this.serviceLabel} is at capacity`, { 'Retry-After': SHED_RETRY_AFTER_SECONDS });
     }
     try {
-      return await this.exchange(method, path, context, request);
+      const body = request.body instanceof ClientJsonBody ? (await this.bodyReader.read(request.body.request))?.bytes : request.body;
+      return await this.exchange(method, path, context, body, request.query);
     } finally {
       release();
     }
   }
 
-  private async exchange(method: UpstreamMethod, path: string, context: ForwardedContext, request: UpstreamRequest): Promise<UpstreamReply> {
+  private async exchange(method: UpstreamMethod, path: string, context: ForwardedContext, body: Buffer | string | undefined, query: UpstreamRequest['query']): Promise<UpstreamReply> {
     const started = Date.now();
     // One deadline for the whole call, reading the body included, so a stalled stream ends as a timeout rather than a hung request.
     const deadline = new AbortController();
@@ -178,9 +194,9 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
       // Redirects are the client's to follow: a Pool without a redirect interceptor relays them as they came.
       upstream = await this.pool.request({
         method,
-        path: `${this.basePath}${path}${queryString(request.query)}`,
-        headers: upstreamHeaders(context, request.body !== undefined),
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        path: `${this.basePath}${path}${queryString(query)}`,
+        headers: upstreamHeaders(context, body !== undefined),
+        body,
         signal: deadline.signal,
       });
       text = await upstream.body.text();

@@ -11,11 +11,19 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiExceptionFilter, bodyParserMessage, isBodyParserError } from './api-exception.filter';
 import { DomainError } from './domain-error';
 import { errorBody } from './error-body';
+import { JsonBodyReader } from './json-body';
+import { jsonStructureLimitsFromEnv } from './json-body-limits.config';
 import { createValidationPipe } from './validation.pipe';
 
 export interface ServiceAppOptions {
   /** Largest JSON body accepted; body-parser syntax ('100kb'). */
   jsonLimit?: string;
+  /**
+   * 'parse' (default): every JSON body is read, checked and parsed before routing. 'on-demand': JSON
+   * bodies are left unread for the app to read with its own JsonBodyReader (the gateway reads a body only
+   * once the request is authenticated, within its rate limit and admitted, and relays it unparsed).
+   */
+  jsonBodies?: 'parse' | 'on-demand';
   /** Form bodies; `extended: false` keeps `a[b]=c` flat (the OAuth token endpoint wants that). */
   urlencoded?: { extended: boolean; limit: string };
 }
@@ -35,7 +43,9 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
     response.setHeader(REQUEST_ID_HEADER, request.id);
     next();
   });
-  app.useBodyParser('json', { limit: options.jsonLimit ?? '100kb' });
+  if (options.jsonBodies !== 'on-demand') {
+    app.use(new JsonBodyReader({ limit: options.jsonLimit ?? '100kb', structure: jsonStructureLimitsFromEnv() }).middleware());
+  }
   app.useBodyParser('urlencoded', options.urlencoded ?? { extended: true, limit: '100kb' });
   app.use(bodyParserErrorsAsDomainErrors);
   app.useGlobalFilters(new ApiExceptionFilter());

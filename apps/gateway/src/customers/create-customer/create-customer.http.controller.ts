@@ -1,4 +1,4 @@
-import { Body, Post, Req, Res } from '@nestjs/common';
+import { Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
 import { CustomerResponseDto } from '../customer.response.dto';
@@ -33,8 +33,8 @@ export class CreateCustomerHttpController {
   @ApiV1Response(201, 'The customer, status active', CustomerResponseDto)
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR')
   @ApiV1ErrorResponse(409, 'CONFLICT: the customer_id is already used by this client')
-  async create(@Body() customer: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
-    requireJsonBody(request);
+  async create(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    const customer = requireJsonBody(request);
     relayReply(response, await this.orderService.createCustomer(customer, forwardedContextOf(request)));
   }
 }

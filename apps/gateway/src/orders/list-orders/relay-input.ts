@@ -1,5 +1,6 @@
 import { DomainError } from '@order-saga/shared/http';
 import type { Request } from 'express';
+import { ClientJsonBody } from '../../upstream/upstream-service.proxy';
 
 /**
  * A request's query parameters as single strings, for relaying to a service that validates them.
@@ -16,9 +17,13 @@ export function singleValuedQuery(request: Request): Record<string, string> {
   return query;
 }
 
-/** Bodies are re-serialized as JSON upstream, so a form post must not slip through as if it were one. */
-export function requireJsonBody(request: Request): void {
+/**
+ * The request's JSON body, to relay: the services read only JSON, so a form post must not slip through as
+ * if it were one. Read later, by the proxy, once the call is admitted.
+ */
+export function requireJsonBody(request: Request): ClientJsonBody {
   if (!request.is('application/json')) {
     throw new DomainError('VALIDATION_ERROR', 'Request body must be JSON (Content-Type: application/json)');
   }
+  return new ClientJsonBody(request);
 }

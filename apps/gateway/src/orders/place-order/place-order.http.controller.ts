@@ -1,10 +1,10 @@
-import { Body, Post, Req, Res } from '@nestjs/common';
+import { Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation } from '@nestjs/swagger';
-import { DomainError } from '@order-saga/shared/http';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
 import { OrderServiceProxy } from '../../upstream/upstream-proxies';
+import { requireJsonBody } from '../list-orders/relay-input';
 import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
 import { OrderResponseDto } from '../order.response.dto';
@@ -29,11 +29,7 @@ export class PlaceOrderHttpController {
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR (details[].field names each invalid field, a catalog price mismatch included) or INVALID_CUSTOMER')
   @ApiV1ErrorResponse(402, 'PAYMENT_FAILED (the stock reservation was released first)')
   @ApiV1ErrorResponse(409, 'INSUFFICIENT_INVENTORY, DUPLICATE_ORDER (existing_order_id) or CONFLICT (the key is in flight, or the order was cancelled)')
-  async place(@Body() order: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
-    // The body is re-serialized as JSON upstream, so a form post must not slip through as if it were one.
-    if (!request.is('application/json')) {
-      throw new DomainError('VALIDATION_ERROR', 'Request body must be JSON (Content-Type: application/json)');
-    }
-    relayReply(response, await this.orderService.placeOrder(order, forwardedContextOf(request)));
+  async place(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    relayReply(response, await this.orderService.placeOrder(requireJsonBody(request), forwardedContextOf(request)));
   }
 }

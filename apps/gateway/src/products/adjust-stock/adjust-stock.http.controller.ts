@@ -1,4 +1,4 @@
-import { Body, Param, Post, Req, Res } from '@nestjs/common';
+import { Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
 import { ProductResponseDto } from '../product.response.dto';
@@ -32,8 +32,8 @@ export class AdjustStockHttpController {
   @ApiV1ErrorResponse(404, 'NOT_FOUND: no such product')
   @ApiV1ErrorResponse(409, 'CONFLICT: the adjustment would take available stock below 0')
   @ApiV1ErrorResponse(403, 'FORBIDDEN without the write scope')
-  async adjust(@Param('productId') productId: string, @Body() adjustment: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
-    requireJsonBody(request);
+  async adjust(@Param('productId') productId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    const adjustment = requireJsonBody(request);
     relayReply(response, await this.inventoryService.adjustStock(productId, adjustment, forwardedContextOf(request)));
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Param, Put, Req, Res } from '@nestjs/common';
+import { Param, Put, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
 import { ProductResponseDto } from '../product.response.dto';
@@ -33,8 +33,8 @@ export class UpsertProductHttpController {
   @ApiV1Response(200, 'The product as stored', ProductResponseDto)
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR')
   @ApiV1ErrorResponse(403, 'FORBIDDEN without the write scope')
-  async upsert(@Param('productId') productId: string, @Body() product: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
-    requireJsonBody(request);
+  async upsert(@Param('productId') productId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    const product = requireJsonBody(request);
     relayReply(response, await this.inventoryService.upsertProduct(productId, product, forwardedContextOf(request)));
   }
 }

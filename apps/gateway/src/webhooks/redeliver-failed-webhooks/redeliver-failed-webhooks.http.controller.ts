@@ -1,4 +1,4 @@
-import { Body, Param, Post, Req, Res } from '@nestjs/common';
+import { Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
 import { WebhookRedeliveryQueuedResponseDto } from '../webhook-delivery.response.dto';
@@ -20,8 +20,8 @@ export class RedeliverFailedWebhooksHttpController {
   @ApiV1Response(202, 'Queued: how many failed deliveries are due again', WebhookRedeliveryQueuedResponseDto)
   @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")
   @ApiV1ErrorResponse(409, 'CONFLICT: the endpoint is disabled')
-  async redeliver(@Param('webhookId') webhookId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
-    requireJsonBody(request);
+  async redeliver(@Param('webhookId') webhookId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    const body = requireJsonBody(request);
     const path = `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}/redeliver-failed`;
     relayReply(response, await this.notifications.send('POST', path, forwardedContextOf(request), { body }));
   }

@@ -1,4 +1,4 @@
-import { Body, Post, Req, Res } from '@nestjs/common';
+import { Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
 import { WebhookEndpointWithSecretResponseDto } from '../webhook-endpoint.response.dto';
@@ -23,8 +23,8 @@ export class RegisterWebhookHttpController {
   @ApiOperation({ summary: 'Register a webhook endpoint: { url, event_types[], description?, enabled? }; the secret is shown once' })
   @ApiV1Response(201, 'The endpoint, with its signing secret (whsec_…)', WebhookEndpointWithSecretResponseDto)
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR, including a URL the network policy refuses')
-  async register(@Body() endpoint: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
-    requireJsonBody(request);
+  async register(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    const endpoint = requireJsonBody(request);
     relayReply(response, await this.notifications.send('POST', '/webhook-endpoints', forwardedContextOf(request), { body: endpoint }));
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Param, Post, Req, Res } from '@nestjs/common';
+import { Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
 import { WebhookEndpointWithSecretResponseDto } from '../webhook-endpoint.response.dto';
@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
 import { NotificationServiceProxy } from '../../upstream/upstream-proxies';
-import { forwardedContextOf, pathSegment, relayReply } from '../../upstream/upstream-service.proxy';
+import { ClientJsonBody, forwardedContextOf, pathSegment, relayReply } from '../../upstream/upstream-service.proxy';
 
 @ApiTags('webhooks')
 @ApiV1Controller('webhooks')
@@ -18,9 +18,9 @@ export class RotateWebhookSecretHttpController {
   @ApiOperation({ summary: 'Issue a new secret (shown once); the old one keeps signing alongside for grace_period_seconds (default 24 h)' })
   @ApiV1Response(200, 'The endpoint with its new secret and previous_secret_expires_at', WebhookEndpointWithSecretResponseDto)
   @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")
-  async rotate(@Param('webhookId') webhookId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+  async rotate(@Param('webhookId') webhookId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     // An empty body means "default grace period"; anything sent must be JSON.
-    const options = request.is('application/json') ? body : {};
+    const options = request.is('application/json') ? new ClientJsonBody(request) : '{}';
     relayReply(response, await this.notifications.send('POST', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}/rotate-secret`, forwardedContextOf(request), { body: options }));
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Param, Patch, Req, Res } from '@nestjs/common';
+import { Param, Patch, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
 import { WebhookEndpointResponseDto } from '../webhook-endpoint.response.dto';
@@ -20,8 +20,8 @@ export class UpdateWebhookHttpController {
   @ApiV1Response(200, 'The endpoint as changed', WebhookEndpointResponseDto)
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR')
   @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")
-  async update(@Param('webhookId') webhookId: string, @Body() changes: unknown, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
-    requireJsonBody(request);
+  async update(@Param('webhookId') webhookId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    const changes = requireJsonBody(request);
     relayReply(response, await this.notifications.send('PATCH', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}`, forwardedContextOf(request), { body: changes }));
   }
 }
