@@ -113,6 +113,31 @@ describe('RateLimiter on Redis', () => {
     expect(burstRequests).toBeLessThan(40);
   });
 
+  it('counts the minute, burst and day windows of a check in one Redis round trip', async () => {
+    const connection = await connected();
+    const limiter = new RateLimiter(connection, { ...settings, perMinute: { ...settings.perMinute, default: 2 } }, prefix());
+    for (let i = 0; i < 2; i += 1) await limiter.check('client', 'standard', 'default');
+    const commands = jest.spyOn(connection, 'sendCommand');
+
+    // The minute is spent, so this check counts all three windows: minute, burst (1 allowed), day.
+    const decision = await limiter.check('client', 'standard', 'default');
+
+    expect(decision).toMatchObject({ allowed: true, burstRemaining: 0, degraded: false });
+    expect(commands.mock.calls.map(([command]) => command.name)).toEqual(['evalsha']);
+  });
+
+  it("keeps counting in rate-limiter-flexible's keys, so a deploy does not reset the clients' windows", async () => {
+    const connection = await connected();
+    const keyPrefix = prefix();
+    const limiter = new RateLimiter(connection, settings, keyPrefix);
+
+    for (let i = 0; i < 2; i += 1) await limiter.check('client', 'standard', 'search');
+
+    expect(await connection.get(`${keyPrefix}:m2:client:search`)).toBe('2');
+    expect(await connection.get(`${keyPrefix}:d1000:client`)).toBe('2');
+    expect(await connection.pttl(`${keyPrefix}:m2:client:search`)).toBeLessThanOrEqual(60_000);
+  });
+
   it('falls back to per-process counters when Redis is unreachable, still refusing past the limit', async () => {
     const port = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
@@ -127,7 +152,7 @@ describe('RateLimiter on Redis', () => {
 
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, false]);
     expect(decisions.every((d) => d.degraded)).toBe(true);
-    // Every window the three checks touched (minute and day for the two allowed ones, minute for the third).
-    expect(limiter.storeFailures).toBe(5);
+    // One failed round trip per check: every window of a check is counted in one script call.
+    expect(limiter.storeFailures).toBe(3);
   });
 });
