@@ -42,6 +42,7 @@ export interface FaultRecord {
 export class FaultInjector {
   readonly faults: FaultRecord[] = [];
   private readonly down = new Set<string>();
+  private readonly killedGroups = new Set<string>();
   private brokerDown = false;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
@@ -66,12 +67,19 @@ export class FaultInjector {
       if (this.servicesDown() >= this.plan.maxServicesDown) continue;
       const candidates = this.services.filter((target) => !this.down.has(target.group));
       if (candidates.length === 0) continue;
-      const target = this.random.pick(candidates);
+      // Every service is killed once before any is killed again: a short, fast run must still crash each one.
+      const notYetKilled = candidates.filter((target) => !this.killedGroups.has(target.group));
+      const target = this.random.pick(notYetKilled.length ? notYetKilled : candidates);
       const downMs = this.random.int(...this.plan.downMs);
       this.track(this.crash(target, downMs));
     }
     await brokerChain;
     await Promise.all([...this.inFlight]);
+  }
+
+  /** Groups (services, `kafka`) killed at least once so far. */
+  groupsKilled(): string[] {
+    return [...this.killedGroups];
   }
 
   stop(): void {
@@ -100,6 +108,7 @@ export class FaultInjector {
 
   private async crash(target: FaultTarget, downMs: number): Promise<void> {
     this.down.add(target.group);
+    this.killedGroups.add(target.group);
     const record: FaultRecord = { label: target.label, killedAtMs: Date.now() - this.startedAt };
     this.faults.push(record);
     try {

@@ -38,7 +38,8 @@ const log = (line: string) => process.stdout.write(`[chaos ${new Date().toISOStr
 async function main(): Promise<number> {
   const options = parseRunOptions(process.argv.slice(2), process.env);
   const started = Date.now();
-  log(`seed ${options.seed} (replay with CHAOS_SEED=${options.seed}); ${options.orders} orders, ${options.concurrency} concurrent, variant ${options.variant}`);
+  const pace = options.rate ? `started at ${options.rate}/s (at most ${options.concurrency} in flight)` : `${options.concurrency} concurrent clients`;
+  log(`seed ${options.seed} (replay with CHAOS_SEED=${options.seed}); ${options.orders} orders, ${pace}, variant ${options.variant}`);
   const random = new SeededRandom(options.seed);
   const workload = planWorkload(options.orders, random, options.seed.toString(36));
   const stack = await startChaosStack(options.variant, workload, log);
@@ -88,7 +89,7 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
     options.variant === 'cluster' ? brokerTargets.map((target, index) => ({ atProgress: 0.2 + 0.25 * index, target })) : [{ atProgress: 0.35, target: brokerTargets[0] }];
 
   const gateways = services.replicas.gateway.map((replica) => replica.url);
-  const driver = new OrderDriver({ gateways, clientId: stack.client.id, clientSecret: stack.client.secret, concurrency: options.concurrency, orderDeadlineMs: 240_000, attemptTimeoutMs: 30_000, log });
+  const driver = new OrderDriver({ gateways, clientId: stack.client.id, clientSecret: stack.client.secret, concurrency: options.concurrency, ratePerSecond: options.rate, orderDeadlineMs: 240_000, attemptTimeoutMs: 30_000, log });
   const injector = new FaultInjector(
     random,
     serviceTargets,
@@ -184,6 +185,9 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
   });
   if (terminalAfterLastFaultMs === undefined) violations.unshift(`not every order was terminal within ${TERMINAL_WITHIN_MS / 1000} s after the last fault`);
   if (!quiescent) violations.push('outboxes not drained or consumer groups still lagging 60 s after the orders settled');
+  const servicesNeverKilled = SERVICE_NAMES.filter((name) => !injector.groupsKilled().includes(name));
+  // The long form's promise is that every service was crashed under load; a run that missed one proved less.
+  if (!options.short && servicesNeverKilled.length > 0) violations.push(`the run never killed ${servicesNeverKilled.join(', ')}: more orders or a lower --rate give the faults time`);
   if (driver.counters.malformedErrors > 0) violations.push(`${driver.counters.malformedErrors} error answer(s) not in the spec's error format`);
   for (const fault of injector.faults.filter((fault) => fault.error)) violations.push(`${fault.label} did not come back after its fault: ${fault.error}`);
   violations.push(...apiMismatches.map((mismatch) => `polled order ${mismatch}`));
@@ -195,6 +199,8 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
     options,
     wallTimeMs: Date.now() - started,
     drivingMs,
+    pacing: driver.pacingReport(),
+    servicesNeverKilled,
     counters: driver.counters,
     faults: injector.faults,
     terminalAfterLastFaultMs,

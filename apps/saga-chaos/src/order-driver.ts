@@ -7,7 +7,14 @@ export interface DriverOptions {
   gateways: string[];
   clientId: string;
   clientSecret: string;
+  /** Orders in flight at most (each one retrying until answered); a new order waits for a free slot. */
   concurrency: number;
+  /**
+   * Orders started per second: order i starts at i / rate after the first, whether earlier ones have been
+   * answered or not (open loop, within `concurrency`). Absent: each slot starts its next order as soon as
+   * its last one is answered (closed loop).
+   */
+  ratePerSecond?: number;
   /** Per order: stop retrying after this long and record 'gave-up'. */
   orderDeadlineMs: number;
   /** Per attempt: an answer slower than this counts as a dropped connection. */
@@ -23,6 +30,22 @@ export interface DriverCounters {
   malformedErrors: number;
 }
 
+export interface DriverPacing {
+  /** Orders/s asked for; undefined in the closed loop. */
+  offeredRate?: number;
+  /** (started − 1) ÷ (last start − first start). */
+  achievedRate: number;
+  /** Worst delay of a start behind its due time: the in-flight cap or the driver itself held it back. */
+  maxStartLagMs: number;
+  maxInFlight: number;
+  concurrency: number;
+}
+
+/** When order `position` is due, ms after the first: i / rate in the open loop, at once in the closed one. */
+export function startOffsetMs(position: number, ratePerSecond: number | undefined): number {
+  return ratePerSecond ? (position * 1000) / ratePerSecond : 0;
+}
+
 /** Answers a client retries with the same idempotency key: the service may not have seen the request or may be restarting. */
 const RETRIED_STATUSES = new Set([500, 502, 503, 504, 429]);
 const SHIPPING_ADDRESS = { street: '1 Chaos Way', city: 'Springfield', postal_code: '12345', country: 'US' };
@@ -34,6 +57,7 @@ const SHIPPING_ADDRESS = { street: '1 Chaos Way', city: 'Springfield', postal_co
 export class OrderDriver {
   readonly counters: DriverCounters = { attempts: 0, droppedConnections: 0, retriedStatuses: {}, malformedErrors: 0 };
   answered = 0;
+  private readonly pacing = { started: 0, firstStartMs: undefined as number | undefined, lastStartMs: undefined as number | undefined, maxStartLagMs: 0, maxInFlight: 0 };
   private token: string | undefined;
   private nextGateway = 0;
 
@@ -41,16 +65,34 @@ export class OrderDriver {
 
   async run(orders: PlannedOrder[]): Promise<ClientOutcome[]> {
     const outcomes: ClientOutcome[] = new Array(orders.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < orders.length) {
-        const order = orders[next++];
-        outcomes[order.index] = await this.place(order);
+    const inFlight = new Set<Promise<void>>();
+    const started = performance.now();
+    for (const [position, order] of orders.entries()) {
+      const dueAt = started + startOffsetMs(position, this.options.ratePerSecond);
+      if (performance.now() < dueAt) await new Promise((resolve) => setTimeout(resolve, dueAt - performance.now()));
+      while (inFlight.size >= this.options.concurrency) await Promise.race(inFlight);
+      const startedAt = performance.now();
+      this.pacing.firstStartMs ??= startedAt;
+      this.pacing.lastStartMs = startedAt;
+      this.pacing.maxStartLagMs = Math.max(this.pacing.maxStartLagMs, startedAt - dueAt);
+      const placing = this.place(order).then((outcome) => {
+        outcomes[order.index] = outcome;
         this.answered++;
-      }
-    };
-    await Promise.all(Array.from({ length: this.options.concurrency }, worker));
+        inFlight.delete(placing);
+      });
+      inFlight.add(placing);
+      this.pacing.maxInFlight = Math.max(this.pacing.maxInFlight, inFlight.size);
+    }
+    await Promise.all(inFlight);
+    this.pacing.started = orders.length;
     return outcomes;
+  }
+
+  /** How the orders were started: the rate achieved, and how far behind their due time they were. */
+  pacingReport(): DriverPacing {
+    const { started, firstStartMs, lastStartMs, maxStartLagMs, maxInFlight } = this.pacing;
+    const span = (lastStartMs ?? 0) - (firstStartMs ?? 0);
+    return { offeredRate: this.options.ratePerSecond, achievedRate: started > 1 && span > 0 ? ((started - 1) * 1000) / span : Number.NaN, maxStartLagMs, maxInFlight, concurrency: this.options.concurrency };
   }
 
   private async place(order: PlannedOrder): Promise<ClientOutcome> {

@@ -1,4 +1,4 @@
-import { DriverCounters } from './order-driver';
+import { DriverCounters, DriverPacing } from './order-driver';
 import { FaultRecord } from './fault-injector';
 import { Figures } from './invariants';
 import { RunOptions } from './run-options';
@@ -7,6 +7,9 @@ export interface RunFacts {
   options: RunOptions;
   wallTimeMs: number;
   drivingMs: number;
+  pacing: DriverPacing;
+  /** Services no fault reached in this run. */
+  servicesNeverKilled: string[];
   counters: DriverCounters;
   faults: FaultRecord[];
   /** From the end of the last fault until no order was pending; undefined when that did not happen in time. */
@@ -38,6 +41,7 @@ export function formatReport(facts: RunFacts, figures: Figures, violations: stri
     '',
     `══ chaos run: ${options.variant === 'cluster' ? '3-broker KRaft cluster (RF 3, min.insync.replicas 2)' : 'single Kafka broker'} · ${options.short ? 'short' : 'long'} form · seed ${options.seed} ══`,
     `${pad('wall time')}${seconds(facts.wallTimeMs)} (driving orders ${seconds(facts.drivingMs)})`,
+    `${pad('orders started per second')}${drivingRate(facts.pacing)}`,
     `${pad('orders planned / placed (in order DB)')}${figures.ordersPlanned} / ${figures.ordersPlaced}`,
     `${pad('orders terminal / stuck')}${figures.terminal} / ${figures.stuck} (confirmed ${figures.confirmed}, cancelled ${figures.cancelled})`,
     `${pad('all terminal after the last fault ended')}${facts.terminalAfterLastFaultMs === undefined ? 'NO, not within 60 s' : seconds(facts.terminalAfterLastFaultMs)} (last fault ended at +${seconds(facts.lastFaultEndedAtMs)}; ${facts.pendingAtLastFault} order(s) pending then)`,
@@ -46,7 +50,7 @@ export function formatReport(facts: RunFacts, figures: Figures, violations: stri
     `${pad('attempts / dropped connections / retried answers')}${facts.counters.attempts} / ${facts.counters.droppedConnections} / ${Object.entries(facts.counters.retriedStatuses).map(([status, n]) => `${status}×${n}`).join(', ') || 'none'}`,
     `${pad('error answers not in the spec format')}${facts.counters.malformedErrors}`,
     `${pad('202 / in-flight 409 orders polled via GET, ≠ database')}${facts.polled} polled, ${facts.apiMismatches} mismatched`,
-    `${pad('faults injected (SIGKILL)')}${facts.faults.length}: ${[...faultsBy].map(([kind, n]) => `${kind} ${n}`).join(', ')}${facts.faults.some((fault) => fault.error) ? ` (${facts.faults.filter((fault) => fault.error).length} failed to recover)` : ''}; boots that failed and were retried: ${facts.bootFailures}`,
+    `${pad('faults injected (SIGKILL)')}${facts.faults.length}: ${[...faultsBy].map(([kind, n]) => `${kind} ${n}`).join(', ')}${facts.faults.some((fault) => fault.error) ? ` (${facts.faults.filter((fault) => fault.error).length} failed to recover)` : ''}; boots that failed and were retried: ${facts.bootFailures}; services never killed: ${facts.servicesNeverKilled.join(', ') || 'none'}`,
     `  stock per product (available + reserved + sold = initial):`,
     ...figures.products.map(
       (product) =>
@@ -66,6 +70,13 @@ export function formatReport(facts: RunFacts, figures: Figures, violations: stri
     '',
   ];
   return lines.join('\n');
+}
+
+/** The rate asked for and the one achieved; a start far behind its due time means the run was not at that rate. */
+export function drivingRate(pacing: DriverPacing): string {
+  const achieved = Number.isFinite(pacing.achievedRate) ? `${pacing.achievedRate.toFixed(1)}/s achieved` : 'n/a';
+  if (pacing.offeredRate === undefined) return `${achieved} by ${pacing.concurrency} closed-loop clients (no --rate)`;
+  return `${pacing.offeredRate}/s asked, ${achieved}; worst start ${seconds(pacing.maxStartLagMs)} behind its due time; up to ${pacing.maxInFlight} orders in flight (cap ${pacing.concurrency})`;
 }
 
 function seconds(ms: number): string {
