@@ -4,6 +4,9 @@ import { SERVICES, serviceConfigVars } from './service-config-vars';
 
 const compose = readComposeFile();
 const services = compose.services;
+/** The `infra` profile's services, left out of a plain `docker compose up`. */
+const INFRA_PROFILE = ['infra-kafka', 'infra-postgres', 'infra-redis', 'infra'];
+const platform = Object.fromEntries(Object.entries(services).filter(([, service]) => !service.profiles));
 
 describe('docker-compose.yml', () => {
   it('validates against the Compose Specification schema', () => {
@@ -18,14 +21,36 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs all five services and the demo webhook receiver, each with a healthcheck', () => {
-    for (const name of [...SERVICES, 'webhook-receiver', 'kafka', 'postgres', 'redis']) {
+    for (const name of [...SERVICES, 'webhook-receiver', 'kafka', 'postgres', 'redis', 'infra-kafka', 'infra-postgres', 'infra-redis']) {
       expect(services[name]?.healthcheck?.test).toBeDefined();
     }
   });
 
-  it('publishes only the gateway', () => {
-    const published = Object.entries(services).filter(([, service]) => service.ports?.length).map(([name]) => name);
+  it('publishes only the gateway from the platform (services outside any profile)', () => {
+    const published = Object.entries(platform).filter(([, service]) => service.ports?.length).map(([name]) => name);
     expect(published).toEqual(['gateway']);
+  });
+
+  it('keeps the infra profile to Kafka, PostgreSQL, Redis and the topic creator, none needed by the platform', () => {
+    const profiled = Object.entries(services).filter(([, service]) => service.profiles).map(([name]) => name);
+    expect(profiled.sort()).toEqual([...INFRA_PROFILE].sort());
+    for (const name of INFRA_PROFILE) expect(services[name].profiles).toEqual(['infra']);
+    for (const service of Object.values(platform)) {
+      expect(Object.keys(service.depends_on ?? {}).filter((dependency) => INFRA_PROFILE.includes(dependency))).toEqual([]);
+    }
+  });
+
+  it('publishes the infra profile on 127.0.0.1 only, Kafka advertising the published address to the host', () => {
+    expect(services['infra-kafka'].ports).toEqual(['127.0.0.1:${INFRA_KAFKA_PORT:-9092}:9092']);
+    expect(services['infra-postgres'].ports).toEqual(['127.0.0.1:${INFRA_POSTGRES_PORT:-5432}:5432']);
+    expect(services['infra-redis'].ports).toEqual(['127.0.0.1:${INFRA_REDIS_PORT:-6379}:6379']);
+    const kafka = services['infra-kafka'].environment as Record<string, string>;
+    expect(kafka.KAFKA_ADVERTISED_LISTENERS).toContain('HOST://127.0.0.1:${INFRA_KAFKA_PORT:-9092}');
+    // The topic creator is a container: it must reach the broker on the listener that advertises a compose name.
+    expect(kafka.KAFKA_ADVERTISED_LISTENERS).toContain(`INTERNAL://${services.infra.environment.BOOTSTRAP}`);
+    expect(Object.entries(services.infra.depends_on)).toEqual(
+      ['infra-kafka', 'infra-postgres', 'infra-redis'].map((name) => [name, { condition: 'service_healthy' }]),
+    );
   });
 
   it('starts each service after its migrations completed and after the services it needs are healthy', () => {
@@ -46,8 +71,8 @@ describe('docker-compose.yml', () => {
     expect(missing.map((variable) => variable.name)).toEqual([]);
   });
 
-  it('creates every topic of the contracts library with its partition count', () => {
-    const init = services['kafka-topics'].environment as Record<string, string>;
+  it.each(['kafka-topics', 'infra'])('creates every topic of the contracts library with its partition count (%s)', (name) => {
+    const init = services[name].environment as Record<string, string>;
     expect(init.TOPICS.split(/\s+/).sort()).toEqual([...allTopics()].sort());
     expect(Number(init.PARTITIONS)).toBe(TOPIC_PARTITIONS);
   });
