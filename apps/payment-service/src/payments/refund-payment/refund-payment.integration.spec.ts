@@ -32,7 +32,7 @@ interface PaymentRow {
   decline_code: string | null;
 }
 
-describe('RefundPayment (payment-service consumers on PostgreSQL + Kafka)', () => {
+describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers on PostgreSQL + Kafka)', () => {
   const kafka = new Kafka({ clientId: `refund-it-${suffix}`, brokers: (brokers ?? '').split(','), logLevel: logLevel.NOTHING });
   /** Orders the card processor was asked to charge: "not charged" is then a fact, not an inference. */
   const charged: string[] = [];
@@ -208,5 +208,22 @@ describe('RefundPayment (payment-service consumers on PostgreSQL + Kafka)', () =
     expect(replies[1]).toMatchObject({ causationId: resent.messageId, payload: { orderId, paymentId: first.payment_id, outcome: 'refunded', refundedCents: AMOUNT_CENTS } });
     expect(await paymentOf(orderId)).toMatchObject({ status: 'refunded', refunded_cents: AMOUNT_CENTS, refunded_at: first.refunded_at });
     expect(charged.filter((id) => id === orderId)).toHaveLength(1);
+  });
+
+  it('a ProcessPayment re-sent by the saga (new message id) gets the first outcome again: one payment row, the card charged once', async () => {
+    const orderId = newOrderId();
+    const first = await charge(orderId);
+
+    const resent = envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' });
+    await publish(PROCESS_PAYMENT, resent);
+    const replies = await pollUntil(async () => {
+      const found = await repliesOf(orderId, PAYMENT_SUCCEEDED.type);
+      return found.length === 2 ? found : undefined;
+    }, { description: `a second PaymentSucceeded for ${orderId}` });
+
+    expect(replies[1]).toMatchObject({ causationId: resent.messageId, payload: replies[0].payload });
+    expect(replies[1].payload).toEqual({ orderId, paymentId: first.payment_id, amountCents: AMOUNT_CENTS, currency: 'USD' });
+    expect(charged.filter((id) => id === orderId)).toHaveLength(1);
+    expect(await dataSource.query('SELECT count(*)::int AS payments FROM payment WHERE order_id = $1', [orderId])).toEqual([{ payments: 1 }]);
   });
 });
