@@ -7,15 +7,16 @@ import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { DEAD_LETTER_HEADERS, defineMessage, MessageEnvelope, TopicName } from '@order-saga/contracts';
 import { DatabaseModule } from '@order-saga/shared/database';
-import { adminQuery, pollUntil } from '@order-saga/shared/testing';
+import { adminQuery, pollUntil, withPgClient } from '@order-saga/shared/testing';
 import { IsInt, IsString } from 'class-validator';
 import { Consumer, IHeaders, Kafka, KafkaJSError, KafkaMessage, logLevel, Producer, ProducerConfig } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
-import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { waitForConsumerGroup } from './consumer-group';
 import { redriveDeadLetters } from './dead-letter-redrive';
 import { kafkaConsumerOptions } from './kafka-microservice';
 import { KAFKA } from './kafka.tokens';
+import { deleteExpiredMessages } from './messaging-retention';
 import { MessageProcessor } from './message-processor';
 import { createMessagingTables } from './messaging-tables';
 import { MessagingConfig } from './messaging.config';
@@ -39,6 +40,10 @@ const deadLetterTopic = `it${suffix}.deadletter.count-me.v1`;
 const crashTopic = `test.event.crash-it-${suffix}.v1` as TopicName;
 /** A handler bug: counters with this prefix fail while it is set, to be dead-lettered and re-driven. */
 const failing = { prefix: `broken-${suffix}-`, active: true };
+/** Counters with this prefix always fail: a poison message. */
+const poisonPrefix = `poison-${suffix}-`;
+/** Counters with this prefix record, outside any transaction, each time their handler runs and in which transaction. */
+const tracedPrefix = `traced-${suffix}-`;
 
 class CountMe {
   @IsString()
@@ -54,6 +59,7 @@ class TestSchema1700000000000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await runner.query('CREATE TABLE counter (name text PRIMARY KEY, value integer NOT NULL)');
     await runner.query('CREATE TABLE delivery (id bigserial PRIMARY KEY, message_id uuid NOT NULL, counter text NOT NULL)');
+    await runner.query('CREATE TABLE handled (id bigserial PRIMARY KEY, counter text NOT NULL, txid bigint NOT NULL)');
     await createMessagingTables(runner);
   }
   async down(): Promise<void> {
@@ -63,7 +69,10 @@ class TestSchema1700000000000 implements MigrationInterface {
 
 @Controller()
 class CountMeConsumer {
-  constructor(private readonly processor: MessageProcessor) {}
+  constructor(
+    private readonly processor: MessageProcessor,
+    private readonly dataSource: DataSource,
+  ) {}
 
   @EventPattern(topic)
   async onCountMe(@Ctx() context: KafkaContext): Promise<void> {
@@ -72,7 +81,12 @@ class CountMeConsumer {
       context,
       accepts: [COUNT_ME],
       handle: async (envelope, manager) => {
+        if (envelope.payload.counter.startsWith(tracedPrefix)) {
+          const [{ txid }] = await manager.query('SELECT txid_current()::text AS txid');
+          await this.dataSource.query('INSERT INTO handled (counter, txid) VALUES ($1, $2)', [envelope.payload.counter, txid]);
+        }
         if (failing.active && envelope.payload.counter.startsWith(failing.prefix)) throw new Error('handler bug: cannot count this yet');
+        if (envelope.payload.counter.startsWith(poisonPrefix)) throw new Error('handler bug: never counts this');
         await manager.query(
           `INSERT INTO counter (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counter.value + EXCLUDED.value`,
           [envelope.payload.counter, envelope.payload.by],
@@ -209,6 +223,31 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     expect(received()).toEqual(envelopes.map((envelope) => envelope.messageId));
   });
 
+  it('appends without any NOTIFY: nothing reaches a listener of the outbox channel, and the insert has no pg_notify', async () => {
+    const name = `quiet-${randomUUID()}`;
+    const statements: string[] = [];
+    await withPgClient(databaseUrl, async (listener) => {
+      const heard: string[] = [];
+      listener.on('notification', (notification) => heard.push(`${notification.channel}:${notification.payload}`));
+      await listener.query('LISTEN outbox');
+      await dataSource.transaction(async (manager) => {
+        const query = manager.query.bind(manager);
+        manager.query = ((sql: string, parameters?: unknown[]) => {
+          statements.push(sql);
+          return query(sql, parameters);
+        }) as EntityManager['query'];
+        await app.get(Outbox).append(manager, COUNT_ME, { counter: name, by: 1 }, originFor(name));
+      });
+      await pollUntil(() => counter(name), { description: 'the message to be published and counted' });
+      // Notifications arrive in commit order: one sent now comes after any the append could have caused.
+      await listener.query(`NOTIFY outbox, 'sentinel'`);
+      await pollUntil(async () => (heard.includes('outbox:sentinel') ? true : undefined), { description: 'the sentinel notification' });
+      expect(heard).toEqual(['outbox:sentinel']);
+    });
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).not.toMatch(/notify/i);
+  });
+
   it('never publishes a message whose transaction rolled back', async () => {
     const rolledBack = `rolled-back-${randomUUID()}`;
     const after = `after-${randomUUID()}`;
@@ -235,6 +274,40 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
 
     await pollUntil(() => counter(sentinel), { description: 'the message sent after the duplicate' });
     expect(await counter(name)).toBe(5);
+  });
+
+  it('applies the messages of one fetch for a partition in one transaction, in order', async () => {
+    const key = `batch-${randomUUID()}`;
+    const names = [0, 1, 2, 3, 4].map((i) => `${tracedPrefix}batch-${i}-${randomUUID()}`);
+
+    // One send, one key: one record batch on one partition, so one fetch hands the consumer all five.
+    await producer.send({ topic, messages: names.map((name) => ({ key, value: JSON.stringify(envelopeOf({ counter: name, by: 1 })) })) });
+
+    for (const name of names) await pollUntil(() => counter(name), { description: `${name} counted` });
+    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [names]);
+    expect(runs.map((run) => run.counter)).toEqual(names);
+    expect(new Set(runs.map((run) => run.txid)).size).toBe(1);
+  });
+
+  it('rolls back a batch holding a poison message and re-runs it one message at a time: the others applied once, the poison one dead-lettered', async () => {
+    const key = `poison-batch-${randomUUID()}`;
+    const before = `${tracedPrefix}before-poison-${randomUUID()}`;
+    const poison = `${poisonPrefix}${randomUUID()}`;
+    const after = `${tracedPrefix}after-poison-${randomUUID()}`;
+
+    await producer.send({ topic, messages: [before, poison, after].map((name) => ({ key, value: JSON.stringify(envelopeOf({ counter: name, by: 1 })) })) });
+
+    await pollUntil(() => counter(after), { description: 'the message after the poison one' });
+    const dead = await deadLetterWithKey(key);
+    expect(header(dead.message.headers, DEAD_LETTER_HEADERS.error)).toBe('failed after 3 attempts: handler bug: never counts this');
+    expect(JSON.parse(String(dead.message.value)).payload.counter).toBe(poison);
+    expect(await counter(before)).toBe(1);
+    expect(await counter(after)).toBe(1);
+    expect(await counter(poison)).toBeUndefined();
+    // `before` ran twice, in two transactions: the batch's (rolled back) and its own re-run (committed).
+    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [[before, after]]);
+    expect(runs.map((run) => run.counter)).toEqual([before, before, after]);
+    expect(runs[0].txid).not.toBe(runs[1].txid);
   });
 
   it('sends an undecodable message to the dead-letter topic with its bytes, headers and the error, and keeps consuming', async () => {
@@ -365,6 +438,132 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     }
   });
 
+  it('when the leader\'s connection dies mid-send, the next leader re-sends and the order per key holds', async () => {
+    for (const other of extraRelays.splice(0)) await other.onApplicationShutdown();
+    const real: Kafka = app.get(KAFKA);
+    let sends = 0;
+    let killed = false;
+    // The first relay's third send: its connection (and with it the lead) is terminated just before the
+    // batch goes out, so the batch reaches Kafka and is never marked published.
+    const killedMidSend = {
+      producer: (options?: ProducerConfig) => {
+        const producer = real.producer(options);
+        const sendBatch = producer.sendBatch.bind(producer);
+        producer.sendBatch = async (batch) => {
+          if (++sends === 3) {
+            const [{ terminated }] = await dataSource.query(
+              `SELECT count(pg_terminate_backend(pid))::int AS terminated FROM pg_locks
+                WHERE locktype = 'advisory' AND objid = 7340002 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+            );
+            killed = terminated === 1;
+          }
+          return sendBatch(batch);
+        };
+        return producer;
+      },
+    } as unknown as Kafka;
+    const first = new OutboxRelay(killedMidSend, dataSource, app.get(MessagingConfig));
+    extraRelays.push(first);
+    await first.onApplicationBootstrap();
+    await pollUntil(async () => (first.isLeader ? true : undefined), { description: 'the first relay to lead' });
+    const second = newRelay();
+    extraRelays.push(second);
+    await second.onApplicationBootstrap();
+
+    const aggregates = [0, 1, 2].map((i) => `failover-${i}-${randomUUID()}`);
+    const appended: Record<string, string[]> = Object.fromEntries(aggregates.map((aggregate) => [aggregate, []]));
+    await Promise.all(
+      aggregates.map(async (aggregate) => {
+        for (let i = 0; i < 20; i++) {
+          const envelope = await dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: aggregate, by: 1 }, originFor(aggregate)));
+          appended[aggregate].push(envelope.messageId);
+        }
+      }),
+    );
+
+    for (const aggregate of aggregates) await pollUntil(async () => ((await counter(aggregate)) === 20 ? true : undefined), { description: `20 messages of ${aggregate}` });
+    expect(killed).toBe(true);
+    // Either may lead now (the first may have taken the lock again on a new connection); never both.
+    expect([first, second].filter((relay) => relay.isLeader)).toHaveLength(1);
+    const received = (aggregate: string) => tap.messages.filter((m) => m.topic === topic && m.message.key?.toString() === aggregate).map((m) => header(m.message.headers, 'message-id'));
+    for (const aggregate of aggregates) {
+      await pollUntil(async () => (new Set(received(aggregate)).size === 20 ? true : undefined), { description: `the tap to see all of ${aggregate}` });
+      // Consumers apply first occurrences (the inbox drops the copies): those must be in append order.
+      expect([...new Set(received(aggregate))]).toEqual(appended[aggregate]);
+    }
+    // The batch the first relay sent but could not mark went out again.
+    expect(aggregates.flatMap(received).length).toBeGreaterThan(60);
+  });
+
+  it('wakes the leader in-process when an appending transaction commits, without waiting for its poll', async () => {
+    for (const other of extraRelays.splice(0)) await other.onApplicationShutdown();
+    const relay = new OutboxRelay(app.get(KAFKA), dataSource, { ...app.get(MessagingConfig), OUTBOX_POLL_INTERVAL_MS: 600_000 });
+    extraRelays.push(relay);
+    await relay.onApplicationBootstrap();
+    await pollUntil(async () => (relay.isLeader ? true : undefined), { description: 'the relay to lead' });
+
+    const inTransaction = `woken-${randomUUID()}`;
+    await dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: inTransaction, by: 1 }, originFor(inTransaction)));
+    await expect(pollUntil(() => counter(inTransaction), { timeoutMs: 10_000, description: 'the message appended in a transaction' })).resolves.toBe(1);
+
+    const autocommit = `woken-autocommit-${randomUUID()}`;
+    await app.get(Outbox).append(dataSource.manager, COUNT_ME, { counter: autocommit, by: 1 }, originFor(autocommit));
+    await expect(pollUntil(() => counter(autocommit), { timeoutMs: 10_000, description: 'the message appended outside a transaction' })).resolves.toBe(1);
+  });
+
+  describe('retention', () => {
+    const insertAged = (db: { query: (sql: string, values: unknown[]) => Promise<unknown> }, at: Date, published: boolean) =>
+      db.query(
+        `WITH o AS (INSERT INTO outbox (message_id, topic, message_key, message_type, envelope, created_at, published_at) VALUES ($1, 'aged', 'aged', 'Aged', '{}', $2, $3))
+         INSERT INTO inbox (message_id, consumer, received_at) VALUES ($1, 'aged', $2)`,
+        [randomUUID(), at, published ? at : null],
+      );
+    const exists = async (at: Date) => {
+      const [{ outbox, inbox }] = await dataSource.query(
+        'SELECT (SELECT count(*)::int FROM outbox WHERE created_at = $1) AS outbox, (SELECT count(*)::int FROM inbox WHERE received_at = $1) AS inbox',
+        [at],
+      );
+      return { outbox, inbox };
+    };
+
+    it('the leader deletes published outbox rows and inbox rows older than MESSAGING_RETENTION_MS before now, and keeps younger ones', async () => {
+      const relay = extraRelays.find((candidate) => candidate.isLeader);
+      if (!relay) throw new Error('no relay leads');
+      const now = new Date('2020-06-01T00:00:00.000Z');
+      const horizon = app.get(MessagingConfig).MESSAGING_RETENTION_MS;
+      const older = new Date(now.getTime() - horizon - 60_000);
+      const younger = new Date(now.getTime() - horizon + 60_000);
+      for (const at of [older, older, younger]) await insertAged(dataSource, at, true);
+
+      await expect(relay.sweepExpired(now)).resolves.toEqual({ outbox: 2, inbox: 2 });
+      expect(await exists(older)).toEqual({ outbox: 0, inbox: 0 });
+      expect(await exists(younger)).toEqual({ outbox: 1, inbox: 1 });
+    });
+
+    it('deletes in chunks until nothing older is left, and never an unpublished outbox row however old', async () => {
+      const before = new Date('2019-01-01T00:00:00.000Z');
+      const older = new Date(before.getTime() - 1000);
+      // In one transaction the relay cannot see: otherwise it would publish the unpublished row.
+      await withPgClient(databaseUrl, async (client) => {
+        await client.query('BEGIN');
+        try {
+          for (let i = 0; i < 5; i++) await insertAged(client, older, true);
+          await insertAged(client, older, false);
+          const statements: string[] = [];
+          const counting = { query: (sql: string, values: unknown[]) => (statements.push(sql), client.query(sql, values)) };
+
+          await expect(deleteExpiredMessages(counting, before, 2)).resolves.toEqual({ outbox: 5, inbox: 6 });
+          // 5 outbox rows in chunks of 2: 2, 2, 1; 6 inbox rows: 2, 2, 2, 0.
+          expect(statements).toHaveLength(7);
+          const { rows } = await client.query('SELECT published_at FROM outbox WHERE created_at = $1', [older]);
+          expect(rows).toEqual([{ published_at: null }]);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      });
+    });
+  });
+
   describe('a consumer process killed with SIGKILL', () => {
     const children: ChildProcess[] = [];
     const crashGroup = `crash${suffix}`;
@@ -426,6 +625,21 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
       await startConsumer();
       await expect(pollUntil(() => counter(name), { timeoutMs: 45_000, description: 'the restarted consumer to apply the message' })).resolves.toBe(6);
       expect(await deliveries(name)).toBe(2);
+    }, 120_000);
+    it('inside a batch\'s transaction: nothing of the batch was applied, and all of it is applied once on restart', async () => {
+      const first = `crash-batch-first-${randomUUID()}`;
+      const second = `crash-batch-second-${randomUUID()}`;
+      const consumer = await startConsumer({ on: second, at: 'in-transaction' });
+      // One send: one fetch, one batch, one transaction for both.
+      await producer.send({ topic: crashTopic, messages: [first, second].map((name) => ({ key: 'crash', value: JSON.stringify(envelopeOf({ counter: name, by: 2 })) })) });
+      await expect(consumer.exited).resolves.toBe('SIGKILL');
+      expect(await counter(first)).toBeUndefined();
+
+      await startConsumer();
+      await expect(pollUntil(() => counter(second), { timeoutMs: 45_000, description: 'the restarted consumer to apply the batch' })).resolves.toBe(2);
+      expect(await counter(first)).toBe(2);
+      // Its offset was not committed with the batch uncommitted, so it came again.
+      expect(await deliveries(first)).toBe(2);
     }, 120_000);
   });
 });

@@ -123,7 +123,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopStarting();
     await this.running;
     await this.sweeping;
-    this.endSession();
+    await this.endSession();
     await this.producer.disconnect();
   }
 
@@ -235,14 +235,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private lose(session: Client, error: Error): void {
     if (this.session !== session) return;
     if (this.leading) this.logger.warn(`outbox relay lost its connection, and the lead with it: ${error.message}`);
-    this.endSession();
+    void this.endSession();
   }
 
-  private endSession(): void {
+  /** Ending the session releases the lock (if held) as soon as PostgreSQL sees it go. */
+  private async endSession(): Promise<void> {
     const session = this.session;
     this.session = undefined;
     this.leading = false;
-    session?.end().catch(() => undefined);
+    await session?.end().catch(() => undefined);
   }
 }
 
