@@ -4,7 +4,7 @@
 // tools/infra, which checks the other prerequisites.
 //
 // `node tools/bootstrap.mjs node-bin-dir` prints the folder of that Node 22 for scripts (.ci/run) to put
-// first on PATH.
+// first on PATH. ORDER_SAGA_SYSTEM_NODE=1 skips the fetch (the preflight then says which Node is needed).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
@@ -31,9 +31,10 @@ async function main(args) {
     process.stdout.write(`${dirname(nodeBin)}\n`);
     return 0;
   }
-  // Every child (npm, npx, nx, jest, the services) finds this node first: npm and npx are
-  // `#!/usr/bin/env node` scripts, and the launcher starts services with its own execPath.
-  const env = { ...process.env, PATH: [dirname(nodeBin), process.env.PATH].filter(Boolean).join(delimiter) };
+  // Every child (npm, npx, nx, jest, the services) finds the fetched node first: npm and npx are
+  // `#!/usr/bin/env node` scripts, and the launcher starts services with its own execPath. The running
+  // node's folder is not added: it may hold other tools (/usr/bin/java) the user left off PATH.
+  const env = nodeBin === process.execPath ? process.env : { ...process.env, PATH: [dirname(nodeBin), process.env.PATH].filter(Boolean).join(delimiter) };
   if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
     // `npm ci`: exactly the locked versions, and a lockfile that disagrees with package.json is an error.
     log('installing dependencies (npm ci, from package-lock.json) …');

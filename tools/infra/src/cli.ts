@@ -7,7 +7,7 @@ import { CACHE_DIR, DATA_DIR, REPO_ROOT } from './paths';
 import { formatProblems, preflight, PreflightOptions, withoutPassword } from './preflight';
 import { formatElapsed } from './progress';
 import { DEMO, ensureSigningKeys, registerOAuthClient, seedDemoData } from './seed';
-import { spawnService, stopService } from './services';
+import { ServiceStartFailed, spawnService, stopService } from './services';
 import { Infra, startInfra, startServices } from './stack';
 
 /**
@@ -221,7 +221,8 @@ Logs: ${join(DATA_DIR, 'logs')}/<service>.log (the webhook receiver logs each de
 main(process.argv[2]).then(
   (code) => process.exit(code),
   (error: Error) => {
-    process.stderr.write(`[order-saga] ${error instanceof PrerequisitesMissing ? error.message : (error.stack ?? error.message)}\n`);
+    const explained = error instanceof PrerequisitesMissing || error instanceof ServiceStartFailed;
+    process.stderr.write(`[order-saga] ${explained ? error.message : (error.stack ?? error.message)}\n`);
     process.exit(1);
   },
 );

@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REGISTER, REPO_ROOT } from './paths';
 
@@ -85,12 +85,18 @@ export function respawnService(service: RunningService): ChildProcess {
   return service.child;
 }
 
+/**
+ * A service that died or never got ready while starting. Its message ends with the tail of the service's
+ * log, which holds the cause; a stack trace of the launcher would add nothing.
+ */
+export class ServiceStartFailed extends Error {}
+
 /** Polls the readiness path until it answers 200; fails early if the process dies. */
 export async function waitUntilReady(service: RunningService, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (service.child.exitCode !== null) {
-      throw new Error(`${service.spec.name} exited with code ${service.child.exitCode}; see ${service.logFile}`);
+      throw new ServiceStartFailed(`${service.spec.name} exited with code ${service.child.exitCode} while starting${logTail(service.logFile)}`);
     }
     try {
       const response = await fetch(service.url + service.spec.readyPath, { signal: AbortSignal.timeout(2000) });
@@ -100,7 +106,12 @@ export async function waitUntilReady(service: RunningService, timeoutMs = 90_000
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${service.spec.name} was not ready within ${timeoutMs} ms; see ${service.logFile}`);
+  throw new ServiceStartFailed(`${service.spec.name} was not ready within ${timeoutMs} ms${logTail(service.logFile)}`);
+}
+
+function logTail(logFile: string, lines = 15): string {
+  const text = existsSync(logFile) ? readFileSync(logFile, 'utf8').trimEnd() : '';
+  return `; last lines of ${logFile}:\n${text.split('\n').slice(-lines).join('\n')}`;
 }
 
 /** SIGTERM (graceful shutdown), then SIGKILL if it has not exited within `graceMs`. */
