@@ -16,6 +16,16 @@ describe('the Dockerfile', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\d+\.\d+-[a-z]+-slim$/m);
   });
 
+  it("builds from a Node release that package.json's engines accepts", () => {
+    const { engines } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    const versionIn = (text: string, pattern: RegExp) => (pattern.exec(text) ?? []).slice(1).map(Number);
+    const [imageMajor, imageMinor] = versionIn(dockerfile, /^ARG NODE_IMAGE=node:(\d+)\.(\d+)-/m);
+    const [floorMajor, floorMinor] = versionIn(engines.node, /^>=(\d+)\.(\d+)$/);
+    expect(floorMajor).toBeGreaterThanOrEqual(22);
+    expect(imageMajor).toBe(floorMajor);
+    expect(imageMinor).toBeGreaterThanOrEqual(floorMinor);
+  });
+
   it('keeps node_modules, git history, env files and keys out of the build context', () => {
     const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '.git', '**/.env', '**/*.pem', '**/*.key', 'dist']));
