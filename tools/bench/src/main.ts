@@ -103,7 +103,7 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
       settings: { mode: options.mode, rates: options.rates, stepSeconds: options.stepSeconds, warmupSeconds: options.warmupSeconds, floorRounds: options.floorRounds, logLevel: options.logLevel, serviceEnv: options.serviceEnv, attached: options.attach, runtime: options.attach ? 'unknown (attached)' : options.runtime, ...systemUnderTest(options) },
       floor,
       steps,
-      targets: options.mode === 'full' ? judgeTargets(steps, floor) : [],
+      targets: options.mode === 'full' ? judgeTargets(steps) : [],
     };
     process.stdout.write(`\n${formatReport(result)}\n`);
     if (options.mode === 'smoke') return smokeVerdict(steps);
