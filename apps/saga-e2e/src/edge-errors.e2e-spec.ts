@@ -51,6 +51,29 @@ describe('errors from every layer, in the seed format', () => {
     expect(expectSeedError(response, 400, 'VALIDATION_ERROR').message).toBe('Request body exceeds the limit of 65536 bytes');
   });
 
+  describe('hostile JSON structures, refused before anything parses them', () => {
+    const deep = (depth: number, open: string, inner: string, close: string) => open.repeat(depth) + inner + close.repeat(depth);
+
+    it.each([
+      ['5,000 nested arrays', deep(5000, '[', '', ']'), '[0]'.repeat(32), 'Must be nested at most 32 levels deep'],
+      ['5,000 nested objects', deep(5000, '{"a":', '1', '}'), Array(32).fill('a').join('.'), 'Must be nested at most 32 levels deep'],
+      ['an array of 1,001 items', `{"customer_id":"CUST-1","items":[${'0,'.repeat(1000)}0]}`, 'items', 'Must have at most 1000 items'],
+      ['a __proto__ key', '{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1}],"__proto__":{"status":"confirmed"}}', '__proto__', 'property __proto__ should not exist'],
+      ['a constructor key spelt with escapes', '{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1,"\\u0063onstructor":{}}]}', 'items[0].constructor', 'property constructor should not exist'],
+      ['a quantity of 1e400', '{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1e400}]}', 'items[0].quantity', 'Must be a number between -9007199254740991 and 9007199254740991'],
+    ])('answers %s with 400 VALIDATION_ERROR naming the field', async (_name, body, field, error) => {
+      const response = await post('/api/v1/orders', body, { 'content-type': 'application/json' });
+
+      expect(expectSeedError(response, 400, 'VALIDATION_ERROR').details).toEqual([{ field, error }]);
+    });
+
+    it('answers an array of 1,000,000 items with 400 VALIDATION_ERROR at the size limit, before reading it', async () => {
+      const response = await post('/api/v1/orders', `[${'0,'.repeat(999_999)}0]`, { 'content-type': 'application/json' });
+
+      expect(expectSeedError(response, 400, 'VALIDATION_ERROR').message).toBe('Request body exceeds the limit of 65536 bytes');
+    });
+  });
+
   it('answers an unknown field with 400 VALIDATION_ERROR naming it in details[].field', async () => {
     const customerId = await createCustomer(E2E_CLIENTS.writer.id);
     const productId = await createProduct(5, 10);

@@ -6,15 +6,18 @@ import { accessTokenClaims, unsigned } from './support/jwt-forge';
 /**
  * Generated malformed requests against the real gateway: broken JSON, wrong types, unknown fields,
  * wrong content types, huge and unicode fields, bad and forged tokens, bad request ids, wrong methods
- * and paths. Every answer must be a 4xx in the seed's error format (the token endpoint: RFC 6749's).
- * A fixed seed makes a failure reproducible; the count is printed.
+ * and paths, and hostile structures (deep nesting, huge arrays, duplicate and prototype keys, lone
+ * surrogates, exponent numbers). Every answer must be a 4xx in the seed's error format (the token
+ * endpoint: RFC 6749's). A fixed seed makes a failure reproducible; the counts are printed.
  */
-const REQUESTS = 2400;
+const REQUESTS = 3000;
 const CONCURRENCY = 8;
 const SEED = 20_240_115;
 
 interface FuzzRequest {
   kind: string;
+  /** For structural bodies: which attack, for the printed counts. */
+  shape?: string;
   method: string;
   path: string;
   headers: Record<string, string>;
@@ -57,6 +60,49 @@ const brokenJson = fc.oneof(
   invalidOrderBody.map((text) => text.slice(0, Math.max(1, text.length - 1 - (text.length % 7)))),
   anyText.map((text) => `{${text}`),
   fc.constantFrom('{', '[', '{"a":}', "{'single':'quotes'}", '{"a":1,,}', 'NaN', '\u0000', '{"a":"\\x"}'),
+);
+
+/** One generated order line holding `value` where a number belongs, in an order that is invalid anyway (an unknown field). */
+const orderAround = (line: string): string => `{"customer_id":"CUST-1","items":[${line}],"unknown_field":true}`;
+
+/** Nesting built as text: JSON.stringify of such values would overflow this process's stack first. */
+const nested = (depth: number, open: string, close: string, inner = '1'): string => open.repeat(depth) + inner + close.repeat(depth);
+
+/** Bodies whose structure is the attack; each is refused, none may reach a 5xx. Named for the counts. */
+const structuralBody = fc.oneof(
+  fc.integer({ min: 33, max: 20_000 }).map((depth) => ({ shape: 'deep arrays', body: nested(depth, '[', ']', '') })),
+  fc.integer({ min: 33, max: 12_000 }).map((depth) => ({ shape: 'deep objects', body: nested(depth, '{"a":', '}') })),
+  fc.integer({ min: 17, max: 6000 }).map((depth) => ({ shape: 'deep mixed', body: nested(depth, '{"items":[', ']}') })),
+  fc.integer({ min: 3, max: 200 }).map((depth) => ({ shape: 'deep in an order', body: orderAround(`{"product_id":${nested(depth, '[', ']', '"SKU-001"')},"quantity":1}`) })),
+  fc.oneof(fc.integer({ min: 1001, max: 30_000 }), fc.integer({ min: 30_000, max: 1_000_000 })).map((length) => ({ shape: 'huge arrays', body: `{"items":[${'0,'.repeat(length - 1)}0]}` })),
+  fc.integer({ min: 201, max: 5000 }).map((keys) => ({ shape: 'many keys', body: `{${Array.from({ length: keys }, (_, i) => `"k${i}":${i}`).join(',')}}` })),
+  fc
+    .tuple(fc.constantFrom('customer_id', 'items', 'unknown_field', 'quantity'), fc.integer({ min: 2, max: 50 }))
+    .map(([key, times]) => ({ shape: 'duplicate keys', body: orderAround(`{"product_id":"SKU-001","quantity":1}`).replace('{', `{${`"${key}":"x",`.repeat(times)}`) })),
+  fc
+    .tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', '\\u005f_proto__', 'construct\\u006fr'), fc.constantFrom('top', 'line', 'address'), wrongType)
+    .map(([key, where, value]) => {
+      const member = `"${key}":${JSON.stringify(value)}`;
+      const body =
+        where === 'top'
+          ? `{${member},"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1}]}`
+          : where === 'line'
+            ? `{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1,${member}}]}`
+            : `{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1}],"shipping_address":{${member}}}`;
+      return { shape: 'prototype keys', body };
+    }),
+  fc
+    .tuple(fc.constantFrom('\\ud800', '\\udfff', '\\ud83d\\u0041', '\\ud83d\\ud83d', '\ud800', '\udc00x'), fc.constantFrom('customer_id', 'product_id', 'key'))
+    .map(([surrogate, where]) => ({
+      shape: 'lone surrogates',
+      body: where === 'key' ? `{"customer_id":"CUST-1","items":[],"${surrogate}":1}` : where === 'customer_id' ? `{"customer_id":"C${surrogate}","items":[]}` : orderAround(`{"product_id":"${surrogate}","quantity":1}`),
+    })),
+  fc
+    .oneof(
+      fc.constantFrom('1e400', '-1e400', '1e308', '1E16', '9007199254740993', '-9007199254740992', '1e-400', '0e0', '-0.0e-0', '2.5E+2', '1' + '0'.repeat(400)),
+      fc.tuple(fc.integer({ min: -9, max: 9 }), fc.integer({ min: -500, max: 500 })).map(([mantissa, exponent]) => `${mantissa}e${exponent}`),
+    )
+    .map((number) => ({ shape: 'exponent numbers', body: orderAround(`{"product_id":"SKU-001","quantity":${number},"unit_price":${number}}`) })),
 );
 
 const ordersPost = fc.record({
@@ -108,6 +154,12 @@ function buildRequests(tokens: { write: string; read: string }): FuzzRequest[] {
   const withId = (id: string | undefined): Record<string, string> => (id === undefined ? {} : { 'x-request-id': id });
   const request = fc.oneof(
     { weight: 5, arbitrary: ordersPost.map((r): FuzzRequest => ({ kind: 'orders-post', method: 'POST', path: '/api/v1/orders', body: r.body, headers: { 'content-type': r.contentType, ...authHeader(r.auth), ...withId(r.requestId) } })) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(structuralBody, fc.constantFrom<Auth>('write', 'write', 'write', 'none'))
+        .map(([{ shape, body }, kind]): FuzzRequest => ({ kind: 'structure', shape, method: 'POST', path: '/api/v1/orders', body, headers: { 'content-type': 'application/json', ...authHeader(kind) } })),
+    },
     { weight: 2, arbitrary: strangeRequest.map((r): FuzzRequest => ({ kind: 'route', method: r.method, path: r.path, headers: { ...authHeader(r.auth), ...withId(r.requestId) } })) },
     { weight: 2, arbitrary: badAuthorization.map((authorization): FuzzRequest => ({ kind: 'token', method: 'GET', path: '/api/v1/orders/ORD-1', headers: { authorization } })) },
     {
@@ -141,6 +193,8 @@ describe('fuzzing the gateway with malformed requests', () => {
   it(`answers ${REQUESTS} generated malformed requests with no 5xx and every error in its format`, async () => {
     const requests = buildRequests({ write: await tokenFor('writer'), read: await tokenFor('reader') });
     const statuses = new Map<number, number>();
+    const shapes = new Map<string, number>();
+    for (const request of requests) if (request.shape) shapes.set(request.shape, (shapes.get(request.shape) ?? 0) + 1);
     const failures: string[] = [];
     let sent = 0;
     let conforming = 0;
@@ -165,11 +219,13 @@ describe('fuzzing the gateway with malformed requests', () => {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
     process.stdout.write(
-      `[fuzz] sent ${requests.length} requests; ${conforming} answered in format; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}\n`,
+      `[fuzz] sent ${requests.length} requests; ${conforming} answered in format; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}; structural ${JSON.stringify(Object.fromEntries(shapes))}\n`,
     );
     expect(failures).toEqual([]);
     expect(conforming).toBe(requests.length);
     expect(requests.length).toBeGreaterThanOrEqual(2000);
+    // Every structural attack is actually generated, not just possible.
+    expect([...shapes.values()].every((count) => count >= 20) && shapes.size === 10).toBe(true);
     expect([...statuses.keys()].filter((status) => status >= 500)).toEqual([]);
   }, 120_000);
 });

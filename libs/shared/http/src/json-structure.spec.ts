@@ -9,7 +9,7 @@ describe('checkJsonStructure', () => {
     '{}',
     '[]',
     ' \n\t{ "a" : [1, -2.5e3, true, false, null, "x\\"y", {"b": []}] } \r\n',
-    '[0, -0, 0.1, 1E+3, 9007199254740991, -9007199254740991, 1e-400]',
+    '[0, -0, 0.1, 1E+3, 9007199254740991, -9007199254740991, 1e-6]',
     '{"a": "\\u00e9\\n\\/\\ud83d\\ude00"}',
     '{"a": 1, "a": 2}',
   ])('accepts %j, as JSON.parse does', (text) => {
@@ -92,6 +92,14 @@ describe('checkJsonStructure', () => {
     ['negative infinite once parsed', '-1e400'],
   ])('refuses a number %s', (_name, number) => {
     expect(check(`{"q": ${number}}`)).toEqual(refusal('q', 'Must be a number between -9007199254740991 and 9007199254740991'));
+  });
+
+  it.each(['5e-7', '-0.0000009', '1.5e-300'])('refuses %s, a number JavaScript would print with an exponent', (number) => {
+    expect(check(`{"p": ${number}}`)).toEqual(refusal('p', 'Must be 0 or at least 0.000001 in magnitude'));
+  });
+
+  it.each(['0.000001', '-0.000001', '0e0', '-0.0', '0.01', '1e-400'])('accepts %s, which parses to a number printed without an exponent', (number) => {
+    expect(check(`{"p": ${number}}`)).toBeUndefined();
   });
 
   it.each([

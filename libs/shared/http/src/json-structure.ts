@@ -43,6 +43,8 @@ const KEY = 2;
 const KEY_OR_CLOSE = 3;
 const AFTER_VALUE = 4;
 
+/** The smallest magnitude JavaScript prints without an exponent. */
+const MIN_FRACTION = 1e-6;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 /** A run of string characters that need no attention: not a quote, a backslash or a control character. */
 // eslint-disable-next-line no-control-regex -- RFC 8259 forbids raw control characters in strings: matching them is the point
@@ -56,7 +58,8 @@ const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
  * RFC 8259 syntax) and against `limits`, without building anything and without recursion, so a body of
  * 5,000 nested arrays is refused at depth `maxDepth` + 1 rather than overflowing a stack somewhere later.
  * Also refused: prototype keys, numbers that do not survive as a JavaScript number (beyond ±2^53 − 1,
- * or not finite like 1e400), and escapes that encode a lone UTF-16 surrogate. Returns the first violation.
+ * or not finite like 1e400) or are too small to print without an exponent (below 1e-6 in magnitude, but
+ * 0), and escapes that encode a lone UTF-16 surrogate. Returns the first violation.
  *
  * Duplicate keys pass, as JSON.parse takes the last one: every reader of the body (gateway and service)
  * reads the same bytes, so they cannot disagree about which one counts.
@@ -158,6 +161,10 @@ export function checkJsonStructure(text: string, limits: JsonStructureLimits): J
       if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) {
         return structure(pathHere(), `Must be a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
       }
+      // JavaScript prints these in exponent form (5e-7), and class-validator's IsNumber({ maxDecimalPlaces })
+      // then throws instead of answering (typestack/class-validator#1705, open in 0.15.1): a 500. No amount
+      // or quantity of the API is that small.
+      if (value !== 0 && Math.abs(value) < MIN_FRACTION) return structure(pathHere(), 'Must be 0 or at least 0.000001 in magnitude');
       i = NUMBER.lastIndex;
     } else if (text.startsWith('true', i)) {
       i += 4;
