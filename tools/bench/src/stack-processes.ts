@@ -46,10 +46,12 @@ function parentOf(pid: number): number | undefined {
  */
 export function redisProcessGroup(redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'): ProcessGroup {
   const port = new URL(redisUrl).port || '6379';
+  // Looked up once: the server outlives the run, and scanning /proc every second would be the driver's CPU.
+  let found: number[] | undefined;
   return {
     name: 'redis',
     pids: async () =>
-      readdirSync('/proc')
+      (found ??= readdirSync('/proc')
         .filter((entry) => /^\d+$/.test(entry))
         .filter((entry) => {
           try {
@@ -58,6 +60,6 @@ export function redisProcessGroup(redisUrl = process.env.REDIS_URL ?? 'redis://1
             return false;
           }
         })
-        .map(Number),
+        .map(Number)),
   };
 }
