@@ -8,6 +8,7 @@ import { PaymentServiceConfig } from './config/payment-service.config';
 import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
 import { Refunds1763900000000 } from './database/migrations/1763900000000-refunds';
 import { MessagingRetention1764200000000 } from './database/migrations/1764200000000-messaging-retention';
+import { PaymentClaim1764300000000 } from './database/migrations/1764300000000-payment-claim';
 import { RefundPaymentConsumer } from './payments/refund-payment/refund-payment.consumer';
 import { RefundPaymentHandler } from './payments/refund-payment/refund-payment.handler';
 import { GetPaymentHttpController } from './payments/get-payment/get-payment.http.controller';
@@ -24,7 +25,7 @@ export const SERVICE_NAME = 'payment-service';
     TypedConfigModule.forRoot(PaymentServiceConfig),
     LoggingModule.forRoot(SERVICE_NAME),
     ObservabilityModule.forRoot(SERVICE_NAME),
-    DatabaseModule.forRoot({ entities: [Payment], migrations: [InitialSchema1763700000000, Refunds1763900000000, MessagingRetention1764200000000] }),
+    DatabaseModule.forRoot({ entities: [Payment], migrations: [InitialSchema1763700000000, Refunds1763900000000, MessagingRetention1764200000000, PaymentClaim1764300000000] }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
   controllers: [ProcessPaymentConsumer, RefundPaymentConsumer, GetPaymentHttpController],

@@ -1,7 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-/** refunded: charged, then given back; voided: refunded before any charge, so no charge may follow. */
-export type PaymentStatus = 'succeeded' | 'declined' | 'refunded' | 'voided';
+/**
+ * refunded: charged, then given back; voided: refunded before any charge, so no charge may follow;
+ * pending: only inside ProcessPayment's transaction, while the provider is called (never committed).
+ */
+export type PaymentStatus = 'pending' | 'succeeded' | 'declined' | 'refunded' | 'voided';
 
 @Entity({ name: 'payment' })
 export class Payment {

@@ -7,14 +7,25 @@ import { PaymentProvider } from '../../provider/payment-provider';
 import { PaymentStatus } from '../payment.entity';
 
 /**
- * Whether this order was charged (or voided) before. It has to be read before the charge, so an
- * INSERT … ON CONFLICT cannot replace it without charging a re-sent command twice.
+ * Claims the order before the charge with a `pending` row, or returns the payment it already has. A
+ * concurrent ProcessPayment or RefundPayment of the order waits for the claim on order_id's unique index
+ * until the charge is recorded and committed: no refund voids an order whose card is being charged, and
+ * concurrent duplicates call the provider once. (Whether the order was charged must be known before the
+ * charge, so an INSERT … ON CONFLICT after it could not replace this without charging a re-sent command twice.)
+ * No row at all: the order's payment was committed by another transaction after this statement began.
  */
-const FIND = `SELECT payment_id, amount_cents, currency, status, decline_code, decline_message FROM payment WHERE order_id = $1`;
-/** A concurrent ProcessPayment or RefundPayment of the order fails this on order_id's unique index; the retry reads its row. */
-const INSERT = `
-  INSERT INTO payment (payment_id, order_id, customer_id, amount_cents, currency, status, provider_reference, decline_code, decline_message)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const CLAIM = `
+  WITH claimed AS (
+         INSERT INTO payment (payment_id, order_id, customer_id, amount_cents, currency, status)
+         VALUES ($1, $2, $3, $4, $5, 'pending')
+         ON CONFLICT (order_id) DO NOTHING
+         RETURNING payment_id, amount_cents, currency, status, decline_code, decline_message
+       )
+SELECT payment_id, amount_cents, currency, status, decline_code, decline_message FROM claimed
+ UNION ALL
+SELECT payment_id, amount_cents, currency, status, decline_code, decline_message FROM payment
+ WHERE order_id = $2 AND NOT EXISTS (SELECT FROM claimed)`;
+const RECORD = `UPDATE payment SET status = $2, provider_reference = $3, decline_code = $4, decline_message = $5 WHERE payment_id = $1`;
 
 interface PaymentRow {
   payment_id: string;
@@ -35,28 +46,18 @@ export class ProcessPaymentHandler {
 
   async handle(envelope: MessageEnvelope<ProcessPaymentCommand>, manager: EntityManager): Promise<void> {
     const command = envelope.payload;
-    let [payment] = (await manager.query(FIND, [command.orderId])) as PaymentRow[];
-    if (!payment) {
+    let [payment] = (await manager.query(CLAIM, [randomUUID(), command.orderId, command.customerId, command.amountCents, command.currency])) as PaymentRow[];
+    // Rolled back and retried by MessageProcessor; the retry reads the other transaction's payment.
+    if (!payment) throw new Error(`the payment of order ${command.orderId} was committed by a concurrent transaction`);
+    if (payment.status === 'pending') {
       const result = await this.provider.charge(command);
       payment = {
-        payment_id: randomUUID(),
-        amount_cents: command.amountCents,
-        currency: command.currency,
+        ...payment,
         status: result.approved ? 'succeeded' : 'declined',
         decline_code: result.approved ? null : result.declineCode,
         decline_message: result.approved ? null : result.message,
       };
-      await manager.query(INSERT, [
-        payment.payment_id,
-        command.orderId,
-        command.customerId,
-        payment.amount_cents,
-        payment.currency,
-        payment.status,
-        result.approved ? result.providerReference : null,
-        payment.decline_code,
-        payment.decline_message,
-      ]);
+      await manager.query(RECORD, [payment.payment_id, payment.status, result.approved ? result.providerReference : null, payment.decline_code, payment.decline_message]);
     }
     const origin = originOf(envelope);
     if (payment.status === 'succeeded') {

@@ -9,8 +9,9 @@ import { PaymentStatus } from '../payment.entity';
 /**
  * The whole refund in one statement. `found` locks the order's payment against a concurrent ProcessPayment
  * or RefundPayment (and, after waiting, sees its latest version); a succeeded one becomes refunded, and
- * with none a `voided` one ($4) is inserted: when a ProcessPayment inserts at the same time, order_id's
- * unique index fails one of the two, MessageProcessor retries it, and the retry sees the other's row.
+ * with none a `voided` one ($4) is inserted. While a ProcessPayment holds its `pending` claim (its charge
+ * in flight) that insert waits on order_id's unique index, then fails; MessageProcessor retries it, and the
+ * retry refunds the charge.
  * Returns the payment as found (before the change), or nothing when there was none.
  */
 const REFUND = `

@@ -5,7 +5,7 @@ import { MessageDefinition, MessageEnvelope, PAYMENT_DECLINED, PAYMENT_REFUNDED,
 import { headersOf, kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
 import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 import { Kafka, logLevel, Producer } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { ChargeRequest, ChargeResult } from '../../provider/payment-provider';
 
 /**
@@ -36,6 +36,8 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
   const kafka = new Kafka({ clientId: `refund-it-${suffix}`, brokers: (brokers ?? '').split(','), logLevel: logLevel.NOTHING });
   /** Orders the card processor was asked to charge: "not charged" is then a fact, not an inference. */
   const charged: string[] = [];
+  /** Charges of these orders stay in flight (inside ProcessPayment's transaction) until the promise settles. */
+  const heldCharges = new Map<string, Promise<void>>();
   let app: INestApplication;
   let dataSource: DataSource;
   let producer: Producer;
@@ -56,8 +58,9 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
     const { SandboxPaymentProvider } = await import('../../provider/sandbox-payment.provider');
     const sandbox = new SandboxPaymentProvider(1_000_000);
     const recordingProvider = {
-      charge: (request: ChargeRequest): Promise<ChargeResult> => {
+      charge: async (request: ChargeRequest): Promise<ChargeResult> => {
         charged.push(request.orderId);
+        await heldCharges.get(request.orderId);
         return sandbox.charge(request);
       },
     };
@@ -225,5 +228,49 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
     expect(replies[1].payload).toEqual({ orderId, paymentId: first.payment_id, amountCents: AMOUNT_CENTS, currency: 'USD' });
     expect(charged.filter((id) => id === orderId)).toHaveLength(1);
     expect(await dataSource.query('SELECT count(*)::int AS payments FROM payment WHERE order_id = $1', [orderId])).toEqual([{ payments: 1 }]);
+  });
+
+  it('a RefundPayment arriving while the card is being charged waits for the charge and refunds it, instead of voiding a charged order', async () => {
+    // One replica's consumer does not fetch while a batch is in flight, so the two commands meet only across
+    // replicas: the handlers run here directly, each in its own transaction as MessageProcessor runs them.
+    const [{ ProcessPaymentHandler }, { RefundPaymentHandler }] = await Promise.all([import('../process-payment/process-payment.handler'), import('./refund-payment.handler')]);
+    const orderId = newOrderId();
+    let releaseCharge = () => undefined as void;
+    heldCharges.set(orderId, new Promise<void>((resolve) => (releaseCharge = resolve)));
+    const processCommand = envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' as const });
+    const refund = (manager: EntityManager) => app.get(RefundPaymentHandler).handle(refundCommand(orderId, 'payment_timeout'), manager);
+
+    const processing = dataSource.transaction((manager) => app.get(ProcessPaymentHandler).handle(processCommand, manager));
+    let firstRefund: Promise<unknown> | undefined;
+    try {
+      await pollUntil(async () => (charged.includes(orderId) ? true : undefined), { description: `the charge of ${orderId} to start` });
+      firstRefund = dataSource.transaction(refund).then(
+        () => 'committed',
+        (error: { code?: string }) => error.code,
+      );
+      await pollUntil(
+        async () => {
+          const [{ waiting }] = await dataSource.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+          return waiting > 0 ? true : undefined;
+        },
+        { description: 'the refund waiting for the charge in flight' },
+      );
+    } finally {
+      releaseCharge();
+      await processing;
+    }
+
+    // The refund's void lost to the charge on order_id's unique index; MessageProcessor's retry refunds it.
+    expect(await firstRefund).toBe('23505');
+    await dataSource.transaction(refund);
+
+    const refunded = await paymentOf(orderId);
+    expect(refunded).toMatchObject({ status: 'refunded', amount_cents: AMOUNT_CENTS, refunded_cents: AMOUNT_CENTS, provider_reference: expect.stringMatching(/^sbx_/) });
+    const [succeeded] = await repliesOf(orderId, PAYMENT_SUCCEEDED.type);
+    expect(succeeded.payload).toMatchObject({ orderId, paymentId: refunded.payment_id });
+    expect((await repliesOf(orderId, PAYMENT_REFUNDED.type)).map((reply) => reply.payload)).toEqual([
+      { orderId, paymentId: refunded.payment_id, outcome: 'refunded', refundedCents: AMOUNT_CENTS },
+    ]);
+    expect(charged.filter((id) => id === orderId)).toHaveLength(1);
   });
 });
