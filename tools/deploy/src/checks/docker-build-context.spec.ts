@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { applyCopy, buildContextFiles, buildStageSteps, type BuildStep, documentedApps } from './docker-build-context';
+import { applyCopy, buildContextFiles, buildStageSteps, type BuildStep, copiedFromStage, documentedApps } from './docker-build-context';
 import { readDockerfile } from './dockerfile';
 import { REPO_ROOT } from './kustomize';
 
@@ -64,6 +64,10 @@ describe('the Docker build context', () => {
       if (step.kind === 'run') run(step, buildDir, { APP: app });
     }
     expect(existsSync(join(buildDir, 'dist', 'apps', app, 'src', 'main.js'))).toBe(true);
+    // The runtime stage's COPY --from=build lines find what they take (the app, dist/libs, the runtime CLIs).
+    const taken = copiedFromStage(dockerfile, 'build', workdir, { APP: app });
+    expect(taken).toContain(`dist/apps/${app}`);
+    expect(taken.filter((path) => !existsSync(join(buildDir, path)))).toEqual([]);
   });
 
   it('compiles only what an image runs: the documented apps and the runtime CLIs, no spec, test support or measuring program', () => {

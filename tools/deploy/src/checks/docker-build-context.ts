@@ -121,3 +121,16 @@ export function documentedApps(dockerfile: string): string[] {
   if (!list) throw new Error('the Dockerfile does not document its APP values ("# APP is one of: …")');
   return list.split(',').map((app) => app.trim());
 }
+
+/**
+ * What later stages take from the named stage (`COPY --from=<stage> <source> …`), as paths below its
+ * WORKDIR, with `${ARG}` references substituted from `args`.
+ */
+export function copiedFromStage(dockerfile: string, stageName: string, workdir: string, args: Record<string, string>): string[] {
+  return stagesOf(dockerfile)
+    .flatMap((stage) => stage.instructions)
+    .filter((instruction): instruction is Copy => instruction.getKeyword().toUpperCase() === 'COPY' && (instruction as Copy).getFromFlag()?.getValue() === stageName)
+    .flatMap((copy) => copy.getArguments().slice(0, -1).map((argument) => argument.getValue()))
+    .map((source) => source.replace(/\$\{(\w+)\}|\$(\w+)/g, (reference, braced?: string, bare?: string) => args[braced ?? bare ?? ''] ?? reference))
+    .map((source) => posix.relative(workdir, posix.resolve(workdir, source)));
+}
