@@ -169,10 +169,20 @@ function devInfraOptions() {
   return { dataDir: DATA_DIR, databasePrefix: 'order_saga', resetDatabases: false, postgresAdminUrl: POSTGRES_ADMIN_URL, kafkaPort: DEV_KAFKA_PORT, log };
 }
 
+/**
+ * Runs a stage in its own process group and passes SIGINT/SIGTERM to the whole group: npx runs nx
+ * through `sh -c`, which does not pass a signal on, so signalling npx alone left nx and jest running.
+ */
 function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: 'inherit' });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: 'inherit', detached: true });
+    const forward = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // the group is gone already
+      }
+    };
     process.on('SIGINT', forward).on('SIGTERM', forward);
     child.on('exit', (code, signal) => {
       process.off('SIGINT', forward).off('SIGTERM', forward);
