@@ -7,12 +7,11 @@ import { PaymentProvider } from '../../provider/payment-provider';
 import { PaymentStatus } from '../payment.entity';
 
 /**
- * Claims the order before the charge with a `pending` row, or returns the payment it already has. A
- * concurrent ProcessPayment or RefundPayment of the order waits for the claim on order_id's unique index
- * until the charge is recorded and committed: no refund voids an order whose card is being charged, and
- * concurrent duplicates call the provider once. (Whether the order was charged must be known before the
- * charge, so an INSERT … ON CONFLICT after it could not replace this without charging a re-sent command twice.)
- * No row at all: the order's payment was committed by another transaction after this statement began.
+ * Claims the order with a `pending` row before the charge, or returns the payment it already has. A
+ * concurrent ProcessPayment or RefundPayment of the order waits on order_id's unique index until the
+ * outcome is recorded and committed: no refund voids an order whose card is being charged, and concurrent
+ * duplicates call the provider once. No row at all: another transaction committed the order's payment
+ * after this statement began.
  */
 const CLAIM = `
   WITH claimed AS (
