@@ -59,6 +59,7 @@ export class OrderDriver {
   answered = 0;
   private readonly pacing = { started: 0, firstStartMs: undefined as number | undefined, lastStartMs: undefined as number | undefined, maxStartLagMs: 0, maxInFlight: 0 };
   private token: string | undefined;
+  private fetchingToken: Promise<string> | undefined;
   private nextGateway = 0;
 
   constructor(private readonly options: DriverOptions) {}
@@ -150,9 +151,18 @@ export class OrderDriver {
     }
   }
 
-  /** A client-credentials token; fetched again through any gateway when it is missing or refused. */
-  private async accessToken(): Promise<string> {
-    if (this.token) return this.token;
+  /**
+   * A client-credentials token; fetched again through any gateway when it is missing or refused. Orders that
+   * need one while it is being fetched share that request: at 50 orders/s, one request each would queue on the
+   * gateway's bounded secret checks and be refused.
+   */
+  private accessToken(): Promise<string> {
+    if (this.token) return Promise.resolve(this.token);
+    this.fetchingToken ??= this.fetchToken().finally(() => (this.fetchingToken = undefined));
+    return this.fetchingToken;
+  }
+
+  private async fetchToken(): Promise<string> {
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.options.clientId, client_secret: this.options.clientSecret, scope: 'read write' });
     const response = await fetch(`${this.gateway()}/oauth/token`, { method: 'POST', body: form, signal: AbortSignal.timeout(this.options.attemptTimeoutMs) });
     const json = parseJson(await response.text());
