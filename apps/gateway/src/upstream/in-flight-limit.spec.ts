@@ -21,6 +21,16 @@ describe('InFlightLimit', () => {
     expect(limit.tryAcquire()).toBeUndefined();
   });
 
+  it('admits while a slot is free, without taking it, and counts a shed when none is', async () => {
+    const limit = new InFlightLimit('unit-admits', 1);
+
+    expect(limit.admits()).toBe(true);
+    expect(limit.current).toBe(0);
+    limit.tryAcquire();
+    expect(limit.admits()).toBe(false);
+    expect(await metricValue(upstreamShed, 'unit-admits')).toBe(1);
+  });
+
   it('frees a slot once however often its release is called', () => {
     const limit = new InFlightLimit('unit-double-release', 2);
     const release = limit.tryAcquire();

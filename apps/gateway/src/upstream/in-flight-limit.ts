@@ -26,6 +26,17 @@ export class InFlightLimit {
     return this.inFlight;
   }
 
+  /**
+   * Whether a call would get a slot now, counting a shed when not. For work a call does before it takes
+   * its slot (reading the client's body): refused early when there is no room, without holding a slot
+   * while a slow client is still sending.
+   */
+  admits(): boolean {
+    if (this.inFlight < this.max) return true;
+    upstreamShed.inc({ limit: this.name });
+    return false;
+  }
+
   /** A slot, or undefined (and one more shed counted) when all `max` are taken. */
   tryAcquire(): ReleaseSlot | undefined {
     if (this.inFlight >= this.max) {

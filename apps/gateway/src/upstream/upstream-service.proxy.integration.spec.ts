@@ -104,11 +104,23 @@ async function holdAndRelease(count: number): Promise<number[]> {
   return (await Promise.all(calls)).map((reply) => reply.status);
 }
 
+interface ClientRelay {
+  /** The relay's reply, or what it threw. */
+  outcome: Promise<UpstreamReply | unknown>;
+  /** Resolves once the proxy was called with the client's request. */
+  called: Promise<void>;
+  /** Cuts the client's connection. */
+  abort(): void;
+}
+
 /**
  * Relays the body of a real client request (a Node IncomingMessage, as the gateway gets it) through the
- * proxy; with `stall` the client never sends the last bytes it announced. Resolves with the relay's outcome.
+ * proxy; with `stall` the client never sends the last bytes it announced.
  */
-async function relayClientBody(body: string | Buffer, options: { contentType?: string; stall?: boolean } = {}): Promise<UpstreamReply | unknown> {
+function startClientRelay(body: string | Buffer, options: { contentType?: string; stall?: boolean } = {}): ClientRelay {
+  let markCalled: () => void = () => undefined;
+  const called = new Promise<void>((resolve) => (markCalled = resolve));
+  let abort: () => void = () => undefined;
   const outcome = new Promise<UpstreamReply | unknown>((resolve) => {
     const client = createServer((req, res) => {
       proxy.relay('POST', '/things', { body: new ClientJsonBody(Object.assign(req, { res }) as unknown as Request) }).then(resolve, resolve).finally(() => {
@@ -116,17 +128,23 @@ async function relayClientBody(body: string | Buffer, options: { contentType?: s
         client.closeAllConnections();
         client.close();
       });
+      markCalled();
     });
     client.listen(0, '127.0.0.1', () => {
       const { port } = client.address() as AddressInfo;
       const length = Buffer.byteLength(body);
       const request = httpRequest({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-type': options.contentType ?? 'application/json', 'content-length': options.stall ? length + 10 : length } });
       request.on('error', () => undefined);
+      abort = () => request.destroy();
       request.write(body);
       if (!options.stall) request.end();
     });
   });
-  return outcome;
+  return { outcome, called, abort: () => abort() };
+}
+
+function relayClientBody(body: string | Buffer, options: { contentType?: string; stall?: boolean } = {}): Promise<UpstreamReply | unknown> {
+  return startClientRelay(body, options).outcome;
 }
 
 async function expectUnavailable(reply: Promise<UpstreamReply>): Promise<void> {
@@ -241,6 +259,18 @@ describe("the client's body", () => {
     await Promise.all(calls);
     expect(shed).toBeInstanceOf(GatewayError);
     expect(shed).toMatchObject({ code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '1' } });
+  });
+
+  it('holds no slot while a client is still sending its body: other calls get through', async () => {
+    const stalled = Array.from({ length: MAX_IN_FLIGHT }, () => startClientRelay('{"customer_id": "CUST-1"', { stall: true }));
+    await Promise.all(stalled.map((relay) => relay.called));
+
+    const statuses = await holdAndRelease(MAX_IN_FLIGHT);
+
+    for (const relay of stalled) relay.abort();
+    await Promise.all(stalled.map((relay) => relay.outcome));
+    expect(statuses).toEqual(Array(MAX_IN_FLIGHT).fill(200));
+    expect(received.filter((request) => request.url === '/things')).toEqual([]);
   });
 });
 

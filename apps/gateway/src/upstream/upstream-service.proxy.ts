@@ -30,7 +30,7 @@ export type UpstreamMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const JSON_BODY_LIMIT = '64kb';
 
 /**
- * A client's JSON body, not read yet. The proxy reads it only once the call holds its in-flight slot, so
+ * A client's JSON body, not read yet. The proxy reads it only when the call's in-flight limit has room, so
  * a shed request costs no body read, and relays its bytes as they came after the size, charset and
  * structure checks (JsonBodyReader): the service behind parses and validates it, the gateway never does.
  */
@@ -164,23 +164,31 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
   }
 
   /**
-   * Takes a slot of `limit` for the whole call (the client's body read included: nothing reads it before
-   * the slot is taken) or refuses at once with 503 and
+   * Takes a slot of `limit` for the whole call or refuses at once with 503 and
    * Retry-After, without calling the service. Rate-limit tokens already spent on the request are not
    * given back (docs/edge-contract.md, Admission control). `limit` is `inFlight` or one of `ownLimits`.
    */
   protected async sendWithin(limit: InFlightLimit, method: UpstreamMethod, path: string, context: ForwardedContext, request: UpstreamRequest = {}): Promise<UpstreamReply> {
-    const release = limit.tryAcquire();
-    if (release === undefined) {
-      this.warnShedding(limit);
-      throw new GatewayError('SERVICE_UNAVAILABLE', `The ${this.serviceLabel} is at capacity`, { 'Retry-After': SHED_RETRY_AFTER_SECONDS });
+    let body: Buffer | string | undefined;
+    if (request.body instanceof ClientJsonBody) {
+      // Shed before reading the client's body, and read it without a slot: a client still sending holds none.
+      if (!limit.admits()) throw this.atCapacity(limit);
+      body = (await this.bodyReader.read(request.body.request))?.bytes;
+    } else {
+      body = request.body;
     }
+    const release = limit.tryAcquire();
+    if (release === undefined) throw this.atCapacity(limit);
     try {
-      const body = request.body instanceof ClientJsonBody ? (await this.bodyReader.read(request.body.request))?.bytes : request.body;
       return await this.exchange(method, path, context, body, request.query);
     } finally {
       release();
     }
+  }
+
+  private atCapacity(limit: InFlightLimit): GatewayError {
+    this.warnShedding(limit);
+    return new GatewayError('SERVICE_UNAVAILABLE', `The ${this.serviceLabel} is at capacity`, { 'Retry-After': SHED_RETRY_AFTER_SECONDS });
   }
 
   private async exchange(method: UpstreamMethod, path: string, context: ForwardedContext, body: Buffer | string | undefined, query: UpstreamRequest['query']): Promise<UpstreamReply> {
