@@ -16,6 +16,7 @@ beforeAll(async () => {
     const body = request.body as unknown;
     response.json({ parsed: body ?? null, plainObject: typeof body === 'object' && body !== null && Object.getPrototypeOf(body) === Object.prototype });
   });
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- express knows an error handler by its four parameters
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
     response.status(400).json(error instanceof DomainError ? { code: error.code, message: error.message, details: error.details } : { unexpected: String(error) });
   });
