@@ -123,7 +123,7 @@ export function pathSegment(id: string, resource: string): string {
  *
  * Calls go through an undici Pool of the service's origin rather than Node's fetch: fetch wraps
  * every call in WHATWG Request/Response objects and web streams, the largest share of the gateway's
- * CPU per relayed order in a profile (perf/proxy-cost.cli.ts). The pool keeps connections
+ * CPU per relayed order in a profile (tools/perf/src/proxy-cost.cli.ts). The pool keeps connections
  * alive and may open as many as the service's in-flight limits have slots together, so a call that
  * got a slot never waits behind another call, and the gateway never holds more connections to the
  * service than it may have calls in flight (fetch's global Agent has no such bound: it opened up to
