@@ -17,12 +17,12 @@ import { SagasInFlightMetrics } from './sagas/sagas-in-flight.metrics';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
 import { OrderLine } from './orders/order-line.entity';
 import { Order } from './orders/order.entity';
-import { InventoryProxy } from './orders/place-order/inventory.proxy';
 import { OrderOutcomeWaiter } from './orders/place-order/order-outcome.waiter';
-import { PaymentProxy } from './orders/place-order/payment.proxy';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
-import { PlaceOrderSaga } from './orders/place-order/place-order.saga';
+import { PlaceOrderSagaHandler } from './orders/place-order/place-order-saga.handler';
+import { PlaceOrderSagaRepository } from './orders/place-order/place-order-saga.repository';
+import { AfterCommitSubscriber } from './common/after-commit';
 import { SagaInstance } from './orders/place-order/saga-instance.entity';
 import { SagaRepliesConsumer } from './orders/place-order/saga-replies.consumer';
 import { SagaStep } from './orders/place-order/saga-step.entity';
@@ -59,6 +59,6 @@ export const SERVICE_NAME = 'order-service';
     GetCustomerHttpController,
     DeactivateCustomerHttpController,
     UpsertCustomerHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController, SagaRepliesConsumer],
-  providers: [SagasInFlightMetrics, SagaTimeoutsHandler, OrderPageRepository, CustomerRepository, CreateCustomerHandler, PlaceOrderHandler, PlaceOrderSaga, InventoryProxy, PaymentProxy, OrderOutcomeWaiter],
+  providers: [SagasInFlightMetrics, SagaTimeoutsHandler, OrderPageRepository, CustomerRepository, CreateCustomerHandler, PlaceOrderHandler, PlaceOrderSagaHandler, PlaceOrderSagaRepository, AfterCommitSubscriber, OrderOutcomeWaiter],
 })
 export class AppModule {}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { gaugeReadAtScrape } from '@order-saga/shared/observability';
 import { DataSource } from 'typeorm';
-import { OPEN_SAGA_STATES, SagaInstance } from '../orders/place-order/saga-instance.entity';
+import { OPEN_SAGA_STATES } from '../orders/domain/place-order.saga';
+import { SagaInstance } from '../orders/place-order/saga-instance.entity';
 
 /**
  * order_saga_sagas_in_flight, counted in the database when Prometheus scrapes: right after a restart,

@@ -9,6 +9,9 @@ export const ERROR_CODES = [
   'DUPLICATE_ORDER',
   'INSUFFICIENT_INVENTORY',
   'PAYMENT_FAILED',
+  // Not in the seed's list: the order was cancelled because a participant did not answer within its deadline.
+  'INVENTORY_TIMEOUT',
+  'PAYMENT_TIMEOUT',
   'RATE_LIMIT_EXCEEDED',
   'INTERNAL_ERROR',
   'SERVICE_UNAVAILABLE',

@@ -23,6 +23,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   RATE_LIMIT_EXCEEDED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
+  INVENTORY_TIMEOUT: 504,
+  PAYMENT_TIMEOUT: 504,
 };
 
 export function errorBody(

@@ -1,7 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import {
   CONFIRM_RESERVATION,
-  MessageEnvelope,
   MessageOrigin,
   RELEASE_STOCK,
   RESERVE_STOCK,
@@ -11,29 +9,25 @@ import {
   STOCK_RESERVED,
   TOPICS,
 } from '@order-saga/contracts';
-import { Outbox } from '@order-saga/shared/messaging';
-import type { EntityManager } from 'typeorm';
+import type { OutgoingMessage } from '@order-saga/shared/messaging';
 
-/** The saga's only way to talk to inventory-service: its commands out, its replies in. */
-@Injectable()
-export class InventoryProxy {
-  static readonly reserveStockReplyTopic = TOPICS.inventory.reserveStockReply;
-  static readonly reserveStockReplies = [STOCK_RESERVED, STOCK_RESERVATION_REJECTED] as const;
-  static readonly releaseStockReplyTopic = TOPICS.inventory.releaseStockReply;
-  static readonly releaseStockReplies = [STOCK_RELEASED] as const;
+/** The saga's only way to talk to inventory-service: its commands out (for the outbox), its replies in. */
+export const InventoryProxy = {
+  reserveStockReplyTopic: TOPICS.inventory.reserveStockReply,
+  reserveStockReplies: [STOCK_RESERVED, STOCK_RESERVATION_REJECTED] as const,
+  releaseStockReplyTopic: TOPICS.inventory.releaseStockReply,
+  releaseStockReplies: [STOCK_RELEASED] as const,
 
-  constructor(private readonly outbox: Outbox) {}
+  reserveStock(orderId: string, items: ReserveStockLine[], origin: MessageOrigin): OutgoingMessage {
+    return { definition: RESERVE_STOCK, payload: { orderId, items }, origin };
+  },
 
-  reserveStock(manager: EntityManager, orderId: string, items: ReserveStockLine[], origin: MessageOrigin): Promise<MessageEnvelope> {
-    return this.outbox.append(manager, RESERVE_STOCK, { orderId, items }, origin);
-  }
-
-  releaseStock(manager: EntityManager, orderId: string, reservationId: string, reason: string, origin: MessageOrigin): Promise<MessageEnvelope> {
-    return this.outbox.append(manager, RELEASE_STOCK, { orderId, reservationId, reason }, origin);
-  }
+  releaseStock(orderId: string, reservationId: string, reason: string, origin: MessageOrigin): OutgoingMessage {
+    return { definition: RELEASE_STOCK, payload: { orderId, reservationId, reason }, origin };
+  },
 
   /** The order is paid: the reservation must not expire (inventory sweeps unconfirmed ones). */
-  confirmReservation(manager: EntityManager, orderId: string, reservationId: string, origin: MessageOrigin): Promise<MessageEnvelope> {
-    return this.outbox.append(manager, CONFIRM_RESERVATION, { orderId, reservationId }, origin);
-  }
-}
+  confirmReservation(orderId: string, reservationId: string, origin: MessageOrigin): OutgoingMessage {
+    return { definition: CONFIRM_RESERVATION, payload: { orderId, reservationId }, origin };
+  },
+};

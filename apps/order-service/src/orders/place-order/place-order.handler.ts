@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorDetail } from '@order-saga/shared/http';
+import { DomainError } from '@order-saga/shared/http';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { RequestMeta } from '../../common/client-id.decorator';
 import { OrderServiceConfig } from '../../config/order-service.config';
-import { Customer } from '../../customers/customer.entity';
 import { IDEMPOTENCY_KEY_TTL_MS, judgeIdempotencyKey, requestFingerprint } from '../domain/idempotency';
 import { newOrderId } from '../domain/order-id';
-import { OrderLine } from '../order-line.entity';
+import { orderFailureError, storedFailure } from '../domain/order-failure';
 import { Order } from '../order.entity';
 import { findOrder, findOrderOrFail } from '../order.queries';
 import { OrderOutcomeWaiter } from './order-outcome.waiter';
 import { PlaceOrderRequestDto } from './place-order.request.dto';
-import { PlaceOrderSaga } from './place-order.saga';
+import { PlaceOrderSagaHandler } from './place-order-saga.handler';
 
 export type PlaceOrderResult =
   /** The saga confirmed the order within the wait budget. */
@@ -28,7 +27,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export class PlaceOrderHandler {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly saga: PlaceOrderSaga,
+    private readonly saga: PlaceOrderSagaHandler,
     private readonly waiter: OrderOutcomeWaiter,
     private readonly config: OrderServiceConfig,
     private readonly logger: PinoLogger,
@@ -41,11 +40,6 @@ export class PlaceOrderHandler {
       const answer = previous && this.answerForKey(previous, fingerprint, now);
       if (answer) return answer;
     }
-    const customer = await this.dataSource.getRepository(Customer).findOneBy({ clientId, customerId: request.customer_id });
-    if (!customer || customer.status !== 'active') {
-      throw new DomainError('INVALID_CUSTOMER', 'Customer ID not found or inactive', [{ field: 'customer_id', error: 'Unknown or inactive customer' }]);
-    }
-
     const orderId = newOrderId();
     const outcome = this.waiter.expect(orderId);
     try {
@@ -58,30 +52,28 @@ export class PlaceOrderHandler {
             [clientId, meta.idempotencyKey, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)],
           );
         }
-        const lines = request.items.map((item, index) => ({
-          orderId,
-          lineNo: index,
-          productId: item.product_id,
-          quantity: item.quantity,
-          unitPriceCents: null,
-          requestedUnitPriceCents: item.unit_price === undefined ? null : Math.round(item.unit_price * 100),
-        }));
-        // Plain INSERTs: save() would first SELECT the order and its lines to tell an insert from an update.
-        await manager.insert(Order, {
-          orderId,
-          clientId,
-          customerId: customer.customerId,
-          status: 'pending',
-          totalCents: null,
-          currency: 'USD',
-          shippingAddress: request.shipping_address ? { ...request.shipping_address } : null,
-          idempotencyKey: meta.idempotencyKey,
-          idempotencyRequestHash: meta.idempotencyKey ? fingerprint : null,
-          failureCode: null,
-          estimatedDelivery: new Date(now.getTime() + this.config.ESTIMATED_DELIVERY_DAYS * DAY_MS),
-        });
-        await manager.insert(OrderLine, lines);
-        await this.saga.start(manager, { orderId, lines }, { correlationId: orderId, causationId: null, requestId: meta.requestId, traceparent: meta.traceparent }, now);
+        const placed = await this.saga.start(
+          manager,
+          {
+            orderId,
+            clientId,
+            customerId: request.customer_id,
+            shippingAddress: request.shipping_address ? { ...request.shipping_address } : null,
+            idempotencyKey: meta.idempotencyKey,
+            idempotencyRequestHash: meta.idempotencyKey ? fingerprint : null,
+            estimatedDelivery: new Date(now.getTime() + this.config.ESTIMATED_DELIVERY_DAYS * DAY_MS),
+            lines: request.items.map((item) => ({
+              productId: item.product_id,
+              quantity: item.quantity,
+              requestedUnitPriceCents: item.unit_price === undefined ? null : Math.round(item.unit_price * 100),
+            })),
+          },
+          { correlationId: orderId, causationId: null, requestId: meta.requestId, traceparent: meta.traceparent },
+          now,
+        );
+        if (!placed) {
+          throw new DomainError('INVALID_CUSTOMER', 'Customer ID not found or inactive', [{ field: 'customer_id', error: 'Unknown or inactive customer' }]);
+        }
       });
     } catch (error) {
       await outcome(0); // nothing to wait for; unregisters the waiter
@@ -139,54 +131,9 @@ export class PlaceOrderHandler {
   }
 }
 
-interface PriceMismatchDetail {
-  priceMismatches?: { productId: string; expectedUnitPriceCents: number; catalogUnitPriceCents: number }[];
-}
-
-function formatCents(cents: number): string {
-  return (cents / 100).toFixed(2);
-}
-
-interface ShortageDetail {
-  shortages?: { productId: string; requested: number; available: number }[];
-  reason?: string;
-}
-
 /** The spec's error for a cancelled order, naming the failing lines where there are some. */
 export function failureOf(order: Order): DomainError {
-  const extra = { order_id: order.orderId };
-  if (order.failureCode === 'INSUFFICIENT_INVENTORY') {
-    const detail = (order.failureDetail ?? {}) as ShortageDetail;
-    const details: ErrorDetail[] = (detail.shortages ?? []).flatMap((shortage) =>
-      order.lines
-        .filter((line) => line.productId === shortage.productId)
-        .map((line) => ({
-          field: `items[${line.lineNo}].quantity`,
-          error: detail.reason === 'UNKNOWN_PRODUCT' ? `Product ${shortage.productId} does not exist` : `Only ${shortage.available} of ${shortage.productId} available`,
-        })),
-    );
-    return new DomainError('INSUFFICIENT_INVENTORY', 'Not enough stock to fulfil the order; nothing was reserved', details, extra);
-  }
-  if (order.failureCode === 'VALIDATION_ERROR') {
-    const detail = (order.failureDetail ?? {}) as PriceMismatchDetail;
-    const details: ErrorDetail[] = (detail.priceMismatches ?? []).flatMap((mismatch) =>
-      order.lines
-        .filter((line) => line.productId === mismatch.productId && line.requestedUnitPriceCents !== mismatch.catalogUnitPriceCents)
-        .map((line) => ({
-          field: `items[${line.lineNo}].unit_price`,
-          error: `Catalog price of ${mismatch.productId} is ${formatCents(mismatch.catalogUnitPriceCents)}, not ${formatCents(line.requestedUnitPriceCents ?? 0)}`,
-        })),
-    );
-    return new DomainError('VALIDATION_ERROR', 'Unit prices must match the catalog; nothing was reserved', details, extra);
-  }
-  if (order.failureCode === 'PAYMENT_FAILED') {
-    const detail = (order.failureDetail ?? {}) as { declineCode?: string; message?: string };
-    return new DomainError('PAYMENT_FAILED', `Payment was declined${detail.message ? `: ${detail.message}` : ''}; the stock reservation was released`, [], {
-      ...extra,
-      decline_code: detail.declineCode,
-    });
-  }
-  return new DomainError('CONFLICT', `Order ${order.orderId} was cancelled`, [], extra);
+  return orderFailureError(order.orderId, storedFailure(order.failureCode, order.failureDetail), order.lines);
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -14,7 +14,13 @@ import {
 import { kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
 import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { decide } from '../domain/place-order.saga';
+import { ORDER_OUTCOME_CHANNEL } from './order-outcome.waiter';
+import { newOrderId } from '../domain/order-id';
+import { PlaceOrderSagaHandler } from './place-order-saga.handler';
+import { PlaceOrderSagaRepository } from './place-order-saga.repository';
 import type { PlaceOrderHandler, PlaceOrderResult } from './place-order.handler';
 import type { PlaceOrderRequestDto } from './place-order.request.dto';
 
@@ -94,6 +100,9 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
   let replicaA: INestApplication;
   let replicaB: INestApplication;
   let dataSource: DataSource;
+  /** Every order_outcome NOTIFY, as any replica would hear it. */
+  const outcomeNotifications: string[] = [];
+  let listener: Client | undefined;
 
   beforeAll(async () => {
     if (!brokers) throw new Error('KAFKA_BROKERS is not set: run this suite through `npm test`');
@@ -126,18 +135,23 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     await waitForConsumerGroup(kafka, group);
     await participants.start();
     await dataSource.query(`INSERT INTO customer (client_id, customer_id, name, status) VALUES ($1, $2, 'IT customer', 'active')`, [CLIENT, CUSTOMER]);
+    listener = new Client({ connectionString: process.env.DATABASE_URL });
+    await listener.connect();
+    listener.on('notification', ({ payload }) => void outcomeNotifications.push(payload ?? ''));
+    await listener.query(`LISTEN ${ORDER_OUTCOME_CHANNEL}`);
   }, 90_000);
 
   afterAll(async () => {
+    await listener?.end();
     await participants.stop();
     await replicaB?.close();
     await replicaA?.close();
     await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   });
 
-  /** Places an order on replica A; resolves with the handler's answer (or its error) once it has one. */
-  const placeOrder = async (productId = 'SKU-IT-1') => {
-    const handler = replicaA.get<PlaceOrderHandler>((await import('./place-order.handler')).PlaceOrderHandler);
+  /** Places an order on replica A (unless told); resolves with the handler's answer (or its error) once it has one. */
+  const placeOrder = async (productId = 'SKU-IT-1', replica = replicaA) => {
+    const handler = replica.get<PlaceOrderHandler>((await import('./place-order.handler')).PlaceOrderHandler);
     const request = { customer_id: CUSTOMER, items: [{ product_id: productId, quantity: 2 }] } as PlaceOrderRequestDto;
     const answer: Promise<PlaceOrderResult | Error> = handler.handle(CLIENT, request, { requestId: randomUUID(), traceparent: null, idempotencyKey: null }).catch((error: Error) => error);
     const { envelope } = await participants.awaitCommand(await pollUntil(() => newestOrderId(), { description: 'the new order' }), 'ReserveStock');
@@ -155,6 +169,13 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
   const orderOf = async (orderId: string) => (await dataSource.query('SELECT status, failure_code FROM customer_order WHERE order_id = $1', [orderId]))[0] as { status: string; failure_code: string | null };
   const untilSagaState = (orderId: string, state: string) => pollUntil(async () => ((await sagaOf(orderId)).state === state ? true : undefined), { description: `saga of ${orderId} in ${state}` });
   const timeline = async (orderId: string) => (await dataSource.query('SELECT kind, name FROM saga_step WHERE order_id = $1 ORDER BY id', [orderId])) as { kind: string; name: string }[];
+  /** The order_outcome notifications sent so far: a sentinel sent now arrives after every NOTIFY already committed. */
+  const notifiedSoFar = async () => {
+    const sentinel = `sentinel-${randomUUID()}`;
+    await dataSource.query('SELECT pg_notify($1, $2)', [ORDER_OUTCOME_CHANNEL, sentinel]);
+    await pollUntil(async () => (outcomeNotifications.includes(sentinel) ? true : undefined), { description: 'the sentinel notification' });
+    return outcomeNotifications;
+  };
   const reserve = (command: SeenCommand, reservationId = randomUUID()) =>
     participants.reply(STOCK_RESERVED, command, command.envelope.correlationId, {
       orderId: command.envelope.correlationId,
@@ -174,6 +195,42 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     const confirm = await participants.awaitCommand(orderId, 'ConfirmReservation');
     expect(confirm.envelope.payload).toMatchObject({ orderId });
     expect((await sagaOf(orderId)).state).toBe('CONFIRMED');
+    expect(outcomeNotifications).toContain(orderId);
+  }, 30_000);
+
+  it('answers an order whose replies the same replica consumed in-process, without a NOTIFY', async () => {
+    const { orderId, answer } = await placeOrder('SKU-IT-1', replicaB);
+    await reserve(await participants.awaitCommand(orderId, 'ReserveStock'));
+    const charge = await participants.awaitCommand(orderId, 'ProcessPayment');
+    await participants.reply(PAYMENT_SUCCEEDED, charge, orderId, { orderId, paymentId: randomUUID(), amountCents: 2500, currency: 'USD' });
+
+    await expect(answer).resolves.toMatchObject({ outcome: 'confirmed', order: { orderId, status: 'confirmed' } });
+    expect(await notifiedSoFar()).not.toContain(orderId);
+  }, 30_000);
+
+  it('a step whose saga changed after it was read writes nothing and fails as a serialization failure, to be decided again', async () => {
+    // Started an hour ahead, so the sweep leaves its deadline alone during the test.
+    const orderId = newOrderId();
+    knownOrders = new Set([...knownOrders, orderId]);
+    const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
+    const later = new Date(Date.now() + 3_600_000);
+    await dataSource.transaction((manager) =>
+      replicaA.get(PlaceOrderSagaHandler).start(manager, { orderId, clientId: CLIENT, customerId: CUSTOMER, shippingAddress: null, idempotencyKey: null, idempotencyRequestHash: null, estimatedDelivery: later, lines: [{ productId: 'SKU-IT-1', quantity: 1, requestedUnitPriceCents: null }] }, origin, later),
+    );
+    const repository = replicaA.get(PlaceOrderSagaRepository);
+    const attempt = dataSource.transaction(async (manager) => {
+      const record = (await repository.find(manager, orderId))!;
+      // Another transaction (a reply on another topic, the sweep) moves the saga on in between.
+      await dataSource.query('UPDATE saga_instance SET version = version + 1 WHERE order_id = $1', [orderId]);
+      const rejected = { orderId, reason: 'INSUFFICIENT_INVENTORY' as const, shortages: [] };
+      const decision = decide(record.view, { type: 'StockReservationRejected', reply: rejected }, { now: later, stepTimeoutMs: STEP_TIMEOUT_MS, compensationRetryMs: STEP_TIMEOUT_MS });
+      await repository.apply(manager, record, decision, null, origin, later);
+    });
+
+    await expect(attempt).rejects.toMatchObject({ name: 'SagaMovedOnError', code: '40001' });
+    expect(await orderOf(orderId)).toEqual({ status: 'pending', failure_code: null });
+    expect((await sagaOf(orderId)).state).toBe('RESERVING_STOCK');
+    expect(await timeline(orderId)).toEqual([{ kind: 'command', name: 'ReserveStock' }]);
   }, 30_000);
 
   it('a payment that never answers: refund, then release, then the order is cancelled with payment_timeout', async () => {
@@ -195,7 +252,7 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     await untilSagaState(orderId, 'COMPENSATED');
     expect(await orderOf(orderId)).toEqual({ status: 'cancelled', failure_code: 'PAYMENT_TIMEOUT' });
     expect(await sagaOf(orderId)).toMatchObject({ failure_reason: 'payment_timeout' });
-    await expect(answer).resolves.toMatchObject({ code: 'CONFLICT' });
+    await expect(answer).resolves.toMatchObject({ code: 'PAYMENT_TIMEOUT' });
     expect(await timeline(orderId)).toEqual([
       { kind: 'command', name: 'ReserveStock' },
       { kind: 'reply', name: 'StockReserved' },
@@ -244,7 +301,7 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
 
     await untilSagaState(orderId, 'TIMED_OUT');
     expect(await orderOf(orderId)).toEqual({ status: 'cancelled', failure_code: 'INVENTORY_TIMEOUT' });
-    await expect(answer).resolves.toMatchObject({ code: 'CONFLICT' });
+    await expect(answer).resolves.toMatchObject({ code: 'INVENTORY_TIMEOUT' });
 
     const reservationId = randomUUID();
     await reserve(await participants.awaitCommand(orderId, 'ReserveStock'), reservationId);

@@ -1,21 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-
-export type PlaceOrderSagaState =
-  | 'RESERVING_STOCK'
-  | 'PROCESSING_PAYMENT'
-  | 'REFUNDING_PAYMENT'
-  | 'RELEASING_STOCK'
-  | 'CONFIRMED'
-  | 'REJECTED'
-  | 'COMPENSATED'
-  | 'TIMED_OUT';
-
-/** States in which the saga waits for a participant's reply, with a deadline. */
-export const OPEN_SAGA_STATES: readonly PlaceOrderSagaState[] = ['RESERVING_STOCK', 'PROCESSING_PAYMENT', 'REFUNDING_PAYMENT', 'RELEASING_STOCK'];
-/** Open states that undo earlier steps; their commands are re-sent until answered. */
-export const COMPENSATING_SAGA_STATES: readonly PlaceOrderSagaState[] = ['REFUNDING_PAYMENT', 'RELEASING_STOCK'];
-/** Terminal states of a saga whose order was not confirmed. */
-export const FAILED_SAGA_STATES: readonly PlaceOrderSagaState[] = ['REJECTED', 'COMPENSATED', 'TIMED_OUT'];
+import type { FailureReason, PlaceOrderSagaState } from '../domain/place-order.saga';
 
 /** Persisted state of one PlaceOrder saga; a restarted service continues from here. */
 @Entity({ name: 'saga_instance' })
@@ -48,7 +32,7 @@ export class SagaInstance {
 
   /** Why a failed saga failed, e.g. `payment_declined`, `inventory_timeout`, `payment_timeout`. */
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
-  failureReason: string | null;
+  failureReason: FailureReason | null;
 
   /** The reservation's stock went back (StockReleased received), so there is nothing left to release. */
   @Column({ name: 'stock_released', type: 'boolean', default: false })

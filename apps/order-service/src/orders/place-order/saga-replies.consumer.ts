@@ -4,14 +4,14 @@ import { PaymentDeclinedReply, StockReservedReply } from '@order-saga/contracts'
 import { MessageProcessor } from '@order-saga/shared/messaging';
 import { InventoryProxy } from './inventory.proxy';
 import { PaymentProxy } from './payment.proxy';
-import { PlaceOrderSaga } from './place-order.saga';
+import { PlaceOrderSagaHandler } from './place-order-saga.handler';
 
-/** Feeds participants' replies into the saga, one transaction per reply. */
+/** Feeds participants' replies into the saga, each in the transaction that records it in the inbox. */
 @Controller()
 export class SagaRepliesConsumer {
   constructor(
     private readonly processor: MessageProcessor,
-    private readonly saga: PlaceOrderSaga,
+    private readonly saga: PlaceOrderSagaHandler,
   ) {}
 
   @EventPattern(InventoryProxy.reserveStockReplyTopic)
@@ -21,9 +21,11 @@ export class SagaRepliesConsumer {
       context,
       accepts: InventoryProxy.reserveStockReplies,
       handle: (reply, manager) =>
-        reply.payload instanceof StockReservedReply
-          ? this.saga.onStockReserved(manager, { ...reply, payload: reply.payload })
-          : this.saga.onStockReservationRejected(manager, { ...reply, payload: reply.payload }),
+        this.saga.onReply(
+          manager,
+          reply,
+          reply.payload instanceof StockReservedReply ? { type: 'StockReserved', reply: reply.payload } : { type: 'StockReservationRejected', reply: reply.payload },
+        ),
     });
   }
 
@@ -34,9 +36,11 @@ export class SagaRepliesConsumer {
       context,
       accepts: PaymentProxy.processPaymentReplies,
       handle: (reply, manager) =>
-        reply.payload instanceof PaymentDeclinedReply
-          ? this.saga.onPaymentDeclined(manager, { ...reply, payload: reply.payload })
-          : this.saga.onPaymentSucceeded(manager, { ...reply, payload: reply.payload }),
+        this.saga.onReply(
+          manager,
+          reply,
+          reply.payload instanceof PaymentDeclinedReply ? { type: 'PaymentDeclined', reply: reply.payload } : { type: 'PaymentSucceeded', reply: reply.payload },
+        ),
     });
   }
 
@@ -46,7 +50,7 @@ export class SagaRepliesConsumer {
       consumer: 'order.release-stock-reply',
       context,
       accepts: InventoryProxy.releaseStockReplies,
-      handle: (reply, manager) => this.saga.onStockReleased(manager, reply),
+      handle: (reply, manager) => this.saga.onReply(manager, reply, { type: 'StockReleased', reply: reply.payload }),
     });
   }
 
@@ -56,7 +60,7 @@ export class SagaRepliesConsumer {
       consumer: 'order.refund-payment-reply',
       context,
       accepts: PaymentProxy.refundPaymentReplies,
-      handle: (reply, manager) => this.saga.onPaymentRefunded(manager, reply),
+      handle: (reply, manager) => this.saga.onReply(manager, reply, { type: 'PaymentRefunded', reply: reply.payload }),
     });
   }
 }

@@ -1,11 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-
-/**
- * command / reply: the forward steps; compensation: a command that undoes a step (or its re-send);
- * timeout: a step's deadline passed; late-reply: a reply that came after the saga moved on;
- * outcome: the order confirmed or cancelled.
- */
-export type SagaStepKind = 'command' | 'reply' | 'compensation' | 'timeout' | 'late-reply' | 'outcome';
+import type { SagaStepKind } from '../domain/place-order.saga';
 
 /** One line of a saga's timeline: a command sent, a reply received, a compensation, the outcome. */
 @Entity({ name: 'saga_step' })

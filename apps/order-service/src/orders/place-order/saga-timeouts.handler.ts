@@ -2,14 +2,13 @@ import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nest
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { OrderServiceConfig } from '../../config/order-service.config';
-import { PlaceOrderSaga } from './place-order.saga';
-import { SagaInstance } from './saga-instance.entity';
+import { PlaceOrderSagaHandler } from './place-order-saga.handler';
 
 /** Bounds one sweep, so a backlog is worked off over several ticks instead of one long one. */
 const MAX_SAGAS_PER_SWEEP = 100;
 
 /**
- * Finds sagas whose current step's deadline passed and runs the saga's timeout path for each, one
+ * Finds sagas whose current step's deadline passed and hands each to the saga as a deadline event, one
  * transaction per saga. Every replica sweeps: `FOR UPDATE SKIP LOCKED` hands each overdue saga to exactly
  * one of them and skips a saga whose row a reply is holding right now (it is looked at again next tick,
  * by which time the reply may have moved its deadline).
@@ -21,7 +20,7 @@ export class SagaTimeoutsHandler implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly saga: PlaceOrderSaga,
+    private readonly saga: PlaceOrderSagaHandler,
     private readonly config: OrderServiceConfig,
     private readonly logger: PinoLogger,
   ) {}
@@ -49,9 +48,7 @@ export class SagaTimeoutsHandler implements OnApplicationBootstrap, OnApplicatio
           [now],
         );
         if (due.length === 0) return false;
-        const saga = await manager.findOneByOrFail(SagaInstance, { orderId: due[0].order_id });
-        this.logger.warn({ order_id: saga.orderId, state: saga.state, attempts: saga.stepAttempts }, 'saga step timed out');
-        await this.saga.onStepTimeout(manager, saga, now);
+        await this.saga.onDeadline(manager, due[0].order_id, now);
         return true;
       });
       if (!found) break;

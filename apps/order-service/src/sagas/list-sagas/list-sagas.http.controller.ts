@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { COMPENSATING_SAGA_STATES, FAILED_SAGA_STATES, OPEN_SAGA_STATES } from '../../orders/place-order/saga-instance.entity';
+import { COMPENSATING_SAGA_STATES, FAILED_SAGA_STATES, OPEN_SAGA_STATES } from '../../orders/domain/place-order.saga';
 import { ListSagasRequestDto, SagaFilter } from './list-sagas.request.dto';
 
 const CONDITIONS: Record<SagaFilter, { sql: string; params: unknown[] }> = {

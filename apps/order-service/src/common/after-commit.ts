@@ -1,0 +1,40 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+
+const pending = new WeakMap<QueryRunner, (() => void)[]>();
+
+/**
+ * Runs `callback` once the transaction `manager` belongs to has committed, whoever owns that transaction
+ * (the message processor's, the sweep's, the POST's); never when it rolls back. Outside a transaction
+ * the statement already committed, so it runs at once. A callback registered inside a savepoint that is
+ * rolled back still runs at the outer commit: use it only for hints that are harmless when spurious.
+ */
+export function afterCommit(manager: EntityManager, callback: () => void): void {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return callback();
+  const callbacks = pending.get(runner) ?? [];
+  callbacks.push(callback);
+  pending.set(runner, callbacks);
+}
+
+/** Feeds afterCommit from TypeORM's transaction events. */
+@Injectable()
+export class AfterCommitSubscriber implements EntitySubscriberInterface, OnModuleInit {
+  constructor(private readonly dataSource: DataSource) {}
+
+  onModuleInit(): void {
+    this.dataSource.subscribers.push(this);
+  }
+
+  afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
+    // Also broadcast when a savepoint is released; only the outermost commit counts.
+    if (queryRunner.isTransactionActive) return;
+    const callbacks = pending.get(queryRunner) ?? [];
+    pending.delete(queryRunner);
+    for (const callback of callbacks) callback();
+  }
+
+  afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
+    if (!queryRunner.isTransactionActive) pending.delete(queryRunner);
+  }
+}

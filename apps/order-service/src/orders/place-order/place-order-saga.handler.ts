@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { MessageEnvelope, MessageOrigin } from '@order-saga/contracts';
+import { originOf } from '@order-saga/shared/messaging';
+import { recordSagaOutcome, sagasStarted } from '@order-saga/shared/observability';
+import { PinoLogger } from 'nestjs-pino';
+import type { EntityManager } from 'typeorm';
+import { afterCommit } from '../../common/after-commit';
+import { OrderServiceConfig } from '../../config/order-service.config';
+import { deadlineEvent, decide, SagaEvent, SagaTiming, startPlaceOrderSaga } from '../domain/place-order.saga';
+import { OrderOutcomeWaiter } from './order-outcome.waiter';
+import { NewOrder, PlaceOrderSagaRepository } from './place-order-saga.repository';
+
+/**
+ * Runs the PlaceOrder saga (orders/domain/place-order.saga.ts) inside the caller's transaction: the
+ * reply's (see MessageProcessor), the timeout sweep's, or POST /orders'. Each step reads the saga once,
+ * lets decide() answer, and writes the answer with a compare-and-set on the saga's version, so two
+ * messages of one saga never interleave: the later writer's transaction fails with SagaMovedOnError and
+ * is retried, reading and deciding again.
+ */
+@Injectable()
+export class PlaceOrderSagaHandler {
+  constructor(
+    private readonly repository: PlaceOrderSagaRepository,
+    private readonly waiter: OrderOutcomeWaiter,
+    private readonly config: OrderServiceConfig,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  /** Inserts a pending order with its saga, which starts by reserving the stock; false when the customer is unknown or inactive. */
+  async start(manager: EntityManager, order: NewOrder, origin: MessageOrigin, now = new Date()): Promise<boolean> {
+    const items = order.lines.map(({ productId, quantity, requestedUnitPriceCents }) => ({
+      productId,
+      quantity,
+      ...(requestedUnitPriceCents !== null ? { expectedUnitPriceCents: requestedUnitPriceCents } : {}),
+    }));
+    const { saga, ...decision } = startPlaceOrderSaga(items, this.timing(now));
+    const inserted = await this.repository.insert(manager, order, saga, decision, origin, now);
+    if (inserted) afterCommit(manager, () => sagasStarted.inc());
+    return inserted;
+  }
+
+  /** A participant's reply, in the transaction that records it in the inbox. */
+  async onReply(manager: EntityManager, reply: MessageEnvelope, event: SagaEvent, now = new Date()): Promise<void> {
+    await this.step(manager, reply.correlationId, event, reply, now);
+  }
+
+  /** The sweep found the saga's deadline passed (its row locked by the sweep's transaction). */
+  async onDeadline(manager: EntityManager, orderId: string, now = new Date()): Promise<void> {
+    await this.step(manager, orderId, null, null, now);
+  }
+
+  private async step(manager: EntityManager, orderId: string, event: SagaEvent | null, reply: MessageEnvelope | null, now: Date): Promise<void> {
+    const record = await this.repository.find(manager, orderId);
+    if (!record) {
+      this.logger.warn({ order_id: orderId, message_type: reply?.type }, 'event for an unknown saga ignored');
+      return;
+    }
+    const decision = decide(record.view, event ?? deadlineEvent(record.view.state), this.timing(now));
+    if (decision.ignored) {
+      if (decision.timeline.length === 0 && decision.saga.stepDeadlineAt === record.view.stepDeadlineAt) return;
+      if (reply) this.logger.warn({ order_id: orderId, message_type: reply.type, state: record.view.state }, 'reply does not fit the saga state; ignored');
+    } else if (!reply) {
+      this.logger.warn({ order_id: orderId, state: record.view.state, attempts: record.view.stepAttempts }, 'saga step timed out');
+    }
+    const origin: MessageOrigin = reply ? originOf(reply) : { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
+    await this.repository.apply(manager, record, decision, reply, origin, now);
+    if (decision.order?.status === 'confirmed' || decision.order?.status === 'cancelled') {
+      await this.waiter.settled(manager, orderId, record.order.createdAt, now);
+    }
+    const { outcome } = decision;
+    if (outcome) afterCommit(manager, () => recordSagaOutcome(outcome, record.createdAt));
+  }
+
+  private timing(now: Date): SagaTiming {
+    return { now, stepTimeoutMs: this.config.SAGA_STEP_TIMEOUT_MS, compensationRetryMs: this.config.SAGA_COMPENSATION_RETRY_MS };
+  }
+}
