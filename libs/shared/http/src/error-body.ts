@@ -23,8 +23,9 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   RATE_LIMIT_EXCEEDED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
-  INVENTORY_TIMEOUT: 504,
-  PAYMENT_TIMEOUT: 504,
+  // 409 like CONFLICT, which answered these before: the order is cancelled for good, so a retry cannot help.
+  INVENTORY_TIMEOUT: 409,
+  PAYMENT_TIMEOUT: 409,
 };
 
 export function errorBody(
