@@ -15,9 +15,9 @@ import { kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/m
 import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { decide } from '../domain/place-order.saga';
-import { ORDER_OUTCOME_CHANNEL } from './order-outcome.waiter';
+import { ORDER_OUTCOME_CHANNEL, OrderOutcomeWaiter } from './order-outcome.waiter';
 import { newOrderId } from '../domain/order-id';
 import { PlaceOrderSagaHandler } from './place-order-saga.handler';
 import { PlaceOrderSagaRepository } from './place-order-saga.repository';
@@ -231,6 +231,49 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     expect(await orderOf(orderId)).toEqual({ status: 'pending', failure_code: null });
     expect((await sagaOf(orderId)).state).toBe('RESERVING_STOCK');
     expect(await timeline(orderId)).toEqual([{ kind: 'command', name: 'ReserveStock' }]);
+  }, 30_000);
+
+  it('a paid saga costs 2 statements to start and 3 per reply (read, outbox, compare-and-set), with no NOTIFY when the request waits here', async () => {
+    // Started an hour ahead, so the sweep leaves its deadlines alone during the test.
+    const orderId = newOrderId();
+    knownOrders = new Set([...knownOrders, orderId]);
+    const later = new Date(Date.now() + 3_600_000);
+    const saga = replicaA.get(PlaceOrderSagaHandler);
+    const waiting = replicaA.get(OrderOutcomeWaiter).expect(orderId);
+    /** Runs `work` in a transaction whose manager counts the statements sent through it. */
+    const statementsOf = async (work: (manager: EntityManager) => Promise<unknown>) => {
+      let statements = 0;
+      await dataSource.transaction((manager) =>
+        work(new Proxy(manager, { get: (target, property, receiver) => (property === 'query' ? (...args: Parameters<EntityManager['query']>) => (statements++, target.query(...args)) : Reflect.get(target, property, receiver)) })),
+      );
+      return statements;
+    };
+    const reply = <T extends object>(type: string, payload: T): MessageEnvelope<T> => ({ messageId: randomUUID(), type, correlationId: orderId, causationId: null, occurredAt: later.toISOString(), requestId: null, traceparent: null, payload });
+    const reservationId = randomUUID();
+
+    const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
+    const newOrder = { orderId, clientId: CLIENT, customerId: CUSTOMER, shippingAddress: null, idempotencyKey: null, idempotencyRequestHash: null, estimatedDelivery: later, lines: [{ productId: 'SKU-IT-1', quantity: 2, requestedUnitPriceCents: null }] };
+    expect(await statementsOf((manager) => saga.start(manager, newOrder, origin, later))).toBe(2);
+    const reserved = { orderId, reservationId, items: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }], totalCents: 2500, currency: 'USD' as const };
+    expect(await statementsOf((manager) => saga.onReply(manager, reply('StockReserved', reserved), { type: 'StockReserved', reply: reserved }, later))).toBe(3);
+    const paid = { orderId, paymentId: randomUUID(), amountCents: 2500, currency: 'USD' as const };
+    expect(await statementsOf((manager) => saga.onReply(manager, reply('PaymentSucceeded', paid), { type: 'PaymentSucceeded', reply: paid }, later))).toBe(3);
+
+    await waiting(5000);
+    expect(await orderOf(orderId)).toEqual({ status: 'confirmed', failure_code: null });
+    expect((await sagaOf(orderId)).state).toBe('CONFIRMED');
+    expect(await timeline(orderId)).toEqual([
+      { kind: 'command', name: 'ReserveStock' },
+      { kind: 'reply', name: 'StockReserved' },
+      { kind: 'command', name: 'ProcessPayment' },
+      { kind: 'reply', name: 'PaymentSucceeded' },
+      { kind: 'outcome', name: 'OrderConfirmed' },
+      { kind: 'command', name: 'ConfirmReservation' },
+    ]);
+    const outbox: { message_type: string }[] = await dataSource.query('SELECT message_type FROM outbox WHERE message_key = $1 ORDER BY id', [orderId]);
+    expect(outbox.map((row) => row.message_type)).toEqual(['ReserveStock', 'ProcessPayment', 'OrderCreated', 'OrderUpdated', 'ConfirmReservation']);
+    const prices: { unit_price_cents: number }[] = await dataSource.query('SELECT unit_price_cents FROM order_line WHERE order_id = $1', [orderId]);
+    expect(prices).toEqual([{ unit_price_cents: 1250 }]);
   }, 30_000);
 
   it('a payment that never answers: refund, then release, then the order is cancelled with payment_timeout', async () => {
