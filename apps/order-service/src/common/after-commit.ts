@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 
 const pending = new WeakMap<QueryRunner, (() => void)[]>();
+const undo = new WeakMap<QueryRunner, (() => void)[]>();
 
 /**
  * Runs `callback` once the transaction `manager` belongs to has committed, whoever owns that transaction
@@ -17,7 +18,20 @@ export function afterCommit(manager: EntityManager, callback: () => void): void 
   pending.set(runner, callbacks);
 }
 
-/** Feeds afterCommit from TypeORM's transaction events. */
+/**
+ * Runs `callback` if the transaction `manager` belongs to rolls back, a savepoint's rollback included
+ * (so it may run although the outer transaction later commits: use it only to drop what is safe to drop,
+ * like a cached copy). Outside a transaction there is nothing to roll back and it never runs.
+ */
+export function onRollback(manager: EntityManager, callback: () => void): void {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return;
+  const callbacks = undo.get(runner) ?? [];
+  callbacks.push(callback);
+  undo.set(runner, callbacks);
+}
+
+/** Feeds afterCommit and onRollback from TypeORM's transaction events. */
 @Injectable()
 export class AfterCommitSubscriber implements EntitySubscriberInterface, OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
@@ -31,10 +45,14 @@ export class AfterCommitSubscriber implements EntitySubscriberInterface, OnModul
     if (queryRunner.isTransactionActive) return;
     const callbacks = pending.get(queryRunner) ?? [];
     pending.delete(queryRunner);
+    undo.delete(queryRunner);
     for (const callback of callbacks) callback();
   }
 
   afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
     if (!queryRunner.isTransactionActive) pending.delete(queryRunner);
+    const callbacks = undo.get(queryRunner) ?? [];
+    undo.delete(queryRunner);
+    for (const callback of callbacks) callback();
   }
 }

@@ -8,14 +8,15 @@ import { afterCommit } from '../../common/after-commit';
 import { OrderServiceConfig } from '../../config/order-service.config';
 import { deadlineEvent, decide, SagaEvent, SagaTiming, startPlaceOrderSaga } from '../domain/place-order.saga';
 import { OrderOutcomeWaiter } from './order-outcome.waiter';
-import { NewOrder, PlaceOrderSagaRepository } from './place-order-saga.repository';
+import { InsertOutcome, NewOrder, PlaceOrderSagaRepository, SagaMovedOnError, SagaRecord } from './place-order-saga.repository';
 
 /**
  * Runs the PlaceOrder saga (orders/domain/place-order.saga.ts) inside the caller's transaction: the
- * reply's (see MessageProcessor), the timeout sweep's, or POST /orders'. Each step reads the saga once,
+ * reply's (see MessageProcessor), the timeout sweep's, or POST /orders'. Each step reads the saga,
  * lets decide() answer, and writes the answer with a compare-and-set on the saga's version, so two
- * messages of one saga never interleave: the later writer's transaction fails with SagaMovedOnError and
- * is retried, reading and deciding again.
+ * messages of one saga never interleave: the later writer's step writes nothing, reads the saga again and
+ * decides again, once in its transaction; losing a second time it fails with SagaMovedOnError, and its
+ * transaction is retried.
  */
 @Injectable()
 export class PlaceOrderSagaHandler {
@@ -26,17 +27,17 @@ export class PlaceOrderSagaHandler {
     private readonly logger: PinoLogger,
   ) {}
 
-  /** Inserts a pending order with its saga, which starts by reserving the stock; false when the customer is unknown or inactive. */
-  async start(manager: EntityManager, order: NewOrder, origin: MessageOrigin, now = new Date()): Promise<boolean> {
+  /** Inserts a pending order with its saga, which starts by reserving the stock; in `manager`'s transaction if it has one, else as one autocommit statement. */
+  async start(manager: EntityManager, order: NewOrder, origin: MessageOrigin, now = new Date()): Promise<InsertOutcome> {
     const items = order.lines.map(({ productId, quantity, requestedUnitPriceCents }) => ({
       productId,
       quantity,
       ...(requestedUnitPriceCents !== null ? { expectedUnitPriceCents: requestedUnitPriceCents } : {}),
     }));
     const { saga, ...decision } = startPlaceOrderSaga(items, this.timing(now));
-    const inserted = await this.repository.insert(manager, order, saga, decision, origin, now);
-    if (inserted) afterCommit(manager, () => sagasStarted.inc());
-    return inserted;
+    const outcome = await this.repository.insert(manager, order, saga, decision, origin, now);
+    if (outcome === 'placed') afterCommit(manager, () => sagasStarted.inc());
+    return outcome;
   }
 
   /** A participant's reply, in the transaction that records it in the inbox. */
@@ -50,25 +51,36 @@ export class PlaceOrderSagaHandler {
   }
 
   private async step(manager: EntityManager, orderId: string, event: SagaEvent | null, reply: MessageEnvelope | null, now: Date): Promise<void> {
-    const record = await this.repository.find(manager, orderId);
-    if (!record) {
-      this.logger.warn({ order_id: orderId, message_type: reply?.type }, 'event for an unknown saga ignored');
+    // The first read is usually this process's own copy of the saga; if the compare-and-set finds it
+    // stale, nothing was written, and the step decides once more on the saga as the database has it.
+    for (let fresh = false; ; fresh = true) {
+      const record = await this.repository.find(manager, orderId, fresh);
+      if (!record) {
+        this.logger.warn({ order_id: orderId, message_type: reply?.type }, 'event for an unknown saga ignored');
+        return;
+      }
+      const decision = decide(record.view, event ?? deadlineEvent(record.view.state), this.timing(now));
+      if (decision.ignored && decision.timeline.length === 0 && decision.saga.stepDeadlineAt === record.view.stepDeadlineAt) return;
+      const origin: MessageOrigin = reply ? originOf(reply) : { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
+      let after: SagaRecord;
+      try {
+        after = await this.repository.apply(manager, record, decision, reply, origin, now);
+      } catch (error) {
+        if (error instanceof SagaMovedOnError && !fresh) continue;
+        throw error;
+      }
+      if (decision.ignored) {
+        if (reply) this.logger.warn({ order_id: orderId, message_type: reply.type, state: record.view.state }, 'reply does not fit the saga state; ignored');
+      } else if (!reply) {
+        this.logger.warn({ order_id: orderId, state: record.view.state, attempts: record.view.stepAttempts }, 'saga step timed out');
+      }
+      if (decision.order && decision.order.status !== 'pending') {
+        await this.waiter.settled(manager, after, now);
+      }
+      const { outcome } = decision;
+      if (outcome) afterCommit(manager, () => recordSagaOutcome(outcome, record.createdAt));
       return;
     }
-    const decision = decide(record.view, event ?? deadlineEvent(record.view.state), this.timing(now));
-    if (decision.ignored) {
-      if (decision.timeline.length === 0 && decision.saga.stepDeadlineAt === record.view.stepDeadlineAt) return;
-      if (reply) this.logger.warn({ order_id: orderId, message_type: reply.type, state: record.view.state }, 'reply does not fit the saga state; ignored');
-    } else if (!reply) {
-      this.logger.warn({ order_id: orderId, state: record.view.state, attempts: record.view.stepAttempts }, 'saga step timed out');
-    }
-    const origin: MessageOrigin = reply ? originOf(reply) : { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
-    await this.repository.apply(manager, record, decision, reply, origin, now);
-    if (decision.order?.status === 'confirmed' || decision.order?.status === 'cancelled') {
-      await this.waiter.settled(manager, orderId, record.order.createdAt, now);
-    }
-    const { outcome } = decision;
-    if (outcome) afterCommit(manager, () => recordSagaOutcome(outcome, record.createdAt));
   }
 
   private timing(now: Date): SagaTiming {

@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MessageEnvelope, MessageOrigin, ORDER_CANCELLED, ORDER_CREATED, ORDER_UPDATED, OrderStatus } from '@order-saga/contracts';
-import { Outbox, OutgoingMessage } from '@order-saga/shared/messaging';
-import type { EntityManager } from 'typeorm';
-import { storedFailure } from '../domain/order-failure';
-import { FailureReason, OrderChange, PlaceOrderSagaState, SagaCommand, SagaData, SagaDecision, SagaView, TimelineEntry } from '../domain/place-order.saga';
+import { noteOutboxAppended, OutgoingMessage } from '@order-saga/shared/messaging';
+import type { Pool } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { onRollback } from '../../common/after-commit';
+import { OrderFailure, storedFailure } from '../domain/order-failure';
+import { FailureReason, OPEN_SAGA_STATES, OrderChange, PlaceOrderSagaState, SagaCommand, SagaData, SagaDecision, SagaView, TimelineEntry } from '../domain/place-order.saga';
 import type { ShippingAddress } from '../order.entity';
 import { InventoryProxy } from './inventory.proxy';
 import { PaymentProxy } from './payment.proxy';
+
+/** An order line as the saga's messages need it. */
+export interface SagaOrderLine {
+  productId: string;
+  quantity: number;
+  unitPriceCents: number | null;
+}
 
 /** A saga as read for one step: what decide() needs, plus what the order's events and commands are made of. */
 export interface SagaRecord {
@@ -22,7 +32,8 @@ export interface SagaRecord {
     customerId: string;
     totalCents: number | null;
     createdAt: Date;
-    lines: { productId: string; quantity: number; unitPriceCents: number | null }[];
+    /** Null when not read: only the step that confirms the order needs them (for OrderCreated). */
+    lines: SagaOrderLine[] | null;
   };
 }
 
@@ -37,6 +48,9 @@ export interface NewOrder {
   estimatedDelivery: Date;
   lines: { productId: string; quantity: number; requestedUnitPriceCents: number | null }[];
 }
+
+/** What inserting a new order came to: placed, or refused because of its customer or its idempotency key. */
+export type InsertOutcome = 'placed' | 'unknown-customer' | 'key-taken';
 
 /**
  * Another transaction changed the saga between this step's read and its write (a reply on another topic,
@@ -71,28 +85,49 @@ interface SagaRow {
   failure_code: string | null;
   failure_detail: unknown;
   order_created_at: Date;
-  lines: SagaRecord['order']['lines'];
 }
 
+/** Open sagas this process wrote last; more than this and the oldest are forgotten (a miss only costs a read). */
+export const RECENT_SAGAS_LIMIT = 20_000;
+
 /**
- * Applies the saga's decisions in the caller's transaction, in as few statements as the outbox allows:
- * a step is one read (saga + order + lines), one outbox insert, and one write statement whose
- * compare-and-set on the saga's version gates the order, its lines and the timeline.
+ * Applies the saga's decisions in as few statements as possible: POST /orders is one statement
+ * (order, lines, saga, timeline and outbox, in autocommit unless the caller has a transaction), and a
+ * step is one statement whose compare-and-set on the saga's version gates the order, its lines, the
+ * timeline and the outbox, so a step that loses the race writes nothing at all.
+ *
+ * The read before a step is usually no statement either: the record this process wrote last for an open
+ * saga is kept in memory, and a step decides on it. A stale copy (another replica or the sweep moved the
+ * saga) cannot do harm, because the compare-and-set refuses it; the step then reads the saga from the
+ * database and decides again. A copy written by a transaction that rolls back is dropped.
  */
 @Injectable()
 export class PlaceOrderSagaRepository {
-  constructor(private readonly outbox: Outbox) {}
+  private readonly recent = new Map<string, SagaRecord>();
+  private readonly pool: Pool;
 
-  /** Inserts the pending order, its lines, the saga and its first timeline line, and ReserveStock; false when the customer is unknown or inactive. */
-  async insert(manager: EntityManager, order: NewOrder, saga: SagaData, decision: Pick<SagaDecision, 'commands' | 'timeline'>, origin: MessageOrigin, now: Date): Promise<boolean> {
-    const envelopes = await this.send(manager, decision.commands.map((command) => commandMessage(order, command, origin)), now);
-    const [{ inserted }]: { inserted: number }[] = await manager.query(
+  constructor(dataSource: DataSource) {
+    this.pool = (dataSource.driver as PostgresDriver).master as Pool;
+  }
+
+  /** Inserts the pending order, its lines, the saga and its first timeline line, and ReserveStock, in one statement. */
+  async insert(manager: EntityManager, order: NewOrder, saga: SagaData, decision: Pick<SagaDecision, 'commands' | 'timeline'>, origin: MessageOrigin, now: Date): Promise<InsertOutcome> {
+    const outbox = outboxRows(
+      decision.commands.map((command) => commandMessage(order, command, origin)),
+      now,
+    );
+    const sagaId = randomUUID();
+    // ON CONFLICT names the idempotency index only: a key already taken inserts nothing (every later CTE
+    // hangs off `placed`), and the caller judges the request against the order that holds the key.
+    const [{ customers, placed }] = await this.query<{ customers: number; placed: number }>(
+      manager,
       `WITH customer AS (
          SELECT customer_id FROM customer WHERE client_id = $2 AND customer_id = $3 AND status = 'active'
        ), placed AS (
          INSERT INTO customer_order (order_id, client_id, customer_id, status, currency, shipping_address, idempotency_key,
                                      idempotency_request_hash, estimated_delivery, created_at, updated_at)
          SELECT $1, $2, customer_id, 'pending', 'USD', $4, $5, $6, $7, $8, $8 FROM customer
+         ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING order_id
        ), lines AS (
          INSERT INTO order_line (order_id, line_no, product_id, quantity, requested_unit_price_cents)
@@ -102,8 +137,9 @@ export class PlaceOrderSagaRepository {
          INSERT INTO saga_instance (saga_id, order_id, saga_type, state, step_deadline_at, step_attempts, version, created_at, updated_at)
          SELECT $10, order_id, 'PlaceOrder', $11, $12, $13, 1, $8, $8 FROM placed
          RETURNING saga_id, order_id
-       ), timeline AS (${insertTimeline('$14', '$8')})
-       SELECT count(*)::int AS inserted FROM placed`,
+       ), timeline AS (${insertTimeline('$14', '$8')}
+       ), outbox AS (${insertOutbox('placed', 15)})
+       SELECT (SELECT count(*) FROM customer)::int AS customers, (SELECT count(*) FROM placed)::int AS placed`,
       [
         order.orderId,
         order.clientId,
@@ -114,24 +150,42 @@ export class PlaceOrderSagaRepository {
         order.estimatedDelivery,
         now,
         JSON.stringify(order.lines),
-        randomUUID(),
+        sagaId,
         saga.state,
         saga.stepDeadlineAt,
         saga.stepAttempts,
-        timelineJson(decision.timeline, envelopes, null),
+        timelineJson(decision.timeline, outbox.ids, null),
+        ...outbox.columns,
       ],
     );
-    return inserted === 1;
+    if (placed !== 1) return customers === 1 ? 'key-taken' : 'unknown-customer';
+    this.appended(manager, outbox);
+    this.remember(manager, {
+      sagaId,
+      orderId: order.orderId,
+      version: 1,
+      createdAt: now,
+      view: { ...saga, orderStatus: 'pending', orderFailure: null },
+      order: {
+        clientId: order.clientId,
+        customerId: order.customerId,
+        totalCents: null,
+        createdAt: now,
+        lines: order.lines.map(({ productId, quantity }) => ({ productId, quantity, unitPriceCents: null })),
+      },
+    });
+    return 'placed';
   }
 
-  /** The saga of an order, with what its next step needs; null for an order without one. */
-  async find(manager: EntityManager, orderId: string): Promise<SagaRecord | null> {
-    const [row]: SagaRow[] = await manager.query(
+  /** The saga of an order, with what its next step needs; null for an order without one. `fresh` skips the copy in memory. */
+  async find(manager: EntityManager, orderId: string, fresh = false): Promise<SagaRecord | null> {
+    const recent = fresh ? undefined : this.recent.get(orderId);
+    if (recent) return recent;
+    const [row] = await this.query<SagaRow>(
+      manager,
       `SELECT s.saga_id, s.order_id, s.version, s.created_at, s.state, s.reservation_id, s.payment_id, s.step_deadline_at,
               s.step_attempts, s.failure_reason, s.stock_released,
-              o.status, o.client_id, o.customer_id, o.total_cents, o.failure_code, o.failure_detail, o.created_at AS order_created_at,
-              (SELECT json_agg(json_build_object('productId', l.product_id, 'quantity', l.quantity, 'unitPriceCents', l.unit_price_cents) ORDER BY l.line_no)
-                 FROM order_line l WHERE l.order_id = o.order_id) AS lines
+              o.status, o.client_id, o.customer_id, o.total_cents, o.failure_code, o.failure_detail, o.created_at AS order_created_at
          FROM saga_instance s JOIN customer_order o ON o.order_id = s.order_id
         WHERE s.order_id = $1`,
       [orderId],
@@ -153,20 +207,22 @@ export class PlaceOrderSagaRepository {
         orderStatus: row.status,
         orderFailure: storedFailure(row.failure_code, row.failure_detail),
       },
-      order: { clientId: row.client_id, customerId: row.customer_id, totalCents: row.total_cents, createdAt: row.order_created_at, lines: row.lines ?? [] },
+      order: { clientId: row.client_id, customerId: row.customer_id, totalCents: row.total_cents, createdAt: row.order_created_at, lines: null },
     };
   }
 
   /**
-   * Writes a decision: the outbox first (the timeline names the messages' ids), then one statement whose
-   * compare-and-set on the saga's version gates everything else. Throws SagaMovedOnError when the saga
-   * changed since `record` was read; the transaction must then roll back (the appended messages with it).
+   * Writes a decision in one statement, whose compare-and-set on the saga's version gates everything
+   * else, and returns the saga as it now is. Throws SagaMovedOnError, having written nothing, when the
+   * saga changed since `record` was read.
    */
-  async apply(manager: EntityManager, record: SagaRecord, decision: SagaDecision, reply: MessageEnvelope | null, origin: MessageOrigin, now: Date): Promise<void> {
+  async apply(manager: EntityManager, record: SagaRecord, decision: SagaDecision, reply: MessageEnvelope | null, origin: MessageOrigin, now: Date): Promise<SagaRecord> {
+    const settled = decision.order ? await this.withLinesIfConfirming(manager, record, decision.order) : record;
     const commands = decision.commands.map((command) => commandMessage({ orderId: record.orderId, customerId: record.order.customerId }, command, origin));
-    const envelopes = await this.send(manager, [...(decision.order ? orderEvents(record, decision.order, origin, now) : []), ...commands], now);
+    const outbox = outboxRows([...(decision.order ? orderEvents(settled, decision.order, origin, now) : []), ...commands], now);
     const { saga } = decision;
-    const [{ applied }]: { applied: number }[] = await manager.query(
+    const [{ applied }] = await this.query<{ applied: number }>(
+      manager,
       `WITH saga AS (
          UPDATE saga_instance
             SET state = $3, reservation_id = $4, payment_id = $5, step_deadline_at = $6, step_attempts = $7,
@@ -186,7 +242,8 @@ export class PlaceOrderSagaRepository {
          UPDATE order_line l SET unit_price_cents = (price->>'unitPriceCents')::int
            FROM saga, jsonb_array_elements(COALESCE($11::jsonb->'unitPrices', '[]')) AS price
           WHERE l.order_id = saga.order_id AND l.product_id = price->>'productId'
-       ), timeline AS (${insertTimeline('$12', '$10')})
+       ), timeline AS (${insertTimeline('$12', '$10')}
+       ), outbox AS (${insertOutbox('saga', 13)})
        SELECT count(*)::int AS applied FROM saga`,
       [
         record.sagaId,
@@ -200,17 +257,79 @@ export class PlaceOrderSagaRepository {
         saga.stockReleased,
         now,
         decision.order ? JSON.stringify(decision.order) : null,
-        timelineJson(decision.timeline, envelopes, reply),
+        timelineJson(decision.timeline, outbox.ids, reply),
+        ...outbox.columns,
       ],
     );
-    if (applied !== 1) throw new SagaMovedOnError(record.orderId);
+    if (applied !== 1) {
+      this.recent.delete(record.orderId);
+      throw new SagaMovedOnError(record.orderId);
+    }
+    this.appended(manager, outbox);
+    const after = recordAfter(settled, decision);
+    this.remember(manager, after);
+    return after;
   }
 
-  /** One outbox insert; returns the messages' ids by type, for the timeline. */
-  private async send(manager: EntityManager, messages: OutgoingMessage[], now: Date): Promise<Map<string, string>> {
-    const envelopes = await this.outbox.appendAll(manager, messages, now);
-    return new Map(envelopes.map((envelope) => [envelope.type, envelope.messageId]));
+  /** The confirming step publishes OrderCreated with the lines; a saga read from the database has not read them yet. */
+  private async withLinesIfConfirming(manager: EntityManager, record: SagaRecord, change: OrderChange): Promise<SagaRecord> {
+    if (change.status !== 'confirmed' || record.order.lines) return record;
+    const lines = await this.query<SagaOrderLine>(
+      manager,
+      `SELECT product_id AS "productId", quantity, unit_price_cents AS "unitPriceCents" FROM order_line WHERE order_id = $1 ORDER BY line_no`,
+      [record.orderId],
+    );
+    return { ...record, order: { ...record.order, lines } };
   }
+
+  /** Keeps an open saga's latest record for its next step (dropped again if its transaction rolls back); forgets a finished one. */
+  private remember(manager: EntityManager, record: SagaRecord): void {
+    const { orderId } = record;
+    const known = this.recent.get(orderId);
+    this.recent.delete(orderId);
+    if (!OPEN_SAGA_STATES.includes(record.view.state)) return;
+    if (known && known.version > record.version) {
+      this.recent.set(orderId, known);
+      return;
+    }
+    this.recent.set(orderId, record);
+    onRollback(manager, () => {
+      if (this.recent.get(orderId) === record) this.recent.delete(orderId);
+    });
+    if (this.recent.size > RECENT_SAGAS_LIMIT) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
+  private appended(manager: EntityManager, outbox: OutboxRows): void {
+    if (outbox.ids.size > 0) noteOutboxAppended(manager);
+  }
+
+  /** In the caller's transaction if it has one; otherwise straight on the pool, one autocommit statement without TypeORM's query runner. */
+  private async query<T>(manager: EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {
+    if (manager.queryRunner) return manager.query(sql, parameters);
+    return (await this.pool.query(sql, parameters)).rows as T[];
+  }
+}
+
+/** The record a successful step leaves: what the statement wrote, applied to what was read. */
+export function recordAfter(record: SagaRecord, { saga, order: change }: SagaDecision): SagaRecord {
+  const failure = change && 'failure' in change ? asStored(change.failure) : record.view.orderFailure;
+  const prices = change && 'unitPrices' in change ? new Map(change.unitPrices.map((price) => [price.productId, price.unitPriceCents])) : null;
+  const { lines } = record.order;
+  return {
+    ...record,
+    version: record.version + 1,
+    view: { ...saga, orderStatus: change?.status ?? record.view.orderStatus, orderFailure: failure },
+    order: {
+      ...record.order,
+      totalCents: change && 'totalCents' in change ? change.totalCents : record.order.totalCents,
+      lines: prices && lines ? lines.map((line) => ({ ...line, unitPriceCents: prices.get(line.productId) ?? line.unitPriceCents })) : lines,
+    },
+  };
+}
+
+/** A failure as it reads back from its jsonb column. */
+function asStored(failure: OrderFailure): OrderFailure | null {
+  return storedFailure(failure.code, JSON.parse(JSON.stringify(failure.details)));
 }
 
 /** Inserts a decision's timeline (a JSON array) for the saga that the statement's `saga` CTE returned. */
@@ -219,6 +338,51 @@ function insertTimeline(timeline: string, now: string): string {
          SELECT saga.saga_id, saga.order_id, entry->>'kind', entry->>'name', (entry->>'messageId')::uuid, NULLIF(entry->'detail', 'null'::jsonb), ${now}
            FROM saga, jsonb_array_elements(${timeline}::jsonb) WITH ORDINALITY AS step(entry, n)
           ORDER BY step.n`;
+}
+
+interface OutboxRows {
+  /** Message ids by message type, for the timeline. */
+  ids: Map<string, string>;
+  /** message_id, topic, message_key, message_type and envelope, one array each. */
+  columns: [string[], string[], string[], string[], string[]];
+}
+
+/**
+ * The rows Outbox.appendAll would write, so that they go in the step's own statement, gated by its
+ * compare-and-set. The envelope and the ordering (ids drawn after the sort by position) are appendAll's.
+ */
+function outboxRows(messages: readonly OutgoingMessage[], now: Date): OutboxRows {
+  const occurredAt = now.toISOString();
+  const envelopes = messages.map(({ definition, payload, origin }): MessageEnvelope => ({
+    messageId: randomUUID(),
+    type: definition.type,
+    correlationId: origin.correlationId,
+    causationId: origin.causationId,
+    occurredAt,
+    requestId: origin.requestId,
+    traceparent: origin.traceparent,
+    payload,
+  }));
+  return {
+    ids: new Map(envelopes.map((envelope) => [envelope.type, envelope.messageId])),
+    columns: [
+      envelopes.map((envelope) => envelope.messageId),
+      messages.map((message) => message.definition.topic),
+      envelopes.map((envelope) => envelope.correlationId),
+      envelopes.map((envelope) => envelope.type),
+      envelopes.map((envelope) => JSON.stringify(envelope)),
+    ],
+  };
+}
+
+/** Inserts OutboxRows' columns (parameters `$first`… `$first+4`) once per row of `gate`, a CTE of at most one row. */
+function insertOutbox(gate: string, first: number): string {
+  const [ids, topics, keys, types, envelopes] = [0, 1, 2, 3, 4].map((offset) => `$${first + offset}`);
+  return `INSERT INTO outbox (message_id, topic, message_key, message_type, envelope)
+         SELECT m.message_id, m.topic, m.message_key, m.message_type, m.envelope
+           FROM ${gate}, unnest(${ids}::uuid[], ${topics}::text[], ${keys}::text[], ${types}::text[], ${envelopes}::jsonb[]) WITH ORDINALITY
+                AS m(message_id, topic, message_key, message_type, envelope, position)
+          ORDER BY m.position`;
 }
 
 function timelineJson(entries: readonly TimelineEntry[], commandIds: Map<string, string>, reply: MessageEnvelope | null): string {
@@ -272,7 +436,7 @@ function orderEvents({ orderId, order }: SagaRecord, change: OrderChange, origin
       status: 'confirmed',
       totalCents: order.totalCents ?? 0,
       currency: 'USD',
-      items: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, unitPriceCents: line.unitPriceCents ?? 0 })),
+      items: (order.lines ?? []).map((line) => ({ productId: line.productId, quantity: line.quantity, unitPriceCents: line.unitPriceCents ?? 0 })),
       createdAt: order.createdAt.toISOString(),
     },
     origin,
