@@ -1,22 +1,39 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager, QueryRunner } from 'typeorm';
+import { deferOutboxAppends, writeDeferredOutbox } from './outbox';
 
 /** What MessageProcessor does for a batch; kept as an interface so this file needs no Nest. */
 export interface BatchParticipant<O> {
   /** Opens the batch's transaction. */
   begin(): Promise<QueryRunner>;
-  /** Inbox + effect of one message in the batch's transaction; throws to fail the batch. */
-  apply(options: O, manager: EntityManager): Promise<{ afterCommit(): void }>;
+  /** Decodes one message of the batch; throws when it cannot (the one-at-a-time re-run dead-letters it). */
+  prepare(options: O): PreparedMessage;
+  /**
+   * Records every message of the batch in the inbox in ONE statement; returns, per message, whether it
+   * is fresh (its first copy in the batch, and not seen before).
+   */
+  claim(messages: readonly PreparedMessage[], manager: EntityManager): Promise<boolean[]>;
   /** The message on its own, under the retry and dead-letter rules: what a failed batch falls back to. */
   processOne(options: O): Promise<void>;
   /** Called once when the batch rolled back and is re-run one message at a time. */
   onFallback(size: number, error: unknown): void;
 }
 
+/** One decoded message of a batch. */
+export interface PreparedMessage {
+  readonly messageId: string;
+  readonly consumer: string;
+  /** The message's effect in the batch's transaction (`fresh`), or the log line of a skipped duplicate. */
+  apply(manager: EntityManager, fresh: boolean): Promise<void>;
+  /** After the batch committed (metrics). */
+  afterCommit(fresh: boolean): void;
+}
+
 interface Enlisted {
   participant: BatchParticipant<unknown>;
   options: unknown;
-  applied?: { afterCommit(): void };
+  lane: unknown;
+  prepared?: PreparedMessage;
   settled: Deferred;
 }
 
@@ -33,31 +50,38 @@ export function currentBatchSlot(): BatchSlot | undefined {
 }
 
 /**
- * The messages of one fetch for one partition, applied in order in ONE transaction: each handler runs
- * as usual, and MessageProcessor.process, finding the slot, applies the message (inbox + effect +
- * outbox) with the batch's manager, then keeps the handler waiting until the batch is settled. So a
- * handler resumes after `process` only once its effect is committed, as it does outside a batch.
+ * Messages applied in order in ONE transaction, with set-based bookkeeping: each handler runs as usual
+ * and MessageProcessor.process, finding the slot, enlists its message and keeps the handler waiting
+ * until the batch is settled, so a handler resumes after `process` only once its effect is committed,
+ * as it does outside a batch. `settle()` then runs the transaction: ONE inbox insert for every message,
+ * the effects of the fresh ones in message order (duplicates skipped), and ONE outbox insert for every
+ * message the effects appended (Outbox.appendAll queues them in the batch's transaction), then COMMIT.
  *
  * On any error (a handler, the commit, an undecodable message) the transaction is rolled back and the
  * enlisted messages are re-run one at a time, in order, each in its own transaction under the retry and
  * dead-letter rules (MessageProcessor.processOne): a poison message costs the batch, never the others.
+ * Messages are in lanes (a partition each): order holds within a lane, lanes re-run side by side, and a
+ * message that fails alone stops only its own lane (it and the lane's later messages are redelivered).
  */
 export class MessageBatch {
   private readonly enlisted: Enlisted[] = [];
-  private runner: QueryRunner | undefined;
   private failure: { error: unknown } | undefined;
 
   get failed(): boolean {
     return this.failure !== undefined;
   }
 
+  get size(): number {
+    return this.enlisted.length;
+  }
+
   /**
-   * Starts `invoke` (one message's handler) as the batch's next message and resolves once its step is
-   * done: applied in the transaction, failed, or the handler finished without enlisting. Returns the
-   * handler's own promise (wrapped, or awaiting it would wait for it), which settles only after `settle()`.
+   * Starts `invoke` (one message's handler, of `lane`) as the batch's next message and resolves once
+   * the handler enlisted, failed, or finished without enlisting. Returns the handler's own promise
+   * (wrapped, or awaiting it would wait for it), which settles only after `settle()`.
    */
-  async next(invoke: () => Promise<unknown>): Promise<{ invocation: Promise<unknown> }> {
-    const slot = new Slot(this);
+  async next(invoke: () => Promise<unknown>, lane: unknown = undefined): Promise<{ invocation: Promise<unknown> }> {
+    const slot = new Slot(this, lane);
     const invocation = current.run(slot, invoke);
     // Awaited by the caller after settle(); a handler that fails before enlisting fails the batch.
     const finished = invocation.then(
@@ -71,51 +95,59 @@ export class MessageBatch {
   }
 
   /** @internal Slot.enlist */
-  async enlist<O>(slot: Slot, participant: BatchParticipant<O>, options: O): Promise<void> {
-    const entry: Enlisted = { participant: participant as BatchParticipant<unknown>, options, settled: deferred() };
+  enlist<O>(slot: Slot, participant: BatchParticipant<O>, options: O): Promise<void> {
+    const entry: Enlisted = { participant: participant as BatchParticipant<unknown>, options, lane: slot.lane, settled: deferred() };
     this.enlisted.push(entry);
-    if (!this.failure) {
-      try {
-        this.runner ??= await participant.begin();
-        entry.applied = await participant.apply(options, this.runner.manager);
-      } catch (error) {
-        this.fail(error);
-      }
-    }
     slot.stepped.resolve();
     return entry.settled.promise;
   }
 
   /** Commits the batch, or rolls it back and re-runs its messages one at a time; settles every handler. */
   async settle(): Promise<void> {
-    const runner = this.runner;
-    if (runner) {
-      try {
-        if (this.failure) await runner.rollbackTransaction();
-        else await runner.commitTransaction();
-      } catch (error) {
-        // A failed COMMIT may or may not have committed: the re-run's inbox check tells which.
-        this.fail(error);
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      } finally {
-        await runner.release();
-      }
-    }
+    const fresh = this.failure || this.enlisted.length === 0 ? [] : await this.commit();
     if (!this.failure) {
-      for (const entry of this.enlisted) {
-        entry.applied?.afterCommit();
+      for (const [index, entry] of this.enlisted.entries()) {
+        entry.prepared?.afterCommit(fresh[index]);
         entry.settled.resolve();
       }
       return;
     }
     if (this.enlisted.length > 0) this.enlisted[0].participant.onFallback(this.enlisted.length, this.failure.error);
-    for (const [index, entry] of this.enlisted.entries()) {
+    await Promise.all([...lanesOf(this.enlisted).values()].map((lane) => this.reRunAlone(lane)));
+  }
+
+  /** The transaction; returns, per message, whether it was fresh. Records a failure instead of throwing. */
+  private async commit(): Promise<boolean[]> {
+    // The inbox statement and the transaction are the first participant's: one process has one MessageProcessor.
+    const [{ participant }] = this.enlisted;
+    let runner: QueryRunner | undefined;
+    try {
+      const prepared = this.enlisted.map((entry) => (entry.prepared = entry.participant.prepare(entry.options)));
+      runner = await participant.begin();
+      deferOutboxAppends(runner);
+      const fresh = await participant.claim(prepared, runner.manager);
+      for (const [index, message] of prepared.entries()) await message.apply(runner.manager, fresh[index]);
+      await writeDeferredOutbox(runner.manager);
+      await runner.commitTransaction();
+      return fresh;
+    } catch (error) {
+      // A failed COMMIT may or may not have committed: the re-run's inbox check tells which.
+      this.fail(error);
+      if (runner?.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      return [];
+    } finally {
+      await runner?.release();
+    }
+  }
+
+  private async reRunAlone(lane: Enlisted[]): Promise<void> {
+    for (const [index, entry] of lane.entries()) {
       try {
         await entry.participant.processOne(entry.options);
         entry.settled.resolve();
       } catch (error) {
-        // Redelivered from this message on (kafkajs seeks back): the later ones must not run before it.
-        for (const rest of this.enlisted.slice(index)) rest.settled.reject(error);
+        // Redelivered from this message on (kafkajs seeks back): the lane's later ones must not run before it.
+        for (const rest of lane.slice(index)) rest.settled.reject(error);
         return;
       }
     }
@@ -126,11 +158,24 @@ export class MessageBatch {
   }
 }
 
+function lanesOf(entries: Enlisted[]): Map<unknown, Enlisted[]> {
+  const lanes = new Map<unknown, Enlisted[]>();
+  for (const entry of entries) {
+    const lane = lanes.get(entry.lane);
+    if (lane) lane.push(entry);
+    else lanes.set(entry.lane, [entry]);
+  }
+  return lanes;
+}
+
 class Slot implements BatchSlot {
   readonly stepped = deferred();
   enlisted = false;
 
-  constructor(private readonly batch: MessageBatch) {}
+  constructor(
+    private readonly batch: MessageBatch,
+    readonly lane: unknown,
+  ) {}
 
   enlist<O>(participant: BatchParticipant<O>, options: O): Promise<void> {
     if (this.enlisted) throw new Error('a handler may process its message only once');

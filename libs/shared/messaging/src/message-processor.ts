@@ -8,7 +8,7 @@ import { storage, Store } from 'nestjs-pino/storage';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { isInfrastructureFailure } from './failure-kind';
-import { BatchParticipant, currentBatchSlot } from './message-batch';
+import { BatchParticipant, currentBatchSlot, PreparedMessage } from './message-batch';
 import { MessagingConfig } from './messaging.config';
 
 export interface ProcessOptions<D extends MessageDefinition<object>> {
@@ -80,11 +80,43 @@ export class MessageProcessor implements BatchParticipant<ProcessOptions<Message
     }
   }
 
-  /** Inbox + effect in the batch's transaction. An undecodable message throws: the one-at-a-time re-run dead-letters it. */
-  async apply<D extends MessageDefinition<object>>({ consumer, context, accepts, handle }: ProcessOptions<D>, manager: EntityManager): Promise<{ afterCommit(): void }> {
+  /** Decodes a message of a batch; an undecodable one throws, and the one-at-a-time re-run dead-letters it. */
+  prepare<D extends MessageDefinition<object>>({ consumer, context, accepts, handle }: ProcessOptions<D>): PreparedMessage {
     const received = decodeMessage(context.getMessage().value, accepts).envelope;
-    const duplicate = await this.inMessageScope(consumer, context, received, (envelope) => this.applyOnce(consumer, envelope, handle, manager));
-    return { afterCommit: () => messagesProcessed.inc({ consumer, result: duplicate ? 'duplicate' : 'handled' }) };
+    return {
+      messageId: received.messageId,
+      consumer,
+      apply: (manager, fresh) =>
+        this.inMessageScope(consumer, context, received, async (envelope) => {
+          if (!fresh) return this.logger.debug('duplicate message skipped');
+          await handle(envelope, manager, this.logger);
+          this.logger.debug('message handled');
+        }),
+      afterCommit: (fresh) => messagesProcessed.inc({ consumer, result: fresh ? 'handled' : 'duplicate' }),
+    };
+  }
+
+  /**
+   * The inbox rows of a whole batch in one statement. A message is fresh at the first position of its
+   * (message id, consumer) whose row this statement inserted: a second copy in the same batch, or one
+   * already in the inbox, is a duplicate. Rows go in in key order, so two batches holding the same
+   * messages (a redelivery racing the original) wait for each other instead of deadlocking.
+   */
+  async claim(messages: readonly PreparedMessage[], manager: EntityManager): Promise<boolean[]> {
+    const inserted: { position: string }[] = await manager.query(
+      `WITH batch AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS m(message_id, consumer, position)
+       ), claimed AS (
+         INSERT INTO inbox (message_id, consumer)
+         SELECT message_id, consumer FROM batch ORDER BY message_id, consumer
+         ON CONFLICT DO NOTHING
+         RETURNING message_id, consumer
+       )
+       SELECT min(batch.position) AS position FROM claimed JOIN batch USING (message_id, consumer) GROUP BY message_id, consumer`,
+      [messages.map((message) => message.messageId), messages.map((message) => message.consumer)],
+    );
+    const fresh = new Set(inserted.map((row) => Number(row.position) - 1));
+    return messages.map((_, index) => fresh.has(index));
   }
 
   onFallback(size: number, error: unknown): void {

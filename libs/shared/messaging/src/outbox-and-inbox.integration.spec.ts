@@ -21,7 +21,7 @@ import { MessageProcessor } from './message-processor';
 import { createMessagingTables } from './messaging-tables';
 import { MessagingConfig } from './messaging.config';
 import { MessagingModule } from './messaging.module';
-import { Outbox } from './outbox';
+import { originOf, Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 
 /**
@@ -44,6 +44,8 @@ const failing = { prefix: `broken-${suffix}-`, active: true };
 const poisonPrefix = `poison-${suffix}-`;
 /** Counters with this prefix record, outside any transaction, each time their handler runs and in which transaction. */
 const tracedPrefix = `traced-${suffix}-`;
+/** Counters with this prefix also append a CountMe for `<counter>:echo` to the outbox, in the handler's transaction. */
+const echoPrefix = `echo-${suffix}-`;
 
 class CountMe {
   @IsString()
@@ -72,6 +74,7 @@ class CountMeConsumer {
   constructor(
     private readonly processor: MessageProcessor,
     private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
   ) {}
 
   @EventPattern(topic)
@@ -91,6 +94,9 @@ class CountMeConsumer {
           `INSERT INTO counter (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counter.value + EXCLUDED.value`,
           [envelope.payload.counter, envelope.payload.by],
         );
+        if (envelope.payload.counter.startsWith(echoPrefix)) {
+          await this.outbox.append(manager, COUNT_ME, { counter: `${envelope.payload.counter}:echo`, by: envelope.payload.by }, originOf(envelope));
+        }
       },
     });
   }
@@ -195,6 +201,30 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
   const deadLetterWithKey = (key: string) =>
     pollUntil(async () => tap.messages.find((m) => m.topic === deadLetterTopic && m.message.key?.toString() === key), { description: `a dead letter keyed ${key}` });
 
+  /** Each query runner's statements (with their parameters) while `run` lasts: a batch's runner is its transaction. */
+  const recordingTransactions = async (run: () => Promise<void>) => {
+    const transactions: { sql: string; parameters: unknown[] }[][] = [];
+    const create = dataSource.createQueryRunner.bind(dataSource);
+    dataSource.createQueryRunner = (...args: Parameters<DataSource['createQueryRunner']>) => {
+      const runner = create(...args);
+      const statements: { sql: string; parameters: unknown[] }[] = [];
+      transactions.push(statements);
+      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+      runner.query = ((sql: string, parameters?: unknown[], ...rest: unknown[]) => {
+        statements.push({ sql, parameters: (parameters ?? []).flat() });
+        return query(sql, parameters, ...rest);
+      }) as QueryRunner['query'];
+      return runner;
+    };
+    try {
+      await run();
+    } finally {
+      dataSource.createQueryRunner = create;
+    }
+    return transactions;
+  };
+  const kindOf = (sql: string) => /INSERT INTO \w+/.exec(sql)?.[0] ?? sql.trim().split(/\s+/).slice(0, 2).join(' ');
+
   it('publishes a message appended in a committed transaction and marks it published', async () => {
     const name = `committed-${randomUUID()}`;
     const outbox = app.get(Outbox);
@@ -287,6 +317,45 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [names]);
     expect(runs.map((run) => run.counter)).toEqual(names);
     expect(new Set(runs.map((run) => run.txid)).size).toBe(1);
+  });
+
+  it('applies a fetch\'s batch in N + 4 statements: one inbox insert for all, the effects, one outbox insert for all, in message order', async () => {
+    const key = `echo-batch-${randomUUID()}`;
+    const names = [0, 1, 2, 3, 4].map((i) => `${echoPrefix}${i}-${randomUUID()}`);
+
+    const transactions = await recordingTransactions(async () => {
+      await producer.send({ topic, messages: names.map((name) => ({ key, value: JSON.stringify(envelopeOf({ counter: name, by: 1 })) })) });
+      for (const name of names) await pollUntil(() => counter(name), { description: `${name} counted` });
+    });
+
+    const batch = transactions.find((statements) => kindOf(statements[0]?.sql ?? '') === 'START TRANSACTION' && statements.some((statement) => statement.parameters.includes(names[0])));
+    expect(batch?.map((statement) => kindOf(statement.sql))).toEqual(['START TRANSACTION', 'INSERT INTO inbox', ...names.map(() => 'INSERT INTO counter'), 'INSERT INTO outbox', 'COMMIT']);
+    const echoes = names.map((name) => `${name}:echo`);
+    const appended: { counter: string }[] = await dataSource.query(`SELECT envelope->'payload'->>'counter' AS counter FROM outbox WHERE envelope->'payload'->>'counter' = ANY($1) ORDER BY id`, [echoes]);
+    expect(appended.map((row) => row.counter)).toEqual(echoes);
+    for (const echo of echoes) await pollUntil(() => counter(echo), { description: `${echo} published and counted` });
+  });
+
+  it('skips a message already in the inbox from an earlier batch and applies the fresh ones around it in the same transaction', async () => {
+    const key = `dedup-across-${randomUUID()}`;
+    const repeated = JSON.stringify(envelopeOf({ counter: `repeated-${randomUUID()}`, by: 5 }));
+    const repeatedName = (JSON.parse(repeated) as MessageEnvelope<CountMe>).payload.counter;
+    await producer.send({ topic, messages: [{ key, value: repeated }] });
+    await pollUntil(() => counter(repeatedName), { description: 'the first delivery' });
+    const before = `${tracedPrefix}before-repeat-${randomUUID()}`;
+    const after = `${tracedPrefix}after-repeat-${randomUUID()}`;
+
+    await producer.send({
+      topic,
+      messages: [{ key, value: JSON.stringify(envelopeOf({ counter: before, by: 1 })) }, { key, value: repeated }, { key, value: JSON.stringify(envelopeOf({ counter: after, by: 1 })) }],
+    });
+
+    await pollUntil(() => counter(after), { description: 'the message after the repeated one' });
+    expect(await counter(repeatedName)).toBe(5);
+    expect(await counter(before)).toBe(1);
+    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [[before, after]]);
+    expect(runs.map((run) => run.counter)).toEqual([before, after]);
+    expect(runs[0].txid).toBe(runs[1].txid);
   });
 
   it('rolls back a batch holding a poison message and re-runs it one message at a time: the others applied once, the poison one dead-lettered', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MessageDefinition, MessageEnvelope, MessageOrigin } from '@order-saga/contracts';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryRunner } from 'typeorm';
 import { noteOutboxAppended } from './outbox-commits';
 
 /** One message for `Outbox.appendAll`. */
@@ -31,38 +31,79 @@ export class Outbox {
   /**
    * Appends several messages in one statement. They get outbox ids, and so go out, in the order given
    * (the relay publishes in id order): callers list a key's messages in the order they must arrive.
+   * Inside a batch's transaction (MessageBatch) the rows are queued instead, and one statement writes
+   * every message the batch appended, in append order, just before its COMMIT; the envelopes (and
+   * their message ids) are returned at once either way.
    */
   async appendAll(manager: EntityManager, messages: readonly OutgoingMessage[], now: Date = new Date()): Promise<MessageEnvelope[]> {
     if (messages.length === 0) return [];
-    const envelopes = messages.map(({ definition, payload, origin }): MessageEnvelope => ({
-      messageId: randomUUID(),
-      type: definition.type,
-      correlationId: origin.correlationId,
-      causationId: origin.causationId,
-      occurredAt: now.toISOString(),
-      requestId: origin.requestId,
-      traceparent: origin.traceparent,
-      payload,
+    const rows = messages.map(({ definition, payload, origin }): OutboxRow => ({
+      topic: definition.topic,
+      envelope: {
+        messageId: randomUUID(),
+        type: definition.type,
+        correlationId: origin.correlationId,
+        causationId: origin.causationId,
+        occurredAt: now.toISOString(),
+        requestId: origin.requestId,
+        traceparent: origin.traceparent,
+        payload,
+      },
     }));
-    // ORDER BY ordinality: the ids (serial defaults) are drawn after the sort, so they follow the list.
-    // No NOTIFY here: the relay is woken in-process after the commit (see outbox-commits.ts).
-    await manager.query(
-      `INSERT INTO outbox (message_id, topic, message_key, message_type, envelope)
-       SELECT message_id, topic, message_key, message_type, envelope
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY
-              AS m(message_id, topic, message_key, message_type, envelope, position)
-        ORDER BY position`,
-      [
-        envelopes.map((envelope) => envelope.messageId),
-        messages.map((message) => message.definition.topic),
-        envelopes.map((envelope) => envelope.correlationId),
-        envelopes.map((envelope) => envelope.type),
-        envelopes.map((envelope) => JSON.stringify(envelope)),
-      ],
-    );
-    noteOutboxAppended(manager);
-    return envelopes;
+    const queue = deferredOf(manager);
+    if (queue && !inSavepoint(manager)) queue.push(...rows);
+    // In a savepoint the rows must roll back with it: what is queued goes first, to keep the order.
+    else await insertRows(manager, queue ? queue.splice(0).concat(rows) : rows);
+    return rows.map((row) => row.envelope);
   }
+}
+
+interface OutboxRow {
+  topic: string;
+  envelope: MessageEnvelope;
+}
+
+/** Set in a query runner's user data while its transaction queues its outbox rows (a batch's). */
+const DEFERRED = 'outboxDeferred';
+
+function deferredOf(manager: EntityManager): OutboxRow[] | undefined {
+  const runner = manager.queryRunner;
+  return runner?.isTransactionActive ? (runner.data?.[DEFERRED] as OutboxRow[] | undefined) : undefined;
+}
+
+function inSavepoint(manager: EntityManager): boolean {
+  return ((manager.queryRunner as unknown as { transactionDepth?: number }).transactionDepth ?? 1) > 1;
+}
+
+/** Makes Outbox.appendAll queue its rows in `runner`'s open transaction, for writeDeferredOutbox. */
+export function deferOutboxAppends(runner: QueryRunner): void {
+  runner.data[DEFERRED] = [];
+}
+
+/** Writes the rows queued in `manager`'s transaction in one statement (none if none); call it right before COMMIT. */
+export async function writeDeferredOutbox(manager: EntityManager): Promise<void> {
+  const queue = deferredOf(manager);
+  if (queue && queue.length > 0) await insertRows(manager, queue.splice(0));
+}
+
+async function insertRows(manager: EntityManager, rows: readonly OutboxRow[]): Promise<void> {
+  // ORDER BY ordinality: the ids (serial defaults) are drawn after the sort, so they follow the list.
+  // No NOTIFY here: the relay is woken in-process after the commit (see outbox-commits.ts).
+  await manager.query(
+    `INSERT INTO outbox (message_id, topic, message_key, message_type, envelope)
+     SELECT message_id, topic, message_key, message_type, envelope
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY
+            AS m(message_id, topic, message_key, message_type, envelope, position)
+      ORDER BY position`,
+    [
+      rows.map((row) => row.envelope.messageId),
+      rows.map((row) => row.topic),
+      rows.map((row) => row.envelope.correlationId),
+      rows.map((row) => row.envelope.type),
+      rows.map((row) => JSON.stringify(row.envelope)),
+    ],
+  );
+  noteOutboxAppended(manager);
 }
 
 /** The origin for messages caused by `envelope`: same saga, same request and trace, caused by it. */
