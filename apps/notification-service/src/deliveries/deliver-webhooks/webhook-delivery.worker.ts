@@ -1,15 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PgListener } from '@order-saga/shared/database';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
-import { DELIVERY_CHANNEL } from '../schedule-deliveries/schedule-deliveries.handler';
+import { DeliveriesDue } from '../deliveries-due';
 import { DeliverWebhooksHandler } from './deliver-webhooks.handler';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 
 /**
  * Sends due webhook deliveries, at most DELIVERY_CONCURRENCY at a time and WEBHOOK_ENDPOINT_CONCURRENCY
- * per endpoint. Woken by NOTIFY when the consumer
- * commits new deliveries, and by a poll that also picks up retries as they fall due. Any number of
+ * per endpoint. Woken in-process when this process commits new or re-queued deliveries (DeliveriesDue),
+ * and by a poll that also picks up retries as they fall due and what other replicas scheduled. Any number of
  * replicas may run: a delivery is leased to one of them before it is sent.
  */
 @Injectable()
@@ -25,13 +24,13 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   constructor(
     private readonly repository: WebhookDeliveryRepository,
     private readonly handler: DeliverWebhooksHandler,
-    private readonly listener: PgListener,
+    private readonly due: DeliveriesDue,
     private readonly clock: Clock,
     private readonly config: NotificationServiceConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.unsubscribe = await this.listener.subscribe(DELIVERY_CHANNEL, () => this.wake());
+    this.unsubscribe = this.due.subscribe(() => this.wake());
     this.timer = setInterval(() => this.wake(), this.config.DELIVERY_POLL_INTERVAL_MS);
     this.wake();
   }
