@@ -307,6 +307,30 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('confirms the reservations of one transaction (a consumer batch) in one statement, sent as it commits', async () => {
+    const productId = await newProduct(10);
+    const orders = [newOrderId(), newOrderId(), newOrderId()];
+    for (const orderId of orders) await reserve(orderId, [{ productId, quantity: 1 }]);
+    const reservationIds = await Promise.all(orders.map(reservationIdOf));
+    const confirmedAt = new Date(t0.getTime() + 1000);
+    let sentByHandlers = 0;
+
+    const sent = await inTransaction(async (manager) => {
+      // The handlers' own statements; the deferred one goes through the transaction's runner at commit.
+      const counting = new Proxy(manager, {
+        get: (target, property, receiver) => (property === 'query' ? (...args: Parameters<EntityManager['query']>) => (sentByHandlers++, target.query(...args)) : Reflect.get(target, property, receiver)),
+      });
+      for (const [index, orderId] of orders.entries()) {
+        await confirmHandler.handle(envelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId: reservationIds[index] }), counting, confirmedAt);
+      }
+    });
+
+    expect(sentByHandlers).toBe(0);
+    expect(sent).toHaveLength(1);
+    for (const orderId of orders) expect(await reservationOf(orderId)).toMatchObject({ status: 'reserved', confirmedAt });
+    expect(loggedErrors).toEqual([]);
+  });
+
   it('does not confirm a released reservation, and logs the paid order whose stock went back as an error', async () => {
     const productId = await newProduct(10);
     const orderId = newOrderId();
@@ -320,6 +344,36 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(loggedErrors).toEqual([
       { fields: { order_id: orderId, reservation_id: reservationId, release_reason: 'payment_declined' }, message: 'paid order whose reservation was already released' },
     ]);
+  });
+
+  it('does not confirm a reservation a concurrent transaction released while the confirmation waited for its lock, and logs it', async () => {
+    const productId = await newProduct(10);
+    const orderId = newOrderId();
+    await reserve(orderId, [{ productId, quantity: 1 }]);
+    const reservationId = await reservationIdOf(orderId);
+    let finishRelease!: () => void;
+    const releaseMayCommit = new Promise<void>((resolve) => (finishRelease = resolve));
+    let released!: () => void;
+    const releaseHoldsLock = new Promise<void>((resolve) => (released = resolve));
+
+    const releasing = dataSource.transaction(async (manager) => {
+      await releaseHandler.release(manager, reservationId, 'expired', t0);
+      released();
+      await releaseMayCommit;
+    });
+    await releaseHoldsLock;
+    const confirming = dataSource.transaction((manager) => confirmHandler.handle(envelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId }), manager, t0));
+    // The confirmation's statement is waiting on the row lock the release holds.
+    await pollUntil(async () => ((await dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%confirmation%'`)).length > 0 ? true : undefined), {
+      timeoutMs: 5000,
+      intervalMs: 10,
+      description: 'the confirmation to wait for the lock',
+    });
+    finishRelease();
+    await Promise.all([releasing, confirming]);
+
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'released', confirmedAt: null });
+    expect(loggedErrors).toEqual([{ fields: { order_id: orderId, reservation_id: reservationId, release_reason: 'expired' }, message: 'paid order whose reservation was already released' }]);
   });
 
   it('logs a confirmation for an unknown reservation as an error and changes nothing', async () => {
