@@ -4,17 +4,18 @@ import { BatchingKafkaServer } from './batching-kafka-server';
 import { parseBrokers } from './messaging.module';
 
 /**
- * How many partitions a consumer works on at once: every partition of the four topics a service
- * consumes at most. A handler mostly waits on PostgreSQL, and kafkajs fetches again only after every
- * batch of the previous fetch was handled, so with fewer workers replies queue while the CPU idles
- * (order-service with 6: StockReserved waited ~1 s in Kafka at 25 orders/s; docs/performance.md).
- * DATABASE_POOL_SIZE bounds how many of them run a transaction at the same time.
+ * How many partitions of one fetch kafkajs hands over at once: every partition of the four topics a
+ * service consumes at most. kafkajs fetches again only after every batch of the previous fetch was
+ * handled, so with fewer workers replies queue while the CPU idles (order-service with 6: StockReserved
+ * waited ~1 s in Kafka at 25 orders/s; docs/performance.md). BatchingKafkaServer applies the batches
+ * handed over together in one transaction, so more workers mean fewer, larger transactions, not more
+ * connections (only a failed round's one-at-a-time re-run uses one per partition).
  */
 export const DEFAULT_CONSUMER_CONCURRENCY = 4 * TOPIC_PARTITIONS;
 
 /**
- * A service's Kafka consumer (Nest hybrid app) on BatchingKafkaServer: a fetch's messages per partition
- * in one transaction. Values are kept as raw bytes so an undecodable message can be dead-lettered
+ * A service's Kafka consumer (Nest hybrid app) on BatchingKafkaServer: a fetch's messages, all its
+ * partitions, in one transaction. Values are kept as raw bytes so an undecodable message can be dead-lettered
  * exactly as it arrived.
  *
  * Offsets: kafkajs' autoCommit only ever commits offsets that were *resolved*, and BatchingKafkaServer

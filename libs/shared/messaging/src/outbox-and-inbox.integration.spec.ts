@@ -44,7 +44,7 @@ const failing = { prefix: `broken-${suffix}-`, active: true };
 const poisonPrefix = `poison-${suffix}-`;
 /** Counters with this prefix record, outside any transaction, each time their handler runs and in which transaction. */
 const tracedPrefix = `traced-${suffix}-`;
-/** Counters with this prefix also append a CountMe for `<counter>:echo` to the outbox, in the handler's transaction. */
+/** Counters with this prefix (but not their echoes) also append a CountMe for `<counter>:echo` to the outbox, in the handler's transaction. */
 const echoPrefix = `echo-${suffix}-`;
 
 class CountMe {
@@ -94,7 +94,7 @@ class CountMeConsumer {
           `INSERT INTO counter (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counter.value + EXCLUDED.value`,
           [envelope.payload.counter, envelope.payload.by],
         );
-        if (envelope.payload.counter.startsWith(echoPrefix)) {
+        if (envelope.payload.counter.startsWith(echoPrefix) && !envelope.payload.counter.endsWith(':echo')) {
           await this.outbox.append(manager, COUNT_ME, { counter: `${envelope.payload.counter}:echo`, by: envelope.payload.by }, originOf(envelope));
         }
       },
@@ -224,6 +224,31 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     return transactions;
   };
   const kindOf = (sql: string) => /INSERT INTO \w+/.exec(sql)?.[0] ?? sql.trim().split(/\s+/).slice(0, 2).join(' ');
+
+  /**
+   * Sends each partition's counters while the consumer is paused, so that the first fetch after it
+   * resumes carries every partition's batch: the consumer's last fetch before the sends must be one
+   * that started paused (it asks for no partition), or it could return some of them early.
+   */
+  const inOneFetch = async (batches: { partition: number; names: string[] }[]) => {
+    const [, consumer] = app.getMicroservices()[0].unwrap<[unknown, Consumer]>();
+    consumer.pause([{ topic }]);
+    let removeListener = () => undefined as unknown;
+    const pausedFetch = new Promise<void>((resolve) => (removeListener = consumer.on(consumer.events.FETCH_START, () => resolve())));
+    try {
+      await pausedFetch;
+    } finally {
+      removeListener();
+    }
+    try {
+      await producer.send({
+        topic,
+        messages: batches.flatMap(({ partition, names }) => names.map((name) => ({ partition, key: `round-${partition}`, value: JSON.stringify(envelopeOf({ counter: name, by: 1 })) }))),
+      });
+    } finally {
+      consumer.resume([{ topic }]);
+    }
+  };
 
   it('publishes a message appended in a committed transaction and marks it published', async () => {
     const name = `committed-${randomUUID()}`;
@@ -356,6 +381,43 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [[before, after]]);
     expect(runs.map((run) => run.counter)).toEqual([before, after]);
     expect(runs[0].txid).toBe(runs[1].txid);
+  });
+
+  it('applies the batches of one fetch for several partitions in one transaction, each partition in order', async () => {
+    const perPartition = [0, 1, 2].map((partition) => [0, 1].map((i) => `${tracedPrefix}round-${partition}-${i}-${randomUUID()}`));
+
+    await inOneFetch(perPartition.map((names, partition) => ({ partition, names })));
+
+    for (const name of perPartition.flat()) await pollUntil(() => counter(name), { description: `${name} counted` });
+    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [perPartition.flat()]);
+    expect(new Set(runs.map((run) => run.txid)).size).toBe(1);
+    for (const names of perPartition) expect(runs.map((run) => run.counter).filter((name) => names.includes(name))).toEqual(names);
+  });
+
+  it('when one partition of a fetch holds a poison message, re-runs the fetch one message at a time: every other message applied once, in order, the poison one dead-lettered', async () => {
+    const poison = `${poisonPrefix}round-${randomUUID()}`;
+    const perPartition = [0, 1, 2].map((partition) =>
+      partition === 1 ? [`${tracedPrefix}round-before-${randomUUID()}`, poison, `${tracedPrefix}round-after-${randomUUID()}`] : [`${tracedPrefix}round-${partition}-${randomUUID()}`],
+    );
+    const applied = perPartition.flat().filter((name) => name !== poison);
+
+    await inOneFetch(perPartition.map((names, partition) => ({ partition, names })));
+
+    for (const name of applied) await pollUntil(() => counter(name), { timeoutMs: 30_000, description: `${name} counted` });
+    const dead = await pollUntil(async () => tap.messages.find((m) => m.topic === deadLetterTopic && JSON.parse(String(m.message.value)).payload?.counter === poison), { description: 'the poison message dead-lettered' });
+    expect(header(dead.message.headers, DEAD_LETTER_HEADERS.error)).toBe('failed after 3 attempts: handler bug: never counts this');
+    for (const name of applied) expect(await counter(name)).toBe(1);
+    expect(await counter(poison)).toBeUndefined();
+    // The round's transaction ran the effects up to the poison one (in whatever order the partitions
+    // came), rolled back, and every message then ran once alone, each partition in order.
+    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [applied]);
+    const [before, , after] = perPartition[1];
+    const lastRun = (name: string) => runs.map((run) => run.counter).lastIndexOf(name);
+    expect(lastRun(before)).toBeLessThan(lastRun(after));
+    const inTheRound = runs.filter((run, index) => index !== lastRun(run.counter));
+    expect(inTheRound.map((run) => run.counter)).toContain(before);
+    expect(new Set(inTheRound.map((run) => run.txid)).size).toBe(1);
+    expect(runs).toHaveLength(applied.length + inTheRound.length);
   });
 
   it('rolls back a batch holding a poison message and re-runs it one message at a time: the others applied once, the poison one dead-lettered', async () => {
