@@ -80,10 +80,18 @@ export function deferOutboxAppends(runner: QueryRunner): void {
   runner.data[DEFERRED] = [];
 }
 
-/** Writes the rows queued in `manager`'s transaction in one statement (none if none); call it right before COMMIT. */
+/**
+ * Writes the rows queued in `manager`'s transaction in one statement (none if none); call it right
+ * before COMMIT. Queueing stops here: a message appended after it (a before-commit hook) is inserted
+ * at once, after these rows. Code that writes outbox rows itself in a queueing transaction would get
+ * ids before the queued rows: a key's messages must all go one way (order-service's saga steps insert
+ * theirs in their own statement, and never call appendAll in a consumer batch).
+ */
 export async function writeDeferredOutbox(manager: EntityManager): Promise<void> {
   const queue = deferredOf(manager);
-  if (queue && queue.length > 0) await insertRows(manager, queue.splice(0));
+  if (!queue) return;
+  delete (manager.queryRunner as QueryRunner).data[DEFERRED];
+  if (queue.length > 0) await insertRows(manager, queue);
 }
 
 async function insertRows(manager: EntityManager, rows: readonly OutboxRow[]): Promise<void> {
