@@ -5,13 +5,6 @@ export class InventoryServiceConfig extends KafkaServiceConfig {
   override PORT: number = 3002;
   /** Consumers, the relay and HTTP requests share one pool; 20 instead of 10 measured faster under load (docs/performance.md). */
   override DATABASE_POOL_SIZE: number = 20;
-  /**
-   * One partition at a time. A batch's transaction holds the product rows of every reservation in it until
-   * it commits, so two batches in flight lock shared products in different orders and deadlock (bench at
-   * 100 orders/s with 24: 172 deadlocks in 60 s, each a rolled-back batch re-run message by message; with 1:
-   * none, 19 → 49 sagas/s). Replicas still run in parallel, and a deadlock between them only costs a re-run.
-   */
-  override KAFKA_CONSUMER_CONCURRENCY: number = 1;
 
   /** A reservation neither confirmed (order paid) nor released within this time is released by the expiry sweeper. */
   @IsInt()
