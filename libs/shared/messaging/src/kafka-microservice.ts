@@ -1,6 +1,7 @@
 import { CustomStrategy } from '@nestjs/microservices';
 import { TOPIC_PARTITIONS } from '@order-saga/contracts';
 import { BatchingKafkaServer } from './batching-kafka-server';
+import { MessagingConfig } from './messaging.config';
 import { parseBrokers } from './messaging.module';
 
 /**
@@ -28,13 +29,26 @@ export const DEFAULT_CONSUMER_CONCURRENCY = 4 * TOPIC_PARTITIONS;
  * starts at the oldest message, not the newest, so commands published before it first joined are
  * not skipped. Re-reading old messages is harmless because of the inbox.
  */
-export function kafkaConsumerOptions(service: string, brokers: string, { concurrency = DEFAULT_CONSUMER_CONCURRENCY } = {}): CustomStrategy {
+export function kafkaConsumerOptions(
+  service: string,
+  brokers: string,
+  { concurrency = DEFAULT_CONSUMER_CONCURRENCY, fetch = {} }: { concurrency?: number; fetch?: Partial<Pick<MessagingConfig, 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS'>> } = {},
+): CustomStrategy {
   return {
     strategy: new BatchingKafkaServer({
       postfixId: '',
       client: { clientId: service, brokers: parseBrokers(brokers), retry: { initialRetryTime: 200, retries: 8 } },
       // A SIGKILLed replica's partitions move to the others after sessionTimeout, not kafkajs' 30 s default.
-      consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 2_000, retry: { initialRetryTime: 200, retries: 8 } },
+      consumer: {
+        groupId: service,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 2_000,
+        retry: { initialRetryTime: 200, retries: 8 },
+        // Unset: kafkajs' own defaults (1 byte, 5 s), which MessagingConfig's defaults repeat.
+        minBytes: fetch.KAFKA_FETCH_MIN_BYTES,
+        maxWaitTimeInMs: fetch.KAFKA_FETCH_MAX_WAIT_MS,
+      },
       subscribe: { fromBeginning: true },
       // Workers for the partitions of one fetch: see DEFAULT_CONSUMER_CONCURRENCY. Order per partition
       // (per order id) is kept whatever the number: kafkajs never runs one partition's messages in parallel.

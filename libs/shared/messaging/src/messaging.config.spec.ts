@@ -8,6 +8,9 @@ describe('MessagingConfig', () => {
       MESSAGE_MAX_ATTEMPTS: 5,
       MESSAGE_RETRY_BACKOFF_MS: 200,
       OUTBOX_POLL_INTERVAL_MS: 1000,
+      OUTBOX_RELAY_LINGER_MS: 0,
+      KAFKA_FETCH_MIN_BYTES: 1,
+      KAFKA_FETCH_MAX_WAIT_MS: 5000,
       MESSAGING_RETENTION_MS: 604_800_000,
       MESSAGING_RETENTION_INTERVAL_MS: 60_000,
       MESSAGING_RETENTION_CHUNK: 5000,
@@ -25,6 +28,9 @@ describe('MessagingConfig', () => {
     ['OUTBOX_POLL_INTERVAL_MS', '10'],
     ['MESSAGING_RETENTION_MS', '59999'],
     ['MESSAGING_RETENTION_CHUNK', '0'],
+    ['OUTBOX_RELAY_LINGER_MS', '-1'],
+    ['KAFKA_FETCH_MIN_BYTES', '0'],
+    ['KAFKA_FETCH_MAX_WAIT_MS', '0'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => from({ [name]: value })).toThrow(new RegExp(`Invalid configuration:[\\s\\S]*${name}`));
   });

@@ -6,7 +6,7 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /**
- * The messaging library's settings (consumer retries, relay, retention), validated when MessagingModule
+ * The messaging library's settings (consumer retries and fetch, relay, retention), validated when MessagingModule
  * boots: a bad value stops the process with a message naming the variable. docs/saga-reliability.md
  * explains each one.
  */
@@ -31,6 +31,32 @@ export class MessagingConfig {
   @IsInt()
   @Min(50)
   OUTBOX_POLL_INTERVAL_MS: number = 1000;
+
+  /**
+   * How long the relay waits after an in-process wake-up (a local commit that appended) before it
+   * drains, so that one SELECT, one send and one UPDATE carry the rows of the commits that land
+   * meanwhile. 0 drains at once. Each ms adds up to that much to a message's publish latency.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  OUTBOX_RELAY_LINGER_MS: number = 0;
+
+  /**
+   * The consumer's fetch: the broker answers once it has KAFKA_FETCH_MIN_BYTES for this consumer or
+   * KAFKA_FETCH_MAX_WAIT_MS passed. A larger minimum makes fewer, larger rounds (one transaction
+   * each, see BatchingKafkaServer) at the price of up to the wait in latency when traffic is light.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10_485_760)
+  KAFKA_FETCH_MIN_BYTES: number = 1;
+
+  /** See KAFKA_FETCH_MIN_BYTES; also how long a consumer whose partitions are all paused sleeps between fetches. */
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  KAFKA_FETCH_MAX_WAIT_MS: number = 5000;
 
   /**
    * How long a published outbox row and a processed inbox row are kept. It must be longer than any

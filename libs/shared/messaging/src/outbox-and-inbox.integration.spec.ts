@@ -642,6 +642,36 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     await expect(pollUntil(() => counter(autocommit), { timeoutMs: 10_000, description: 'the message appended outside a transaction' })).resolves.toBe(1);
   });
 
+  it('with OUTBOX_RELAY_LINGER_MS, one drain (one send) carries the messages of the commits that land during the linger', async () => {
+    await app.get(OutboxRelay).onApplicationShutdown();
+    for (const other of extraRelays.splice(0)) await other.onApplicationShutdown();
+    const real: Kafka = app.get(KAFKA);
+    const sent: number[] = [];
+    const counting = {
+      producer: (options?: ProducerConfig) => {
+        const producer = real.producer(options);
+        const sendBatch = producer.sendBatch.bind(producer);
+        producer.sendBatch = async (batch) => {
+          sent.push(batch.topicMessages?.reduce((sum, { messages }) => sum + messages.length, 0) ?? 0);
+          return sendBatch(batch);
+        };
+        return producer;
+      },
+    } as unknown as Kafka;
+    const relay = new OutboxRelay(counting, dataSource, { ...app.get(MessagingConfig), OUTBOX_POLL_INTERVAL_MS: 600_000, OUTBOX_RELAY_LINGER_MS: 1000 });
+    extraRelays.push(relay);
+    await relay.onApplicationBootstrap();
+    await pollUntil(async () => (relay.isLeader ? true : undefined), { description: 'the relay to lead' });
+    await pollUntil(async () => ((await dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n === 0 ? true : undefined), { description: 'the backlog drained' });
+    sent.length = 0;
+
+    const names = [0, 1, 2].map((i) => `lingered-${i}-${randomUUID()}`);
+    for (const name of names) await dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: name, by: 1 }, originFor(name)));
+
+    for (const name of names) await pollUntil(() => counter(name), { description: `${name} published and counted` });
+    expect(sent).toEqual([3]);
+  });
+
   describe('retention', () => {
     const insertAged = (db: { query: (sql: string, values: unknown[]) => Promise<unknown> }, at: Date, published: boolean) =>
       db.query(

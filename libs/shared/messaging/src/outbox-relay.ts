@@ -65,6 +65,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private rerun = false;
   private sweeping: Promise<unknown> | undefined;
   private timers: NodeJS.Timeout[] = [];
+  private lingering: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
@@ -91,7 +92,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.producer.connect();
     this.unsubscribe = onOutboxCommit(this.dataSource, () => {
       // A follower leaves local rows to the leader's poll; only the poll tries to take the lead.
-      if (this.leading) this.wake();
+      if (this.leading) this.wakeAfterLinger();
     });
     this.timers = [
       setInterval(() => this.wake(), this.config.OUTBOX_POLL_INTERVAL_MS),
@@ -125,6 +126,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.sweeping;
     await this.endSession();
     await this.producer.disconnect();
+  }
+
+  /**
+   * A wake-up after a local commit: drains after OUTBOX_RELAY_LINGER_MS, so the commits landing
+   * meanwhile share the drain. Wake-ups during the linger add nothing.
+   */
+  private wakeAfterLinger(): void {
+    const linger = this.config.OUTBOX_RELAY_LINGER_MS;
+    if (linger <= 0) return this.wake();
+    if (this.lingering) return;
+    this.lingering = setTimeout(() => {
+      this.lingering = undefined;
+      this.wake();
+    }, linger);
   }
 
   /** Runs one drain at a time; a wake-up during a drain schedules exactly one more. */
@@ -174,6 +189,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private stopStarting(): void {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
+    clearTimeout(this.lingering);
     this.unsubscribe?.();
   }
 

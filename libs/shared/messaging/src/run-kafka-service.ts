@@ -4,6 +4,7 @@ import { createServiceApp, startServiceApp } from '@order-saga/shared/http';
 import { consumerLag } from '@order-saga/shared/observability';
 import type { Consumer } from 'kafkajs';
 import { kafkaConsumerOptions } from './kafka-microservice';
+import { MessagingConfig } from './messaging.config';
 
 /**
  * Boots a service that serves HTTP and consumes Kafka (a Nest hybrid app). `inheritAppConfig` gives the
@@ -13,7 +14,8 @@ export function runKafkaService(module: Type<unknown>, service: string, configCl
   const boot = async () => {
     const app = await createServiceApp(module);
     const config = app.get(configClass);
-    const microservice = app.connectMicroservice(kafkaConsumerOptions(service, config.KAFKA_BROKERS, { concurrency: config.KAFKA_CONSUMER_CONCURRENCY }), { inheritAppConfig: true });
+    const fetch = app.get(MessagingConfig);
+    const microservice = app.connectMicroservice(kafkaConsumerOptions(service, config.KAFKA_BROKERS, { concurrency: config.KAFKA_CONSUMER_CONCURRENCY, fetch }), { inheritAppConfig: true });
     await startServiceApp(app, config.PORT);
     observeConsumerLag(microservice.unwrap<[unknown, Consumer]>()[1]);
   };
