@@ -9,6 +9,7 @@ import { InitialSchema1763700000000 } from './database/migrations/1763700000000-
 import { Refunds1763900000000 } from './database/migrations/1763900000000-refunds';
 import { MessagingRetention1764200000000 } from './database/migrations/1764200000000-messaging-retention';
 import { PaymentClaim1764300000000 } from './database/migrations/1764300000000-payment-claim';
+import { ChargeOutcomeRepository } from './payments/charge-outcome.repository';
 import { RefundPaymentConsumer } from './payments/refund-payment/refund-payment.consumer';
 import { RefundPaymentHandler } from './payments/refund-payment/refund-payment.handler';
 import { GetPaymentHttpController } from './payments/get-payment/get-payment.http.controller';
@@ -30,6 +31,7 @@ export const SERVICE_NAME = 'payment-service';
   ],
   controllers: [ProcessPaymentConsumer, RefundPaymentConsumer, GetPaymentHttpController],
   providers: [
+    ChargeOutcomeRepository,
     ProcessPaymentHandler,
     RefundPaymentHandler,
     {

@@ -82,6 +82,24 @@ describe('DeferredStatement and afterCommit (PostgreSQL)', () => {
     expect(await notes()).toEqual([5]);
   });
 
+  it('flush applies the rows queued so far at once, for a statement that reads them; later rows wait for the commit', async () => {
+    let seen: number[] = [];
+
+    await dataSource.transaction(async (manager) => {
+      await insertNotes.add(manager, 1);
+      await insertNotes.add(manager, 2);
+      expect(insertNotes.queued(manager)).toEqual([1, 2]);
+      await insertNotes.flush(manager);
+      seen = await inTransaction(manager);
+      await insertNotes.add(manager, 3);
+      expect(insertNotes.queued(manager)).toEqual([3]);
+    });
+
+    expect(seen).toEqual([1, 2]);
+    expect(statements).toEqual([[1, 2], [3]]);
+    expect(await notes()).toEqual([1, 2, 3]);
+  });
+
   it('outside a transaction applies a row, and calls back, at once', async () => {
     let calledBack = false;
 

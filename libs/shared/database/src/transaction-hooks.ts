@@ -12,8 +12,8 @@ const hooked = new WeakSet<DataSource>();
  * same transaction, so they commit (or roll back) with everything else in it; a failing statement fails
  * the commit. Outside a transaction a row is applied at once.
  *
- * For effects nothing later in the same transaction reads, and only at the outermost level: a row queued
- * inside a savepoint that is rolled back is still applied.
+ * For effects nothing later in the same transaction reads unless it calls `flush` first, and only at the
+ * outermost level: a row queued inside a savepoint that is rolled back is still applied.
  */
 export class DeferredStatement<Row> {
   constructor(private readonly apply: Apply<Row>) {}
@@ -27,6 +27,22 @@ export class DeferredStatement<Row> {
     const rows = statements.get(this.apply as Apply<unknown>) ?? [];
     statements.set(this.apply as Apply<unknown>, rows);
     rows.push(row);
+  }
+
+  /** The rows queued in `manager`'s transaction and not applied yet. */
+  queued(manager: EntityManager): readonly Row[] {
+    const runner = manager.queryRunner;
+    return ((runner && queued.get(runner)?.get(this.apply as Apply<unknown>)) ?? []) as Row[];
+  }
+
+  /** Applies the rows queued in `manager`'s transaction now: for a statement about to read what they change. */
+  async flush(manager: EntityManager): Promise<void> {
+    const runner = manager.queryRunner;
+    const statements = runner && queued.get(runner);
+    const rows = statements?.get(this.apply as Apply<unknown>) as Row[] | undefined;
+    if (!statements || !rows) return;
+    statements.delete(this.apply as Apply<unknown>);
+    await this.apply(manager, rows);
   }
 }
 

@@ -4,6 +4,7 @@ import { MessageEnvelope, PAYMENT_DECLINED, PAYMENT_SUCCEEDED, ProcessPaymentCom
 import { Outbox, originOf } from '@order-saga/shared/messaging';
 import { EntityManager } from 'typeorm';
 import { PaymentProvider } from '../../provider/payment-provider';
+import { ChargeOutcomeRepository } from '../charge-outcome.repository';
 import { PaymentStatus } from '../payment.entity';
 
 /**
@@ -24,7 +25,6 @@ SELECT payment_id, amount_cents, currency, status, decline_code, decline_message
  UNION ALL
 SELECT payment_id, amount_cents, currency, status, decline_code, decline_message FROM payment
  WHERE order_id = $2 AND NOT EXISTS (SELECT FROM claimed)`;
-const RECORD = `UPDATE payment SET status = $2, provider_reference = $3, decline_code = $4, decline_message = $5 WHERE payment_id = $1`;
 
 interface PaymentRow {
   payment_id: string;
@@ -35,16 +35,23 @@ interface PaymentRow {
   decline_message: string | null;
 }
 
-/** Charges an order once and replies with the outcome; a repeated command gets the first outcome again. */
+/**
+ * Charges an order once and replies with the outcome; a repeated command gets the first outcome again.
+ * Two statements per command in a batch: the claim, and the outcome, written with the batch's others at
+ * its commit (ChargeOutcomeRepository).
+ */
 @Injectable()
 export class ProcessPaymentHandler {
   constructor(
     private readonly outbox: Outbox,
     private readonly provider: PaymentProvider,
+    private readonly outcomes: ChargeOutcomeRepository,
   ) {}
 
   async handle(envelope: MessageEnvelope<ProcessPaymentCommand>, manager: EntityManager): Promise<void> {
     const command = envelope.payload;
+    // A re-sent command in the same batch reads the outcome the first one queued, not its pending claim.
+    await this.outcomes.applyQueuedFor(manager, command.orderId);
     let [payment] = (await manager.query(CLAIM, [randomUUID(), command.orderId, command.customerId, command.amountCents, command.currency])) as PaymentRow[];
     // Rolled back and retried by MessageProcessor; the retry reads the other transaction's payment.
     if (!payment) throw new Error(`the payment of order ${command.orderId} was committed by a concurrent transaction`);
@@ -56,7 +63,14 @@ export class ProcessPaymentHandler {
         decline_code: result.approved ? null : result.declineCode,
         decline_message: result.approved ? null : result.message,
       };
-      await manager.query(RECORD, [payment.payment_id, payment.status, result.approved ? result.providerReference : null, payment.decline_code, payment.decline_message]);
+      await this.outcomes.record(manager, {
+        paymentId: payment.payment_id,
+        orderId: command.orderId,
+        status: result.approved ? 'succeeded' : 'declined',
+        providerReference: result.approved ? result.providerReference : null,
+        declineCode: payment.decline_code,
+        declineMessage: payment.decline_message,
+      });
     }
     const origin = originOf(envelope);
     if (payment.status === 'succeeded') {

@@ -4,6 +4,7 @@ import { MessageEnvelope, PAYMENT_REFUNDED, RefundPaymentCommand } from '@order-
 import { Outbox, originOf } from '@order-saga/shared/messaging';
 import { PinoLogger } from 'nestjs-pino';
 import { EntityManager } from 'typeorm';
+import { ChargeOutcomeRepository } from '../charge-outcome.repository';
 import { PaymentStatus } from '../payment.entity';
 
 /**
@@ -50,10 +51,13 @@ export class RefundPaymentHandler {
   constructor(
     private readonly outbox: Outbox,
     private readonly logger: PinoLogger,
+    private readonly outcomes: ChargeOutcomeRepository,
   ) {}
 
   async handle(envelope: MessageEnvelope<RefundPaymentCommand>, manager: EntityManager, now = new Date()): Promise<void> {
     const { orderId, reason } = envelope.payload;
+    // A charge earlier in the same batch is refunded, not mistaken for a pending one.
+    await this.outcomes.applyQueuedFor(manager, orderId);
     const voidedId = randomUUID();
     const [payment] = (await manager.query(REFUND, [orderId, now, reason, voidedId, `The order was cancelled before payment (${reason})`.slice(0, 200)])) as FoundPayment[];
     let reply: { paymentId: string; outcome: 'refunded' | 'nothing_to_refund'; refundedCents: number };
