@@ -88,7 +88,7 @@ interface SagaRow {
 }
 
 /** Open sagas this process wrote last; more than this and the oldest are forgotten (a miss only costs a read). */
-export const RECENT_SAGAS_LIMIT = 20_000;
+export const RECENT_SAGAS_LIMIT = 10_000;
 
 /**
  * Applies the saga's decisions in as few statements as possible: POST /orders is one statement
