@@ -585,6 +585,24 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     await waitFor('the cut-short connection to close', () => sockets[2].destroyed);
   });
 
+  it('claims once per wake-up when everything due fits: a finished send with room to spare claims nothing more', async () => {
+    const clients = ['client-quiet-1', 'client-quiet-2', 'client-quiet-3'];
+    for (const client of clients) await register(client, receiver.script(`/${client}`, () => ({ status: 200 })));
+    await worker.idle();
+    const claims = jest.spyOn(repository, 'claimDue');
+
+    try {
+      for (const client of clients) {
+        const envelope = orderCreated(client);
+        await publish(envelope);
+        expect(await attempted(envelope.messageId)).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+      }
+      expect(claims).toHaveBeenCalledTimes(clients.length);
+    } finally {
+      claims.mockRestore();
+    }
+  });
+
   it('schedules the events of one transaction (a consumer batch) in one statement just before it commits', async () => {
     await register('client-batch', receiver.script('/batch', () => ({ status: 200 })));
     const events = Array.from({ length: 3 }, () => orderCreated('client-batch'));
