@@ -87,6 +87,61 @@ interface SagaRow {
   order_created_at: Date;
 }
 
+// Statement texts built once: the prepared-statement cache keys on the text, and a new string each call is hashed again.
+/**
+ * POST /orders. ON CONFLICT names the idempotency index only: a key already taken inserts nothing (every
+ * later CTE hangs off `placed`), and the caller judges the request against the order that holds the key.
+ */
+const INSERT_ORDER_SQL = `WITH customer AS (
+       SELECT customer_id FROM customer WHERE client_id = $2 AND customer_id = $3 AND status = 'active'
+     ), placed AS (
+       INSERT INTO customer_order (order_id, client_id, customer_id, status, currency, shipping_address, idempotency_key,
+                                   idempotency_request_hash, estimated_delivery, created_at, updated_at)
+       SELECT $1, $2, customer_id, 'pending', 'USD', $4, $5, $6, $7, $8, $8 FROM customer
+       ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING order_id
+     ), lines AS (
+       INSERT INTO order_line (order_id, line_no, product_id, quantity, requested_unit_price_cents)
+       SELECT placed.order_id, line.n - 1, line.item->>'productId', (line.item->>'quantity')::int, (line.item->>'requestedUnitPriceCents')::int
+         FROM placed, jsonb_array_elements($9::jsonb) WITH ORDINALITY AS line(item, n)
+     ), saga AS (
+       INSERT INTO saga_instance (saga_id, order_id, saga_type, state, step_deadline_at, step_attempts, version, created_at, updated_at)
+       SELECT $10, order_id, 'PlaceOrder', $11, $12, $13, 1, $8, $8 FROM placed
+       RETURNING saga_id, order_id
+     ), timeline AS (${insertTimeline('$14', '$8')}
+     ), outbox AS (${insertOutbox('placed', 15)})
+     SELECT (SELECT count(*) FROM customer)::int AS customers, (SELECT count(*) FROM placed)::int AS placed`;
+
+const FIND_SAGA_SQL = `SELECT s.saga_id, s.order_id, s.version, s.created_at, s.state, s.reservation_id, s.payment_id, s.step_deadline_at,
+            s.step_attempts, s.failure_reason, s.stock_released,
+            o.status, o.client_id, o.customer_id, o.total_cents, o.failure_code, o.failure_detail, o.created_at AS order_created_at
+       FROM saga_instance s JOIN customer_order o ON o.order_id = s.order_id
+      WHERE s.order_id = $1`;
+
+/** A saga step: everything hangs off the compare-and-set in `saga`, so a refused one writes nothing. */
+const APPLY_STEP_SQL = `WITH saga AS (
+       UPDATE saga_instance
+          SET state = $3, reservation_id = $4, payment_id = $5, step_deadline_at = $6, step_attempts = $7,
+              failure_reason = $8, stock_released = $9, version = version + 1, updated_at = $10
+        WHERE saga_id = $1 AND version = $2
+       RETURNING saga_id, order_id
+     ), changed_order AS (
+       UPDATE customer_order o
+          SET status = COALESCE($11::jsonb->>'status', o.status),
+              total_cents = COALESCE(($11::jsonb->>'totalCents')::int, o.total_cents),
+              failure_code = COALESCE($11::jsonb->'failure'->>'code', o.failure_code),
+              failure_detail = COALESCE($11::jsonb->'failure'->'details', o.failure_detail),
+              updated_at = $10
+         FROM saga
+        WHERE o.order_id = saga.order_id AND $11::jsonb IS NOT NULL
+     ), priced AS (
+       UPDATE order_line l SET unit_price_cents = (price->>'unitPriceCents')::int
+         FROM saga, jsonb_array_elements(COALESCE($11::jsonb->'unitPrices', '[]')) AS price
+        WHERE l.order_id = saga.order_id AND l.product_id = price->>'productId'
+     ), timeline AS (${insertTimeline('$12', '$10')}
+     ), outbox AS (${insertOutbox('saga', 13)})
+     SELECT count(*)::int AS applied FROM saga`;
+
 /** Open sagas this process wrote last; more than this and the oldest are forgotten (a miss only costs a read). */
 export const RECENT_SAGAS_LIMIT = 10_000;
 
@@ -117,29 +172,9 @@ export class PlaceOrderSagaRepository {
       now,
     );
     const sagaId = randomUUID();
-    // ON CONFLICT names the idempotency index only: a key already taken inserts nothing (every later CTE
-    // hangs off `placed`), and the caller judges the request against the order that holds the key.
     const [{ customers, placed }] = await this.query<{ customers: number; placed: number }>(
       manager,
-      `WITH customer AS (
-         SELECT customer_id FROM customer WHERE client_id = $2 AND customer_id = $3 AND status = 'active'
-       ), placed AS (
-         INSERT INTO customer_order (order_id, client_id, customer_id, status, currency, shipping_address, idempotency_key,
-                                     idempotency_request_hash, estimated_delivery, created_at, updated_at)
-         SELECT $1, $2, customer_id, 'pending', 'USD', $4, $5, $6, $7, $8, $8 FROM customer
-         ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING order_id
-       ), lines AS (
-         INSERT INTO order_line (order_id, line_no, product_id, quantity, requested_unit_price_cents)
-         SELECT placed.order_id, line.n - 1, line.item->>'productId', (line.item->>'quantity')::int, (line.item->>'requestedUnitPriceCents')::int
-           FROM placed, jsonb_array_elements($9::jsonb) WITH ORDINALITY AS line(item, n)
-       ), saga AS (
-         INSERT INTO saga_instance (saga_id, order_id, saga_type, state, step_deadline_at, step_attempts, version, created_at, updated_at)
-         SELECT $10, order_id, 'PlaceOrder', $11, $12, $13, 1, $8, $8 FROM placed
-         RETURNING saga_id, order_id
-       ), timeline AS (${insertTimeline('$14', '$8')}
-       ), outbox AS (${insertOutbox('placed', 15)})
-       SELECT (SELECT count(*) FROM customer)::int AS customers, (SELECT count(*) FROM placed)::int AS placed`,
+      INSERT_ORDER_SQL,
       [
         order.orderId,
         order.clientId,
@@ -183,11 +218,7 @@ export class PlaceOrderSagaRepository {
     if (recent) return recent;
     const [row] = await this.query<SagaRow>(
       manager,
-      `SELECT s.saga_id, s.order_id, s.version, s.created_at, s.state, s.reservation_id, s.payment_id, s.step_deadline_at,
-              s.step_attempts, s.failure_reason, s.stock_released,
-              o.status, o.client_id, o.customer_id, o.total_cents, o.failure_code, o.failure_detail, o.created_at AS order_created_at
-         FROM saga_instance s JOIN customer_order o ON o.order_id = s.order_id
-        WHERE s.order_id = $1`,
+      FIND_SAGA_SQL,
       [orderId],
     );
     if (!row) return null;
@@ -223,28 +254,7 @@ export class PlaceOrderSagaRepository {
     const { saga } = decision;
     const [{ applied }] = await this.query<{ applied: number }>(
       manager,
-      `WITH saga AS (
-         UPDATE saga_instance
-            SET state = $3, reservation_id = $4, payment_id = $5, step_deadline_at = $6, step_attempts = $7,
-                failure_reason = $8, stock_released = $9, version = version + 1, updated_at = $10
-          WHERE saga_id = $1 AND version = $2
-         RETURNING saga_id, order_id
-       ), changed_order AS (
-         UPDATE customer_order o
-            SET status = COALESCE($11::jsonb->>'status', o.status),
-                total_cents = COALESCE(($11::jsonb->>'totalCents')::int, o.total_cents),
-                failure_code = COALESCE($11::jsonb->'failure'->>'code', o.failure_code),
-                failure_detail = COALESCE($11::jsonb->'failure'->'details', o.failure_detail),
-                updated_at = $10
-           FROM saga
-          WHERE o.order_id = saga.order_id AND $11::jsonb IS NOT NULL
-       ), priced AS (
-         UPDATE order_line l SET unit_price_cents = (price->>'unitPriceCents')::int
-           FROM saga, jsonb_array_elements(COALESCE($11::jsonb->'unitPrices', '[]')) AS price
-          WHERE l.order_id = saga.order_id AND l.product_id = price->>'productId'
-       ), timeline AS (${insertTimeline('$12', '$10')}
-       ), outbox AS (${insertOutbox('saga', 13)})
-       SELECT count(*)::int AS applied FROM saga`,
+      APPLY_STEP_SQL,
       [
         record.sagaId,
         record.version,
