@@ -98,12 +98,23 @@ function headerName(name: 'x-idempotency-key' | 'idempotency-key'): string {
   return name === 'x-idempotency-key' ? 'X-Idempotency-Key' : 'Idempotency-Key';
 }
 
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /** Writes an upstream reply to the client: same status, same JSON, same relayed headers. */
 export function relayReply(response: Response, reply: UpstreamReply): void {
   for (const [name, value] of Object.entries(reply.headers)) response.setHeader(name, value);
   response.status(reply.status);
-  if (reply.body === undefined) response.end();
-  else response.type('application/json').send(reply.body);
+  if (reply.body === undefined) {
+    response.end();
+  } else if (response.req.method === 'GET' || response.req.method === 'HEAD') {
+    // express's send adds the ETag that lets a client polling an order revalidate it (304).
+    response.type('application/json').send(reply.body);
+  } else {
+    // The answer to a change is never revalidated, so it is written as it came, without hashing it for an ETag.
+    response.setHeader('Content-Type', JSON_CONTENT_TYPE);
+    response.setHeader('Content-Length', Buffer.byteLength(reply.body));
+    response.end(reply.body);
+  }
 }
 
 /**
@@ -193,30 +204,22 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
 
   private async exchange(method: UpstreamMethod, path: string, context: ForwardedContext, body: Buffer | string | undefined, query: UpstreamRequest['query']): Promise<UpstreamReply> {
     const started = Date.now();
-    // One deadline for the whole call, reading the body included, so a stalled stream ends as a timeout rather than a hung request.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new UpstreamTimeoutError(this.timeoutMs)), this.timeoutMs);
-    let upstream: Dispatcher.ResponseData;
-    let text: string;
+    let upstream: UpstreamAnswer;
     try {
       // Redirects are the client's to follow: a Pool without a redirect interceptor relays them as they came.
-      upstream = await this.pool.request({
-        method,
-        path: `${this.basePath}${path}${queryString(query)}`,
-        headers: upstreamHeaders(context, body !== undefined),
-        body,
-        signal: deadline.signal,
-      });
-      text = await upstream.body.text();
+      upstream = await call(
+        this.pool,
+        { method, path: `${this.basePath}${path}${queryString(query)}`, headers: upstreamHeaders(context, body !== undefined), body },
+        this.timeoutMs,
+      );
     } catch (error) {
       if (!isUnreachable(error)) throw error;
       this.logger.warn({ method, path, elapsed_ms: Date.now() - started, err: error }, `${this.serviceLabel} unreachable`);
       throw this.unavailable();
-    } finally {
-      clearTimeout(timer);
     }
 
-    const contentType = headerValue(upstream.headers, 'content-type');
+    const { text } = upstream;
+    const contentType = upstream.headers.get('content-type');
     if (text !== '' && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? '')) {
       // Not the service talking (a proxy error page, a wrong URL); relaying it would break the API's JSON contract.
       this.logger.error({ method, path, status: upstream.statusCode, content_type: contentType }, `${this.serviceLabel} answered with a non-JSON body`);
@@ -224,7 +227,7 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
     }
     const headers: Record<string, string> = {};
     for (const name of RELAYED_HEADERS) {
-      const value = headerValue(upstream.headers, name);
+      const value = upstream.headers.get(name);
       if (value !== undefined) headers[name] = value;
     }
     return { status: upstream.statusCode, ...(text !== '' ? { body: text } : {}), headers };
@@ -272,10 +275,82 @@ function upstreamHeaders(context: ForwardedContext, hasBody: boolean): Record<st
   return headers;
 }
 
-/** A response header as one string; repeated ones joined the way fetch's Headers.get joined them. */
-function headerValue(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
+/** A service's answer as it came: the status, the headers the gateway reads, the whole body as text. */
+interface UpstreamAnswer {
+  statusCode: number;
+  headers: Map<string, string>;
+  text: string;
+}
+
+/** The answer's headers the gateway reads: Content-Type, and the relayed ones. */
+const READ_HEADERS = new Set(['content-type', ...RELAYED_HEADERS]);
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * One call through the pool's own dispatch, the answer's body gathered into one string. undici's
+ * request() wraps every call in an AsyncResource, an AbortSignal listener and a Readable for the body,
+ * which together cost more of the gateway's CPU per relayed order than the rest of the call
+ * (tools/perf proxy-cost). One deadline covers the whole call, the body included, so a stalled answer
+ * ends as a timeout rather than a hung request; an aborted call fails with the deadline's error, as
+ * request() failed with its signal's reason.
+ */
+function call(pool: Pool, options: Dispatcher.DispatchOptions, timeoutMs: number): Promise<UpstreamAnswer> {
+  return new Promise((resolve, reject) => {
+    let abort: ((reason: Error) => void) | undefined;
+    let expired: Error | undefined;
+    const timer = setTimeout(() => {
+      expired = new UpstreamTimeoutError(timeoutMs);
+      // Not dispatched to a connection yet: onConnect aborts it as soon as it is.
+      abort?.(expired);
+    }, timeoutMs);
+    let statusCode = 0;
+    let rawHeaders: Buffer[] = [];
+    const chunks: Buffer[] = [];
+    pool.dispatch(options, {
+      onConnect: (abortCall: (reason: Error) => void) => {
+        abort = abortCall;
+        if (expired) abortCall(expired);
+      },
+      onHeaders: (status: number, headers: Buffer[]) => {
+        // 1xx informational answers come first and are not the answer.
+        if (status >= 200) {
+          statusCode = status;
+          rawHeaders = headers;
+        }
+        return true;
+      },
+      onData: (chunk: Buffer) => {
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete: () => {
+        clearTimeout(timer);
+        resolve({ statusCode, headers: headersOf(rawHeaders), text: textOf(Buffer.concat(chunks)) });
+      },
+      onError: (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    });
+  });
+}
+
+/** The READ_HEADERS of an answer, by lower-case name; repeated ones joined the way fetch's Headers.get joined them. */
+function headersOf(raw: Buffer[]): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = raw[index].toString('latin1').toLowerCase();
+    if (!READ_HEADERS.has(name)) continue;
+    const value = raw[index + 1].toString('latin1');
+    const before = headers.get(name);
+    headers.set(name, before === undefined ? value : `${before}, ${value}`);
+  }
+  return headers;
+}
+
+/** UTF-8 without a byte order mark, as undici's body.text() decoded it. */
+function textOf(bytes: Buffer): string {
+  return bytes.subarray(0, 3).equals(UTF8_BOM) ? bytes.toString('utf8', 3) : bytes.toString('utf8');
 }
 
 /** Why a call's deadline aborted it; named like the DOMException of AbortSignal.timeout(). */

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { spanIdOf, traceIdOf } from './trace-context';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -29,6 +30,45 @@ export const REDACTED_PATHS = [
   ...['client_secret', 'secret', 'secrets', 'password', 'access_token', 'refresh_token', 'token', 'authorization', 'signing_secret', 'webhook_secret'].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
+/** A request as its log line shows it: its headers (credentials redacted), not its parsed query or route params. */
+export function requestOfLog(req: IncomingMessage & { id?: string; originalUrl?: string }) {
+  return { id: req.id, method: req.method, url: req.originalUrl ?? req.url, headers: req.headers, remoteAddress: req.socket?.remoteAddress };
+}
+
+/** A response as its log line shows it. */
+export function responseOfLog(res: ServerResponse) {
+  return { statusCode: res.statusCode };
+}
+
+/** pino-http's settings for a service: the request log line and every other line of the process. */
+export function pinoHttpOptions(service: string, level: string): PinoHttpOptions {
+  return {
+    level,
+    base: { service },
+    messageKey: 'message',
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    formatters: { level: (label: string) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+    // The default serializers also copied every response header, the parsed query and the route params into
+    // each request line, for redaction to walk on every request; the response's headers say nothing the
+    // line's ids and status do not.
+    wrapSerializers: false,
+    serializers: { req: requestOfLog, res: responseOfLog },
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const id = requestIdOf(req);
+      res.setHeader('X-Request-ID', id);
+      return id;
+    },
+    customProps: (req: IncomingMessage) => ({
+      request_id: (req as IncomingMessage & { id?: string }).id,
+      // The server span's own traceparent by now (httpObservability replaced the caller's).
+      trace_id: traceIdOf(req.headers.traceparent as string | undefined),
+      span_id: spanIdOf(req.headers.traceparent as string | undefined),
+    }),
+    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/health/ready' },
+  };
+}
+
 /**
  * JSON logs through pino for HTTP and everything else. Every HTTP log line carries request_id and
  * trace_id; Kafka consumers add order_id / message_id themselves through a child logger.
@@ -41,28 +81,7 @@ export class LoggingModule {
       imports: [
         LoggerModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({
-            pinoHttp: {
-              level: config.get<string>('LOG_LEVEL') ?? 'info',
-              base: { service },
-              messageKey: 'message',
-              timestamp: () => `,"time":"${new Date().toISOString()}"`,
-              formatters: { level: (label: string) => ({ level: label }) },
-              redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-              genReqId: (req: IncomingMessage, res: ServerResponse) => {
-                const id = requestIdOf(req);
-                res.setHeader('X-Request-ID', id);
-                return id;
-              },
-              customProps: (req: IncomingMessage) => ({
-                request_id: (req as IncomingMessage & { id?: string }).id,
-                // The server span's own traceparent by now (httpObservability replaced the caller's).
-                trace_id: traceIdOf(req.headers.traceparent as string | undefined),
-                span_id: spanIdOf(req.headers.traceparent as string | undefined),
-              }),
-              autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/health/ready' },
-            },
-          }),
+          useFactory: (config: ConfigService) => ({ pinoHttp: pinoHttpOptions(service, config.get<string>('LOG_LEVEL') ?? 'info') }),
         }),
       ],
     };
