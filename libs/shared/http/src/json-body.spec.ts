@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import express, { NextFunction, Request, Response } from 'express';
 import { DomainError } from './domain-error';
 import { JsonBodyReader } from './json-body';
@@ -42,6 +44,18 @@ describe('JsonBodyReader middleware', () => {
 
   it('parses an empty JSON body as {}', async () => {
     expect((await post('')).json).toMatchObject({ parsed: {} });
+  });
+
+  it('drops a UTF-8 byte order mark before the JSON, as body-parser does', async () => {
+    expect((await post('\uFEFF{"name": "Ω"}')).json).toEqual({ parsed: { name: 'Ω' }, plainObject: true });
+  });
+
+  it('reads a gzip-compressed or a chunked body like a plain one', async () => {
+    const compressed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync('{"items": [1]}') });
+    const chunked = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Readable.toWeb(Readable.from(['{"items"', ': [2]}'])) as ReadableStream, duplex: 'half' } as RequestInit);
+
+    expect(await compressed.json()).toEqual({ parsed: { items: [1] }, plainObject: true });
+    expect(await chunked.json()).toEqual({ parsed: { items: [2] }, plainObject: true });
   });
 
   it('leaves bodies of other types to other parsers', async () => {
