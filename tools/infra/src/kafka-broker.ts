@@ -132,7 +132,7 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   const out = openSync(logFile, 'a');
   const child = spawn(
     javaBin(),
-    [`-Xmx${opts.heapMb ?? 512}m`, '-Djava.awt.headless=true', ...jvmArgs, 'kafka.Kafka', propsFile],
+    [`-Xmx${opts.heapMb ?? 512}m`, '-Djava.awt.headless=true', ...jvmOptionsOverride(process.env), ...jvmArgs, 'kafka.Kafka', propsFile],
     { stdio: ['ignore', out, out] },
   );
   closeSync(out);
@@ -212,8 +212,36 @@ function serverProperties(kraftDir: string, port: number, controllerPort: number
     'transaction.state.log.num.partitions': 1,
     'group.initial.rebalance.delay.ms': 0,
     ...opts.properties,
+    ...propertiesOverride(process.env),
   };
   return Object.entries(props).map(([key, value]) => `${key}=${value}\n`).join('');
+}
+
+/**
+ * Broker tuning for experiments (e.g. an interleaved bench of GC or thread-count settings)
+ * without editing this file: KAFKA_BROKER_JVM_OPTS is a space-separated list of JVM options
+ * (each must start with '-'), placed after -Xmx so an -Xmx there wins; KAFKA_BROKER_PROPERTIES is
+ * `key=value,key=value`, applied over every other server.properties entry. Both apply to every
+ * broker this launcher starts (npm start, the specs, the bench, each node of kafka-cluster.ts).
+ * Unset or empty: no change.
+ */
+export function jvmOptionsOverride(env: NodeJS.ProcessEnv): string[] {
+  const options = (env.KAFKA_BROKER_JVM_OPTS ?? '').split(/\s+/).filter((option) => option !== '');
+  const bad = options.find((option) => !option.startsWith('-'));
+  if (bad !== undefined) throw new Error(`KAFKA_BROKER_JVM_OPTS: '${bad}' is not a JVM option (options start with '-')`);
+  return options;
+}
+
+/** See jvmOptionsOverride. */
+export function propertiesOverride(env: NodeJS.ProcessEnv): Record<string, string> {
+  const entries = (env.KAFKA_BROKER_PROPERTIES ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const match = /^([a-z0-9._-]+)=([^\s=]+)$/i.exec(entry);
+      if (!match) throw new Error(`KAFKA_BROKER_PROPERTIES: '${entry}' is not key=value (entries are separated by ',')`);
+      return [match[1], match[2]];
+    }),
+  );
 }
 
 /**
