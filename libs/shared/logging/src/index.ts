@@ -1,2 +1,3 @@
 export * from './logging.module';
 export * from './trace-context';
+export * from './lazy-child';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { KafkaContext, KafkaRetriableException } from '@nestjs/microservices';
 import { decodeMessage, MessageDefinition, MessageEnvelope, PayloadOf, UndecodableMessageError } from '@order-saga/contracts';
-import { spanIdOf, traceIdOf } from '@order-saga/shared/logging';
+import { lazyChild, spanIdOf, traceIdOf } from '@order-saga/shared/logging';
 import { deadLettered, inConsumerSpan, messagesProcessed } from '@order-saga/shared/observability';
 import { PinoLogger } from 'nestjs-pino';
 import { storage, Store } from 'nestjs-pino/storage';
@@ -133,7 +133,8 @@ export class MessageProcessor implements BatchParticipant<ProcessOptions<Message
     const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': context.getTopic(), 'messaging.consumer.group.name': consumer, 'messaging.message.id': received.messageId, order_id: received.correlationId };
     return inConsumerSpan(`${received.type} process`, received.traceparent, attributes, (traceparent) => {
       const envelope = { ...received, traceparent };
-      const bound = this.logger.logger.child({
+      // Made only if a line is written at an enabled level: most messages log nothing (see lazyChild).
+      const bound = lazyChild(this.logger.logger, {
         consumer,
         message_id: envelope.messageId,
         message_type: envelope.type,
