@@ -37,19 +37,7 @@ export class Outbox {
    */
   async appendAll(manager: EntityManager, messages: readonly OutgoingMessage[], now: Date = new Date()): Promise<MessageEnvelope[]> {
     if (messages.length === 0) return [];
-    const rows = messages.map(({ definition, payload, origin }): OutboxRow => ({
-      topic: definition.topic,
-      envelope: {
-        messageId: randomUUID(),
-        type: definition.type,
-        correlationId: origin.correlationId,
-        causationId: origin.causationId,
-        occurredAt: now.toISOString(),
-        requestId: origin.requestId,
-        traceparent: origin.traceparent,
-        payload,
-      },
-    }));
+    const rows = outboxRowsOf(messages, now);
     const queue = deferredOf(manager);
     if (queue && !inSavepoint(manager)) queue.push(...rows);
     // In a savepoint the rows must roll back with it: what is queued goes first, to keep the order.
@@ -58,10 +46,57 @@ export class Outbox {
   }
 }
 
-interface OutboxRow {
+/** An outgoing message as the outbox stores it: its topic and its envelope (the message id drawn here). */
+export interface OutboxRow {
   topic: string;
   envelope: MessageEnvelope;
 }
+
+/** The rows `messages` become, in the order given; what appendAll writes, for code that writes them in its own statement. */
+export function outboxRowsOf(messages: readonly OutgoingMessage[], now: Date = new Date()): OutboxRow[] {
+  const occurredAt = now.toISOString();
+  return messages.map(({ definition, payload, origin }) => ({
+    topic: definition.topic,
+    envelope: {
+      messageId: randomUUID(),
+      type: definition.type,
+      correlationId: origin.correlationId,
+      causationId: origin.causationId,
+      occurredAt,
+      requestId: origin.requestId,
+      traceparent: origin.traceparent,
+      payload,
+    },
+  }));
+}
+
+/** The five array parameters of insertOutboxSql: message ids, topics, keys, types, envelopes. */
+export function outboxColumns(rows: readonly OutboxRow[]): [string[], string[], string[], string[], string[]] {
+  return [
+    rows.map((row) => row.envelope.messageId),
+    rows.map((row) => row.topic),
+    rows.map((row) => row.envelope.correlationId),
+    rows.map((row) => row.envelope.type),
+    rows.map((row) => JSON.stringify(row.envelope)),
+  ];
+}
+
+/**
+ * The one outbox INSERT: the rows of outboxColumns as parameters `$first` … `$first+4`, in their order
+ * (ORDER BY ordinality: the ids, serial defaults, are drawn after the sort, so they follow the list).
+ * With `gate`, the name of a CTE of at most one row, they are inserted only if it has one: a statement
+ * can make its outbox rows depend on its own compare-and-set.
+ */
+export function insertOutboxSql(first = 1, gate?: string): string {
+  const [ids, topics, keys, types, envelopes] = [0, 1, 2, 3, 4].map((offset) => `$${first + offset}`);
+  return `INSERT INTO outbox (message_id, topic, message_key, message_type, envelope)
+         SELECT m.message_id, m.topic, m.message_key, m.message_type, m.envelope
+           FROM ${gate ? `${gate}, ` : ''}unnest(${ids}::uuid[], ${topics}::text[], ${keys}::text[], ${types}::text[], ${envelopes}::jsonb[]) WITH ORDINALITY
+                AS m(message_id, topic, message_key, message_type, envelope, position)
+          ORDER BY m.position`;
+}
+
+const INSERT_OUTBOX = insertOutboxSql();
 
 /** Set in a query runner's user data while its transaction queues its outbox rows (a batch's). */
 const DEFERRED = 'outboxDeferred';
@@ -95,22 +130,8 @@ export async function writeDeferredOutbox(manager: EntityManager): Promise<void>
 }
 
 async function insertRows(manager: EntityManager, rows: readonly OutboxRow[]): Promise<void> {
-  // ORDER BY ordinality: the ids (serial defaults) are drawn after the sort, so they follow the list.
   // No NOTIFY here: the relay is woken in-process after the commit (see outbox-commits.ts).
-  await manager.query(
-    `INSERT INTO outbox (message_id, topic, message_key, message_type, envelope)
-     SELECT message_id, topic, message_key, message_type, envelope
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY
-            AS m(message_id, topic, message_key, message_type, envelope, position)
-      ORDER BY position`,
-    [
-      rows.map((row) => row.envelope.messageId),
-      rows.map((row) => row.topic),
-      rows.map((row) => row.envelope.correlationId),
-      rows.map((row) => row.envelope.type),
-      rows.map((row) => JSON.stringify(row.envelope)),
-    ],
-  );
+  await manager.query(INSERT_OUTBOX, outboxColumns(rows));
   noteOutboxAppended(manager);
 }
 

@@ -51,9 +51,12 @@ export class PlaceOrderSagaHandler {
   }
 
   private async step(manager: EntityManager, orderId: string, event: SagaEvent | null, reply: MessageEnvelope | null, now: Date): Promise<void> {
-    // The first read is usually this process's own copy of the saga; if the compare-and-set finds it
-    // stale, nothing was written, and the step decides once more on the saga as the database has it.
-    for (let fresh = false; ; fresh = true) {
+    // The first read of a reply's step is usually this process's own copy of the saga; if the
+    // compare-and-set finds it stale, nothing was written, and the step decides once more on the saga
+    // as the database has it. A deadline's step always reads the database: on a stale copy (another
+    // replica moved the saga on) decide() may answer "nothing to do" without a write to refuse it,
+    // and the sweep would find the same passed deadline again and again.
+    for (let fresh = reply === null; ; fresh = true) {
       const record = await this.repository.find(manager, orderId, fresh);
       if (!record) {
         this.logger.warn({ order_id: orderId, message_type: reply?.type }, 'event for an unknown saga ignored');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MessageEnvelope, MessageOrigin, ORDER_CANCELLED, ORDER_CREATED, ORDER_UPDATED, OrderStatus } from '@order-saga/contracts';
-import { noteOutboxAppended, OutgoingMessage } from '@order-saga/shared/messaging';
+import { insertOutboxSql, noteOutboxAppended, outboxColumns, outboxRowsOf, OutgoingMessage } from '@order-saga/shared/messaging';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -109,7 +109,7 @@ const INSERT_ORDER_SQL = `WITH customer AS (
        SELECT $10, order_id, 'PlaceOrder', $11, $12, $13, 1, $8, $8 FROM placed
        RETURNING saga_id, order_id
      ), timeline AS (${insertTimeline('$14', '$8')}
-     ), outbox AS (${insertOutbox('placed', 15)})
+     ), outbox AS (${insertOutboxSql(15, 'placed')})
      SELECT (SELECT count(*) FROM customer)::int AS customers, (SELECT count(*) FROM placed)::int AS placed`;
 
 const FIND_SAGA_SQL = `SELECT s.saga_id, s.order_id, s.version, s.created_at, s.state, s.reservation_id, s.payment_id, s.step_deadline_at,
@@ -139,7 +139,7 @@ const APPLY_STEP_SQL = `WITH saga AS (
          FROM saga, jsonb_array_elements(COALESCE($11::jsonb->'unitPrices', '[]')) AS price
         WHERE l.order_id = saga.order_id AND l.product_id = price->>'productId'
      ), timeline AS (${insertTimeline('$12', '$10')}
-     ), outbox AS (${insertOutbox('saga', 13)})
+     ), outbox AS (${insertOutboxSql(13, 'saga')})
      SELECT count(*)::int AS applied FROM saga`;
 
 /** Open sagas this process wrote last; more than this and the oldest are forgotten (a miss only costs a read). */
@@ -357,42 +357,10 @@ interface OutboxRows {
   columns: [string[], string[], string[], string[], string[]];
 }
 
-/**
- * The rows Outbox.appendAll would write, so that they go in the step's own statement, gated by its
- * compare-and-set. The envelope and the ordering (ids drawn after the sort by position) are appendAll's.
- */
+/** The step's messages as outbox rows (the messaging library's), written in the step's own statement, gated by its compare-and-set. */
 function outboxRows(messages: readonly OutgoingMessage[], now: Date): OutboxRows {
-  const occurredAt = now.toISOString();
-  const envelopes = messages.map(({ definition, payload, origin }): MessageEnvelope => ({
-    messageId: randomUUID(),
-    type: definition.type,
-    correlationId: origin.correlationId,
-    causationId: origin.causationId,
-    occurredAt,
-    requestId: origin.requestId,
-    traceparent: origin.traceparent,
-    payload,
-  }));
-  return {
-    ids: new Map(envelopes.map((envelope) => [envelope.type, envelope.messageId])),
-    columns: [
-      envelopes.map((envelope) => envelope.messageId),
-      messages.map((message) => message.definition.topic),
-      envelopes.map((envelope) => envelope.correlationId),
-      envelopes.map((envelope) => envelope.type),
-      envelopes.map((envelope) => JSON.stringify(envelope)),
-    ],
-  };
-}
-
-/** Inserts OutboxRows' columns (parameters `$first`… `$first+4`) once per row of `gate`, a CTE of at most one row. */
-function insertOutbox(gate: string, first: number): string {
-  const [ids, topics, keys, types, envelopes] = [0, 1, 2, 3, 4].map((offset) => `$${first + offset}`);
-  return `INSERT INTO outbox (message_id, topic, message_key, message_type, envelope)
-         SELECT m.message_id, m.topic, m.message_key, m.message_type, m.envelope
-           FROM ${gate}, unnest(${ids}::uuid[], ${topics}::text[], ${keys}::text[], ${types}::text[], ${envelopes}::jsonb[]) WITH ORDINALITY
-                AS m(message_id, topic, message_key, message_type, envelope, position)
-          ORDER BY m.position`;
+  const rows = outboxRowsOf(messages, now);
+  return { ids: new Map(rows.map(({ envelope }) => [envelope.type, envelope.messageId])), columns: outboxColumns(rows) };
 }
 
 function timelineJson(entries: readonly TimelineEntry[], commandIds: Map<string, string>, reply: MessageEnvelope | null): string {

@@ -267,6 +267,23 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     ]);
   }, 30_000);
 
+  it("a deadline's step decides on the saga as the database has it, not on this process's stale copy", async () => {
+    const orderId = newOrderId();
+    knownOrders = new Set([...knownOrders, orderId]);
+    const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
+    const later = new Date(Date.now() + 3_600_000);
+    const saga = replicaA.get(PlaceOrderSagaHandler);
+    await saga.start(dataSource.manager, { orderId, clientId: CLIENT, customerId: CUSTOMER, shippingAddress: null, idempotencyKey: null, idempotencyRequestHash: null, estimatedDelivery: later, lines: [{ productId: 'SKU-IT-1', quantity: 1, requestedUnitPriceCents: null }] }, origin, later);
+    // Another replica moved the saga on: its deadline has passed at `later`, while replica A's copy
+    // still holds the deadline it started with, which has not (so that copy would say "nothing to do").
+    await dataSource.query(`UPDATE saga_instance SET step_deadline_at = $2, version = version + 1 WHERE order_id = $1`, [orderId, new Date(later.getTime() - 1000)]);
+
+    await dataSource.transaction((manager) => saga.onDeadline(manager, orderId, later));
+
+    expect((await sagaOf(orderId)).state).toBe('TIMED_OUT');
+    expect(await orderOf(orderId)).toEqual({ status: 'cancelled', failure_code: 'INVENTORY_TIMEOUT' });
+  }, 30_000);
+
   it('an idempotency key: the same body in flight is a CONFLICT, another body a DUPLICATE_ORDER, and an expired key is taken over', async () => {
     const handler = replicaA.get<PlaceOrderHandler>((await import('./place-order.handler')).PlaceOrderHandler);
     const key = `key-${randomUUID()}`;
