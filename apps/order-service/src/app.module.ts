@@ -22,7 +22,6 @@ import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
 import { PlaceOrderSagaHandler } from './orders/place-order/place-order-saga.handler';
 import { PlaceOrderSagaRepository } from './orders/place-order/place-order-saga.repository';
-import { AfterCommitSubscriber } from './common/after-commit';
 import { SagaInstance } from './orders/place-order/saga-instance.entity';
 import { SagaRepliesConsumer } from './orders/place-order/saga-replies.consumer';
 import { SagaStep } from './orders/place-order/saga-step.entity';
@@ -59,6 +58,6 @@ export const SERVICE_NAME = 'order-service';
     GetCustomerHttpController,
     DeactivateCustomerHttpController,
     UpsertCustomerHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController, SagaRepliesConsumer],
-  providers: [SagasInFlightMetrics, SagaTimeoutsHandler, OrderPageRepository, CustomerRepository, CreateCustomerHandler, PlaceOrderHandler, PlaceOrderSagaHandler, PlaceOrderSagaRepository, AfterCommitSubscriber, OrderOutcomeWaiter],
+  providers: [SagasInFlightMetrics, SagaTimeoutsHandler, OrderPageRepository, CustomerRepository, CreateCustomerHandler, PlaceOrderHandler, PlaceOrderSagaHandler, PlaceOrderSagaRepository, OrderOutcomeWaiter],
 })
 export class AppModule {}

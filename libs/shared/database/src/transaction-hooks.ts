@@ -3,7 +3,8 @@ import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner,
 type Apply<Row> = (manager: EntityManager, rows: Row[]) => Promise<void>;
 
 const queued = new WeakMap<QueryRunner, Map<Apply<unknown>, unknown[]>>();
-const committed = new WeakMap<QueryRunner, (() => void)[]>();
+const committed = new WeakMap<QueryRunner, Hook[]>();
+const undone = new WeakMap<QueryRunner, Hook[]>();
 const hooked = new WeakSet<DataSource>();
 
 /**
@@ -46,17 +47,45 @@ export class DeferredStatement<Row> {
   }
 }
 
+/** A callback, and the transaction depth it was registered at (2 and more: inside a savepoint). */
+interface Hook {
+  depth: number;
+  callback: () => void;
+}
+
 /**
- * Runs `callback` once the transaction `manager` belongs to has committed, never when it rolls back;
- * outside a transaction (the statement already committed) it runs at once.
+ * Runs `callback` once the transaction `manager` belongs to has committed, whoever owns that transaction
+ * (a consumer batch, a sweep, an HTTP handler); never when it rolls back, nor when the savepoint it was
+ * registered in rolls back. Outside a transaction the statement already committed, so it runs at once.
  */
 export function afterCommit(manager: EntityManager, callback: () => void): void {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) return callback();
   hook(manager.connection);
-  const callbacks = committed.get(runner) ?? [];
-  committed.set(runner, callbacks);
-  callbacks.push(callback);
+  register(committed, runner, callback);
+}
+
+/**
+ * Runs `callback` if what `manager` wrote so far is rolled back: the transaction, or the savepoint it was
+ * registered in (e.g. to drop a copy in memory of what was written). Outside a transaction there is
+ * nothing to roll back and it never runs.
+ */
+export function onRollback(manager: EntityManager, callback: () => void): void {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return;
+  hook(manager.connection);
+  register(undone, runner, callback);
+}
+
+function register(hooks: WeakMap<QueryRunner, Hook[]>, runner: QueryRunner, callback: () => void): void {
+  const list = hooks.get(runner) ?? [];
+  list.push({ depth: depthOf(runner), callback });
+  hooks.set(runner, list);
+}
+
+/** TypeORM's nesting level: 1 in the transaction, one more per savepoint; already decremented when a rollback is broadcast. */
+function depthOf(runner: QueryRunner): number {
+  return (runner as unknown as { transactionDepth?: number }).transactionDepth ?? 1;
 }
 
 function hook(dataSource: DataSource): void {
@@ -75,15 +104,22 @@ class TransactionHooks implements EntitySubscriberInterface {
   }
 
   afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
+    // Also broadcast when a savepoint is released; only the outermost commit counts.
     if (queryRunner.isTransactionActive) return;
-    const callbacks = committed.get(queryRunner) ?? [];
+    const hooks = committed.get(queryRunner) ?? [];
     committed.delete(queryRunner);
-    for (const callback of callbacks) callback();
+    undone.delete(queryRunner);
+    for (const { callback } of hooks) callback();
   }
 
   afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
-    if (queryRunner.isTransactionActive) return;
-    queued.delete(queryRunner);
-    committed.delete(queryRunner);
+    // What was registered deeper than the level still open was rolled back (everything, at level 0).
+    const open = queryRunner.isTransactionActive ? depthOf(queryRunner) : 0;
+    const survives = ({ depth }: Hook) => depth <= open;
+    if (open === 0) queued.delete(queryRunner);
+    committed.set(queryRunner, (committed.get(queryRunner) ?? []).filter(survives));
+    const rolledBack = (undone.get(queryRunner) ?? []).filter((hook) => !survives(hook));
+    undone.set(queryRunner, (undone.get(queryRunner) ?? []).filter(survives));
+    for (const { callback } of rolledBack) callback();
   }
 }

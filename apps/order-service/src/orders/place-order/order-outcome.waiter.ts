@@ -1,7 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PgListener } from '@order-saga/shared/database';
+import { afterCommit, PgListener } from '@order-saga/shared/database';
 import type { EntityManager } from 'typeorm';
-import { afterCommit } from '../../common/after-commit';
 import { OrderServiceConfig } from '../../config/order-service.config';
 import type { OrderFailure } from '../domain/order-failure';
 import type { SagaOrderLine, SagaRecord } from './place-order-saga.repository';

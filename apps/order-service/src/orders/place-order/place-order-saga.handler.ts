@@ -4,7 +4,7 @@ import { originOf } from '@order-saga/shared/messaging';
 import { recordSagaOutcome, sagasStarted } from '@order-saga/shared/observability';
 import { PinoLogger } from 'nestjs-pino';
 import type { EntityManager } from 'typeorm';
-import { afterCommit } from '../../common/after-commit';
+import { afterCommit } from '@order-saga/shared/database';
 import { OrderServiceConfig } from '../../config/order-service.config';
 import { deadlineEvent, decide, SagaEvent, SagaTiming, startPlaceOrderSaga } from '../domain/place-order.saga';
 import { OrderOutcomeWaiter } from './order-outcome.waiter';

@@ -5,7 +5,7 @@ import { insertOutboxSql, noteOutboxAppended, outboxColumns, outboxRowsOf, Outgo
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { onRollback } from '../../common/after-commit';
+import { onRollback } from '@order-saga/shared/database';
 import { OrderFailure, storedFailure } from '../domain/order-failure';
 import { FailureReason, OPEN_SAGA_STATES, OrderChange, PlaceOrderSagaState, SagaCommand, SagaData, SagaDecision, SagaView, TimelineEntry } from '../domain/place-order.saga';
 import type { ShippingAddress } from '../order.entity';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { afterCommit, AfterCommitSubscriber, onRollback } from './after-commit';
+import { afterCommit, onRollback } from './transaction-hooks';
 
 const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -10,7 +10,6 @@ describe('afterCommit and onRollback', () => {
 
   beforeAll(async () => {
     await dataSource.initialize();
-    new AfterCommitSubscriber(dataSource).onModuleInit();
   });
   afterAll(() => dataSource.destroy());
   beforeEach(() => (events = []));
