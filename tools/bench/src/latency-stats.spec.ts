@@ -1,4 +1,4 @@
-import { median, percentile, summarize } from './latency-stats';
+import { maxOf, median, percentile, summarize } from './latency-stats';
 
 describe('latency statistics', () => {
   it('takes nearest-rank percentiles, so p99 of 100 samples is the 99th smallest', () => {
@@ -26,5 +26,11 @@ describe('latency statistics', () => {
 
   it('takes the lower middle value as the median of an even count', () => {
     expect(median([4, 1, 3, 2])).toBe(2);
+  });
+
+  it('takes the largest of more values than a spread call can pass (a 30-minute step at 100/s)', () => {
+    const values = Array.from({ length: 500_000 }, (_, index) => (index * 7919) % 500_000);
+    expect(maxOf(values)).toBe(499_999);
+    expect(maxOf([])).toBe(Number.NEGATIVE_INFINITY);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
-import type { LatencySummary } from './latency-stats';
+import { LatencySummary, maxOf } from './latency-stats';
 import { dueOffsetMs, runOpenLoop } from './open-loop-driver';
 import { StepOrders, settleStepOrders } from './order-outcomes';
 import { CpuTimeAccount, ProcessGroup, ProcessSampler, ProcessUsage, singleProcess } from './process-stats';
@@ -102,7 +102,7 @@ export async function runLoadStep(setup: StepSetup, ratePerSecond: number, secon
   const stepCpu = cpuPerSaga(await cpu.stop(), settled, (performance.now() - started) / 1000);
   const completedPerSecond = settled > 1 ? (settled - 1) / orders.spanSeconds : Number.NaN;
   // Arrivals 0..n-1 span n-1 intervals; a driver that lagged stretched that span.
-  const lastSendOffsetMs = Math.max(...completions.map((completion) => dueOffsetMs(completion.index - firstIndex, ratePerSecond) + completion.sendLagMs));
+  const lastSendOffsetMs = maxOf(completions.map((completion) => dueOffsetMs(completion.index - firstIndex, ratePerSecond) + completion.sendLagMs));
   return {
     offeredRate: ratePerSecond,
     seconds: Math.round(elapsedSeconds * 10) / 10,
@@ -110,7 +110,7 @@ export async function runLoadStep(setup: StepSetup, ratePerSecond: number, secon
     achievedRate: completions.length > 1 ? Math.round(((completions.length - 1) / (lastSendOffsetMs / 1000)) * 10) / 10 : Number.NaN,
     latencyMs: answers.latencyMs,
     admittedLatencyMs: answers.admittedLatencyMs,
-    maxSendLagMs: Math.max(...completions.map((completion) => completion.sendLagMs)),
+    maxSendLagMs: maxOf(completions.map((completion) => completion.sendLagMs)),
     statuses: answers.statuses,
     unexpected: answers.unexpected,
     shed: answers.shed,
