@@ -130,13 +130,9 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   // The JVM's own stdout/stderr (e.g. a bad -Xmx, a missing class) never reach log4j, so they are
   // appended to the same file; O_APPEND keeps both writers' lines intact.
   const out = openSync(logFile, 'a');
-  // C1 only (no C2): the brokers started here live seconds to hours, and a fresh JVM's C2
-  // compilations were ~40 % of the broker's CPU in a bench's measured minute on 2 cores; C1 code
-  // served the same requests for about the same CPU (docs/performance.md, "The Kafka broker's CPU").
-  // KAFKA_BROKER_JVM_OPTS=-XX:TieredStopAtLevel=4 brings C2 back.
   const child = spawn(
     javaBin(),
-    [`-Xmx${opts.heapMb ?? 512}m`, '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', ...jvmOptionsOverride(process.env), ...jvmArgs, 'kafka.Kafka', propsFile],
+    [`-Xmx${opts.heapMb ?? 512}m`, '-Djava.awt.headless=true', ...jvmOptionsOverride(process.env), ...jvmArgs, 'kafka.Kafka', propsFile],
     { stdio: ['ignore', out, out] },
   );
   closeSync(out);
