@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { recordWebhookAttempt } from '@order-saga/shared/observability';
-import type { Readable } from 'node:stream';
+import type { Response } from 'undici';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
 import { AttemptOutcome, decideAfterAttempt, parseRetryAfter, parseRetrySchedule } from '../../domain/retry-schedule';
@@ -92,12 +92,12 @@ export class DeliverWebhooksHandler {
     try {
       const response = await this.sender.post({ url: delivery.url, body: delivery.body, headers, timeoutMs: this.config.WEBHOOK_TIMEOUT_MS });
       const durationMs = elapsed();
-      const responseExcerpt = await readExcerpt(response.body).catch(() => null);
-      const status = response.statusCode;
+      const responseExcerpt = await readExcerpt(response).catch(() => null);
+      const status = response.status;
       const outcome: AttemptOutcome = {
         succeeded: status >= 200 && status < 300,
         gone: status === 410,
-        retryAfterSeconds: status === 429 || status === 503 ? parseRetryAfter(firstOf(response.headers['retry-after']), this.clock.now()) : null,
+        retryAfterSeconds: status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after'), this.clock.now()) : null,
       };
       recordWebhookAttempt(outcome.succeeded ? 'success' : 'failure', durationMs);
       return { outcome, attemptedAt, statusCode: status, durationMs, error: null, responseExcerpt };
@@ -114,7 +114,7 @@ export class DeliverWebhooksHandler {
     if (applied && decision.status === 'failed') this.metrics.recordFailedDelivery(decision.reason === 'gone');
   }
 
-  // Duck-typed: a timeout is the abort signal's DOMException, and a network error may carry its cause.
+  // Duck-typed: fetch's errors come from undici's realm, where `instanceof Error` is not guaranteed to hold.
   private describe(error: unknown): string {
     const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: { message?: unknown; code?: unknown } };
     if (name === 'TimeoutError') return `no response within ${this.config.WEBHOOK_TIMEOUT_MS} ms`;
@@ -152,25 +152,23 @@ export class DeliverWebhooksHandler {
 }
 
 /** At most 1 KiB of the body as text: reads no further than that, and never splits a character. */
-async function readExcerpt(body: Readable): Promise<string | null> {
-  const chunks: Buffer[] = [];
+async function readExcerpt(response: Response): Promise<string | null> {
+  if (!response.body) return null;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.byteLength;
-      if (size >= RESPONSE_EXCERPT_BYTES) break;
+    while (size < RESPONSE_EXCERPT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
     }
   } finally {
-    // A body read to its end leaves the connection to the pool; one cut short closes it.
-    body.destroy();
+    await reader.cancel().catch(() => undefined);
   }
   // Postgres text cannot hold NUL, and invalid bytes decode to 3-byte U+FFFD, so bound the re-encoded text.
   const text = new TextDecoder().decode(Buffer.concat(chunks)).replaceAll('\u0000', '');
   const bounded = new TextDecoder().decode(Buffer.from(text, 'utf8').subarray(0, RESPONSE_EXCERPT_BYTES), { stream: true });
   return bounded.length > 0 ? bounded : null;
-}
-
-function firstOf(header: string | string[] | undefined): string | null {
-  return (Array.isArray(header) ? header[0] : header) ?? null;
 }
