@@ -7,30 +7,18 @@ import { Clock } from '../../domain/clock';
 import { AttemptOutcome, decideAfterAttempt, parseRetryAfter, parseRetrySchedule } from '../../domain/retry-schedule';
 import { signatureHeaders } from '../../domain/webhook-signature';
 import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
-import { AttemptResult, AttemptToRecord, ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { AttemptResult, ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookSender } from './webhook-sender';
 
 export const USER_AGENT = 'order-saga-webhooks/1.0';
 const RESPONSE_EXCERPT_BYTES = 1024;
 const ERROR_CHARS = 1000;
-/** Most attempts recorded in one statement. */
-const MAX_RECORDED_TOGETHER = 256;
 
-interface QueuedAttempt extends AttemptToRecord {
-  settle(result: PromiseSettledResult<RecordedAttempt>): void;
-}
-
-/**
- * One attempt at one claimed delivery: sign, POST, record the outcome and schedule what comes next. Sends
- * that finish while a recording is under way are recorded together in the next one (one statement for
- * all that stay live), so under load the attempts cost a round trip per batch, not a transaction each.
- */
+/** One attempt at one claimed delivery: sign, POST, record the outcome and schedule what comes next. */
 @Injectable()
 export class DeliverWebhooksHandler {
   private readonly logger = new Logger(DeliverWebhooksHandler.name);
   private readonly schedule: number[];
-  private readonly queued: QueuedAttempt[] = [];
-  private recording: Promise<void> | undefined;
 
   constructor(
     private readonly repository: WebhookDeliveryRepository,
@@ -46,32 +34,10 @@ export class DeliverWebhooksHandler {
     const attemptedAt = this.clock.now();
     const { outcome, ...attempt } = await this.post(delivery, attemptedAt);
     // Measured from the end of this attempt, so a slow receiver does not eat into its own back-off.
-    const recorded = await this.record({ delivery, attempt, decide: (attemptsMade) => decideAfterAttempt(this.schedule, attemptsMade, outcome, this.clock.now()) });
+    const recorded = await this.repository.recordAttempt(delivery, attempt, (attemptsMade) => decideAfterAttempt(this.schedule, attemptsMade, outcome, this.clock.now()));
     this.count(recorded);
     this.logOutcome(delivery, attempt, recorded);
     return recorded;
-  }
-
-  private record(attempt: AttemptToRecord): Promise<RecordedAttempt> {
-    return new Promise((resolve, reject) => {
-      this.queued.push({ ...attempt, settle: (result) => (result.status === 'fulfilled' ? resolve(result.value) : reject(result.reason)) });
-      this.recordQueued();
-    });
-  }
-
-  /** One recording at a time; what is queued meanwhile goes in the next. */
-  private recordQueued(): void {
-    if (this.recording || this.queued.length === 0) return;
-    this.recording = (async () => {
-      while (this.queued.length > 0) {
-        const taken = this.queued.splice(0, MAX_RECORDED_TOGETHER);
-        const results = await this.repository.recordAttempts(taken).catch((error: unknown) => taken.map((): PromiseSettledResult<RecordedAttempt> => ({ status: 'rejected', reason: error })));
-        taken.forEach((entry, index) => entry.settle(results[index]));
-      }
-    })().finally(() => {
-      this.recording = undefined;
-      this.recordQueued();
-    });
   }
 
   private async post(delivery: ClaimedDelivery, attemptedAt: Date): Promise<AttemptResult & { outcome: AttemptOutcome }> {
