@@ -19,6 +19,7 @@ import {
 } from '@order-saga/contracts';
 import { REPO_ROOT } from '@order-saga/infra';
 import { positiveInteger } from './gateway-under-test';
+import { cpuMicrosPerCall } from './cpu-per-call';
 
 /*
  * What decoding one Kafka message costs a consumer's CPU: decodeMessage (MessageProcessor calls it on every
@@ -108,15 +109,6 @@ function samples(lines: number): Sample[] {
       [ORDER_CREATED, ORDER_UPDATED, ORDER_CANCELLED],
     ),
   ];
-}
-
-/** CPU µs per call of `call` in this process, after a warm-up of a tenth as many calls. */
-function cpuMicrosPerCall(count: number, call: () => unknown): number {
-  for (let i = 0; i < count / 10; i += 1) call();
-  const before = process.cpuUsage();
-  for (let i = 0; i < count; i += 1) call();
-  const cpu = process.cpuUsage(before);
-  return (cpu.user + cpu.system) / count;
 }
 
 function expectDecodes(decode: Decode, sample: Sample, side: string): void {

@@ -2,6 +2,7 @@ import { createPublicKey, JsonWebKey, verify } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { clockTicksPerSecond, cpuTimeIn, describeRuntime, expectAllCreated, placeOrders, positiveInteger, Round, startGatewayUnderTest } from './gateway-under-test';
+import { cpuMicrosPerCall } from './cpu-per-call';
 
 /*
  * What verifying one access token costs the gateway's CPU, which every /api/v1 request pays
@@ -59,15 +60,6 @@ async function measured(pid: number, run: () => Promise<Round>, count: number): 
   const round = await run();
   const after = cpuTimeIn(`/proc/${pid}/stat`);
   return { cpuMicros: ((after.userMs + after.systemMs - before.userMs - before.systemMs) * 1000) / count, round };
-}
-
-/** CPU µs per call of `call` in this process, after a warm-up. */
-function cpuMicrosPerCall(count: number, call: () => unknown): number {
-  for (let i = 0; i < count / 10; i += 1) call();
-  const before = process.cpuUsage();
-  for (let i = 0; i < count; i += 1) call();
-  const cpu = process.cpuUsage(before);
-  return (cpu.user + cpu.system) / count;
 }
 
 const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
