@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeferredStatement } from '@order-saga/shared/database';
+import { DeferredStatement, planEachTime } from '@order-saga/shared/database';
 import { EntityManager } from 'typeorm';
 import { PaymentStatus } from './payment.entity';
 
@@ -13,11 +13,11 @@ export interface ChargeOutcome {
   declineMessage: string | null;
 }
 
-const RECORD = `
+const RECORD = planEachTime(`
   UPDATE payment
      SET status = outcome.status, provider_reference = outcome.provider_reference, decline_code = outcome.decline_code, decline_message = outcome.decline_message
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS outcome (payment_id, status, provider_reference, decline_code, decline_message)
-   WHERE payment.payment_id = outcome.payment_id`;
+   WHERE payment.payment_id = outcome.payment_id`);
 
 /**
  * Charge outcomes of a transaction (a consumer batch), written to their `pending` payments in one

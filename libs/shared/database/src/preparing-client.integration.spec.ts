@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { adminQuery } from '@order-saga/shared/testing';
 import { DataSource } from 'typeorm';
 import { poolOptions } from './database.module';
-import { PreparingClient } from './preparing-client';
+import { planEachTime, PreparingClient } from './preparing-client';
 
 /** Against the real PostgreSQL server, in a throwaway database; one pooled connection, so every query shares it. */
 const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -42,6 +42,17 @@ describe('PreparingClient (PostgreSQL)', () => {
 
     expect((await dataSource.query(text))[0].answer).toBe(42);
 
+    expect(await prepared()).not.toContain(text);
+  });
+
+  it('leaves a text marked planEachTime unnamed, so each execution is planned for its own values', async () => {
+    const text = planEachTime(`SELECT count(*)::int AS found FROM note WHERE id = ANY ($1::int[])`);
+    await dataSource.query(`INSERT INTO note (id, body) VALUES (100, 'a'), (101, 'b')`);
+
+    const answers = [];
+    for (let run = 0; run < 7; run += 1) answers.push((await dataSource.query(text, [[100, 101, 102]]))[0].found);
+
+    expect(answers).toEqual([2, 2, 2, 2, 2, 2, 2]);
     expect(await prepared()).not.toContain(text);
   });
 

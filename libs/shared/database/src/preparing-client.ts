@@ -22,6 +22,19 @@ type QueryMethod = (this: Client, config: unknown, values?: unknown, callback?: 
 export class PreparingClient extends Client {}
 
 const names = new Map<string, string>();
+const plannedEachTime = new Set<string>();
+
+/**
+ * Marks a statement text to go unnamed, so PostgreSQL plans it for the values of each execution. For a
+ * statement that joins a growing table to a parameter array (`… FROM unnest($1::uuid[]) …`): a prepared
+ * statement's generic plan is fixed at its sixth run, when a new database's tables are still empty, and a
+ * hash join over a sequential scan chosen then stays until autovacuum first analyses the table. Returns the
+ * text, so that the statement is declared with it: `const SQL = planEachTime(`…`)`.
+ */
+export function planEachTime(text: string): string {
+  plannedEachTime.add(text);
+  return text;
+}
 const unnamedQuery = Client.prototype.query as unknown as QueryMethod;
 
 (PreparingClient.prototype as unknown as { query: QueryMethod }).query = function (this: Client, config: unknown, values?: unknown, callback?: unknown) {
@@ -34,7 +47,7 @@ const unnamedQuery = Client.prototype.query as unknown as QueryMethod;
 
 function statementName(text: string): string | undefined {
   const known = names.get(text);
-  if (known || names.size >= MAX_PREPARED_STATEMENTS) return known;
+  if (known || names.size >= MAX_PREPARED_STATEMENTS || plannedEachTime.has(text)) return known;
   const name = `os_${names.size}`;
   names.set(text, name);
   return name;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfirmReservationCommand, MessageEnvelope } from '@order-saga/contracts';
-import { DeferredStatement } from '@order-saga/shared/database';
+import { DeferredStatement, planEachTime } from '@order-saga/shared/database';
 import { PinoLogger } from 'nestjs-pino';
 import { EntityManager } from 'typeorm';
 
@@ -17,7 +17,7 @@ interface Confirmation {
  * not apply, with the reservation as the statement found it: none (unknown), released, already confirmed,
  * or still `reserved` and unconfirmed, which means released by a concurrent transaction meanwhile.
  */
-const CONFIRM = `
+const CONFIRM = planEachTime(`
   WITH confirmation AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS confirmation (reservation_id, order_id, confirmed_at)
        ),
@@ -29,8 +29,8 @@ const CONFIRM = `
        )
 SELECT confirmation.reservation_id, confirmation.order_id, reservation.status, reservation.release_reason, reservation.confirmed_at IS NOT NULL AS was_confirmed
   FROM confirmation LEFT JOIN reservation USING (reservation_id)
- WHERE confirmation.reservation_id NOT IN (SELECT reservation_id FROM confirmed)`;
-const STATUS = `SELECT reservation_id, status, release_reason FROM reservation WHERE reservation_id = ANY ($1::uuid[])`;
+ WHERE confirmation.reservation_id NOT IN (SELECT reservation_id FROM confirmed)`);
+const STATUS = planEachTime(`SELECT reservation_id, status, release_reason FROM reservation WHERE reservation_id = ANY ($1::uuid[])`);
 
 interface NotConfirmed {
   reservation_id: string;
