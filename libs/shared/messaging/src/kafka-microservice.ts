@@ -32,7 +32,10 @@ export const DEFAULT_CONSUMER_CONCURRENCY = 4 * TOPIC_PARTITIONS;
 export function kafkaConsumerOptions(
   service: string,
   brokers: string,
-  { concurrency = DEFAULT_CONSUMER_CONCURRENCY, fetch = {} }: { concurrency?: number; fetch?: Partial<Pick<MessagingConfig, 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS'>> } = {},
+  {
+    concurrency = DEFAULT_CONSUMER_CONCURRENCY,
+    messaging = {},
+  }: { concurrency?: number; messaging?: Partial<Pick<MessagingConfig, 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS' | 'KAFKA_OFFSET_COMMIT_INTERVAL_MS'>> } = {},
 ): CustomStrategy {
   return {
     strategy: new BatchingKafkaServer({
@@ -46,14 +49,14 @@ export function kafkaConsumerOptions(
         heartbeatInterval: 2_000,
         retry: { initialRetryTime: 200, retries: 8 },
         // Unset: kafkajs' own defaults (1 byte, 5 s), which MessagingConfig's defaults repeat.
-        minBytes: fetch.KAFKA_FETCH_MIN_BYTES,
-        maxWaitTimeInMs: fetch.KAFKA_FETCH_MAX_WAIT_MS,
+        minBytes: messaging.KAFKA_FETCH_MIN_BYTES,
+        maxWaitTimeInMs: messaging.KAFKA_FETCH_MAX_WAIT_MS,
       },
       subscribe: { fromBeginning: true },
       // Workers for the partitions of one fetch: see DEFAULT_CONSUMER_CONCURRENCY. Order per partition
       // (per order id) is kept whatever the number: kafkajs never runs one partition's messages in parallel.
       run: { autoCommit: true, partitionsConsumedConcurrently: concurrency },
       parser: { keepBinary: true },
-    }),
+    }, { commitIntervalMs: messaging.KAFKA_OFFSET_COMMIT_INTERVAL_MS }),
   };
 }

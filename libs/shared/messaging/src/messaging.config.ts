@@ -59,6 +59,17 @@ export class MessagingConfig {
   KAFKA_FETCH_MAX_WAIT_MS: number = 5000;
 
   /**
+   * How often a consumer commits the offsets its transactions resolved (BatchingKafkaServer's
+   * OffsetCommitter); 0 commits after every transaction. Only what committed in PostgreSQL is ever
+   * resolved, so a longer interval loses nothing: a crash or rebalance redelivers up to that much, and
+   * the inbox drops it.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  KAFKA_OFFSET_COMMIT_INTERVAL_MS: number = 0;
+
+  /**
    * How long a published outbox row and a processed inbox row are kept. It must be longer than any
    * redelivery window: a message can come back as long as its offset is uncommitted (a consumer down
    * for days) and Kafka still holds it, so the default is the topics' retention.ms (7 days). The

@@ -14,8 +14,8 @@ export function runKafkaService(module: Type<unknown>, service: string, configCl
   const boot = async () => {
     const app = await createServiceApp(module);
     const config = app.get(configClass);
-    const fetch = app.get(MessagingConfig);
-    const microservice = app.connectMicroservice(kafkaConsumerOptions(service, config.KAFKA_BROKERS, { concurrency: config.KAFKA_CONSUMER_CONCURRENCY, fetch }), { inheritAppConfig: true });
+    const messaging = app.get(MessagingConfig);
+    const microservice = app.connectMicroservice(kafkaConsumerOptions(service, config.KAFKA_BROKERS, { concurrency: config.KAFKA_CONSUMER_CONCURRENCY, messaging }), { inheritAppConfig: true });
     await startServiceApp(app, config.PORT);
     observeConsumerLag(microservice.unwrap<[unknown, Consumer]>()[1]);
   };
