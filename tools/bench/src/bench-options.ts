@@ -5,7 +5,10 @@ export interface BenchOptions {
   /** Offered loads, orders/s, in the order they run. */
   rates: number[];
   stepSeconds: number;
-  /** Load at the lowest rate before the first measured step (JIT, pools, consumer groups); not reported. */
+  /**
+   * Load at the lowest rate before the first measured step (JIT, pools, consumer groups); not reported. A fresh
+   * Kafka JVM spends about its first minute in the C2 compiler, and that CPU would land in the first steps.
+   */
   warmupSeconds: number;
   floorRounds: number;
   /** Use a stack that is already running (addresses from BENCH_* variables) instead of starting one. */
@@ -39,7 +42,7 @@ export const FULL_DEFAULTS: BenchOptions = {
   mode: 'full',
   rates: [25, 50, 100, 200, 300],
   stepSeconds: 20,
-  warmupSeconds: 10,
+  warmupSeconds: 60,
   floorRounds: 200,
   attach: false,
   outDir: 'bench/results',
@@ -55,7 +58,7 @@ export const SMOKE_DEFAULTS: BenchOptions = { ...FULL_DEFAULTS, mode: 'smoke', r
 
 const USAGE = `usage: npm run bench [-- options] | npm run bench:smoke
   --smoke                   a few seconds at 10 orders/s; exit 1 unless every saga completed as expected
-  --rates=25,50,100         offered loads in orders/s          --step-seconds=20 (or --duration=20)   --warmup-seconds=10
+  --rates=25,50,100         offered loads in orders/s          --step-seconds=20 (or --duration=20)   --warmup-seconds=60
   --floor-rounds=200        rounds of each floor probe         --out=bench/results
   --log-level=info          LOG_LEVEL of the services          --label=text        stored with the results
   --runtime=dist            dist: compiled JS with plain node (as deployed); source: TypeScript via @swc-node

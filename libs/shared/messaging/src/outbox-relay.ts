@@ -231,7 +231,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async connect(): Promise<Client> {
-    const session = new Client({ ...clientConfigOf(this.dataSource), keepAlive: true, application_name: 'outbox-relay' });
+    // synchronous_commit=off: the session writes only marks and retention deletes. PostgreSQL acknowledges
+    // them before their WAL is flushed, so a server crash can forget the last few; forgotten marks make the
+    // next leader send those rows again (consumers drop the copies by message id) and forgotten deletes are
+    // redone. No message is lost and the order per key holds (see the class comment); a drain no longer waits
+    // for a disk flush.
+    const session = new Client({
+      ...clientConfigOf(this.dataSource),
+      keepAlive: true,
+      application_name: 'outbox-relay',
+      options: '-c synchronous_commit=off',
+    });
     // Errors on an idle connection arrive here, not through a query: the lock went with the session.
     session.on('error', (error) => this.lose(session, error));
     await session.connect();
