@@ -182,6 +182,12 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   });
 
+  /** When the relay marked the message published: the drain after the one that sent it (a wake-up or the 200 ms poll). */
+  const markedPublished = (messageId: string) =>
+    pollUntil(async () => (await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [messageId]))[0]?.published_at ?? undefined, {
+      description: `outbox row ${messageId} marked published`,
+    });
+
   const counter = async (name: string) => {
     const rows: { value: number }[] = await dataSource.query('SELECT value FROM counter WHERE name = $1', [name]);
     return rows[0]?.value;
@@ -250,7 +256,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     }
   };
 
-  it('publishes a message appended in a committed transaction and marks it published', async () => {
+  it('publishes a message appended in a committed transaction and marks it published with the next drain', async () => {
     const name = `committed-${randomUUID()}`;
     const outbox = app.get(Outbox);
     const envelope = await dataSource.transaction((manager) =>
@@ -258,8 +264,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     );
 
     await expect(pollUntil(() => counter(name), { description: 'the consumer to count the message' })).resolves.toBe(1);
-    const [row] = await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [envelope.messageId]);
-    expect(row.published_at).not.toBeNull();
+    await expect(markedPublished(envelope.messageId)).resolves.toBeInstanceOf(Date);
   });
 
   it('appendAll writes several messages in one statement, in the order given, and they are consumed in that order', async () => {
@@ -501,8 +506,37 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     await restarted.onApplicationBootstrap();
 
     await expect(pollUntil(() => counter(name), { description: 'the message published by the restarted relay' })).resolves.toBe(3);
-    const [after] = await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [envelope.messageId]);
-    expect(after.published_at).not.toBeNull();
+    await expect(markedPublished(envelope.messageId)).resolves.toBeInstanceOf(Date);
+  });
+
+  it('marks a sent batch published with the next drain, in the statement that reads the next batch, and the last one at shutdown', async () => {
+    // Only this test's relay runs, and its poll is too slow to drain on its own: only this test's commits wake
+    // it, each when no drain is running, so each append makes exactly one drain.
+    await app.get(OutboxRelay).onApplicationShutdown();
+    for (const other of extraRelays.splice(0)) await other.onApplicationShutdown();
+    const relay = new OutboxRelay(app.get(KAFKA), dataSource, Object.assign(new MessagingConfig(), app.get(MessagingConfig), { OUTBOX_POLL_INTERVAL_MS: 3_600_000 }));
+    extraRelays.push(relay);
+    await relay.onApplicationBootstrap();
+    const leadingAndIdle = () => pollUntil(async () => (relay.isLeader && !relay.draining ? true : undefined), { description: 'the relay leading, no drain running' });
+    await leadingAndIdle();
+    const publishedAt = async (messageId: string) => (await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [messageId]))[0].published_at;
+    const append = (name: string) => dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: name, by: 1 }, originFor(name)));
+
+    const first = `sent-then-marked-${randomUUID()}`;
+    const firstEnvelope = await append(first);
+    await pollUntil(() => counter(first), { description: 'the first message published and counted' });
+    await leadingAndIdle();
+    expect(await publishedAt(firstEnvelope.messageId)).toBeNull();
+
+    const second = `marks-the-first-${randomUUID()}`;
+    const secondEnvelope = await append(second);
+    await pollUntil(() => counter(second), { description: 'the second message published and counted' });
+    await leadingAndIdle();
+    expect(await publishedAt(firstEnvelope.messageId)).toBeInstanceOf(Date);
+    expect(await publishedAt(secondEnvelope.messageId)).toBeNull();
+
+    await relay.onApplicationShutdown();
+    expect(await publishedAt(secondEnvelope.messageId)).toBeInstanceOf(Date);
   });
 
   it('after a failed send, publishes with a new producer (new producer id), never again with the one that failed', async () => {
@@ -540,8 +574,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     const envelope = await dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: name, by: 1 }, originFor(name)));
 
     await expect(pollUntil(() => counter(name), { description: 'the message published after the failed send' })).resolves.toBe(1);
-    const [row] = await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [envelope.messageId]);
-    expect(row.published_at).not.toBeNull();
+    await expect(markedPublished(envelope.messageId)).resolves.toBeInstanceOf(Date);
     expect(created).toHaveLength(2);
   });
 

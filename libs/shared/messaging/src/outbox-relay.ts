@@ -18,16 +18,33 @@ const RELAY_LOCK_KEY = 7_340_002;
 /** Share of the shutdown bound the final flush may take. */
 const FLUSH_BOUND_MS = 5_000;
 
-const SELECT_UNPUBLISHED = {
-  name: 'outbox-relay-select',
-  text: 'SELECT id, topic, message_key, envelope::text AS value FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
-};
 /**
- * Unnamed, so planned for the ids it runs with. The outbox is empty when a service starts, and a generic plan
- * cached then (a named statement's, from its sixth run) scanned the whole table on every drain until autovacuum
- * first analysed it: ~4 ms of PostgreSQL CPU per saga in order-service's database (docs/performance.md).
+ * A drain's one statement: marks the previous batch published (its rows went out and were acknowledged) and
+ * reads the next. Both parts see the statement's one snapshot, so the read leaves out the ids it marks.
  */
-const MARK_PUBLISHED = 'UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])';
+const MARK_AND_SELECT = {
+  name: 'outbox-relay-drain',
+  text: `WITH marked AS (UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]))
+         SELECT id, topic, message_key, envelope::text AS value
+           FROM outbox
+          WHERE published_at IS NULL AND id <> ALL($1::bigint[])
+          ORDER BY id
+          LIMIT $2`,
+};
+
+/**
+ * The relay's session settings. synchronous_commit=off: the session writes only marks and retention deletes,
+ * and PostgreSQL may acknowledge those before their WAL is flushed; after a server crash a forgotten mark
+ * makes the next leader send those rows again (consumers drop the copies by message id) and a forgotten delete
+ * is redone. No message is lost and the order per key holds (class comment); a drain waits for no disk flush.
+ * enable_seqscan/enable_bitmapscan=off: every statement of the session is an index lookup by design (the
+ * unpublished rows by the partial index in id order, marks by primary key, expired rows by the age indexes).
+ * The outbox is empty when a service starts, and a prepared statement's plan made then, from statistics of an
+ * empty table, scanned the whole table on every drain once it had grown, until autovacuum's first ANALYZE:
+ * ~4 ms of PostgreSQL CPU per saga in order-service's database (docs/performance.md). A bitmap scan of the
+ * partial index, a custom plan's choice, never skips its dead entries (1-1.3 ms per read).
+ */
+const SESSION_OPTIONS = '-c synchronous_commit=off -c enable_seqscan=off -c enable_bitmapscan=off';
 
 interface OutboxRow {
   id: string;
@@ -40,16 +57,19 @@ interface OutboxRow {
  * Publishes committed outbox rows to Kafka, in id order, from one replica at a time: the one whose own
  * connection holds a session-level advisory lock. It is woken in-process after a local commit that
  * appended (outbox-commits.ts), with a slow poll as backstop (rows of other replicas, lost wake-ups).
- * A drain is two autocommit statements on that connection, a SELECT and an UPDATE, with the send in
- * between: a row is marked published only after the broker acknowledged it (acks=all), so a crash
- * between send and mark re-sends (at least once) and never loses a message; consumers deduplicate by
- * message id. The published and processed rows expire (MESSAGING_RETENTION_MS), swept by the leader.
+ * A drain is one autocommit statement on that connection, which marks the batch sent before and reads
+ * the next (MARK_AND_SELECT), then the send: a row is marked published only after the broker acknowledged
+ * it (acks=all), by the next drain, so a crash between send and mark re-sends (at least once) and never
+ * loses a message; consumers deduplicate by message id. A sent batch stays unmarked until the next wake-up
+ * or poll (OUTBOX_POLL_INTERVAL_MS), or shutdown. The published and processed rows expire
+ * (MESSAGING_RETENTION_MS), swept by the leader.
  *
  * Why order per key holds. A key's messages are appended by transactions that serialise on the
  * aggregate's row, so for one key a later message has a larger id and commits later: a snapshot that
- * sees it sees the earlier ones. The leader drains one batch at a time, each SELECT (ORDER BY id) on
- * the session that ran the previous drain's UPDATE, so it sees exactly what is still unpublished and
- * sends a key's messages in id order on an idempotent producer with one request in flight. Failover:
+ * sees it sees the earlier ones. The leader drains one batch at a time, each read (ORDER BY id) on the
+ * session that marked everything sent before, leaving out the batch it marks in the same statement, so
+ * it sees exactly what is still unsent and sends a key's messages in id order on an idempotent producer
+ * with one request in flight. Failover:
  * the lock lives and dies with the leader's connection. If that connection dies mid-send, the old
  * leader cannot mark its batch (the UPDATE needs the dead session), and a new leader takes the lock
  * only once PostgreSQL ended that session; its first SELECT runs after that and sees that batch
@@ -67,6 +87,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private session: Client | undefined;
   private leading = false;
   private running: Promise<void> | undefined;
+  /** Ids of the last batch sent, acknowledged by the broker and not marked yet (the next drain marks them). */
+  private sentUnmarked: string[] = [];
   private rerun = false;
   private sweeping: Promise<unknown> | undefined;
   private timers: NodeJS.Timeout[] = [];
@@ -91,6 +113,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Whether this relay holds the lead (for tests and diagnostics). */
   get isLeader(): boolean {
     return this.leading;
+  }
+
+  /** Whether a drain is running or due (for tests and diagnostics). */
+  get draining(): boolean {
+    return this.running !== undefined;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -129,6 +156,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopStarting();
     await this.running;
     await this.sweeping;
+    await this.markSent();
     await this.endSession();
     await this.producer.disconnect();
   }
@@ -205,6 +233,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  /** Marks the last batch sent, if any, without reading more (shutdown); one that cannot is sent again by the next leader. */
+  private async markSent(): Promise<void> {
+    const session = this.session;
+    if (!this.leading || !session || this.sentUnmarked.length === 0) return;
+    await this.onSession(session, () => session.query({ ...MARK_AND_SELECT, values: [this.sentUnmarked, 0] })).catch(() => undefined);
+    this.sentUnmarked = [];
+  }
+
   /** True while this relay's session holds the lock; tries to take it (reconnecting if need be) otherwise. */
   private async lead(): Promise<boolean> {
     if (this.leading) return true;
@@ -217,31 +253,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.leading;
   }
 
+  /**
+   * Marks the previous batch and reads the next in one statement, sends it, and keeps its ids to mark with
+   * the next drain (a wake-up, the poll, or shutdown): one statement per drain instead of a read and a mark.
+   */
   private async publishBatch(): Promise<number> {
     const session = this.session;
     if (!this.leading || !session) return 0;
-    const { rows } = await this.onSession(session, () => session.query<OutboxRow>({ ...SELECT_UNPUBLISHED, values: [BATCH_SIZE] }));
+    const marks = this.sentUnmarked;
+    const { rows } = await this.onSession(session, () => session.query<OutboxRow>({ ...MARK_AND_SELECT, values: [marks, BATCH_SIZE] }));
+    if (this.session === session) this.sentUnmarked = [];
     if (rows.length === 0) return 0;
     const envelopes = rows.map((row) => JSON.parse(row.value) as MessageEnvelope);
     await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: groupByTopic(rows, envelopes) });
-    await this.onSession(session, () => session.query(MARK_PUBLISHED, [rows.map((row) => row.id)]));
+    if (this.session === session) this.sentUnmarked = rows.map((row) => row.id);
     const acknowledgedAt = Date.now();
     for (const envelope of envelopes) outboxPublishLag.observe(Math.max(0, (acknowledgedAt - Date.parse(envelope.occurredAt)) / 1000));
     return rows.length;
   }
 
   private async connect(): Promise<Client> {
-    // synchronous_commit=off: the session writes only marks and retention deletes. PostgreSQL acknowledges
-    // them before their WAL is flushed, so a server crash can forget the last few; forgotten marks make the
-    // next leader send those rows again (consumers drop the copies by message id) and forgotten deletes are
-    // redone. No message is lost and the order per key holds (see the class comment); a drain no longer waits
-    // for a disk flush.
-    const session = new Client({
-      ...clientConfigOf(this.dataSource),
-      keepAlive: true,
-      application_name: 'outbox-relay',
-      options: '-c synchronous_commit=off',
-    });
+    const session = new Client({ ...clientConfigOf(this.dataSource), keepAlive: true, application_name: 'outbox-relay', options: SESSION_OPTIONS });
     // Errors on an idle connection arrive here, not through a query: the lock went with the session.
     session.on('error', (error) => this.lose(session, error));
     await session.connect();
@@ -274,6 +306,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const session = this.session;
     this.session = undefined;
     this.leading = false;
+    // Unmarked rows stay unpublished in the table: whoever leads next sends them again.
+    this.sentUnmarked = [];
     await session?.end().catch(() => undefined);
   }
 }
