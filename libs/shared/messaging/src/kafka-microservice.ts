@@ -14,6 +14,8 @@ import { parseBrokers } from './messaging.module';
  */
 export const DEFAULT_CONSUMER_CONCURRENCY = 4 * TOPIC_PARTITIONS;
 
+const DEFAULTS = new MessagingConfig();
+
 /**
  * A service's Kafka consumer (Nest hybrid app) on BatchingKafkaServer: a fetch's messages, all its
  * partitions, in one transaction. Values are kept as raw bytes so an undecodable message can be dead-lettered
@@ -57,6 +59,6 @@ export function kafkaConsumerOptions(
       // (per order id) is kept whatever the number: kafkajs never runs one partition's messages in parallel.
       run: { autoCommit: true, partitionsConsumedConcurrently: concurrency },
       parser: { keepBinary: true },
-    }, { commitIntervalMs: messaging.KAFKA_OFFSET_COMMIT_INTERVAL_MS }),
+    }, { commitIntervalMs: messaging.KAFKA_OFFSET_COMMIT_INTERVAL_MS ?? DEFAULTS.KAFKA_OFFSET_COMMIT_INTERVAL_MS }),
   };
 }

@@ -67,7 +67,7 @@ export class MessagingConfig {
   @IsInt()
   @Min(0)
   @Max(60_000)
-  KAFKA_OFFSET_COMMIT_INTERVAL_MS: number = 0;
+  KAFKA_OFFSET_COMMIT_INTERVAL_MS: number = 1000;
 
   /**
    * How long a published outbox row and a processed inbox row are kept. It must be longer than any
