@@ -4,7 +4,7 @@ import { DatabaseModule } from '@order-saga/shared/database';
 import { JsonBodyReader, jsonStructureLimitsFromEnv } from '@order-saga/shared/http';
 import { LoggingModule } from '@order-saga/shared/logging';
 import { ObservabilityModule } from '@order-saga/shared/observability';
-import { GatewayConfig } from './config/gateway.config';
+import { externalIdpSettingsOf, GatewayConfig } from './config/gateway.config';
 import { GATEWAY_MIGRATIONS } from './database/migrations';
 import { AccessTokens } from './oauth/access-tokens';
 import { IssueTokenHandler } from './oauth/issue-token/issue-token.handler';
@@ -65,6 +65,7 @@ export const SERVICE_NAME = 'gateway';
           audience: config.JWT_AUDIENCE,
           ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
           keys: await loadSigningKeySet(config.JWT_SIGNING_KEYS_FILE),
+          external: externalIdpSettingsOf(config),
         }),
     },
     {

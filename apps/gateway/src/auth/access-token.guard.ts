@@ -1,8 +1,9 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { GatewayError } from '../errors/gateway-error';
 import { AccessTokens, InvalidAccessTokenError, REALM } from '../oauth/access-tokens';
+import { IdentityProviderUnavailableError } from '../oauth/external-idp/external-idp';
 import { hasScope, Scope } from '../oauth/scope';
 import { RateLimitTier } from '../rate-limit/rate-limit.policy';
 
@@ -24,9 +25,13 @@ export type AuthenticatedRequest = Request & { id: string; auth: RequestAuth };
 /**
  * Bearer token check for /api/v1 (RFC 6750): no usable token is 401, a valid token without the
  * route's scope is 403. Both carry a WWW-Authenticate challenge so clients know which case they hit.
+ * An external identity provider whose keys cannot be fetched is 503: the token may well be good, and
+ * a 401 would send the client to get a new one that fails the same way.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
+  private readonly logger = new Logger(AccessTokenGuard.name);
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokens,
@@ -47,6 +52,10 @@ export class AccessTokenGuard implements CanActivate {
     try {
       verified = await this.tokens.verify(token);
     } catch (error) {
+      if (error instanceof IdentityProviderUnavailableError) {
+        this.logger.warn({ err: error }, 'external identity provider unavailable, answering 503');
+        throw new GatewayError('SERVICE_UNAVAILABLE', 'The identity provider could not be reached; retry shortly', { 'Retry-After': '5' });
+      }
       if (!(error instanceof InvalidAccessTokenError)) throw error;
       const description = error.reason === 'expired' ? 'The access token expired' : 'The access token is invalid';
       throw new GatewayError('UNAUTHORIZED', 'Invalid or expired access token', {

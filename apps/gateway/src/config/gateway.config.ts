@@ -1,5 +1,6 @@
-import { IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { BaseServiceConfig, validateConfig } from '@order-saga/shared/config';
+import { EXTERNAL_ALGORITHMS, ExternalIdpSettings, parseScopeMap } from '../oauth/external-idp/external-idp';
 
 const HTTP_URL: Parameters<typeof IsUrl>[0] = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
@@ -28,6 +29,76 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(60)
   @Max(86_400)
   ACCESS_TOKEN_TTL_SECONDS: number = 3600;
+
+  /**
+   * JWKS URL of an external identity provider (Keycloak, Hydra, Auth0) whose access tokens the gateway also accepts;
+   * unset: only the gateway's own tokens. Needs EXTERNAL_IDP_ISSUER and EXTERNAL_IDP_AUDIENCE.
+   */
+  @ValidateIf((config: GatewayConfig) => [config.EXTERNAL_IDP_JWKS_URL, config.EXTERNAL_IDP_ISSUER, config.EXTERNAL_IDP_AUDIENCE].some((value) => value !== undefined))
+  @IsNotEmpty({ message: 'EXTERNAL_IDP_JWKS_URL is required when EXTERNAL_IDP_ISSUER or EXTERNAL_IDP_AUDIENCE is set' })
+  @IsUrl(HTTP_URL, { message: 'EXTERNAL_IDP_JWKS_URL must be an http(s) URL' })
+  EXTERNAL_IDP_JWKS_URL?: string;
+
+  /** The provider's `iss`, exactly as in its tokens; tokens carrying it are checked against EXTERNAL_IDP_JWKS_URL. Must differ from JWT_ISSUER. */
+  @ValidateIf((config: GatewayConfig) => config.EXTERNAL_IDP_JWKS_URL !== undefined || config.EXTERNAL_IDP_ISSUER !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'EXTERNAL_IDP_ISSUER is required when EXTERNAL_IDP_JWKS_URL is set' })
+  @ValidateBy({
+    name: 'differsFromOwnIssuer',
+    validator: {
+      validate: (value: unknown, args) => value !== (args?.object as GatewayConfig).JWT_ISSUER,
+      defaultMessage: () => 'EXTERNAL_IDP_ISSUER must differ from JWT_ISSUER',
+    },
+  })
+  EXTERNAL_IDP_ISSUER?: string;
+
+  /** The `aud` the provider puts in tokens meant for this API (Keycloak: an audience mapper; Auth0: the API identifier). */
+  @ValidateIf((config: GatewayConfig) => config.EXTERNAL_IDP_JWKS_URL !== undefined || config.EXTERNAL_IDP_AUDIENCE !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'EXTERNAL_IDP_AUDIENCE is required when EXTERNAL_IDP_JWKS_URL is set' })
+  EXTERNAL_IDP_AUDIENCE?: string;
+
+  /** Comma-separated algorithms the provider signs with; asymmetric only. */
+  @Matches(new RegExp(`^(${EXTERNAL_ALGORITHMS.join('|')})(,(${EXTERNAL_ALGORITHMS.join('|')}))*$`), {
+    message: `EXTERNAL_IDP_ALGORITHMS must be a comma-separated list of ${EXTERNAL_ALGORITHMS.join(', ')}`,
+  })
+  EXTERNAL_IDP_ALGORITHMS: string = 'RS256,ES256';
+
+  /** The claim holding the provider's scopes: a space-delimited string (scope, scp) or a list of strings (permissions, roles). */
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'EXTERNAL_IDP_SCOPE_CLAIM must be a claim name' })
+  EXTERNAL_IDP_SCOPE_CLAIM: string = 'scope';
+
+  /** provider-scope=gateway-scope pairs (gateway scopes: read, write), e.g. `orders:read=read,orders:write=write`. Provider scopes not listed grant nothing. */
+  @ValidateBy({
+    name: 'scopeMap',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseScopeMap(value) !== undefined,
+      defaultMessage: () => 'EXTERNAL_IDP_SCOPE_MAP must be comma-separated provider-scope=gateway-scope pairs, each gateway scope read or write, no provider scope twice',
+    },
+  })
+  EXTERNAL_IDP_SCOPE_MAP: string = 'read=read,write=write';
+
+  /** Prepended to the provider's client id (client_id, else azp, else sub). Ends in ':', which our own client ids cannot contain, so the two never collide. */
+  @Matches(/^[A-Za-z0-9._~-]{0,32}:$/, { message: "EXTERNAL_IDP_CLIENT_ID_PREFIX must be up to 32 letters, digits or . _ ~ - followed by ':'" })
+  EXTERNAL_IDP_CLIENT_ID_PREFIX: string = 'idp:';
+
+  /** After a JWKS fetch, tokens naming an unknown `kid` are refused without fetching again for this long; a rotated key is picked up after it. */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  EXTERNAL_IDP_JWKS_COOLDOWN_MS: number = 30_000;
+
+  /** Fetched keys are trusted this long, then fetched again: how long a key the provider withdrew keeps verifying tokens. */
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  EXTERNAL_IDP_JWKS_CACHE_MAX_AGE_MS: number = 600_000;
+
+  /** A JWKS fetch slower than this fails; requests that needed it answer 503. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  EXTERNAL_IDP_JWKS_TIMEOUT_MS: number = 5000;
 
   /** Base URL of order-service, e.g. http://order-service:3001; the gateway appends /orders... to it. */
   @IsUrl(HTTP_URL)
@@ -123,6 +194,23 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1)
   RATE_LIMIT_SANDBOX_MULTIPLIER: number = 10;
+}
+
+/** The external identity provider's settings, undefined when EXTERNAL_IDP_JWKS_URL is unset (validation already ran). */
+export function externalIdpSettingsOf(config: GatewayConfig): ExternalIdpSettings | undefined {
+  if (config.EXTERNAL_IDP_JWKS_URL === undefined) return undefined;
+  return {
+    jwksUrl: config.EXTERNAL_IDP_JWKS_URL,
+    issuer: config.EXTERNAL_IDP_ISSUER as string,
+    audience: config.EXTERNAL_IDP_AUDIENCE as string,
+    algorithms: config.EXTERNAL_IDP_ALGORITHMS.split(','),
+    scopeClaim: config.EXTERNAL_IDP_SCOPE_CLAIM,
+    scopeMap: parseScopeMap(config.EXTERNAL_IDP_SCOPE_MAP) ?? new Map(),
+    clientIdPrefix: config.EXTERNAL_IDP_CLIENT_ID_PREFIX,
+    jwksCooldownMs: config.EXTERNAL_IDP_JWKS_COOLDOWN_MS,
+    jwksCacheMaxAgeMs: config.EXTERNAL_IDP_JWKS_CACHE_MAX_AGE_MS,
+    jwksTimeoutMs: config.EXTERNAL_IDP_JWKS_TIMEOUT_MS,
+  };
 }
 
 /** What the register-client CLI needs: only the gateway's database, not the service's secrets. */

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, errors, JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, errors, JWTPayload, JWTVerifyGetKey, jwtVerify, JWTVerifyOptions, SignJWT } from 'jose';
 import { RateLimitTier, RATE_LIMIT_TIERS } from '../rate-limit/rate-limit.policy';
+import {
+  externalClientIdOf,
+  externalKeySet,
+  ExternalIdpSettings,
+  externalTokenIdOf,
+  IdentityProviderUnavailableError,
+  mappedScope,
+} from './external-idp/external-idp';
 import { SIGNING_ALGORITHM, SigningKeySet } from './signing-keys/signing-keys';
 
 /** RFC 9068's media type, so a token of another kind (an ID token, say) signed by the same key is refused. */
@@ -13,6 +21,8 @@ export interface AccessTokenSettings {
   audience: string;
   ttlSeconds: number;
   keys: SigningKeySet;
+  /** When set, tokens whose `iss` is its issuer are verified against its JWKS instead of our keys. */
+  external?: ExternalIdpSettings;
 }
 
 export interface IssuedAccessToken {
@@ -50,6 +60,8 @@ interface RememberedToken {
   verified: VerifiedAccessToken;
   exp: number;
   nbf?: number;
+  /** External tokens only: past this (ms), verified in full again, so a key the provider withdrew stops working within its cache age. */
+  recheckAt?: number;
 }
 
 /**
@@ -62,14 +74,21 @@ interface RememberedToken {
  * claims (exp, nbf) are checked against `now`: nothing else about it, and nothing the check
  * depends on (the keys are loaded once at boot), can change. A token differing in any character is
  * a different key and is verified in full.
+ *
+ * With an external identity provider configured, a token is routed by its (unverified) `iss`: the
+ * provider's issuer goes to the provider's JWKS, anything else to our own keys, and each verifier
+ * then checks `iss` itself. Our own tokens stay valid. The provider's keys can change under a
+ * remembered token, so those are remembered only for the JWKS cache age.
  */
 export class AccessTokens {
   private readonly verificationKeys: JWTVerifyGetKey;
+  private readonly externalKeys: JWTVerifyGetKey | undefined;
   /** In insertion order, so the first entry is the one to forget when full. */
   private readonly remembered = new Map<string, RememberedToken>();
 
   constructor(private readonly settings: AccessTokenSettings) {
     this.verificationKeys = createLocalJWKSet(settings.keys.jwks);
+    this.externalKeys = settings.external && externalKeySet(settings.external);
   }
 
   get jwks(): SigningKeySet['jwks'] {
@@ -97,11 +116,12 @@ export class AccessTokens {
   /** Throws InvalidAccessTokenError for any token the gateway would not have issued, or one past its exp. */
   async verify(token: string, now: Date = new Date()): Promise<VerifiedAccessToken> {
     const remembered = this.remembered.get(token);
-    if (remembered !== undefined) return this.stillValid(token, remembered, now);
-    const { verified, exp, nbf } = await this.verifyInFull(token, now);
+    if (remembered !== undefined && (remembered.recheckAt === undefined || now.getTime() < remembered.recheckAt)) return this.stillValid(token, remembered, now);
+    if (remembered !== undefined) this.remembered.delete(token);
+    const checked = this.externalKeys && this.isExternal(token) ? await this.verifyExternal(token, now) : await this.verifyInFull(token, now);
     if (this.remembered.size >= REMEMBERED_TOKENS) this.remembered.delete(this.remembered.keys().next().value as string);
-    this.remembered.set(token, { verified, exp, ...(nbf !== undefined ? { nbf } : {}) });
-    return verified;
+    this.remembered.set(token, checked);
+    return checked.verified;
   }
 
   /** jose's own time checks, on the claims of a token that passed all the others: whole seconds, no tolerance. */
@@ -117,25 +137,25 @@ export class AccessTokens {
     return remembered.verified;
   }
 
-  private async verifyInFull(token: string, now: Date): Promise<RememberedToken> {
-    let payload;
+  /** Only routes the token; a malformed one goes to our own verifier, which refuses it. */
+  private isExternal(token: string): boolean {
     try {
-      // Pinning the algorithm is what stops `alg: none` and HS256-with-the-public-key confusion.
-      ({ payload } = await jwtVerify(token, this.verificationKeys, {
-        algorithms: [SIGNING_ALGORITHM],
-        issuer: this.settings.issuer,
-        audience: this.settings.audience,
-        typ: ACCESS_TOKEN_TYPE,
-        currentDate: now,
-        requiredClaims: ['iss', 'aud', 'sub', 'exp', 'iat', 'jti', 'client_id', 'scope'],
-      }));
-    } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new InvalidAccessTokenError('expired', 'access token has expired');
-      if (error instanceof errors.JOSEError) throw new InvalidAccessTokenError('invalid', `access token rejected: ${error.code}`);
-      // createLocalJWKSet and jwtVerify throw plain TypeErrors on some malformed input (a non-string kid).
-      if (error instanceof TypeError) throw new InvalidAccessTokenError('invalid', `access token rejected: ${error.message}`);
-      throw error;
+      return decodeJwt(token).iss === this.settings.external?.issuer;
+    } catch {
+      return false;
     }
+  }
+
+  private async verifyInFull(token: string, now: Date): Promise<RememberedToken> {
+    // Pinning the algorithm is what stops `alg: none` and HS256-with-the-public-key confusion.
+    const payload = await verifiedPayload(token, this.verificationKeys, {
+      algorithms: [SIGNING_ALGORITHM],
+      issuer: this.settings.issuer,
+      audience: this.settings.audience,
+      typ: ACCESS_TOKEN_TYPE,
+      currentDate: now,
+      requiredClaims: ['iss', 'aud', 'sub', 'exp', 'iat', 'jti', 'client_id', 'scope'],
+    });
     const { client_id: clientId, scope, sub, jti, exp, rate_limit_tier: tier = 'standard' } = payload;
     if (typeof clientId !== 'string' || typeof scope !== 'string' || sub !== clientId || typeof jti !== 'string' || exp === undefined) {
       throw new InvalidAccessTokenError('invalid', 'access token claims are malformed');
@@ -144,5 +164,47 @@ export class AccessTokens {
     // Frozen: one object answers every later request with this token.
     const verified = Object.freeze({ clientId, scope, tokenId: jti, expiresAt: new Date(exp * 1000), rateLimitTier: tier as RateLimitTier });
     return { verified, exp, ...(payload.nbf !== undefined ? { nbf: payload.nbf } : {}) };
+  }
+
+  /**
+   * No `typ` check: Keycloak and Auth0 send `JWT`, not `at+jwt`. The audience is what keeps the
+   * provider's ID tokens (audience: a client) out. External tokens get the standard rate limit tier.
+   */
+  private async verifyExternal(token: string, now: Date): Promise<RememberedToken> {
+    const external = this.settings.external as ExternalIdpSettings;
+    const payload = await verifiedPayload(token, this.externalKeys as JWTVerifyGetKey, {
+      algorithms: external.algorithms,
+      issuer: external.issuer,
+      audience: external.audience,
+      currentDate: now,
+      requiredClaims: ['iss', 'aud', 'exp'],
+    });
+    const clientId = externalClientIdOf(payload);
+    const scope = mappedScope(payload[external.scopeClaim] ?? '', external.scopeMap);
+    if (clientId === undefined || scope === undefined || payload.exp === undefined) {
+      throw new InvalidAccessTokenError('invalid', 'external access token claims are malformed');
+    }
+    const verified = Object.freeze({
+      clientId: `${external.clientIdPrefix}${clientId}`,
+      scope,
+      tokenId: externalTokenIdOf(payload, token),
+      expiresAt: new Date(payload.exp * 1000),
+      rateLimitTier: 'standard' as const,
+    });
+    return { verified, exp: payload.exp, recheckAt: now.getTime() + external.jwksCacheMaxAgeMs, ...(payload.nbf !== undefined ? { nbf: payload.nbf } : {}) };
+  }
+}
+
+async function verifiedPayload(token: string, keys: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(token, keys, options)).payload;
+  } catch (error) {
+    if (error instanceof IdentityProviderUnavailableError) throw error;
+    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) throw new IdentityProviderUnavailableError(`JWKS unusable: ${error.code}`);
+    if (error instanceof errors.JWTExpired) throw new InvalidAccessTokenError('expired', 'access token has expired');
+    if (error instanceof errors.JOSEError) throw new InvalidAccessTokenError('invalid', `access token rejected: ${error.code}`);
+    // createLocalJWKSet and jwtVerify throw plain TypeErrors on some malformed input (a non-string kid).
+    if (error instanceof TypeError) throw new InvalidAccessTokenError('invalid', `access token rejected: ${error.message}`);
+    throw error;
   }
 }
