@@ -72,7 +72,7 @@ interface RememberedToken {
  * signature (jose on WebCrypto) was one of the largest CPU costs per proxied request. So a token
  * that passed every check is remembered by its exact text, and seen again only its time-bound
  * claims (exp, nbf) are checked against `now`: nothing else about it, and nothing the check
- * depends on (the keys are loaded once at boot), can change. A token differing in any character is
+ * depends on (our keys are loaded once at boot), can change. A token differing in any character is
  * a different key and is verified in full.
  *
  * With an external identity provider configured, a token is routed by its (unverified) `iss`: the
@@ -113,7 +113,10 @@ export class AccessTokens {
     return { token, expiresIn: this.settings.ttlSeconds };
   }
 
-  /** Throws InvalidAccessTokenError for any token the gateway would not have issued, or one past its exp. */
+  /**
+   * Throws InvalidAccessTokenError for any token neither the gateway nor the configured provider issued,
+   * or one past its exp; IdentityProviderUnavailableError when the provider's JWKS cannot be fetched.
+   */
   async verify(token: string, now: Date = new Date()): Promise<VerifiedAccessToken> {
     const remembered = this.remembered.get(token);
     if (remembered !== undefined && (remembered.recheckAt === undefined || now.getTime() < remembered.recheckAt)) return this.stillValid(token, remembered, now);
