@@ -100,6 +100,17 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     for (const topic of topics) expect(topic.partitions).toBe(TOPIC_PARTITIONS);
   });
 
+  it('has prometheus-operator scrape every Service on its named http port at /metrics', () => {
+    const spec = named(objects, 'ServiceMonitor', 'order-saga').spec as Container;
+    const [endpoint] = spec.endpoints;
+    expect(endpoint).toMatchObject({ port: 'http', path: '/metrics', honorLabels: true });
+    const selected = ofKind(objects, 'Service').filter((service) =>
+      Object.entries(spec.selector.matchLabels as Record<string, string>).every(([key, value]) => service.metadata.labels?.[key] === value),
+    );
+    expect(selected.map((service) => service.metadata.name).sort()).toEqual([...SERVICES].sort());
+    for (const service of selected) expect(((service.spec as Container).ports as Container[]).map((port) => port.name)).toContain('http');
+  });
+
   it('ships alert rules for stuck sagas, dead letters, webhook failures and the latency SLA', () => {
     const rules = ((named(objects, 'PrometheusRule', 'order-saga').spec as Container).groups as Container[]).flatMap((group) => group.rules);
     expect(rules.map((rule: Container) => rule.alert)).toEqual(
@@ -129,6 +140,28 @@ describe('environment differences', () => {
     expect((named(rendered.production, 'HorizontalPodAutoscaler', 'gateway').spec as Container).minReplicas).toBeGreaterThanOrEqual(3);
   });
 
+  it('lets External Secrets Operator create every referenced Secret in staging and production, not in sandbox', () => {
+    expect(ofKind(rendered.sandbox, 'ExternalSecret')).toEqual([]);
+    for (const overlay of ['staging', 'production'] as const) {
+      const objects = rendered[overlay];
+      const referenced = new Set<string>();
+      for (const workload of [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'Job')]) {
+        const pod = podSpec(workload);
+        for (const container of pod.containers) {
+          for (const variable of container.env ?? []) if (variable.valueFrom?.secretKeyRef) referenced.add(`${variable.valueFrom.secretKeyRef.name}/${variable.valueFrom.secretKeyRef.key}`);
+        }
+        for (const volume of pod.volumes ?? []) if (volume.secret) referenced.add(`${volume.secret.secretName}/*`);
+      }
+      const created = new Set<string>();
+      for (const external of ofKind(objects, 'ExternalSecret')) {
+        const spec = external.spec as Container;
+        expect(spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: `order-saga-${overlay}` });
+        for (const item of spec.data) created.add(`${spec.target.name}/${item.secretKey}`).add(`${spec.target.name}/*`);
+      }
+      expect([...referenced].filter((reference) => !created.has(reference))).toEqual([]);
+    }
+  });
+
   it('puts each environment in its own namespace', () => {
     for (const overlay of OVERLAYS) expect(new Set(rendered[overlay].map((object) => object.metadata.namespace))).toEqual(new Set([`order-saga-${overlay}`]));
   });
@@ -149,6 +182,21 @@ describe('the checks themselves', () => {
     (topic.spec as Container).partitions = 0;
     (topic.spec as Container).replica = 3;
     expect((await schemaErrors(topic)).join('\n')).toMatch(/partitions must be >= 1[\s\S]*additional properties|additional properties[\s\S]*partitions must be >= 1/);
+  });
+
+  it('reject a ServiceMonitor and an ExternalSecret with misspelt or impossible fields', async () => {
+    const monitor = structuredClone(named(rendered.production, 'ServiceMonitor', 'order-saga'));
+    ((monitor.spec as Container).endpoints[0] as Container).honorLabels = 'yes';
+    expect((await schemaErrors(monitor)).join('\n')).toMatch(/honorLabels must be boolean/);
+    const external = structuredClone(ofKind(rendered.production, 'ExternalSecret')[0]);
+    (external.spec as Container).secretStoreRef.kind = 'SecretStores';
+    const remoteRef = (external.spec as Container).data[0].remoteRef;
+    remoteRef.keys = remoteRef.key;
+    delete remoteRef.key;
+    const errors = (await schemaErrors(external)).join('\n');
+    expect(errors).toMatch(/secretStoreRef\/kind must be equal to one of the allowed values/);
+    expect(errors).toMatch(/remoteRef must have required property 'key'/);
+    expect(errors).toMatch(/must NOT have additional properties/);
   });
 
   it('reject a kind nobody validates', async () => {

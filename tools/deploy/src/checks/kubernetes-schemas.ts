@@ -32,6 +32,8 @@ const MODELS: Record<string, () => Promise<unknown>> = {
   'keda.sh/v1alpha1/ScaledObject': async () => (await import('@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject')).ScaledObject,
   'monitoring.coreos.com/v1/PrometheusRule': async () =>
     (await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule')).PrometheusRule,
+  'monitoring.coreos.com/v1/ServiceMonitor': async () =>
+    (await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor')).ServiceMonitor,
 };
 
 /**
@@ -65,9 +67,81 @@ const KAFKA_TOPIC_SCHEMA = {
   },
 } as const;
 
+/**
+ * External Secrets Operator publishes no npm models either. Written here from the fields of its
+ * external-secrets.io/v1 ExternalSecret CRD that the overlays use (secretStoreRef, target, refreshInterval,
+ * data[].remoteRef), with the CRD's enums; `spec`, `target`, `data[]` and `remoteRef` are closed for the
+ * same pruning reason as above. dataFrom and target.template are left open: the overlays do not use them.
+ */
+const EXTERNAL_SECRET_SCHEMA = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    apiVersion: { const: 'external-secrets.io/v1' },
+    kind: { const: 'ExternalSecret' },
+    metadata: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 } },
+    },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      anyOf: [{ required: ['data'] }, { required: ['dataFrom'] }],
+      properties: {
+        refreshInterval: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$' },
+        refreshPolicy: { enum: ['CreatedOnce', 'Periodic', 'OnChange'] },
+        secretStoreRef: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name'],
+          properties: { name: { type: 'string', minLength: 1, maxLength: 253 }, kind: { enum: ['SecretStore', 'ClusterSecretStore'] } },
+        },
+        target: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 253 },
+            creationPolicy: { enum: ['Owner', 'Orphan', 'Merge', 'None'] },
+            deletionPolicy: { enum: ['Delete', 'Merge', 'Retain'] },
+            immutable: { type: 'boolean' },
+            template: { type: 'object' },
+          },
+        },
+        data: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['secretKey', 'remoteRef'],
+            properties: {
+              secretKey: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253 },
+              remoteRef: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['key'],
+                properties: {
+                  key: { type: 'string', minLength: 1 },
+                  property: { type: 'string' },
+                  version: { type: 'string' },
+                  conversionStrategy: { enum: ['Default', 'Unicode'] },
+                  decodingStrategy: { enum: ['Auto', 'Base64', 'Base64URL', 'None'] },
+                  metadataPolicy: { enum: ['None', 'Fetch'] },
+                },
+              },
+            },
+          },
+        },
+        dataFrom: { type: 'array', items: { type: 'object' } },
+      },
+    },
+  },
+} as const;
+
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 const CUSTOM: Record<string, ValidateFunction> = {
   'kafka.strimzi.io/v1beta2/KafkaTopic': ajv.compile(KAFKA_TOPIC_SCHEMA),
+  'external-secrets.io/v1/ExternalSecret': ajv.compile(EXTERNAL_SECRET_SCHEMA),
 };
 
 /** Problems of one object against its schema; empty when it is valid. */
