@@ -1,2 +1,3 @@
+export * from './sign-webhook';
 export * from './verify-webhook';
 export * from './fixtures/python-verify-webhook';

@@ -1,7 +1,8 @@
-import { createHmac } from 'node:crypto';
 import { pythonVerifyWebhook } from './fixtures/python-verify-webhook';
+import { bodySignature, standardSignature } from './sign-webhook';
 import { verifyWebhook } from './verify-webhook';
 
+// The signatures themselves are pinned to published and independently computed values in sign-webhook.spec.ts.
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const oldSecret = 'whsec_3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 const body = Buffer.from('{"event_id":"e1","event_type":"order.created","data":{"note":"café ☕"}}', 'utf8');
@@ -9,14 +10,8 @@ const id = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const sentAt = new Date('2025-01-15T10:00:00.000Z');
 const timestamp = String(sentAt.getTime() / 1000);
 
-function sha256(key: string, bytes: Buffer = body): string {
-  return `sha256=${createHmac('sha256', key).update(bytes).digest('hex')}`;
-}
-
-function standard(key: string, bytes: Buffer = body, at = timestamp): string {
-  const raw = Buffer.from(key.slice('whsec_'.length), 'base64');
-  return `v1,${createHmac('sha256', raw).update(`${id}.${at}.`).update(bytes).digest('base64')}`;
-}
+const sha256 = (key: string) => bodySignature(key, body);
+const standard = (key: string) => standardSignature(key, id, timestamp, body);
 
 const at = (secondsAfterSending: number) => () => new Date(sentAt.getTime() + secondsAfterSending * 1000);
 

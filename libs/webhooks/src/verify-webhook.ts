@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { bodySignature, standardSignature, WEBHOOK_HEADERS } from './sign-webhook';
 
 /** The replay window of the integration spec: reject a webhook whose timestamp is more than 5 minutes off. */
 export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
@@ -32,42 +33,32 @@ export function verifyWebhook({ body, headers, secrets, toleranceSeconds = DEFAU
   const keys = typeof secrets === 'string' ? [secrets] : [...secrets];
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 
-  const timestampText = read('webhook-timestamp') ?? read('x-webhook-timestamp');
+  const timestampText = read(WEBHOOK_HEADERS.standardTimestamp) ?? read(WEBHOOK_HEADERS.timestamp);
   if (!timestampText || !/^\d{1,12}$/.test(timestampText)) return { valid: false, reason: 'missing_timestamp' };
   const timestamp = Number(timestampText);
   if (Math.abs(Math.floor(now().getTime() / 1000) - timestamp) > toleranceSeconds) return { valid: false, reason: 'timestamp_outside_tolerance' };
 
-  const standardSignatures = read('webhook-signature');
-  const standardId = read('webhook-id');
+  const standardSignatures = read(WEBHOOK_HEADERS.standardSignature);
+  const standardId = read(WEBHOOK_HEADERS.standardId);
   if (standardSignatures && standardId) {
-    const received = standardSignatures
-      .split(' ')
-      .filter((entry) => entry.startsWith('v1,'))
-      .map((entry) => entry.slice('v1,'.length));
-    const content = Buffer.concat([Buffer.from(`${standardId}.${timestampText}.`, 'utf8'), bytes]);
+    const received = standardSignatures.split(' ').filter((entry) => entry.startsWith('v1,'));
     const matches = keys.some((secret) => {
-      const expected = createHmac('sha256', standardKey(secret)).update(content).digest('base64');
+      const expected = standardSignature(secret, standardId, timestampText, bytes);
       return received.some((signature) => constantTimeEqual(signature, expected));
     });
     return matches ? { valid: true, scheme: 'standard-webhooks', webhookId: standardId, timestamp } : { valid: false, reason: 'signature_mismatch' };
   }
 
-  const received = [read('x-webhook-signature'), read('x-webhook-signature-previous')]
+  const received = [read(WEBHOOK_HEADERS.signature), read(WEBHOOK_HEADERS.previousSignature)]
     .filter((value): value is string => value !== undefined)
     .flatMap((value) => value.split(' '))
     .filter((entry) => entry.startsWith('sha256='));
   if (received.length === 0) return { valid: false, reason: 'missing_signature' };
   const matches = keys.some((secret) => {
-    // Keyed by the whole secret string as UTF-8, exactly as the spec's Python verify_webhook does.
-    const expected = `sha256=${createHmac('sha256', secret).update(bytes).digest('hex')}`;
+    const expected = bodySignature(secret, bytes);
     return received.some((signature) => constantTimeEqual(signature, expected));
   });
-  return matches ? { valid: true, scheme: 'sha256', webhookId: read('x-webhook-id') ?? null, timestamp } : { valid: false, reason: 'signature_mismatch' };
-}
-
-/** Standard Webhooks keys are the base64 bytes after `whsec_`; anything else is used as UTF-8 text. */
-function standardKey(secret: string): Buffer {
-  return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
+  return matches ? { valid: true, scheme: 'sha256', webhookId: read(WEBHOOK_HEADERS.id) ?? null, timestamp } : { valid: false, reason: 'signature_mismatch' };
 }
 
 function constantTimeEqual(received: string, expected: string): boolean {
@@ -83,7 +74,7 @@ function headerReader(headers: WebhookHeaders): (name: string) => string | undef
   }
   const lower = new Map(Object.entries(headers as Record<string, string | string[] | undefined>).map(([key, value]) => [key.toLowerCase(), value]));
   return (name) => {
-    const value = lower.get(name);
+    const value = lower.get(name.toLowerCase());
     return Array.isArray(value) ? value.join(' ') : value;
   };
 }

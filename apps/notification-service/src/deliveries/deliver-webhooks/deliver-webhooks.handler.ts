@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { recordWebhookAttempt } from '@order-saga/shared/observability';
+import { signWebhook } from '@order-saga/webhooks';
 import type { Response } from 'undici';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
 import { AttemptOutcome, decideAfterAttempt, parseRetryAfter, parseRetrySchedule } from '../../domain/retry-schedule';
-import { signatureHeaders } from '../../domain/webhook-signature';
 import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
 import { AttemptResult, ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookSender } from './webhook-sender';
@@ -47,7 +47,7 @@ export class DeliverWebhooksHandler {
       'Content-Type': 'application/json',
       'User-Agent': USER_AGENT,
       // Signed per attempt: the timestamp is when this attempt was made, so a receiver's replay window works on retries too.
-      ...signatureHeaders({
+      ...signWebhook({
         secrets: delivery.secrets,
         eventId: delivery.eventId,
         eventType: delivery.eventType,

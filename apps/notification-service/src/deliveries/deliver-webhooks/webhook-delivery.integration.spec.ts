@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
@@ -21,7 +21,7 @@ import { Outbox } from '@order-saga/shared/messaging';
 import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
 import { WebhookSender } from './webhook-sender';
 import { DomainError } from '@order-saga/shared/http';
-import { standardWebhookSignature } from '@order-saga/contracts';
+import { bodySignature, pythonVerifyWebhook, standardSignature } from '@order-saga/webhooks';
 import { RotateWebhookSecretHandler } from '../../webhook-endpoints/rotate-webhook-secret/rotate-webhook-secret.handler';
 import { RetryDeliveryHandler } from '../retry-delivery/retry-delivery.handler';
 import { RedeliverFailedHandler } from '../redeliver-failed/redeliver-failed.handler';
@@ -244,8 +244,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     const [delivery] = await attempted(envelope.messageId);
 
     const [request] = receiver.received('/signed');
-    const expectedSignature = 'sha256=' + createHmac('sha256', Buffer.from(endpoint.secret, 'utf8')).update(request.body).digest('hex');
-    expect(request.headers['x-webhook-signature']).toBe(expectedSignature);
+    expect(pythonVerifyWebhook(request.body, String(request.headers['x-webhook-signature']), endpoint.secret)).toBe(true);
     expect(request.headers).toMatchObject({
       'content-type': 'application/json',
       'user-agent': 'order-saga-webhooks/1.0',
@@ -512,11 +511,11 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     await attempted(during.messageId);
     const [first] = receiver.received('/rotate');
     const timestamp = String(first.headers['webhook-timestamp']);
-    expect(first.headers['x-webhook-signature']).toBe(signatureOf(rotated.secret, first.body));
-    expect(first.headers['x-webhook-signature-previous']).toBe(signatureOf(endpoint.secret, first.body));
+    expect(first.headers['x-webhook-signature']).toBe(bodySignature(rotated.secret, first.body));
+    expect(first.headers['x-webhook-signature-previous']).toBe(bodySignature(endpoint.secret, first.body));
     expect(String(first.headers['webhook-signature']).split(' ')).toEqual([
-      standardWebhookSignature(rotated.secret, during.messageId, timestamp, first.body),
-      standardWebhookSignature(endpoint.secret, during.messageId, timestamp, first.body),
+      standardSignature(rotated.secret, during.messageId, timestamp, first.body),
+      standardSignature(endpoint.secret, during.messageId, timestamp, first.body),
     ]);
 
     clock.advance(3601);
@@ -524,7 +523,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     await publish(after);
     await attempted(after.messageId);
     const [, second] = receiver.received('/rotate');
-    expect(second.headers['x-webhook-signature']).toBe(signatureOf(rotated.secret, second.body));
+    expect(second.headers['x-webhook-signature']).toBe(bodySignature(rotated.secret, second.body));
     expect(second.headers['x-webhook-signature-previous']).toBeUndefined();
     expect(String(second.headers['webhook-signature']).split(' ')).toHaveLength(1);
 
@@ -600,7 +599,3 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     expect(receiver.received('/rebound')).toHaveLength(0);
   });
 });
-
-function signatureOf(secret: string, body: Buffer): string {
-  return 'sha256=' + createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex');
-}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../domain/clock';
-import { generateWebhookSecret } from '../../domain/webhook-signature';
+import { generateWebhookSecret } from '@order-saga/webhooks';
 import { WebhookEndpoint } from '../webhook-endpoint.entity';
 import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
 import { WebhookEndpointWithSecretResponseDto, withSecret } from '../webhook-endpoint.response.dto';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
-import { generateWebhookSecret } from '../../domain/webhook-signature';
+import { generateWebhookSecret } from '@order-saga/webhooks';
 import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
 import { WebhookEndpointWithSecretResponseDto, withSecret } from '../webhook-endpoint.response.dto';
 import { RotateWebhookSecretRequestDto } from './rotate-webhook-secret.request.dto';
