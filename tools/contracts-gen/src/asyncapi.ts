@@ -1,4 +1,5 @@
-import { DEAD_LETTER_HEADERS, ENVELOPE_HEADERS, MessageDefinition, TOPICS, WEBHOOK_HEADERS } from '@order-saga/contracts';
+import { DEAD_LETTER_HEADERS, ENVELOPE_HEADERS, MessageDefinition, TOPICS } from '@order-saga/contracts';
+import { WEBHOOK_HEADERS } from '@order-saga/webhooks';
 import { stringify } from 'yaml';
 import { messageDefinitions, messageSchemaFile } from './message-schemas';
 import { WEBHOOK_BODIES, webhookSchemaFile } from './type-schemas';

@@ -43,23 +43,3 @@ export interface OrderCancelledWebhookData extends WebhookEventData {
   reason: string;
   cancelled_at: string;
 }
-
-/**
- * Header names of a signed delivery. The X-Webhook-* set is the integration spec's; the lower-case
- * `webhook-*` set is Standard Webhooks', whose signature also covers the id and the timestamp.
- */
-export const WEBHOOK_HEADERS = {
-  /** `sha256=<hex>` over the raw body with the endpoint's newest secret (the spec's format). */
-  signature: 'X-Webhook-Signature',
-  /** During a secret rotation's grace period: the same, with the previous secret. */
-  previousSignature: 'X-Webhook-Signature-Previous',
-  /** Unix seconds when this attempt was signed. */
-  timestamp: 'X-Webhook-Timestamp',
-  /** The event id; the same on every retry, so receivers deduplicate on it. */
-  id: 'X-Webhook-Id',
-  eventType: 'X-Webhook-Event',
-  standardId: 'webhook-id',
-  standardTimestamp: 'webhook-timestamp',
-  /** Space-separated `v1,<base64>` entries, one per secret currently signing. */
-  standardSignature: 'webhook-signature',
-} as const;
