@@ -23,13 +23,15 @@ export default [
             scope('payment', 'scope:shared'),
             scope('notification', 'scope:shared'),
             scope('demo', 'scope:shared'),
-            scope('shared'),
+            // Only for libs/shared/testing, which starts processes through tools/infra: the type rules below keep
+            // every other shared library (type:lib, type:contracts) away from tooling.
+            scope('shared', 'scope:tooling'),
             scope('tooling', 'scope:shared'),
             scope('e2e', 'scope:shared', 'scope:tooling'),
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing', 'type:tooling'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:tooling'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing', 'type:tooling'] },
             // type:testing here serves the libs' own integration specs.
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },

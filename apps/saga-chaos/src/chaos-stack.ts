@@ -18,7 +18,7 @@ import {
   startKafkaCluster,
   startServices,
 } from '@order-saga/infra';
-import { WebhookRecorder } from '@order-saga/shared/testing';
+import { unthrottledGatewayEnv, WebhookRecorder } from '@order-saga/shared/testing';
 import { Workload } from './workload';
 
 export type Variant = 'single' | 'cluster';
@@ -80,7 +80,7 @@ export async function startChaosStack(variant: Variant, workload: Workload, log:
       jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')),
       logLevel: 'info',
       replicas: 2,
-      env: serviceEnv(dataDir),
+      env: serviceEnv(),
     });
     services.running.forEach(watch);
     cleanups.push(() => services.stop());
@@ -100,16 +100,12 @@ export async function startChaosStack(variant: Variant, workload: Workload, log:
  * Settings for a run on a shared 2-core machine: small connection pools (ten processes share one
  * PostgreSQL), no rate limit in the way of the load, quick webhook retries, loopback receivers allowed.
  */
-function serviceEnv(dataDir: string): Partial<Record<ServiceName, Record<string, string>>> {
+function serviceEnv(): Partial<Record<ServiceName, Record<string, string>>> {
   const pool = (size: number) => ({ DATABASE_POOL_SIZE: String(size) });
   return {
     gateway: {
       ...pool(2),
-      RATE_LIMIT_KEY_PREFIX: `chaos:${dataDir.split('-').pop()}:rl`,
-      RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: '1000000',
-      RATE_LIMIT_ORDERS_READ_PER_MINUTE: '1000000',
-      RATE_LIMIT_DEFAULT_PER_MINUTE: '1000000',
-      RATE_LIMIT_PER_DAY: '100000000',
+      ...unthrottledGatewayEnv('chaos'),
     },
     'order-service': pool(5),
     'inventory-service': pool(4),

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killService, respawnService, SERVICE_NAMES, waitUntilReady } from '@order-saga/infra';
-import { pollUntil } from '@order-saga/shared/testing';
+import { clientCredentialsToken, pollUntil } from '@order-saga/shared/testing';
 import { verifyWebhook } from '@order-saga/webhooks';
 import { ChaosStack, startChaosStack } from './chaos-stack';
 import { FaultInjector, FaultTarget } from './fault-injector';
@@ -249,12 +249,7 @@ function receivedIds(stack: ChaosStack): Set<string> {
 
 async function clientToken(gateways: string[], stack: ChaosStack): Promise<string> {
   return pollUntil(
-    async () => {
-      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: stack.client.id, client_secret: stack.client.secret, scope: 'read write' });
-      const response = await fetch(`${gateways[0]}/oauth/token`, { method: 'POST', body: form, signal: AbortSignal.timeout(10_000) });
-      const body = (await response.json()) as { access_token?: string };
-      return body.access_token;
-    },
+    () => clientCredentialsToken(gateways[0], stack.client, { scope: 'read write', timeoutMs: 10_000 }),
     { timeoutMs: 30_000, intervalMs: 500, description: 'an access token' },
   );
 }

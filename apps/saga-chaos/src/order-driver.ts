@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { clientCredentialsToken } from '@order-saga/shared/testing';
 import { ClientOutcome } from './invariants';
 import { PlannedOrder } from './workload';
 
@@ -163,11 +164,8 @@ export class OrderDriver {
   }
 
   private async fetchToken(): Promise<string> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.options.clientId, client_secret: this.options.clientSecret, scope: 'read write' });
-    const response = await fetch(`${this.gateway()}/oauth/token`, { method: 'POST', body: form, signal: AbortSignal.timeout(this.options.attemptTimeoutMs) });
-    const json = parseJson(await response.text());
-    if (!response.ok || typeof json?.access_token !== 'string') throw new Error(`token request failed: ${response.status}`);
-    this.token = json.access_token;
+    const client = { id: this.options.clientId, secret: this.options.clientSecret };
+    this.token = await clientCredentialsToken(this.gateway(), client, { scope: 'read write', timeoutMs: this.options.attemptTimeoutMs });
     return this.token;
   }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@order-saga/infra';
-import { BENCH_RATE_LIMITS, benchDatabasePrefix, IMAGE_NODE_OPTIONS } from './bench-stack';
+import { UNTHROTTLED_GATEWAY_LIMITS } from '@order-saga/shared/testing';
+import { benchDatabasePrefix, IMAGE_NODE_OPTIONS } from './bench-stack';
 
 describe('bench stack settings', () => {
   it('names the smoke databases after the engineer test prefix, so parallel npm test runs do not reset each other', () => {
@@ -12,7 +13,7 @@ describe('bench stack settings', () => {
   });
 
   it('raises every gateway rate limit far above the highest offered rate (300/s = 18 000/min)', () => {
-    for (const value of Object.values(BENCH_RATE_LIMITS)) {
+    for (const value of Object.values(UNTHROTTLED_GATEWAY_LIMITS)) {
       expect(Number(value)).toBeGreaterThan(300 * 60 * 100);
     }
   });

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { buildDist, callService, ensureSigningKeys, REPO_ROOT, registerOAuthClient, ServiceName, startInfra, startServices } from '@order-saga/infra';
+import { clientCredentialsToken, unthrottledGatewayEnv } from '@order-saga/shared/testing';
 import type { BenchOptions } from './bench-options';
 import { pidsWithCommandLine } from './process-stats';
 import type { BenchCatalog } from './workload';
@@ -27,21 +28,9 @@ export interface BenchTarget {
   stop(): Promise<void>;
 }
 
-/**
- * The gateway's per-client limits (POST 100/min by default) would turn the load into 429s within a
- * second; the bench's gateway gets limits far above any rate it offers, and its own counter prefix.
- */
 /** NODE_OPTIONS of the services' image (the Dockerfile's ENV); bench-stack.spec.ts keeps the two equal. */
 export const IMAGE_NODE_OPTIONS = '--max-old-space-size=96';
 const BENCHED_SERVICES: readonly ServiceName[] = ['gateway', 'order-service', 'inventory-service', 'payment-service', 'notification-service'];
-
-export const BENCH_RATE_LIMITS = {
-  RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: '10000000',
-  RATE_LIMIT_ORDERS_READ_PER_MINUTE: '10000000',
-  RATE_LIMIT_SEARCH_PER_MINUTE: '10000000',
-  RATE_LIMIT_DEFAULT_PER_MINUTE: '10000000',
-  RATE_LIMIT_PER_DAY: '1000000000',
-};
 
 /**
  * Smoke runs on slow CI machines: a saga that takes longer than the default 8 s outcome budget would be
@@ -63,7 +52,8 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
   const add = (service: ServiceName, extra: Record<string, string>) => (env[service] = { ...env[service], ...extra });
   // The services run with the image's heap settings (Dockerfile), so their RSS is what a deployment sees.
   for (const service of BENCHED_SERVICES) add(service, { NODE_OPTIONS: IMAGE_NODE_OPTIONS });
-  add('gateway', { ...BENCH_RATE_LIMITS, RATE_LIMIT_KEY_PREFIX: `bench-${randomBytes(6).toString('hex')}` });
+  // The gateway's per-client limits (POST 100/min by default) would turn the load into 429s within a second.
+  add('gateway', unthrottledGatewayEnv('bench'));
   if (options.mode === 'smoke') {
     add('order-service', SMOKE_OUTCOME_BUDGET);
     add('gateway', SMOKE_GATEWAY_TIMEOUT);
@@ -178,9 +168,5 @@ export async function createCustomer(target: BenchTarget, customerId: string): P
 }
 
 export async function accessToken(target: BenchTarget): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: target.clientId, client_secret: target.clientSecret, scope: 'read write' });
-  const response = await fetch(`${target.gatewayUrl}/oauth/token`, { method: 'POST', body: form });
-  const body = (await response.json()) as { access_token?: string };
-  if (!response.ok || !body.access_token) throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
-  return body.access_token;
+  return clientCredentialsToken(target.gatewayUrl, { id: target.clientId, secret: target.clientSecret }, { scope: 'read write' });
 }

@@ -4,3 +4,4 @@ export * from './services';
 export * from './paths';
 export * from './kafka-cluster';
 export { killOnExit } from './kafka-broker';
+export { freePort } from './free-port';

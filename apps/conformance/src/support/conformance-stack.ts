@@ -3,15 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSigningKeys, Infra, registerOAuthClient, Services, startInfra, startServices } from '@order-saga/infra';
-
-/** The suite's shared gateway is unthrottled; sdk.e2e-spec.ts starts a gateway of its own with tiny limits. */
-const UNTHROTTLED = {
-  RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: '100000',
-  RATE_LIMIT_ORDERS_READ_PER_MINUTE: '100000',
-  RATE_LIMIT_SEARCH_PER_MINUTE: '100000',
-  RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
-  RATE_LIMIT_PER_DAY: '10000000',
-};
+import { unthrottledGatewayEnv } from '@order-saga/shared/testing';
 
 export const CONFORMANCE_CLIENT_ID = 'conformance-client';
 
@@ -43,7 +35,8 @@ export async function startConformanceStack(): Promise<void> {
     running.__orderSagaConformance.services = await startServices(infra, {
       jwtSigningKeysFile,
       logLevel: 'info',
-      env: { gateway: { ...UNTHROTTLED, RATE_LIMIT_KEY_PREFIX: `conf-${randomBytes(6).toString('hex')}` } },
+      // Unthrottled: sdk.e2e-spec.ts starts a gateway of its own with tiny limits.
+      env: { gateway: unthrottledGatewayEnv('conf') },
     });
     const secret = randomBytes(18).toString('base64url');
     await registerOAuthClient(infra.databaseUrls.gateway, CONFORMANCE_CLIENT_ID, secret, ['read', 'write']);

@@ -1,48 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { createConnection, createServer, Server, Socket } from 'node:net';
-import { RunningService, spawnService, stopService, waitUntilReady } from '@order-saga/infra';
+import { RunningService } from '@order-saga/infra';
+import { startExtraGateway } from '@order-saga/shared/testing';
 import { conformanceEnv } from './conformance-stack';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One more gateway process against the suite's database and services, with `overrides` (e.g. tiny rate limits). */
 export async function startGateway(name: string, overrides: Record<string, string>): Promise<RunningService> {
-  const port = await freePort();
-  const service = spawnService(
-    {
-      name,
-      entry: 'apps/gateway/src/main.ts',
-      port,
-      readyPath: '/health/ready',
-      env: {
-        DATABASE_URL: conformanceEnv('CONFORMANCE_GATEWAY_DB'),
-        LOG_LEVEL: 'info',
-        JWT_SIGNING_KEYS_FILE: conformanceEnv('CONFORMANCE_JWT_SIGNING_KEYS_FILE'),
-        ORDER_SERVICE_URL: conformanceEnv('CONFORMANCE_ORDER_URL'),
-        INVENTORY_SERVICE_URL: conformanceEnv('CONFORMANCE_INVENTORY_URL'),
-        NOTIFICATION_SERVICE_URL: conformanceEnv('CONFORMANCE_NOTIFICATION_URL'),
-        RATE_LIMIT_KEY_PREFIX: `conf-${name}-${randomBytes(4).toString('hex')}`,
-        ...overrides,
-      },
-    },
-    conformanceEnv('CONFORMANCE_LOG_DIR'),
-  );
-  try {
-    await waitUntilReady(service, 60_000);
-  } catch (error) {
-    await stopService(service);
-    throw error;
-  }
-  return service;
+  return startExtraGateway({
+    name,
+    databaseUrl: conformanceEnv('CONFORMANCE_GATEWAY_DB'),
+    jwtSigningKeysFile: conformanceEnv('CONFORMANCE_JWT_SIGNING_KEYS_FILE'),
+    orderServiceUrl: conformanceEnv('CONFORMANCE_ORDER_URL'),
+    inventoryServiceUrl: conformanceEnv('CONFORMANCE_INVENTORY_URL'),
+    notificationServiceUrl: conformanceEnv('CONFORMANCE_NOTIFICATION_URL'),
+    logDir: conformanceEnv('CONFORMANCE_LOG_DIR'),
+    env: overrides,
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSigningKeys, Infra, InfraOptions, registerOAuthClient, ServiceName, Services, startInfra, startServices } from '@order-saga/infra';
+import { clientCredentialsToken, unthrottledGatewayEnv } from '@order-saga/shared/testing';
 
 export const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Databases are `<prefix>_<name>_<service>`; overridable so two checkouts can run this at once. */
@@ -38,19 +39,12 @@ export async function startObservedStack(name: string, env: Partial<Record<Servi
   const infra = await startInfra(options);
   const tracesFile = join(options.dataDir, 'spans.jsonl');
   const tracing = { OTEL_TRACES_EXPORTER: 'file', OTEL_TRACES_FILE: tracesFile };
-  const unthrottled = {
-    RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: '100000',
-    RATE_LIMIT_ORDERS_READ_PER_MINUTE: '100000',
-    RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
-    RATE_LIMIT_PER_DAY: '10000000',
-    RATE_LIMIT_KEY_PREFIX: `obs-e2e-${randomBytes(6).toString('hex')}`,
-  };
   let services: Services;
   try {
     services = await startServices(infra, {
       jwtSigningKeysFile: await ensureSigningKeys(join(options.dataDir, 'jwt-signing-keys.json')),
       env: {
-        gateway: { ...tracing, ...unthrottled, ...env.gateway },
+        gateway: { ...tracing, ...unthrottledGatewayEnv('obs-e2e'), ...env.gateway },
         'order-service': { ...tracing, ...env['order-service'] },
         'inventory-service': { ...tracing, ...env['inventory-service'] },
         'payment-service': { ...tracing, ...env['payment-service'] },
@@ -78,11 +72,7 @@ export async function startObservedStack(name: string, env: Partial<Record<Servi
 }
 
 export async function tokenFor(stack: ObservedStack): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: stack.clientId, client_secret: stack.clientSecret });
-  const response = await fetch(`${stack.services.urls.gateway}/oauth/token`, { method: 'POST', body: form });
-  const body = (await response.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
-  return body.access_token;
+  return clientCredentialsToken(stack.services.urls.gateway, { id: stack.clientId, secret: stack.clientSecret });
 }
 
 export async function json<T = Record<string, unknown>>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T; headers: Headers }> {

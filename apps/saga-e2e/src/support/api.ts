@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { clientCredentialsToken } from '@order-saga/shared/testing';
 import { E2E_CLIENTS } from './e2e-stack';
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -34,12 +35,7 @@ export async function call<T = Record<string, unknown>>(method: string, url: str
 
 /** A client-credentials token from the gateway, as an API client would get it. */
 export async function tokenFor(role: keyof typeof E2E_CLIENTS, scope?: string): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: E2E_CLIENTS[role].id, client_secret: env(`E2E_${role.toUpperCase()}_SECRET`) });
-  if (scope) form.set('scope', scope);
-  const response = await fetch(`${urls.gateway()}/oauth/token`, { method: 'POST', body: form });
-  const body = (await response.json()) as { access_token?: string };
-  if (!response.ok || !body.access_token) throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
-  return body.access_token;
+  return clientCredentialsToken(urls.gateway(), { id: E2E_CLIENTS[role].id, secret: env(`E2E_${role.toUpperCase()}_SECRET`) }, { scope });
 }
 
 export function bearer(token: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSigningKeys, Infra, registerOAuthClient, Services, startInfra, startServices } from '@order-saga/infra';
+import { unthrottledGatewayEnv } from '@order-saga/shared/testing';
 
 /** Credentials and addresses the e2e specs read from the environment set up here. */
 export const E2E_CLIENTS = {
@@ -10,15 +11,6 @@ export const E2E_CLIENTS = {
   reader: { id: 'e2e-reader', scopes: ['read'] },
   other: { id: 'e2e-other-client', scopes: ['read', 'write'] },
 } as const;
-
-/** Limits of the shared e2e gateway, far above what the suite sends. */
-export const E2E_UNTHROTTLED_LIMITS = {
-  RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: '100000',
-  RATE_LIMIT_ORDERS_READ_PER_MINUTE: '100000',
-  RATE_LIMIT_SEARCH_PER_MINUTE: '100000',
-  RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
-  RATE_LIMIT_PER_DAY: '10000000',
-};
 
 interface Running {
   infra: Infra;
@@ -50,7 +42,7 @@ export async function startE2eStack(): Promise<void> {
       logLevel: 'info',
       // The suite's shared gateway must not throttle the other specs; edge-rate-limit.e2e-spec.ts starts
       // gateways with small limits of its own. A fresh key prefix keeps runs from sharing counters.
-      env: { gateway: { ...E2E_UNTHROTTLED_LIMITS, RATE_LIMIT_KEY_PREFIX: `e2e-${randomBytes(6).toString('hex')}` } },
+      env: { gateway: unthrottledGatewayEnv('e2e') },
     });
     await registerClients(infra);
   } catch (error) {

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REGISTER, REPO_ROOT, registerOAuthClient, RunningService, spawnService, stopService, waitUntilReady } from '@order-saga/infra';
+import { REGISTER, REPO_ROOT, registerOAuthClient, RunningService, stopService } from '@order-saga/infra';
 import { ERROR_CODES, HTTP_STATUS_BY_CODE } from '@order-saga/shared/http';
-import { E2E_UNTHROTTLED_LIMITS } from './e2e-stack';
+import { clientCredentialsToken, freePort, startExtraGateway as startGateway } from '@order-saga/shared/testing';
 
 /** Helpers of the edge-*.e2e-spec.ts suites: the seed's error format, extra gateway processes, clients. */
 
@@ -81,17 +80,6 @@ export function expectSeedError(response: RawResponse, status: number, code: str
   return response.json;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** A port nothing listens on: taken from the OS, then released. */
 export const closedPort = freePort;
 
@@ -100,34 +88,16 @@ export const closedPort = freePort;
  * environment changed by `overrides` (small limits, another key file, a dead Redis…).
  */
 export async function startExtraGateway(name: string, overrides: Record<string, string>): Promise<RunningService> {
-  const port = await freePort();
-  const service = spawnService(
-    {
-      name,
-      entry: 'apps/gateway/src/main.ts',
-      port,
-      readyPath: '/health/ready',
-      env: {
-        DATABASE_URL: env('E2E_GATEWAY_DB'),
-        LOG_LEVEL: 'info',
-        JWT_SIGNING_KEYS_FILE: env('E2E_JWT_SIGNING_KEYS_FILE'),
-        ORDER_SERVICE_URL: env('E2E_ORDER_URL'),
-        INVENTORY_SERVICE_URL: env('E2E_INVENTORY_URL'),
-        NOTIFICATION_SERVICE_URL: env('E2E_NOTIFICATION_URL'),
-        ...E2E_UNTHROTTLED_LIMITS,
-        RATE_LIMIT_KEY_PREFIX: `e2e-${name}-${randomBytes(4).toString('hex')}`,
-        ...overrides,
-      },
-    },
-    env('E2E_LOG_DIR'),
-  );
-  try {
-    await waitUntilReady(service, 60_000);
-  } catch (error) {
-    await stopService(service);
-    throw error;
-  }
-  return service;
+  return startGateway({
+    name,
+    databaseUrl: env('E2E_GATEWAY_DB'),
+    jwtSigningKeysFile: env('E2E_JWT_SIGNING_KEYS_FILE'),
+    orderServiceUrl: env('E2E_ORDER_URL'),
+    inventoryServiceUrl: env('E2E_INVENTORY_URL'),
+    notificationServiceUrl: env('E2E_NOTIFICATION_URL'),
+    logDir: env('E2E_LOG_DIR'),
+    env: overrides,
+  });
 }
 
 export { stopService };
@@ -140,10 +110,7 @@ export async function registerClient(clientId: string, scopes: string[], tier: '
 }
 
 export async function tokenFrom(gatewayUrl: string, clientId: string, secret: string, scope?: string): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, ...(scope ? { scope } : {}) });
-  const response = await send(`${gatewayUrl}/oauth/token`, { method: 'POST', body: form });
-  if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${response.text}`);
-  return response.json.access_token as string;
+  return clientCredentialsToken(gatewayUrl, { id: clientId, secret }, { scope });
 }
 
 /** Runs the gateway's signing-keys CLI, as an operator would during a rotation. */
