@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { Pool } from 'undici';
-import { ensureSigningKeys, registerOAuthClient, REGISTER, REPO_ROOT } from '@order-saga/infra';
+import { ensureSigningKeys, freePort, registerOAuthClient, REGISTER, REPO_ROOT } from '@order-saga/infra';
 import { ClientCredentialsTokenProvider } from '@order-saga/sdk';
 
 /*
@@ -178,13 +178,6 @@ function listen(server: Server, port = 0): Promise<number> {
 function close(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolveClose) => server.close(() => resolveClose()));
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const port = await listen(probe);
-  await close(probe);
-  return port;
 }
 
 /** order-service as far as the gateway can tell: reads the whole body, answers 201 with a fixed order. */
