@@ -11,6 +11,7 @@ import { WebhookDeliveryRepository } from './deliveries/deliver-webhooks/webhook
 import { WebhookDeliveryWorker } from './deliveries/deliver-webhooks/webhook-delivery.worker';
 import { WebhookSender } from './deliveries/deliver-webhooks/webhook-sender';
 import { EndpointDeliveriesHttpController } from './deliveries/endpoint-deliveries/endpoint-deliveries.http.controller';
+import { DeliveriesDue } from './deliveries/deliveries-due';
 import { ListDeliveriesHttpController } from './deliveries/list-deliveries/list-deliveries.http.controller';
 import { RedeliverFailedHandler } from './deliveries/redeliver-failed/redeliver-failed.handler';
 import { RedeliverFailedHttpController } from './deliveries/redeliver-failed/redeliver-failed.http.controller';
@@ -71,6 +72,7 @@ export const SERVICE_NAME = 'notification-service';
     RotateWebhookSecretHandler,
     RetryDeliveryHandler,
     RedeliverFailedHandler,
+    DeliveriesDue,
     ScheduleDeliveriesHandler,
     WebhookDeliveryRepository,
     WebhookDeliveryMetrics,

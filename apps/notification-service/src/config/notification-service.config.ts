@@ -64,7 +64,7 @@ export class NotificationServiceConfig extends KafkaServiceConfig {
   @Max(7 * 24 * 3600)
   WEBHOOK_ROTATION_GRACE_SECONDS: number = 24 * 3600;
 
-  /** Backstop for a missed NOTIFY, and what picks up retries when they fall due. */
+  /** How often each replica looks for due deliveries: retries as they fall due, and what other replicas scheduled (this one's own wake it at once). */
   @IsInt()
   @Min(50)
   DELIVERY_POLL_INTERVAL_MS: number = 1000;

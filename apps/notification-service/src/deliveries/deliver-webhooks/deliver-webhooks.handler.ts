@@ -1,24 +1,36 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { recordWebhookAttempt } from '@order-saga/shared/observability';
+import type { Readable } from 'node:stream';
 import { signWebhook } from '@order-saga/webhooks';
-import type { Response } from 'undici';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
 import { AttemptOutcome, decideAfterAttempt, parseRetryAfter, parseRetrySchedule } from '../../domain/retry-schedule';
 import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
-import { AttemptResult, ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { AttemptResult, AttemptToRecord, ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookSender } from './webhook-sender';
 
 export const USER_AGENT = 'order-saga-webhooks/1.0';
 const RESPONSE_EXCERPT_BYTES = 1024;
 const ERROR_CHARS = 1000;
+/** Most attempts recorded in one statement. */
+const MAX_RECORDED_TOGETHER = 256;
 
-/** One attempt at one claimed delivery: sign, POST, record the outcome and schedule what comes next. */
+interface QueuedAttempt extends AttemptToRecord {
+  settle(result: PromiseSettledResult<RecordedAttempt>): void;
+}
+
+/**
+ * One attempt at one claimed delivery: sign, POST, record the outcome and schedule what comes next. Sends
+ * that finish while a recording is under way are recorded together in the next one (one statement for
+ * all that stay live), so under load the attempts cost a round trip per batch, not a transaction each.
+ */
 @Injectable()
 export class DeliverWebhooksHandler {
   private readonly logger = new Logger(DeliverWebhooksHandler.name);
   private readonly schedule: number[];
+  private readonly queued: QueuedAttempt[] = [];
+  private recording: Promise<void> | undefined;
 
   constructor(
     private readonly repository: WebhookDeliveryRepository,
@@ -34,10 +46,32 @@ export class DeliverWebhooksHandler {
     const attemptedAt = this.clock.now();
     const { outcome, ...attempt } = await this.post(delivery, attemptedAt);
     // Measured from the end of this attempt, so a slow receiver does not eat into its own back-off.
-    const recorded = await this.repository.recordAttempt(delivery, attempt, (attemptsMade) => decideAfterAttempt(this.schedule, attemptsMade, outcome, this.clock.now()));
+    const recorded = await this.record({ delivery, attempt, decide: (attemptsMade) => decideAfterAttempt(this.schedule, attemptsMade, outcome, this.clock.now()) });
     this.count(recorded);
     this.logOutcome(delivery, attempt, recorded);
     return recorded;
+  }
+
+  private record(attempt: AttemptToRecord): Promise<RecordedAttempt> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ ...attempt, settle: (result) => (result.status === 'fulfilled' ? resolve(result.value) : reject(result.reason)) });
+      this.recordQueued();
+    });
+  }
+
+  /** One recording at a time; what is queued meanwhile goes in the next. */
+  private recordQueued(): void {
+    if (this.recording || this.queued.length === 0) return;
+    this.recording = (async () => {
+      while (this.queued.length > 0) {
+        const taken = this.queued.splice(0, MAX_RECORDED_TOGETHER);
+        const results = await this.repository.recordAttempts(taken).catch((error: unknown) => taken.map((): PromiseSettledResult<RecordedAttempt> => ({ status: 'rejected', reason: error })));
+        taken.forEach((entry, index) => entry.settle(results[index]));
+      }
+    })().finally(() => {
+      this.recording = undefined;
+      this.recordQueued();
+    });
   }
 
   private async post(delivery: ClaimedDelivery, attemptedAt: Date): Promise<AttemptResult & { outcome: AttemptOutcome }> {
@@ -58,12 +92,12 @@ export class DeliverWebhooksHandler {
     try {
       const response = await this.sender.post({ url: delivery.url, body: delivery.body, headers, timeoutMs: this.config.WEBHOOK_TIMEOUT_MS });
       const durationMs = elapsed();
-      const responseExcerpt = await readExcerpt(response).catch(() => null);
-      const status = response.status;
+      const responseExcerpt = await readExcerpt(response.body).catch(() => null);
+      const status = response.statusCode;
       const outcome: AttemptOutcome = {
         succeeded: status >= 200 && status < 300,
         gone: status === 410,
-        retryAfterSeconds: status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after'), this.clock.now()) : null,
+        retryAfterSeconds: status === 429 || status === 503 ? parseRetryAfter(firstOf(response.headers['retry-after']), this.clock.now()) : null,
       };
       recordWebhookAttempt(outcome.succeeded ? 'success' : 'failure', durationMs);
       return { outcome, attemptedAt, statusCode: status, durationMs, error: null, responseExcerpt };
@@ -80,7 +114,7 @@ export class DeliverWebhooksHandler {
     if (applied && decision.status === 'failed') this.metrics.recordFailedDelivery(decision.reason === 'gone');
   }
 
-  // Duck-typed: fetch's errors come from undici's realm, where `instanceof Error` is not guaranteed to hold.
+  // Duck-typed: a timeout is the abort signal's DOMException, and a network error may carry its cause.
   private describe(error: unknown): string {
     const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: { message?: unknown; code?: unknown } };
     if (name === 'TimeoutError') return `no response within ${this.config.WEBHOOK_TIMEOUT_MS} ms`;
@@ -118,23 +152,25 @@ export class DeliverWebhooksHandler {
 }
 
 /** At most 1 KiB of the body as text: reads no further than that, and never splits a character. */
-async function readExcerpt(response: Response): Promise<string | null> {
-  if (!response.body) return null;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+async function readExcerpt(body: Readable): Promise<string | null> {
+  const chunks: Buffer[] = [];
   let size = 0;
   try {
-    while (size < RESPONSE_EXCERPT_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.byteLength;
+      if (size >= RESPONSE_EXCERPT_BYTES) break;
     }
   } finally {
-    await reader.cancel().catch(() => undefined);
+    // A body read to its end leaves the connection to the pool; one cut short closes it.
+    body.destroy();
   }
   // Postgres text cannot hold NUL, and invalid bytes decode to 3-byte U+FFFD, so bound the re-encoded text.
   const text = new TextDecoder().decode(Buffer.concat(chunks)).replaceAll('\u0000', '');
   const bounded = new TextDecoder().decode(Buffer.from(text, 'utf8').subarray(0, RESPONSE_EXCERPT_BYTES), { stream: true });
   return bounded.length > 0 ? bounded : null;
+}
+
+function firstOf(header: string | string[] | undefined): string | null {
+  return (Array.isArray(header) ? header[0] : header) ?? null;
 }

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { MessageEnvelope, ORDER_CREATED, OrderCreatedEvent } from '@order-saga/contracts';
 import { validateConfig } from '@order-saga/shared/config';
 import { pollUntil } from '@order-saga/shared/testing';
-import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
+import { DeliveriesDue } from '../deliveries-due';
 import { ScheduleDeliveriesHandler } from '../schedule-deliveries/schedule-deliveries.handler';
 
 /**
@@ -142,14 +142,12 @@ describe('webhook delivery across a SIGKILL of notification-service', () => {
       traceparent: null,
       payload: { orderId, clientId: 'client-restart', customerId: 'cust_1', status: 'confirmed', totalCents: 1000, currency: 'USD', items: [{ productId: 'SKU-001', quantity: 1, unitPriceCents: 1000 }], createdAt: new Date().toISOString() },
     };
-    // What the Kafka consumer does with an order event, in a transaction the running service is notified of.
+    // What the Kafka consumer does with an order event, committed by another process: the running service finds it at its poll.
     const config = validateConfig(NotificationServiceConfig, env());
     await db.query('BEGIN');
-    await new ScheduleDeliveriesHandler(new Clock(), config).handle(
-      envelope,
-      { query: (sql: string, params: unknown[]) => db.query(sql, params).then((result) => result.rows) } as never,
-      { info: () => undefined, debug: () => undefined } as unknown as PinoLogger,
-    );
+    await new ScheduleDeliveriesHandler(new Clock(), config, new DeliveriesDue()).handle(envelope, {
+      query: (sql: string, params: unknown[]) => db.query(sql, params).then((result) => result.rows),
+    } as never);
     await db.query('COMMIT');
 
     await pollUntil(async () => (hanging.length === 1 ? true : undefined), { timeoutMs: 20_000, intervalMs: 50, description: 'attempt 2 to be in flight' });

@@ -1,14 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { MessageEnvelope, ORDER_CREATED, OrderCreatedEvent, WebhookEventType } from '@order-saga/contracts';
 import { validateConfig } from '@order-saga/shared/config';
-import { PgListener, runMigrationsLocked } from '@order-saga/shared/database';
-import { PinoLogger } from 'nestjs-pino';
+import { runMigrationsLocked } from '@order-saga/shared/database';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { NOTIFICATION_MIGRATIONS } from '../../database/migrations';
 import { Clock } from '../../domain/clock';
@@ -30,9 +28,11 @@ import { ListDeliveriesHttpController } from '../list-deliveries/list-deliveries
 import { ScheduleDeliveriesHandler } from '../schedule-deliveries/schedule-deliveries.handler';
 import { WebhookAttempt } from '../webhook-attempt.entity';
 import { WebhookDelivery } from '../webhook-delivery.entity';
+import { DeliveriesDue } from '../deliveries-due';
 import { WebhookDeliveryResponseDto } from '../webhook-delivery.response.dto';
+import { DeliveryDecision } from '../../domain/retry-schedule';
 import { DeliverWebhooksHandler } from './deliver-webhooks.handler';
-import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 
 jest.setTimeout(30_000);
@@ -63,6 +63,7 @@ interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  socket: Socket;
 }
 
 /** A subscriber's HTTP server: answers each path with a scripted reply per attempt and keeps what it got. */
@@ -76,7 +77,7 @@ class Receiver {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = req.url ?? '/';
-      this.requests.push({ path, headers: req.headers, body: Buffer.concat(chunks) });
+      this.requests.push({ path, headers: req.headers, body: Buffer.concat(chunks), socket: req.socket });
       this.active += 1;
       this.maxActive = Math.max(this.maxActive, this.active);
       // 'close' also fires when the sender gave up waiting, so an abandoned request stops counting at once.
@@ -120,15 +121,13 @@ async function waitFor(description: string, check: () => Promise<boolean> | bool
   }
 }
 
-const silentLogger = { info: () => undefined, debug: () => undefined } as unknown as PinoLogger;
-
 describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   const database = `notification_it_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: `${SERVER_URL}/postgres` });
   const receiver = new Receiver();
   const clock = new ManualClock();
   let dataSource: DataSource;
-  let listener: PgListener;
+  const due = new DeliveriesDue();
   let config: NotificationServiceConfig;
   let schedule: ScheduleDeliveriesHandler;
   let repository: WebhookDeliveryRepository;
@@ -158,12 +157,11 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       KAFKA_BROKERS: '127.0.0.1:9',
       WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
       WEBHOOK_RETRY_SCHEDULE_SECONDS: '0,60,300',
-      // Far beyond the test's length: only NOTIFY and explicit wake-ups drive the worker.
+      // Far beyond the test's length: only in-process wake-ups after commits, and explicit ones, drive the worker.
       DELIVERY_POLL_INTERVAL_MS: '600000',
       DELIVERY_CONCURRENCY: '4',
     });
-    listener = new PgListener(new ConfigService({ DATABASE_URL: url }));
-    schedule = new ScheduleDeliveriesHandler(clock, config);
+    schedule = new ScheduleDeliveriesHandler(clock, config, due);
     repository = new WebhookDeliveryRepository(dataSource, new Outbox());
     const policy = new NetworkPolicy(config.networkPolicy);
     sender = new WebhookSender(policy);
@@ -177,7 +175,6 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   afterAll(async () => {
     await worker?.onApplicationShutdown();
     await sender?.onModuleDestroy();
-    await listener?.onApplicationShutdown();
     await dataSource?.destroy();
     await receiver.stop();
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
@@ -186,7 +183,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   });
 
   function newWorker(): WebhookDeliveryWorker {
-    return new WebhookDeliveryWorker(repository, new DeliverWebhooksHandler(repository, sender, metrics, clock, config), listener, clock, config);
+    return new WebhookDeliveryWorker(repository, new DeliverWebhooksHandler(repository, sender, metrics, clock, config), due, clock, config);
   }
 
   function register(clientId: string, url: string, eventTypes: WebhookEventType[] = ['order.created']) {
@@ -217,7 +214,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   }
 
   async function publish(envelope: MessageEnvelope<OrderCreatedEvent>): Promise<void> {
-    await dataSource.transaction((manager) => schedule.handle(envelope, manager, silentLogger));
+    await dataSource.transaction((manager) => schedule.handle(envelope, manager));
   }
 
   async function deliveriesOf(eventId: string): Promise<WebhookDeliveryResponseDto[]> {
@@ -552,20 +549,147 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     const endpoints = new WebhookEndpointRepository(dataSource);
 
     const [one] = await deliveriesOf(events[0].messageId);
-    const retried = await new RetryDeliveryHandler(endpoints, clock).retry('client-recover', endpoint.endpoint_id, one.delivery_id);
+    const retried = await new RetryDeliveryHandler(endpoints, clock, due).retry('client-recover', endpoint.endpoint_id, one.delivery_id);
     expect(retried.status).toBe('pending');
     await waitFor('the manual retry', async () => (await deliveriesOf(events[0].messageId))[0].status === 'succeeded');
     await worker.idle();
     expect((await deliveriesOf(events[0].messageId))[0].attempts.map((a) => a.status_code)).toEqual([500, 500, 500, 200]);
 
-    await expect(new RetryDeliveryHandler(endpoints, clock).retry('client-other', endpoint.endpoint_id, one.delivery_id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(new RetryDeliveryHandler(endpoints, clock, due).retry('client-other', endpoint.endpoint_id, one.delivery_id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
-    const bulk = await new RedeliverFailedHandler(endpoints, clock).redeliver('client-recover', endpoint.endpoint_id, since);
+    const bulk = await new RedeliverFailedHandler(endpoints, clock, due).redeliver('client-recover', endpoint.endpoint_id, since);
     expect(bulk.queued).toBe(2);
     await waitFor('the bulk re-delivery', async () => (await Promise.all(events.map((e) => deliveriesOf(e.messageId)))).every(([d]) => d.status === 'succeeded'));
     await worker.idle();
     expect(receiver.received('/recover').filter((request) => request.headers['x-webhook-id'] === events[0].messageId)).toHaveLength(4);
     expect(new Set(receiver.received('/recover').map((request) => request.headers['x-webhook-id']))).toEqual(new Set(events.map((e) => e.messageId)));
+  });
+
+  it('sends one endpoint\'s webhooks over one kept-alive connection, a 1 KiB excerpt of a longer answer closing only its own', async () => {
+    const url = receiver.script('/keep-alive', (attempt) => (attempt === 3 ? { status: 200, body: 'x'.repeat(64 * 1024) } : { status: 200, body: 'ok' }));
+    await register('client-keep-alive', url);
+
+    for (let sent = 1; sent <= 5; sent++) {
+      const envelope = orderCreated('client-keep-alive');
+      await publish(envelope);
+      const [delivery] = await attempted(envelope.messageId);
+      expect(delivery.attempts[0].response_excerpt).toHaveLength(sent === 3 ? 1024 : 2);
+    }
+
+    const sockets = receiver.received('/keep-alive').map((request) => request.socket);
+    expect(sockets).toHaveLength(5);
+    expect(new Set(sockets.slice(0, 3)).size).toBe(1);
+    expect(sockets[4]).toBe(sockets[3]);
+    expect(sockets[3]).not.toBe(sockets[2]);
+    await waitFor('the cut-short connection to close', () => sockets[2].destroyed);
+  });
+
+  it('claims once per wake-up when everything due fits: a finished send with room to spare claims nothing more', async () => {
+    const clients = ['client-quiet-1', 'client-quiet-2', 'client-quiet-3'];
+    for (const client of clients) await register(client, receiver.script(`/${client}`, () => ({ status: 200 })));
+    await worker.idle();
+    const claims = jest.spyOn(repository, 'claimDue');
+
+    try {
+      for (const client of clients) {
+        const envelope = orderCreated(client);
+        await publish(envelope);
+        expect(await attempted(envelope.messageId)).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+      }
+      expect(claims).toHaveBeenCalledTimes(clients.length);
+    } finally {
+      claims.mockRestore();
+    }
+  });
+
+  it('schedules the events of one transaction (a consumer batch) in one statement just before it commits', async () => {
+    await register('client-batch', receiver.script('/batch', () => ({ status: 200 })));
+    const events = Array.from({ length: 3 }, () => orderCreated('client-batch'));
+    const sent = { byHandlers: [] as string[], atCommit: [] as string[] };
+    let phase: keyof typeof sent = 'byHandlers';
+
+    await dataSource.transaction(async (manager) => {
+      const runner = manager.queryRunner as QueryRunner;
+      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        sent[phase].push(sql);
+        return query(sql, ...rest);
+      }) as typeof runner.query;
+      for (const event of events) await schedule.handle(event, manager);
+      phase = 'atCommit';
+    });
+
+    expect(sent.byHandlers).toEqual([]);
+    expect(sent.atCommit.map((sql) => sql.trim().split(/\s+/)[0])).toEqual(['INSERT', 'COMMIT']);
+    for (const event of events) expect(await attempted(event.messageId)).toEqual([expect.objectContaining({ status: 'succeeded', attempt_count: 1 })]);
+  });
+
+  it('records attempts that leave their deliveries live in one statement; one another replica recorded first, and a last attempt, go the locked way', async () => {
+    const endpoint = await register('client-record', receiver.script('/record', () => ({ status: 200 })));
+    // Due only far in the future, so the running worker leaves them to this test.
+    const farFuture = new Date(clock.now().getTime() + 3650 * 86_400_000);
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    for (const id of ids) {
+      await dataSource.query(
+        `INSERT INTO webhook_delivery (delivery_id, endpoint_id, event_id, event_type, order_id, body, status, attempt_count, next_attempt_at)
+         VALUES ($1, $2, gen_random_uuid(), 'order.created', 'ord_record', '{}', 'pending', 0, $3)`,
+        [id, endpoint.endpoint_id, farFuture],
+      );
+    }
+    const leased = await repository.claimDue(farFuture, { limit: 50, perEndpoint: 50, lockMs: 60_000 });
+    const claimed = ids.flatMap((id) => leased.filter((delivery) => delivery.deliveryId === id));
+    // An expired lease let another replica send and record the fourth one's first attempt meanwhile.
+    await dataSource.query(`UPDATE webhook_delivery SET attempt_count = 1 WHERE delivery_id = $1`, [ids[3]]);
+    const attempt = { attemptedAt: clock.now(), statusCode: 200, durationMs: 3, error: null, responseExcerpt: 'ok' };
+    const retryAt = new Date(clock.now().getTime() + 60_000);
+    const decisions: ((attemptsMade: number) => DeliveryDecision)[] = [
+      () => ({ status: 'succeeded' }),
+      () => ({ status: 'succeeded' }),
+      () => ({ status: 'pending', nextAttemptAt: retryAt }),
+      () => ({ status: 'succeeded' }),
+      () => ({ status: 'failed', reason: 'exhausted' }),
+    ];
+    const statements = jest.spyOn(dataSource, 'query');
+    const transactions = jest.spyOn(dataSource, 'transaction');
+
+    const sent = { statements: [] as string[], transactions: 0 };
+    let results: PromiseSettledResult<RecordedAttempt>[];
+    try {
+      results = await repository.recordAttempts(claimed.map((delivery, index) => ({ delivery, attempt, decide: decisions[index] })));
+      sent.statements = statements.mock.calls.map(([sql]) => sql.trim().split(/\s+/)[0]);
+      sent.transactions = transactions.mock.calls.length;
+    } finally {
+      statements.mockRestore();
+      transactions.mockRestore();
+    }
+
+    expect(claimed).toHaveLength(5);
+    // One statement for the three live ones; the fourth and the fifth (with its WebhookDeliveryFailed) locked.
+    expect(sent).toEqual({ statements: ['WITH', 'SELECT', 'INSERT', 'UPDATE', 'SELECT', 'INSERT', 'UPDATE', 'INSERT'], transactions: 2 });
+    expect(results.map((result) => (result.status === 'fulfilled' ? [result.value.attemptNumber, result.value.decision.status, result.value.applied] : result.reason))).toEqual([
+      [1, 'succeeded', true],
+      [1, 'succeeded', true],
+      [1, 'pending', true],
+      [2, 'succeeded', true],
+      [1, 'failed', true],
+    ]);
+    const rows: { delivery_id: string; status: string; attempt_count: number; next_attempt_at: Date; locked_until: Date | null; attempts: number[] }[] = await dataSource.query(
+      `SELECT d.delivery_id, d.status, d.attempt_count, d.next_attempt_at, d.locked_until, array_agg(a.attempt_number ORDER BY a.attempt_number) AS attempts
+         FROM webhook_delivery d JOIN webhook_attempt a USING (delivery_id)
+        WHERE d.delivery_id = ANY ($1::uuid[]) GROUP BY d.delivery_id`,
+      [ids],
+    );
+    const found = new Map(rows.map((row) => [row.delivery_id, row]));
+    expect(ids.map((id) => found.get(id)).map((row) => row && [row.status, row.attempt_count, row.attempts, row.locked_until])).toEqual([
+      ['succeeded', 1, [1], null],
+      ['succeeded', 1, [1], null],
+      ['pending', 1, [1], null],
+      ['succeeded', 2, [2], null],
+      ['failed', 1, [1], null],
+    ]);
+    expect(found.get(ids[2])?.next_attempt_at.toISOString()).toBe(retryAt.toISOString());
+    const announced: unknown[] = await dataSource.query(`SELECT 1 FROM outbox WHERE envelope->'payload'->>'deliveryId' = $1`, [ids[4]]);
+    expect(announced).toHaveLength(1);
   });
 
   it('in production mode refuses private URLs at registration and private addresses at connect time, after DNS', async () => {
@@ -591,8 +715,8 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     const stagingSender = new WebhookSender(new NetworkPolicy({ allowPrivateNetworks: false, allowedCidrs: [], requireHttps: false }));
     const url = receiver.script('/rebound', () => ({ status: 200 })).replace('127.0.0.1', 'localhost');
     try {
-      await expect(stagingSender.post({ url, body: '{}', headers: {}, timeoutMs: 2000 })).rejects.toMatchObject({ cause: { code: 'EWEBHOOKADDRESS', message: expect.stringMatching(/localhost resolves to .*loopback/) } });
-      await expect(stagingSender.post({ url: receiver.url('/rebound'), body: '{}', headers: {}, timeoutMs: 2000 })).rejects.toMatchObject({ cause: { code: 'EWEBHOOKADDRESS' } });
+      await expect(stagingSender.post({ url, body: '{}', headers: {}, timeoutMs: 2000 })).rejects.toMatchObject({ code: 'EWEBHOOKADDRESS', message: expect.stringMatching(/localhost resolves to .*loopback/) });
+      await expect(stagingSender.post({ url: receiver.url('/rebound'), body: '{}', headers: {}, timeoutMs: 2000 })).rejects.toMatchObject({ code: 'EWEBHOOKADDRESS' });
     } finally {
       await stagingSender.onModuleDestroy();
     }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { WEBHOOK_DELIVERY_FAILED, WebhookEventType } from '@order-saga/contracts';
 import { Outbox } from '@order-saga/shared/messaging';
 import { DataSource } from 'typeorm';
@@ -16,6 +16,8 @@ export interface ClaimedDelivery {
   url: string;
   /** Newest first: the current secret, then the rotated-out one while its grace period lasts. */
   secrets: string[];
+  /** Attempts recorded when it was claimed: this send is attempt `attemptCount + 1` unless another replica's got in between. */
+  attemptCount: number;
 }
 
 export interface AttemptResult {
@@ -31,6 +33,13 @@ export interface RecordedAttempt {
   decision: DeliveryDecision;
   /** False when the delivery had already reached a final status (e.g. its endpoint was deleted meanwhile). */
   applied: boolean;
+}
+
+/** One finished send to record; `decide` says what becomes of the delivery after `attemptsMade` attempts. */
+export interface AttemptToRecord {
+  delivery: ClaimedDelivery;
+  attempt: AttemptResult;
+  decide: (attemptsMade: number) => DeliveryDecision;
 }
 
 export interface ClaimLimits {
@@ -52,10 +61,45 @@ interface ClaimedRow {
   url: string;
   secret: string;
   previous_secret: string | null;
+  attempt_count: number;
 }
+
+/**
+ * Records attempts whose delivery stays live (succeeded, or pending with its next attempt) in one
+ * statement: a compare-and-set on (status, attempt_count) as claimed, which the row lock of the UPDATE
+ * re-checks, and each attempt's row for the deliveries it moved. Returns the ids it moved; the others
+ * (an expired lease let another replica record first, the endpoint was deleted meanwhile) go through
+ * recordAttempt, which reads what is there under the lock.
+ */
+const RECORD_LIVE = `
+  WITH attempt AS (
+         SELECT *
+           FROM unnest($1::uuid[], $2::integer[], $3::timestamptz[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+                AS attempt (delivery_id, attempt_number, attempted_at, status_code, duration_ms, error, response_excerpt, status, next_attempt_at)
+       ),
+       moved AS (
+         UPDATE webhook_delivery delivery
+            SET attempt_count = attempt.attempt_number,
+                last_attempt_at = attempt.attempted_at,
+                status = attempt.status,
+                next_attempt_at = COALESCE(attempt.next_attempt_at, delivery.next_attempt_at),
+                failure_reason = NULL,
+                locked_until = NULL
+           FROM attempt
+          WHERE delivery.delivery_id = attempt.delivery_id AND delivery.status = 'pending' AND delivery.attempt_count = attempt.attempt_number - 1
+         RETURNING delivery.delivery_id
+       ),
+       logged AS (
+         INSERT INTO webhook_attempt (attempt_id, delivery_id, attempt_number, attempted_at, status_code, duration_ms, error, response_excerpt)
+         SELECT gen_random_uuid(), attempt.delivery_id, attempt.attempt_number, attempt.attempted_at, attempt.status_code, attempt.duration_ms, attempt.error, attempt.response_excerpt
+           FROM attempt JOIN moved USING (delivery_id)
+       )
+SELECT delivery_id FROM moved`;
 
 @Injectable()
 export class WebhookDeliveryRepository {
+  private readonly logger = new Logger(WebhookDeliveryRepository.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
@@ -113,7 +157,7 @@ export class WebhookDeliveryRepository {
             SET locked_until = now() + $5::integer * interval '1 millisecond'
            FROM due, webhook_endpoint e
           WHERE d.delivery_id = due.delivery_id AND e.endpoint_id = d.endpoint_id AND d.status = 'pending'
-         RETURNING d.delivery_id, d.endpoint_id, e.client_id, d.event_id, d.event_type, d.order_id, d.body, e.url, e.secret,
+         RETURNING d.delivery_id, d.endpoint_id, e.client_id, d.event_id, d.event_type, d.order_id, d.body, e.url, e.secret, d.attempt_count,
                    CASE WHEN e.previous_secret_expires_at > $2 THEN e.previous_secret END AS previous_secret`,
         [endpoints.map((row) => row.endpoint_id), now, perEndpoint, limit, lockMs],
       );
@@ -127,8 +171,59 @@ export class WebhookDeliveryRepository {
         body: row.body,
         url: row.url,
         secrets: row.previous_secret ? [row.secret, row.previous_secret] : [row.secret],
+        attemptCount: row.attempt_count,
       }));
     });
+  }
+
+  /**
+   * Records finished sends, in order; each result is the attempt's record or why it could not be made.
+   * The ones that leave the delivery live, as claimed, take one statement together (RECORD_LIVE); a
+   * delivery's last attempt, and any the compare-and-set did not move, take recordAttempt's transaction.
+   */
+  async recordAttempts(attempts: readonly AttemptToRecord[]): Promise<PromiseSettledResult<RecordedAttempt>[]> {
+    const live = attempts.flatMap(({ delivery, attempt, decide }) => {
+      const attemptNumber = delivery.attemptCount + 1;
+      const decision = decide(attemptNumber);
+      return decision.status === 'failed' ? [] : [{ delivery, attempt, attemptNumber, decision }];
+    });
+    const moved = new Set<string>();
+    let unrecorded: { error: unknown } | undefined;
+    if (live.length > 0) {
+      try {
+        const rows: { delivery_id: string }[] = await this.dataSource.query(RECORD_LIVE, [
+          live.map(({ delivery }) => delivery.deliveryId),
+          live.map(({ attemptNumber }) => attemptNumber),
+          live.map(({ attempt }) => attempt.attemptedAt),
+          live.map(({ attempt }) => attempt.statusCode),
+          live.map(({ attempt }) => attempt.durationMs),
+          live.map(({ attempt }) => attempt.error),
+          live.map(({ attempt }) => attempt.responseExcerpt),
+          live.map(({ decision }) => decision.status),
+          live.map(({ decision }) => (decision.status === 'pending' ? decision.nextAttemptAt : null)),
+        ]);
+        for (const row of rows) moved.add(row.delivery_id);
+      } catch (error) {
+        // The server refused the statement (a deadlock over the same rows, say), so none of it applied: each
+        // goes the locked way below. Without the server's word (connection lost) it may have committed, and
+        // recording again would add phantom attempts: those stay unrecorded, and their leases run out.
+        if (typeof (error as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code)) {
+          this.logger.warn({ err: error, attempts: live.length }, 'recording attempts together failed; recording them one by one');
+        } else {
+          unrecorded = { error };
+        }
+      }
+    }
+    const recorded = new Map(live.filter(({ delivery }) => moved.has(delivery.deliveryId)).map(({ delivery, attemptNumber, decision }) => [delivery, { attemptNumber, decision, applied: true }]));
+    const results: PromiseSettledResult<RecordedAttempt>[] = [];
+    const tried = new Set(live.map(({ delivery }) => delivery));
+    for (const { delivery, attempt, decide } of attempts) {
+      const done = recorded.get(delivery);
+      if (done) results.push({ status: 'fulfilled', value: done });
+      else if (unrecorded && tried.has(delivery)) results.push({ status: 'rejected', reason: unrecorded.error });
+      else results.push(await this.recordAttempt(delivery, attempt, decide).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+    }
+    return results;
   }
 
   /**

@@ -1,15 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PgListener } from '@order-saga/shared/database';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
-import { DELIVERY_CHANNEL } from '../schedule-deliveries/schedule-deliveries.handler';
+import { DeliveriesDue } from '../deliveries-due';
 import { DeliverWebhooksHandler } from './deliver-webhooks.handler';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 
 /**
  * Sends due webhook deliveries, at most DELIVERY_CONCURRENCY at a time and WEBHOOK_ENDPOINT_CONCURRENCY
- * per endpoint. Woken by NOTIFY when the consumer
- * commits new deliveries, and by a poll that also picks up retries as they fall due. Any number of
+ * per endpoint. Woken in-process when this process commits new or re-queued deliveries (DeliveriesDue),
+ * and by a poll that also picks up retries as they fall due and what other replicas scheduled. Any number of
  * replicas may run: a delivery is leased to one of them before it is sent.
  */
 @Injectable()
@@ -18,6 +17,10 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   private readonly inFlight = new Set<Promise<void>>();
   private claiming: Promise<void> | undefined;
   private rerun = false;
+  /** The last claim may have left due deliveries behind for want of free slots. */
+  private behind = false;
+  /** This process's sends in flight, per endpoint. */
+  private readonly sending = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
@@ -25,13 +28,13 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   constructor(
     private readonly repository: WebhookDeliveryRepository,
     private readonly handler: DeliverWebhooksHandler,
-    private readonly listener: PgListener,
+    private readonly due: DeliveriesDue,
     private readonly clock: Clock,
     private readonly config: NotificationServiceConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.unsubscribe = await this.listener.subscribe(DELIVERY_CHANNEL, () => this.wake());
+    this.unsubscribe = this.due.subscribe(() => this.wake());
     this.timer = setInterval(() => this.wake(), this.config.DELIVERY_POLL_INTERVAL_MS);
     this.wake();
   }
@@ -73,12 +76,15 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   private async claim(): Promise<void> {
     while (!this.stopped) {
       const free = this.config.DELIVERY_CONCURRENCY - this.inFlight.size;
+      // Every slot taken: deliveries may be due that this process had no room for.
+      this.behind = free <= 0;
       if (free <= 0) return;
       // The send is aborted at the timeout, well inside the lease, so a live holder never overlaps a taker-over.
       const lockMs = this.config.WEBHOOK_TIMEOUT_MS + this.config.DELIVERY_LEASE_MARGIN_MS;
       const claimed = await this.repository.claimDue(this.clock.now(), { limit: free, perEndpoint: this.config.WEBHOOK_ENDPOINT_CONCURRENCY, lockMs });
       for (const delivery of claimed) {
         this.track(
+          delivery.endpointId,
           this.handler.deliver(delivery).then(
             () => undefined,
             // The lease runs out and the delivery is sent again: at least once, never lost.
@@ -86,15 +92,27 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
           ),
         );
       }
+      // Fewer than the free slots: everything due was claimed, but for endpoints at their concurrency cap.
+      this.behind = claimed.length === free;
       if (claimed.length < free) return;
     }
   }
 
-  private track(send: Promise<void>): void {
+  /**
+   * A finished send frees a slot of this process and one of its endpoint. It claims again only if that can
+   * find something: this process had no room for all that was due, or the endpoint was at its cap with
+   * this process's own sends. New deliveries wake the worker themselves (DeliveriesDue); an endpoint
+   * capped by several replicas' sends together is picked up at the poll.
+   */
+  private track(endpointId: string, send: Promise<void>): void {
+    const endpointSends = (this.sending.get(endpointId) ?? 0) + 1;
+    this.sending.set(endpointId, endpointSends);
     const tracked = send.finally(() => {
       this.inFlight.delete(tracked);
-      // A finished send frees a slot of this process and of its endpoint; what waited on either goes now.
-      this.wake();
+      const left = (this.sending.get(endpointId) ?? 1) - 1;
+      if (left > 0) this.sending.set(endpointId, left);
+      else this.sending.delete(endpointId);
+      if (this.behind || left + 1 >= this.config.WEBHOOK_ENDPOINT_CONCURRENCY) this.wake();
     });
     this.inFlight.add(tracked);
   }

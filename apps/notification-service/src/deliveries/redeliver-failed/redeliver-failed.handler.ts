@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@order-saga/shared/http';
 import { Clock } from '../../domain/clock';
 import { WebhookEndpointRepository } from '../../webhook-endpoints/webhook-endpoint.repository';
-import { DELIVERY_CHANNEL } from '../schedule-deliveries/schedule-deliveries.handler';
+import { DeliveriesDue } from '../deliveries-due';
 
 /** Upper bound per call, so one request cannot queue an unbounded burst at a receiver that just came back. */
 const MAX_REDELIVERIES = 1000;
@@ -18,6 +18,7 @@ export class RedeliverFailedHandler {
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
     private readonly clock: Clock,
+    private readonly due: DeliveriesDue,
   ) {}
 
   async redeliver(clientId: string, endpointId: string, since: Date): Promise<{ endpoint_id: string; since: string; queued: number }> {
@@ -36,7 +37,7 @@ export class RedeliverFailedHandler {
                    LIMIT ${MAX_REDELIVERIES})`,
         [endpointId, since, now],
       );
-      if (count > 0) await manager.query(`SELECT pg_notify($1, '')`, [DELIVERY_CHANNEL]);
+      if (count > 0) this.due.announce(manager);
       return count;
     });
     this.logger.log({ endpoint_id: endpointId, client_id: clientId, since: since.toISOString(), queued }, 'failed webhook deliveries queued again');

@@ -3,7 +3,7 @@ import { DomainError } from '@order-saga/shared/http';
 import { isUUID } from 'class-validator';
 import { Clock } from '../../domain/clock';
 import { WebhookEndpointRepository } from '../../webhook-endpoints/webhook-endpoint.repository';
-import { DELIVERY_CHANNEL } from '../schedule-deliveries/schedule-deliveries.handler';
+import { DeliveriesDue } from '../deliveries-due';
 
 /**
  * The spec's "manual retry available": puts a delivery back in line for one more attempt right away,
@@ -17,6 +17,7 @@ export class RetryDeliveryHandler {
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
     private readonly clock: Clock,
+    private readonly due: DeliveriesDue,
   ) {}
 
   async retry(clientId: string, endpointId: string, deliveryId: string): Promise<{ delivery_id: string; status: 'pending'; next_attempt_at: string }> {
@@ -34,7 +35,7 @@ export class RetryDeliveryHandler {
         `UPDATE webhook_delivery SET status = 'pending', failure_reason = NULL, next_attempt_at = $2 WHERE delivery_id = $1`,
         [deliveryId, now],
       );
-      await manager.query(`SELECT pg_notify($1, '')`, [DELIVERY_CHANNEL]);
+      this.due.announce(manager);
     });
     this.logger.log({ delivery_id: deliveryId, endpoint_id: endpointId, client_id: clientId }, 'webhook delivery queued for a manual retry');
     return { delivery_id: deliveryId, status: 'pending', next_attempt_at: now.toISOString() };

@@ -17,7 +17,7 @@ export class ScheduleDeliveriesConsumer {
       consumer: 'notification.order-events',
       context,
       accepts: [ORDER_CREATED, ORDER_UPDATED, ORDER_CANCELLED],
-      handle: (envelope, manager, logger) => this.handler.handle(envelope, manager, logger),
+      handle: (envelope, manager) => this.handler.handle(envelope, manager),
     });
   }
 }
