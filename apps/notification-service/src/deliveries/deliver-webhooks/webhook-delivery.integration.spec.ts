@@ -56,6 +56,8 @@ interface Reply {
   status: number;
   body?: string;
   delayMs?: number;
+  /** Answer only once this settles (after delayMs). */
+  until?: Promise<void>;
   headers?: Record<string, string>;
 }
 
@@ -85,7 +87,9 @@ class Receiver {
       const script = this.scripts.get(path) ?? ((): Reply => ({ status: 404 }));
       const reply = script(this.received(path).length);
       setTimeout(() => {
-        if (!res.destroyed) res.writeHead(reply.status, reply.headers).end(reply.body ?? '');
+        void (reply.until ?? Promise.resolve()).then(() => {
+          if (!res.destroyed) res.writeHead(reply.status, reply.headers).end(reply.body ?? '');
+        });
       }, reply.delayMs ?? 0);
     });
   });
@@ -584,21 +588,35 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     await waitFor('the cut-short connection to close', () => sockets[2].destroyed);
   });
 
-  it('claims once per wake-up when everything due fits: a finished send with room to spare claims nothing more', async () => {
-    const clients = ['client-quiet-1', 'client-quiet-2', 'client-quiet-3'];
-    for (const client of clients) await register(client, receiver.script(`/${client}`, () => ({ status: 200 })));
+  it('an endpoint at its cap through two replicas together: each finished send claims the next due delivery at once, not at the poll', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const path = '/capped-together';
+    await register('client-capped-together', receiver.script(path, (attempt) => ({ status: 200, until: attempt <= 2 ? held : undefined })));
     await worker.idle();
-    const claims = jest.spyOn(repository, 'claimDue');
+    receiver.maxActive = 0;
+    // Scheduled without waking anyone: which worker claims what is up to this test.
+    const quiet = new ScheduleDeliveriesHandler(clock, config, new DeliveriesDue());
+    const events = Array.from({ length: 5 }, () => orderCreated('client-capped-together'));
+    const otherReplica = newWorker();
 
     try {
-      for (const client of clients) {
-        const envelope = orderCreated(client);
-        await publish(envelope);
-        expect(await attempted(envelope.messageId)).toEqual([expect.objectContaining({ status: 'succeeded' })]);
-      }
-      expect(claims).toHaveBeenCalledTimes(clients.length);
+      await dataSource.transaction((manager) => quiet.handle(events[0], manager));
+      worker.wake();
+      await waitFor('the first replica to hold one send', () => receiver.received(path).length === 1);
+      for (const envelope of events.slice(1)) await dataSource.transaction((manager) => quiet.handle(envelope, manager));
+      otherReplica.wake();
+      await waitFor('the second replica to hold the endpoint\'s other send', () => receiver.received(path).length === 2);
+      release();
+
+      // Neither replica alone had the endpoint at its cap; the poll is 10 minutes away.
+      await waitFor('every delivery sent', () => receiver.received(path).length === events.length);
+      await Promise.all([worker.idle(), otherReplica.idle()]);
+      for (const envelope of events) expect(await deliveriesOf(envelope.messageId)).toEqual([expect.objectContaining({ status: 'succeeded', attempt_count: 1 })]);
+      expect(receiver.maxActive).toBeLessThanOrEqual(config.WEBHOOK_ENDPOINT_CONCURRENCY);
     } finally {
-      claims.mockRestore();
+      release();
+      await otherReplica.onApplicationShutdown();
     }
   });
 

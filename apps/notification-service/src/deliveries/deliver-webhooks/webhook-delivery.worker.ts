@@ -17,10 +17,6 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   private readonly inFlight = new Set<Promise<void>>();
   private claiming: Promise<void> | undefined;
   private rerun = false;
-  /** The last claim may have left due deliveries behind for want of free slots. */
-  private behind = false;
-  /** This process's sends in flight, per endpoint. */
-  private readonly sending = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
@@ -76,15 +72,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   private async claim(): Promise<void> {
     while (!this.stopped) {
       const free = this.config.DELIVERY_CONCURRENCY - this.inFlight.size;
-      // Every slot taken: deliveries may be due that this process had no room for.
-      this.behind = free <= 0;
       if (free <= 0) return;
       // The send is aborted at the timeout, well inside the lease, so a live holder never overlaps a taker-over.
       const lockMs = this.config.WEBHOOK_TIMEOUT_MS + this.config.DELIVERY_LEASE_MARGIN_MS;
       const claimed = await this.repository.claimDue(this.clock.now(), { limit: free, perEndpoint: this.config.WEBHOOK_ENDPOINT_CONCURRENCY, lockMs });
       for (const delivery of claimed) {
         this.track(
-          delivery.endpointId,
           this.handler.deliver(delivery).then(
             () => undefined,
             // The lease runs out and the delivery is sent again: at least once, never lost.
@@ -93,26 +86,21 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
         );
       }
       // Fewer than the free slots: everything due was claimed, but for endpoints at their concurrency cap.
-      this.behind = claimed.length === free;
       if (claimed.length < free) return;
     }
   }
 
   /**
-   * A finished send frees a slot of this process and one of its endpoint. It claims again only if that can
-   * find something: this process had no room for all that was due, or the endpoint was at its cap with
-   * this process's own sends. New deliveries wake the worker themselves (DeliveriesDue); an endpoint
-   * capped by several replicas' sends together is picked up at the poll.
+   * A claim never waits for a send: it runs on every wake-up (new deliveries, the poll, a finished send)
+   * with whatever slots are free, so a slow endpoint holds its own WEBHOOK_ENDPOINT_CONCURRENCY sends and
+   * nothing else. A finished send always claims again: its recorded attempt freed a slot of this process
+   * and a lease of its endpoint, and an endpoint capped by several replicas' sends together is invisible
+   * from here, so "nothing can be waiting" cannot be known without asking.
    */
-  private track(endpointId: string, send: Promise<void>): void {
-    const endpointSends = (this.sending.get(endpointId) ?? 0) + 1;
-    this.sending.set(endpointId, endpointSends);
+  private track(send: Promise<void>): void {
     const tracked = send.finally(() => {
       this.inFlight.delete(tracked);
-      const left = (this.sending.get(endpointId) ?? 1) - 1;
-      if (left > 0) this.sending.set(endpointId, left);
-      else this.sending.delete(endpointId);
-      if (this.behind || left + 1 >= this.config.WEBHOOK_ENDPOINT_CONCURRENCY) this.wake();
+      this.wake();
     });
     this.inFlight.add(tracked);
   }
