@@ -7,12 +7,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killService, respawnService, SERVICE_NAMES, waitUntilReady } from '@order-saga/infra';
 import { clientCredentialsToken, pollUntil } from '@order-saga/shared/testing';
-import { verifyWebhook } from '@order-saga/webhooks';
 import { ChaosStack, startChaosStack } from './chaos-stack';
 import { FaultInjector, FaultTarget } from './fault-injector';
-import { ClientOutcome, evaluate, ReceivedWebhook } from './invariants';
+import { ClientOutcome, evaluate } from './invariants';
 import { fetchOrderStatus, OrderDriver } from './order-driver';
 import { formatReport } from './report';
+import { ReceivedWebhooks } from './received-webhooks';
 import { parseRunOptions, RunOptions } from './run-options';
 import { SeededRandom } from './seeded-random';
 import {
@@ -151,7 +151,11 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
   const publishedMissing = published.filter((row) => !inKafka.has(row.messageId));
 
   const lifecycleEvents = await readLifecycleEvents(orderDb);
-  await pollUntil(async () => (lifecycleEvents.every((event) => receivedIds(stack).has(event.messageId)) ? true : undefined), {
+  const received = new ReceivedWebhooks(stack.recorder.requests, stack.webhookSecret);
+  await pollUntil(async () => {
+    const ids = received.eventIds();
+    return lifecycleEvents.every((event) => ids.has(event.messageId)) ? true : undefined;
+  }, {
     timeoutMs: 90_000,
     intervalMs: 1000,
     description: 'every order event at the webhook receiver',
@@ -180,7 +184,7 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
     reservationLines: await readReservationLines(infra.databaseUrls['inventory-service']),
     payments,
     lifecycleEvents,
-    webhooks: receivedWebhooks(stack),
+    webhooks: [...received.all()],
     deadLetters: [...deadLetterRows, ...deadLetterTopics.map((topic) => ({ source: `topic ${topic.topic}`, count: topic.count }))],
   });
   if (terminalAfterLastFaultMs === undefined) violations.unshift(`not every order was terminal within ${TERMINAL_WITHIN_MS / 1000} s after the last fault`);
@@ -219,32 +223,6 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
   writeFileSync(reportFile, JSON.stringify({ facts, figures, violations }, null, 2));
   log(`full figures (order ids included) in ${reportFile}`);
   return violations.length === 0 ? 0 : 1;
-}
-
-function receivedWebhooks(stack: ChaosStack): ReceivedWebhook[] {
-  return stack.recorder.requests.flatMap((request) => {
-    let event: { event_id?: string; event_type?: string; data?: { order_id?: string; status?: string; current_status?: string } };
-    try {
-      event = JSON.parse(request.rawBody.toString('utf8'));
-    } catch {
-      return [{ eventId: '(unparseable)', eventType: '', orderId: '', signatureValid: false }];
-    }
-    const status = event.event_type === 'order.cancelled' ? 'cancelled' : event.event_type === 'order.updated' ? event.data?.current_status : event.data?.status;
-    return [
-      {
-        eventId: event.event_id ?? '',
-        eventType: event.event_type ?? '',
-        orderId: event.data?.order_id ?? '',
-        ...(status ? { status } : {}),
-        // Checked against the time it arrived: the run's report is computed minutes later.
-        signatureValid: verifyWebhook({ body: request.rawBody, headers: request.headers, secrets: stack.webhookSecret, now: () => request.receivedAt }).valid,
-      },
-    ];
-  });
-}
-
-function receivedIds(stack: ChaosStack): Set<string> {
-  return new Set(receivedWebhooks(stack).map((webhook) => webhook.eventId));
 }
 
 async function clientToken(gateways: string[], stack: ChaosStack): Promise<string> {
