@@ -1,11 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MessageEnvelope, ORDER_CREATED, OrderCreatedEvent } from '@order-saga/contracts';
 import { validateConfig } from '@order-saga/shared/config';
-import { pollUntil } from '@order-saga/shared/testing';
+import { freePort, pollUntil } from '@order-saga/shared/testing';
 import { Client } from 'pg';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
@@ -30,14 +30,6 @@ interface Received {
   body: Buffer;
   receivedAt: number;
   closedAt?: number;
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('webhook delivery across a SIGKILL of notification-service', () => {
