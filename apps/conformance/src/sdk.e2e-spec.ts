@@ -67,7 +67,10 @@ describe('@order-saga/sdk against the live stack', () => {
   });
 
   describe('through a proxy that loses the response of the first POST /api/v1/orders', () => {
-    const proxy = new DroppingProxy({ host: '127.0.0.1', port: Number(new URL(process.env.CONFORMANCE_GATEWAY_URL ?? 'http://127.0.0.1:1').port) }, 'POST /api/v1/orders');
+    const proxy = new DroppingProxy(
+      { host: '127.0.0.1', port: Number(new URL(process.env.CONFORMANCE_GATEWAY_URL ?? 'http://127.0.0.1:1').port) },
+      'POST /api/v1/orders',
+    );
     let proxyUrl: string;
 
     beforeAll(async () => {

@@ -54,7 +54,12 @@ export const SERVICE_NAME = 'gateway';
     GetProductHttpController,
     UpsertProductHttpController,
     AdjustStockHttpController,
-    IssueTokenHttpController, PublishJwksHttpController, PlaceOrderHttpController, GetOrderHttpController, TrackOrderHttpController],
+    IssueTokenHttpController,
+    PublishJwksHttpController,
+    PlaceOrderHttpController,
+    GetOrderHttpController,
+    TrackOrderHttpController,
+  ],
   providers: [
     {
       provide: AccessTokens,

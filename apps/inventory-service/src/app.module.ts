@@ -28,7 +28,15 @@ export const SERVICE_NAME = 'inventory-service';
     DatabaseModule.forRoot({ entities: INVENTORY_ENTITIES, migrations: INVENTORY_MIGRATIONS }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
-  controllers: [ListProductsHttpController, AdjustStockHttpController, UpsertProductHttpController, GetProductHttpController, ReserveStockConsumer, ReleaseStockConsumer, ConfirmReservationConsumer],
+  controllers: [
+    ListProductsHttpController,
+    AdjustStockHttpController,
+    UpsertProductHttpController,
+    GetProductHttpController,
+    ReserveStockConsumer,
+    ReleaseStockConsumer,
+    ConfirmReservationConsumer,
+  ],
   providers: [ReserveStockHandler, ReleaseStockHandler, ConfirmReservationHandler, ExpireReservationsHandler],
 })
 export class AppModule {}

@@ -4,7 +4,18 @@ import { Client } from 'pg';
 import { respawnService, waitUntilReady } from '@order-saga/infra';
 import type { ExportedSpan } from '@order-saga/shared/observability';
 import { pollUntil } from '@order-saga/shared/testing';
-import { createCustomer, createProduct, json, jsonLines, metricValue, ObservedStack, scrape, shippingAddress, startObservedStack, tokenFor } from './support/observed-stack';
+import {
+  createCustomer,
+  createProduct,
+  json,
+  jsonLines,
+  metricValue,
+  ObservedStack,
+  scrape,
+  shippingAddress,
+  startObservedStack,
+  tokenFor,
+} from './support/observed-stack';
 
 const FIVE_SERVICES = ['gateway', 'order-service', 'inventory-service', 'payment-service', 'notification-service'];
 
@@ -120,14 +131,23 @@ describe('observing orders through all five services', () => {
     const after = await pollUntil(
       async () => {
         const text = await scrape(orderService().url);
-        return metricValue(text, 'order_saga_sagas_total', { outcome: 'compensated' }) > metricValue(before, 'order_saga_sagas_total', { outcome: 'compensated' }) ? text : undefined;
+        return metricValue(text, 'order_saga_sagas_total', { outcome: 'compensated' }) >
+          metricValue(before, 'order_saga_sagas_total', { outcome: 'compensated' })
+          ? text
+          : undefined;
       },
       { description: 'the compensated saga counted' },
     );
     expect(metricValue(after, 'order_saga_sagas_started_total') - metricValue(before, 'order_saga_sagas_started_total')).toBe(2);
-    expect(metricValue(after, 'order_saga_sagas_total', { outcome: 'confirmed' }) - metricValue(before, 'order_saga_sagas_total', { outcome: 'confirmed' })).toBe(1);
-    expect(metricValue(after, 'order_saga_sagas_total', { outcome: 'compensated' }) - metricValue(before, 'order_saga_sagas_total', { outcome: 'compensated' })).toBe(1);
-    expect(metricValue(after, 'order_saga_saga_duration_seconds_count', { outcome: 'confirmed' })).toBeGreaterThan(metricValue(before, 'order_saga_saga_duration_seconds_count', { outcome: 'confirmed' }));
+    expect(
+      metricValue(after, 'order_saga_sagas_total', { outcome: 'confirmed' }) - metricValue(before, 'order_saga_sagas_total', { outcome: 'confirmed' }),
+    ).toBe(1);
+    expect(
+      metricValue(after, 'order_saga_sagas_total', { outcome: 'compensated' }) - metricValue(before, 'order_saga_sagas_total', { outcome: 'compensated' }),
+    ).toBe(1);
+    expect(metricValue(after, 'order_saga_saga_duration_seconds_count', { outcome: 'confirmed' })).toBeGreaterThan(
+      metricValue(before, 'order_saga_saga_duration_seconds_count', { outcome: 'confirmed' }),
+    );
     expect(after).toMatch(/^order_saga_sagas_in_flight\{service="order-service"\} \d+$/m);
     expect(after).toMatch(/^order_saga_outbox_backlog\{service="order-service"\} \d+$/m);
     expect(metricValue(after, 'http_request_duration_seconds_count', { route: '/orders', method: 'POST', status_code: '201' })).toBeGreaterThan(0);
@@ -195,7 +215,9 @@ describe('observing orders through all five services', () => {
     expect(new Set(orders.map((row) => row.idempotency_key))).toEqual(new Set(keys));
     // The outbox rows of the last confirmations commit with them and go out a moment later: awaited, not raced.
     const unpublished = () => queryOne(stack.infra.databaseUrls['order-service'], 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
-    await expect(pollUntil(async () => ((await unpublished()) === 0 ? 'drained' : undefined), { description: "order-service's outbox drained" })).resolves.toBe('drained');
+    await expect(pollUntil(async () => ((await unpublished()) === 0 ? 'drained' : undefined), { description: "order-service's outbox drained" })).resolves.toBe(
+      'drained',
+    );
     const shutdownLog = readFileSync(service.logFile, 'utf8');
     expect(shutdownLog).toContain('SIGTERM received: draining');
     expect(shutdownLog).toContain('shutdown: outbox flush done');

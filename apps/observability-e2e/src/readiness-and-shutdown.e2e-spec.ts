@@ -29,10 +29,13 @@ describe('health and shutdown of a real order-service process', () => {
    * machine a probe can fail for a moment on a slow check, so "the next 503" is not proof of the cause.
    */
   const waitForReadiness = (status: number, description: string, also: (body: Readiness) => boolean = () => true) =>
-    pollUntil(async () => {
-      const response = await readiness();
-      return response.status === status && also(response.body) ? response : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 200, description });
+    pollUntil(
+      async () => {
+        const response = await readiness();
+        return response.status === status && also(response.body) ? response : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, description },
+    );
 
   beforeAll(async () => {
     infra = await startInfra(options);
@@ -46,7 +49,13 @@ describe('health and shutdown of a real order-service process', () => {
         entry: 'apps/order-service/src/main.ts',
         port: await freeishPort(),
         readyPath: '/health/ready',
-        env: { DATABASE_URL: databaseUrl.toString(), KAFKA_BROKERS: infra.kafkaBrokers, LOG_LEVEL: 'info', SHUTDOWN_DRAIN_DELAY_MS: '1500', SHUTDOWN_TIMEOUT_MS: '20000' },
+        env: {
+          DATABASE_URL: databaseUrl.toString(),
+          KAFKA_BROKERS: infra.kafkaBrokers,
+          LOG_LEVEL: 'info',
+          SHUTDOWN_DRAIN_DELAY_MS: '1500',
+          SHUTDOWN_TIMEOUT_MS: '20000',
+        },
       },
       join(options.dataDir, 'logs'),
     );

@@ -26,7 +26,10 @@ export const SERVICE_NAME = 'payment-service';
     TypedConfigModule.forRoot(PaymentServiceConfig),
     LoggingModule.forRoot(SERVICE_NAME),
     ObservabilityModule.forRoot(SERVICE_NAME),
-    DatabaseModule.forRoot({ entities: [Payment], migrations: [InitialSchema1763700000000, Refunds1763900000000, MessagingRetention1764200000000, PaymentClaim1764300000000] }),
+    DatabaseModule.forRoot({
+      entities: [Payment],
+      migrations: [InitialSchema1763700000000, Refunds1763900000000, MessagingRetention1764200000000, PaymentClaim1764300000000],
+    }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
   controllers: [ProcessPaymentConsumer, RefundPaymentConsumer, GetPaymentHttpController],

@@ -58,7 +58,13 @@ export async function startChaosStack(variant: Variant, workload: Workload, log:
   };
 
   try {
-    const cluster = await startKafkaCluster({ cacheDir: CACHE_DIR, dataDir: join(dataDir, 'kafka'), size: variant === 'cluster' ? 3 : 1, heapMb: variant === 'cluster' ? 400 : 600, log });
+    const cluster = await startKafkaCluster({
+      cacheDir: CACHE_DIR,
+      dataDir: join(dataDir, 'kafka'),
+      size: variant === 'cluster' ? 3 : 1,
+      heapMb: variant === 'cluster' ? 400 : 600,
+      log,
+    });
     cleanups.push(() => cluster.stop());
     await cluster.ensureTopics(allTopics(), TOPIC_PARTITIONS);
 
@@ -118,13 +124,18 @@ function serviceEnv(): Partial<Record<ServiceName, Record<string, string>>> {
 async function seed(services: Services, workload: Workload, webhookUrl: string, clientId: string): Promise<string> {
   const { urls } = services;
   for (const product of workload.products) {
-    await callService('PUT', `${urls['inventory-service']}/products/${product.productId}`, { name: `chaos ${product.productId}`, unit_price: product.unitPrice, available: product.initialStock });
+    await callService('PUT', `${urls['inventory-service']}/products/${product.productId}`, {
+      name: `chaos ${product.productId}`,
+      unit_price: product.unitPrice,
+      available: product.initialStock,
+    });
   }
   for (const customerId of [...workload.customers, ...workload.decliningCustomers]) {
     await callService('PUT', `${urls['order-service']}/customers/${customerId}`, { name: `chaos ${customerId}` }, { 'x-client-id': clientId });
   }
   const endpoint = { url: `${webhookUrl}/webhooks`, event_types: ['order.created', 'order.updated', 'order.cancelled'], description: 'chaos suite recorder' };
-  const register = (body: object) => callService<{ secret: string }>('POST', `${urls['notification-service']}/webhook-endpoints`, body, { 'x-client-id': clientId });
+  const register = (body: object) =>
+    callService<{ secret: string }>('POST', `${urls['notification-service']}/webhook-endpoints`, body, { 'x-client-id': clientId });
   // The owning client comes in the x-client-id header; older notification-service builds took it in the body.
   const registered = await register(endpoint).catch(() => register({ ...endpoint, client_id: clientId }));
   return registered.secret;

@@ -128,7 +128,10 @@ export class FaultInjector {
   }
 
   private servicesDown(): number {
-    return this.services.filter((target) => this.down.has(target.group)).map((target) => target.group).filter((group, index, all) => all.indexOf(group) === index).length;
+    return this.services
+      .filter((target) => this.down.has(target.group))
+      .map((target) => target.group)
+      .filter((group, index, all) => all.indexOf(group) === index).length;
   }
 
   private track(fault: Promise<void>): void {

@@ -177,18 +177,31 @@ export function evaluate(snapshot: Snapshot): { figures: Figures; violations: st
     const sold = product.sold ?? soldLines;
     const initial = snapshot.initialStock[product.productId] ?? Number.NaN;
     const ok = product.available + reserved + sold === initial;
-    if (!ok) violations.push(`${product.productId}: available ${product.available} + reserved ${reserved} + sold ${sold} = ${product.available + reserved + sold} ≠ initial ${initial}`);
+    if (!ok)
+      violations.push(
+        `${product.productId}: available ${product.available} + reserved ${reserved} + sold ${sold} = ${product.available + reserved + sold} ≠ initial ${initial}`,
+      );
     if (reserved !== heldRows) violations.push(`${product.productId}: reserved counter says ${reserved} but open reservations hold ${heldRows}`);
-    if (product.sold !== undefined && product.sold !== soldLines) violations.push(`${product.productId}: sold counter ${product.sold} ≠ ${soldLines} reserved by confirmed orders`);
+    if (product.sold !== undefined && product.sold !== soldLines)
+      violations.push(`${product.productId}: sold counter ${product.sold} ≠ ${soldLines} reserved by confirmed orders`);
     return { productId: product.productId, initial, available: product.available, reserved, sold, ok };
   });
-  const releasedButConfirmed = unique(snapshot.reservationLines.filter((line) => isConfirmed(line.orderId) && !HELD.has(line.status) && !SOLD.has(line.status)).map((line) => line.orderId));
-  if (releasedButConfirmed.length > 0) violations.push(`${releasedButConfirmed.length} confirmed order(s) whose stock was given back: ${sample(releasedButConfirmed)}`);
-  const confirmedWithoutStock = snapshot.orders.filter((order) => order.status === 'confirmed' && !snapshot.reservationLines.some((line) => line.orderId === order.orderId));
-  if (confirmedWithoutStock.length > 0) violations.push(`${confirmedWithoutStock.length} confirmed order(s) without a reservation: ${sample(confirmedWithoutStock.map((order) => order.orderId))}`);
+  const releasedButConfirmed = unique(
+    snapshot.reservationLines.filter((line) => isConfirmed(line.orderId) && !HELD.has(line.status) && !SOLD.has(line.status)).map((line) => line.orderId),
+  );
+  if (releasedButConfirmed.length > 0)
+    violations.push(`${releasedButConfirmed.length} confirmed order(s) whose stock was given back: ${sample(releasedButConfirmed)}`);
+  const confirmedWithoutStock = snapshot.orders.filter(
+    (order) => order.status === 'confirmed' && !snapshot.reservationLines.some((line) => line.orderId === order.orderId),
+  );
+  if (confirmedWithoutStock.length > 0)
+    violations.push(`${confirmedWithoutStock.length} confirmed order(s) without a reservation: ${sample(confirmedWithoutStock.map((order) => order.orderId))}`);
 
-  const leakedReservations = unique(snapshot.reservationLines.filter((line) => HELD.has(line.status) && !isConfirmed(line.orderId)).map((line) => line.orderId));
-  if (leakedReservations.length > 0) violations.push(`${leakedReservations.length} reservation(s) still held for orders that are not confirmed: ${sample(leakedReservations)}`);
+  const leakedReservations = unique(
+    snapshot.reservationLines.filter((line) => HELD.has(line.status) && !isConfirmed(line.orderId)).map((line) => line.orderId),
+  );
+  if (leakedReservations.length > 0)
+    violations.push(`${leakedReservations.length} reservation(s) still held for orders that are not confirmed: ${sample(leakedReservations)}`);
 
   // ── payments ──
   const net = new Map<string, number>();
@@ -197,23 +210,36 @@ export function evaluate(snapshot: Snapshot): { figures: Figures; violations: st
   }
   const doubleCharged = [...net].filter(([, count]) => count > 1).map(([orderId]) => orderId);
   const cancelledButCharged = [...net].filter(([orderId, count]) => count >= 1 && orderById.get(orderId)?.status === 'cancelled').map(([orderId]) => orderId);
-  const confirmedWithoutCharge = snapshot.orders.filter((order) => order.status === 'confirmed' && (net.get(order.orderId) ?? 0) < 1).map((order) => order.orderId);
+  const confirmedWithoutCharge = snapshot.orders
+    .filter((order) => order.status === 'confirmed' && (net.get(order.orderId) ?? 0) < 1)
+    .map((order) => order.orderId);
   if (doubleCharged.length > 0) violations.push(`${doubleCharged.length} order(s) charged more than once: ${sample(doubleCharged)}`);
-  if (cancelledButCharged.length > 0) violations.push(`${cancelledButCharged.length} cancelled order(s) charged and not refunded: ${sample(cancelledButCharged)}`);
-  if (confirmedWithoutCharge.length > 0) violations.push(`${confirmedWithoutCharge.length} confirmed order(s) without a charge: ${sample(confirmedWithoutCharge)}`);
+  if (cancelledButCharged.length > 0)
+    violations.push(`${cancelledButCharged.length} cancelled order(s) charged and not refunded: ${sample(cancelledButCharged)}`);
+  if (confirmedWithoutCharge.length > 0)
+    violations.push(`${confirmedWithoutCharge.length} confirmed order(s) without a charge: ${sample(confirmedWithoutCharge)}`);
 
   // ── webhooks ──
   const received = new Set(snapshot.webhooks.map((webhook) => webhook.eventId));
   const eventsMissing = snapshot.lifecycleEvents.filter((event) => !received.has(event.messageId)).map((event) => event.messageId);
   if (eventsMissing.length > 0) violations.push(`${eventsMissing.length} order event(s) never reached the webhook receiver: ${sample(eventsMissing)}`);
   const announced = new Set(snapshot.webhooks.filter((webhook) => webhook.status).map((webhook) => `${webhook.orderId}:${webhook.status}`));
-  const ordersWithoutTerminalEvent = snapshot.orders.filter((order) => TERMINAL_STATUSES.has(order.status) && !announced.has(`${order.orderId}:${order.status}`)).map((order) => order.orderId);
-  if (ordersWithoutTerminalEvent.length > 0) violations.push(`${ordersWithoutTerminalEvent.length} terminal order(s) whose outcome no webhook announced: ${sample(ordersWithoutTerminalEvent)}`);
+  const ordersWithoutTerminalEvent = snapshot.orders
+    .filter((order) => TERMINAL_STATUSES.has(order.status) && !announced.has(`${order.orderId}:${order.status}`))
+    .map((order) => order.orderId);
+  if (ordersWithoutTerminalEvent.length > 0)
+    violations.push(`${ordersWithoutTerminalEvent.length} terminal order(s) whose outcome no webhook announced: ${sample(ordersWithoutTerminalEvent)}`);
   const badSignatures = snapshot.webhooks.filter((webhook) => !webhook.signatureValid).length;
   if (badSignatures > 0) violations.push(`${badSignatures} webhook(s) with a bad signature`);
 
   const deadLettered = snapshot.deadLetters.reduce((total, source) => total + source.count, 0);
-  if (deadLettered > 0) violations.push(`${deadLettered} message(s) dead-lettered: ${snapshot.deadLetters.filter((source) => source.count > 0).map((source) => `${source.source} ${source.count}`).join(', ')}`);
+  if (deadLettered > 0)
+    violations.push(
+      `${deadLettered} message(s) dead-lettered: ${snapshot.deadLetters
+        .filter((source) => source.count > 0)
+        .map((source) => `${source.source} ${source.count}`)
+        .join(', ')}`,
+    );
 
   const terminal = snapshot.orders.length - stuck.length;
   return {

@@ -86,10 +86,21 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
     restart: () => node.start(),
   }));
   const brokerFaults =
-    options.variant === 'cluster' ? brokerTargets.map((target, index) => ({ atProgress: 0.2 + 0.25 * index, target })) : [{ atProgress: 0.35, target: brokerTargets[0] }];
+    options.variant === 'cluster'
+      ? brokerTargets.map((target, index) => ({ atProgress: 0.2 + 0.25 * index, target }))
+      : [{ atProgress: 0.35, target: brokerTargets[0] }];
 
   const gateways = services.replicas.gateway.map((replica) => replica.url);
-  const driver = new OrderDriver({ gateways, clientId: stack.client.id, clientSecret: stack.client.secret, concurrency: options.concurrency, ratePerSecond: options.rate, orderDeadlineMs: 240_000, attemptTimeoutMs: 30_000, log });
+  const driver = new OrderDriver({
+    gateways,
+    clientId: stack.client.id,
+    clientSecret: stack.client.secret,
+    concurrency: options.concurrency,
+    ratePerSecond: options.rate,
+    orderDeadlineMs: 240_000,
+    attemptTimeoutMs: 30_000,
+    log,
+  });
   const injector = new FaultInjector(
     random,
     serviceTargets,
@@ -122,7 +133,9 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
   const lastFaultEnded = injector.lastFaultEndedAt();
   const orderDb = infra.databaseUrls['order-service'];
   const pendingAtLastFault = await countPending(orderDb);
-  log(`all orders answered after ${(drivingMs / 1000).toFixed(1)} s; ${injector.faults.length} faults, the last one ended at +${((lastFaultEnded - drivingStarted) / 1000).toFixed(1)} s; ${pendingAtLastFault} order(s) pending then`);
+  log(
+    `all orders answered after ${(drivingMs / 1000).toFixed(1)} s; ${injector.faults.length} faults, the last one ended at +${((lastFaultEnded - drivingStarted) / 1000).toFixed(1)} s; ${pendingAtLastFault} order(s) pending then`,
+  );
 
   const terminalAfterLastFaultMs = await pollUntil(async () => ((await countPending(orderDb)) === 0 ? Date.now() - lastFaultEnded : undefined), {
     timeoutMs: Math.max(1000, lastFaultEnded + TERMINAL_WITHIN_MS - Date.now()),
@@ -152,14 +165,17 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
 
   const lifecycleEvents = await readLifecycleEvents(orderDb);
   const received = new ReceivedWebhooks(stack.recorder.requests, stack.webhookSecret);
-  await pollUntil(async () => {
-    const ids = received.eventIds();
-    return lifecycleEvents.every((event) => ids.has(event.messageId)) ? true : undefined;
-  }, {
-    timeoutMs: 90_000,
-    intervalMs: 1000,
-    description: 'every order event at the webhook receiver',
-  }).catch(() => log('not every order event reached the webhook receiver within 90 s'));
+  await pollUntil(
+    async () => {
+      const ids = received.eventIds();
+      return lifecycleEvents.every((event) => ids.has(event.messageId)) ? true : undefined;
+    },
+    {
+      timeoutMs: 90_000,
+      intervalMs: 1000,
+      description: 'every order event at the webhook receiver',
+    },
+  ).catch(() => log('not every order event reached the webhook receiver within 90 s'));
 
   // A client that got 202 polls the order; what it reads must be what the database holds.
   const token = await clientToken(gateways, stack);
@@ -173,14 +189,19 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
   }
 
   const { payments, refundSource } = await readPayments(infra.databaseUrls['payment-service']);
-  const deadLetterRows = await Promise.all(kafkaServices.map(async (name) => ({ source: `${name} dead_letter table`, count: await countDeadLetterRows(infra.databaseUrls[name]) })));
+  const deadLetterRows = await Promise.all(
+    kafkaServices.map(async (name) => ({ source: `${name} dead_letter table`, count: await countDeadLetterRows(infra.databaseUrls[name]) })),
+  );
   const { deadLetterTopics } = await readKafkaState(cluster.bootstrapServers);
   const { figures, violations } = evaluate({
     planned: workload.orders,
     outcomes,
     initialStock: Object.fromEntries(workload.products.map((product) => [product.productId, product.initialStock])),
     orders: dbOrders,
-    products: await readProducts(infra.databaseUrls['inventory-service'], workload.products.map((product) => product.productId)),
+    products: await readProducts(
+      infra.databaseUrls['inventory-service'],
+      workload.products.map((product) => product.productId),
+    ),
     reservationLines: await readReservationLines(infra.databaseUrls['inventory-service']),
     payments,
     lifecycleEvents,
@@ -191,12 +212,18 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
   if (!quiescent) violations.push('outboxes not drained or consumer groups still lagging 60 s after the orders settled');
   const servicesNeverKilled = SERVICE_NAMES.filter((name) => !injector.groupsKilled().includes(name));
   // The long form's promise is that every service was crashed under load; a run that missed one proved less.
-  if (!options.short && servicesNeverKilled.length > 0) violations.push(`the run never killed ${servicesNeverKilled.join(', ')}: more orders or a lower --rate give the faults time`);
+  if (!options.short && servicesNeverKilled.length > 0)
+    violations.push(`the run never killed ${servicesNeverKilled.join(', ')}: more orders or a lower --rate give the faults time`);
   if (driver.counters.malformedErrors > 0) violations.push(`${driver.counters.malformedErrors} error answer(s) not in the spec's error format`);
   for (const fault of injector.faults.filter((fault) => fault.error)) violations.push(`${fault.label} did not come back after its fault: ${fault.error}`);
   violations.push(...apiMismatches.map((mismatch) => `polled order ${mismatch}`));
   if (publishedMissing.length > 0) {
-    violations.push(`${publishedMissing.length} outbox message(s) marked published are not in Kafka, e.g. ${publishedMissing.slice(0, 3).map((row) => `${row.topic} ${row.messageId}`).join(', ')}`);
+    violations.push(
+      `${publishedMissing.length} outbox message(s) marked published are not in Kafka, e.g. ${publishedMissing
+        .slice(0, 3)
+        .map((row) => `${row.topic} ${row.messageId}`)
+        .join(', ')}`,
+    );
   }
 
   const facts = {
@@ -226,10 +253,11 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
 }
 
 async function clientToken(gateways: string[], stack: ChaosStack): Promise<string> {
-  return pollUntil(
-    () => clientCredentialsToken(gateways[0], stack.client, { scope: 'read write', timeoutMs: 10_000 }),
-    { timeoutMs: 30_000, intervalMs: 500, description: 'an access token' },
-  );
+  return pollUntil(() => clientCredentialsToken(gateways[0], stack.client, { scope: 'read write', timeoutMs: 10_000 }), {
+    timeoutMs: 30_000,
+    intervalMs: 500,
+    description: 'an access token',
+  });
 }
 
 main().then(

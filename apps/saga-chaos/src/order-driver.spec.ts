@@ -27,7 +27,13 @@ function stubGateway(orderDelayMs: number) {
 }
 
 const orders = (count: number): PlannedOrder[] =>
-  Array.from({ length: count }, (_, index) => ({ index, kind: 'success', idempotencyKey: `k-${index}`, customerId: 'c', items: [{ product_id: 'p', quantity: 1 }] }));
+  Array.from({ length: count }, (_, index) => ({
+    index,
+    kind: 'success',
+    idempotencyKey: `k-${index}`,
+    customerId: 'c',
+    items: [{ product_id: 'p', quantity: 1 }],
+  }));
 
 describe('order driver', () => {
   let server: Server;
@@ -46,7 +52,15 @@ describe('order driver', () => {
   });
 
   const driver = (options: { ratePerSecond?: number; concurrency: number }) =>
-    new OrderDriver({ gateways: [url], clientId: 'id', clientSecret: 'secret', orderDeadlineMs: 10_000, attemptTimeoutMs: 5_000, log: () => undefined, ...options });
+    new OrderDriver({
+      gateways: [url],
+      clientId: 'id',
+      clientSecret: 'secret',
+      orderDeadlineMs: 10_000,
+      attemptTimeoutMs: 5_000,
+      log: () => undefined,
+      ...options,
+    });
 
   it('at a rate, starts orders without waiting for earlier answers, sharing one token request', async () => {
     const run = driver({ ratePerSecond: 100, concurrency: 4000 });

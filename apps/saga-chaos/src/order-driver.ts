@@ -58,7 +58,13 @@ const SHIPPING_ADDRESS = { street: '1 Chaos Way', city: 'Springfield', postal_co
 export class OrderDriver {
   readonly counters: DriverCounters = { attempts: 0, droppedConnections: 0, retriedStatuses: {}, malformedErrors: 0 };
   answered = 0;
-  private readonly pacing = { started: 0, firstStartMs: undefined as number | undefined, lastStartMs: undefined as number | undefined, maxStartLagMs: 0, maxInFlight: 0 };
+  private readonly pacing = {
+    started: 0,
+    firstStartMs: undefined as number | undefined,
+    lastStartMs: undefined as number | undefined,
+    maxStartLagMs: 0,
+    maxInFlight: 0,
+  };
   private token: string | undefined;
   private fetchingToken: Promise<string> | undefined;
   private nextGateway = 0;
@@ -94,7 +100,13 @@ export class OrderDriver {
   pacingReport(): DriverPacing {
     const { started, firstStartMs, lastStartMs, maxStartLagMs, maxInFlight } = this.pacing;
     const span = (lastStartMs ?? 0) - (firstStartMs ?? 0);
-    return { offeredRate: this.options.ratePerSecond, achievedRate: started > 1 && span > 0 ? ((started - 1) * 1000) / span : Number.NaN, maxStartLagMs, maxInFlight, concurrency: this.options.concurrency };
+    return {
+      offeredRate: this.options.ratePerSecond,
+      achievedRate: started > 1 && span > 0 ? ((started - 1) * 1000) / span : Number.NaN,
+      maxStartLagMs,
+      maxInFlight,
+      concurrency: this.options.concurrency,
+    };
   }
 
   private async place(order: PlannedOrder): Promise<ClientOutcome> {
@@ -186,7 +198,10 @@ export async function fetchOrderStatus(gateways: string[], token: string, orderI
   for (let attempt = 1; Date.now() < deadline; attempt++) {
     if (attempt > 1) await backoff(attempt);
     try {
-      const response = await fetch(`${gateways[attempt % gateways.length]}/api/v1/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(`${gateways[attempt % gateways.length]}/api/v1/orders/${orderId}`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(10_000),
+      });
       const json = parseJson(await response.text());
       if (response.ok && typeof json?.status === 'string') return json.status;
       if (!RETRIED_STATUSES.has(response.status)) return `HTTP ${response.status}`;

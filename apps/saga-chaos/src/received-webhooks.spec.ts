@@ -7,7 +7,13 @@ const SECRET = 'chaos-secret';
 function recorded(eventId: string, orderId: string, secret = SECRET): RecordedRequest {
   const rawBody = Buffer.from(JSON.stringify({ event_id: eventId, event_type: 'order.created', data: { order_id: orderId, status: 'confirmed' } }));
   const receivedAt = new Date();
-  const signed = signWebhook({ secrets: [secret], eventId, eventType: 'order.created', timestampSeconds: Math.floor(receivedAt.getTime() / 1000), body: rawBody });
+  const signed = signWebhook({
+    secrets: [secret],
+    eventId,
+    eventType: 'order.created',
+    timestampSeconds: Math.floor(receivedAt.getTime() / 1000),
+    body: rawBody,
+  });
   const headers = Object.fromEntries(Object.entries(signed).map(([name, value]) => [name.toLowerCase(), value]));
   return { method: 'POST', path: '/webhooks', headers, rawBody, receivedAt };
 }
@@ -41,7 +47,10 @@ describe('ReceivedWebhooks', () => {
   });
 
   it('reads the order, the announced status and whether the signature holds', () => {
-    const received = new ReceivedWebhooks([recorded('e1', 'o1'), recorded('e2', 'o2', 'another-secret'), { ...recorded('e3', 'o3'), rawBody: Buffer.from('not json') }], SECRET);
+    const received = new ReceivedWebhooks(
+      [recorded('e1', 'o1'), recorded('e2', 'o2', 'another-secret'), { ...recorded('e3', 'o3'), rawBody: Buffer.from('not json') }],
+      SECRET,
+    );
 
     expect(received.all()).toEqual([
       { eventId: 'e1', eventType: 'order.created', orderId: 'o1', status: 'confirmed', signatureValid: true },

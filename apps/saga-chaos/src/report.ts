@@ -45,9 +45,22 @@ export function formatReport(facts: RunFacts, figures: Figures, violations: stri
     `${pad('orders planned / placed (in order DB)')}${figures.ordersPlanned} / ${figures.ordersPlaced}`,
     `${pad('orders terminal / stuck')}${figures.terminal} / ${figures.stuck} (confirmed ${figures.confirmed}, cancelled ${figures.cancelled})`,
     `${pad('all terminal after the last fault ended')}${facts.terminalAfterLastFaultMs === undefined ? 'NO, not within 60 s' : seconds(facts.terminalAfterLastFaultMs)} (last fault ended at +${seconds(facts.lastFaultEndedAtMs)}; ${facts.pendingAtLastFault} order(s) pending then)`,
-    `${pad('outcome per kind of order')}${Object.entries(figures.byKind).map(([kind, endings]) => `${kind}: ${Object.entries(endings).map(([ending, n]) => `${ending} ${n}`).join(', ')}`).join(' | ')}`,
-    `${pad('final answers to the client')}${Object.entries(figures.clientAnswers).map(([status, n]) => `${status}×${n}`).join(', ')}`,
-    `${pad('attempts / dropped connections / retried answers')}${facts.counters.attempts} / ${facts.counters.droppedConnections} / ${Object.entries(facts.counters.retriedStatuses).map(([status, n]) => `${status}×${n}`).join(', ') || 'none'}`,
+    `${pad('outcome per kind of order')}${Object.entries(figures.byKind)
+      .map(
+        ([kind, endings]) =>
+          `${kind}: ${Object.entries(endings)
+            .map(([ending, n]) => `${ending} ${n}`)
+            .join(', ')}`,
+      )
+      .join(' | ')}`,
+    `${pad('final answers to the client')}${Object.entries(figures.clientAnswers)
+      .map(([status, n]) => `${status}×${n}`)
+      .join(', ')}`,
+    `${pad('attempts / dropped connections / retried answers')}${facts.counters.attempts} / ${facts.counters.droppedConnections} / ${
+      Object.entries(facts.counters.retriedStatuses)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(', ') || 'none'
+    }`,
     `${pad('error answers not in the spec format')}${facts.counters.malformedErrors}`,
     `${pad('202 / in-flight 409 orders polled via GET, ≠ database')}${facts.polled} polled, ${facts.apiMismatches} mismatched`,
     `${pad('faults injected (SIGKILL)')}${facts.faults.length}: ${[...faultsBy].map(([kind, n]) => `${kind} ${n}`).join(', ')}${facts.faults.some((fault) => fault.error) ? ` (${facts.faults.filter((fault) => fault.error).length} failed to recover)` : ''}; boots that failed and were retried: ${facts.bootFailures}; services never killed: ${facts.servicesNeverKilled.join(', ') || 'none'}`,
@@ -62,11 +75,16 @@ export function formatReport(facts: RunFacts, figures: Figures, violations: stri
     `${pad('reservations held for orders not confirmed')}${figures.leakedReservations.length}`,
     `${pad('order events expected / received (distinct)')}${figures.eventsExpected} / ${figures.eventsReceivedDistinct} (missing ${figures.eventsMissing.length}, duplicate deliveries ${figures.eventsDuplicated}, bad signatures ${figures.badSignatures})`,
     `${pad('terminal orders whose outcome no webhook announced')}${figures.ordersWithoutTerminalEvent.length}`,
-    `${pad('messages dead-lettered')}${figures.deadLettered} (${figures.deadLetterSources.length} places checked: dead_letter tables and *.deadletter.* topics${figures.deadLetterSources.filter((source) => source.count > 0).map((source) => `; ${source.source} ${source.count}`).join('')})`,
+    `${pad('messages dead-lettered')}${figures.deadLettered} (${figures.deadLetterSources.length} places checked: dead_letter tables and *.deadletter.* topics${figures.deadLetterSources
+      .filter((source) => source.count > 0)
+      .map((source) => `; ${source.source} ${source.count}`)
+      .join('')})`,
     `${pad('outboxes drained and consumer lag 0 at the end')}${facts.quiescent ? 'yes' : 'NO'}`,
     `${pad('outbox messages marked published / not in Kafka')}${facts.publishedChecked} / ${facts.publishedMissing}`,
     '',
-    violations.length === 0 ? 'RESULT: PASS — no violations' : `RESULT: FAIL — ${violations.length} violation(s):\n${violations.map((violation) => `  ✗ ${violation}`).join('\n')}`,
+    violations.length === 0
+      ? 'RESULT: PASS — no violations'
+      : `RESULT: FAIL — ${violations.length} violation(s):\n${violations.map((violation) => `  ✗ ${violation}`).join('\n')}`,
     '',
   ];
   return lines.join('\n');

@@ -51,7 +51,8 @@ export function parseRunOptions(argv: string[], env: Record<string, string | und
   };
   const rateText = flags.get('rate') ?? env.CHAOS_RATE;
   const rate = rateText === undefined || rateText === '' ? undefined : Number(rateText);
-  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) throw new Error(`${flags.has('rate') ? '--rate' : 'CHAOS_RATE'} must be a number of orders/s > 0, got "${rateText}"`);
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0))
+    throw new Error(`${flags.has('rate') ? '--rate' : 'CHAOS_RATE'} must be a number of orders/s > 0, got "${rateText}"`);
   return {
     variant: flags.get('cluster') === 'true' ? 'cluster' : 'single',
     short,

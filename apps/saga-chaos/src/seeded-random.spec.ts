@@ -12,8 +12,20 @@ describe('SeededRandom', () => {
   });
 
   it('gives a different sequence for another seed', () => {
-    const a = Array.from({ length: 10 }, ((r) => () => r.next())(new SeededRandom(1)));
-    const b = Array.from({ length: 10 }, ((r) => () => r.next())(new SeededRandom(2)));
+    const a = Array.from(
+      { length: 10 },
+      (
+        (r) => () =>
+          r.next()
+      )(new SeededRandom(1)),
+    );
+    const b = Array.from(
+      { length: 10 },
+      (
+        (r) => () =>
+          r.next()
+      )(new SeededRandom(2)),
+    );
 
     expect(a).not.toEqual(b);
   });

@@ -25,7 +25,11 @@ describe('reading message ids back from Kafka', () => {
     try {
       for (const [topic, ids] of sent) {
         // Keys spread the messages over the partitions; one partition of a topic may stay empty.
-        await producer.send({ topic, acks: -1, messages: ids.map((id, index) => ({ key: `order-${index}`, value: '{}', headers: { [ENVELOPE_HEADERS.messageId]: id } })) });
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: ids.map((id, index) => ({ key: `order-${index}`, value: '{}', headers: { [ENVELOPE_HEADERS.messageId]: id } })),
+        });
       }
     } finally {
       await producer.disconnect();

@@ -8,7 +8,10 @@ import { LifecycleEventRow, OrderRow, PaymentRow, ProductRow, ReservationLineRow
 export const withDatabase = withPgClient;
 
 async function columnsOf(client: Client, table: string): Promise<Set<string>> {
-  const { rows } = await client.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [table]);
+  const { rows } = await client.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
+    [table],
+  );
   return new Set(rows.map((row) => row.column_name));
 }
 
@@ -20,7 +23,9 @@ export function readOrders(orderDb: string): Promise<OrderRow[]> {
 }
 
 export function countPending(orderDb: string): Promise<number> {
-  return withDatabase(orderDb, async (client) => Number((await client.query(`SELECT count(*) AS n FROM customer_order WHERE status NOT IN ('confirmed', 'cancelled')`)).rows[0].n));
+  return withDatabase(orderDb, async (client) =>
+    Number((await client.query(`SELECT count(*) AS n FROM customer_order WHERE status NOT IN ('confirmed', 'cancelled')`)).rows[0].n),
+  );
 }
 
 /** Order lifecycle messages order-service committed to its outbox: each must reach the webhook receiver. */
@@ -35,7 +40,10 @@ export function readProducts(inventoryDb: string, productIds: string[]): Promise
   return withDatabase(inventoryDb, async (client) => {
     // A sold counter is optional: inventory may keep confirmed stock in reservations only.
     const hasSold = (await columnsOf(client, 'product')).has('sold');
-    const { rows } = await client.query(`SELECT product_id, available, reserved${hasSold ? ', sold' : ''} FROM product WHERE product_id = ANY($1) ORDER BY product_id`, [productIds]);
+    const { rows } = await client.query(
+      `SELECT product_id, available, reserved${hasSold ? ', sold' : ''} FROM product WHERE product_id = ANY($1) ORDER BY product_id`,
+      [productIds],
+    );
     return rows.map((row) => ({ productId: row.product_id, available: row.available, reserved: row.reserved, ...(hasSold ? { sold: row.sold } : {}) }));
   });
 }
@@ -45,7 +53,13 @@ export function readReservationLines(inventoryDb: string): Promise<ReservationLi
     const { rows } = await client.query(
       `SELECT r.reservation_id, r.order_id, r.status, l.product_id, l.quantity FROM reservation r JOIN reservation_line l ON l.reservation_id = r.reservation_id`,
     );
-    return rows.map((row) => ({ reservationId: row.reservation_id, orderId: row.order_id, status: row.status, productId: row.product_id, quantity: row.quantity }));
+    return rows.map((row) => ({
+      reservationId: row.reservation_id,
+      orderId: row.order_id,
+      status: row.status,
+      productId: row.product_id,
+      quantity: row.quantity,
+    }));
   });
 }
 
@@ -71,7 +85,10 @@ export function readPayments(paymentDb: string): Promise<{ payments: PaymentRow[
       }
     }
     const payments = rows.map((row) => {
-      const refundedHere = row.status === 'refunded' || (columns.has('refunded_at') && row.refunded_at !== null) || (columns.has('refunded_cents') && Number(row.refunded_cents) > 0);
+      const refundedHere =
+        row.status === 'refunded' ||
+        (columns.has('refunded_at') && row.refunded_at !== null) ||
+        (columns.has('refunded_cents') && Number(row.refunded_cents) > 0);
       const refundsLeft = refundedOrders.get(row.order_id) ?? 0;
       const refundedElsewhere = refundsLeft > 0;
       if (refundedElsewhere) refundedOrders.set(row.order_id, refundsLeft - 1);
@@ -148,7 +165,11 @@ export async function readMessageIdsInKafka(brokers: string, topics: string[], t
       },
     });
     const deadline = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`reading ${topics.length} topic(s) did not reach their ends within ${timeoutMs} ms (left: ${[...remaining.keys()].join(', ')})`)), timeoutMs).unref(),
+      setTimeout(
+        () =>
+          reject(new Error(`reading ${topics.length} topic(s) did not reach their ends within ${timeoutMs} ms (left: ${[...remaining.keys()].join(', ')})`)),
+        timeoutMs,
+      ).unref(),
     );
     await Promise.race([finished, deadline]);
     return ids;
@@ -172,7 +193,10 @@ export async function readKafkaState(brokers: string): Promise<{ deadLetterTopic
     const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
     const ends = new Map<string, { partition: number; high: number; low: number }[]>();
     for (const topic of topics) {
-      ends.set(topic, (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, high: Number(p.high), low: Number(p.low) })));
+      ends.set(
+        topic,
+        (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, high: Number(p.high), low: Number(p.low) })),
+      );
     }
     const deadLetterTopics = topics
       .filter((topic) => /dead-?letter|dlq/i.test(topic))

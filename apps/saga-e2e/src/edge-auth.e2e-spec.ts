@@ -75,7 +75,14 @@ describe('POST /oauth/token', () => {
     ['no grant type', { client_id: 'X', client_secret: 'X' }, {}, 400, 'invalid_request'],
     ['a JSON body', null, { 'content-type': 'application/json' }, 400, 'invalid_request'],
   ])('answers %s with the RFC 6749 error and Cache-Control: no-store', async (_name, form, headers, status, error) => {
-    const resolved = form && Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v === 'X' ? (k === 'client_id' ? clientId : secret) : v === 'R' ? (k === 'client_id' ? readerId : readerSecret) : v]));
+    const resolved =
+      form &&
+      Object.fromEntries(
+        Object.entries(form).map(([k, v]) => [
+          k,
+          v === 'X' ? (k === 'client_id' ? clientId : secret) : v === 'R' ? (k === 'client_id' ? readerId : readerSecret) : v,
+        ]),
+      );
     const body = resolved ? new URLSearchParams(resolved) : JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
 
     const response = await send(`${gateway()}/oauth/token`, { method: 'POST', headers: { ...FORM, ...headers }, body });
@@ -147,7 +154,11 @@ describe('access token checks at /api/v1', () => {
 
   it('answers a read-only token on POST with 403 FORBIDDEN, error="insufficient_scope", scope="write"', async () => {
     const token = await tokenFrom(gateway(), readerId, readerSecret);
-    const response = await send(`${gateway()}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const response = await send(`${gateway()}/api/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
 
     expectSeedError(response, 403, 'FORBIDDEN');
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="order-saga", error="insufficient_scope", scope="write"');

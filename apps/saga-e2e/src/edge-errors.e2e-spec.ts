@@ -58,9 +58,24 @@ describe('errors from every layer, in the seed format', () => {
       ['5,000 nested arrays', deep(5000, '[', '', ']'), '[0]'.repeat(32), 'Must be nested at most 32 levels deep'],
       ['5,000 nested objects', deep(5000, '{"a":', '1', '}'), Array(32).fill('a').join('.'), 'Must be nested at most 32 levels deep'],
       ['an array of 1,001 items', `{"customer_id":"CUST-1","items":[${'0,'.repeat(1000)}0]}`, 'items', 'Must have at most 1000 items'],
-      ['a __proto__ key', '{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1}],"__proto__":{"status":"confirmed"}}', '__proto__', 'property __proto__ should not exist'],
-      ['a constructor key spelt with escapes', '{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1,"\\u0063onstructor":{}}]}', 'items[0].constructor', 'property constructor should not exist'],
-      ['a quantity of 1e400', '{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1e400}]}', 'items[0].quantity', 'Must be a number between -9007199254740991 and 9007199254740991'],
+      [
+        'a __proto__ key',
+        '{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1}],"__proto__":{"status":"confirmed"}}',
+        '__proto__',
+        'property __proto__ should not exist',
+      ],
+      [
+        'a constructor key spelt with escapes',
+        '{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1,"\\u0063onstructor":{}}]}',
+        'items[0].constructor',
+        'property constructor should not exist',
+      ],
+      [
+        'a quantity of 1e400',
+        '{"customer_id":"CUST-1","items":[{"product_id":"SKU-001","quantity":1e400}]}',
+        'items[0].quantity',
+        'Must be a number between -9007199254740991 and 9007199254740991',
+      ],
     ])('answers %s with 400 VALIDATION_ERROR naming the field', async (_name, body, field, error) => {
       const response = await post('/api/v1/orders', body, { 'content-type': 'application/json' });
 
@@ -123,7 +138,9 @@ describe('errors from every layer, in the seed format', () => {
 
     expect(document.status).toBe(200);
     expect(document.json.openapi).toMatch(/^3\./);
-    expect(Object.keys(document.json.paths as object)).toEqual(expect.arrayContaining(['/oauth/token', '/.well-known/jwks.json', '/api/v1/orders', '/api/v1/orders/{orderId}']));
+    expect(Object.keys(document.json.paths as object)).toEqual(
+      expect.arrayContaining(['/oauth/token', '/.well-known/jwks.json', '/api/v1/orders', '/api/v1/orders/{orderId}']),
+    );
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');
   });
@@ -208,7 +225,9 @@ describe('X-Request-ID', () => {
     for (const database of ['E2E_INVENTORY_DB', 'E2E_PAYMENT_DB'] as const) {
       const replies = await pollUntil(
         async () => {
-          const rows = await queryDatabase<{ request_id: string }>(database, `SELECT envelope->>'requestId' AS request_id FROM outbox WHERE message_key = $1`, [orderId]);
+          const rows = await queryDatabase<{ request_id: string }>(database, `SELECT envelope->>'requestId' AS request_id FROM outbox WHERE message_key = $1`, [
+            orderId,
+          ]);
           return rows.length > 0 ? rows : undefined;
         },
         { description: `${database} replies for ${orderId}` },

@@ -32,7 +32,15 @@ type Auth = 'write' | 'read' | 'none' | 'garbage' | 'none-alg';
 const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 200 });
 const anyText = fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }));
 const hugeText = fc.integer({ min: 1000, max: 90_000 }).map((n) => 'Ω'.repeat(n));
-const wrongType = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }), anyText);
+const wrongType = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
+  anyText,
+);
 const auth = fc.constantFrom<Auth>('write', 'write', 'write', 'read', 'none', 'garbage', 'none-alg');
 
 const orderLike = fc.record(
@@ -41,10 +49,20 @@ const orderLike = fc.record(
     items: fc.oneof(
       wrongType,
       fc.constant([]),
-      fc.array(fc.record({ product_id: fc.oneof(wrongType, fc.constant('SKU-001')), quantity: fc.oneof(wrongType, fc.integer({ min: -5, max: 5000 })), unit_price: fc.oneof(fc.double(), wrongType) }, { requiredKeys: [] }), {
-        minLength: 1,
-        maxLength: 120,
-      }),
+      fc.array(
+        fc.record(
+          {
+            product_id: fc.oneof(wrongType, fc.constant('SKU-001')),
+            quantity: fc.oneof(wrongType, fc.integer({ min: -5, max: 5000 })),
+            unit_price: fc.oneof(fc.double(), wrongType),
+          },
+          { requiredKeys: [] },
+        ),
+        {
+          minLength: 1,
+          maxLength: 120,
+        },
+      ),
     ),
     shipping_address: fc.oneof(wrongType, fc.record({ street: anyText, city: anyText, postal_code: anyText, country: anyText }, { requiredKeys: [] })),
   },
@@ -54,7 +72,10 @@ const orderLike = fc.record(
 /** Every body here is invalid for sure: an unknown field is always added to objects. */
 const invalidOrderBody = fc.oneof(
   orderLike.map((order) => JSON.stringify({ ...order, ['unknown_' + 'field']: true })),
-  fc.jsonValue().filter((value) => typeof value !== 'object' || value === null || Array.isArray(value)).map((value) => JSON.stringify(value)),
+  fc
+    .jsonValue()
+    .filter((value) => typeof value !== 'object' || value === null || Array.isArray(value))
+    .map((value) => JSON.stringify(value)),
 );
 const brokenJson = fc.oneof(
   invalidOrderBody.map((text) => text.slice(0, Math.max(1, text.length - 1 - (text.length % 7)))),
@@ -73,14 +94,23 @@ const structuralBody = fc.oneof(
   fc.integer({ min: 33, max: 20_000 }).map((depth) => ({ shape: 'deep arrays', body: nested(depth, '[', ']', '') })),
   fc.integer({ min: 33, max: 12_000 }).map((depth) => ({ shape: 'deep objects', body: nested(depth, '{"a":', '}') })),
   fc.integer({ min: 17, max: 6000 }).map((depth) => ({ shape: 'deep mixed', body: nested(depth, '{"items":[', ']}') })),
-  fc.integer({ min: 3, max: 200 }).map((depth) => ({ shape: 'deep in an order', body: orderAround(`{"product_id":${nested(depth, '[', ']', '"SKU-001"')},"quantity":1}`) })),
-  fc.oneof(fc.integer({ min: 1001, max: 30_000 }), fc.integer({ min: 30_000, max: 1_000_000 })).map((length) => ({ shape: 'huge arrays', body: `{"items":[${'0,'.repeat(length - 1)}0]}` })),
+  fc
+    .integer({ min: 3, max: 200 })
+    .map((depth) => ({ shape: 'deep in an order', body: orderAround(`{"product_id":${nested(depth, '[', ']', '"SKU-001"')},"quantity":1}`) })),
+  fc
+    .oneof(fc.integer({ min: 1001, max: 30_000 }), fc.integer({ min: 30_000, max: 1_000_000 }))
+    .map((length) => ({ shape: 'huge arrays', body: `{"items":[${'0,'.repeat(length - 1)}0]}` })),
   fc.integer({ min: 201, max: 5000 }).map((keys) => ({ shape: 'many keys', body: `{${Array.from({ length: keys }, (_, i) => `"k${i}":${i}`).join(',')}}` })),
+  fc.tuple(fc.constantFrom('customer_id', 'items', 'unknown_field', 'quantity'), fc.integer({ min: 2, max: 50 })).map(([key, times]) => ({
+    shape: 'duplicate keys',
+    body: orderAround(`{"product_id":"SKU-001","quantity":1}`).replace('{', `{${`"${key}":"x",`.repeat(times)}`),
+  })),
   fc
-    .tuple(fc.constantFrom('customer_id', 'items', 'unknown_field', 'quantity'), fc.integer({ min: 2, max: 50 }))
-    .map(([key, times]) => ({ shape: 'duplicate keys', body: orderAround(`{"product_id":"SKU-001","quantity":1}`).replace('{', `{${`"${key}":"x",`.repeat(times)}`) })),
-  fc
-    .tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', '\\u005f_proto__', 'construct\\u006fr'), fc.constantFrom('top', 'line', 'address'), wrongType)
+    .tuple(
+      fc.constantFrom('__proto__', 'constructor', 'prototype', '\\u005f_proto__', 'construct\\u006fr'),
+      fc.constantFrom('top', 'line', 'address'),
+      wrongType,
+    )
     .map(([key, where, value]) => {
       const member = `"${key}":${JSON.stringify(value)}`;
       const body =
@@ -95,7 +125,12 @@ const structuralBody = fc.oneof(
     .tuple(fc.constantFrom('\\ud800', '\\udfff', '\\ud83d\\u0041', '\\ud83d\\ud83d', '\ud800', '\udc00x'), fc.constantFrom('customer_id', 'product_id', 'key'))
     .map(([surrogate, where]) => ({
       shape: 'lone surrogates',
-      body: where === 'key' ? `{"customer_id":"CUST-1","items":[],"${surrogate}":1}` : where === 'customer_id' ? `{"customer_id":"C${surrogate}","items":[]}` : orderAround(`{"product_id":"${surrogate}","quantity":1}`),
+      body:
+        where === 'key'
+          ? `{"customer_id":"CUST-1","items":[],"${surrogate}":1}`
+          : where === 'customer_id'
+            ? `{"customer_id":"C${surrogate}","items":[]}`
+            : orderAround(`{"product_id":"${surrogate}","quantity":1}`),
     })),
   fc
     .oneof(
@@ -110,36 +145,50 @@ const ordersPost = fc.record({
   contentType: fc.oneof(
     fc.constant('application/json'),
     fc.constant('application/json'),
-    fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=latin-9', 'application/jsonx'),
+    fc.constantFrom(
+      'text/plain',
+      'application/xml',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin-9',
+      'application/jsonx',
+    ),
     headerText,
   ),
   auth,
   requestId: fc.option(headerText, { nil: undefined }),
 });
 
-const strangeRequest = fc.record({
-  method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
-  path: fc.oneof(
-    fc.constantFrom('/api/v1/orders', '/api/v1/orders/', '/api/v2/orders', '/api/v1', '/api', '/', '/api/v1/orders/ORD-1/track/x', '/api/v1/search/x/y'),
-    anyText.map((text) => `/api/v1/orders/${encodeURIComponent(text)}`),
-    fc.string({ maxLength: 40 }).map((text) => `/api/v1/${encodeURIComponent(text)}`),
-    fc.constantFrom('/api/v1/orders/%E0%A4%A', '/api/v1/orders/%', '/api/v1/orders/..%2F..', '/%2e%2e/%2e%2e/etc/passwd'),
-  ),
-  auth: fc.constantFrom<Auth>('none', 'garbage', 'none-alg', 'read'),
-  requestId: fc.option(headerText, { nil: undefined }),
-})
+const strangeRequest = fc
+  .record({
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
+    path: fc.oneof(
+      fc.constantFrom('/api/v1/orders', '/api/v1/orders/', '/api/v2/orders', '/api/v1', '/api', '/', '/api/v1/orders/ORD-1/track/x', '/api/v1/search/x/y'),
+      anyText.map((text) => `/api/v1/orders/${encodeURIComponent(text)}`),
+      fc.string({ maxLength: 40 }).map((text) => `/api/v1/${encodeURIComponent(text)}`),
+      fc.constantFrom('/api/v1/orders/%E0%A4%A', '/api/v1/orders/%', '/api/v1/orders/..%2F..', '/%2e%2e/%2e%2e/etc/passwd'),
+    ),
+    auth: fc.constantFrom<Auth>('none', 'garbage', 'none-alg', 'read'),
+    requestId: fc.option(headerText, { nil: undefined }),
+  })
   // A read token may GET the list routes legitimately; those requests are not malformed.
   .filter((r) => !(r.auth === 'read' && ['GET', 'HEAD'].includes(r.method) && /^\/api\/v1\/(orders|search|customers|products)\/?$/.test(r.path)));
 
 const badAuthorization = fc.oneof(
   headerText.map((text) => `Bearer ${text}`),
-  fc.tuple(headerText, headerText, headerText).map(([a, b, c]) => `Bearer ${Buffer.from(a).toString('base64url')}.${Buffer.from(b).toString('base64url')}.${c}`),
+  fc
+    .tuple(headerText, headerText, headerText)
+    .map(([a, b, c]) => `Bearer ${Buffer.from(a).toString('base64url')}.${Buffer.from(b).toString('base64url')}.${c}`),
   headerText,
   fc.constantFrom('Bearer', 'Basic abc', 'Bearer a.b', 'Bearer ...', 'Bearer eyJ.eyJ.sig'),
 );
 
 const tokenRequest = fc.record({
-  form: fc.dictionary(fc.constantFrom('grant_type', 'client_id', 'client_secret', 'scope', 'x'), fc.oneof(anyText, fc.constantFrom('client_credentials', 'password', 'read write', 'admin')), { maxKeys: 5 }),
+  form: fc.dictionary(
+    fc.constantFrom('grant_type', 'client_id', 'client_secret', 'scope', 'x'),
+    fc.oneof(anyText, fc.constantFrom('client_credentials', 'password', 'read write', 'admin')),
+    { maxKeys: 5 },
+  ),
   contentType: fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain'),
   authorization: fc.option(badAuthorization, { nil: undefined }),
 });
@@ -153,27 +202,55 @@ function buildRequests(tokens: { write: string; read: string }): FuzzRequest[] {
   };
   const withId = (id: string | undefined): Record<string, string> => (id === undefined ? {} : { 'x-request-id': id });
   const request = fc.oneof(
-    { weight: 5, arbitrary: ordersPost.map((r): FuzzRequest => ({ kind: 'orders-post', method: 'POST', path: '/api/v1/orders', body: r.body, headers: { 'content-type': r.contentType, ...authHeader(r.auth), ...withId(r.requestId) } })) },
+    {
+      weight: 5,
+      arbitrary: ordersPost.map((r): FuzzRequest => ({
+        kind: 'orders-post',
+        method: 'POST',
+        path: '/api/v1/orders',
+        body: r.body,
+        headers: { 'content-type': r.contentType, ...authHeader(r.auth), ...withId(r.requestId) },
+      })),
+    },
     {
       weight: 3,
-      arbitrary: fc
-        .tuple(structuralBody, fc.constantFrom<Auth>('write', 'write', 'write', 'none'))
-        .map(([{ shape, body }, kind]): FuzzRequest => ({ kind: 'structure', shape, method: 'POST', path: '/api/v1/orders', body, headers: { 'content-type': 'application/json', ...authHeader(kind) } })),
+      arbitrary: fc.tuple(structuralBody, fc.constantFrom<Auth>('write', 'write', 'write', 'none')).map(([{ shape, body }, kind]): FuzzRequest => ({
+        kind: 'structure',
+        shape,
+        method: 'POST',
+        path: '/api/v1/orders',
+        body,
+        headers: { 'content-type': 'application/json', ...authHeader(kind) },
+      })),
     },
-    { weight: 2, arbitrary: strangeRequest.map((r): FuzzRequest => ({ kind: 'route', method: r.method, path: r.path, headers: { ...authHeader(r.auth), ...withId(r.requestId) } })) },
-    { weight: 2, arbitrary: badAuthorization.map((authorization): FuzzRequest => ({ kind: 'token', method: 'GET', path: '/api/v1/orders/ORD-1', headers: { authorization } })) },
+    {
+      weight: 2,
+      arbitrary: strangeRequest.map((r): FuzzRequest => ({
+        kind: 'route',
+        method: r.method,
+        path: r.path,
+        headers: { ...authHeader(r.auth), ...withId(r.requestId) },
+      })),
+    },
+    {
+      weight: 2,
+      arbitrary: badAuthorization.map((authorization): FuzzRequest => ({
+        kind: 'token',
+        method: 'GET',
+        path: '/api/v1/orders/ORD-1',
+        headers: { authorization },
+      })),
+    },
     {
       weight: 1,
-      arbitrary: tokenRequest.map(
-        (r): FuzzRequest => ({
-          kind: 'oauth',
-          method: 'POST',
-          path: '/oauth/token',
-          body: r.contentType === 'application/json' ? JSON.stringify(r.form) : new URLSearchParams(r.form).toString(),
-          headers: { 'content-type': r.contentType, ...(r.authorization ? { authorization: r.authorization } : {}) },
-          oauth: true,
-        }),
-      ),
+      arbitrary: tokenRequest.map((r): FuzzRequest => ({
+        kind: 'oauth',
+        method: 'POST',
+        path: '/oauth/token',
+        body: r.contentType === 'application/json' ? JSON.stringify(r.form) : new URLSearchParams(r.form).toString(),
+        headers: { 'content-type': r.contentType, ...(r.authorization ? { authorization: r.authorization } : {}) },
+        oauth: true,
+      })),
     },
   );
   return fc.sample(request, { numRuns: REQUESTS, seed: SEED });
@@ -182,7 +259,9 @@ function buildRequests(tokens: { write: string; read: string }): FuzzRequest[] {
 function oauthViolations(status: number, text: string): string[] {
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
-    const ok = ['invalid_request', 'invalid_client', 'invalid_scope', 'unsupported_grant_type'].includes(body.error as string) && typeof body.error_description === 'string';
+    const ok =
+      ['invalid_request', 'invalid_client', 'invalid_scope', 'unsupported_grant_type'].includes(body.error as string) &&
+      typeof body.error_description === 'string';
     return ok && (status === 400 || status === 401) ? [] : [`OAuth error ${status} ${text.slice(0, 100)}`];
   } catch {
     return [`OAuth body is not JSON: ${text.slice(0, 80)}`];

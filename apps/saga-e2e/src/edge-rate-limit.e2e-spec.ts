@@ -8,7 +8,12 @@ import { closedPort, expectSeedError, RawResponse, registerClient, send, startEx
  * listens on (and at an order-service that is not there). Limits are small so the tests stay fast:
  * GET /api/v1/orders 4/min, POST /api/v1/orders 2/min, burst 150 % (so 2 and 1 extra), sandbox 10×.
  */
-const LIMITS = { RATE_LIMIT_ORDERS_READ_PER_MINUTE: '4', RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: '2', RATE_LIMIT_BURST_PERCENT: '150', RATE_LIMIT_SANDBOX_MULTIPLIER: '10' };
+const LIMITS = {
+  RATE_LIMIT_ORDERS_READ_PER_MINUTE: '4',
+  RATE_LIMIT_ORDERS_WRITE_PER_MINUTE: '2',
+  RATE_LIMIT_BURST_PERCENT: '150',
+  RATE_LIMIT_SANDBOX_MULTIPLIER: '10',
+};
 const run = randomBytes(4).toString('hex');
 const replicas: RunningService[] = [];
 let redisDown: RunningService;
@@ -19,7 +24,11 @@ beforeAll(async () => {
   [replicas[0], replicas[1], redisDown] = await Promise.all([
     startExtraGateway('gateway-rl-1', { ...LIMITS, RATE_LIMIT_KEY_PREFIX: prefix }),
     startExtraGateway('gateway-rl-2', { ...LIMITS, RATE_LIMIT_KEY_PREFIX: prefix }),
-    startExtraGateway('gateway-no-redis', { ...LIMITS, REDIS_URL: `redis://127.0.0.1:${deadRedis}`, ORDER_SERVICE_URL: `http://127.0.0.1:${deadOrderService}` }),
+    startExtraGateway('gateway-no-redis', {
+      ...LIMITS,
+      REDIS_URL: `redis://127.0.0.1:${deadRedis}`,
+      ORDER_SERVICE_URL: `http://127.0.0.1:${deadOrderService}`,
+    }),
   ]);
 }, 120_000);
 
@@ -71,7 +80,11 @@ describe('rate limits shared by two gateway processes', () => {
   it('keeps POST /api/v1/orders on a budget of its own (2 + 1 burst), apart from the reads', async () => {
     const token = await clientToken('write');
     const post = (i: number) =>
-      send(`${replicas[i % 2].url}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+      send(`${replicas[i % 2].url}/api/v1/orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
 
     const statuses: number[] = [];
     for (let i = 0; i < 4; i += 1) statuses.push((await post(i)).status);
@@ -117,7 +130,11 @@ describe('a service behind the gateway that is down', () => {
   it('is answered with 503 SERVICE_UNAVAILABLE and Retry-After', async () => {
     const token = await clientToken('down');
 
-    const response = await send(`${redisDown.url}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const response = await send(`${redisDown.url}/api/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
 
     const body = expectSeedError(response, 503, 'SERVICE_UNAVAILABLE');
     expect(body.message).toBe('The order service is temporarily unavailable');

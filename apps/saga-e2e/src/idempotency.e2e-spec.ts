@@ -30,9 +30,14 @@ describe('POST /api/v1/orders — idempotency keys', () => {
   });
 
   const order = (quantity = 1) => ({ customer_id: customerId, items: [{ product_id: productId, quantity }], shipping_address: shippingAddress });
-  const place = (body: unknown, headers: Record<string, string>, token = writeToken) => call<Answer>('POST', `${urls.gateway()}/api/v1/orders`, body, bearer(token, headers));
+  const place = (body: unknown, headers: Record<string, string>, token = writeToken) =>
+    call<Answer>('POST', `${urls.gateway()}/api/v1/orders`, body, bearer(token, headers));
   const ordersWithKey = async (key: string) =>
-    queryDatabase<{ order_id: string; client_id: string }>('E2E_ORDER_DB', 'SELECT order_id, client_id FROM customer_order WHERE idempotency_key = $1 ORDER BY created_at', [key]);
+    queryDatabase<{ order_id: string; client_id: string }>(
+      'E2E_ORDER_DB',
+      'SELECT order_id, client_id FROM customer_order WHERE idempotency_key = $1 ORDER BY created_at',
+      [key],
+    );
   const chargesFor = async (orderId: string) => (await queryDatabase('E2E_PAYMENT_DB', 'SELECT 1 FROM payment WHERE order_id = $1', [orderId])).length;
 
   it('same key + same body: 201, then 200 with the original order; one order, charged once', async () => {
@@ -129,7 +134,9 @@ describe('POST /api/v1/orders — idempotency keys', () => {
   it('a key older than 24 hours no longer matches: the same key then places a new order', async () => {
     const key = `old-${randomUUID()}`;
     const first = await place(order(), { 'x-idempotency-key': key });
-    await queryDatabase('E2E_ORDER_DB', `UPDATE customer_order SET created_at = created_at - interval '24 hours 1 second' WHERE order_id = $1`, [first.body.order_id]);
+    await queryDatabase('E2E_ORDER_DB', `UPDATE customer_order SET created_at = created_at - interval '24 hours 1 second' WHERE order_id = $1`, [
+      first.body.order_id,
+    ]);
 
     const second = await place(order(5), { 'x-idempotency-key': key });
 

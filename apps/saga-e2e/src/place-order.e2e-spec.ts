@@ -32,7 +32,8 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
     await receiver.stop();
   });
 
-  const placeOrder = (body: unknown, headers: Record<string, string> = {}) => call('POST', `${urls.gateway()}/api/v1/orders`, body, bearer(writeToken, headers));
+  const placeOrder = (body: unknown, headers: Record<string, string> = {}) =>
+    call('POST', `${urls.gateway()}/api/v1/orders`, body, bearer(writeToken, headers));
 
   it('happy path: 201 with the spec fields, order confirmed, stock reserved, payment recorded, webhook received', async () => {
     const productId = await createProduct(10, 29.99);
@@ -47,7 +48,11 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
     expect(Date.parse(response.body.estimated_delivery as string)).toBeGreaterThan(Date.parse(response.body.created_at as string));
     expect(response.body.tracking_url).toBe(`${urls.gateway().replace('127.0.0.1', 'localhost')}/api/v1/orders/${orderId}/track`);
 
-    const [order] = await queryDatabase<{ status: string; total_cents: number }>('E2E_ORDER_DB', 'SELECT status, total_cents FROM customer_order WHERE order_id = $1', [orderId]);
+    const [order] = await queryDatabase<{ status: string; total_cents: number }>(
+      'E2E_ORDER_DB',
+      'SELECT status, total_cents FROM customer_order WHERE order_id = $1',
+      [orderId],
+    );
     expect(order).toEqual({ status: 'confirmed', total_cents: 5998 });
 
     const reservations = await queryDatabase<{ status: string; quantity: number }>(
@@ -69,7 +74,9 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
         }),
       { description: `order.created webhook for ${orderId}` },
     );
-    expect(verifyWebhook({ body: delivery.rawBody, headers: delivery.headers, secrets: webhookSecret, now: () => delivery.receivedAt })).toMatchObject({ valid: true });
+    expect(verifyWebhook({ body: delivery.rawBody, headers: delivery.headers, secrets: webhookSecret, now: () => delivery.receivedAt })).toMatchObject({
+      valid: true,
+    });
     expect(delivery.headers['x-webhook-timestamp']).toMatch(/^\d+$/);
     const event = JSON.parse(delivery.rawBody.toString()) as WebhookEvent;
     expect(event.data).toMatchObject({ object_type: 'order', order_id: orderId, customer_id: customerId, total_amount: 59.98 });
@@ -110,7 +117,10 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
     });
 
     expect(response.status).toBe(409);
-    expect(response.body).toMatchObject({ error_code: 'INSUFFICIENT_INVENTORY', details: [{ field: 'items[1].quantity', error: `Only 0 of ${soldOut} available` }] });
+    expect(response.body).toMatchObject({
+      error_code: 'INSUFFICIENT_INVENTORY',
+      details: [{ field: 'items[1].quantity', error: `Only 0 of ${soldOut} available` }],
+    });
     const orderId = response.body.order_id as string;
     const reservations = await queryDatabase('E2E_INVENTORY_DB', 'SELECT * FROM reservation WHERE order_id = $1', [orderId]);
     expect(reservations).toHaveLength(0);
@@ -135,7 +145,12 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
     const payments = await queryDatabase<{ status: string }>('E2E_PAYMENT_DB', 'SELECT status FROM payment WHERE order_id = $1', [orderId]);
     expect(payments).toEqual([{ status: 'declined' }]);
 
-    const track = await call<{ saga_state: string; timeline: { name: string }[] }>('GET', `${urls.gateway()}/api/v1/orders/${orderId}/track`, undefined, bearer(writeToken));
+    const track = await call<{ saga_state: string; timeline: { name: string }[] }>(
+      'GET',
+      `${urls.gateway()}/api/v1/orders/${orderId}/track`,
+      undefined,
+      bearer(writeToken),
+    );
     expect(track.body.saga_state).toBe('COMPENSATED');
     expect(track.body.timeline.map((step) => step.name)).toEqual([
       'ReserveStock',

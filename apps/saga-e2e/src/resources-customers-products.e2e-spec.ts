@@ -34,7 +34,8 @@ describe('/api/v1/customers — create, get, list, deactivate, per client', () =
     [writeToken, readToken, otherToken] = await Promise.all([tokenFor('writer'), tokenFor('reader'), tokenFor('other')]);
   });
 
-  const createCustomer = (body: unknown, token = writeToken) => call<CustomerView & { error_code?: string; details?: Body<never>['details'] }>('POST', api('/customers'), body, bearer(token));
+  const createCustomer = (body: unknown, token = writeToken) =>
+    call<CustomerView & { error_code?: string; details?: Body<never>['details'] }>('POST', api('/customers'), body, bearer(token));
 
   it('creates a customer with the client’s own id (201), reads it back, and refuses the id a second time (409 CONFLICT)', async () => {
     const customerId = `CUST-${randomUUID().slice(0, 8)}`;
@@ -117,7 +118,7 @@ describe('/api/v1/customers — create, get, list, deactivate, per client', () =
     expect(listed.body.data.map((customer) => customer.customer_id)).toContain(customerId);
   });
 
-  it("keeps customers per client: another client gets 404 for them, cannot deactivate them, and does not list them", async () => {
+  it('keeps customers per client: another client gets 404 for them, cannot deactivate them, and does not list them', async () => {
     const customerId = (await createCustomer({ name: 'Private' })).body.customer_id;
 
     const read = await call('GET', api(`/customers/${customerId}`), undefined, bearer(otherToken));

@@ -31,7 +31,15 @@ describe('GET /api/v1/orders and /api/v1/search — cursor pagination, filters, 
     productId = await createProduct(100, 3);
     const soldOut = await createProduct(0, 3);
     // 5 confirmed and 2 cancelled orders, one at a time so that their creation order is known.
-    for (const [product, expected] of [[productId, 201], [soldOut, 409], [productId, 201], [productId, 201], [soldOut, 409], [productId, 201], [productId, 201]] as const) {
+    for (const [product, expected] of [
+      [productId, 201],
+      [soldOut, 409],
+      [productId, 201],
+      [productId, 201],
+      [soldOut, 409],
+      [productId, 201],
+      [productId, 201],
+    ] as const) {
       const response = await call<OrderView & { order_id: string }>(
         'POST',
         `${urls.gateway()}/api/v1/orders`,
@@ -54,7 +62,9 @@ describe('GET /api/v1/orders and /api/v1/search — cursor pagination, filters, 
     let cursor: string | null = null;
     do {
       const separator = path.includes('?') ? '&' : '?';
-      const response: Awaited<ReturnType<typeof get<OrderView>>> = await get<OrderView>(`${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const response: Awaited<ReturnType<typeof get<OrderView>>> = await get<OrderView>(
+        `${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(response.status).toBe(200);
       expect(response.body.pagination.has_more).toBe(response.body.pagination.next_cursor !== null);
       orders.push(...response.body.data);
@@ -118,7 +128,7 @@ describe('GET /api/v1/orders and /api/v1/search — cursor pagination, filters, 
     expect(response.body.details?.map((detail) => detail.field)).toContain(field);
   });
 
-  it("shows a client only its own orders: another client lists none of them and gets 404 for one of them", async () => {
+  it('shows a client only its own orders: another client lists none of them and gets 404 for one of them', async () => {
     const others = await get<OrderView>(`/orders?customer_id=${customerId}`, otherToken);
     expect(others.status).toBe(200);
     expect(others.body.data).toEqual([]);

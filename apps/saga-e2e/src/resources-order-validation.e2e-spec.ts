@@ -36,7 +36,12 @@ describe('POST /api/v1/orders — request validation, catalog prices and custome
     shipping_address: { ...shippingAddress },
   });
   const ordersOf = async (customer: string) =>
-    (await queryDatabase<{ n: string }>('E2E_ORDER_DB', 'SELECT count(*) AS n FROM customer_order WHERE client_id = $1 AND customer_id = $2', [E2E_CLIENTS.writer.id, customer]))[0].n;
+    (
+      await queryDatabase<{ n: string }>('E2E_ORDER_DB', 'SELECT count(*) AS n FROM customer_order WHERE client_id = $1 AND customer_id = $2', [
+        E2E_CLIENTS.writer.id,
+        customer,
+      ])
+    )[0].n;
 
   const item = (overrides: Record<string, unknown>) => ({ product_id: productId, quantity: 1, ...overrides });
   const address = (overrides: Record<string, unknown>) => ({ ...shippingAddress, ...overrides });
@@ -60,15 +65,39 @@ describe('POST /api/v1/orders — request validation, catalog prices and custome
     ['items[].unit_price is a number', (order) => ({ ...order, items: [item({ unit_price: '29.99' })] }), 'items[0].unit_price'],
     ['items[].unit_price is not negative', (order) => ({ ...order, items: [item({ unit_price: -1 })] }), 'items[0].unit_price'],
     ['shipping_address.street is required', (order) => ({ ...order, shipping_address: without(address({}), 'street') }), 'shipping_address.street'],
-    ['shipping_address.street is at most 100 characters', (order) => ({ ...order, shipping_address: address({ street: 'S'.repeat(101) }) }), 'shipping_address.street'],
+    [
+      'shipping_address.street is at most 100 characters',
+      (order) => ({ ...order, shipping_address: address({ street: 'S'.repeat(101) }) }),
+      'shipping_address.street',
+    ],
     ['shipping_address.city is required', (order) => ({ ...order, shipping_address: without(address({}), 'city') }), 'shipping_address.city'],
     ['shipping_address.city is at most 50 characters', (order) => ({ ...order, shipping_address: address({ city: 'C'.repeat(51) }) }), 'shipping_address.city'],
-    ['shipping_address.postal_code is required', (order) => ({ ...order, shipping_address: without(address({}), 'postal_code') }), 'shipping_address.postal_code'],
-    ['shipping_address.postal_code matches ^\\d{5}(-\\d{4})?$', (order) => ({ ...order, shipping_address: address({ postal_code: '1234' }) }), 'shipping_address.postal_code'],
-    ['shipping_address.postal_code has no trailing text', (order) => ({ ...order, shipping_address: address({ postal_code: '12345-678' }) }), 'shipping_address.postal_code'],
+    [
+      'shipping_address.postal_code is required',
+      (order) => ({ ...order, shipping_address: without(address({}), 'postal_code') }),
+      'shipping_address.postal_code',
+    ],
+    [
+      'shipping_address.postal_code matches ^\\d{5}(-\\d{4})?$',
+      (order) => ({ ...order, shipping_address: address({ postal_code: '1234' }) }),
+      'shipping_address.postal_code',
+    ],
+    [
+      'shipping_address.postal_code has no trailing text',
+      (order) => ({ ...order, shipping_address: address({ postal_code: '12345-678' }) }),
+      'shipping_address.postal_code',
+    ],
     ['shipping_address.country is required', (order) => ({ ...order, shipping_address: without(address({}), 'country') }), 'shipping_address.country'],
-    ['shipping_address.country is ISO 3166-1 alpha-2 (not alpha-3)', (order) => ({ ...order, shipping_address: address({ country: 'USA' }) }), 'shipping_address.country'],
-    ['shipping_address.country is an assigned ISO 3166-1 code', (order) => ({ ...order, shipping_address: address({ country: 'XX' }) }), 'shipping_address.country'],
+    [
+      'shipping_address.country is ISO 3166-1 alpha-2 (not alpha-3)',
+      (order) => ({ ...order, shipping_address: address({ country: 'USA' }) }),
+      'shipping_address.country',
+    ],
+    [
+      'shipping_address.country is an assigned ISO 3166-1 code',
+      (order) => ({ ...order, shipping_address: address({ country: 'XX' }) }),
+      'shipping_address.country',
+    ],
     ['unknown fields are refused, not ignored', (order) => ({ ...order, discount: 10 }), 'discount'],
   ];
 
@@ -104,7 +133,12 @@ describe('POST /api/v1/orders — request validation, catalog prices and custome
     expect([201, 202]).toContain(response.status);
     const order = await pollUntil(
       async () => {
-        const current = await call<{ status: string; total_amount: number; items: unknown[] }>('GET', `${urls.gateway()}/api/v1/orders/${response.body.order_id}`, undefined, bearer(writeToken));
+        const current = await call<{ status: string; total_amount: number; items: unknown[] }>(
+          'GET',
+          `${urls.gateway()}/api/v1/orders/${response.body.order_id}`,
+          undefined,
+          bearer(writeToken),
+        );
         return current.body.status === 'pending' ? undefined : current.body;
       },
       { description: 'the 100-line order to leave pending' },
@@ -124,7 +158,10 @@ describe('POST /api/v1/orders — request validation, catalog prices and custome
     const other = await createProduct(10, 5);
     const before = await call<{ available: number }>('GET', `${urls.inventory()}/products/${other}`);
 
-    const response = await placeOrder({ ...validOrder(), items: [item({ quantity: 1, unit_price: 29.99 }), { product_id: other, quantity: 3, unit_price: 4.5 }] });
+    const response = await placeOrder({
+      ...validOrder(),
+      items: [item({ quantity: 1, unit_price: 29.99 }), { product_id: other, quantity: 3, unit_price: 4.5 }],
+    });
 
     expect(response.status).toBe(400);
     expect(response.body.error_code).toBe('VALIDATION_ERROR');

@@ -34,7 +34,12 @@ describe('GET /api/v1/orders/:id/track — the saga timeline through the gateway
   });
 
   const placeOrder = (customer: string, productId: string, quantity: number) =>
-    call('POST', `${urls.gateway()}/api/v1/orders`, { customer_id: customer, items: [{ product_id: productId, quantity }], shipping_address: shippingAddress }, bearer(token));
+    call(
+      'POST',
+      `${urls.gateway()}/api/v1/orders`,
+      { customer_id: customer, items: [{ product_id: productId, quantity }], shipping_address: shippingAddress },
+      bearer(token),
+    );
   const track = (orderId: string) => call<Track>('GET', `${urls.gateway()}/api/v1/orders/${orderId}/track`, undefined, bearer(token));
   const steps = (body: Track) => body.timeline.map(({ kind, name }) => `${kind}:${name}`);
   const expectTimestampsInOrder = (body: Track) => {
@@ -50,10 +55,13 @@ describe('GET /api/v1/orders/:id/track — the saga timeline through the gateway
     const orderId = placed.body.order_id as string;
 
     // ConfirmReservation is sent with the outcome; the timeline has it once the saga committed it.
-    const response = await pollUntil(async () => {
-      const reply = await track(orderId);
-      return steps(reply.body).includes('command:ConfirmReservation') ? reply : undefined;
-    }, { description: `the confirmed timeline of ${orderId}` });
+    const response = await pollUntil(
+      async () => {
+        const reply = await track(orderId);
+        return steps(reply.body).includes('command:ConfirmReservation') ? reply : undefined;
+      },
+      { description: `the confirmed timeline of ${orderId}` },
+    );
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ order_id: orderId, status: 'confirmed', saga_state: 'CONFIRMED', failure_reason: null, step_deadline_at: null });
@@ -71,7 +79,9 @@ describe('GET /api/v1/orders/:id/track — the saga timeline through the gateway
 
     const confirmed = await pollUntil(
       async () => {
-        const [row] = await queryDatabase<{ confirmed_at: Date | null }>('E2E_INVENTORY_DB', 'SELECT confirmed_at FROM reservation WHERE order_id = $1', [orderId]);
+        const [row] = await queryDatabase<{ confirmed_at: Date | null }>('E2E_INVENTORY_DB', 'SELECT confirmed_at FROM reservation WHERE order_id = $1', [
+          orderId,
+        ]);
         return row?.confirmed_at ?? undefined;
       },
       { description: `inventory to confirm the reservation of ${orderId}` },
@@ -88,7 +98,13 @@ describe('GET /api/v1/orders/:id/track — the saga timeline through the gateway
     const response = await track(orderId);
 
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ order_id: orderId, status: 'cancelled', saga_state: 'REJECTED', failure_reason: 'insufficient_inventory', step_deadline_at: null });
+    expect(response.body).toMatchObject({
+      order_id: orderId,
+      status: 'cancelled',
+      saga_state: 'REJECTED',
+      failure_reason: 'insufficient_inventory',
+      step_deadline_at: null,
+    });
     expect(steps(response.body)).toEqual(['command:ReserveStock', 'reply:StockReservationRejected', 'outcome:OrderCancelled']);
     expect(response.body.timeline[1].detail).toMatchObject({ reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId, requested: 3, available: 1 }] });
     expect(response.body.timeline[2].detail).toMatchObject({ failureCode: 'INSUFFICIENT_INVENTORY' });
@@ -105,7 +121,13 @@ describe('GET /api/v1/orders/:id/track — the saga timeline through the gateway
     const response = await track(orderId);
 
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ order_id: orderId, status: 'cancelled', saga_state: 'COMPENSATED', failure_reason: 'payment_declined', step_deadline_at: null });
+    expect(response.body).toMatchObject({
+      order_id: orderId,
+      status: 'cancelled',
+      saga_state: 'COMPENSATED',
+      failure_reason: 'payment_declined',
+      step_deadline_at: null,
+    });
     expect(steps(response.body)).toEqual([
       'command:ReserveStock',
       'reply:StockReserved',

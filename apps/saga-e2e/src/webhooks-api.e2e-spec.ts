@@ -38,7 +38,8 @@ describe('/api/v1/webhooks — endpoints, signed order events, delivery log and 
     await receiver.stop();
   });
 
-  const api = <T = Record<string, unknown>>(method: string, path: string, token: string, body?: unknown) => call<T>(method, `${urls.gateway()}/api/v1/webhooks${path}`, body, bearer(token));
+  const api = <T = Record<string, unknown>>(method: string, path: string, token: string, body?: unknown) =>
+    call<T>(method, `${urls.gateway()}/api/v1/webhooks${path}`, body, bearer(token));
 
   it("a confirmed order's order.created webhook arrives, the spec's Python verify_webhook accepts the raw body, and our helper rejects tampering and stale timestamps", async () => {
     const created = await api<Endpoint>('POST', '', writer, { url: `${receiverUrl}/orders`, event_types: ['order.created'], description: 'e2e' });
@@ -48,26 +49,42 @@ describe('/api/v1/webhooks — endpoints, signed order events, delivery log and 
     const productId = await createProduct(5, 12.5);
     const customerId = await createCustomer(E2E_CLIENTS.writer.id);
 
-    const order = await call<{ order_id: string; status: string }>('POST', `${urls.gateway()}/api/v1/orders`, { customer_id: customerId, items: [{ product_id: productId, quantity: 2 }], shipping_address: shippingAddress }, bearer(writer));
+    const order = await call<{ order_id: string; status: string }>(
+      'POST',
+      `${urls.gateway()}/api/v1/orders`,
+      { customer_id: customerId, items: [{ product_id: productId, quantity: 2 }], shipping_address: shippingAddress },
+      bearer(writer),
+    );
     expect(order.body.status).toBe('confirmed');
 
     const webhook = await pollUntil(
-      async () => receiver.requests.find((request) => request.path === '/orders' && JSON.parse(request.rawBody.toString('utf8')).data?.order_id === order.body.order_id),
+      async () =>
+        receiver.requests.find((request) => request.path === '/orders' && JSON.parse(request.rawBody.toString('utf8')).data?.order_id === order.body.order_id),
       { description: `order.created webhook for ${order.body.order_id}` },
     );
     const event = JSON.parse(webhook.rawBody.toString('utf8'));
-    expect(event).toMatchObject({ event_type: 'order.created', data: { object_type: 'order', object_id: order.body.order_id, customer_id: customerId, total_amount: 25 } });
+    expect(event).toMatchObject({
+      event_type: 'order.created',
+      data: { object_type: 'order', object_id: order.body.order_id, customer_id: customerId, total_amount: 25 },
+    });
     expect(webhook.headers['x-webhook-id']).toBe(event.event_id);
 
     expect(pythonVerifyWebhook(webhook.rawBody, webhook.headers['x-webhook-signature'] as string, secret)).toBe(true);
     const sentAt = Number(webhook.headers['x-webhook-timestamp']) * 1000;
-    expect(verifyWebhook({ body: webhook.rawBody, headers: webhook.headers, secrets: secret })).toMatchObject({ valid: true, scheme: 'standard-webhooks', webhookId: event.event_id });
+    expect(verifyWebhook({ body: webhook.rawBody, headers: webhook.headers, secrets: secret })).toMatchObject({
+      valid: true,
+      scheme: 'standard-webhooks',
+      webhookId: event.event_id,
+    });
 
     const tampered = Buffer.from(webhook.rawBody.toString('utf8').replace('"total_amount":25', '"total_amount":2.5'), 'utf8');
     expect(tampered.equals(webhook.rawBody)).toBe(false);
     expect(verifyWebhook({ body: tampered, headers: webhook.headers, secrets: secret })).toEqual({ valid: false, reason: 'signature_mismatch' });
     expect(pythonVerifyWebhook(tampered, webhook.headers['x-webhook-signature'] as string, secret)).toBe(false);
-    expect(verifyWebhook({ body: webhook.rawBody, headers: webhook.headers, secrets: secret, now: () => new Date(sentAt + 301_000) })).toEqual({ valid: false, reason: 'timestamp_outside_tolerance' });
+    expect(verifyWebhook({ body: webhook.rawBody, headers: webhook.headers, secrets: secret, now: () => new Date(sentAt + 301_000) })).toEqual({
+      valid: false,
+      reason: 'timestamp_outside_tolerance',
+    });
 
     const log = await api<{ data: Delivery[] }>('GET', `/${created.body.endpoint_id}/deliveries`, writer);
     const delivery = log.body.data.find((entry) => entry.order_id === order.body.order_id)!;
@@ -75,7 +92,9 @@ describe('/api/v1/webhooks — endpoints, signed order events, delivery log and 
 
     const retried = await api('POST', `/${created.body.endpoint_id}/deliveries/${delivery.delivery_id}/retry`, writer);
     expect(retried.status).toBe(202);
-    await pollUntil(async () => (receiver.requests.filter((request) => request.headers['x-webhook-id'] === event.event_id).length === 2 ? true : undefined), { description: 'the manual retry' });
+    await pollUntil(async () => (receiver.requests.filter((request) => request.headers['x-webhook-id'] === event.event_id).length === 2 ? true : undefined), {
+      description: 'the manual retry',
+    });
     const after = await pollUntil(
       async () => {
         const response = await api<Delivery>('GET', `/${created.body.endpoint_id}/deliveries/${delivery.delivery_id}`, writer);
@@ -83,7 +102,13 @@ describe('/api/v1/webhooks — endpoints, signed order events, delivery log and 
       },
       { description: 'the retry to be recorded' },
     );
-    expect(after).toMatchObject({ status: 'succeeded', attempts: [{ attempt_number: 1, status_code: 204 }, { attempt_number: 2, status_code: 204 }] });
+    expect(after).toMatchObject({
+      status: 'succeeded',
+      attempts: [
+        { attempt_number: 1, status_code: 204 },
+        { attempt_number: 2, status_code: 204 },
+      ],
+    });
   });
 
   it('manages endpoints per client: list, get, patch, rotate with a grace period, delete; another client sees 404; read scope cannot write', async () => {
@@ -96,7 +121,13 @@ describe('/api/v1/webhooks — endpoints, signed order events, delivery log and 
     expect(fetched.body).toMatchObject({ endpoint_id: id, url: `${receiverUrl}/managed`, enabled: true });
     expect(fetched.body).not.toHaveProperty('secret');
 
-    for (const [method, path] of [['GET', `/${id}`], ['PATCH', `/${id}`], ['DELETE', `/${id}`], ['POST', `/${id}/rotate-secret`], ['GET', `/${id}/deliveries`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/${id}`],
+      ['PATCH', `/${id}`],
+      ['DELETE', `/${id}`],
+      ['POST', `/${id}/rotate-secret`],
+      ['GET', `/${id}/deliveries`],
+    ] as const) {
       const response = await api(method, path, other, method === 'PATCH' ? { enabled: false } : undefined);
       expect({ method, path, status: response.status, error_code: response.body.error_code }).toEqual({ method, path, status: 404, error_code: 'NOT_FOUND' });
     }
@@ -117,12 +148,17 @@ describe('/api/v1/webhooks — endpoints, signed order events, delivery log and 
   });
 
   it('answers bad input in the spec error format', async () => {
-    const bad = await api<{ error_code: string; details: { field: string }[]; request_id: string; timestamp: string }>('POST', '', writer, { url: 'ftp://example.com', event_types: ['order.shipped'] });
+    const bad = await api<{ error_code: string; details: { field: string }[]; request_id: string; timestamp: string }>('POST', '', writer, {
+      url: 'ftp://example.com',
+      event_types: ['order.shipped'],
+    });
 
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error_code: 'VALIDATION_ERROR', request_id: expect.any(String), timestamp: expect.any(String) });
     expect(bad.body.details.map((detail) => detail.field).sort()).toEqual(['event_types', 'url']);
-    const since = await api<{ error_code: string }>('POST', `/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/redeliver-failed`, writer, { since: 'yesterday' });
+    const since = await api<{ error_code: string }>('POST', `/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/redeliver-failed`, writer, {
+      since: 'yesterday',
+    });
     expect(since.body.error_code).toBe('VALIDATION_ERROR');
   });
 });

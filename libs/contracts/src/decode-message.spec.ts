@@ -73,7 +73,10 @@ describe('decodeMessage', () => {
   it('reports a broken envelope before an unknown type', () => {
     const raw = { ...envelope('SomethingElse', {}), messageId: 'm-1' };
 
-    expect(problemsOf(() => decodeMessage(raw, [RESERVE_STOCK]))).toEqual({ message: 'invalid envelope: messageId: must match format "uuid"', problems: ['messageId: must match format "uuid"'] });
+    expect(problemsOf(() => decodeMessage(raw, [RESERVE_STOCK]))).toEqual({
+      message: 'invalid envelope: messageId: must match format "uuid"',
+      problems: ['messageId: must match format "uuid"'],
+    });
   });
 
   it('names the nested field of an invalid payload', () => {
@@ -83,11 +86,21 @@ describe('decodeMessage', () => {
   });
 
   it('lists every problem of a payload, each by its path through nested arrays', () => {
-    const raw = envelope('ReserveStock', { items: [{ productId: 'SKU-001', quantity: 1.5 }, { productId: '', quantity: 1, expectedUnitPriceCents: -1 }] });
+    const raw = envelope('ReserveStock', {
+      items: [
+        { productId: 'SKU-001', quantity: 1.5 },
+        { productId: '', quantity: 1, expectedUnitPriceCents: -1 },
+      ],
+    });
 
     expect(problemsOf(() => decodeMessage(raw, [RESERVE_STOCK]))).toEqual({
       message: expect.stringMatching(/^invalid ReserveStock payload: /),
-      problems: ['orderId: is required', 'items[0].quantity: must be integer', 'items[1].expectedUnitPriceCents: must be >= 0', 'items[1].productId: must NOT have fewer than 1 characters'],
+      problems: [
+        'orderId: is required',
+        'items[0].quantity: must be integer',
+        'items[1].expectedUnitPriceCents: must be >= 0',
+        'items[1].productId: must NOT have fewer than 1 characters',
+      ],
     });
   });
 
@@ -120,13 +133,20 @@ describe('decodeMessage', () => {
   });
 
   it('accepts null and absence for optional fields', () => {
-    const raw = { ...envelope('ReserveStock', { orderId: 'O', items: [{ productId: 'S', quantity: 1, expectedUnitPriceCents: null }] }), requestId: undefined, causationId: randomUUID() };
+    const raw = {
+      ...envelope('ReserveStock', { orderId: 'O', items: [{ productId: 'S', quantity: 1, expectedUnitPriceCents: null }] }),
+      requestId: undefined,
+      causationId: randomUUID(),
+    };
 
     expect(decodeMessage(raw, [RESERVE_STOCK]).envelope.payload.items[0].expectedUnitPriceCents).toBeNull();
   });
 
   it('keeps fields it does not know, in the envelope, the payload and its lines: a producer may add one before its consumers know it', () => {
-    const raw = { ...envelope('ReserveStock', { ...reserveStock, channel: 'web', items: [{ productId: 'SKU-001', quantity: 2, note: 'gift' }] }), tenant: 't-1' };
+    const raw = {
+      ...envelope('ReserveStock', { ...reserveStock, channel: 'web', items: [{ productId: 'SKU-001', quantity: 2, note: 'gift' }] }),
+      tenant: 't-1',
+    };
 
     const decoded = decodeMessage(Buffer.from(JSON.stringify(raw)), [RESERVE_STOCK]).envelope;
 
@@ -145,7 +165,9 @@ describe('decodeMessage', () => {
   });
 
   it('compiles the schema of every message the contracts define', () => {
-    const definitions = (Object.values(contracts) as unknown[]).filter((value): value is MessageDefinition => typeof value === 'object' && value !== null && 'payload' in value && 'topic' in value);
+    const definitions = (Object.values(contracts) as unknown[]).filter(
+      (value): value is MessageDefinition => typeof value === 'object' && value !== null && 'payload' in value && 'topic' in value,
+    );
 
     expect(definitions.length).toBeGreaterThanOrEqual(15);
     for (const definition of definitions) {

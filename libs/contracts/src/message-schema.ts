@@ -11,7 +11,9 @@ type SchemaOptions = NonNullable<Parameters<typeof validationMetadataArrayToSche
 
 // class-transformer's @Type metadata tells the converter which class a nested array holds; the storage
 // is not part of its public entry point, so it is required from the CommonJS build it ships.
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: NonNullable<SchemaOptions['classTransformerMetadataStorage']> };
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
+  defaultMetadataStorage: NonNullable<SchemaOptions['classTransformerMetadataStorage']>;
+};
 
 /**
  * The JSON Schema of one Kafka message, as class-validator declares it: the envelope, with `type` pinned to
@@ -58,7 +60,8 @@ function classSchemas(roots: ClassType[]): Record<string, JsonSchema> {
     for (const meta of storage.getTargetValidationMetadatas(target, '', true, false)) {
       // A parent class's metadata comes back with each subclass; the converter wants it once.
       if (!metadatas.includes(meta)) metadatas.push(meta);
-      const nested = meta.type === ValidationTypes.NESTED_VALIDATION ? defaultMetadataStorage.findTypeMetadata(meta.target as ClassType, meta.propertyName) : undefined;
+      const nested =
+        meta.type === ValidationTypes.NESTED_VALIDATION ? defaultMetadataStorage.findTypeMetadata(meta.target as ClassType, meta.propertyName) : undefined;
       if (nested) visit(nested.typeFunction() as ClassType);
     }
   };
@@ -68,7 +71,10 @@ function classSchemas(roots: ClassType[]): Record<string, JsonSchema> {
     const constraint = meta.constraintCls ? storage.getTargetValidatorConstraints(meta.constraintCls)[0] : undefined;
     return constraint ? { ...meta, type: constraint.name } : { ...meta };
   });
-  const schemas = validationMetadataArrayToSchemas(named, { classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: '#/definitions/' }) as Record<string, JsonSchema>;
+  const schemas = validationMetadataArrayToSchemas(named, {
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    refPointerPrefix: '#/definitions/',
+  }) as Record<string, JsonSchema>;
   return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, nullableOptionals(schema)]));
 }
 

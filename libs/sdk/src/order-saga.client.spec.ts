@@ -16,9 +16,20 @@ interface Sent {
 function scriptedFetch(answers: ((sent: Sent) => Response | Error)[]) {
   const sent: Sent[] = [];
   const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
-    const record: Sent = { url: String(input), method: init?.method ?? 'GET', headers: Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>)), body: init?.body === undefined ? undefined : String(init.body) };
+    const record: Sent = {
+      url: String(input),
+      method: init?.method ?? 'GET',
+      headers: Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>)),
+      body: init?.body === undefined ? undefined : String(init.body),
+    };
     sent.push(record);
-    if (record.url.endsWith('/oauth/token')) return json(200, { access_token: `token-${sent.filter((s) => s.url.endsWith('/oauth/token')).length}`, token_type: 'Bearer', expires_in: 3600, scope: 'read write' });
+    if (record.url.endsWith('/oauth/token'))
+      return json(200, {
+        access_token: `token-${sent.filter((s) => s.url.endsWith('/oauth/token')).length}`,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: 'read write',
+      });
     const answer = answers.shift();
     if (!answer) throw new Error('unexpected request');
     const result = answer(record);
@@ -32,8 +43,23 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 }
 
-const order = { order_id: 'ORD-1', status: 'confirmed', customer_id: 'CUST-1', total_amount: 10, currency: 'USD', items: [], created_at: 'x', estimated_delivery: 'x', tracking_url: 'x' };
-const rateLimited = (retryAfter: string) => json(429, { error_code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded', request_id: 'r', timestamp: 't', retry_after: Number(retryAfter) }, { 'retry-after': retryAfter });
+const order = {
+  order_id: 'ORD-1',
+  status: 'confirmed',
+  customer_id: 'CUST-1',
+  total_amount: 10,
+  currency: 'USD',
+  items: [],
+  created_at: 'x',
+  estimated_delivery: 'x',
+  tracking_url: 'x',
+};
+const rateLimited = (retryAfter: string) =>
+  json(
+    429,
+    { error_code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded', request_id: 'r', timestamp: 't', retry_after: Number(retryAfter) },
+    { 'retry-after': retryAfter },
+  );
 
 function client(fetchFn: typeof fetch, extra: Partial<ConstructorParameters<typeof OrderSagaClient>[0]> = {}) {
   const waits: number[] = [];
@@ -98,17 +124,35 @@ describe('OrderSagaClient', () => {
   });
 
   it('does not retry a 4xx other than 429, and reports its error_code, request_id and details', async () => {
-    const script = scriptedFetch([() => json(400, { error_code: 'VALIDATION_ERROR', message: 'Request validation failed', details: [{ field: 'items[0].quantity', error: 'Must be between 1 and 999' }], request_id: 'req-2', timestamp: 't' })]);
+    const script = scriptedFetch([
+      () =>
+        json(400, {
+          error_code: 'VALIDATION_ERROR',
+          message: 'Request validation failed',
+          details: [{ field: 'items[0].quantity', error: 'Must be between 1 and 999' }],
+          request_id: 'req-2',
+          timestamp: 't',
+        }),
+    ]);
     const { sdk, waits } = client(script.fetchFn);
 
     const failure = await sdk.placeOrder({ customer_id: 'CUST-1', items: [{ product_id: 'SKU-1', quantity: 0 }] }).catch((error: unknown) => error);
 
-    expect(failure).toMatchObject({ status: 400, errorCode: 'VALIDATION_ERROR', requestId: 'req-2', details: [{ field: 'items[0].quantity', error: 'Must be between 1 and 999' }], attempts: 1 });
+    expect(failure).toMatchObject({
+      status: 400,
+      errorCode: 'VALIDATION_ERROR',
+      requestId: 'req-2',
+      details: [{ field: 'items[0].quantity', error: 'Must be between 1 and 999' }],
+      attempts: 1,
+    });
     expect(waits).toEqual([]);
   });
 
   it('answers a 401 by fetching a new token and trying once more', async () => {
-    const script = scriptedFetch([() => json(401, { error_code: 'UNAUTHORIZED', message: 'expired', request_id: 'r', timestamp: 't' }), () => json(200, order)]);
+    const script = scriptedFetch([
+      () => json(401, { error_code: 'UNAUTHORIZED', message: 'expired', request_id: 'r', timestamp: 't' }),
+      () => json(200, order),
+    ]);
     const { sdk } = client(script.fetchFn);
 
     await sdk.getOrder('ORD-1');

@@ -236,7 +236,13 @@ export class OrderSagaClient {
       const text = await response.text();
       const parsed = parseJson(text);
       if (response.ok) {
-        return { status: response.status, headers: response.headers, body: parsed as T, requestId: response.headers.get('x-request-id') ?? requestId, attempts: attempt };
+        return {
+          status: response.status,
+          headers: response.headers,
+          body: parsed as T,
+          requestId: response.headers.get('x-request-id') ?? requestId,
+          attempts: attempt,
+        };
       }
       if (response.status === 401 && !refreshedAfter401) {
         // The spec's UNAUTHORIZED strategy: refresh the token and retry once (e.g. after a key rotation).
@@ -245,7 +251,9 @@ export class OrderSagaClient {
         attempt -= 1;
         continue;
       }
-      const delay = RETRYABLE_STATUSES.has(response.status) ? this.retry.delayBeforeNextAttempt(attempt, response.headers.get('retry-after'), this.now()) : undefined;
+      const delay = RETRYABLE_STATUSES.has(response.status)
+        ? this.retry.delayBeforeNextAttempt(attempt, response.headers.get('retry-after'), this.now())
+        : undefined;
       if (delay === undefined) {
         throw new OrderSagaApiError(response.status, isErrorBody(parsed) ? parsed : null, response.headers.get('x-request-id') ?? requestId, attempt);
       }

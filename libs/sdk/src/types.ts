@@ -165,7 +165,14 @@ export interface WebhookDelivery {
   next_attempt_at: string | null;
   last_attempt_at: string | null;
   created_at: string;
-  attempts: { attempt_number: number; attempted_at: string; status_code: number | null; duration_ms: number; error: string | null; response_excerpt: string | null }[];
+  attempts: {
+    attempt_number: number;
+    attempted_at: string;
+    status_code: number | null;
+    duration_ms: number;
+    error: string | null;
+    response_excerpt: string | null;
+  }[];
 }
 
 export interface ListDeliveriesQuery {

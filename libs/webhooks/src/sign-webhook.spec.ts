@@ -59,7 +59,12 @@ describe('generateWebhookSecret', () => {
 
 describe('signWebhook', () => {
   const sentAt = new Date('2025-01-15T10:00:00.000Z');
-  const input = { eventId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', eventType: 'order.created', timestampSeconds: sentAt.getTime() / 1000, body: '{"a":1,"note":"café"}' };
+  const input = {
+    eventId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+    eventType: 'order.created',
+    timestampSeconds: sentAt.getTime() / 1000,
+    body: '{"a":1,"note":"café"}',
+  };
   const newest = generateWebhookSecret();
   const previous = generateWebhookSecret();
   const at = (secondsAfterSigning: number) => () => new Date(sentAt.getTime() + secondsAfterSigning * 1000);
@@ -81,7 +86,10 @@ describe('signWebhook', () => {
 
     expect(headers['X-Webhook-Signature']).toBe(bodySignature(newest, input.body));
     expect(headers['X-Webhook-Signature-Previous']).toBe(bodySignature(previous, input.body));
-    expect(headers['webhook-signature'].split(' ')).toEqual([standardSignature(newest, input.eventId, 1736935200, input.body), standardSignature(previous, input.eventId, 1736935200, input.body)]);
+    expect(headers['webhook-signature'].split(' ')).toEqual([
+      standardSignature(newest, input.eventId, 1736935200, input.body),
+      standardSignature(previous, input.eventId, 1736935200, input.body),
+    ]);
   });
 
   it('refuses to sign without a secret', () => {
@@ -90,11 +98,25 @@ describe('signWebhook', () => {
 
   describe('round trip through verifyWebhook', () => {
     const headers = signWebhook({ ...input, secrets: [newest] });
-    const specOnly = { 'X-Webhook-Signature': headers['X-Webhook-Signature'], 'X-Webhook-Timestamp': headers['X-Webhook-Timestamp'], 'X-Webhook-Id': headers['X-Webhook-Id'] };
+    const specOnly = {
+      'X-Webhook-Signature': headers['X-Webhook-Signature'],
+      'X-Webhook-Timestamp': headers['X-Webhook-Timestamp'],
+      'X-Webhook-Id': headers['X-Webhook-Id'],
+    };
 
     it('verifies what it signed, in the Standard Webhooks scheme and, without those headers, in the spec scheme', () => {
-      expect(verifyWebhook({ body: input.body, headers, secrets: newest, now: at(1) })).toEqual({ valid: true, scheme: 'standard-webhooks', webhookId: input.eventId, timestamp: 1736935200 });
-      expect(verifyWebhook({ body: Buffer.from(input.body, 'utf8'), headers: specOnly, secrets: newest, now: at(1) })).toEqual({ valid: true, scheme: 'sha256', webhookId: input.eventId, timestamp: 1736935200 });
+      expect(verifyWebhook({ body: input.body, headers, secrets: newest, now: at(1) })).toEqual({
+        valid: true,
+        scheme: 'standard-webhooks',
+        webhookId: input.eventId,
+        timestamp: 1736935200,
+      });
+      expect(verifyWebhook({ body: Buffer.from(input.body, 'utf8'), headers: specOnly, secrets: newest, now: at(1) })).toEqual({
+        valid: true,
+        scheme: 'sha256',
+        webhookId: input.eventId,
+        timestamp: 1736935200,
+      });
     });
 
     it("signs what the spec's own Python verify_webhook accepts", () => {

@@ -20,12 +20,20 @@ describe('verifyWebhook', () => {
   const standardHeaders = { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': standard(secret) };
 
   it("accepts the spec's sha256 signature, which the spec's own Python verify_webhook accepts too", () => {
-    expect(verifyWebhook({ body, headers: specHeaders, secrets: secret, now: at(10) })).toEqual({ valid: true, scheme: 'sha256', webhookId: id, timestamp: Number(timestamp) });
+    expect(verifyWebhook({ body, headers: specHeaders, secrets: secret, now: at(10) })).toEqual({
+      valid: true,
+      scheme: 'sha256',
+      webhookId: id,
+      timestamp: Number(timestamp),
+    });
     expect(pythonVerifyWebhook(body, specHeaders['X-Webhook-Signature'], secret)).toBe(true);
   });
 
   it('prefers the Standard Webhooks signature, which also covers the id and the timestamp', () => {
-    expect(verifyWebhook({ body, headers: { ...specHeaders, ...standardHeaders }, secrets: secret, now: at(10) })).toMatchObject({ valid: true, scheme: 'standard-webhooks' });
+    expect(verifyWebhook({ body, headers: { ...specHeaders, ...standardHeaders }, secrets: secret, now: at(10) })).toMatchObject({
+      valid: true,
+      scheme: 'standard-webhooks',
+    });
   });
 
   it('rejects a tampered body in both schemes, and Python agrees', () => {
@@ -62,7 +70,10 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook({ body, headers: rotating, secrets: oldSecret, now: at(1) })).toMatchObject({ valid: true });
     expect(verifyWebhook({ body, headers: rotating, secrets: [secret], now: at(1) })).toMatchObject({ valid: true });
     expect(verifyWebhook({ body, headers: specRotating, secrets: oldSecret, now: at(1) })).toMatchObject({ valid: true, scheme: 'sha256' });
-    expect(verifyWebhook({ body, headers: rotating, secrets: 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', now: at(1) })).toEqual({ valid: false, reason: 'signature_mismatch' });
+    expect(verifyWebhook({ body, headers: rotating, secrets: 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', now: at(1) })).toEqual({
+      valid: false,
+      reason: 'signature_mismatch',
+    });
   });
 
   it('reads a fetch Headers object and header arrays as well as plain records', () => {

@@ -28,7 +28,13 @@ export type VerifyWebhookResult =
  * a rotation). A message that carries Standard Webhooks headers whose signature fails is rejected, not
  * retried with the weaker scheme. Every comparison is constant-time.
  */
-export function verifyWebhook({ body, headers, secrets, toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, now = () => new Date() }: VerifyWebhookOptions): VerifyWebhookResult {
+export function verifyWebhook({
+  body,
+  headers,
+  secrets,
+  toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
+  now = () => new Date(),
+}: VerifyWebhookOptions): VerifyWebhookResult {
   const read = headerReader(headers);
   const keys = typeof secrets === 'string' ? [secrets] : [...secrets];
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;

@@ -66,7 +66,10 @@ describe('bench options', () => {
   });
 
   it('measures another checkout, compiled there or already compiled, but only as compiled services on a stack it starts', () => {
-    expect(parseBenchOptions(['--sut=/tmp/wt-base', '--dist=/tmp/wt-base/tmp/bench-dist/x'])).toMatchObject({ systemUnderTest: '/tmp/wt-base', prebuiltDist: '/tmp/wt-base/tmp/bench-dist/x' });
+    expect(parseBenchOptions(['--sut=/tmp/wt-base', '--dist=/tmp/wt-base/tmp/bench-dist/x'])).toMatchObject({
+      systemUnderTest: '/tmp/wt-base',
+      prebuiltDist: '/tmp/wt-base/tmp/bench-dist/x',
+    });
     expect(() => parseBenchOptions(['--sut=/tmp/wt-base', '--runtime=source'])).toThrow(/not with --runtime=source/);
     expect(() => parseBenchOptions(['--dist=/tmp/d', '--attach'])).toThrow(/not with --attach/);
     expect(() => parseBenchOptions(['--sut='])).toThrow(/--sut needs/);

@@ -54,7 +54,15 @@ export const FULL_DEFAULTS: BenchOptions = {
 };
 
 /** A few seconds at a low rate: proves every saga completes, says nothing about speed. */
-export const SMOKE_DEFAULTS: BenchOptions = { ...FULL_DEFAULTS, mode: 'smoke', rates: [10], stepSeconds: 4, warmupSeconds: 0, floorRounds: 0, outDir: 'bench/results/smoke' };
+export const SMOKE_DEFAULTS: BenchOptions = {
+  ...FULL_DEFAULTS,
+  mode: 'smoke',
+  rates: [10],
+  stepSeconds: 4,
+  warmupSeconds: 0,
+  floorRounds: 0,
+  outDir: 'bench/results/smoke',
+};
 
 const USAGE = `usage: npm run bench [-- options] | npm run bench:smoke
   --smoke                   a few seconds at 10 orders/s; exit 1 unless every saga completed as expected
@@ -154,7 +162,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         throw new UsageError(`unknown option --${name}`);
     }
   }
-  if ((options.systemUnderTest || options.prebuiltDist) && options.runtime !== 'dist') throw new UsageError('--sut and --dist run compiled services: not with --runtime=source');
+  if ((options.systemUnderTest || options.prebuiltDist) && options.runtime !== 'dist')
+    throw new UsageError('--sut and --dist run compiled services: not with --runtime=source');
   if ((options.systemUnderTest || options.prebuiltDist) && options.attach) throw new UsageError('--sut and --dist start a stack: not with --attach');
   return options;
 }

@@ -64,7 +64,11 @@ function result(steps: StepResult[]): BenchResult {
 function stepRow(text: string, offeredRate: number): Record<string, string> {
   const lines = text.split('\n');
   const headerIndex = lines.findIndex((line) => line.startsWith('| offered/s ') && line.includes('sagas/s'));
-  const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.trim());
+  const cells = (line: string) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
   const header = cells(lines[headerIndex]);
   const row = lines.slice(headerIndex + 2).find((line) => cells(line)[0] === String(offeredRate));
   if (!row) throw new Error(`no row for ${offeredRate}/s`);
@@ -84,7 +88,10 @@ describe('bench report', () => {
 
   it('judges CPU per saga at the cheapest step that shed nothing and left nothing unfinished', () => {
     const cheapButShedding = step(300, { shed: 10, unexpected: 10, cpu: cpuPerSaga({ gateway: 6000 }, 6000, 21) });
-    const cheapButUnfinished = step(200, { orders: { total: 4000, pending: 3, confirmed: 3997, cancelled: 0, spanSeconds: 20 }, cpu: cpuPerSaga({ gateway: 4000 }, 4000, 21) });
+    const cheapButUnfinished = step(200, {
+      orders: { total: 4000, pending: 3, confirmed: 3997, cancelled: 0, spanSeconds: 20 },
+      cpu: cpuPerSaga({ gateway: 4000 }, 4000, 21),
+    });
 
     const [cpu] = judgeTargets([step(100), cheapButUnfinished, cheapButShedding]);
 
@@ -116,7 +123,7 @@ describe('bench report', () => {
     expect(at200).toEqual({ target: 'at 200 orders/s: p99 ≤ 500 ms, 0 errors (admitted orders)', met: false, observed: 'p99 501 ms' });
   });
 
-  it("takes p50 ÷ floor from the admitted orders, not from the instant shed answers", () => {
+  it('takes p50 ÷ floor from the admitted orders, not from the instant shed answers', () => {
     expect(floorRatio(shedding100, floor)).toBe(120);
     expect(floorRatio(step(100, { latencyMs: latency(2000, 1, 150) }), floor)).toBe(1.5);
   });
@@ -124,7 +131,11 @@ describe('bench report', () => {
   it('judges the latency targets on the admitted orders: shed answers do not make a slow step look fast', () => {
     const [, , p99] = judgeTargets([shedding100]);
 
-    expect(p99).toEqual({ target: 'at 100 orders/s: p99 ≤ 200 ms, 0 errors (admitted orders)', met: false, observed: 'p99 3000 ms over 400 admitted orders; 1600 shed, 1600 errors' });
+    expect(p99).toEqual({
+      target: 'at 100 orders/s: p99 ≤ 200 ms, 0 errors (admitted orders)',
+      met: false,
+      observed: 'p99 3000 ms over 400 admitted orders; 1600 shed, 1600 errors',
+    });
   });
 
   it('does not meet the p99 target when the admitted orders were fast only because the rest were shed', () => {
@@ -132,7 +143,11 @@ describe('bench report', () => {
 
     const [, , p99] = judgeTargets([fastButShedding]);
 
-    expect(p99).toEqual({ target: 'at 100 orders/s: p99 ≤ 200 ms, 0 errors (admitted orders)', met: false, observed: 'p99 150 ms: met for the 400 admitted orders only; 1600 shed, 1600 errors' });
+    expect(p99).toEqual({
+      target: 'at 100 orders/s: p99 ≤ 200 ms, 0 errors (admitted orders)',
+      met: false,
+      observed: 'p99 150 ms: met for the 400 admitted orders only; 1600 shed, 1600 errors',
+    });
   });
 
   it('does not meet the latency targets at 100/s when the step had errors other than shedding', () => {

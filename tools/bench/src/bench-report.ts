@@ -76,12 +76,19 @@ export function judgeTargets(steps: StepResult[]): TargetVerdict[] {
     observed: cheapest ? `${perSaga(cheapest.cpu.msPerSaga)} ms at ${cheapest.offeredRate}/s` : 'no step with 0 shed and 0 unfinished',
   });
   const top = steps.filter((step) => step.offeredRate >= TARGETS.sagasPerSecond);
-  const sustained = top.find((step) => step.unexpected === 0 && step.orders.pending === 0 && step.completedSagasPerSecond >= TARGETS.sagasPerSecond * SATURATION_TOLERANCE);
+  const sustained = top.find(
+    (step) => step.unexpected === 0 && step.orders.pending === 0 && step.completedSagasPerSecond >= TARGETS.sagasPerSecond * SATURATION_TOLERANCE,
+  );
   verdicts.push({
     target: `≥ ${TARGETS.sagasPerSecond} completed sagas/s with 0 errors, 0 shed, 0 unfinished (≥ ${TARGETS.sagasPerSecond * SATURATION_TOLERANCE}/s measured, for timestamp granularity)`,
     met: Boolean(sustained),
     observed: top.length
-      ? top.map((step) => `${step.offeredRate}/s offered: ${rate(step.completedSagasPerSecond)}/s completed, ${step.unexpected} errors (${step.shed} shed), ${step.orders.pending} unfinished`).join('; ')
+      ? top
+          .map(
+            (step) =>
+              `${step.offeredRate}/s offered: ${rate(step.completedSagasPerSecond)}/s completed, ${step.unexpected} errors (${step.shed} shed), ${step.orders.pending} unfinished`,
+          )
+          .join('; ')
       : `no step at ≥ ${TARGETS.sagasPerSecond}/s`,
   });
   // Both latency targets are judged on the admitted orders' latencies, and only for a step without errors.
@@ -92,7 +99,9 @@ export function judgeTargets(steps: StepResult[]): TargetVerdict[] {
     const step = steps.find((candidate) => candidate.offeredRate === offered);
     verdicts.push({
       target: `at ${offered} orders/s: p99 ≤ ${limit} ms, 0 errors (admitted orders)`,
-      ...(step ? latencyAtRate(step, `p99 ${ms(step.admittedLatencyMs.p99)} ms`, step.admittedLatencyMs.p99 <= limit) : { met: false, observed: `no step at ${offered}/s` }),
+      ...(step
+        ? latencyAtRate(step, `p99 ${ms(step.admittedLatencyMs.p99)} ms`, step.admittedLatencyMs.p99 <= limit)
+        : { met: false, observed: `no step at ${offered}/s` }),
     });
   }
   const peaks = new Map<string, number>();
@@ -120,15 +129,29 @@ export function table(header: string[], rows: string[][]): string {
 export function formatReport(result: BenchResult): string {
   const { floor, steps } = result;
   const out: string[] = [];
-  out.push(`bench ${result.startedAt}${result.label ? ` (${result.label})` : ''}; load average before ${result.machine.loadAverageBefore.map((load) => load.toFixed(2)).join(' ')}, after ${result.machine.loadAverageAfter.map((load) => load.toFixed(2)).join(' ')}; ${result.machine.cpus} CPUs`);
+  out.push(
+    `bench ${result.startedAt}${result.label ? ` (${result.label})` : ''}; load average before ${result.machine.loadAverageBefore.map((load) => load.toFixed(2)).join(' ')}, after ${result.machine.loadAverageAfter.map((load) => load.toFixed(2)).join(' ')}; ${result.machine.cpus} CPUs`,
+  );
   out.push('');
   if (floor) {
     out.push(
       table(
         ['floor', 'median ms', 'p95 ms', 'p99 ms', 'rounds'],
         [
-          ['kafkajs request-reply round trip', ms(floor.kafkaRoundTrip.medianMs), ms(floor.kafkaRoundTrip.p95Ms), ms(floor.kafkaRoundTrip.p99Ms), String(floor.kafkaRoundTrip.samples)],
-          ['PostgreSQL INSERT + COMMIT', ms(floor.postgresCommit.medianMs), ms(floor.postgresCommit.p95Ms), ms(floor.postgresCommit.p99Ms), String(floor.postgresCommit.samples)],
+          [
+            'kafkajs request-reply round trip',
+            ms(floor.kafkaRoundTrip.medianMs),
+            ms(floor.kafkaRoundTrip.p95Ms),
+            ms(floor.kafkaRoundTrip.p99Ms),
+            String(floor.kafkaRoundTrip.samples),
+          ],
+          [
+            'PostgreSQL INSERT + COMMIT',
+            ms(floor.postgresCommit.medianMs),
+            ms(floor.postgresCommit.p95Ms),
+            ms(floor.postgresCommit.p99Ms),
+            String(floor.postgresCommit.samples),
+          ],
           ['critical path: 2 × round trip', ms(floor.criticalPathMs), '', '', ''],
         ],
       ),
@@ -211,7 +234,12 @@ export function formatReport(result: BenchResult): string {
     out.push('');
   }
   if (result.targets.length) {
-    out.push(table(['target', 'met', 'observed'], result.targets.map((verdict) => [verdict.target, verdict.met ? 'yes' : 'NO', verdict.observed])));
+    out.push(
+      table(
+        ['target', 'met', 'observed'],
+        result.targets.map((verdict) => [verdict.target, verdict.met ? 'yes' : 'NO', verdict.observed]),
+      ),
+    );
     out.push('');
   }
   return out.join('\n');

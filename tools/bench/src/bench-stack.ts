@@ -46,7 +46,14 @@ const BENCH_CLIENT_ID = 'bench-client';
 export async function startBenchStack(options: BenchOptions, log: (line: string) => void): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-bench-'));
   const databasePrefix = benchDatabasePrefix(options);
-  const infra = await startInfra({ dataDir, databasePrefix, resetDatabases: true, postgresAdminUrl: POSTGRES_ADMIN_URL, kafkaBrokers: process.env.KAFKA_BROKERS, log });
+  const infra = await startInfra({
+    dataDir,
+    databasePrefix,
+    resetDatabases: true,
+    postgresAdminUrl: POSTGRES_ADMIN_URL,
+    kafkaBrokers: process.env.KAFKA_BROKERS,
+    log,
+  });
   const profileDir = resolve(options.outDir, 'profiles');
   const env: Partial<Record<ServiceName, Record<string, string>>> = {};
   const add = (service: ServiceName, extra: Record<string, string>) => (env[service] = { ...env[service], ...extra });
@@ -61,7 +68,11 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
   if (options.cpuProfile.length) mkdirSync(profileDir, { recursive: true });
   // Node refuses --cpu-prof in NODE_OPTIONS; a preload starts the same V8 profiler from inside.
   for (const service of options.cpuProfile) {
-    add(service, { NODE_OPTIONS: `${IMAGE_NODE_OPTIONS} --require ${CPU_PROFILE_PRELOAD}`, BENCH_CPU_PROFILE_DIR: profileDir, BENCH_CPU_PROFILE_NAME: `${service}-${Date.now()}` });
+    add(service, {
+      NODE_OPTIONS: `${IMAGE_NODE_OPTIONS} --require ${CPU_PROFILE_PRELOAD}`,
+      BENCH_CPU_PROFILE_DIR: profileDir,
+      BENCH_CPU_PROFILE_NAME: `${service}-${Date.now()}`,
+    });
   }
   for (const [service, extra] of Object.entries(options.serviceEnv)) add(service as ServiceName, extra);
 
@@ -77,7 +88,13 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
       log(`compiling the services of ${systemUnderTest} into ${distDir} …`);
       buildDist(distDir, systemUnderTest);
     }
-    services = await startServices(infra, { jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')), logLevel: options.logLevel, env, runtime: options.runtime, distDir });
+    services = await startServices(infra, {
+      jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')),
+      logLevel: options.logLevel,
+      env,
+      runtime: options.runtime,
+      distDir,
+    });
     const clientSecret = randomBytes(18).toString('base64url');
     await registerOAuthClient(infra.databaseUrls.gateway, BENCH_CLIENT_ID, clientSecret, ['read', 'write']);
     const running = services;
@@ -157,7 +174,11 @@ export async function seedCatalog(target: BenchTarget, runId: string): Promise<B
   const emptyProductId = `SKU-BENCH-${runId}-EMPTY`;
   const unitPrice = 1.25;
   for (const productId of stockedProductIds) {
-    await callService('PUT', `${target.inventoryServiceUrl}/products/${productId}`, { name: `bench ${productId}`, unit_price: unitPrice, available: 1_000_000_000 });
+    await callService('PUT', `${target.inventoryServiceUrl}/products/${productId}`, {
+      name: `bench ${productId}`,
+      unit_price: unitPrice,
+      available: 1_000_000_000,
+    });
   }
   await callService('PUT', `${target.inventoryServiceUrl}/products/${emptyProductId}`, { name: 'bench sold out', unit_price: unitPrice, available: 0 });
   return { stockedProductIds, emptyProductId, unitPrice };

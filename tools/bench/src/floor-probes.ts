@@ -97,7 +97,9 @@ export async function measurePostgresCommit(databaseUrl: string, rounds: number,
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('CREATE TABLE IF NOT EXISTS bench_floor_commit (id bigserial PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS bench_floor_commit (id bigserial PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+    );
     const payload = JSON.stringify({ messageId: randomBytes(16).toString('hex'), body: 'x'.repeat(400) });
     const samples: number[] = [];
     for (let round = 0; round < warmup + rounds; round += 1) {

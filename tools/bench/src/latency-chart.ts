@@ -84,17 +84,23 @@ export function renderLatencyChart(points: ChartPoint[], options: ChartOptions):
   for (const point of rates) {
     parts.push(`<text x="${x(point.offeredRate).toFixed(1)}" y="${MARGIN.top + plotHeight + 18}" text-anchor="middle">${fmt(point.offeredRate)}</text>`);
     if (point.shed > 0) {
-      parts.push(`<text class="shed" x="${x(point.offeredRate).toFixed(1)}" y="${MARGIN.top + plotHeight + 32}" text-anchor="middle" fill="${SHED_COLOR}">${point.shed} shed</text>`);
+      parts.push(
+        `<text class="shed" x="${x(point.offeredRate).toFixed(1)}" y="${MARGIN.top + plotHeight + 32}" text-anchor="middle" fill="${SHED_COLOR}">${point.shed} shed</text>`,
+      );
     }
   }
   parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotHeight}" stroke="#333"/>`);
   parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${MARGIN.top + plotHeight}" y2="${MARGIN.top + plotHeight}" stroke="#333"/>`);
   parts.push(`<text x="${MARGIN.left + plotWidth / 2}" y="${HEIGHT - 10}" text-anchor="middle">offered load (orders/s)</text>`);
-  parts.push(`<text transform="translate(18 ${MARGIN.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">POST /api/v1/orders latency (ms, log scale)</text>`);
+  parts.push(
+    `<text transform="translate(18 ${MARGIN.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">POST /api/v1/orders latency (ms, log scale)</text>`,
+  );
 
   for (const reference of options.references ?? []) {
     const level = y(reference.valueMs).toFixed(1);
-    parts.push(`<line class="reference" x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${level}" y2="${level}" stroke="#777" stroke-dasharray="5 4"/>`);
+    parts.push(
+      `<line class="reference" x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${level}" y2="${level}" stroke="#777" stroke-dasharray="5 4"/>`,
+    );
     parts.push(`<text x="${MARGIN.left + plotWidth + 6}" y="${(Number(level) + 4).toFixed(1)}" fill="#555">${escape(reference.label)}</text>`);
   }
   for (const [index, series] of SERIES.entries()) {
@@ -108,7 +114,9 @@ export function renderLatencyChart(points: ChartPoint[], options: ChartOptions):
       parts.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${series.color}"/>`);
     }
     const legendY = MARGIN.top + 10 + index * 18;
-    parts.push(`<line x1="${MARGIN.left + plotWidth + 10}" x2="${MARGIN.left + plotWidth + 30}" y1="${legendY}" y2="${legendY}" stroke="${series.color}" stroke-width="2"${dash}/>`);
+    parts.push(
+      `<line x1="${MARGIN.left + plotWidth + 10}" x2="${MARGIN.left + plotWidth + 30}" y1="${legendY}" y2="${legendY}" stroke="${series.color}" stroke-width="2"${dash}/>`,
+    );
     parts.push(`<text x="${MARGIN.left + plotWidth + 36}" y="${legendY + 4}">${series.legend}</text>`);
   }
   parts.push('</svg>');

@@ -91,7 +91,13 @@ export async function runLoadStep(setup: StepSetup, ratePerSecond: number, secon
   const elapsedSeconds = (performance.now() - started) / 1000;
   const processes = [
     ...sampler.stop(),
-    ...setup.processGroups.map(({ name }) => ({ name, pid: 0, cpuPercent: cpuPercent(sendingCpuMs[name] ?? 0, elapsedSeconds), rssPeakMb: Number.NaN, rssEndMb: Number.NaN })),
+    ...setup.processGroups.map(({ name }) => ({
+      name,
+      pid: 0,
+      cpuPercent: cpuPercent(sendingCpuMs[name] ?? 0, elapsedSeconds),
+      rssPeakMb: Number.NaN,
+      rssEndMb: Number.NaN,
+    })),
   ];
 
   const answers = tallyAnswers(completions, (index) => String(EXPECTED_STATUS[kindOf(index)]));

@@ -23,7 +23,9 @@ const SETTLE_TIMEOUT_MS = 60_000;
 async function main(argv: string[]): Promise<number> {
   const options = parseBenchOptions(argv);
   const loadAverageBefore = loadavg();
-  log(`load average ${loadAverageBefore.map((load) => load.toFixed(2)).join(' ')} on ${cpus().length} CPUs${loadAverageBefore[0] >= 3 ? ' — the machine is busy; figures will be noisy' : ''}`);
+  log(
+    `load average ${loadAverageBefore.map((load) => load.toFixed(2)).join(' ')} on ${cpus().length} CPUs${loadAverageBefore[0] >= 3 ? ' — the machine is busy; figures will be noisy' : ''}`,
+  );
   const target = options.attach ? attachedTarget() : await startBenchStack(options, log);
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= target.stop());
@@ -100,7 +102,18 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
       finishedAt: new Date().toISOString(),
       label: options.label,
       machine: { cpus: cpus().length, node: process.version, loadAverageBefore, loadAverageAfter: loadavg() },
-      settings: { mode: options.mode, rates: options.rates, stepSeconds: options.stepSeconds, warmupSeconds: options.warmupSeconds, floorRounds: options.floorRounds, logLevel: options.logLevel, serviceEnv: options.serviceEnv, attached: options.attach, runtime: options.attach ? 'unknown (attached)' : options.runtime, ...systemUnderTest(options) },
+      settings: {
+        mode: options.mode,
+        rates: options.rates,
+        stepSeconds: options.stepSeconds,
+        warmupSeconds: options.warmupSeconds,
+        floorRounds: options.floorRounds,
+        logLevel: options.logLevel,
+        serviceEnv: options.serviceEnv,
+        attached: options.attach,
+        runtime: options.attach ? 'unknown (attached)' : options.runtime,
+        ...systemUnderTest(options),
+      },
       floor,
       steps,
       targets: options.mode === 'full' ? judgeTargets(steps) : [],
@@ -146,7 +159,10 @@ function writeResults(options: BenchOptions, result: BenchResult): void {
   const references = result.floor ? [{ label: `floor 2×RTT ${result.floor.criticalPathMs.toFixed(1)} ms`, valueMs: result.floor.criticalPathMs }] : [];
   const svg = renderLatencyChart(
     result.steps.map((step) => ({ offeredRate: step.offeredRate, admitted: step.admittedLatencyMs, allAnswers: step.latencyMs, shed: step.shed })),
-    { title: `POST /api/v1/orders latency vs offered load (${result.startedAt.slice(0, 16)}Z, load avg ${result.machine.loadAverageBefore[0].toFixed(1)})`, references: [...references, { label: 'p99 target 200 ms', valueMs: 200 }] },
+    {
+      title: `POST /api/v1/orders latency vs offered load (${result.startedAt.slice(0, 16)}Z, load avg ${result.machine.loadAverageBefore[0].toFixed(1)})`,
+      references: [...references, { label: 'p99 target 200 ms', valueMs: 200 }],
+    },
   );
   for (const name of [stamp, 'latest']) {
     writeFileSync(join(dir, `${name}.json`), json);
@@ -159,7 +175,7 @@ function writeResults(options: BenchOptions, result: BenchResult): void {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof UsageError ? error.message : (error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`${error instanceof UsageError ? error.message : ((error as Error).stack ?? String(error))}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

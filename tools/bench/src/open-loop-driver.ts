@@ -60,9 +60,7 @@ export async function runOpenLoop<T>(options: OpenLoopOptions<T>): Promise<Compl
       const due = start + dueOffsetMs(next, options.ratePerSecond);
       const index = firstIndex + next;
       const sentAt = clock.now();
-      inFlight.push(
-        options.send(index).then((outcome) => ({ index, latencyMs: clock.now() - due, sendLagMs: sentAt - due, outcome })),
-      );
+      inFlight.push(options.send(index).then((outcome) => ({ index, latencyMs: clock.now() - due, sendLagMs: sentAt - due, outcome })));
       next += 1;
     }
     if (next < total) {

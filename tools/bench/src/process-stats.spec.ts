@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { cpuMsBetween, CpuTicks, cpuTicksFromStat, CpuTimeAccount, parentPidFromStat, pidsWithCommandLine, ProcessSampler, readProcess, rssBytesFromStatus } from './process-stats';
+import {
+  cpuMsBetween,
+  CpuTicks,
+  cpuTicksFromStat,
+  CpuTimeAccount,
+  parentPidFromStat,
+  pidsWithCommandLine,
+  ProcessSampler,
+  readProcess,
+  rssBytesFromStatus,
+} from './process-stats';
 
 describe('process statistics from /proc', () => {
   it('reads utime + stime even when the command name holds spaces and parentheses', () => {

@@ -5,7 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 export function cpuTicksFromStat(statText: string): number {
   // The command name (field 2) is in parentheses and may itself hold spaces or ')'; the fields
   // after the LAST ')' are fixed: state is field 3, utime field 14, stime field 15.
-  const afterName = statText.slice(statText.lastIndexOf(')') + 2).trim().split(/\s+/);
+  const afterName = statText
+    .slice(statText.lastIndexOf(')') + 2)
+    .trim()
+    .split(/\s+/);
   const utime = Number(afterName[14 - 3]);
   const stime = Number(afterName[15 - 3]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`unreadable /proc stat: ${statText.slice(0, 80)}`);
@@ -87,7 +90,15 @@ export class ProcessSampler {
       const last = this.last.get(pid);
       if (!first || !last) return [];
       const cpuSeconds = (last.cpuTicks - first.cpuTicks) / clockTicksPerSecond();
-      return [{ name, pid, cpuPercent: Math.round((cpuSeconds / seconds) * 1000) / 10, rssPeakMb: mb(this.peakRss.get(pid) ?? last.rssBytes), rssEndMb: mb(last.rssBytes) }];
+      return [
+        {
+          name,
+          pid,
+          cpuPercent: Math.round((cpuSeconds / seconds) * 1000) / 10,
+          rssPeakMb: mb(this.peakRss.get(pid) ?? last.rssBytes),
+          rssEndMb: mb(last.rssBytes),
+        },
+      ];
     });
   }
 
@@ -142,7 +153,12 @@ export function cpuMsBetween(first: CpuTicks, last: CpuTicks, ticksPerSecond: nu
 
 /** The parent PID (field 4) from the text of /proc/<pid>/stat, e.g. the postmaster of a PostgreSQL process. */
 export function parentPidFromStat(statText: string): number {
-  const ppid = Number(statText.slice(statText.lastIndexOf(')') + 2).trim().split(/\s+/)[4 - 3]);
+  const ppid = Number(
+    statText
+      .slice(statText.lastIndexOf(')') + 2)
+      .trim()
+      .split(/\s+/)[4 - 3],
+  );
   if (!Number.isInteger(ppid)) throw new Error(`unreadable /proc stat: ${statText.slice(0, 80)}`);
   return ppid;
 }

@@ -37,9 +37,7 @@ export function selfTimes(profile: CpuProfile, by: 'bucket' | 'function' = 'buck
     totals.set(key, (totals.get(key) ?? 0) + micros);
     all += micros;
   });
-  return [...totals]
-    .map(([key, micros]) => ({ key, ms: micros / 1000, share: all ? micros / all : 0 }))
-    .sort((a, b) => b.ms - a.ms);
+  return [...totals].map(([key, micros]) => ({ key, ms: micros / 1000, share: all ? micros / all : 0 })).sort((a, b) => b.ms - a.ms);
 }
 
 /**
@@ -62,9 +60,7 @@ export function inclusiveTimes(profile: CpuProfile): SelfTime[] {
     }
     for (const key of seen) totals.set(key, (totals.get(key) ?? 0) + micros);
   });
-  return [...totals]
-    .map(([key, micros]) => ({ key, ms: micros / 1000, share: all ? micros / all : 0 }))
-    .sort((a, b) => b.ms - a.ms);
+  return [...totals].map(([key, micros]) => ({ key, ms: micros / 1000, share: all ? micros / all : 0 })).sort((a, b) => b.ms - a.ms);
 }
 
 if (require.main === module) {

@@ -14,7 +14,9 @@ describe('smoke verdict', () => {
   });
 
   it('fails on an answer the order kind must not get, such as a 202 or a 503', () => {
-    const problems = smokeProblems([{ ...passing, statuses: { '201': 35, '202': 1, '402': 2, '409': 2 }, unexpected: 1, orders: { ...passing.orders, confirmed: 35, pending: 1 } }]);
+    const problems = smokeProblems([
+      { ...passing, statuses: { '201': 35, '202': 1, '402': 2, '409': 2 }, unexpected: 1, orders: { ...passing.orders, confirmed: 35, pending: 1 } },
+    ]);
 
     expect(problems).toContain('1 of 40 POSTs got an unexpected answer: {"201":35,"202":1,"402":2,"409":2}');
     expect(problems).toContain('1 orders never reached a terminal state');
@@ -30,7 +32,9 @@ describe('smoke verdict', () => {
   });
 
   it('does not call a 503 for an unreachable order-service shed', () => {
-    const problems = smokeProblems([{ ...passing, statuses: { '201': 35, '402': 2, '409': 2, '503': 1 }, unexpected: 1, shed: 0, orders: { ...passing.orders, total: 39, confirmed: 35 } }]);
+    const problems = smokeProblems([
+      { ...passing, statuses: { '201': 35, '402': 2, '409': 2, '503': 1 }, unexpected: 1, shed: 0, orders: { ...passing.orders, total: 39, confirmed: 35 } },
+    ]);
 
     expect(problems.some((problem) => problem.includes('shed'))).toBe(false);
     expect(problems).toContain('1 of 40 POSTs got an unexpected answer: {"201":35,"402":2,"409":2,"503":1}');
@@ -45,6 +49,8 @@ describe('smoke verdict', () => {
 
   it('fails when nothing was measured at all', () => {
     expect(smokeProblems([])).toEqual(['no step ran']);
-    expect(smokeProblems([{ ...passing, sent: 0, statuses: {}, orders: { ...passing.orders, total: 0, confirmed: 0, cancelled: 0 } }])).toContain('no order was sent');
+    expect(smokeProblems([{ ...passing, sent: 0, statuses: {}, orders: { ...passing.orders, total: 0, confirmed: 0, cancelled: 0 } }])).toContain(
+      'no order was sent',
+    );
   });
 });

@@ -33,7 +33,9 @@ describe('the PostgreSQL and Redis processes whose CPU the bench counts (real Po
 
   it("finds the postmaster and the server's writers, not any client backend", async () => {
     const [, server] = postgresProcessGroups(admin, ['postgres']);
-    const clientBackends = (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend'")).rows.map((row) => row.pid);
+    const clientBackends = (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend'")).rows.map(
+      (row) => row.pid,
+    );
 
     const pids = await server.pids();
 

@@ -19,12 +19,15 @@ export function postgresProcessGroups(admin: Client, databaseNames: string[]): P
   return [
     {
       name: 'postgres',
-      pids: async () => (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)', [databaseNames])).rows.map((row) => row.pid),
+      pids: async () =>
+        (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)', [databaseNames])).rows.map((row) => row.pid),
     },
     {
       name: 'postgres-server',
       pids: async () => {
-        const writers = (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE backend_type = ANY($1)', [POSTGRES_SERVER_PROCESSES])).rows.map((row) => row.pid);
+        const writers = (
+          await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE backend_type = ANY($1)', [POSTGRES_SERVER_PROCESSES])
+        ).rows.map((row) => row.pid);
         const postmaster = writers.length ? parentOf(writers[0]) : undefined;
         return postmaster ? [postmaster, ...writers] : writers;
       },

@@ -2,15 +2,25 @@ import type { Completion } from './open-loop-driver';
 import { isShedAnswer, PostAnswer, tallyAnswers } from './step-answers';
 
 /** The bodies the gateway writes (apps/gateway/src/upstream/upstream-service.proxy.ts through the spec's error format). */
-const SHED_BODY = JSON.stringify({ error_code: 'SERVICE_UNAVAILABLE', message: 'The order service is at capacity', request_id: 'r1', timestamp: '2026-01-01T00:00:00.000Z' });
-const UNREACHABLE_BODY = JSON.stringify({ error_code: 'SERVICE_UNAVAILABLE', message: 'The order service is temporarily unavailable', request_id: 'r2', timestamp: '2026-01-01T00:00:00.000Z' });
+const SHED_BODY = JSON.stringify({
+  error_code: 'SERVICE_UNAVAILABLE',
+  message: 'The order service is at capacity',
+  request_id: 'r1',
+  timestamp: '2026-01-01T00:00:00.000Z',
+});
+const UNREACHABLE_BODY = JSON.stringify({
+  error_code: 'SERVICE_UNAVAILABLE',
+  message: 'The order service is temporarily unavailable',
+  request_id: 'r2',
+  timestamp: '2026-01-01T00:00:00.000Z',
+});
 
 function answer(index: number, status: string, latencyMs: number, shed = false): Completion<PostAnswer> {
   return { index, latencyMs, sendLagMs: 0, outcome: { status, shed } };
 }
 
 describe('step answers', () => {
-  it('tells a 503 shed by the gateway\'s in-flight limit from a 503 for an unreachable or timed-out order-service', () => {
+  it("tells a 503 shed by the gateway's in-flight limit from a 503 for an unreachable or timed-out order-service", () => {
     expect(isShedAnswer(503, SHED_BODY)).toBe(true);
     expect(isShedAnswer(503, UNREACHABLE_BODY)).toBe(false);
   });
@@ -22,7 +32,7 @@ describe('step answers', () => {
     expect(isShedAnswer(503, JSON.stringify({ error_code: 'INTERNAL_ERROR', message: 'The order service is at capacity' }))).toBe(false);
   });
 
-  it('leaves shed answers out of the admitted latencies but keeps them in every answer\'s latencies and among the errors', () => {
+  it("leaves shed answers out of the admitted latencies but keeps them in every answer's latencies and among the errors", () => {
     const completions = [
       answer(0, '201', 400),
       answer(1, '201', 500),

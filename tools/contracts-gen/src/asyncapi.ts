@@ -68,7 +68,8 @@ export function asyncApiDocument(): Record<string, unknown> {
     channels[topic] = {
       address: topic,
       title: topic,
-      description: 'Dead letters of one consumer: the original bytes and headers of a message it could not process, with dlq-* headers. Re-driven by `npm run dlq:redrive`.',
+      description:
+        'Dead letters of one consumer: the original bytes and headers of a message it could not process, with dlq-* headers. Re-driven by `npm run dlq:redrive`.',
       servers: [{ $ref: '#/servers/kafka' }],
       messages: { DeadLetter: { $ref: '#/components/messages/DeadLetter' } },
     };
@@ -96,7 +97,8 @@ export function asyncApiDocument(): Record<string, unknown> {
     channels[id] = {
       address: null,
       title: `${eventType} webhook`,
-      description: 'HTTP POST to each endpoint the owning client registered for this event type (POST /api/v1/webhooks); retried on the schedule in docs/webhooks.md.',
+      description:
+        'HTTP POST to each endpoint the owning client registered for this event type (POST /api/v1/webhooks); retried on the schedule in docs/webhooks.md.',
       servers: [{ $ref: '#/servers/webhooks' }],
       messages: { [type]: { $ref: `#/components/messages/${type}` } },
     };

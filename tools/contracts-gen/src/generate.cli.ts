@@ -12,7 +12,11 @@ function main(check: boolean): number {
     return 0;
   }
   const drift = driftFrom(files);
-  const problems = [...drift.changed.map((f) => `changed: docs/${f}`), ...drift.missing.map((f) => `missing: docs/${f}`), ...drift.stale.map((f) => `no longer generated: docs/${f}`)];
+  const problems = [
+    ...drift.changed.map((f) => `changed: docs/${f}`),
+    ...drift.missing.map((f) => `missing: docs/${f}`),
+    ...drift.stale.map((f) => `no longer generated: docs/${f}`),
+  ];
   if (problems.length === 0) {
     process.stdout.write(`docs/asyncapi.yaml and docs/schemas (${Object.keys(files).length} files) are up to date\n`);
     return 0;

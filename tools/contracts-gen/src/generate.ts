@@ -14,7 +14,9 @@ export function generatedFiles(): Record<string, string> {
   const files: Record<string, string> = { 'asyncapi.yaml': asyncApiText(asyncApiDocument()) };
   for (const [file, schema] of Object.entries(schemas)) files[`schemas/${file}`] = schemaText(schema);
   // Which generated schema describes each operation's success body, for tools such as the conformance suite.
-  files['schemas/http-operations.json'] = schemaText(Object.fromEntries(Object.entries(HTTP_RESPONSE_BODIES).map(([operation, type]) => [operation, httpSchemaFile(type)])));
+  files['schemas/http-operations.json'] = schemaText(
+    Object.fromEntries(Object.entries(HTTP_RESPONSE_BODIES).map(([operation, type]) => [operation, httpSchemaFile(type)])),
+  );
   return files;
 }
 

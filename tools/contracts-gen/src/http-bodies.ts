@@ -6,7 +6,10 @@ import type { Page } from '../../../apps/order-service/src/common/page-cursor';
 import type { OrderResponseDto } from '../../../apps/order-service/src/orders/order.response.dto';
 import type { ProductResponseDto } from '../../../apps/inventory-service/src/products/product.response.dto';
 import type { WebhookDeliveryResponseDto } from '../../../apps/notification-service/src/deliveries/webhook-delivery.response.dto';
-import type { WebhookEndpointResponseDto, WebhookEndpointWithSecretResponseDto } from '../../../apps/notification-service/src/webhook-endpoints/webhook-endpoint.response.dto';
+import type {
+  WebhookEndpointResponseDto,
+  WebhookEndpointWithSecretResponseDto,
+} from '../../../apps/notification-service/src/webhook-endpoints/webhook-endpoint.response.dto';
 /* eslint-enable @nx/enforce-module-boundaries */
 
 /**

@@ -11,8 +11,25 @@ describe('docs/integration-spec.md', () => {
   it('has the seed template sections, in order', () => {
     const headings = [...markdown.matchAll(/^## (\d+)\. (.+)$/gm)].map(([, number, title]) => `${number}. ${title}`);
 
-    expect(headings.slice(0, 7)).toEqual(['1. Overview', '2. Authentication & Authorization', '3. Endpoints', '4. Data Models', '5. Error Handling', '6. Rate Limiting', '7. Sequence Diagrams']);
-    expect(headings).toEqual(expect.arrayContaining(['8. Webhooks', '9. Testing', '10. Environments and SLA', '11. Versioning and change notification', '12. Rollback procedures', '13. Support']));
+    expect(headings.slice(0, 7)).toEqual([
+      '1. Overview',
+      '2. Authentication & Authorization',
+      '3. Endpoints',
+      '4. Data Models',
+      '5. Error Handling',
+      '6. Rate Limiting',
+      '7. Sequence Diagrams',
+    ]);
+    expect(headings).toEqual(
+      expect.arrayContaining([
+        '8. Webhooks',
+        '9. Testing',
+        '10. Environments and SLA',
+        '11. Versioning and change notification',
+        '12. Rollback procedures',
+        '13. Support',
+      ]),
+    );
   });
 
   it('parses every fenced JSON block', () => {

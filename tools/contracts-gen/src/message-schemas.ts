@@ -7,7 +7,13 @@ import { JsonSchema, kebab, SCHEMA_BASE_URL } from './json-schema';
 export function messageDefinitions(): MessageDefinition[] {
   const isDefinition = (value: unknown): value is MessageDefinition => {
     const candidate = value as Partial<MessageDefinition> | null;
-    return typeof candidate === 'object' && candidate !== null && typeof candidate.type === 'string' && typeof candidate.topic === 'string' && typeof candidate.payload === 'function';
+    return (
+      typeof candidate === 'object' &&
+      candidate !== null &&
+      typeof candidate.type === 'string' &&
+      typeof candidate.topic === 'string' &&
+      typeof candidate.payload === 'function'
+    );
   };
   const found = (Object.values(contracts) as unknown[]).filter(isDefinition);
   return found.sort((a, b) => a.type.localeCompare(b.type));
@@ -19,5 +25,7 @@ export function messageSchemaFile(definition: MessageDefinition): string {
 
 /** One self-contained JSON Schema per message, the very one decodeMessage compiles (contracts' messageSchema). */
 export function messageSchemas(): Record<string, JsonSchema> {
-  return Object.fromEntries(messageDefinitions().map((definition) => [messageSchemaFile(definition), messageSchema(definition, `${SCHEMA_BASE_URL}/${messageSchemaFile(definition)}`)]));
+  return Object.fromEntries(
+    messageDefinitions().map((definition) => [messageSchemaFile(definition), messageSchema(definition, `${SCHEMA_BASE_URL}/${messageSchemaFile(definition)}`)]),
+  );
 }

@@ -22,7 +22,10 @@ interface Shape {
   items?: Shape;
 }
 
-const openApi = JSON.parse(readFileSync(join(DOCS_DIR, 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
+const openApi = JSON.parse(readFileSync(join(DOCS_DIR, 'openapi.json'), 'utf8')) as {
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>;
+  components: { schemas: Record<string, Schema> };
+};
 
 function openApiResolve(schema: Schema): Schema {
   if (typeof schema.$ref === 'string') return openApiResolve(openApi.components.schemas[schema.$ref.replace('#/components/schemas/', '')]);
@@ -66,7 +69,12 @@ function narrowedTo(documented: Shape, typed: Shape): Shape {
   const shape: Shape = { ...documented };
   if (!typed.enum) delete shape.enum;
   if (documented.properties && typed.properties) {
-    shape.properties = Object.fromEntries(Object.entries(documented.properties).map(([name, property]) => [name, typed.properties?.[name] ? narrowedTo(property, typed.properties[name]) : property]));
+    shape.properties = Object.fromEntries(
+      Object.entries(documented.properties).map(([name, property]) => [
+        name,
+        typed.properties?.[name] ? narrowedTo(property, typed.properties[name]) : property,
+      ]),
+    );
   }
   if (documented.items && typed.items) shape.items = narrowedTo(documented.items, typed.items);
   return shape;

@@ -62,7 +62,14 @@ export function typeSchemas(): { webhooks: Record<string, JsonSchema>; http: Rec
     const { $schema: _draft, definitions, ...rest } = generator.createSchema(type) as JsonSchema;
     void _draft;
     const hasDefinitions = definitions && Object.keys(definitions as object).length > 0;
-    return { $schema: 'http://json-schema.org/draft-07/schema#', $id: `${SCHEMA_BASE_URL}/${file}`, title: type, ...rest, description, ...(hasDefinitions ? { definitions } : {}) };
+    return {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      $id: `${SCHEMA_BASE_URL}/${file}`,
+      title: type,
+      ...rest,
+      description,
+      ...(hasDefinitions ? { definitions } : {}),
+    };
   };
   const webhooks = Object.fromEntries(
     Object.entries(WEBHOOK_BODIES).map(([eventType, type]) => {

@@ -14,13 +14,16 @@ const EXPOSITION = [
 
 describe('metricNamesOf', () => {
   it('finds the selectors of a quantile over a histogram and leaves out functions, grouping labels and ranges', () => {
-    expect(metricNamesOf('histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{service="gateway", method="POST"}[$__rate_interval])))')).toEqual([
-      'http_request_duration_seconds_bucket',
-    ]);
+    expect(
+      metricNamesOf(
+        'histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{service="gateway", method="POST"}[$__rate_interval])))',
+      ),
+    ).toEqual(['http_request_duration_seconds_bucket']);
   });
 
   it('finds both sides of a binary expression and skips numbers, keywords and strings', () => {
-    const expr = 'max(order_saga_sagas_in_flight) > 0 and sum(increase(order_saga_sagas_total{outcome=~"timed_out|x"}[10m] offset 5m)) / clamp_min(x_total, 1e-9) == bool 0';
+    const expr =
+      'max(order_saga_sagas_in_flight) > 0 and sum(increase(order_saga_sagas_total{outcome=~"timed_out|x"}[10m] offset 5m)) / clamp_min(x_total, 1e-9) == bool 0';
     expect(metricNamesOf(expr).sort()).toEqual(['order_saga_sagas_in_flight', 'order_saga_sagas_total', 'x_total']);
   });
 
@@ -32,7 +35,12 @@ describe('metricNamesOf', () => {
 describe('exportedNamesOf', () => {
   it('counts an unobserved histogram as exported with its bucket, sum and count series', () => {
     const names = exportedNamesOf(EXPOSITION);
-    for (const name of ['order_saga_saga_duration_seconds_bucket', 'order_saga_saga_duration_seconds_count', 'order_saga_sagas_total', 'process_cpu_seconds_total']) {
+    for (const name of [
+      'order_saga_saga_duration_seconds_bucket',
+      'order_saga_saga_duration_seconds_count',
+      'order_saga_sagas_total',
+      'process_cpu_seconds_total',
+    ]) {
       expect(names).toContain(name);
     }
     expect(names).not.toContain('order_saga_sagas_total_bucket');
@@ -43,12 +51,19 @@ describe('unknownMetrics', () => {
   const exported = exportedNamesOf(EXPOSITION);
 
   it('names the query and the metric when a query reads a metric no scrape exported', () => {
-    const problems = unknownMetrics([{ source: 'dashboard panel "Lag" A', expr: 'sum(rate(order_saga_sagas_totl[5m])) + sum(order_saga_outbox_backlog)' }], exported);
-    expect(problems).toEqual(['dashboard panel "Lag" A: order_saga_sagas_totl is exported by no service (sum(rate(order_saga_sagas_totl[5m])) + sum(order_saga_outbox_backlog))']);
+    const problems = unknownMetrics(
+      [{ source: 'dashboard panel "Lag" A', expr: 'sum(rate(order_saga_sagas_totl[5m])) + sum(order_saga_outbox_backlog)' }],
+      exported,
+    );
+    expect(problems).toEqual([
+      'dashboard panel "Lag" A: order_saga_sagas_totl is exported by no service (sum(rate(order_saga_sagas_totl[5m])) + sum(order_saga_outbox_backlog))',
+    ]);
   });
 
   it('passes queries whose metrics were all exported', () => {
-    expect(unknownMetrics([{ source: 'x', expr: 'histogram_quantile(0.5, sum by (le) (rate(order_saga_saga_duration_seconds_bucket[5m])))' }], exported)).toEqual([]);
+    expect(
+      unknownMetrics([{ source: 'x', expr: 'histogram_quantile(0.5, sum by (le) (rate(order_saga_saga_duration_seconds_bucket[5m])))' }], exported),
+    ).toEqual([]);
   });
 });
 
@@ -76,7 +91,9 @@ describe('the committed dashboard and alert rules', () => {
   });
 
   it('reads query variables of a dashboard, without the label argument of label_values', () => {
-    const queries = dashboardQueries({ templating: { list: [{ name: 'service', type: 'query', query: { query: 'label_values(order_saga_sagas_total, service)' } }] } });
+    const queries = dashboardQueries({
+      templating: { list: [{ name: 'service', type: 'query', query: { query: 'label_values(order_saga_sagas_total, service)' } }] },
+    });
     expect(queries).toEqual([{ source: 'dashboard variable $service', expr: 'order_saga_sagas_total' }]);
   });
 });

@@ -28,7 +28,11 @@ async function main(command: string | undefined): Promise<number> {
     case 'start':
       await checkPrerequisites('npm start', [
         { port: DEV_KAFKA_PORT, what: 'Kafka', variable: 'KAFKA_PORT' },
-        ...[0, 1, 2, 3, 4, 5].map((offset) => ({ port: GATEWAY_PORT + offset, what: offset === 0 ? 'the gateway' : offset === 5 ? 'the webhook receiver' : 'a service', variable: 'GATEWAY_PORT' })),
+        ...[0, 1, 2, 3, 4, 5].map((offset) => ({
+          port: GATEWAY_PORT + offset,
+          what: offset === 0 ? 'the gateway' : offset === 5 ? 'the webhook receiver' : 'a service',
+          variable: 'GATEWAY_PORT',
+        })),
       ]);
       return start();
     case 'infra':
@@ -128,8 +132,21 @@ async function test(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-test-'));
   let infra: Infra | undefined;
   try {
-    infra = await startInfra({ dataDir, databasePrefix: process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test', resetDatabases: true, postgresAdminUrl: POSTGRES_ADMIN_URL, log });
-    const env = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers, POSTGRES_ADMIN_URL, ORDER_SAGA_TEST_DATA_DIR: dataDir, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+    infra = await startInfra({
+      dataDir,
+      databasePrefix: process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test',
+      resetDatabases: true,
+      postgresAdminUrl: POSTGRES_ADMIN_URL,
+      log,
+    });
+    const env = {
+      ...process.env,
+      KAFKA_BROKERS: infra.kafkaBrokers,
+      POSTGRES_ADMIN_URL,
+      ORDER_SAGA_TEST_DATA_DIR: dataDir,
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+    };
     // Suites that start and kill their own broker must not inherit the shared one.
     const ownBrokerEnv = { ...env, KAFKA_BROKERS: undefined };
     const nx = (...args: string[]) => ['nx', ...args, '--outputStyle=stream', '--skipNxCache'];

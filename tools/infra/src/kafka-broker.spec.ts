@@ -9,7 +9,8 @@ describe('pomArtifacts', () => {
   });
 
   it('leaves a version property it cannot resolve visible', () => {
-    const pom = '<project><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>${missing}</version></dependency></dependencies></project>';
+    const pom =
+      '<project><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>${missing}</version></dependency></dependencies></project>';
     expect(pomArtifacts(pom)).toEqual(['g:a:${missing}']);
   });
 });

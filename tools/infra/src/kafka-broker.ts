@@ -64,13 +64,12 @@ export async function resolveKafkaClasspath(cacheDir: string, log: (line: string
     const staging = `${libs}.${process.pid}.tmp`;
     await rm(staging, { recursive: true, force: true });
     await mkdir(dirname(libs), { recursive: true });
-    log(`kafka ${KAFKA_VERSION}: first-time download of the broker jars (${pomArtifacts(pom).join(', ')} and their dependencies, 57 jars, about 46 MB) with Maven, from ~/.m2 or Maven Central into ${libs}`);
+    log(
+      `kafka ${KAFKA_VERSION}: first-time download of the broker jars (${pomArtifacts(pom).join(', ')} and their dependencies, 57 jars, about 46 MB) with Maven, from ~/.m2 or Maven Central into ${libs}`,
+    );
     const progress = heartbeat(log, (elapsed) => `kafka ${KAFKA_VERSION}: still fetching the broker jars … ${elapsed}`);
     try {
-      await run('mvn', [
-        '-q', '-B', '-f', POM, 'dependency:copy-dependencies',
-        `-DoutputDirectory=${staging}`, '-DincludeScope=runtime',
-      ]);
+      await run('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime']);
     } finally {
       progress.stop();
     }
@@ -84,7 +83,9 @@ export async function resolveKafkaClasspath(cacheDir: string, log: (line: string
 
 /** Whether the broker jars are already in the cache (for the current pom), i.e. Maven is not needed. */
 export async function kafkaJarsCached(cacheDir: string): Promise<boolean> {
-  const pomHash = createHash('sha256').update(await readFile(POM)).digest('hex');
+  const pomHash = createHash('sha256')
+    .update(await readFile(POM))
+    .digest('hex');
   return (await readFile(jarCache(cacheDir).marker, 'utf8').catch(() => '')) === pomHash;
 }
 
@@ -95,7 +96,11 @@ function jarCache(cacheDir: string): { libs: string; marker: string } {
 
 /** `groupId:artifactId:version` of each dependency the pom declares, its `${property}` versions resolved. */
 export function pomArtifacts(pom: string): string[] {
-  const properties = new Map([...pom.matchAll(/<properties>([\s\S]*?)<\/properties>/g)].flatMap(([, block]) => [...block.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)].map(([, name, value]) => [name, value.trim()] as const)));
+  const properties = new Map(
+    [...pom.matchAll(/<properties>([\s\S]*?)<\/properties>/g)].flatMap(([, block]) =>
+      [...block.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)].map(([, name, value]) => [name, value.trim()] as const),
+    ),
+  );
   const tag = (block: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(block)?.[1].trim() ?? '?';
   return [...pom.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)].map(([, block]) => {
     const version = tag(block, 'version').replace(/\$\{([^}]+)\}/g, (whole, name: string) => properties.get(name) ?? whole);
@@ -123,8 +128,14 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   // --ignore-formatted lets a dataDir be reused, but only with its own cluster id: Kafka 3.9
   // checks meta.properties against -t before it looks at that flag.
   await run(javaBin(), [
-    ...jvmArgs, 'kafka.tools.StorageTool', 'format',
-    '-t', opts.clusterId ?? (await clusterIdOf(kraftDir)), '-c', propsFile, '--ignore-formatted',
+    ...jvmArgs,
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    opts.clusterId ?? (await clusterIdOf(kraftDir)),
+    '-c',
+    propsFile,
+    '--ignore-formatted',
   ]);
 
   // The JVM's own stdout/stderr (e.g. a bad -Xmx, a missing class) never reach log4j, so they are
@@ -178,14 +189,8 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
 async function summarizeLog(logFile: string): Promise<string> {
   const lines = (await readFile(logFile, 'utf8').catch(() => '')).trimEnd().split('\n');
   // After a fatal error Kafka logs hundreds of lines of orderly shutdown, burying the cause.
-  const firstErrors = lines
-    .flatMap((line, i) => (/^\[[^\]]+\] (ERROR|FATAL) /.test(line) ? [line, lines[i + 1]] : []))
-    .slice(0, 6);
-  return [
-    ...(firstErrors.length > 0 ? ['--- first errors ---', ...firstErrors] : []),
-    `--- last lines of ${logFile} ---`,
-    ...lines.slice(-25),
-  ].join('\n');
+  const firstErrors = lines.flatMap((line, i) => (/^\[[^\]]+\] (ERROR|FATAL) /.test(line) ? [line, lines[i + 1]] : [])).slice(0, 6);
+  return [...(firstErrors.length > 0 ? ['--- first errors ---', ...firstErrors] : []), `--- last lines of ${logFile} ---`, ...lines.slice(-25)].join('\n');
 }
 
 function serverProperties(kraftDir: string, port: number, controllerPort: number, opts: KafkaBrokerOptions): string {
@@ -194,7 +199,7 @@ function serverProperties(kraftDir: string, port: number, controllerPort: number
     'process.roles': 'broker,controller',
     'node.id': nodeId,
     'controller.quorum.voters': opts.controllerQuorumVoters ?? `${nodeId}@127.0.0.1:${controllerPort}`,
-    'listeners': `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'controller.listener.names': 'CONTROLLER',
@@ -214,7 +219,9 @@ function serverProperties(kraftDir: string, port: number, controllerPort: number
     ...opts.properties,
     ...propertiesOverride(process.env),
   };
-  return Object.entries(props).map(([key, value]) => `${key}=${value}\n`).join('');
+  return Object.entries(props)
+    .map(([key, value]) => `${key}=${value}\n`)
+    .join('');
 }
 
 /**
@@ -234,7 +241,10 @@ export function jvmOptionsOverride(env: NodeJS.ProcessEnv): string[] {
 
 /** See jvmOptionsOverride. */
 export function propertiesOverride(env: NodeJS.ProcessEnv): Record<string, string> {
-  const entries = (env.KAFKA_BROKER_PROPERTIES ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = (env.KAFKA_BROKER_PROPERTIES ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   return Object.fromEntries(
     entries.map((entry) => {
       const match = /^([a-z0-9._-]+)=([^\s=]+)$/i.exec(entry);

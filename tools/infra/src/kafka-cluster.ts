@@ -167,7 +167,9 @@ export async function startKafkaCluster(options: KafkaClusterOptions): Promise<K
           lagging = await withAdmin(async (admin) => {
             const { topics } = await admin.fetchTopicMetadata({ topics: await admin.listTopics() });
             const short = topics.flatMap((topic) =>
-              topic.partitions.filter((partition) => partition.isr.length < partition.replicas.length).map((partition) => `${topic.name}[${partition.partitionId}]`),
+              topic.partitions
+                .filter((partition) => partition.isr.length < partition.replicas.length)
+                .map((partition) => `${topic.name}[${partition.partitionId}]`),
             );
             return short.length === 0 ? '' : `${short.length} partition(s) under-replicated, e.g. ${short.slice(0, 3).join(', ')}`;
           });

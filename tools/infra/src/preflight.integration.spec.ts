@@ -19,7 +19,11 @@ afterAll(() => rmSync(binDir, { recursive: true, force: true }));
 /** Runs the real launcher (`npm run infra` minus the bootstrap) and collects what it prints. */
 function runLauncher(command: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', REGISTER, join(REPO_ROOT, 'tools', 'infra', 'src', 'cli.ts'), command], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', REGISTER, join(REPO_ROOT, 'tools', 'infra', 'src', 'cli.ts'), command], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -85,8 +85,10 @@ export async function checkJava(javaBin: string, timeoutMs: number): Promise<Pro
   const result = await runQuietly(javaBin, ['-version'], timeoutMs);
   if (result.notFound) return { prerequisite: `Java ≥ ${MIN_JAVA_MAJOR}`, found: `\`${javaBin}\` not found (the Kafka broker runs on it)`, fix: JAVA_FIX };
   const major = parseJavaMajor(result.output);
-  if (major === undefined) return { prerequisite: `Java ≥ ${MIN_JAVA_MAJOR}`, found: `\`${javaBin} -version\` did not print a version: ${firstLine(result.output)}`, fix: JAVA_FIX };
-  if (major < MIN_JAVA_MAJOR) return { prerequisite: `Java ≥ ${MIN_JAVA_MAJOR}`, found: `\`${javaBin}\` is Java ${major}; Kafka 3.9 needs ${MIN_JAVA_MAJOR} or later`, fix: JAVA_FIX };
+  if (major === undefined)
+    return { prerequisite: `Java ≥ ${MIN_JAVA_MAJOR}`, found: `\`${javaBin} -version\` did not print a version: ${firstLine(result.output)}`, fix: JAVA_FIX };
+  if (major < MIN_JAVA_MAJOR)
+    return { prerequisite: `Java ≥ ${MIN_JAVA_MAJOR}`, found: `\`${javaBin}\` is Java ${major}; Kafka 3.9 needs ${MIN_JAVA_MAJOR} or later`, fix: JAVA_FIX };
   return undefined;
 }
 
@@ -95,7 +97,9 @@ export async function checkMaven(timeoutMs: number): Promise<Problem | undefined
   if (!result.notFound && result.code === 0) return undefined;
   return {
     prerequisite: 'Maven',
-    found: result.notFound ? '`mvn` not found; it fetches the Kafka broker jars from Maven Central once, into .cache/' : `\`mvn -v\` failed: ${firstLine(result.output)}`,
+    found: result.notFound
+      ? '`mvn` not found; it fetches the Kafka broker jars from Maven Central once, into .cache/'
+      : `\`mvn -v\` failed: ${firstLine(result.output)}`,
     fix: 'install Maven 3 (Debian/Ubuntu: `sudo apt-get install maven`; macOS: `brew install maven`)',
   };
 }
@@ -147,7 +151,8 @@ export function postgresFailure(error: Error & { code?: string }, shownUrl: stri
 }
 
 export async function checkRedis(url: string, timeoutMs: number): Promise<Problem | undefined> {
-  const fix = 'start Redis (Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew services start redis`), or set REDIS_URL to a reachable one, e.g. REDIS_URL=redis://127.0.0.1:6379';
+  const fix =
+    'start Redis (Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew services start redis`), or set REDIS_URL to a reachable one, e.g. REDIS_URL=redis://127.0.0.1:6379';
   let redis: Redis;
   try {
     redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
@@ -165,7 +170,11 @@ export async function checkRedis(url: string, timeoutMs: number): Promise<Proble
   } catch (error) {
     const failure = cause ?? (error as Error & { code?: string });
     const reason = failure.code ?? failure.message;
-    return { prerequisite: 'Redis', found: `not reachable at ${withoutPassword(url)} (${reason}); the gateway keeps its rate limits there and the e2e suite needs it`, fix };
+    return {
+      prerequisite: 'Redis',
+      found: `not reachable at ${withoutPassword(url)} (${reason}); the gateway keeps its rate limits there and the e2e suite needs it`,
+      fix,
+    };
   } finally {
     redis.disconnect();
   }
@@ -175,7 +184,11 @@ export function checkPortFree(port: number, what: string, variable: string): Pro
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', (error: Error & { code?: string }) =>
-      resolve({ prerequisite: `a free port for ${what}`, found: `127.0.0.1:${port} is taken (${error.code ?? error.message})`, fix: `stop what listens there, or set ${variable} to another port` }),
+      resolve({
+        prerequisite: `a free port for ${what}`,
+        found: `127.0.0.1:${port} is taken (${error.code ?? error.message})`,
+        fix: `stop what listens there, or set ${variable} to another port`,
+      }),
     );
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(undefined)));
   });

@@ -19,7 +19,12 @@ describe('heartbeat', () => {
   it('logs the elapsed time every interval until stopped, then stays silent', () => {
     let now = 1_000;
     const lines: string[] = [];
-    const progress = heartbeat((line) => lines.push(line), (elapsed) => `waiting … ${elapsed}`, 10_000, () => now);
+    const progress = heartbeat(
+      (line) => lines.push(line),
+      (elapsed) => `waiting … ${elapsed}`,
+      10_000,
+      () => now,
+    );
 
     now += 10_000;
     jest.advanceTimersByTime(10_000);

@@ -14,7 +14,15 @@ export async function registerOAuthClient(
 ): Promise<void> {
   await run(
     process.execPath,
-    ['-r', REGISTER, 'apps/gateway/src/oauth/register-client.cli.ts', `--client-id=${clientId}`, `--secret=${secret}`, `--scopes=${scopes.join(' ')}`, `--tier=${tier}`],
+    [
+      '-r',
+      REGISTER,
+      'apps/gateway/src/oauth/register-client.cli.ts',
+      `--client-id=${clientId}`,
+      `--secret=${secret}`,
+      `--scopes=${scopes.join(' ')}`,
+      `--tier=${tier}`,
+    ],
     { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: gatewayDatabaseUrl, LOG_LEVEL: 'warn' } },
   );
 }

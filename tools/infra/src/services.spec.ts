@@ -19,6 +19,8 @@ describe('waitUntilReady', () => {
     const failure = waitUntilReady(service, 30_000);
 
     await expect(failure).rejects.toBeInstanceOf(ServiceStartFailed);
-    await expect(failure).rejects.toThrow(/^crashing-service exited with code 1 while starting; last lines of .*crashing-service\.log:\n[\s\S]*DATABASE_URL must be a postgres:\/\/ URL/);
+    await expect(failure).rejects.toThrow(
+      /^crashing-service exited with code 1 while starting; last lines of .*crashing-service\.log:\n[\s\S]*DATABASE_URL must be a postgres:\/\/ URL/,
+    );
   });
 });

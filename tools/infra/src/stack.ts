@@ -122,10 +122,34 @@ export async function startServices(infra: Infra, options: ServicesOptions): Pro
         PUBLIC_BASE_URL: gatewayUrl,
       },
     },
-    { name: 'order-service', port: ports['order-service'], entry: 'apps/order-service/src/main.ts', readyPath: '/health/ready', env: { ...common('order-service'), PUBLIC_BASE_URL: gatewayUrl } },
-    { name: 'inventory-service', port: ports['inventory-service'], entry: 'apps/inventory-service/src/main.ts', readyPath: '/health/ready', env: common('inventory-service') },
-    { name: 'payment-service', port: ports['payment-service'], entry: 'apps/payment-service/src/main.ts', readyPath: '/health/ready', env: common('payment-service') },
-    { name: 'notification-service', port: ports['notification-service'], entry: 'apps/notification-service/src/main.ts', readyPath: '/health/ready', env: common('notification-service') },
+    {
+      name: 'order-service',
+      port: ports['order-service'],
+      entry: 'apps/order-service/src/main.ts',
+      readyPath: '/health/ready',
+      env: { ...common('order-service'), PUBLIC_BASE_URL: gatewayUrl },
+    },
+    {
+      name: 'inventory-service',
+      port: ports['inventory-service'],
+      entry: 'apps/inventory-service/src/main.ts',
+      readyPath: '/health/ready',
+      env: common('inventory-service'),
+    },
+    {
+      name: 'payment-service',
+      port: ports['payment-service'],
+      entry: 'apps/payment-service/src/main.ts',
+      readyPath: '/health/ready',
+      env: common('payment-service'),
+    },
+    {
+      name: 'notification-service',
+      port: ports['notification-service'],
+      entry: 'apps/notification-service/src/main.ts',
+      readyPath: '/health/ready',
+      env: common('notification-service'),
+    },
   ];
   for (const spec of specs) Object.assign(spec, { runtime: options.runtime, distDir: options.distDir });
   const logDir = join(infra.options.dataDir, 'logs');
@@ -188,7 +212,10 @@ async function withReplicas(specs: ServiceSpec[], ports: Record<ServiceName, num
     Object.fromEntries(
       Object.entries(env).map(([name, value]) => [
         name,
-        SERVICE_NAMES.reduce((text, service) => text.replace(new RegExp(`127\\.0\\.0\\.1:${ports[service]}(?!\\d)`, 'g'), `127.0.0.1:${portOf[service][replica]}`), value),
+        SERVICE_NAMES.reduce(
+          (text, service) => text.replace(new RegExp(`127\\.0\\.0\\.1:${ports[service]}(?!\\d)`, 'g'), `127.0.0.1:${portOf[service][replica]}`),
+          value,
+        ),
       ]),
     );
   return Object.fromEntries(

@@ -55,7 +55,12 @@ function optionsOf(argv: string[]): Options {
       lines: { type: 'string', default: '1' },
     },
   });
-  return { base: values.base, count: positiveInteger('count', values.count), rounds: positiveInteger('rounds', values.rounds), lines: positiveInteger('lines', values.lines) };
+  return {
+    base: values.base,
+    count: positiveInteger('count', values.count),
+    rounds: positiveInteger('rounds', values.rounds),
+    lines: positiveInteger('lines', values.lines),
+  };
 }
 
 /** decodeMessage as of `commit`, its relative imports pointed at today's contracts (the same message classes). */
@@ -100,7 +105,10 @@ function samples(lines: number): Sample[] {
   });
   return [
     sample(RESERVE_STOCK, { orderId, items }, [RESERVE_STOCK]),
-    sample(STOCK_RESERVED, { orderId, reservationId: randomUUID(), items: priced, totalCents: total, currency: 'USD' }, [STOCK_RESERVED, STOCK_RESERVATION_REJECTED]),
+    sample(STOCK_RESERVED, { orderId, reservationId: randomUUID(), items: priced, totalCents: total, currency: 'USD' }, [
+      STOCK_RESERVED,
+      STOCK_RESERVATION_REJECTED,
+    ]),
     sample(PROCESS_PAYMENT, { orderId, customerId: 'cust_8d2f', amountCents: total, currency: 'USD' }, [PROCESS_PAYMENT]),
     sample(PAYMENT_SUCCEEDED, { orderId, paymentId: randomUUID(), amountCents: total, currency: 'USD' }, [PAYMENT_SUCCEEDED, PAYMENT_DECLINED]),
     sample(

@@ -206,7 +206,8 @@ async function withPostgres<T>(work: (client: Client) => Promise<T>): Promise<T>
 
 function spawnGateway(options: GatewayOptions, env: Record<string, string>, logFile: string): ChildProcess {
   const profiling = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, '--cpu-prof-interval', '1000'];
-  const entry = options.distDir === undefined ? ['-r', REGISTER, join(REPO_ROOT, 'apps/gateway/src/main.ts')] : [join(options.distDir, 'apps/gateway/src/main.js')];
+  const entry =
+    options.distDir === undefined ? ['-r', REGISTER, join(REPO_ROOT, 'apps/gateway/src/main.ts')] : [join(options.distDir, 'apps/gateway/src/main.js')];
   const log = openSync(logFile, 'a');
   const child = spawn(process.execPath, [...profiling, ...entry], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
   closeSync(log);
@@ -350,7 +351,8 @@ export async function placeOrders(pool: Pool, tokenFor: (index: number) => strin
 /** Fails the run when any answer was not the stub's 201: a refused request costs the gateway less. */
 export function expectAllCreated(rounds: Round[], logFile: string): void {
   const unexpected = rounds.flatMap((round) => [...round.statuses]).filter(([status]) => status !== 201);
-  if (unexpected.length > 0) throw new Error(`answers other than 201: ${unexpected.map(([status, count]) => `${count} × ${status}`).join(', ')}; see ${logFile}`);
+  if (unexpected.length > 0)
+    throw new Error(`answers other than 201: ${unexpected.map(([status, count]) => `${count} × ${status}`).join(', ')}; see ${logFile}`);
 }
 
 export function percentile(sorted: number[], p: number): number {

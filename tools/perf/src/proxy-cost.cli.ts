@@ -2,7 +2,17 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { cpuMsByThread, cpuTimeIn, describeRuntime, expectAllCreated, percentile, placeOrders, positiveInteger, Round, startGatewayUnderTest } from './gateway-under-test';
+import {
+  cpuMsByThread,
+  cpuTimeIn,
+  describeRuntime,
+  expectAllCreated,
+  percentile,
+  placeOrders,
+  positiveInteger,
+  Round,
+  startGatewayUnderTest,
+} from './gateway-under-test';
 
 /*
  * What one proxied POST /api/v1/orders costs the gateway's CPU, the gateway alone (gateway-under-test.ts:

@@ -1,7 +1,16 @@
 import { createPublicKey, JsonWebKey, verify } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { clockTicksPerSecond, cpuTimeIn, describeRuntime, expectAllCreated, placeOrders, positiveInteger, Round, startGatewayUnderTest } from './gateway-under-test';
+import {
+  clockTicksPerSecond,
+  cpuTimeIn,
+  describeRuntime,
+  expectAllCreated,
+  placeOrders,
+  positiveInteger,
+  Round,
+  startGatewayUnderTest,
+} from './gateway-under-test';
 import { cpuMicrosPerCall } from './cpu-per-call';
 
 /*
@@ -103,7 +112,7 @@ async function main(): Promise<void> {
     const firstVerification = mean(newTokenCosts) - mean(rememberedCosts);
     // What the rounds cannot tell apart: their own spread, and /proc's CPU clock tick spread over a round.
     const spread = (costs: number[]) => Math.max(...costs) - Math.min(...costs);
-    const resolution = Math.max(spread(rememberedCosts), spread(newTokenCosts), (1e6 / clockTicksPerSecond()) / options.count);
+    const resolution = Math.max(spread(rememberedCosts), spread(newTokenCosts), 1e6 / clockTicksPerSecond() / options.count);
     const resolved = firstVerification > resolution;
     const list = (costs: number[]) => costs.map((cost) => cost.toFixed(0)).join(', ');
     process.stdout.write(
@@ -115,7 +124,11 @@ async function main(): Promise<void> {
           ? `a token's first verification                      ${firstVerification.toFixed(0)} µs of gateway CPU (± ${resolution.toFixed(0)}); ${(1e6 / firstVerification).toFixed(0)} new tokens/s per core`
           : `a token's first verification                      not resolved: the difference, ${firstVerification.toFixed(0)} µs, is within what the rounds can tell apart (${resolution.toFixed(0)} µs); use more --count and --rounds on a quiet machine`,
         `node:crypto ECDSA P-256 verify alone              ${bare.toFixed(1)} µs CPU (this process, ${BARE_VERIFICATIONS} calls)`,
-        ...(resolved ? [25, 45, 100, 300].map((rate) => `at ${rate} requests/s, every one with a new token: ${((rate * firstVerification) / 1e4).toFixed(2)} % of one core`) : []),
+        ...(resolved
+          ? [25, 45, 100, 300].map(
+              (rate) => `at ${rate} requests/s, every one with a new token: ${((rate * firstVerification) / 1e4).toFixed(2)} % of one core`,
+            )
+          : []),
         '',
       ].join('\n'),
     );

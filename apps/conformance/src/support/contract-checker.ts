@@ -51,10 +51,15 @@ export class ContractChecker {
     // Registered whole, so a response schema is reached by its JSON pointer whether it is a $ref or inline (oneOf).
     this.ajv.addSchema({ $id: OPENAPI_ID, paths: this.openApi.paths, components: this.openApi.components ?? {} });
     for (const folder of ['messages', 'webhooks']) {
-      for (const file of readdirSync(join(DOCS, 'schemas', folder))) this.ajv.addSchema(JSON.parse(readFileSync(join(DOCS, 'schemas', folder, file), 'utf8')), `${folder}/${file}`);
+      for (const file of readdirSync(join(DOCS, 'schemas', folder)))
+        this.ajv.addSchema(JSON.parse(readFileSync(join(DOCS, 'schemas', folder, file), 'utf8')), `${folder}/${file}`);
     }
     this.routes = Object.entries(this.openApi.paths).flatMap(([template, operations]) =>
-      Object.keys(operations).map((method) => ({ method: method.toUpperCase(), template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`) })),
+      Object.keys(operations).map((method) => ({
+        method: method.toUpperCase(),
+        template,
+        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      })),
     );
     // Literal paths before templated ones of the same length (/orders/search would otherwise be an order id).
     this.routes.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
@@ -96,7 +101,9 @@ export class ContractChecker {
       violations.push(`${label}: body is not JSON: ${text.slice(0, 80)}`);
       return;
     }
-    const pointer = ['paths', route.template, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema'].map(escapePointer).join('/');
+    const pointer = ['paths', route.template, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema']
+      .map(escapePointer)
+      .join('/');
     const validate = this.compiled(`openapi ${operation}`, () => ({ $ref: `${OPENAPI_ID}#/${pointer}` }));
     this.bodiesValidated += 1;
     if (!validate(body)) violations.push(`${label}: ${this.ajv.errorsText(validate.errors)}`);
@@ -109,7 +116,8 @@ export class ContractChecker {
     if (topic.includes('.deadletter.')) {
       // A dead letter carries the original bytes, valid or not; its contract is the dlq-* headers.
       this.count(this.messageTypes, `DeadLetter(${topic})`);
-      for (const header of ['dlq-original-topic', 'dlq-consumer', 'dlq-error', 'dlq-dead-lettered-at']) if (!headers[header]) violations.push(`${topic}: dead letter without ${header}`);
+      for (const header of ['dlq-original-topic', 'dlq-consumer', 'dlq-error', 'dlq-dead-lettered-at'])
+        if (!headers[header]) violations.push(`${topic}: dead letter without ${header}`);
       return;
     }
     let envelope: { type?: unknown; messageId?: unknown };
@@ -130,7 +138,8 @@ export class ContractChecker {
     const expectedTopic = (validate.schema as { description?: string }).description?.match(/on topic (\S+):/)?.[1];
     if (expectedTopic && expectedTopic !== topic) violations.push(`${type} on ${topic}, documented on ${expectedTopic}`);
     if (!validate(envelope)) violations.push(`${topic} ${type} ${String(envelope.messageId)}: ${this.ajv.errorsText(validate.errors)}`);
-    if (headers['message-type'] !== undefined && headers['message-type'] !== type) violations.push(`${topic} ${type}: header message-type is ${headers['message-type']}`);
+    if (headers['message-type'] !== undefined && headers['message-type'] !== type)
+      violations.push(`${topic} ${type}: header message-type is ${headers['message-type']}`);
   }
 
   /** One webhook request body as the subscriber received it. */

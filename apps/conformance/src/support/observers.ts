@@ -32,7 +32,9 @@ export class TopicObserver {
     private readonly checker: ContractChecker,
     brokers: string,
   ) {
-    this.consumer = new Kafka({ clientId: 'conformance-observer', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `conformance-${randomUUID()}` });
+    this.consumer = new Kafka({ clientId: 'conformance-observer', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).consumer({
+      groupId: `conformance-${randomUUID()}`,
+    });
   }
 
   async start(): Promise<void> {

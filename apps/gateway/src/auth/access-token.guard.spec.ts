@@ -75,9 +75,7 @@ describe('AccessTokenGuard', () => {
 
     expect(error.code).toBe('UNAUTHORIZED');
     expect(error.message).toBe('Invalid or expired access token');
-    expect(error.headers['WWW-Authenticate']).toBe(
-      'Bearer realm="order-saga", error="invalid_token", error_description="The access token is invalid"',
-    );
+    expect(error.headers['WWW-Authenticate']).toBe('Bearer realm="order-saga", error="invalid_token", error_description="The access token is invalid"');
   });
 
   it('says so when the token expired', async () => {

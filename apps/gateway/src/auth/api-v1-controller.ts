@@ -28,6 +28,9 @@ export function ApiV1Controller(path: string): ClassDecorator {
     error(403, 'FORBIDDEN: the token lacks the scope (WWW-Authenticate: Bearer error="insufficient_scope")'),
     error(429, 'RATE_LIMIT_EXCEEDED, with Retry-After and X-RateLimit-* headers'),
     error(500, 'INTERNAL_ERROR: an unexpected failure; the body never carries internals'),
-    error(503, 'SERVICE_UNAVAILABLE, with Retry-After: a service behind the gateway is down, or this gateway already has its limit of calls to it in flight (shed at once)'),
+    error(
+      503,
+      'SERVICE_UNAVAILABLE, with Retry-After: a service behind the gateway is down, or this gateway already has its limit of calls to it in flight (shed at once)',
+    ),
   );
 }

@@ -10,6 +10,11 @@ export class PaginationResponseDto {
   @ApiProperty({ example: true })
   has_more: boolean;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Opaque; pass it back as `cursor` for the next page. Null on the last page.', example: 'eyJ0IjoiMjAyNC0wMS0xNVQxMDozMDowMC4wMDAwMDBaIiwiayI6Ik9SRC0xMjM0NTY3OCJ9' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Opaque; pass it back as `cursor` for the next page. Null on the last page.',
+    example: 'eyJ0IjoiMjAyNC0wMS0xNVQxMDozMDowMC4wMDAwMDBaIiwiayI6Ik9SRC0xMjM0NTY3OCJ9',
+  })
   next_cursor: string | null;
 }

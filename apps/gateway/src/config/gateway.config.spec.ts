@@ -47,7 +47,10 @@ describe('GatewayConfig external identity provider settings', () => {
       jwksCooldownMs: 30_000,
       jwksCacheMaxAgeMs: 600_000,
     });
-    expect([...(settings?.scopeMap ?? [])]).toEqual([['read', 'read'], ['write', 'write']]);
+    expect([...(settings?.scopeMap ?? [])]).toEqual([
+      ['read', 'read'],
+      ['write', 'write'],
+    ]);
   });
 
   it('refuses a JWKS URL without an issuer, naming the setting', () => {
@@ -60,7 +63,9 @@ describe('GatewayConfig external identity provider settings', () => {
   });
 
   it('refuses an issuer or audience without a JWKS URL', () => {
-    expect(bootError(idpWithout('EXTERNAL_IDP_JWKS_URL'))).toContain('EXTERNAL_IDP_JWKS_URL is required when EXTERNAL_IDP_ISSUER or EXTERNAL_IDP_AUDIENCE is set');
+    expect(bootError(idpWithout('EXTERNAL_IDP_JWKS_URL'))).toContain(
+      'EXTERNAL_IDP_JWKS_URL is required when EXTERNAL_IDP_ISSUER or EXTERNAL_IDP_AUDIENCE is set',
+    );
   });
 
   it("refuses the provider's issuer when it is the gateway's own", () => {

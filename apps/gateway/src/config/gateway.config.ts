@@ -34,7 +34,9 @@ export class GatewayConfig extends BaseServiceConfig {
    * JWKS URL of an external identity provider (Keycloak, Hydra, Auth0) whose access tokens the gateway also accepts;
    * unset: only the gateway's own tokens. Needs EXTERNAL_IDP_ISSUER and EXTERNAL_IDP_AUDIENCE.
    */
-  @ValidateIf((config: GatewayConfig) => [config.EXTERNAL_IDP_JWKS_URL, config.EXTERNAL_IDP_ISSUER, config.EXTERNAL_IDP_AUDIENCE].some((value) => value !== undefined))
+  @ValidateIf((config: GatewayConfig) =>
+    [config.EXTERNAL_IDP_JWKS_URL, config.EXTERNAL_IDP_ISSUER, config.EXTERNAL_IDP_AUDIENCE].some((value) => value !== undefined),
+  )
   @IsNotEmpty({ message: 'EXTERNAL_IDP_JWKS_URL is required when EXTERNAL_IDP_ISSUER or EXTERNAL_IDP_AUDIENCE is set' })
   @IsUrl(HTTP_URL, { message: 'EXTERNAL_IDP_JWKS_URL must be an http(s) URL' })
   EXTERNAL_IDP_JWKS_URL?: string;
@@ -73,7 +75,8 @@ export class GatewayConfig extends BaseServiceConfig {
     name: 'scopeMap',
     validator: {
       validate: (value: unknown) => typeof value === 'string' && parseScopeMap(value) !== undefined,
-      defaultMessage: () => 'EXTERNAL_IDP_SCOPE_MAP must be comma-separated provider-scope=gateway-scope pairs, each gateway scope read or write, no provider scope twice',
+      defaultMessage: () =>
+        'EXTERNAL_IDP_SCOPE_MAP must be comma-separated provider-scope=gateway-scope pairs, each gateway scope read or write, no provider scope twice',
     },
   })
   EXTERNAL_IDP_SCOPE_MAP: string = 'read=read,write=write';

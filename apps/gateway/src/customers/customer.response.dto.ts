@@ -15,7 +15,12 @@ export class CustomerResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'ada@example.com' })
   email: string | null;
 
-  @ApiProperty({ enum: ['active', 'inactive'], enumName: 'CustomerStatus', description: 'Orders for an inactive customer get 400 INVALID_CUSTOMER', example: 'active' })
+  @ApiProperty({
+    enum: ['active', 'inactive'],
+    enumName: 'CustomerStatus',
+    description: 'Orders for an inactive customer get 400 INVALID_CUSTOMER',
+    example: 'active',
+  })
   status: string;
 
   @ApiProperty({ format: 'date-time', example: '2024-01-15T10:30:00.000Z' })

@@ -29,7 +29,10 @@ export class ApiErrorResponseDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Only on 429: seconds until the client may retry (also in Retry-After)', example: 60 })
   retry_after?: number;
 
-  @ApiPropertyOptional({ description: 'The order a PAYMENT_FAILED, INSUFFICIENT_INVENTORY, price VALIDATION_ERROR or CONFLICT (cancelled) answer is about', example: 'ORD-12345678' })
+  @ApiPropertyOptional({
+    description: 'The order a PAYMENT_FAILED, INSUFFICIENT_INVENTORY, price VALIDATION_ERROR or CONFLICT (cancelled) answer is about',
+    example: 'ORD-12345678',
+  })
   order_id?: string;
 
   @ApiPropertyOptional({ description: 'DUPLICATE_ORDER or in-flight CONFLICT: the order that already holds the idempotency key', example: 'ORD-12345678' })

@@ -168,7 +168,10 @@ describe('remembered tokens', () => {
 
     const remembered = [await tokens.verify(token, lastValidMoment), await rejectionOf(tokens.verify(token, expiryMoment))];
     // New instances remember nothing yet, so they verify in full.
-    const verifiedInFull = [await new AccessTokens(settings).verify(token, lastValidMoment), await rejectionOf(new AccessTokens(settings).verify(token, expiryMoment))];
+    const verifiedInFull = [
+      await new AccessTokens(settings).verify(token, lastValidMoment),
+      await rejectionOf(new AccessTokens(settings).verify(token, expiryMoment)),
+    ];
 
     expect(remembered[0]).toEqual(verifiedInFull[0]);
     expect(remembered[1]).toMatchObject({ reason: 'expired' });

@@ -119,7 +119,8 @@ export class AccessTokens {
    */
   async verify(token: string, now: Date = new Date()): Promise<VerifiedAccessToken> {
     const remembered = this.remembered.get(token);
-    if (remembered !== undefined && (remembered.recheckAt === undefined || now.getTime() < remembered.recheckAt)) return this.stillValid(token, remembered, now);
+    if (remembered !== undefined && (remembered.recheckAt === undefined || now.getTime() < remembered.recheckAt))
+      return this.stillValid(token, remembered, now);
     if (remembered !== undefined) this.remembered.delete(token);
     const checked = this.externalKeys && this.isExternal(token) ? await this.verifyExternal(token, now) : await this.verifyInFull(token, now);
     if (this.remembered.size >= REMEMBERED_TOKENS) this.remembered.delete(this.remembered.keys().next().value as string);

@@ -17,7 +17,14 @@ const document = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..',
 };
 
 const responses = Object.entries(document.paths).flatMap(([path, operations]) =>
-  Object.entries(operations).flatMap(([method, operation]) => Object.entries(operation.responses).map(([status, response]) => ({ label: `${method.toUpperCase()} ${path} ${status}`, path, status: Number(status), response }))),
+  Object.entries(operations).flatMap(([method, operation]) =>
+    Object.entries(operation.responses).map(([status, response]) => ({
+      label: `${method.toUpperCase()} ${path} ${status}`,
+      path,
+      status: Number(status),
+      response,
+    })),
+  ),
 );
 const apiV1 = responses.filter(({ path }) => path.startsWith('/api/v1/'));
 const refOf = (response: Response) => response.content?.['application/json']?.schema?.$ref;
@@ -41,8 +48,14 @@ describe('the committed OpenAPI document', () => {
     const pastTokenCheck = apiV1.filter(({ status }) => status < 400 || [402, 404, 409, 429, 503].includes(status));
 
     expect(missingCommon.map(({ label }) => label)).toEqual([]);
-    expect(pastTokenCheck.filter(({ response }) => !['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'].every((name) => response.headers?.[name]?.required)).map(({ label }) => label)).toEqual([]);
-    expect(apiV1.filter(({ status, response }) => (status === 429 || status === 503) && !response.headers?.['Retry-After']?.required).map(({ label }) => label)).toEqual([]);
+    expect(
+      pastTokenCheck
+        .filter(({ response }) => !['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'].every((name) => response.headers?.[name]?.required))
+        .map(({ label }) => label),
+    ).toEqual([]);
+    expect(
+      apiV1.filter(({ status, response }) => (status === 429 || status === 503) && !response.headers?.['Retry-After']?.required).map(({ label }) => label),
+    ).toEqual([]);
   });
 
   it('documents the statuses the seed scenarios produce: replay 200 and pending 202 of POST /orders, 404 of an unknown order', () => {
@@ -55,7 +68,9 @@ describe('the committed OpenAPI document', () => {
 
   it('closes every response body schema: a field the services never send is a violation, not a surprise', () => {
     const bodySchemas = new Set(responses.map(({ response }) => refOf(response)).filter((ref): ref is string => ref !== undefined));
-    const open = [...bodySchemas].map((ref) => ref.replace('#/components/schemas/', '')).filter((name) => document.components.schemas[name].additionalProperties !== false);
+    const open = [...bodySchemas]
+      .map((ref) => ref.replace('#/components/schemas/', ''))
+      .filter((name) => document.components.schemas[name].additionalProperties !== false);
 
     expect(bodySchemas.size).toBeGreaterThan(15);
     expect(open).toEqual([]);

@@ -17,7 +17,10 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RFC 9068, ES256)' })
-    .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { read: 'GET routes', write: 'routes that change state' } } } })
+    .addOAuth2({
+      type: 'oauth2',
+      flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { read: 'GET routes', write: 'routes that change state' } } },
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config);
   // Operational routes (/health, /metrics) are for the platform, not API clients.

@@ -19,7 +19,13 @@ class OrderLineResponseDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 999, example: 2 })
   quantity: number;
 
-  @ApiProperty({ type: Number, nullable: true, minimum: 0, description: 'Catalog price in currency units; null until inventory priced the reservation', example: 29.99 })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    description: 'Catalog price in currency units; null until inventory priced the reservation',
+    example: 29.99,
+  })
   unit_price: number | null;
 }
 
@@ -34,7 +40,13 @@ export class OrderResponseDto {
   @ApiProperty({ example: 'CUST-12345' })
   customer_id: string;
 
-  @ApiProperty({ type: Number, nullable: true, minimum: 0, description: 'Sum of the lines in currency units; null until inventory priced the reservation', example: 59.98 })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    description: 'Sum of the lines in currency units; null until inventory priced the reservation',
+    example: 59.98,
+  })
   total_amount: number | null;
 
   @ApiProperty({ enum: ['USD'], example: 'USD' })
@@ -49,13 +61,22 @@ export class OrderResponseDto {
   @ApiProperty({ format: 'date-time', example: '2024-01-20T10:30:00.000Z' })
   estimated_delivery: string;
 
-  @ApiProperty({ format: 'uri', description: 'GET …/orders/{order_id}/track on the public base URL', example: 'http://localhost:3000/api/v1/orders/ORD-12345678/track' })
+  @ApiProperty({
+    format: 'uri',
+    description: 'GET …/orders/{order_id}/track on the public base URL',
+    example: 'http://localhost:3000/api/v1/orders/ORD-12345678/track',
+  })
   tracking_url: string;
 }
 
 @ApiClosedSchema('OrderDetail', 'An order with the error code it failed with, if it did')
 export class OrderDetailResponseDto extends OrderResponseDto {
-  @ApiProperty({ type: String, nullable: true, description: 'The error_code a cancelled order failed with (e.g. PAYMENT_FAILED); null otherwise', example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The error_code a cancelled order failed with (e.g. PAYMENT_FAILED); null otherwise',
+    example: null,
+  })
   failure_code: string | null;
 }
 

@@ -89,7 +89,10 @@ function heldRoutes(route: string): HeldRequest[] {
 }
 
 async function waitUntilHeld(route: string, count: number): Promise<void> {
-  await pollUntil(async () => (heldRoutes(route).length >= count ? true : undefined), { intervalMs: 10, description: `${count} × ${route} held by the stand-in` });
+  await pollUntil(async () => (heldRoutes(route).length >= count ? true : undefined), {
+    intervalMs: 10,
+    description: `${count} × ${route} held by the stand-in`,
+  });
 }
 
 const withClient = <T>(database: string, work: (client: Client) => Promise<T>): Promise<T> => withPgClient(`${POSTGRES}/${database}`, work);
@@ -98,7 +101,9 @@ const withClient = <T>(database: string, work: (client: Client) => Promise<T>): 
 async function newClientToken(): Promise<string> {
   clientCount += 1;
   const clientId = `admission-${clientCount}`;
-  await app.get(OAuthClientRepository).register({ clientId, secretHash: await hashClientSecret(CLIENT_SECRET), scopes: ['read', 'write'], rateLimitTier: 'standard' });
+  await app
+    .get(OAuthClientRepository)
+    .register({ clientId, secretHash: await hashClientSecret(CLIENT_SECRET), scopes: ['read', 'write'], rateLimitTier: 'standard' });
   const response = await fetch(`${gatewayUrl}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -109,7 +114,11 @@ async function newClientToken(): Promise<string> {
 }
 
 function placeOrder(token: string): Promise<Response> {
-  return fetch(`${gatewayUrl}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: ORDER });
+  return fetch(`${gatewayUrl}/api/v1/orders`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: ORDER,
+  });
 }
 
 function get(token: string, path: string): Promise<Response> {
@@ -120,7 +129,12 @@ async function expectShed(response: Response): Promise<void> {
   expect(response.status).toBe(503);
   expect(response.headers.get('retry-after')).toBe('1');
   const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toEqual({ error_code: 'SERVICE_UNAVAILABLE', message: expect.any(String), request_id: response.headers.get('x-request-id'), timestamp: expect.any(String) });
+  expect(body).toEqual({
+    error_code: 'SERVICE_UNAVAILABLE',
+    message: expect.any(String),
+    request_id: response.headers.get('x-request-id'),
+    timestamp: expect.any(String),
+  });
 }
 
 /** A sample of the gateway's /metrics, e.g. order_saga_upstream_in_flight for limit="orders-write". */

@@ -17,7 +17,14 @@ export class OrderServiceProxy extends UpstreamServiceProxy {
 
   constructor(config: GatewayConfig, bodyReader: JsonBodyReader) {
     const placements = new InFlightLimit('orders-write', config.UPSTREAM_MAX_IN_FLIGHT_ORDERS_WRITE);
-    super('order service', config.ORDER_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('order-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE), bodyReader, [placements]);
+    super(
+      'order service',
+      config.ORDER_SERVICE_URL,
+      config.UPSTREAM_TIMEOUT_MS,
+      new InFlightLimit('order-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE),
+      bodyReader,
+      [placements],
+    );
     this.placements = placements;
   }
 
@@ -62,7 +69,13 @@ export class OrderServiceProxy extends UpstreamServiceProxy {
 @Injectable()
 export class InventoryServiceProxy extends UpstreamServiceProxy {
   constructor(config: GatewayConfig, bodyReader: JsonBodyReader) {
-    super('inventory service', config.INVENTORY_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('inventory-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE), bodyReader);
+    super(
+      'inventory service',
+      config.INVENTORY_SERVICE_URL,
+      config.UPSTREAM_TIMEOUT_MS,
+      new InFlightLimit('inventory-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE),
+      bodyReader,
+    );
   }
 
   listProducts(query: UpstreamQuery, context: ForwardedContext): Promise<UpstreamReply> {
@@ -86,6 +99,12 @@ export class InventoryServiceProxy extends UpstreamServiceProxy {
 @Injectable()
 export class NotificationServiceProxy extends UpstreamServiceProxy {
   constructor(config: GatewayConfig, bodyReader: JsonBodyReader) {
-    super('notification service', config.NOTIFICATION_SERVICE_URL, config.UPSTREAM_TIMEOUT_MS, new InFlightLimit('notification-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE), bodyReader);
+    super(
+      'notification service',
+      config.NOTIFICATION_SERVICE_URL,
+      config.UPSTREAM_TIMEOUT_MS,
+      new InFlightLimit('notification-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE),
+      bodyReader,
+    );
   }
 }

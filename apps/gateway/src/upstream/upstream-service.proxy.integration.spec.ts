@@ -26,7 +26,13 @@ interface Received {
 /** Exposes the protected call path to the tests, as the real proxies do with typed methods. */
 class StandInServiceProxy extends UpstreamServiceProxy {
   constructor(baseUrl: string) {
-    super('stand-in service', baseUrl, TIMEOUT_MS, new InFlightLimit('stand-in-service', MAX_IN_FLIGHT), new JsonBodyReader({ limit: '1kb', structure: DEFAULT_JSON_STRUCTURE_LIMITS }));
+    super(
+      'stand-in service',
+      baseUrl,
+      TIMEOUT_MS,
+      new InFlightLimit('stand-in-service', MAX_IN_FLIGHT),
+      new JsonBodyReader({ limit: '1kb', structure: DEFAULT_JSON_STRUCTURE_LIMITS }),
+    );
   }
 
   relay(method: UpstreamMethod, path: string, request: UpstreamRequest = {}, context: ForwardedContext = CONTEXT): Promise<UpstreamReply> {
@@ -58,7 +64,12 @@ function startStandIn(): Promise<Server> {
           json(res, 201, { seen: 'prefix' });
           break;
         case '/things':
-          json(res, 201, { id: 'T-1', note: 'spaces  kept' }, { location: '/api/v1/things/T-1', 'retry-after': '7', 'set-cookie': 'session=1', 'x-internal': 'not for clients' });
+          json(
+            res,
+            201,
+            { id: 'T-1', note: 'spaces  kept' },
+            { location: '/api/v1/things/T-1', 'retry-after': '7', 'set-cookie': 'session=1', 'x-internal': 'not for clients' },
+          );
           break;
         case '/empty':
           res.writeHead(204).end();
@@ -123,17 +134,25 @@ function startClientRelay(body: string | Buffer, options: { contentType?: string
   let abort: () => void = () => undefined;
   const outcome = new Promise<UpstreamReply | unknown>((resolve) => {
     const client = createServer((req, res) => {
-      proxy.relay('POST', '/things', { body: new ClientJsonBody(Object.assign(req, { res }) as unknown as Request) }).then(resolve, resolve).finally(() => {
-        res.end();
-        client.closeAllConnections();
-        client.close();
-      });
+      proxy
+        .relay('POST', '/things', { body: new ClientJsonBody(Object.assign(req, { res }) as unknown as Request) })
+        .then(resolve, resolve)
+        .finally(() => {
+          res.end();
+          client.closeAllConnections();
+          client.close();
+        });
       markCalled();
     });
     client.listen(0, '127.0.0.1', () => {
       const { port } = client.address() as AddressInfo;
       const length = Buffer.byteLength(body);
-      const request = httpRequest({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-type': options.contentType ?? 'application/json', 'content-length': options.stall ? length + 10 : length } });
+      const request = httpRequest({
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        headers: { 'content-type': options.contentType ?? 'application/json', 'content-length': options.stall ? length + 10 : length },
+      });
       request.on('error', () => undefined);
       abort = () => request.destroy();
       request.write(body);
@@ -238,9 +257,19 @@ describe("the client's body", () => {
   it.each([
     ['malformed JSON', '{"customer_id": ', 'Malformed JSON body', undefined],
     ['5,000 nested arrays', '['.repeat(5000) + ']'.repeat(5000), 'Request body exceeds the limit of 1024 bytes', undefined],
-    ['33 nested arrays', '['.repeat(33) + ']'.repeat(33), 'Request validation failed', [{ field: '[0]'.repeat(32), error: 'Must be nested at most 32 levels deep' }]],
+    [
+      '33 nested arrays',
+      '['.repeat(33) + ']'.repeat(33),
+      'Request validation failed',
+      [{ field: '[0]'.repeat(32), error: 'Must be nested at most 32 levels deep' }],
+    ],
     ['a __proto__ key', '{"__proto__": {"admin": true}}', 'Request validation failed', [{ field: '__proto__', error: 'property __proto__ should not exist' }]],
-    ['a number beyond the safe integers', '{"quantity": 1e400}', 'Request validation failed', [{ field: 'quantity', error: 'Must be a number between -9007199254740991 and 9007199254740991' }]],
+    [
+      'a number beyond the safe integers',
+      '{"quantity": 1e400}',
+      'Request validation failed',
+      [{ field: 'quantity', error: 'Must be a number between -9007199254740991 and 9007199254740991' }],
+    ],
   ])('refuses %s with VALIDATION_ERROR without calling the service', async (_name, body, message, details) => {
     const outcome = await relayClientBody(body);
 

@@ -179,7 +179,13 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
    * Retry-After, without calling the service. Rate-limit tokens already spent on the request are not
    * given back (docs/edge-contract.md, Admission control). `limit` is `inFlight` or one of `ownLimits`.
    */
-  protected async sendWithin(limit: InFlightLimit, method: UpstreamMethod, path: string, context: ForwardedContext, request: UpstreamRequest = {}): Promise<UpstreamReply> {
+  protected async sendWithin(
+    limit: InFlightLimit,
+    method: UpstreamMethod,
+    path: string,
+    context: ForwardedContext,
+    request: UpstreamRequest = {},
+  ): Promise<UpstreamReply> {
     let body: Buffer | string | undefined;
     if (request.body instanceof ClientJsonBody) {
       // Shed before reading the client's body, and read it without a slot: a client still sending holds none.
@@ -202,7 +208,13 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
     return new GatewayError('SERVICE_UNAVAILABLE', `The ${this.serviceLabel} is at capacity`, { 'Retry-After': SHED_RETRY_AFTER_SECONDS });
   }
 
-  private async exchange(method: UpstreamMethod, path: string, context: ForwardedContext, body: Buffer | string | undefined, query: UpstreamRequest['query']): Promise<UpstreamReply> {
+  private async exchange(
+    method: UpstreamMethod,
+    path: string,
+    context: ForwardedContext,
+    body: Buffer | string | undefined,
+    query: UpstreamRequest['query'],
+  ): Promise<UpstreamReply> {
     const started = Date.now();
     let upstream: UpstreamAnswer;
     try {
@@ -237,7 +249,10 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
     this.shedSinceWarning += 1;
     const now = Date.now();
     if (now - this.lastShedWarning < SHED_WARN_EVERY_MS) return;
-    this.logger.warn({ limit: limit.name, max_in_flight: limit.max, shed_since_last_warning: this.shedSinceWarning }, `${this.serviceLabel}: in-flight limit reached, answering 503`);
+    this.logger.warn(
+      { limit: limit.name, max_in_flight: limit.max, shed_since_last_warning: this.shedSinceWarning },
+      `${this.serviceLabel}: in-flight limit reached, answering 503`,
+    );
     this.lastShedWarning = now;
     this.shedSinceWarning = 0;
   }

@@ -12,7 +12,12 @@ class WebhookAttemptResponseDto {
   @ApiProperty({ format: 'date-time' })
   attempted_at: string;
 
-  @ApiProperty({ type: 'integer', nullable: true, description: "The receiver's HTTP status; null when no answer came (timeout, refused connection)", example: 200 })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: "The receiver's HTTP status; null when no answer came (timeout, refused connection)",
+    example: 200,
+  })
   status_code: number | null;
 
   @ApiProperty({ type: 'integer', minimum: 0, example: 42 })
@@ -42,16 +47,31 @@ export class WebhookDeliveryResponseDto {
   @ApiProperty({ example: 'ORD-12345678' })
   order_id: string;
 
-  @ApiProperty({ enum: ['pending', 'succeeded', 'failed', 'cancelled'], enumName: 'WebhookDeliveryStatus', description: '`cancelled`: its endpoint was deleted before it could be sent', example: 'succeeded' })
+  @ApiProperty({
+    enum: ['pending', 'succeeded', 'failed', 'cancelled'],
+    enumName: 'WebhookDeliveryStatus',
+    description: '`cancelled`: its endpoint was deleted before it could be sent',
+    example: 'succeeded',
+  })
   status: string;
 
-  @ApiProperty({ enum: ['exhausted', 'gone', null], nullable: true, description: 'Set when failed: `exhausted` (the schedule ran out) or `gone` (the endpoint answered 410)', example: null })
+  @ApiProperty({
+    enum: ['exhausted', 'gone', null],
+    nullable: true,
+    description: 'Set when failed: `exhausted` (the schedule ran out) or `gone` (the endpoint answered 410)',
+    example: null,
+  })
   failure_reason: string | null;
 
   @ApiProperty({ type: 'integer', minimum: 0, example: 1 })
   attempt_count: number;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the next attempt is due; null once the delivery succeeded or was given up' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the next attempt is due; null once the delivery succeeded or was given up',
+  })
   next_attempt_at: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })

@@ -29,7 +29,12 @@ export class WebhookEndpointResponseDto {
   })
   disabled_reason: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: "While set, the previous secret still signs next to the current one (a rotation's grace period)" })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: "While set, the previous secret still signs next to the current one (a rotation's grace period)",
+  })
   previous_secret_expires_at: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -41,7 +46,11 @@ export class WebhookEndpointResponseDto {
 
 @ApiClosedSchema('WebhookEndpointWithSecret', 'Only registration and rotation answer with the secret')
 export class WebhookEndpointWithSecretResponseDto extends WebhookEndpointResponseDto {
-  @ApiProperty({ pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$', description: 'Signing secret (Standard Webhooks: whsec_ and base64); shown only in this response', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+  @ApiProperty({
+    pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$',
+    description: 'Signing secret (Standard Webhooks: whsec_ and base64); shown only in this response',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  })
   secret: string;
 }
 

@@ -22,8 +22,7 @@ export interface Shortage {
 }
 
 export type Allocation =
-  | { ok: true; lines: AllocatedLine[]; totalCents: number }
-  | { ok: false; reason: 'INSUFFICIENT_INVENTORY' | 'UNKNOWN_PRODUCT'; shortages: Shortage[] };
+  { ok: true; lines: AllocatedLine[]; totalCents: number } | { ok: false; reason: 'INSUFFICIENT_INVENTORY' | 'UNKNOWN_PRODUCT'; shortages: Shortage[] };
 
 /**
  * All-or-nothing allocation of an order's lines. Lines naming the same product are summed first,

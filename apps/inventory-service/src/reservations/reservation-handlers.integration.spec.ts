@@ -60,7 +60,16 @@ interface LoggedError {
 }
 
 function envelope<T extends object>(definition: MessageDefinition<T>, orderId: string, payload: T): MessageEnvelope<T> {
-  return { messageId: randomUUID(), type: definition.type, correlationId: orderId, causationId: null, occurredAt: new Date().toISOString(), requestId: null, traceparent: null, payload };
+  return {
+    messageId: randomUUID(),
+    type: definition.type,
+    correlationId: orderId,
+    causationId: null,
+    occurredAt: new Date().toISOString(),
+    requestId: null,
+    traceparent: null,
+    payload,
+  };
 }
 
 describe('reservation handlers (PostgreSQL)', () => {
@@ -124,7 +133,10 @@ describe('reservation handlers (PostgreSQL)', () => {
   const reservationIdOf = async (orderId: string) => (await dataSource.getRepository(Reservation).findOneByOrFail({ orderId })).reservationId;
   /** The replies the handlers put in the outbox for an order, oldest first. */
   const repliesTo = async (orderId: string) => {
-    const rows: { message_type: string; envelope: MessageEnvelope }[] = await dataSource.query(`SELECT message_type, envelope FROM outbox WHERE message_key = $1 ORDER BY id`, [orderId]);
+    const rows: { message_type: string; envelope: MessageEnvelope }[] = await dataSource.query(
+      `SELECT message_type, envelope FROM outbox WHERE message_key = $1 ORDER BY id`,
+      [orderId],
+    );
     return rows.map((row) => ({ type: row.message_type, payload: row.envelope.payload }));
   };
 
@@ -181,7 +193,10 @@ describe('reservation handlers (PostgreSQL)', () => {
     ]);
 
     expect(await repliesTo(orderId)).toEqual([
-      { type: STOCK_RESERVATION_REJECTED.type, payload: { orderId, reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId: scarce, requested: 5, available: 2 }] } },
+      {
+        type: STOCK_RESERVATION_REJECTED.type,
+        payload: { orderId, reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId: scarce, requested: 5, available: 2 }] },
+      },
     ]);
     expect(await stockOf(plenty)).toEqual({ available: 10, reserved: 0 });
     expect(await stockOf(scarce)).toEqual({ available: 2, reserved: 0 });
@@ -202,7 +217,12 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(await repliesTo(orderId)).toEqual([
       {
         type: STOCK_RESERVATION_REJECTED.type,
-        payload: { orderId, reason: 'PRICE_MISMATCH', shortages: [], priceMismatches: [{ productId: wrong, expectedUnitPriceCents: 650, catalogUnitPriceCents: 700 }] },
+        payload: {
+          orderId,
+          reason: 'PRICE_MISMATCH',
+          shortages: [],
+          priceMismatches: [{ productId: wrong, expectedUnitPriceCents: 650, catalogUnitPriceCents: 700 }],
+        },
       },
     ]);
     expect(await stockOf(right)).toEqual({ available: 10, reserved: 0 });
@@ -254,7 +274,10 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(reserved.type).toBe(STOCK_RESERVED.type);
     expect(replayed).toEqual(reserved);
     expect(await repliesTo(second)).toEqual([
-      { type: STOCK_RESERVATION_REJECTED.type, payload: { orderId: second, reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId, requested: 1, available: 0 }] } },
+      {
+        type: STOCK_RESERVATION_REJECTED.type,
+        payload: { orderId: second, reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId, requested: 1, available: 0 }] },
+      },
     ]);
   });
 
@@ -271,7 +294,9 @@ describe('reservation handlers (PostgreSQL)', () => {
       racing = Promise.all(orders.map((orderId) => reserve(orderId, [{ productId, quantity: 1 }])));
       await pollUntil(
         async () => {
-          const [{ waiting }] = await dataSource.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+          const [{ waiting }] = await dataSource.query(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
           return waiting >= 2 ? waiting : undefined;
         },
         { description: 'both reservations waiting for the product' },
@@ -318,7 +343,10 @@ describe('reservation handlers (PostgreSQL)', () => {
     const sent = await inTransaction(async (manager) => {
       // The handlers' own statements; the deferred one goes through the transaction's runner at commit.
       const counting = new Proxy(manager, {
-        get: (target, property, receiver) => (property === 'query' ? (...args: Parameters<EntityManager['query']>) => (sentByHandlers++, target.query(...args)) : Reflect.get(target, property, receiver)),
+        get: (target, property, receiver) =>
+          property === 'query'
+            ? (...args: Parameters<EntityManager['query']>) => (sentByHandlers++, target.query(...args))
+            : Reflect.get(target, property, receiver),
       });
       for (const [index, orderId] of orders.entries()) {
         await confirmHandler.handle(envelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId: reservationIds[index] }), counting, confirmedAt);
@@ -342,7 +370,10 @@ describe('reservation handlers (PostgreSQL)', () => {
 
     expect(await reservationOf(orderId)).toMatchObject({ status: 'released', confirmedAt: null });
     expect(loggedErrors).toEqual([
-      { fields: { order_id: orderId, reservation_id: reservationId, release_reason: 'payment_declined' }, message: 'paid order whose reservation was already released' },
+      {
+        fields: { order_id: orderId, reservation_id: reservationId, release_reason: 'payment_declined' },
+        message: 'paid order whose reservation was already released',
+      },
     ]);
   });
 
@@ -362,18 +393,26 @@ describe('reservation handlers (PostgreSQL)', () => {
       await releaseMayCommit;
     });
     await releaseHoldsLock;
-    const confirming = dataSource.transaction((manager) => confirmHandler.handle(envelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId }), manager, t0));
+    const confirming = dataSource.transaction((manager) =>
+      confirmHandler.handle(envelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId }), manager, t0),
+    );
     // The confirmation's statement is waiting on the row lock the release holds.
-    await pollUntil(async () => ((await dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%confirmation%'`)).length > 0 ? true : undefined), {
-      timeoutMs: 5000,
-      intervalMs: 10,
-      description: 'the confirmation to wait for the lock',
-    });
+    await pollUntil(
+      async () =>
+        (await dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%confirmation%'`)).length > 0 ? true : undefined,
+      {
+        timeoutMs: 5000,
+        intervalMs: 10,
+        description: 'the confirmation to wait for the lock',
+      },
+    );
     finishRelease();
     await Promise.all([releasing, confirming]);
 
     expect(await reservationOf(orderId)).toMatchObject({ status: 'released', confirmedAt: null });
-    expect(loggedErrors).toEqual([{ fields: { order_id: orderId, reservation_id: reservationId, release_reason: 'expired' }, message: 'paid order whose reservation was already released' }]);
+    expect(loggedErrors).toEqual([
+      { fields: { order_id: orderId, reservation_id: reservationId, release_reason: 'expired' }, message: 'paid order whose reservation was already released' },
+    ]);
   });
 
   it('logs a confirmation for an unknown reservation as an error and changes nothing', async () => {
@@ -430,9 +469,13 @@ describe('reservation handlers (PostgreSQL)', () => {
     const base = `SKU-RH-${randomBytes(3).toString('hex')}`;
     const [first, second] = [`${base}-B`, `${base}_A`];
     for (const productId of [first, second]) {
-      await dataSource.query(`INSERT INTO product (product_id, name, unit_price_cents, available, reserved) VALUES ($1, 'Lock order item', 1000, 10, 0)`, [productId]);
+      await dataSource.query(`INSERT INTO product (product_id, name, unit_price_cents, available, reserved) VALUES ($1, 'Lock order item', 1000, 10, 0)`, [
+        productId,
+      ]);
     }
-    const [{ ordered }] = await dataSource.query(`SELECT array_agg(product_id ORDER BY product_id) AS ordered FROM product WHERE product_id = ANY($1)`, [[first, second]]);
+    const [{ ordered }] = await dataSource.query(`SELECT array_agg(product_id ORDER BY product_id) AS ordered FROM product WHERE product_id = ANY($1)`, [
+      [first, second],
+    ]);
     expect(ordered).toEqual([first, second]);
     return [first, second];
   };
@@ -452,7 +495,9 @@ describe('reservation handlers (PostgreSQL)', () => {
       working = work();
       await pollUntil(
         async () => {
-          const [{ waiting }] = await dataSource.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+          const [{ waiting }] = await dataSource.query(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
           return waiting > 0 ? waiting : undefined;
         },
         { description: 'the work waiting for the held product' },
@@ -468,7 +513,7 @@ describe('reservation handlers (PostgreSQL)', () => {
     }
   };
 
-  it('a reservation locks its products in PostgreSQL\'s order of product_id, whatever the order of the lines', async () => {
+  it("a reservation locks its products in PostgreSQL's order of product_id, whatever the order of the lines", async () => {
     const [first, second] = await productsInLockOrder();
     const orderId = newOrderId();
 
@@ -483,7 +528,7 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(await stockOf(second)).toEqual({ available: 9, reserved: 1 });
   });
 
-  it('a release takes its product locks in the order a reservation does (PostgreSQL\'s order of product_id), so the two cannot deadlock', async () => {
+  it("a release takes its product locks in the order a reservation does (PostgreSQL's order of product_id), so the two cannot deadlock", async () => {
     const [first, second] = await productsInLockOrder();
     const orderId = newOrderId();
     await reserve(orderId, [

@@ -43,12 +43,22 @@ describe('NotificationServiceConfig', () => {
 
   it('lets development and test reach private networks, and refuses them elsewhere', () => {
     expect(validateConfig(NotificationServiceConfig, required).networkPolicy).toEqual({ allowPrivateNetworks: true, allowedCidrs: [], requireHttps: false });
-    expect(validateConfig(NotificationServiceConfig, { ...required, DEPLOY_ENV: 'staging' }).networkPolicy).toMatchObject({ allowPrivateNetworks: false, requireHttps: false });
-    expect(validateConfig(NotificationServiceConfig, { ...required, DEPLOY_ENV: 'production' }).networkPolicy).toMatchObject({ allowPrivateNetworks: false, requireHttps: true });
+    expect(validateConfig(NotificationServiceConfig, { ...required, DEPLOY_ENV: 'staging' }).networkPolicy).toMatchObject({
+      allowPrivateNetworks: false,
+      requireHttps: false,
+    });
+    expect(validateConfig(NotificationServiceConfig, { ...required, DEPLOY_ENV: 'production' }).networkPolicy).toMatchObject({
+      allowPrivateNetworks: false,
+      requireHttps: true,
+    });
   });
 
   it('can run the production guard locally with an allow-list for a receiver on the laptop', () => {
-    const config = validateConfig(NotificationServiceConfig, { ...required, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false', WEBHOOK_ALLOWED_PRIVATE_CIDRS: '127.0.0.1, 10.0.0.0/8' });
+    const config = validateConfig(NotificationServiceConfig, {
+      ...required,
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false',
+      WEBHOOK_ALLOWED_PRIVATE_CIDRS: '127.0.0.1, 10.0.0.0/8',
+    });
 
     expect(config.networkPolicy).toEqual({ allowPrivateNetworks: false, allowedCidrs: ['127.0.0.1', '10.0.0.0/8'], requireHttps: false });
   });
@@ -57,6 +67,8 @@ describe('NotificationServiceConfig', () => {
     ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'true'],
     ['WEBHOOK_ALLOWED_PRIVATE_CIDRS', '127.0.0.1'],
   ])('stops a production boot that sets %s=%s', (name, value) => {
-    expect(() => validateConfig(NotificationServiceConfig, { ...required, DEPLOY_ENV: 'production', [name]: value })).toThrow(new RegExp(`${name}: .*only allowed with DEPLOY_ENV development or test`));
+    expect(() => validateConfig(NotificationServiceConfig, { ...required, DEPLOY_ENV: 'production', [name]: value })).toThrow(
+      new RegExp(`${name}: .*only allowed with DEPLOY_ENV development or test`),
+    );
   });
 });

@@ -37,7 +37,8 @@ export class NotificationServiceConfig extends KafkaServiceConfig {
     name: 'isCidrAllowList',
     validator: {
       validate: (value: unknown, args?: ValidationArguments) => typeof value === 'string' && parsesAsCidrs(value) && (value.trim() === '' || isLocal(args)),
-      defaultMessage: () => 'WEBHOOK_ALLOWED_PRIVATE_CIDRS must be comma-separated IP addresses or CIDRs, and is only allowed with DEPLOY_ENV development or test',
+      defaultMessage: () =>
+        'WEBHOOK_ALLOWED_PRIVATE_CIDRS must be comma-separated IP addresses or CIDRs, and is only allowed with DEPLOY_ENV development or test',
     },
   })
   WEBHOOK_ALLOWED_PRIVATE_CIDRS: string = '';

@@ -32,9 +32,12 @@ describe('NetworkPolicy', () => {
     expect(staging.refusalOfAddress(address)).toMatch(new RegExp(label.split(' ')[0], 'i'));
   });
 
-  it.each(['93.184.215.14', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('lets the public address %s through', (address) => {
-    expect(production.refusalOfAddress(address)).toBeNull();
-  });
+  it.each(['93.184.215.14', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
+    'lets the public address %s through',
+    (address) => {
+      expect(production.refusalOfAddress(address)).toBeNull();
+    },
+  );
 
   it('lets local development reach private addresses', () => {
     expect(localDevelopment.refusalOfAddress('127.0.0.1')).toBeNull();

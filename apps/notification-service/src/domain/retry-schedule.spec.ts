@@ -51,15 +51,24 @@ describe('retry schedule', () => {
   });
 
   it('waits for a Retry-After longer than the scheduled delay', () => {
-    expect(decideAfterAttempt(SPEC_SCHEDULE, 1, { succeeded: false, retryAfterSeconds: 120 }, now)).toEqual({ status: 'pending', nextAttemptAt: plusSeconds(120) });
+    expect(decideAfterAttempt(SPEC_SCHEDULE, 1, { succeeded: false, retryAfterSeconds: 120 }, now)).toEqual({
+      status: 'pending',
+      nextAttemptAt: plusSeconds(120),
+    });
   });
 
   it('keeps the scheduled delay when Retry-After asks for less', () => {
-    expect(decideAfterAttempt(SPEC_SCHEDULE, 2, { succeeded: false, retryAfterSeconds: 5 }, now)).toEqual({ status: 'pending', nextAttemptAt: plusSeconds(300) });
+    expect(decideAfterAttempt(SPEC_SCHEDULE, 2, { succeeded: false, retryAfterSeconds: 5 }, now)).toEqual({
+      status: 'pending',
+      nextAttemptAt: plusSeconds(300),
+    });
   });
 
   it('does not let Retry-After park a delivery beyond the longest accepted delay', () => {
-    expect(decideAfterAttempt(SPEC_SCHEDULE, 1, { succeeded: false, retryAfterSeconds: 10 ** 9 }, now)).toEqual({ status: 'pending', nextAttemptAt: plusSeconds(7 * 24 * 3600) });
+    expect(decideAfterAttempt(SPEC_SCHEDULE, 1, { succeeded: false, retryAfterSeconds: 10 ** 9 }, now)).toEqual({
+      status: 'pending',
+      nextAttemptAt: plusSeconds(7 * 24 * 3600),
+    });
   });
 });
 

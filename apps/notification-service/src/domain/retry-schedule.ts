@@ -23,10 +23,7 @@ export function firstAttemptAt(scheduleSeconds: readonly number[], now: Date): D
   return addSeconds(now, scheduleSeconds[0]);
 }
 
-export type DeliveryDecision =
-  | { status: 'succeeded' }
-  | { status: 'pending'; nextAttemptAt: Date }
-  | { status: 'failed'; reason: 'exhausted' | 'gone' };
+export type DeliveryDecision = { status: 'succeeded' } | { status: 'pending'; nextAttemptAt: Date } | { status: 'failed'; reason: 'exhausted' | 'gone' };
 
 export interface AttemptOutcome {
   succeeded: boolean;

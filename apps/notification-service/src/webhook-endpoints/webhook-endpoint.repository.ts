@@ -18,7 +18,10 @@ export class WebhookEndpointRepository {
   async findOwned(clientId: string, endpointId: string, manager: EntityManager = this.dataSource.manager): Promise<WebhookEndpoint> {
     // Without the uuid check Postgres would reject the cast and the caller would see a 500.
     const endpoint = isUUID(endpointId)
-      ? await manager.getRepository(WebhookEndpoint).findOne({ where: { endpointId, clientId, deletedAt: IsNull() }, lock: manager.queryRunner?.isTransactionActive ? { mode: 'pessimistic_write' } : undefined })
+      ? await manager.getRepository(WebhookEndpoint).findOne({
+          where: { endpointId, clientId, deletedAt: IsNull() },
+          lock: manager.queryRunner?.isTransactionActive ? { mode: 'pessimistic_write' } : undefined,
+        })
       : null;
     if (!endpoint) throw new DomainError('NOT_FOUND', `Webhook endpoint ${endpointId} does not exist`);
     return endpoint;

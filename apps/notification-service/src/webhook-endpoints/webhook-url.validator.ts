@@ -15,7 +15,8 @@ export class WebhookUrlValidator {
 
   async assertAllowed(url: string): Promise<void> {
     const refusal = this.policy.refusalOfUrl(url) ?? (await this.refusalOfResolvedHost(new URL(url).hostname));
-    if (refusal) throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [{ field: 'url', error: `url is not allowed as a webhook endpoint: ${refusal}` }]);
+    if (refusal)
+      throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [{ field: 'url', error: `url is not allowed as a webhook endpoint: ${refusal}` }]);
   }
 
   private async refusalOfResolvedHost(hostname: string): Promise<string | null> {

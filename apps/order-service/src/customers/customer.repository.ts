@@ -35,7 +35,8 @@ export class CustomerRepository {
         WHERE ${where.join(' AND ')} ORDER BY created_at DESC, customer_id DESC LIMIT ${param(limit + 1)}`,
       params,
     );
-    const customers = rows.length === 0 ? [] : await this.dataSource.getRepository(Customer).findBy(rows.map((row) => ({ clientId, customerId: row.customer_id })));
+    const customers =
+      rows.length === 0 ? [] : await this.dataSource.getRepository(Customer).findBy(rows.map((row) => ({ clientId, customerId: row.customer_id })));
     const byId = new Map(customers.map((customer) => [customer.customerId, customer]));
     return rows.flatMap((row) => {
       const customer = byId.get(row.customer_id);

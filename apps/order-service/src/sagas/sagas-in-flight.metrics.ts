@@ -12,7 +12,11 @@ import { SagaInstance } from '../orders/place-order/saga-instance.entity';
 export class SagasInFlightMetrics {
   constructor(dataSource: DataSource) {
     gaugeReadAtScrape('order_saga_sagas_in_flight', 'Sagas begun and not finished', () =>
-      dataSource.getRepository(SagaInstance).createQueryBuilder('saga').where('saga.state IN (:...open)', { open: [...OPEN_SAGA_STATES] }).getCount(),
+      dataSource
+        .getRepository(SagaInstance)
+        .createQueryBuilder('saga')
+        .where('saga.state IN (:...open)', { open: [...OPEN_SAGA_STATES] })
+        .getCount(),
     );
   }
 }

@@ -55,7 +55,6 @@ export async function startE2eStack(): Promise<void> {
 }
 
 async function registerClients(infra: Infra): Promise<void> {
-
   for (const [role, client] of Object.entries(E2E_CLIENTS)) {
     const secret = randomBytes(18).toString('base64url');
     await registerOAuthClient(infra.databaseUrls.gateway, client.id, secret, [...client.scopes]);

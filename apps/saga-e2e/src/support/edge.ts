@@ -47,7 +47,13 @@ export function errorFormatViolations(status: number, headers: Headers, text: st
     const details = record.details;
     const wellFormed =
       Array.isArray(details) &&
-      details.every((d) => typeof d === 'object' && d !== null && typeof (d as Record<string, unknown>).field === 'string' && typeof (d as Record<string, unknown>).error === 'string');
+      details.every(
+        (d) =>
+          typeof d === 'object' &&
+          d !== null &&
+          typeof (d as Record<string, unknown>).field === 'string' &&
+          typeof (d as Record<string, unknown>).error === 'string',
+      );
     if (!wellFormed) problems.push('details');
   }
   for (const key of Object.keys(record)) if (!ERROR_FIELDS.has(key) && !EXTRA_FIELDS.has(key)) problems.push(`unexpected field ${key}`);

@@ -73,7 +73,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const code = CODE_BY_HTTP_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR');
       // Nest's own 4xx messages are safe to show (route not found, a pipe's complaint); a 5xx one may not be.
       const message =
-        code === 'NOT_FOUND' ? 'Requested resource does not exist' : code === 'SERVICE_UNAVAILABLE' ? 'Service temporarily unavailable' : status >= 500 ? 'Unexpected server error' : exception.message;
+        code === 'NOT_FOUND'
+          ? 'Requested resource does not exist'
+          : code === 'SERVICE_UNAVAILABLE'
+            ? 'Service temporarily unavailable'
+            : status >= 500
+              ? 'Unexpected server error'
+              : exception.message;
       if (status >= 500) this.logger.error({ err: exception, request_id: requestId }, 'HTTP exception');
       response.status(HTTP_STATUS_BY_CODE[code]).json(errorBody(code, message, requestId));
       return;

@@ -7,12 +7,14 @@ describe('jsonStructureLimitsFromEnv', () => {
   });
 
   it('reads each limit from its variable', () => {
-    expect(jsonStructureLimitsFromEnv({ JSON_MAX_DEPTH: '8', JSON_MAX_ARRAY_LENGTH: '50', JSON_MAX_OBJECT_KEYS: '20', JSON_MAX_STRING_LENGTH: '300' })).toEqual({
-      maxDepth: 8,
-      maxArrayLength: 50,
-      maxObjectKeys: 20,
-      maxStringLength: 300,
-    });
+    expect(jsonStructureLimitsFromEnv({ JSON_MAX_DEPTH: '8', JSON_MAX_ARRAY_LENGTH: '50', JSON_MAX_OBJECT_KEYS: '20', JSON_MAX_STRING_LENGTH: '300' })).toEqual(
+      {
+        maxDepth: 8,
+        maxArrayLength: 50,
+        maxObjectKeys: 20,
+        maxStringLength: 300,
+      },
+    );
   });
 
   it('stops at boot naming a variable that is not a positive integer in range', () => {

@@ -20,7 +20,9 @@ beforeAll(async () => {
   });
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- express knows an error handler by its four parameters
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    response.status(400).json(error instanceof DomainError ? { code: error.code, message: error.message, details: error.details } : { unexpected: String(error) });
+    response
+      .status(400)
+      .json(error instanceof DomainError ? { code: error.code, message: error.message, details: error.details } : { unexpected: String(error) });
   });
   server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -51,8 +53,17 @@ describe('JsonBodyReader middleware', () => {
   });
 
   it('reads a gzip-compressed or a chunked body like a plain one', async () => {
-    const compressed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync('{"items": [1]}') });
-    const chunked = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Readable.toWeb(Readable.from(['{"items"', ': [2]}'])) as ReadableStream, duplex: 'half' } as RequestInit);
+    const compressed = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync('{"items": [1]}'),
+    });
+    const chunked = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Readable.toWeb(Readable.from(['{"items"', ': [2]}'])) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
 
     expect(await compressed.json()).toEqual({ parsed: { items: [1] }, plainObject: true });
     expect(await chunked.json()).toEqual({ parsed: { items: [2] }, plainObject: true });
@@ -64,9 +75,19 @@ describe('JsonBodyReader middleware', () => {
 
   it.each([
     ['malformed JSON', '{"a": [1,', { message: 'Malformed JSON body' }, undefined],
-    ['a prototype key', '{"a": {"constructor": {"prototype": {}}}}', { message: 'Request validation failed', details: [{ field: 'a.constructor', error: 'property constructor should not exist' }] }, undefined],
+    [
+      'a prototype key',
+      '{"a": {"constructor": {"prototype": {}}}}',
+      { message: 'Request validation failed', details: [{ field: 'a.constructor', error: 'property constructor should not exist' }] },
+      undefined,
+    ],
     ['an array past the limit', '{"items": [1, 2, 3, 4]}', { details: [{ field: 'items', error: 'Must have at most 3 items' }] }, undefined],
-    ['5,000 nested objects (over the size limit)', '{"a":'.repeat(5000) + '1' + '}'.repeat(5000), { message: 'Request body exceeds the limit of 1024 bytes' }, undefined],
+    [
+      '5,000 nested objects (over the size limit)',
+      '{"a":'.repeat(5000) + '1' + '}'.repeat(5000),
+      { message: 'Request body exceeds the limit of 1024 bytes' },
+      undefined,
+    ],
     ['a charset JSON may not use', '{}', { message: 'Unsupported charset "latin1"; send UTF-8' }, 'application/json; charset=latin1'],
   ])('refuses %s with a VALIDATION_ERROR before the route', async (_name, body, expected, contentType) => {
     const response = await post(body, contentType);

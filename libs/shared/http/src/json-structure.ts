@@ -136,8 +136,7 @@ export function checkJsonStructure(text: string, limits: JsonStructureLimits): J
       if (counts[depth - 1] > limits.maxArrayLength) return structure(paths[depth - 1] || '(body)', `Must have at most ${limits.maxArrayLength} items`);
     }
     // Built only when needed (a container, a violation): most values are fine and have no use for it.
-    const pathHere = (): string =>
-      depth === 0 ? '' : joinPath(paths[depth - 1], kinds[depth - 1] === ARRAY ? String(counts[depth - 1] - 1) : pendingKey);
+    const pathHere = (): string => (depth === 0 ? '' : joinPath(paths[depth - 1], kinds[depth - 1] === ARRAY ? String(counts[depth - 1] - 1) : pendingKey));
 
     if (c === 0x7b || c === 0x5b) {
       const path = pathHere();
@@ -210,7 +209,8 @@ function scanString(text: string, start: number, limits: JsonStructureLimits, fi
     PLAIN_STRING_RUN.exec(text);
     length += PLAIN_STRING_RUN.lastIndex - i;
     i = PLAIN_STRING_RUN.lastIndex;
-    if (length > limits.maxStringLength) return { end: i, escaped, violation: structure(fieldOf() || '(body)', `Must be at most ${limits.maxStringLength} characters`) };
+    if (length > limits.maxStringLength)
+      return { end: i, escaped, violation: structure(fieldOf() || '(body)', `Must be at most ${limits.maxStringLength} characters`) };
     if (i >= text.length) return { end: i, escaped, violation: SYNTAX };
     const c = text.charCodeAt(i);
     if (c === 0x22) return { end: i + 1, escaped };

@@ -86,9 +86,7 @@ export function answerUnparsableRequestsInFormat(server: Server): void {
       return;
     }
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify(
-      errorBody('VALIDATION_ERROR', tooLarge ? 'Request headers are too large' : 'Malformed HTTP request', randomUUID()),
-    );
+    const body = JSON.stringify(errorBody('VALIDATION_ERROR', tooLarge ? 'Request headers are too large' : 'Malformed HTTP request', randomUUID()));
     socket.end(
       `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );

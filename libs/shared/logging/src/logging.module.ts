@@ -27,7 +27,9 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
   'req.query.client_secret',
   'req.query.access_token',
-  ...['client_secret', 'secret', 'secrets', 'password', 'access_token', 'refresh_token', 'token', 'authorization', 'signing_secret', 'webhook_secret'].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
+  ...['client_secret', 'secret', 'secrets', 'password', 'access_token', 'refresh_token', 'token', 'authorization', 'signing_secret', 'webhook_secret'].flatMap(
+    (key) => [key, `*.${key}`, `*.*.${key}`],
+  ),
 ];
 
 /** A request as its log line shows it: its headers (credentials redacted), not its parsed query or route params. */

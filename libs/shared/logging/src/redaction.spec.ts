@@ -17,7 +17,9 @@ function logged(object: Record<string, unknown>): { text: string; line: Record<s
 
 describe('log redaction', () => {
   it('hides the Authorization and Cookie headers of a request log', () => {
-    const { text, line } = logged({ req: { headers: { authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.secret-token', cookie: 'session=abc', 'x-request-id': 'r-1' } } });
+    const { text, line } = logged({
+      req: { headers: { authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.secret-token', cookie: 'session=abc', 'x-request-id': 'r-1' } },
+    });
 
     expect(text).not.toContain('secret-token');
     expect(text).not.toContain('session=abc');

@@ -109,7 +109,10 @@ export class BatchingKafkaServer extends ServerKafka {
         if (transaction.failed) break take;
         const message = batch.messages[partition.taken++];
         budget--;
-        const { invocation } = await transaction.next(() => this.handleMessage({ topic: batch.topic, partition: batch.partition, message, heartbeat, pause }), partition);
+        const { invocation } = await transaction.next(
+          () => this.handleMessage({ topic: batch.topic, partition: batch.partition, message, heartbeat, pause }),
+          partition,
+        );
         taken.push({ partition, message, invocation });
       }
     }

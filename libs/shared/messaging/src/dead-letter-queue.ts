@@ -61,7 +61,16 @@ export class DeadLetterQueue implements OnApplicationBootstrap, OnApplicationShu
     await this.dataSource.query(
       `INSERT INTO dead_letter (consumer, topic, partition, "offset", message_key, value, headers, error)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      [consumer, context.getTopic(), context.getPartition(), message.offset, toBuffer(message.key), toBuffer(message.value), JSON.stringify(headerStrings(message.headers)), reason],
+      [
+        consumer,
+        context.getTopic(),
+        context.getPartition(),
+        message.offset,
+        toBuffer(message.key),
+        toBuffer(message.value),
+        JSON.stringify(headerStrings(message.headers)),
+        reason,
+      ],
     );
     this.logger.warn(
       { consumer, topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, dead_letter_topic: topic, error: reason },

@@ -76,7 +76,13 @@ export async function redriveDeadLetters({ kafka, topic, since, dryRun = false, 
             await producer.send({
               topic: original,
               acks: -1,
-              messages: [{ key: message.key, value: message.value, headers: { ...withoutDeadLetterHeaders(headers), [DEAD_LETTER_HEADERS.redrivenFrom]: `${topic}/${partition}@${offset}` } }],
+              messages: [
+                {
+                  key: message.key,
+                  value: message.value,
+                  headers: { ...withoutDeadLetterHeaders(headers), [DEAD_LETTER_HEADERS.redrivenFrom]: `${topic}/${partition}@${offset}` },
+                },
+              ],
             });
             result.redriven += 1;
             log(`${topic}/${partition}@${offset} → ${original}`);

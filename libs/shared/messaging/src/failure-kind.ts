@@ -11,7 +11,8 @@ export function isInfrastructureFailure(error: unknown): boolean {
   for (let cause = error as { code?: unknown; driverError?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0; cause && depth < 5; depth++) {
     const code = typeof cause.code === 'string' ? cause.code : undefined;
     if (code && (TRANSIENT_NODE_CODES.has(code) || TRANSIENT_SQLSTATE.some((pattern) => pattern.test(code)))) return true;
-    if (typeof cause.message === 'string' && /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(cause.message)) return true;
+    if (typeof cause.message === 'string' && /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(cause.message))
+      return true;
     cause = (cause.driverError ?? cause.cause) as typeof cause;
   }
   return false;

@@ -9,7 +9,10 @@ class FakeProducer {
   failNextSend = false;
   private connectGate: Promise<void> = Promise.resolve();
 
-  constructor(readonly id: number, readonly config: ProducerConfig | undefined) {}
+  constructor(
+    readonly id: number,
+    readonly config: ProducerConfig | undefined,
+  ) {}
 
   holdConnect(gate: Promise<void>): void {
     this.connectGate = gate;

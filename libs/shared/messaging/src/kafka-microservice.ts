@@ -37,28 +37,34 @@ export function kafkaConsumerOptions(
   {
     concurrency = DEFAULT_CONSUMER_CONCURRENCY,
     messaging = {},
-  }: { concurrency?: number; messaging?: Partial<Pick<MessagingConfig, 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS' | 'KAFKA_OFFSET_COMMIT_INTERVAL_MS'>> } = {},
+  }: {
+    concurrency?: number;
+    messaging?: Partial<Pick<MessagingConfig, 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS' | 'KAFKA_OFFSET_COMMIT_INTERVAL_MS'>>;
+  } = {},
 ): CustomStrategy {
   return {
-    strategy: new BatchingKafkaServer({
-      postfixId: '',
-      client: { clientId: service, brokers: parseBrokers(brokers), retry: { initialRetryTime: 200, retries: 8 } },
-      // A SIGKILLed replica's partitions move to the others after sessionTimeout, not kafkajs' 30 s default.
-      consumer: {
-        groupId: service,
-        allowAutoTopicCreation: false,
-        sessionTimeout: 10_000,
-        heartbeatInterval: 2_000,
-        retry: { initialRetryTime: 200, retries: 8 },
-        // Unset: kafkajs' own defaults (1 byte, 5 s), which MessagingConfig's defaults repeat.
-        minBytes: messaging.KAFKA_FETCH_MIN_BYTES,
-        maxWaitTimeInMs: messaging.KAFKA_FETCH_MAX_WAIT_MS,
+    strategy: new BatchingKafkaServer(
+      {
+        postfixId: '',
+        client: { clientId: service, brokers: parseBrokers(brokers), retry: { initialRetryTime: 200, retries: 8 } },
+        // A SIGKILLed replica's partitions move to the others after sessionTimeout, not kafkajs' 30 s default.
+        consumer: {
+          groupId: service,
+          allowAutoTopicCreation: false,
+          sessionTimeout: 10_000,
+          heartbeatInterval: 2_000,
+          retry: { initialRetryTime: 200, retries: 8 },
+          // Unset: kafkajs' own defaults (1 byte, 5 s), which MessagingConfig's defaults repeat.
+          minBytes: messaging.KAFKA_FETCH_MIN_BYTES,
+          maxWaitTimeInMs: messaging.KAFKA_FETCH_MAX_WAIT_MS,
+        },
+        subscribe: { fromBeginning: true },
+        // Workers for the partitions of one fetch: see DEFAULT_CONSUMER_CONCURRENCY. Order per partition
+        // (per order id) is kept whatever the number: kafkajs never runs one partition's messages in parallel.
+        run: { autoCommit: true, partitionsConsumedConcurrently: concurrency },
+        parser: { keepBinary: true },
       },
-      subscribe: { fromBeginning: true },
-      // Workers for the partitions of one fetch: see DEFAULT_CONSUMER_CONCURRENCY. Order per partition
-      // (per order id) is kept whatever the number: kafkajs never runs one partition's messages in parallel.
-      run: { autoCommit: true, partitionsConsumedConcurrently: concurrency },
-      parser: { keepBinary: true },
-    }, { commitIntervalMs: messaging.KAFKA_OFFSET_COMMIT_INTERVAL_MS ?? DEFAULTS.KAFKA_OFFSET_COMMIT_INTERVAL_MS }),
+      { commitIntervalMs: messaging.KAFKA_OFFSET_COMMIT_INTERVAL_MS ?? DEFAULTS.KAFKA_OFFSET_COMMIT_INTERVAL_MS },
+    ),
   };
 }

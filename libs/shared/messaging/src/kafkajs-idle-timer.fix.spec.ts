@@ -7,14 +7,25 @@ interface RequestQueue {
   throttledUntil: number;
   throttleCheckTimeoutId: NodeJS.Timeout | null;
   checkPendingRequests(): void;
-  push(request: { entry: { correlationId: number; apiKey: number; apiName: string; apiVersion: number }; expectResponse: boolean; sendRequest: () => void }): void;
+  push(request: {
+    entry: { correlationId: number; apiKey: number; apiName: string; apiVersion: number };
+    expectResponse: boolean;
+    sendRequest: () => void;
+  }): void;
 }
 
 const RequestQueueClass = createRequire(__filename)('kafkajs/src/network/requestQueue') as new (options: object) => RequestQueue;
 const silentLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function queue(maxInFlightRequests: number): RequestQueue {
-  return new RequestQueueClass({ maxInFlightRequests, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 'spec', broker: 'localhost:9092', logger: silentLogger });
+  return new RequestQueueClass({
+    maxInFlightRequests,
+    requestTimeout: 30_000,
+    enforceRequestTimeout: false,
+    clientId: 'spec',
+    broker: 'localhost:9092',
+    logger: silentLogger,
+  });
 }
 
 function request(correlationId: number, sent: number[]) {

@@ -48,7 +48,9 @@ export function applyKafkajsIdleTimerFix(): KafkajsIdleTimerFix {
   const require = createRequire(__filename);
   const { version } = require('kafkajs/package.json') as { version: string };
   if (version !== PATCHED_KAFKAJS_VERSION) {
-    process.stderr.write(`kafkajs ${version} is not ${PATCHED_KAFKAJS_VERSION}: its idle request-queue timer is left as it is; check whether it still needs libs/shared/messaging/src/kafkajs-idle-timer.fix.ts\n`);
+    process.stderr.write(
+      `kafkajs ${version} is not ${PATCHED_KAFKAJS_VERSION}: its idle request-queue timer is left as it is; check whether it still needs libs/shared/messaging/src/kafkajs-idle-timer.fix.ts\n`,
+    );
     return 'skipped';
   }
   const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: RequestQueueInternals };

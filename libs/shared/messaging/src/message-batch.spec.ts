@@ -8,7 +8,11 @@ import { Outbox } from './outbox';
  * (alone) throw; `seen` plays the inbox: a message in it (or a second copy in one batch) is a duplicate.
  * `effect` runs as the message's effect, with the batch's manager.
  */
-function recorder({ failOn = {}, seen = new Set<string>(), effect }: { failOn?: { apply?: string; processOne?: string }; seen?: Set<string>; effect?: (message: string, manager: EntityManager) => Promise<void> } = {}) {
+function recorder({
+  failOn = {},
+  seen = new Set<string>(),
+  effect,
+}: { failOn?: { apply?: string; processOne?: string }; seen?: Set<string>; effect?: (message: string, manager: EntityManager) => Promise<void> } = {}) {
   const events: string[] = [];
   const runner = {
     data: {} as Record<string, unknown>,
@@ -51,10 +55,13 @@ async function consume(messages: string[], participant: BatchParticipant<string>
   const invocations: Promise<unknown>[] = [];
   for (const message of messages) {
     if (batch.failed) break;
-    const { invocation } = await batch.next(async () => {
-      await currentBatchSlot()?.enlist(participant, message);
-      events.push(`resumed ${message}`);
-    }, message.includes(':') ? message.split(':')[0] : 'one lane');
+    const { invocation } = await batch.next(
+      async () => {
+        await currentBatchSlot()?.enlist(participant, message);
+        events.push(`resumed ${message}`);
+      },
+      message.includes(':') ? message.split(':')[0] : 'one lane',
+    );
     invocations.push(invocation);
   }
   await batch.settle();
@@ -68,7 +75,21 @@ describe('MessageBatch', () => {
     const outcomes = await consume(['a', 'b', 'c'], participant, events);
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    expect(events).toEqual(['begin', 'claim a b c', 'apply a', 'apply b', 'apply c', 'commit', 'release', 'counted a', 'counted b', 'counted c', 'resumed a', 'resumed b', 'resumed c']);
+    expect(events).toEqual([
+      'begin',
+      'claim a b c',
+      'apply a',
+      'apply b',
+      'apply c',
+      'commit',
+      'release',
+      'counted a',
+      'counted b',
+      'counted c',
+      'resumed a',
+      'resumed b',
+      'resumed c',
+    ]);
   });
 
   it('runs the effect of fresh messages only: one already in the inbox, or a second copy in the batch, is skipped and counted as a duplicate', async () => {
@@ -153,7 +174,10 @@ describe('MessageBatch', () => {
     const returned: string[] = [];
     const { events, participant, runner } = recorder({
       effect: async (message, manager) => {
-        const envelopes = await outbox.appendAll(manager, [1, 2].map(() => ({ definition: ping, payload: {}, origin: { correlationId: message, causationId: null, requestId: null, traceparent: null } })));
+        const envelopes = await outbox.appendAll(
+          manager,
+          [1, 2].map(() => ({ definition: ping, payload: {}, origin: { correlationId: message, causationId: null, requestId: null, traceparent: null } })),
+        );
         returned.push(...envelopes.map((envelope) => envelope.messageId));
       },
     });

@@ -129,8 +129,19 @@ export class MessageProcessor implements BatchParticipant<ProcessOptions<Message
    * services form one trace. Every line logged meanwhile (here, in the handler, in what it calls)
    * carries the message's request_id, order_id and trace ids: the binding pino-http gives a request.
    */
-  private inMessageScope<P extends object, R>(consumer: string, context: KafkaContext, received: MessageEnvelope<P>, run: (envelope: MessageEnvelope<P>) => Promise<R>): Promise<R> {
-    const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': context.getTopic(), 'messaging.consumer.group.name': consumer, 'messaging.message.id': received.messageId, order_id: received.correlationId };
+  private inMessageScope<P extends object, R>(
+    consumer: string,
+    context: KafkaContext,
+    received: MessageEnvelope<P>,
+    run: (envelope: MessageEnvelope<P>) => Promise<R>,
+  ): Promise<R> {
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': context.getTopic(),
+      'messaging.consumer.group.name': consumer,
+      'messaging.message.id': received.messageId,
+      order_id: received.correlationId,
+    };
     return inConsumerSpan(`${received.type} process`, received.traceparent, attributes, (traceparent) => {
       const envelope = { ...received, traceparent };
       // Made only if a line is written at an enabled level: most messages log nothing (see lazyChild).
@@ -148,11 +159,16 @@ export class MessageProcessor implements BatchParticipant<ProcessOptions<Message
   }
 
   /** The inbox row and the effect, in `manager`'s transaction; true when the message was a duplicate. */
-  private async applyOnce<P extends object>(consumer: string, envelope: MessageEnvelope<P>, handle: (envelope: MessageEnvelope<P>, manager: EntityManager, logger: PinoLogger) => Promise<void>, manager: EntityManager): Promise<boolean> {
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO inbox (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
-      [envelope.messageId, consumer],
-    );
+  private async applyOnce<P extends object>(
+    consumer: string,
+    envelope: MessageEnvelope<P>,
+    handle: (envelope: MessageEnvelope<P>, manager: EntityManager, logger: PinoLogger) => Promise<void>,
+    manager: EntityManager,
+  ): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(`INSERT INTO inbox (message_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`, [
+      envelope.messageId,
+      consumer,
+    ]);
     if (inserted.length === 0) {
       this.logger.debug('duplicate message skipped');
       return true;
@@ -178,7 +194,9 @@ export class MessageProcessor implements BatchParticipant<ProcessOptions<Message
         if (attempt < this.maxAttempts) {
           log.warn({ err: error, attempt }, 'message handling failed; retrying');
           await backoff(this.backoffMs * 2 ** (attempt - 1));
-          await context.getHeartbeat()().catch(() => undefined);
+          await context
+            .getHeartbeat()()
+            .catch(() => undefined);
           continue;
         }
         if (infrastructure) {

@@ -19,7 +19,10 @@ describe('MessagingConfig', () => {
   });
 
   it('reads environment strings as numbers', () => {
-    expect(from({ MESSAGE_MAX_ATTEMPTS: '3', MESSAGING_RETENTION_MS: '3600000' })).toMatchObject({ MESSAGE_MAX_ATTEMPTS: 3, MESSAGING_RETENTION_MS: 3_600_000 });
+    expect(from({ MESSAGE_MAX_ATTEMPTS: '3', MESSAGING_RETENTION_MS: '3600000' })).toMatchObject({
+      MESSAGE_MAX_ATTEMPTS: 3,
+      MESSAGING_RETENTION_MS: 3_600_000,
+    });
   });
 
   it.each([

@@ -90,10 +90,10 @@ class CountMeConsumer {
         }
         if (failing.active && envelope.payload.counter.startsWith(failing.prefix)) throw new Error('handler bug: cannot count this yet');
         if (envelope.payload.counter.startsWith(poisonPrefix)) throw new Error('handler bug: never counts this');
-        await manager.query(
-          `INSERT INTO counter (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counter.value + EXCLUDED.value`,
-          [envelope.payload.counter, envelope.payload.by],
-        );
+        await manager.query(`INSERT INTO counter (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counter.value + EXCLUDED.value`, [
+          envelope.payload.counter,
+          envelope.payload.by,
+        ]);
         if (envelope.payload.counter.startsWith(echoPrefix) && !envelope.payload.counter.endsWith(':echo')) {
           await this.outbox.append(manager, COUNT_ME, { counter: `${envelope.payload.counter}:echo`, by: envelope.payload.by }, originOf(envelope));
         }
@@ -142,7 +142,11 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     await admin.connect();
     await admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic, numPartitions: 3 }, { topic: deadLetterTopic, numPartitions: 1 }, { topic: crashTopic, numPartitions: 1 }],
+      topics: [
+        { topic, numPartitions: 3 },
+        { topic: deadLetterTopic, numPartitions: 1 },
+        { topic: crashTopic, numPartitions: 1 },
+      ],
     });
     await admin.disconnect();
     await producer.connect();
@@ -153,7 +157,9 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
         ConfigModule.forRoot({
           isGlobal: true,
           ignoreEnvFile: true,
-          load: [() => ({ DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, OUTBOX_POLL_INTERVAL_MS: 200, MESSAGE_MAX_ATTEMPTS: 3, MESSAGE_RETRY_BACKOFF_MS: 20 })],
+          load: [
+            () => ({ DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, OUTBOX_POLL_INTERVAL_MS: 200, MESSAGE_MAX_ATTEMPTS: 3, MESSAGE_RETRY_BACKOFF_MS: 20 }),
+          ],
         }),
         LoggerModule.forRoot({ pinoHttp: { level: 'silent' } }),
         DatabaseModule.forRoot({ entities: [], migrations: [TestSchema1700000000000] }),
@@ -205,7 +211,9 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
   const originFor = (correlationId: string) => ({ correlationId, causationId: null, requestId: null, traceparent: null });
   const newRelay = () => new OutboxRelay(app.get(KAFKA), dataSource, app.get(MessagingConfig));
   const deadLetterWithKey = (key: string) =>
-    pollUntil(async () => tap.messages.find((m) => m.topic === deadLetterTopic && m.message.key?.toString() === key), { description: `a dead letter keyed ${key}` });
+    pollUntil(async () => tap.messages.find((m) => m.topic === deadLetterTopic && m.message.key?.toString() === key), {
+      description: `a dead letter keyed ${key}`,
+    });
 
   /** Each query runner's statements (with their parameters) while `run` lasts: a batch's runner is its transaction. */
   const recordingTransactions = async (run: () => Promise<void>) => {
@@ -249,7 +257,9 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     try {
       await producer.send({
         topic,
-        messages: batches.flatMap(({ partition, names }) => names.map((name) => ({ partition, key: `round-${partition}`, value: JSON.stringify(envelopeOf({ counter: name, by: 1 })) }))),
+        messages: batches.flatMap(({ partition, names }) =>
+          names.map((name) => ({ partition, key: `round-${partition}`, value: JSON.stringify(envelopeOf({ counter: name, by: 1 })) })),
+        ),
       });
     } finally {
       consumer.resume([{ topic }]);
@@ -271,14 +281,18 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     const name = `append-all-${randomUUID()}`;
     const origin = originFor(name);
     const envelopes = await dataSource.transaction((manager) =>
-      app.get(Outbox).appendAll(manager, [1, 2, 3, 4].map((by) => ({ definition: COUNT_ME, payload: { counter: name, by }, origin }))),
+      app.get(Outbox).appendAll(
+        manager,
+        [1, 2, 3, 4].map((by) => ({ definition: COUNT_ME, payload: { counter: name, by }, origin })),
+      ),
     );
 
     expect(envelopes.map((envelope) => envelope.payload)).toEqual([1, 2, 3, 4].map((by) => ({ counter: name, by })));
     const rows: { message_id: string }[] = await dataSource.query('SELECT message_id FROM outbox WHERE message_key = $1 ORDER BY id', [name]);
     expect(rows.map((row) => row.message_id)).toEqual(envelopes.map((envelope) => envelope.messageId));
     await pollUntil(async () => ((await counter(name)) === 10 ? true : undefined), { description: 'the four messages to be counted' });
-    const received = () => tap.messages.filter((m) => m.topic === topic && m.message.key?.toString() === name).map((m) => header(m.message.headers, 'message-id'));
+    const received = () =>
+      tap.messages.filter((m) => m.topic === topic && m.message.key?.toString() === name).map((m) => header(m.message.headers, 'message-id'));
     await pollUntil(async () => (received().length >= 4 ? true : undefined), { description: 'the tap to see the four messages' });
     expect(received()).toEqual(envelopes.map((envelope) => envelope.messageId));
   });
@@ -330,7 +344,14 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     const value = JSON.stringify(envelopeOf({ counter: name, by: 5 }));
     const sentinel = `sentinel-${randomUUID()}`;
 
-    await producer.send({ topic, messages: [{ key: name, value }, { key: name, value }, { key: name, value: JSON.stringify(envelopeOf({ counter: sentinel, by: 1 })) }] });
+    await producer.send({
+      topic,
+      messages: [
+        { key: name, value },
+        { key: name, value },
+        { key: name, value: JSON.stringify(envelopeOf({ counter: sentinel, by: 1 })) },
+      ],
+    });
 
     await pollUntil(() => counter(sentinel), { description: 'the message sent after the duplicate' });
     expect(await counter(name)).toBe(5);
@@ -349,7 +370,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     expect(new Set(runs.map((run) => run.txid)).size).toBe(1);
   });
 
-  it('applies a fetch\'s batch in N + 4 statements: one inbox insert for all, the effects, one outbox insert for all, in message order', async () => {
+  it("applies a fetch's batch in N + 4 statements: one inbox insert for all, the effects, one outbox insert for all, in message order", async () => {
     const key = `echo-batch-${randomUUID()}`;
     const names = [0, 1, 2, 3, 4].map((i) => `${echoPrefix}${i}-${randomUUID()}`);
 
@@ -358,10 +379,21 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
       for (const name of names) await pollUntil(() => counter(name), { description: `${name} counted` });
     });
 
-    const batch = transactions.find((statements) => kindOf(statements[0]?.sql ?? '') === 'START TRANSACTION' && statements.some((statement) => statement.parameters.includes(names[0])));
-    expect(batch?.map((statement) => kindOf(statement.sql))).toEqual(['START TRANSACTION', 'INSERT INTO inbox', ...names.map(() => 'INSERT INTO counter'), 'INSERT INTO outbox', 'COMMIT']);
+    const batch = transactions.find(
+      (statements) => kindOf(statements[0]?.sql ?? '') === 'START TRANSACTION' && statements.some((statement) => statement.parameters.includes(names[0])),
+    );
+    expect(batch?.map((statement) => kindOf(statement.sql))).toEqual([
+      'START TRANSACTION',
+      'INSERT INTO inbox',
+      ...names.map(() => 'INSERT INTO counter'),
+      'INSERT INTO outbox',
+      'COMMIT',
+    ]);
     const echoes = names.map((name) => `${name}:echo`);
-    const appended: { counter: string }[] = await dataSource.query(`SELECT envelope->'payload'->>'counter' AS counter FROM outbox WHERE envelope->'payload'->>'counter' = ANY($1) ORDER BY id`, [echoes]);
+    const appended: { counter: string }[] = await dataSource.query(
+      `SELECT envelope->'payload'->>'counter' AS counter FROM outbox WHERE envelope->'payload'->>'counter' = ANY($1) ORDER BY id`,
+      [echoes],
+    );
     expect(appended.map((row) => row.counter)).toEqual(echoes);
     for (const echo of echoes) await pollUntil(() => counter(echo), { description: `${echo} published and counted` });
   });
@@ -377,13 +409,19 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
 
     await producer.send({
       topic,
-      messages: [{ key, value: JSON.stringify(envelopeOf({ counter: before, by: 1 })) }, { key, value: repeated }, { key, value: JSON.stringify(envelopeOf({ counter: after, by: 1 })) }],
+      messages: [
+        { key, value: JSON.stringify(envelopeOf({ counter: before, by: 1 })) },
+        { key, value: repeated },
+        { key, value: JSON.stringify(envelopeOf({ counter: after, by: 1 })) },
+      ],
     });
 
     await pollUntil(() => counter(after), { description: 'the message after the repeated one' });
     expect(await counter(repeatedName)).toBe(5);
     expect(await counter(before)).toBe(1);
-    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [[before, after]]);
+    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [
+      [before, after],
+    ]);
     expect(runs.map((run) => run.counter)).toEqual([before, after]);
     expect(runs[0].txid).toBe(runs[1].txid);
   });
@@ -394,7 +432,9 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     await inOneFetch(perPartition.map((names, partition) => ({ partition, names })));
 
     for (const name of perPartition.flat()) await pollUntil(() => counter(name), { description: `${name} counted` });
-    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [perPartition.flat()]);
+    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [
+      perPartition.flat(),
+    ]);
     expect(new Set(runs.map((run) => run.txid)).size).toBe(1);
     for (const names of perPartition) expect(runs.map((run) => run.counter).filter((name) => names.includes(name))).toEqual(names);
   });
@@ -402,20 +442,27 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
   it('when one partition of a fetch holds a poison message, re-runs the fetch one message at a time: every other message applied once, in order, the poison one dead-lettered', async () => {
     const poison = `${poisonPrefix}round-${randomUUID()}`;
     const perPartition = [0, 1, 2].map((partition) =>
-      partition === 1 ? [`${tracedPrefix}round-before-${randomUUID()}`, poison, `${tracedPrefix}round-after-${randomUUID()}`] : [`${tracedPrefix}round-${partition}-${randomUUID()}`],
+      partition === 1
+        ? [`${tracedPrefix}round-before-${randomUUID()}`, poison, `${tracedPrefix}round-after-${randomUUID()}`]
+        : [`${tracedPrefix}round-${partition}-${randomUUID()}`],
     );
     const applied = perPartition.flat().filter((name) => name !== poison);
 
     await inOneFetch(perPartition.map((names, partition) => ({ partition, names })));
 
     for (const name of applied) await pollUntil(() => counter(name), { timeoutMs: 30_000, description: `${name} counted` });
-    const dead = await pollUntil(async () => tap.messages.find((m) => m.topic === deadLetterTopic && JSON.parse(String(m.message.value)).payload?.counter === poison), { description: 'the poison message dead-lettered' });
+    const dead = await pollUntil(
+      async () => tap.messages.find((m) => m.topic === deadLetterTopic && JSON.parse(String(m.message.value)).payload?.counter === poison),
+      { description: 'the poison message dead-lettered' },
+    );
     expect(header(dead.message.headers, DEAD_LETTER_HEADERS.error)).toBe('failed after 3 attempts: handler bug: never counts this');
     for (const name of applied) expect(await counter(name)).toBe(1);
     expect(await counter(poison)).toBeUndefined();
     // The round's transaction ran the effects up to the poison one (in whatever order the partitions
     // came), rolled back, and every message then ran once alone, each partition in order.
-    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [applied]);
+    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [
+      applied,
+    ]);
     const [before, , after] = perPartition[1];
     const lastRun = (name: string) => runs.map((run) => run.counter).lastIndexOf(name);
     expect(lastRun(before)).toBeLessThan(lastRun(after));
@@ -441,7 +488,9 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     expect(await counter(after)).toBe(1);
     expect(await counter(poison)).toBeUndefined();
     // `before` ran twice, in two transactions: the batch's (rolled back) and its own re-run (committed).
-    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [[before, after]]);
+    const runs: { counter: string; txid: string }[] = await dataSource.query('SELECT counter, txid FROM handled WHERE counter = ANY($1) ORDER BY id', [
+      [before, after],
+    ]);
     expect(runs.map((run) => run.counter)).toEqual([before, before, after]);
     expect(runs[0].txid).not.toBe(runs[1].txid);
   });
@@ -465,7 +514,9 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     expect(header(dead.message.headers, DEAD_LETTER_HEADERS.originalTopic)).toBe(topic);
     expect(header(dead.message.headers, DEAD_LETTER_HEADERS.consumer)).toBe(consumerName);
     expect(header(dead.message.headers, DEAD_LETTER_HEADERS.error)).toBe('message value is not JSON');
-    const [audit] = await dataSource.query(`SELECT convert_from(value, 'UTF8') AS value, error FROM dead_letter WHERE convert_from(message_key, 'UTF8') = $1`, [key]);
+    const [audit] = await dataSource.query(`SELECT convert_from(value, 'UTF8') AS value, error FROM dead_letter WHERE convert_from(message_key, 'UTF8') = $1`, [
+      key,
+    ]);
     expect(audit).toEqual({ value: '{"not":"an envelope"', error: 'message value is not JSON' });
   });
 
@@ -473,7 +524,13 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     const name = `${failing.prefix}${randomUUID()}`;
     const next = `after-broken-${randomUUID()}`;
     const since = new Date();
-    await producer.send({ topic, messages: [{ key: name, value: JSON.stringify(envelopeOf({ counter: name, by: 7 })) }, { key: name, value: JSON.stringify(envelopeOf({ counter: next, by: 1 })) }] });
+    await producer.send({
+      topic,
+      messages: [
+        { key: name, value: JSON.stringify(envelopeOf({ counter: name, by: 7 })) },
+        { key: name, value: JSON.stringify(envelopeOf({ counter: next, by: 1 })) },
+      ],
+    });
 
     await pollUntil(() => counter(next), { description: 'the message after the failing one' });
     const dead = await deadLetterWithKey(name);
@@ -514,12 +571,18 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     // it, each when no drain is running, so each append makes exactly one drain.
     await app.get(OutboxRelay).onApplicationShutdown();
     for (const other of extraRelays.splice(0)) await other.onApplicationShutdown();
-    const relay = new OutboxRelay(app.get(KAFKA), dataSource, Object.assign(new MessagingConfig(), app.get(MessagingConfig), { OUTBOX_POLL_INTERVAL_MS: 3_600_000 }));
+    const relay = new OutboxRelay(
+      app.get(KAFKA),
+      dataSource,
+      Object.assign(new MessagingConfig(), app.get(MessagingConfig), { OUTBOX_POLL_INTERVAL_MS: 3_600_000 }),
+    );
     extraRelays.push(relay);
     await relay.onApplicationBootstrap();
-    const leadingAndIdle = () => pollUntil(async () => (relay.isLeader && !relay.draining ? true : undefined), { description: 'the relay leading, no drain running' });
+    const leadingAndIdle = () =>
+      pollUntil(async () => (relay.isLeader && !relay.draining ? true : undefined), { description: 'the relay leading, no drain running' });
     await leadingAndIdle();
-    const publishedAt = async (messageId: string) => (await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [messageId]))[0].published_at;
+    const publishedAt = async (messageId: string) =>
+      (await dataSource.query('SELECT published_at FROM outbox WHERE message_id = $1', [messageId]))[0].published_at;
     const append = (name: string) => dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: name, by: 1 }, originFor(name)));
 
     const first = `sent-then-marked-${randomUUID()}`;
@@ -589,20 +652,25 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     await Promise.all(
       aggregates.map(async (aggregate) => {
         for (let i = 0; i < 20; i++) {
-          const envelope = await dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: aggregate, by: 1 }, originFor(aggregate)));
+          const envelope = await dataSource.transaction((manager) =>
+            app.get(Outbox).append(manager, COUNT_ME, { counter: aggregate, by: 1 }, originFor(aggregate)),
+          );
           appended[aggregate].push(envelope.messageId);
         }
       }),
     );
 
-    for (const aggregate of aggregates) await pollUntil(async () => ((await counter(aggregate)) === 20 ? true : undefined), { description: `20 messages of ${aggregate}` });
+    for (const aggregate of aggregates)
+      await pollUntil(async () => ((await counter(aggregate)) === 20 ? true : undefined), { description: `20 messages of ${aggregate}` });
     for (const aggregate of aggregates) {
-      const received = tap.messages.filter((m) => m.topic === topic && m.message.key?.toString() === aggregate).map((m) => header(m.message.headers, 'message-id'));
+      const received = tap.messages
+        .filter((m) => m.topic === topic && m.message.key?.toString() === aggregate)
+        .map((m) => header(m.message.headers, 'message-id'));
       expect(received).toEqual(appended[aggregate]);
     }
   });
 
-  it('when the leader\'s connection dies mid-send, the next leader re-sends and the order per key holds', async () => {
+  it("when the leader's connection dies mid-send, the next leader re-sends and the order per key holds", async () => {
     for (const other of extraRelays.splice(0)) await other.onApplicationShutdown();
     const real: Kafka = app.get(KAFKA);
     let sends = 0;
@@ -639,17 +707,21 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     await Promise.all(
       aggregates.map(async (aggregate) => {
         for (let i = 0; i < 20; i++) {
-          const envelope = await dataSource.transaction((manager) => app.get(Outbox).append(manager, COUNT_ME, { counter: aggregate, by: 1 }, originFor(aggregate)));
+          const envelope = await dataSource.transaction((manager) =>
+            app.get(Outbox).append(manager, COUNT_ME, { counter: aggregate, by: 1 }, originFor(aggregate)),
+          );
           appended[aggregate].push(envelope.messageId);
         }
       }),
     );
 
-    for (const aggregate of aggregates) await pollUntil(async () => ((await counter(aggregate)) === 20 ? true : undefined), { description: `20 messages of ${aggregate}` });
+    for (const aggregate of aggregates)
+      await pollUntil(async () => ((await counter(aggregate)) === 20 ? true : undefined), { description: `20 messages of ${aggregate}` });
     expect(killed).toBe(true);
     // Either may lead now (the first may have taken the lock again on a new connection); never both.
     expect([first, second].filter((relay) => relay.isLeader)).toHaveLength(1);
-    const received = (aggregate: string) => tap.messages.filter((m) => m.topic === topic && m.message.key?.toString() === aggregate).map((m) => header(m.message.headers, 'message-id'));
+    const received = (aggregate: string) =>
+      tap.messages.filter((m) => m.topic === topic && m.message.key?.toString() === aggregate).map((m) => header(m.message.headers, 'message-id'));
     for (const aggregate of aggregates) {
       await pollUntil(async () => (new Set(received(aggregate)).size === 20 ? true : undefined), { description: `the tap to see all of ${aggregate}` });
       // Consumers apply first occurrences (the inbox drops the copies): those must be in append order.
@@ -695,7 +767,9 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     extraRelays.push(relay);
     await relay.onApplicationBootstrap();
     await pollUntil(async () => (relay.isLeader ? true : undefined), { description: 'the relay to lead' });
-    await pollUntil(async () => ((await dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n === 0 ? true : undefined), { description: 'the backlog drained' });
+    await pollUntil(async () => ((await dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n === 0 ? true : undefined), {
+      description: 'the backlog drained',
+    });
     sent.length = 0;
 
     const names = [0, 1, 2].map((i) => `lingered-${i}-${randomUUID()}`);
@@ -782,7 +856,8 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
       return { exited };
     };
     const deliveries = async (name: string) => Number((await dataSource.query('SELECT count(*) AS n FROM delivery WHERE counter = $1', [name]))[0].n);
-    const send = (name: string, by = 1) => producer.send({ topic: crashTopic, messages: [{ key: 'crash', value: JSON.stringify(envelopeOf({ counter: name, by })) }] });
+    const send = (name: string, by = 1) =>
+      producer.send({ topic: crashTopic, messages: [{ key: 'crash', value: JSON.stringify(envelopeOf({ counter: name, by })) }] });
 
     afterEach(async () => {
       for (const child of children.splice(0)) {
@@ -820,12 +895,15 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
       await expect(pollUntil(() => counter(name), { timeoutMs: 45_000, description: 'the restarted consumer to apply the message' })).resolves.toBe(6);
       expect(await deliveries(name)).toBe(2);
     }, 120_000);
-    it('inside a batch\'s transaction: nothing of the batch was applied, and all of it is applied once on restart', async () => {
+    it("inside a batch's transaction: nothing of the batch was applied, and all of it is applied once on restart", async () => {
       const first = `crash-batch-first-${randomUUID()}`;
       const second = `crash-batch-second-${randomUUID()}`;
       const consumer = await startConsumer({ on: second, at: 'in-transaction' });
       // One send: one fetch, one batch, one transaction for both.
-      await producer.send({ topic: crashTopic, messages: [first, second].map((name) => ({ key: 'crash', value: JSON.stringify(envelopeOf({ counter: name, by: 2 })) })) });
+      await producer.send({
+        topic: crashTopic,
+        messages: [first, second].map((name) => ({ key: 'crash', value: JSON.stringify(envelopeOf({ counter: name, by: 2 })) })),
+      });
       await expect(consumer.exited).resolves.toBe('SIGKILL');
       expect(await counter(first)).toBeUndefined();
 

@@ -26,7 +26,10 @@ describe('Outbox in a queueing (batch) transaction', () => {
     deferOutboxAppends(runner);
 
     const first = await outbox.append(manager, PING, {}, origin('a'));
-    const rest = await outbox.appendAll(manager, ['b', 'c'].map((key) => ({ definition: PING, payload: {}, origin: origin(key) })));
+    const rest = await outbox.appendAll(
+      manager,
+      ['b', 'c'].map((key) => ({ definition: PING, payload: {}, origin: origin(key) })),
+    );
     expect(inserts).toEqual([]);
     await writeDeferredOutbox(manager);
 

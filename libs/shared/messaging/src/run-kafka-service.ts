@@ -15,7 +15,10 @@ export function runKafkaService(module: Type<unknown>, service: string, configCl
     const app = await createServiceApp(module);
     const config = app.get(configClass);
     const messaging = app.get(MessagingConfig);
-    const microservice = app.connectMicroservice(kafkaConsumerOptions(service, config.KAFKA_BROKERS, { concurrency: config.KAFKA_CONSUMER_CONCURRENCY, messaging }), { inheritAppConfig: true });
+    const microservice = app.connectMicroservice(
+      kafkaConsumerOptions(service, config.KAFKA_BROKERS, { concurrency: config.KAFKA_CONSUMER_CONCURRENCY, messaging }),
+      { inheritAppConfig: true },
+    );
     await startServiceApp(app, config.PORT);
     observeConsumerLag(microservice.unwrap<[unknown, Consumer]>()[1]);
   };
@@ -34,4 +37,3 @@ function observeConsumerLag(consumer: Consumer): void {
     consumerLag.set({ topic: payload.topic, partition: String(payload.partition) }, Number(payload.offsetLag));
   });
 }
-

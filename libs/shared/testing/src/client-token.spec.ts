@@ -4,7 +4,9 @@ import { OrderSagaAuthError } from '@order-saga/sdk';
 import { clientCredentialsToken } from './client-token';
 
 /** A stand-in token endpoint: answers each form it receives with `answer(form)`. */
-async function tokenEndpoint(answer: (form: URLSearchParams, response: ServerResponse) => void): Promise<{ url: string; forms: URLSearchParams[]; server: Server }> {
+async function tokenEndpoint(
+  answer: (form: URLSearchParams, response: ServerResponse) => void,
+): Promise<{ url: string; forms: URLSearchParams[]; server: Server }> {
   const forms: URLSearchParams[] = [];
   const server = createServer((request: IncomingMessage, response) => {
     let body = '';
@@ -20,7 +22,8 @@ async function tokenEndpoint(answer: (form: URLSearchParams, response: ServerRes
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, forms, server };
 }
 
-const json = (response: ServerResponse, status: number, body: object) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const json = (response: ServerResponse, status: number, body: object) =>
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
 describe('clientCredentialsToken', () => {
   let endpoint: Awaited<ReturnType<typeof tokenEndpoint>> | undefined;
@@ -37,7 +40,12 @@ describe('clientCredentialsToken', () => {
     const token = await clientCredentialsToken(endpoint.url, { id: 'shop', secret: 's3cret' }, { scope: 'read write' });
 
     expect(token).toBe('token-of-shop');
-    expect(Object.fromEntries(endpoint.forms[0])).toEqual({ grant_type: 'client_credentials', client_id: 'shop', client_secret: 's3cret', scope: 'read write' });
+    expect(Object.fromEntries(endpoint.forms[0])).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'shop',
+      client_secret: 's3cret',
+      scope: 'read write',
+    });
   });
 
   it("throws the SDK's auth error, naming the OAuth error, when the gateway refuses the client", async () => {

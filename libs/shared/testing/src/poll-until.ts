@@ -8,7 +8,10 @@ export interface PollOptions {
  * Re-evaluates `probe` until it returns something other than undefined, or fails after the deadline
  * with the last value seen. Tests wait for conditions, never for fixed amounts of time.
  */
-export async function pollUntil<T>(probe: () => Promise<T | undefined>, { timeoutMs = 15_000, intervalMs = 100, description = 'condition' }: PollOptions = {}): Promise<T> {
+export async function pollUntil<T>(
+  probe: () => Promise<T | undefined>,
+  { timeoutMs = 15_000, intervalMs = 100, description = 'condition' }: PollOptions = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

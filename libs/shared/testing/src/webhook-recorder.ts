@@ -22,7 +22,13 @@ export class WebhookRecorder {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        this.requests.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, rawBody: Buffer.concat(chunks), receivedAt: new Date() });
+        this.requests.push({
+          method: request.method ?? '',
+          path: request.url ?? '',
+          headers: request.headers,
+          rawBody: Buffer.concat(chunks),
+          receivedAt: new Date(),
+        });
         response.writeHead(this.status).end();
       });
     });

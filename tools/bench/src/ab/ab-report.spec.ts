@@ -56,9 +56,21 @@ describe('A/B report', () => {
   });
 
   it('prints one row per run in the order run, with errors, shed and unfinished', () => {
-    const lines = formatRuns([...runs.slice(0, 1), { ...runs[1], step: step(90, { postgres: 5400 }, 100, { unexpected: 3, shed: 2, orders: { total: 5400, pending: 4, confirmed: 5396, cancelled: 0, spanSeconds: 60 } }) }]).split('\n');
+    const lines = formatRuns([
+      ...runs.slice(0, 1),
+      {
+        ...runs[1],
+        step: step(90, { postgres: 5400 }, 100, {
+          unexpected: 3,
+          shed: 2,
+          orders: { total: 5400, pending: 4, confirmed: 5396, cancelled: 0, spanSeconds: 60 },
+        }),
+      },
+    ]).split('\n');
 
-    expect(lines[0]).toMatch(/^\| round \| side +\| commit +\| sagas\/s \| CPU ms\/saga \| order-service ms\/saga \| postgres ms\/saga \| p50 ms \| p95 ms \| p99 ms \| errors \| shed \| unfinished \|$/);
+    expect(lines[0]).toMatch(
+      /^\| round \| side +\| commit +\| sagas\/s \| CPU ms\/saga \| order-service ms\/saga \| postgres ms\/saga \| p50 ms \| p95 ms \| p99 ms \| errors \| shed \| unfinished \|$/,
+    );
     expect(lines[2]).toMatch(/^\| 1 +\| base \| 4939d48aa \| 100\.0 +\| 30\.00 +\| 20\.00 +\| 10\.00 +\| 100 +\| 200 +\| 400 +\| 0 +\| 0 +\| 0 +\|$/);
     expect(lines[3]).toMatch(/\| 1 +\| head \| f00dfeedb \| 90\.0 .*\| – +\| 1\.00 .*\| 3 +\| 2 +\| 4 +\|$/);
   });

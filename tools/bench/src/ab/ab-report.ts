@@ -81,7 +81,20 @@ const signedPercent = (value: number) => (Number.isFinite(value) ? `${value > 0 
 export function formatRuns(runs: AbRun[]): string {
   const processNames = [...new Set(runs.flatMap((run) => run.step.cpu.byProcess.map((usage) => usage.name)))];
   return table(
-    ['round', 'side', 'commit', 'sagas/s', 'CPU ms/saga', ...processNames.map((name) => `${name} ms/saga`), 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'shed', 'unfinished'],
+    [
+      'round',
+      'side',
+      'commit',
+      'sagas/s',
+      'CPU ms/saga',
+      ...processNames.map((name) => `${name} ms/saga`),
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'errors',
+      'shed',
+      'unfinished',
+    ],
     runs.map((run) => {
       const figures = figuresOf(run.step);
       return [

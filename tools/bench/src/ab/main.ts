@@ -28,26 +28,33 @@ async function main(argv: string[]): Promise<number> {
     base: prepareCommit(resolveCommit(options.base), options.worktreeRoot, log),
     head: prepareCommit(resolveCommit(options.head), options.worktreeRoot, log),
   };
-  for (const side of ['base', 'head'] as const) log(`${side}: ${commits[side].commit} in ${commits[side].worktree} (node_modules ${commits[side].nodeModules})`);
+  for (const side of ['base', 'head'] as const)
+    log(`${side}: ${commits[side].commit} in ${commits[side].worktree} (node_modules ${commits[side].nodeModules})`);
   const startedAt = new Date();
   const runDir = join(REPO_ROOT, 'tmp', 'bench-ab', startedAt.toISOString().replace(/[:.]/g, '-'));
   mkdirSync(runDir, { recursive: true });
   const load = loadavg();
-  log(`load average ${load.map((value) => value.toFixed(2)).join(' ')} on ${cpus().length} CPUs${load[0] >= 1 ? ' — not quiet: other work will be in the figures' : ''}; runs in ${runDir}`);
+  log(
+    `load average ${load.map((value) => value.toFixed(2)).join(' ')} on ${cpus().length} CPUs${load[0] >= 1 ? ' — not quiet: other work will be in the figures' : ''}; runs in ${runDir}`,
+  );
 
   const runs: AbRun[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const side of ['base', 'head'] as const) {
       const step = await runOnce(options, commits[side], join(runDir, `${round}-${side}`), `ab round ${round} ${side} ${commits[side].commit.slice(0, 9)}`);
       runs.push({ round, side, commit: commits[side].commit, step });
-      log(`round ${round} ${side}: ${step.completedSagasPerSecond.toFixed(1)} sagas/s, CPU ${step.cpu.msPerSaga.toFixed(2)} ms/saga, p99 ${step.admittedLatencyMs.p99.toFixed(0)} ms`);
+      log(
+        `round ${round} ${side}: ${step.completedSagasPerSecond.toFixed(1)} sagas/s, CPU ${step.cpu.msPerSaga.toFixed(2)} ms/saga, p99 ${step.admittedLatencyMs.p99.toFixed(0)} ms`,
+      );
     }
   }
 
   const summary = summarize(runs);
   const settings = `${options.rate} orders/s for ${options.duration} s after ${options.warmup} s warm-up, ${options.rounds} rounds${options.benchArgs.length ? `, ${options.benchArgs.join(' ')}` : ''}`;
   const report = [
-    `bench:ab ${startedAt.toISOString()}: base ${commits.base.commit.slice(0, 9)} vs head ${commits.head.commit.slice(0, 9)}; ${settings}; load average before ${load.map((value) => value.toFixed(2)).join(' ')}, after ${loadavg().map((value) => value.toFixed(2)).join(' ')}`,
+    `bench:ab ${startedAt.toISOString()}: base ${commits.base.commit.slice(0, 9)} vs head ${commits.head.commit.slice(0, 9)}; ${settings}; load average before ${load.map((value) => value.toFixed(2)).join(' ')}, after ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
     '',
     formatRuns(runs),
     '',
@@ -81,7 +88,11 @@ async function runOnce(options: AbOptions, commit: PreparedCommit, dir: string, 
   ];
   log(`${label}: starting a fresh stack …`);
   const output = createWriteStream(join(dir, 'bench.log'));
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, TMPDIR: join(dir, 'tmp'), ORDER_SAGA_BENCH_DB_PREFIX: AB_DATABASE_PREFIX }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TMPDIR: join(dir, 'tmp'), ORDER_SAGA_BENCH_DB_PREFIX: AB_DATABASE_PREFIX },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(output, { end: false });
   child.stderr.pipe(output, { end: false });
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
@@ -97,7 +108,11 @@ async function runOnce(options: AbOptions, commit: PreparedCommit, dir: string, 
 async function stackGone(dir: string, distDir: string, label: string): Promise<void> {
   const left = () => [...pidsWithCommandLine(dir), ...pidsWithCommandLine(distDir)];
   try {
-    await pollUntil(async () => left().length === 0 || undefined, { timeoutMs: 30_000, intervalMs: 250, description: `${label}: every process of its stack to exit` });
+    await pollUntil(async () => left().length === 0 || undefined, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      description: `${label}: every process of its stack to exit`,
+    });
   } catch {
     throw new Error(`${label}: processes of its stack still running after it exited: ${left().join(', ')}; stop them before measuring again`);
   }

@@ -53,7 +53,9 @@ export function prepareCommit(commit: string, root: string, log: (line: string) 
     throw new Error(`${worktree} exists but is not at ${commit}; remove it (git worktree remove --force ${worktree})`);
   }
   let nodeModules: PreparedCommit['nodeModules'];
-  const shared = runtimeFingerprint(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) === runtimeFingerprint(readFileSync(join(worktree, 'package-lock.json'), 'utf8'));
+  const shared =
+    runtimeFingerprint(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) ===
+    runtimeFingerprint(readFileSync(join(worktree, 'package-lock.json'), 'utf8'));
   if (shared) {
     nodeModules = 'shared with the main checkout';
     if (!existsSync(join(worktree, 'node_modules'))) symlinkSync(join(REPO_ROOT, 'node_modules'), join(worktree, 'node_modules'), 'dir');

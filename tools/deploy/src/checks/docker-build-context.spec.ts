@@ -98,6 +98,8 @@ describe('the build stage model', () => {
 
   it('fails a COPY whose source .dockerignore leaves out, as docker build does', () => {
     const context = ['apps/gateway/src/main.ts'];
-    expect(() => applyCopy({ kind: 'copy', sources: ['tools/infra'], destination: './tools/infra' }, '/src', REPO_ROOT, context, tmpdir())).toThrow(/not found in the build context/);
+    expect(() => applyCopy({ kind: 'copy', sources: ['tools/infra'], destination: './tools/infra' }, '/src', REPO_ROOT, context, tmpdir())).toThrow(
+      /not found in the build context/,
+    );
   });
 });

@@ -129,8 +129,15 @@ export function documentedApps(dockerfile: string): string[] {
 export function copiedFromStage(dockerfile: string, stageName: string, workdir: string, args: Record<string, string>): string[] {
   return stagesOf(dockerfile)
     .flatMap((stage) => stage.instructions)
-    .filter((instruction): instruction is Copy => instruction.getKeyword().toUpperCase() === 'COPY' && (instruction as Copy).getFromFlag()?.getValue() === stageName)
-    .flatMap((copy) => copy.getArguments().slice(0, -1).map((argument) => argument.getValue()))
+    .filter(
+      (instruction): instruction is Copy => instruction.getKeyword().toUpperCase() === 'COPY' && (instruction as Copy).getFromFlag()?.getValue() === stageName,
+    )
+    .flatMap((copy) =>
+      copy
+        .getArguments()
+        .slice(0, -1)
+        .map((argument) => argument.getValue()),
+    )
     .map((source) => source.replace(/\$\{(\w+)\}|\$(\w+)/g, (reference, braced?: string, bare?: string) => args[braced ?? bare ?? ''] ?? reference))
     .map((source) => posix.relative(workdir, posix.resolve(workdir, source)));
 }

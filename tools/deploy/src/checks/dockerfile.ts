@@ -50,7 +50,10 @@ export function dockerfileProblems(text: string): string[] {
   const cmd = final.instructions.find((instruction) => keyword(instruction) === 'CMD');
   if (!cmd || !cmd.getArgumentsContent()?.trim().startsWith('[')) problems.push('CMD missing or not in exec form');
   const copies = final.instructions.filter((instruction) => keyword(instruction) === 'COPY');
-  const modulesFrom = copies.find((copy) => /node_modules/.test(copy.getTextContent()))?.getTextContent().match(/--from=(\S+)/)?.[1];
+  const modulesFrom = copies
+    .find((copy) => /node_modules/.test(copy.getTextContent()))
+    ?.getTextContent()
+    .match(/--from=(\S+)/)?.[1];
   const depsStage = stages.find((stage) => stage.name === modulesFrom);
   const installsProdOnly = depsStage?.instructions.some(
     (instruction) => keyword(instruction) === 'RUN' && /npm (ci|install)\b.*--omit=dev/.test(instruction.getArgumentsContent() ?? ''),

@@ -148,7 +148,8 @@ describe('environment differences', () => {
       for (const workload of [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'Job')]) {
         const pod = podSpec(workload);
         for (const container of pod.containers) {
-          for (const variable of container.env ?? []) if (variable.valueFrom?.secretKeyRef) referenced.add(`${variable.valueFrom.secretKeyRef.name}/${variable.valueFrom.secretKeyRef.key}`);
+          for (const variable of container.env ?? [])
+            if (variable.valueFrom?.secretKeyRef) referenced.add(`${variable.valueFrom.secretKeyRef.name}/${variable.valueFrom.secretKeyRef.key}`);
         }
         for (const volume of pod.volumes ?? []) if (volume.secret) referenced.add(`${volume.secret.secretName}/*`);
       }
@@ -181,7 +182,9 @@ describe('the checks themselves', () => {
     const topic = structuredClone(ofKind(rendered.production, 'KafkaTopic')[0]);
     (topic.spec as Container).partitions = 0;
     (topic.spec as Container).replica = 3;
-    expect((await schemaErrors(topic)).join('\n')).toMatch(/partitions must be >= 1[\s\S]*additional properties|additional properties[\s\S]*partitions must be >= 1/);
+    expect((await schemaErrors(topic)).join('\n')).toMatch(
+      /partitions must be >= 1[\s\S]*additional properties|additional properties[\s\S]*partitions must be >= 1/,
+    );
   });
 
   it('reject a ServiceMonitor and an ExternalSecret with misspelt or impossible fields', async () => {
@@ -200,7 +203,9 @@ describe('the checks themselves', () => {
   });
 
   it('reject a kind nobody validates', async () => {
-    expect(await schemaErrors({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'x' } })).toEqual(['Gadget/x: no schema known for example.com/v1/Gadget']);
+    expect(await schemaErrors({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'x' } })).toEqual([
+      'Gadget/x: no schema known for example.com/v1/Gadget',
+    ]);
   });
 
   it('fail on a kustomization that does not render', () => {

@@ -58,12 +58,14 @@ function configFileOf(service: ServiceName): string {
 /** Every environment variable a service reads, base classes first, overrides folded in. */
 export function serviceConfigVars(service: ServiceName): ConfigVar[] {
   const classes = new Map([...classesIn(join(REPO_ROOT, 'libs/shared/config/src/base-service.config.ts')), ...classesIn(configFileOf(service))]);
-  const main = [...classes.entries()].find(([name, info]) => name.endsWith('ServiceConfig') && info.parent && name !== 'KafkaServiceConfig') ??
+  const main =
+    [...classes.entries()].find(([name, info]) => name.endsWith('ServiceConfig') && info.parent && name !== 'KafkaServiceConfig') ??
     [...classes.entries()].find(([name]) => name === 'GatewayConfig');
   if (!main) throw new Error(`no config class for ${service}`);
   const chain: ClassInfo[] = [];
   for (let info: ClassInfo | undefined = main[1]; info; info = info.parent ? classes.get(info.parent) : undefined) chain.unshift(info);
   const vars = new Map<string, ConfigVar>();
-  for (const info of chain) for (const variable of info.vars) vars.set(variable.name, { ...vars.get(variable.name), ...variable, doc: variable.doc ?? vars.get(variable.name)?.doc });
+  for (const info of chain)
+    for (const variable of info.vars) vars.set(variable.name, { ...vars.get(variable.name), ...variable, doc: variable.doc ?? vars.get(variable.name)?.doc });
   return [...vars.values()];
 }

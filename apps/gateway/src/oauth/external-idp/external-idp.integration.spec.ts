@@ -62,7 +62,10 @@ class LocalIdentityProvider {
   }
 
   withdraw(kid: string): void {
-    this.published.splice(this.published.findIndex((key) => key.kid === kid), 1);
+    this.published.splice(
+      this.published.findIndex((key) => key.kid === kid),
+      1,
+    );
   }
 
   token(claims: Record<string, unknown> = {}, options: { key?: SigningKey; issuer?: string; audience?: string; expiresAt?: number } = {}): Promise<string> {
@@ -266,7 +269,13 @@ describe('the external key set', () => {
   }
 
   async function tokensTrusting(external: ExternalIdpSettings): Promise<AccessTokens> {
-    return new AccessTokens({ issuer: 'order-saga-gateway', audience: AUDIENCE, ttlSeconds: 3600, keys: await signingKeySetOf(await addKey(undefined, 'own')), external });
+    return new AccessTokens({
+      issuer: 'order-saga-gateway',
+      audience: AUDIENCE,
+      ttlSeconds: 3600,
+      keys: await signingKeySetOf(await addKey(undefined, 'own')),
+      external,
+    });
   }
 
   it('within the cooldown, refuses unknown kids without asking the provider again', async () => {

@@ -42,7 +42,10 @@ export const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384',
  */
 export function parseScopeMap(value: string): Map<string, Scope> | undefined {
   const map = new Map<string, Scope>();
-  for (const pair of value.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+  for (const pair of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
     const match = /^([\x21\x23-\x3C\x3E-\x5B\x5D-\x7E]+)=([a-z]+)$/.exec(pair);
     if (!match || !isKnownScope(match[2]) || map.has(match[1])) return undefined;
     map.set(match[1], match[2]);
@@ -52,7 +55,8 @@ export function parseScopeMap(value: string): Map<string, Scope> | undefined {
 
 /** The gateway scopes a provider's scope claim maps to, space-delimited; undefined when the claim has the wrong shape. */
 export function mappedScope(claim: unknown, scopeMap: ReadonlyMap<string, Scope>): string | undefined {
-  const theirs = typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) && claim.every((item) => typeof item === 'string') ? (claim as string[]) : undefined;
+  const theirs =
+    typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) && claim.every((item) => typeof item === 'string') ? (claim as string[]) : undefined;
   if (theirs === undefined) return undefined;
   const ours = new Set(theirs.map((scope) => scopeMap.get(scope)).filter((scope) => scope !== undefined));
   return [...ours].join(' ');

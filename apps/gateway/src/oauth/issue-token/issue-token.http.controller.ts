@@ -10,7 +10,11 @@ import { OAuthErrorFilter } from './oauth-error.filter';
 import { OAuthErrorResponseDto } from './oauth-error.response.dto';
 
 const noStore = (required: boolean) => ({
-  'Cache-Control': { description: 'no-store: tokens and their errors are never cached (RFC 6749 §5.1)', required, schema: { type: 'string', enum: ['no-store'] } },
+  'Cache-Control': {
+    description: 'no-store: tokens and their errors are never cached (RFC 6749 §5.1)',
+    required,
+    schema: { type: 'string', enum: ['no-store'] },
+  },
   Pragma: { description: 'no-cache, for HTTP/1.0 caches', required, schema: { type: 'string', enum: ['no-cache'] } },
 });
 
@@ -40,7 +44,12 @@ export class IssueTokenHttpController {
       },
     },
   })
-  @ApiResponse({ status: 200, description: 'The access token (RFC 9068 JWT, ES256), valid for expires_in seconds', type: IssueTokenResponseDto, headers: { ...EVERY_RESPONSE_HEADERS, ...noStore(true) } })
+  @ApiResponse({
+    status: 200,
+    description: 'The access token (RFC 9068 JWT, ES256), valid for expires_in seconds',
+    type: IssueTokenResponseDto,
+    headers: { ...EVERY_RESPONSE_HEADERS, ...noStore(true) },
+  })
   @ApiResponse({
     status: 400,
     description:
@@ -52,13 +61,21 @@ export class IssueTokenHttpController {
     status: 401,
     description: 'invalid_client: unknown client or wrong secret',
     type: OAuthErrorResponseDto,
-    headers: { ...EVERY_RESPONSE_HEADERS, ...noStore(true), 'WWW-Authenticate': { description: 'Basic realm=…: the scheme to authenticate with', required: true, schema: { type: 'string' } } },
+    headers: {
+      ...EVERY_RESPONSE_HEADERS,
+      ...noStore(true),
+      'WWW-Authenticate': { description: 'Basic realm=…: the scheme to authenticate with', required: true, schema: { type: 'string' } },
+    },
   })
   @ApiResponse({
     status: 503,
-    description: 'SERVICE_UNAVAILABLE in the API error format: too many token requests at once on this gateway replica (OAUTH_SECRET_CHECKS_RUNNING and _WAITING); retry after Retry-After',
+    description:
+      'SERVICE_UNAVAILABLE in the API error format: too many token requests at once on this gateway replica (OAUTH_SECRET_CHECKS_RUNNING and _WAITING); retry after Retry-After',
     type: ApiErrorResponseDto,
-    headers: { ...EVERY_RESPONSE_HEADERS, 'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'integer', minimum: 0 } } },
+    headers: {
+      ...EVERY_RESPONSE_HEADERS,
+      'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'integer', minimum: 0 } },
+    },
   })
   @ApiResponse({ status: 500, description: 'INTERNAL_ERROR in the API error format', type: ApiErrorResponseDto, headers: EVERY_RESPONSE_HEADERS })
   issue(@Body() body: unknown, @Headers() headers: TokenRequestHeaders): Promise<IssueTokenResponseDto> {

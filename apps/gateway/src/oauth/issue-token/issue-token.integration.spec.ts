@@ -102,7 +102,10 @@ async function accessToken(clientId: keyof typeof secrets, scope?: string): Prom
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-function placeOrder(headers: Record<string, string>, body = JSON.stringify({ customer_id: 'CUST-12345', items: [{ product_id: 'SKU-001', quantity: 2 }] })): Promise<Response> {
+function placeOrder(
+  headers: Record<string, string>,
+  body = JSON.stringify({ customer_id: 'CUST-12345', items: [{ product_id: 'SKU-001', quantity: 2 }] }),
+): Promise<Response> {
   return fetch(`${gatewayUrl}/api/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 }
 
@@ -223,7 +226,12 @@ describe('POST /oauth/token', () => {
       ['-r', './tools/register.js', 'apps/gateway/src/oauth/register-client.cli.ts', '--client-id', 'cli-client', '--scopes', 'read'],
       { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: `${POSTGRES}/${DATABASE}` } },
     );
-    const printed = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+    const printed = Object.fromEntries(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split('=', 2) as [string, string]),
+    );
     expect(printed).toEqual({ client_id: 'cli-client', client_secret: expect.stringMatching(/^[\w-]{43}$/), scope: 'read', rate_limit_tier: 'standard' });
 
     const [stored] = await gatewayDatabase((client) => client.query('SELECT secret_hash, scopes FROM oauth_client WHERE client_id = $1', ['cli-client']));

@@ -37,7 +37,10 @@ describe('parseIssueTokenRequest', () => {
   });
 
   it('accepts a body client_id that repeats the Basic one', () => {
-    const request = parseIssueTokenRequest({ grant_type: 'client_credentials', client_id: 'shop' }, { 'content-type': FORM, authorization: basic('shop', 'x') });
+    const request = parseIssueTokenRequest(
+      { grant_type: 'client_credentials', client_id: 'shop' },
+      { 'content-type': FORM, authorization: basic('shop', 'x') },
+    );
 
     expect(request.clientId).toBe('shop');
   });

@@ -28,7 +28,10 @@ export class PlaceOrderHttpController {
   @ApiV1Response(202, 'Outcome not known within the wait budget: the order, status pending; poll Location', OrderResponseDto, { Location: ORDER_LOCATION })
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR (details[].field names each invalid field, a catalog price mismatch included) or INVALID_CUSTOMER')
   @ApiV1ErrorResponse(402, 'PAYMENT_FAILED (the stock reservation was released first)')
-  @ApiV1ErrorResponse(409, 'INSUFFICIENT_INVENTORY, INVENTORY_TIMEOUT or PAYMENT_TIMEOUT (a participant did not answer in time; the order was cancelled, any charge refunded), DUPLICATE_ORDER (existing_order_id) or CONFLICT (the key is in flight, or the order was cancelled)')
+  @ApiV1ErrorResponse(
+    409,
+    'INSUFFICIENT_INVENTORY, INVENTORY_TIMEOUT or PAYMENT_TIMEOUT (a participant did not answer in time; the order was cancelled, any charge refunded), DUPLICATE_ORDER (existing_order_id) or CONFLICT (the key is in flight, or the order was cancelled)',
+  )
   async place(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.orderService.placeOrder(requireJsonBody(request), forwardedContextOf(request)));
   }

@@ -14,7 +14,7 @@ export class TrackOrderHttpController {
 
   @Get(':orderId/track')
   @RequireScope('read')
-  @ApiOperation({ summary: "The saga timeline of an order (scope read)" })
+  @ApiOperation({ summary: 'The saga timeline of an order (scope read)' })
   @ApiV1Response(200, 'The saga state and its timeline: each command, reply, compensation, timeout and the outcome, oldest first', TrackOrderResponseDto)
   @ApiV1ErrorResponse(404, "NOT_FOUND: no such order, or another client's")
   async track(@Param('orderId') orderId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {

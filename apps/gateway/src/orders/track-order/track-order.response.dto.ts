@@ -12,7 +12,8 @@ const SAGA_STEP_KINDS = ['command', 'reply', 'compensation', 'timeout', 'late-re
 class SagaTimelineEntryResponseDto {
   @ApiProperty({
     enum: SAGA_STEP_KINDS,
-    description: 'command/reply: forward steps; compensation: a command that undoes a step (or its re-send); timeout: a deadline passed; late-reply: a reply after the saga moved on; outcome: confirmed or cancelled',
+    description:
+      'command/reply: forward steps; compensation: a command that undoes a step (or its re-send); timeout: a deadline passed; late-reply: a reply after the saga moved on; outcome: confirmed or cancelled',
     example: 'command',
   })
   kind: string;
@@ -47,7 +48,12 @@ export class TrackOrderResponseDto {
   @ApiProperty({ enum: SAGA_STATES, enumName: 'SagaState', example: 'CONFIRMED' })
   saga_state: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Why a failed saga failed, e.g. payment_declined, insufficient_inventory, price_mismatch, inventory_timeout, payment_timeout', example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why a failed saga failed, e.g. payment_declined, insufficient_inventory, price_mismatch, inventory_timeout, payment_timeout',
+    example: null,
+  })
   failure_reason: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the step the saga waits on is overdue; null once it ended' })

@@ -18,6 +18,9 @@ export class DeleteWebhookHttpController {
   @ApiV1Response(204, 'Deleted; no body')
   @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")
   async delete(@Param('webhookId') webhookId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
-    relayReply(response, await this.notifications.send('DELETE', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}`, forwardedContextOf(request)));
+    relayReply(
+      response,
+      await this.notifications.send('DELETE', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}`, forwardedContextOf(request)),
+    );
   }
 }

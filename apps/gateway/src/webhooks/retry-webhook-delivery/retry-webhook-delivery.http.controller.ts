@@ -19,7 +19,12 @@ export class RetryWebhookDeliveryHttpController {
   @ApiV1Response(202, 'Queued: the delivery is due now', WebhookRetryQueuedResponseDto)
   @ApiV1ErrorResponse(404, "NOT_FOUND: no such endpoint or delivery, or another client's")
   @ApiV1ErrorResponse(409, 'CONFLICT: the endpoint is disabled or the delivery is being sent')
-  async retry(@Param('webhookId') webhookId: string, @Param('deliveryId') deliveryId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+  async retry(
+    @Param('webhookId') webhookId: string,
+    @Param('deliveryId') deliveryId: string,
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+  ): Promise<void> {
     const path = `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}/deliveries/${pathSegment(deliveryId, 'Webhook delivery')}/retry`;
     relayReply(response, await this.notifications.send('POST', path, forwardedContextOf(request)));
   }

@@ -21,6 +21,11 @@ export class RotateWebhookSecretHttpController {
   async rotate(@Param('webhookId') webhookId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     // An empty body means "default grace period"; anything sent must be JSON.
     const options = request.is('application/json') ? new ClientJsonBody(request) : '{}';
-    relayReply(response, await this.notifications.send('POST', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}/rotate-secret`, forwardedContextOf(request), { body: options }));
+    relayReply(
+      response,
+      await this.notifications.send('POST', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}/rotate-secret`, forwardedContextOf(request), {
+        body: options,
+      }),
+    );
   }
 }

@@ -22,6 +22,11 @@ export class UpdateWebhookHttpController {
   @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")
   async update(@Param('webhookId') webhookId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     const changes = requireJsonBody(request);
-    relayReply(response, await this.notifications.send('PATCH', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}`, forwardedContextOf(request), { body: changes }));
+    relayReply(
+      response,
+      await this.notifications.send('PATCH', `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}`, forwardedContextOf(request), {
+        body: changes,
+      }),
+    );
   }
 }

@@ -30,7 +30,12 @@ export class WebhookDeliveriesHttpController {
   @ApiOperation({ summary: 'One delivery with all its attempts' })
   @ApiV1Response(200, 'The delivery with all its attempts', WebhookDeliveryResponseDto)
   @ApiV1ErrorResponse(404, "NOT_FOUND: no such endpoint or delivery, or another client's")
-  async get(@Param('webhookId') webhookId: string, @Param('deliveryId') deliveryId: string, @Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+  async get(
+    @Param('webhookId') webhookId: string,
+    @Param('deliveryId') deliveryId: string,
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+  ): Promise<void> {
     const path = `/webhook-endpoints/${pathSegment(webhookId, 'Webhook endpoint')}/deliveries/${pathSegment(deliveryId, 'Webhook delivery')}`;
     relayReply(response, await this.notifications.send('GET', path, forwardedContextOf(request)));
   }

@@ -27,6 +27,14 @@ describe('catalogPriceMismatches', () => {
   });
 
   it('leaves unknown and inactive products to the stock allocation', () => {
-    expect(catalogPriceMismatches([{ productId: 'SKU-404', expectedUnitPriceCents: 1 }, { productId: 'SKU-OLD', expectedUnitPriceCents: 1 }], catalog)).toEqual([]);
+    expect(
+      catalogPriceMismatches(
+        [
+          { productId: 'SKU-404', expectedUnitPriceCents: 1 },
+          { productId: 'SKU-OLD', expectedUnitPriceCents: 1 },
+        ],
+        catalog,
+      ),
+    ).toEqual([]);
   });
 });

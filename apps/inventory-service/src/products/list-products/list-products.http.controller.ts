@@ -36,7 +36,9 @@ export class ListProductsHttpController {
 function productIdOf(cursor: string): string {
   const productId = Buffer.from(cursor, 'base64url').toString('utf8');
   if (productId.length === 0 || Buffer.from(productId).toString('base64url') !== cursor) {
-    throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [{ field: 'cursor', error: 'Must be a next_cursor value returned by this endpoint' }]);
+    throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [
+      { field: 'cursor', error: 'Must be a next_cursor value returned by this endpoint' },
+    ]);
   }
   return productId;
 }

@@ -67,7 +67,9 @@ export class ConfirmReservationHandler {
     const raced = unconfirmed.filter((reservation) => reservation.status === 'reserved' && !reservation.was_confirmed);
     const reread = new Map<string, Pick<NotConfirmed, 'status' | 'release_reason'>>();
     if (raced.length > 0) {
-      const rows: { reservation_id: string; status: 'reserved' | 'released'; release_reason: string | null }[] = await manager.query(STATUS, [raced.map((reservation) => reservation.reservation_id)]);
+      const rows: { reservation_id: string; status: 'reserved' | 'released'; release_reason: string | null }[] = await manager.query(STATUS, [
+        raced.map((reservation) => reservation.reservation_id),
+      ]);
       for (const row of rows) reread.set(row.reservation_id, row);
     }
     // Already confirmed is a no-op; unknown and released need saying.

@@ -26,7 +26,16 @@ const INITIAL_STOCK = 100;
 const quietLogger = { warn: () => undefined, error: () => undefined, info: () => undefined, debug: () => undefined } as unknown as PinoLogger;
 
 function envelope<T extends object>(definition: MessageDefinition<T>, orderId: string, payload: T, at: Date): MessageEnvelope<T> {
-  return { messageId: randomUUID(), type: definition.type, correlationId: orderId, causationId: null, occurredAt: at.toISOString(), requestId: null, traceparent: null, payload };
+  return {
+    messageId: randomUUID(),
+    type: definition.type,
+    correlationId: orderId,
+    causationId: null,
+    occurredAt: at.toISOString(),
+    requestId: null,
+    traceparent: null,
+    payload,
+  };
 }
 
 describe('reservation expiry sweeper (PostgreSQL)', () => {
@@ -65,13 +74,18 @@ describe('reservation expiry sweeper (PostgreSQL)', () => {
 
   beforeEach(async () => {
     productId = `SKU-EXP-${randomBytes(3).toString('hex')}`;
-    await dataSource.query(`INSERT INTO product (product_id, name, unit_price_cents, available, reserved) VALUES ($1, 'Expiry test item', 1000, $2, 0)`, [productId, INITIAL_STOCK]);
+    await dataSource.query(`INSERT INTO product (product_id, name, unit_price_cents, available, reserved) VALUES ($1, 'Expiry test item', 1000, $2, 0)`, [
+      productId,
+      INITIAL_STOCK,
+    ]);
   });
 
   /** Reserves `quantity` of the test's product for a new order at `at`, through the real ReserveStock handler. */
   const reserve = async (quantity: number, at = t0) => {
     const orderId = `ORD-EXP-${randomBytes(4).toString('hex')}`;
-    await dataSource.transaction((manager) => reserveHandler.handle(envelope(RESERVE_STOCK, orderId, { orderId, items: [{ productId, quantity }] }, at), manager, at));
+    await dataSource.transaction((manager) =>
+      reserveHandler.handle(envelope(RESERVE_STOCK, orderId, { orderId, items: [{ productId, quantity }] }, at), manager, at),
+    );
     const reservation = await dataSource.getRepository(Reservation).findOneByOrFail({ orderId });
     return { orderId, reservationId: reservation.reservationId };
   };

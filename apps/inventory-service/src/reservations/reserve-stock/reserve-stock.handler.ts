@@ -121,7 +121,12 @@ export class ReserveStockHandler {
 
     // No rows: none of the products exists, so nothing was locked and nothing reserved.
     const locked = rows.filter((row): row is StockRow => row.outcome !== 'replayed');
-    const stock: StockLevel[] = locked.map((row) => ({ productId: row.product_id, available: row.available, unitPriceCents: row.unit_price_cents, active: row.active }));
+    const stock: StockLevel[] = locked.map((row) => ({
+      productId: row.product_id,
+      available: row.available,
+      unitPriceCents: row.unit_price_cents,
+      active: row.active,
+    }));
     const reservedCents = locked[0]?.outcome === 'reserved' ? locked[0].total_cents : null;
     // A client-stated price that the catalog does not confirm is the client's error, whatever the stock.
     const priceMismatches = catalogPriceMismatches(items, stock);
@@ -129,7 +134,9 @@ export class ReserveStockHandler {
     const decidedCents = priceMismatches.length === 0 && allocation.ok ? allocation.totalCents : null;
     if (reservedCents !== decidedCents) {
       // Rolls the step back: the guard in SQL and the domain rules must never part.
-      throw new Error(`order ${orderId}: the reservation guard reserved ${reservedCents ?? 'nothing'}, the allocation rules ${decidedCents ?? 'nothing'} (cents)`);
+      throw new Error(
+        `order ${orderId}: the reservation guard reserved ${reservedCents ?? 'nothing'}, the allocation rules ${decidedCents ?? 'nothing'} (cents)`,
+      );
     }
     if (priceMismatches.length > 0) {
       await this.outbox.append(manager, STOCK_RESERVATION_REJECTED, { orderId, reason: 'PRICE_MISMATCH', shortages: [], priceMismatches }, origin);

@@ -15,7 +15,9 @@ export class WebhookManagement1763900000000 implements MigrationInterface {
         ADD CONSTRAINT webhook_endpoint_previous_secret_expiry CHECK ((previous_secret IS NULL) = (previous_secret_expires_at IS NULL))`);
     await runner.query(`ALTER TABLE webhook_delivery ADD COLUMN failure_reason text CHECK (failure_reason IN ('exhausted', 'gone'))`);
     await runner.query(`ALTER TABLE webhook_delivery DROP CONSTRAINT webhook_delivery_status_check`);
-    await runner.query(`ALTER TABLE webhook_delivery ADD CONSTRAINT webhook_delivery_status_check CHECK (status IN ('pending', 'succeeded', 'failed', 'cancelled'))`);
+    await runner.query(
+      `ALTER TABLE webhook_delivery ADD CONSTRAINT webhook_delivery_status_check CHECK (status IN ('pending', 'succeeded', 'failed', 'cancelled'))`,
+    );
     await runner.query(`CREATE INDEX webhook_delivery_endpoint_idx ON webhook_delivery (endpoint_id, created_at DESC)`);
     // Per-endpoint concurrency counts the sends under way; only leased rows carry locked_until.
     await runner.query(`CREATE INDEX webhook_delivery_leased_idx ON webhook_delivery (endpoint_id) WHERE locked_until IS NOT NULL`);

@@ -46,7 +46,11 @@ export class DeliverWebhooksHandler {
     const attemptedAt = this.clock.now();
     const { outcome, ...attempt } = await this.post(delivery, attemptedAt);
     // Measured from the end of this attempt, so a slow receiver does not eat into its own back-off.
-    const recorded = await this.record({ delivery, attempt, decide: (attemptsMade) => decideAfterAttempt(this.schedule, attemptsMade, outcome, this.clock.now()) });
+    const recorded = await this.record({
+      delivery,
+      attempt,
+      decide: (attemptsMade) => decideAfterAttempt(this.schedule, attemptsMade, outcome, this.clock.now()),
+    });
     this.count(recorded);
     this.logOutcome(delivery, attempt, recorded);
     return recorded;
@@ -65,7 +69,9 @@ export class DeliverWebhooksHandler {
     this.recording = (async () => {
       while (this.queued.length > 0) {
         const taken = this.queued.splice(0, MAX_RECORDED_TOGETHER);
-        const results = await this.repository.recordAttempts(taken).catch((error: unknown) => taken.map((): PromiseSettledResult<RecordedAttempt> => ({ status: 'rejected', reason: error })));
+        const results = await this.repository
+          .recordAttempts(taken)
+          .catch((error: unknown) => taken.map((): PromiseSettledResult<RecordedAttempt> => ({ status: 'rejected', reason: error })));
         taken.forEach((entry, index) => entry.settle(results[index]));
       }
     })().finally(() => {

@@ -74,7 +74,11 @@ describe('webhook delivery across a SIGKILL of notification-service', () => {
   });
 
   async function startService(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['-r', join(REPO_ROOT, 'tools/register.js'), join(REPO_ROOT, 'apps/notification-service/src/main.ts')], { cwd: REPO_ROOT, env: env(), stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['-r', join(REPO_ROOT, 'tools/register.js'), join(REPO_ROOT, 'apps/notification-service/src/main.ts')], {
+      cwd: REPO_ROOT,
+      env: env(),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     await pollUntil(
       async () => {
         if (child.exitCode !== null) throw new Error(`notification-service exited with ${child.exitCode}`);
@@ -132,7 +136,16 @@ describe('webhook delivery across a SIGKILL of notification-service', () => {
       occurredAt: new Date().toISOString(),
       requestId: null,
       traceparent: null,
-      payload: { orderId, clientId: 'client-restart', customerId: 'cust_1', status: 'confirmed', totalCents: 1000, currency: 'USD', items: [{ productId: 'SKU-001', quantity: 1, unitPriceCents: 1000 }], createdAt: new Date().toISOString() },
+      payload: {
+        orderId,
+        clientId: 'client-restart',
+        customerId: 'cust_1',
+        status: 'confirmed',
+        totalCents: 1000,
+        currency: 'USD',
+        items: [{ productId: 'SKU-001', quantity: 1, unitPriceCents: 1000 }],
+        createdAt: new Date().toISOString(),
+      },
     };
     // What the Kafka consumer does with an order event, committed by another process: the running service finds it at its poll.
     const config = validateConfig(NotificationServiceConfig, env());
@@ -156,7 +169,12 @@ describe('webhook delivery across a SIGKILL of notification-service', () => {
       },
       { timeoutMs: 30_000, intervalMs: 100, description: 'the delivery to succeed after the restart' },
     );
-    const attempts = (await db.query(`SELECT a.attempt_number, a.status_code FROM webhook_attempt a JOIN webhook_delivery d USING (delivery_id) WHERE d.event_id = $1 ORDER BY a.attempt_number`, [envelope.messageId])).rows;
+    const attempts = (
+      await db.query(
+        `SELECT a.attempt_number, a.status_code FROM webhook_attempt a JOIN webhook_delivery d USING (delivery_id) WHERE d.event_id = $1 ORDER BY a.attempt_number`,
+        [envelope.messageId],
+      )
+    ).rows;
 
     const [first, second, third] = received;
     process.stdout.write(

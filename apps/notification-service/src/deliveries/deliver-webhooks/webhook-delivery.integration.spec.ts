@@ -237,8 +237,15 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   it("delivers a signed order.created webhook that verifies with the spec's HMAC recipe, only to subscribed endpoints of the order's client", async () => {
     const url = receiver.script('/signed', () => ({ status: 200, body: 'ok' }));
     const endpoint = await register('client-signed', url);
-    await register('client-signed', receiver.script('/signed-cancel-only', () => ({ status: 200 })), ['order.cancelled']);
-    await register('client-other', receiver.script('/signed-other-client', () => ({ status: 200 })));
+    await register(
+      'client-signed',
+      receiver.script('/signed-cancel-only', () => ({ status: 200 })),
+      ['order.cancelled'],
+    );
+    await register(
+      'client-other',
+      receiver.script('/signed-other-client', () => ({ status: 200 })),
+    );
     const envelope = orderCreated('client-signed');
 
     await publish(envelope);
@@ -265,7 +272,10 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   });
 
   it('creates no second delivery when the same Kafka event arrives again', async () => {
-    await register('client-redelivery', receiver.script('/redelivery', () => ({ status: 204 })));
+    await register(
+      'client-redelivery',
+      receiver.script('/redelivery', () => ({ status: 204 })),
+    );
     const envelope = orderCreated('client-redelivery');
 
     await publish(envelope);
@@ -354,7 +364,11 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
 
   it('keeps at most DELIVERY_CONCURRENCY webhooks in flight and works through the backlog as sends finish', async () => {
     const paths = Array.from({ length: 10 }, (_, index) => `/bounded-${index}`);
-    for (const path of paths) await register('client-bounded', receiver.script(path, () => ({ status: 200, delayMs: 150 })));
+    for (const path of paths)
+      await register(
+        'client-bounded',
+        receiver.script(path, () => ({ status: 200, delayMs: 150 })),
+      );
     const envelope = orderCreated('client-bounded');
     receiver.maxActive = 0;
 
@@ -371,7 +385,11 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     const second = newWorker();
     await second.onApplicationBootstrap();
     const paths = Array.from({ length: 12 }, (_, index) => `/race-${index}`);
-    for (const path of paths) await register('client-race', receiver.script(path, () => ({ status: 200, delayMs: 100 })));
+    for (const path of paths)
+      await register(
+        'client-race',
+        receiver.script(path, () => ({ status: 200, delayMs: 100 })),
+      );
     const envelope = orderCreated('client-race');
     receiver.maxActive = 0;
 
@@ -389,7 +407,10 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   });
 
   it('on shutdown, finishes and records the send in flight, then claims nothing more', async () => {
-    await register('client-shutdown', receiver.script('/shutdown', () => ({ status: 200, delayMs: 200 })));
+    await register(
+      'client-shutdown',
+      receiver.script('/shutdown', () => ({ status: 200, delayMs: 200 })),
+    );
     const inFlight = orderCreated('client-shutdown');
 
     await publish(inFlight);
@@ -413,7 +434,10 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   });
 
   it('disables the endpoint on 410 Gone, fails the delivery at once, counts it and announces WebhookDeliveryFailed', async () => {
-    const endpoint = await register('client-gone', receiver.script('/gone', () => ({ status: 410 })));
+    const endpoint = await register(
+      'client-gone',
+      receiver.script('/gone', () => ({ status: 410 })),
+    );
     const envelope = orderCreated('client-gone');
     const failedBefore = metrics.snapshot().failedDeliveries;
 
@@ -437,7 +461,10 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   });
 
   it('honours Retry-After of a 429 when it asks for longer than the schedule', async () => {
-    await register('client-429', receiver.script('/429', (attempt) => (attempt === 1 ? { status: 429, headers: { 'Retry-After': '120' } } : { status: 200 })));
+    await register(
+      'client-429',
+      receiver.script('/429', (attempt) => (attempt === 1 ? { status: 429, headers: { 'Retry-After': '120' } } : { status: 200 })),
+    );
     const envelope = orderCreated('client-429');
 
     await publish(envelope);
@@ -473,7 +500,10 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       for (const event of deadEvents) await publish(event);
       await waitFor('the dead endpoint to hold its sends', () => hanging.length === config.WEBHOOK_ENDPOINT_CONCURRENCY);
 
-      await register('client-healthy', receiver.script('/healthy', () => ({ status: 200 })));
+      await register(
+        'client-healthy',
+        receiver.script('/healthy', () => ({ status: 200 })),
+      );
       const healthyEvent = orderCreated('client-healthy');
       const healthyPublished = Date.now();
       await publish(healthyEvent);
@@ -481,13 +511,19 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       const healthyMs = Date.now() - healthyPublished;
       const deadSentBeforeHealthy = hanging.length;
 
-      await waitFor('every dead delivery to time out once', async () => {
-        const found = await Promise.all(deadEvents.map((event) => deliveriesOf(event.messageId)));
-        return found.every(([delivery]) => delivery.attempt_count === 1);
-      }, 20_000);
+      await waitFor(
+        'every dead delivery to time out once',
+        async () => {
+          const found = await Promise.all(deadEvents.map((event) => deliveriesOf(event.messageId)));
+          return found.every(([delivery]) => delivery.attempt_count === 1);
+        },
+        20_000,
+      );
       const deadMs = Date.now() - started;
       await worker.idle();
-      process.stdout.write(`[timings] healthy endpoint delivered ${healthyMs} ms after its event; 6 deliveries to the dead endpoint took ${deadMs} ms to time out (timeout ${TIMEOUT_MS} ms, ${config.WEBHOOK_ENDPOINT_CONCURRENCY} at a time)\n`);
+      process.stdout.write(
+        `[timings] healthy endpoint delivered ${healthyMs} ms after its event; 6 deliveries to the dead endpoint took ${deadMs} ms to time out (timeout ${TIMEOUT_MS} ms, ${config.WEBHOOK_ENDPOINT_CONCURRENCY} at a time)\n`,
+      );
 
       // The healthy send did not queue behind the dead endpoint's backlog, which never held more than its share.
       expect(deadSentBeforeHealthy).toBeLessThan(deadEvents.length);
@@ -501,7 +537,10 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   });
 
   it('during a secret rotation signs with both secrets, and with the new one only once the grace period ended', async () => {
-    const endpoint = await register('client-rotate', receiver.script('/rotate', () => ({ status: 200 })));
+    const endpoint = await register(
+      'client-rotate',
+      receiver.script('/rotate', () => ({ status: 200 })),
+    );
     const rotator = new RotateWebhookSecretHandler(new WebhookEndpointRepository(dataSource), clock, config);
     const rotated = await rotator.rotate('client-rotate', endpoint.endpoint_id, { grace_period_seconds: 3600 });
     expect(rotated.secret).not.toBe(endpoint.secret);
@@ -533,7 +572,10 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
 
   it('retries one failed delivery by hand, and re-delivers every failed delivery since a time in bulk', async () => {
     let up = false;
-    const endpoint = await register('client-recover', receiver.script('/recover', () => (up ? { status: 200 } : { status: 500 })));
+    const endpoint = await register(
+      'client-recover',
+      receiver.script('/recover', () => (up ? { status: 200 } : { status: 500 })),
+    );
     const events = Array.from({ length: 3 }, () => orderCreated('client-recover'));
     const since = new Date(Date.now() - 1000);
     for (const event of events) await publish(event);
@@ -544,7 +586,9 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     ]) {
       clock.advance(delay);
       worker.wake();
-      await waitFor(`attempt ${attempt}`, async () => (await Promise.all(events.map((e) => deliveriesOf(e.messageId)))).every(([d]) => d.attempt_count === attempt));
+      await waitFor(`attempt ${attempt}`, async () =>
+        (await Promise.all(events.map((e) => deliveriesOf(e.messageId)))).every(([d]) => d.attempt_count === attempt),
+      );
       await worker.idle();
     }
     await waitFor('all three to fail', async () => (await Promise.all(events.map((e) => deliveriesOf(e.messageId)))).every(([d]) => d.status === 'failed'));
@@ -559,17 +603,21 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     await worker.idle();
     expect((await deliveriesOf(events[0].messageId))[0].attempts.map((a) => a.status_code)).toEqual([500, 500, 500, 200]);
 
-    await expect(new RetryDeliveryHandler(endpoints, clock, due).retry('client-other', endpoint.endpoint_id, one.delivery_id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(new RetryDeliveryHandler(endpoints, clock, due).retry('client-other', endpoint.endpoint_id, one.delivery_id)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
 
     const bulk = await new RedeliverFailedHandler(endpoints, clock, due).redeliver('client-recover', endpoint.endpoint_id, since);
     expect(bulk.queued).toBe(2);
-    await waitFor('the bulk re-delivery', async () => (await Promise.all(events.map((e) => deliveriesOf(e.messageId)))).every(([d]) => d.status === 'succeeded'));
+    await waitFor('the bulk re-delivery', async () =>
+      (await Promise.all(events.map((e) => deliveriesOf(e.messageId)))).every(([d]) => d.status === 'succeeded'),
+    );
     await worker.idle();
     expect(receiver.received('/recover').filter((request) => request.headers['x-webhook-id'] === events[0].messageId)).toHaveLength(4);
     expect(new Set(receiver.received('/recover').map((request) => request.headers['x-webhook-id']))).toEqual(new Set(events.map((e) => e.messageId)));
   });
 
-  it('sends one endpoint\'s webhooks over one kept-alive connection, a 1 KiB excerpt of a longer answer closing only its own', async () => {
+  it("sends one endpoint's webhooks over one kept-alive connection, a 1 KiB excerpt of a longer answer closing only its own", async () => {
     const url = receiver.script('/keep-alive', (attempt) => (attempt === 3 ? { status: 200, body: 'x'.repeat(64 * 1024) } : { status: 200, body: 'ok' }));
     await register('client-keep-alive', url);
 
@@ -592,7 +640,10 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const path = '/capped-together';
-    await register('client-capped-together', receiver.script(path, (attempt) => ({ status: 200, until: attempt <= 2 ? held : undefined })));
+    await register(
+      'client-capped-together',
+      receiver.script(path, (attempt) => ({ status: 200, until: attempt <= 2 ? held : undefined })),
+    );
     await worker.idle();
     receiver.maxActive = 0;
     // Scheduled without waking anyone: which worker claims what is up to this test.
@@ -606,13 +657,14 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       await waitFor('the first replica to hold one send', () => receiver.received(path).length === 1);
       for (const envelope of events.slice(1)) await dataSource.transaction((manager) => quiet.handle(envelope, manager));
       otherReplica.wake();
-      await waitFor('the second replica to hold the endpoint\'s other send', () => receiver.received(path).length === 2);
+      await waitFor("the second replica to hold the endpoint's other send", () => receiver.received(path).length === 2);
       release();
 
       // Neither replica alone had the endpoint at its cap; the poll is 10 minutes away.
       await waitFor('every delivery sent', () => receiver.received(path).length === events.length);
       await Promise.all([worker.idle(), otherReplica.idle()]);
-      for (const envelope of events) expect(await deliveriesOf(envelope.messageId)).toEqual([expect.objectContaining({ status: 'succeeded', attempt_count: 1 })]);
+      for (const envelope of events)
+        expect(await deliveriesOf(envelope.messageId)).toEqual([expect.objectContaining({ status: 'succeeded', attempt_count: 1 })]);
       expect(receiver.maxActive).toBeLessThanOrEqual(config.WEBHOOK_ENDPOINT_CONCURRENCY);
     } finally {
       release();
@@ -621,7 +673,10 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   });
 
   it('schedules the events of one transaction (a consumer batch) in one statement just before it commits', async () => {
-    await register('client-batch', receiver.script('/batch', () => ({ status: 200 })));
+    await register(
+      'client-batch',
+      receiver.script('/batch', () => ({ status: 200 })),
+    );
     const events = Array.from({ length: 3 }, () => orderCreated('client-batch'));
     const sent = { byHandlers: [] as string[], atCommit: [] as string[] };
     let phase: keyof typeof sent = 'byHandlers';
@@ -643,7 +698,10 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   });
 
   it('records attempts that leave their deliveries live in one statement; one another replica recorded first, and a last attempt, go the locked way', async () => {
-    const endpoint = await register('client-record', receiver.script('/record', () => ({ status: 200 })));
+    const endpoint = await register(
+      'client-record',
+      receiver.script('/record', () => ({ status: 200 })),
+    );
     // Due only far in the future, so the running worker leaves them to this test.
     const farFuture = new Date(clock.now().getTime() + 3650 * 86_400_000);
     const ids = Array.from({ length: 5 }, () => randomUUID());
@@ -684,19 +742,24 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     expect(claimed).toHaveLength(5);
     // One statement for the three live ones; the fourth and the fifth (with its WebhookDeliveryFailed) locked.
     expect(sent).toEqual({ statements: ['WITH', 'SELECT', 'INSERT', 'UPDATE', 'SELECT', 'INSERT', 'UPDATE', 'INSERT'], transactions: 2 });
-    expect(results.map((result) => (result.status === 'fulfilled' ? [result.value.attemptNumber, result.value.decision.status, result.value.applied] : result.reason))).toEqual([
+    expect(
+      results.map((result) =>
+        result.status === 'fulfilled' ? [result.value.attemptNumber, result.value.decision.status, result.value.applied] : result.reason,
+      ),
+    ).toEqual([
       [1, 'succeeded', true],
       [1, 'succeeded', true],
       [1, 'pending', true],
       [2, 'succeeded', true],
       [1, 'failed', true],
     ]);
-    const rows: { delivery_id: string; status: string; attempt_count: number; next_attempt_at: Date; locked_until: Date | null; attempts: number[] }[] = await dataSource.query(
-      `SELECT d.delivery_id, d.status, d.attempt_count, d.next_attempt_at, d.locked_until, array_agg(a.attempt_number ORDER BY a.attempt_number) AS attempts
+    const rows: { delivery_id: string; status: string; attempt_count: number; next_attempt_at: Date; locked_until: Date | null; attempts: number[] }[] =
+      await dataSource.query(
+        `SELECT d.delivery_id, d.status, d.attempt_count, d.next_attempt_at, d.locked_until, array_agg(a.attempt_number ORDER BY a.attempt_number) AS attempts
          FROM webhook_delivery d JOIN webhook_attempt a USING (delivery_id)
         WHERE d.delivery_id = ANY ($1::uuid[]) GROUP BY d.delivery_id`,
-      [ids],
-    );
+        [ids],
+      );
     const found = new Map(rows.map((row) => [row.delivery_id, row]));
     expect(ids.map((id) => found.get(id)).map((row) => row && [row.status, row.attempt_count, row.attempts, row.locked_until])).toEqual([
       ['succeeded', 1, [1], null],
@@ -711,7 +774,11 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   });
 
   it('in production mode refuses private URLs at registration and private addresses at connect time, after DNS', async () => {
-    const production = validateConfig(NotificationServiceConfig, { DATABASE_URL: 'postgres://x@127.0.0.1/x', KAFKA_BROKERS: '127.0.0.1:9', DEPLOY_ENV: 'production' });
+    const production = validateConfig(NotificationServiceConfig, {
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      KAFKA_BROKERS: '127.0.0.1:9',
+      DEPLOY_ENV: 'production',
+    });
     const policy = new NetworkPolicy(production.networkPolicy);
     const guardedRegistrar = new RegisterWebhookEndpointHandler(new WebhookEndpointRepository(dataSource), new WebhookUrlValidator(policy), clock);
 
@@ -733,8 +800,13 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     const stagingSender = new WebhookSender(new NetworkPolicy({ allowPrivateNetworks: false, allowedCidrs: [], requireHttps: false }));
     const url = receiver.script('/rebound', () => ({ status: 200 })).replace('127.0.0.1', 'localhost');
     try {
-      await expect(stagingSender.post({ url, body: '{}', headers: {}, timeoutMs: 2000 })).rejects.toMatchObject({ code: 'EWEBHOOKADDRESS', message: expect.stringMatching(/localhost resolves to .*loopback/) });
-      await expect(stagingSender.post({ url: receiver.url('/rebound'), body: '{}', headers: {}, timeoutMs: 2000 })).rejects.toMatchObject({ code: 'EWEBHOOKADDRESS' });
+      await expect(stagingSender.post({ url, body: '{}', headers: {}, timeoutMs: 2000 })).rejects.toMatchObject({
+        code: 'EWEBHOOKADDRESS',
+        message: expect.stringMatching(/localhost resolves to .*loopback/),
+      });
+      await expect(stagingSender.post({ url: receiver.url('/rebound'), body: '{}', headers: {}, timeoutMs: 2000 })).rejects.toMatchObject({
+        code: 'EWEBHOOKADDRESS',
+      });
     } finally {
       await stagingSender.onModuleDestroy();
     }

@@ -214,14 +214,24 @@ export class WebhookDeliveryRepository {
         }
       }
     }
-    const recorded = new Map(live.filter(({ delivery }) => moved.has(delivery.deliveryId)).map(({ delivery, attemptNumber, decision }) => [delivery, { attemptNumber, decision, applied: true }]));
+    const recorded = new Map(
+      live
+        .filter(({ delivery }) => moved.has(delivery.deliveryId))
+        .map(({ delivery, attemptNumber, decision }) => [delivery, { attemptNumber, decision, applied: true }]),
+    );
     const results: PromiseSettledResult<RecordedAttempt>[] = [];
     const tried = new Set(live.map(({ delivery }) => delivery));
     for (const { delivery, attempt, decide } of attempts) {
       const done = recorded.get(delivery);
       if (done) results.push({ status: 'fulfilled', value: done });
       else if (unrecorded && tried.has(delivery)) results.push({ status: 'rejected', reason: unrecorded.error });
-      else results.push(await this.recordAttempt(delivery, attempt, decide).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+      else
+        results.push(
+          await this.recordAttempt(delivery, attempt, decide).then(
+            (value) => ({ status: 'fulfilled' as const, value }),
+            (reason: unknown) => ({ status: 'rejected' as const, reason }),
+          ),
+        );
     }
     return results;
   }
@@ -268,10 +278,9 @@ export class WebhookDeliveryRepository {
       );
       if (applied && decision.status === 'failed') {
         if (decision.reason === 'gone') {
-          await manager.query(
-            `UPDATE webhook_endpoint SET enabled = false, disabled_reason = 'gone', updated_at = now() WHERE endpoint_id = $1 AND enabled`,
-            [delivery.endpointId],
-          );
+          await manager.query(`UPDATE webhook_endpoint SET enabled = false, disabled_reason = 'gone', updated_at = now() WHERE endpoint_id = $1 AND enabled`, [
+            delivery.endpointId,
+          ]);
         }
         await this.outbox.append(
           manager,

@@ -19,7 +19,11 @@ export class EndpointDeliveriesHttpController {
   ) {}
 
   @Get()
-  async list(@ClientId() clientId: string, @Param('endpointId') endpointId: string, @Query() query: EndpointDeliveriesRequestDto): Promise<{ data: WebhookDeliveryResponseDto[] }> {
+  async list(
+    @ClientId() clientId: string,
+    @Param('endpointId') endpointId: string,
+    @Query() query: EndpointDeliveriesRequestDto,
+  ): Promise<{ data: WebhookDeliveryResponseDto[] }> {
     await this.endpoints.findOwned(clientId, endpointId);
     const where: FindOptionsWhere<WebhookDelivery> = { endpointId };
     if (query.status) where.status = query.status;
@@ -34,7 +38,11 @@ export class EndpointDeliveriesHttpController {
   }
 
   @Get(':deliveryId')
-  async get(@ClientId() clientId: string, @Param('endpointId') endpointId: string, @Param('deliveryId') deliveryId: string): Promise<WebhookDeliveryResponseDto> {
+  async get(
+    @ClientId() clientId: string,
+    @Param('endpointId') endpointId: string,
+    @Param('deliveryId') deliveryId: string,
+  ): Promise<WebhookDeliveryResponseDto> {
     await this.endpoints.findOwned(clientId, endpointId);
     const delivery = isUUID(deliveryId)
       ? await this.dataSource.getRepository(WebhookDelivery).findOne({ where: { deliveryId, endpointId }, relations: { attempts: true } })

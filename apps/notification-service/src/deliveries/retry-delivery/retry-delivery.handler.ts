@@ -26,15 +26,18 @@ export class RetryDeliveryHandler {
       const endpoint = await this.endpoints.findOwned(clientId, endpointId, manager);
       if (!endpoint.enabled) throw new DomainError('CONFLICT', `Webhook endpoint ${endpointId} is disabled; enable it before retrying its deliveries`);
       const [found]: { locked: boolean }[] = isUUID(deliveryId)
-        ? await manager.query(`SELECT locked_until > now() AS locked FROM webhook_delivery WHERE delivery_id = $1 AND endpoint_id = $2 FOR UPDATE`, [deliveryId, endpointId])
+        ? await manager.query(`SELECT locked_until > now() AS locked FROM webhook_delivery WHERE delivery_id = $1 AND endpoint_id = $2 FOR UPDATE`, [
+            deliveryId,
+            endpointId,
+          ])
         : [];
       if (!found) throw new DomainError('NOT_FOUND', `Webhook delivery ${deliveryId} does not exist`);
       // Re-queueing a delivery that is being sent would let a second send start before the first is recorded.
       if (found.locked) throw new DomainError('CONFLICT', `Webhook delivery ${deliveryId} is being sent right now; try again when its attempt is recorded`);
-      await manager.query(
-        `UPDATE webhook_delivery SET status = 'pending', failure_reason = NULL, next_attempt_at = $2 WHERE delivery_id = $1`,
-        [deliveryId, now],
-      );
+      await manager.query(`UPDATE webhook_delivery SET status = 'pending', failure_reason = NULL, next_attempt_at = $2 WHERE delivery_id = $1`, [
+        deliveryId,
+        now,
+      ]);
       this.due.announce(manager);
     });
     this.logger.log({ delivery_id: deliveryId, endpoint_id: endpointId, client_id: clientId }, 'webhook delivery queued for a manual retry');

@@ -22,7 +22,10 @@ export class DeleteWebhookEndpointHandler {
       endpoint.enabled = false;
       endpoint.disabledReason = 'client';
       await this.endpoints.save(endpoint, manager);
-      const [, count]: [unknown, number] = await manager.query(`UPDATE webhook_delivery SET status = 'cancelled' WHERE endpoint_id = $1 AND status = 'pending'`, [endpointId]);
+      const [, count]: [unknown, number] = await manager.query(
+        `UPDATE webhook_delivery SET status = 'cancelled' WHERE endpoint_id = $1 AND status = 'pending'`,
+        [endpointId],
+      );
       return count;
     });
     this.logger.log({ endpoint_id: endpointId, client_id: clientId, cancelled_deliveries: cancelled }, 'webhook endpoint deleted');

@@ -10,7 +10,11 @@ export class RotateWebhookSecretHttpController {
 
   @Post(':endpointId/rotate-secret')
   @HttpCode(200)
-  rotate(@ClientId() clientId: string, @Param('endpointId') endpointId: string, @Body() body: RotateWebhookSecretRequestDto): Promise<WebhookEndpointWithSecretResponseDto> {
+  rotate(
+    @ClientId() clientId: string,
+    @Param('endpointId') endpointId: string,
+    @Body() body: RotateWebhookSecretRequestDto,
+  ): Promise<WebhookEndpointWithSecretResponseDto> {
     return this.handler.rotate(clientId, endpointId, body);
   }
 }

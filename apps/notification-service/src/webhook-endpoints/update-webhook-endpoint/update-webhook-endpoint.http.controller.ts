@@ -9,7 +9,11 @@ export class UpdateWebhookEndpointHttpController {
   constructor(private readonly handler: UpdateWebhookEndpointHandler) {}
 
   @Patch(':endpointId')
-  update(@ClientId() clientId: string, @Param('endpointId') endpointId: string, @Body() body: UpdateWebhookEndpointRequestDto): Promise<WebhookEndpointResponseDto> {
+  update(
+    @ClientId() clientId: string,
+    @Param('endpointId') endpointId: string,
+    @Body() body: UpdateWebhookEndpointRequestDto,
+  ): Promise<WebhookEndpointResponseDto> {
     return this.handler.update(clientId, endpointId, body);
   }
 }

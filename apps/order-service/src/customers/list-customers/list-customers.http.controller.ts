@@ -13,6 +13,11 @@ export class ListCustomersHttpController {
   async list(@ClientId() clientId: string, @Query() query: ListCustomersRequestDto): Promise<Page<CustomerResponseDto>> {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const rows = await this.customers.findPage(clientId, query.status, limit, query.cursor);
-    return pageOf(rows, limit, (row: CustomerPageRow) => row.position, (row) => toCustomerResponse(row.customer));
+    return pageOf(
+      rows,
+      limit,
+      (row: CustomerPageRow) => row.position,
+      (row) => toCustomerResponse(row.customer),
+    );
   }
 }

@@ -19,7 +19,13 @@ export class OrderResources1763800000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const index of ['customer_page_idx', 'order_line_product_idx', 'customer_order_customer_page_idx', 'customer_order_status_page_idx', 'customer_order_page_idx']) {
+    for (const index of [
+      'customer_page_idx',
+      'order_line_product_idx',
+      'customer_order_customer_page_idx',
+      'customer_order_status_page_idx',
+      'customer_order_page_idx',
+    ]) {
       await runner.query(`DROP INDEX ${index}`);
     }
     await runner.query(`ALTER TABLE order_line DROP COLUMN requested_unit_price_cents`);

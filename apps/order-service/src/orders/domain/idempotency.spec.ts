@@ -12,7 +12,13 @@ describe('requestFingerprint', () => {
   });
 
   it('differs when a value differs, including the order of items', () => {
-    const base = { customer_id: 'C-1', items: [{ product_id: 'SKU-1', quantity: 2 }, { product_id: 'SKU-2', quantity: 1 }] };
+    const base = {
+      customer_id: 'C-1',
+      items: [
+        { product_id: 'SKU-1', quantity: 2 },
+        { product_id: 'SKU-2', quantity: 1 },
+      ],
+    };
 
     expect(requestFingerprint({ ...base, customer_id: 'C-2' })).not.toBe(requestFingerprint(base));
     expect(requestFingerprint({ ...base, items: [...base.items].reverse() })).not.toBe(requestFingerprint(base));

@@ -7,23 +7,46 @@ const LINES = [
 
 describe('OrderFailure → the API error', () => {
   it('a stock shortage names the quantity of each short line', () => {
-    const error = orderFailureError('ORD-1', { code: 'INSUFFICIENT_INVENTORY', details: { reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId: 'SKU-2', requested: 3, available: 1 }] } }, LINES);
-    expect(error).toMatchObject({ code: 'INSUFFICIENT_INVENTORY', details: [{ field: 'items[1].quantity', error: 'Only 1 of SKU-2 available' }], extra: { order_id: 'ORD-1' } });
+    const error = orderFailureError(
+      'ORD-1',
+      { code: 'INSUFFICIENT_INVENTORY', details: { reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId: 'SKU-2', requested: 3, available: 1 }] } },
+      LINES,
+    );
+    expect(error).toMatchObject({
+      code: 'INSUFFICIENT_INVENTORY',
+      details: [{ field: 'items[1].quantity', error: 'Only 1 of SKU-2 available' }],
+      extra: { order_id: 'ORD-1' },
+    });
   });
 
   it('an unknown product says it does not exist', () => {
-    const error = orderFailureError('ORD-1', { code: 'INSUFFICIENT_INVENTORY', details: { reason: 'UNKNOWN_PRODUCT', shortages: [{ productId: 'SKU-1', requested: 1, available: 0 }] } }, LINES);
+    const error = orderFailureError(
+      'ORD-1',
+      { code: 'INSUFFICIENT_INVENTORY', details: { reason: 'UNKNOWN_PRODUCT', shortages: [{ productId: 'SKU-1', requested: 1, available: 0 }] } },
+      LINES,
+    );
     expect(error.details).toEqual([{ field: 'items[0].quantity', error: 'Product SKU-1 does not exist' }]);
   });
 
   it('a price mismatch names the unit price of the line the catalog disagrees with', () => {
-    const error = orderFailureError('ORD-1', { code: 'VALIDATION_ERROR', details: { reason: 'PRICE_MISMATCH', priceMismatches: [{ productId: 'SKU-1', expectedUnitPriceCents: 1000, catalogUnitPriceCents: 1250 }] } }, LINES);
+    const error = orderFailureError(
+      'ORD-1',
+      {
+        code: 'VALIDATION_ERROR',
+        details: { reason: 'PRICE_MISMATCH', priceMismatches: [{ productId: 'SKU-1', expectedUnitPriceCents: 1000, catalogUnitPriceCents: 1250 }] },
+      },
+      LINES,
+    );
     expect(error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'items[0].unit_price', error: 'Catalog price of SKU-1 is 12.50, not 10.00' }] });
   });
 
   it('a declined payment carries the decline code', () => {
     const error = orderFailureError('ORD-1', { code: 'PAYMENT_FAILED', details: { declineCode: 'insufficient_funds', message: 'Insufficient funds' } }, LINES);
-    expect(error).toMatchObject({ code: 'PAYMENT_FAILED', message: 'Payment was declined: Insufficient funds; the stock reservation was released', extra: { order_id: 'ORD-1', decline_code: 'insufficient_funds' } });
+    expect(error).toMatchObject({
+      code: 'PAYMENT_FAILED',
+      message: 'Payment was declined: Insufficient funds; the stock reservation was released',
+      extra: { order_id: 'ORD-1', decline_code: 'insufficient_funds' },
+    });
   });
 
   it('timeouts answer with their own codes', () => {
@@ -36,6 +59,9 @@ describe('OrderFailure → the API error', () => {
   });
 
   it('reads the two stored columns back as the one type', () => {
-    expect(storedFailure('PAYMENT_FAILED', { declineCode: 'x', message: 'y' })).toEqual({ code: 'PAYMENT_FAILED', details: { declineCode: 'x', message: 'y' } });
+    expect(storedFailure('PAYMENT_FAILED', { declineCode: 'x', message: 'y' })).toEqual({
+      code: 'PAYMENT_FAILED',
+      details: { declineCode: 'x', message: 'y' },
+    });
   });
 });

@@ -44,7 +44,8 @@ export function orderFailureError(orderId: string, failure: OrderFailure | null,
       const details: ErrorDetail[] = shortages.flatMap((shortage) =>
         linesOf(shortage.productId).map((line) => ({
           field: `items[${line.lineNo}].quantity`,
-          error: reason === 'UNKNOWN_PRODUCT' ? `Product ${shortage.productId} does not exist` : `Only ${shortage.available} of ${shortage.productId} available`,
+          error:
+            reason === 'UNKNOWN_PRODUCT' ? `Product ${shortage.productId} does not exist` : `Only ${shortage.available} of ${shortage.productId} available`,
         })),
       );
       return new DomainError('INSUFFICIENT_INVENTORY', 'Not enough stock to fulfil the order; nothing was reserved', details, extra);
@@ -62,12 +63,20 @@ export function orderFailureError(orderId: string, failure: OrderFailure | null,
     }
     case 'PAYMENT_FAILED': {
       const { declineCode, message } = failure.details;
-      return new DomainError('PAYMENT_FAILED', `Payment was declined${message ? `: ${message}` : ''}; the stock reservation was released`, [], { ...extra, decline_code: declineCode });
+      return new DomainError('PAYMENT_FAILED', `Payment was declined${message ? `: ${message}` : ''}; the stock reservation was released`, [], {
+        ...extra,
+        decline_code: declineCode,
+      });
     }
     case 'INVENTORY_TIMEOUT':
       return new DomainError('INVENTORY_TIMEOUT', 'Inventory did not answer in time; the order was cancelled and nothing stays reserved', [], extra);
     case 'PAYMENT_TIMEOUT':
-      return new DomainError('PAYMENT_TIMEOUT', 'Payment did not answer in time; the order was cancelled, any charge refunded and the stock released', [], extra);
+      return new DomainError(
+        'PAYMENT_TIMEOUT',
+        'Payment did not answer in time; the order was cancelled, any charge refunded and the stock released',
+        [],
+        extra,
+      );
     default:
       return new DomainError('CONFLICT', `Order ${orderId} was cancelled`, [], extra);
   }

@@ -22,7 +22,10 @@ const LATE = 'res-late';
 
 const declined: OrderFailure = { code: 'PAYMENT_FAILED', details: { declineCode: 'card_declined', message: 'The card was declined' } };
 const paymentTimeout: OrderFailure = { code: 'PAYMENT_TIMEOUT', details: { reason: 'payment_timeout' } };
-const shortage: OrderFailure = { code: 'INSUFFICIENT_INVENTORY', details: { reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId: 'SKU-1', requested: 2, available: 1 }] } };
+const shortage: OrderFailure = {
+  code: 'INSUFFICIENT_INVENTORY',
+  details: { reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId: 'SKU-1', requested: 2, available: 1 }] },
+};
 const inventoryTimeout: OrderFailure = { code: 'INVENTORY_TIMEOUT', details: { reason: 'inventory_timeout' } };
 
 const base: SagaView = {
@@ -45,14 +48,37 @@ const SAGA_IN: Record<PlaceOrderSagaState, SagaView> = {
   RELEASING_STOCK: { ...base, state: 'RELEASING_STOCK', reservationId: OURS, paymentId: 'pay-1', failureReason: 'payment_declined', orderFailure: declined },
   CONFIRMED: { ...base, state: 'CONFIRMED', reservationId: OURS, paymentId: 'pay-1', stepDeadlineAt: null, orderStatus: 'confirmed' },
   REJECTED: { ...base, state: 'REJECTED', stepDeadlineAt: null, failureReason: 'insufficient_inventory', orderStatus: 'cancelled', orderFailure: shortage },
-  COMPENSATED: { ...base, state: 'COMPENSATED', reservationId: OURS, paymentId: 'pay-1', stepDeadlineAt: null, failureReason: 'payment_declined', stockReleased: true, orderStatus: 'cancelled', orderFailure: declined },
-  TIMED_OUT: { ...base, state: 'TIMED_OUT', stepDeadlineAt: null, failureReason: 'inventory_timeout', orderStatus: 'cancelled', orderFailure: inventoryTimeout },
+  COMPENSATED: {
+    ...base,
+    state: 'COMPENSATED',
+    reservationId: OURS,
+    paymentId: 'pay-1',
+    stepDeadlineAt: null,
+    failureReason: 'payment_declined',
+    stockReleased: true,
+    orderStatus: 'cancelled',
+    orderFailure: declined,
+  },
+  TIMED_OUT: {
+    ...base,
+    state: 'TIMED_OUT',
+    stepDeadlineAt: null,
+    failureReason: 'inventory_timeout',
+    orderStatus: 'cancelled',
+    orderFailure: inventoryTimeout,
+  },
 };
 
 /** One event of each type; StockReserved and StockReleased name a reservation the saga has not seen unless told. */
 const EVENT: Record<SagaEventType, SagaEvent> = {
-  StockReserved: { type: 'StockReserved', reply: { orderId: 'ORD-1', reservationId: LATE, items: [{ productId: 'SKU-1', quantity: 2, unitPriceCents: 1250 }], totalCents: 2500, currency: 'USD' } },
-  StockReservationRejected: { type: 'StockReservationRejected', reply: { orderId: 'ORD-1', reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId: 'SKU-1', requested: 2, available: 1 }] } },
+  StockReserved: {
+    type: 'StockReserved',
+    reply: { orderId: 'ORD-1', reservationId: LATE, items: [{ productId: 'SKU-1', quantity: 2, unitPriceCents: 1250 }], totalCents: 2500, currency: 'USD' },
+  },
+  StockReservationRejected: {
+    type: 'StockReservationRejected',
+    reply: { orderId: 'ORD-1', reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId: 'SKU-1', requested: 2, available: 1 }] },
+  },
   PaymentSucceeded: { type: 'PaymentSucceeded', reply: { orderId: 'ORD-1', paymentId: 'pay-2', amountCents: 2500, currency: 'USD' } },
   PaymentDeclined: { type: 'PaymentDeclined', reply: { orderId: 'ORD-1', paymentId: 'pay-2', declineCode: 'card_declined', message: 'The card was declined' } },
   PaymentRefunded: { type: 'PaymentRefunded', reply: { orderId: 'ORD-1', paymentId: 'pay-2', outcome: 'refunded', refundedCents: 2500 } },
@@ -60,12 +86,21 @@ const EVENT: Record<SagaEventType, SagaEvent> = {
   StepDeadlinePassed: { type: 'StepDeadlinePassed' },
   CompensationRetryDue: { type: 'CompensationRetryDue' },
 };
-const stockReservedAgain = (reservationId: string): SagaEvent => ({ ...EVENT.StockReserved, reply: { ...(EVENT.StockReserved as Extract<SagaEvent, { type: 'StockReserved' }>).reply, reservationId } }) as SagaEvent;
+const stockReservedAgain = (reservationId: string): SagaEvent =>
+  ({ ...EVENT.StockReserved, reply: { ...(EVENT.StockReserved as Extract<SagaEvent, { type: 'StockReserved' }>).reply, reservationId } }) as SagaEvent;
 
 /** A decision in one line: next state | commands | order change | timeline | outcome. */
 function summary(decision: SagaDecision): string {
   const { order } = decision;
-  const change = !order ? '-' : order.status === 'confirmed' ? 'confirmed' : order.status === 'cancelled' ? `cancelled ${order.failure.code}` : 'failure' in order ? `pending ${order.failure.code}` : `priced ${order.totalCents}`;
+  const change = !order
+    ? '-'
+    : order.status === 'confirmed'
+      ? 'confirmed'
+      : order.status === 'cancelled'
+        ? `cancelled ${order.failure.code}`
+        : 'failure' in order
+          ? `pending ${order.failure.code}`
+          : `priced ${order.totalCents}`;
   return [
     decision.saga.state,
     decision.commands.map((command) => command.type).join('+') || '-',
@@ -177,7 +212,15 @@ describe('PlaceOrder saga: late, duplicate and conditional rows', () => {
     {
       name: 'a rejection for a price the catalog does not confirm cancels the order with VALIDATION_ERROR',
       saga: SAGA_IN.RESERVING_STOCK,
-      event: { type: 'StockReservationRejected', reply: { orderId: 'ORD-1', reason: 'PRICE_MISMATCH', shortages: [], priceMismatches: [{ productId: 'SKU-1', expectedUnitPriceCents: 1000, catalogUnitPriceCents: 1250 }] } },
+      event: {
+        type: 'StockReservationRejected',
+        reply: {
+          orderId: 'ORD-1',
+          reason: 'PRICE_MISMATCH',
+          shortages: [],
+          priceMismatches: [{ productId: 'SKU-1', expectedUnitPriceCents: 1000, catalogUnitPriceCents: 1250 }],
+        },
+      },
       expected: 'REJECTED | - | cancelled VALIDATION_ERROR | reply StockReservationRejected, outcome OrderCancelled | rejected',
     },
     {
@@ -203,7 +246,9 @@ describe('PlaceOrder saga: what the transitions carry', () => {
     const start = startPlaceOrderSaga([{ productId: 'SKU-1', quantity: 2, expectedUnitPriceCents: 1250 }], timing);
     expect(start.saga).toMatchObject({ state: 'RESERVING_STOCK', stepAttempts: 1, stepDeadlineAt: new Date(NOW.getTime() + 30_000) });
     expect(start.commands).toEqual([{ type: 'ReserveStock', items: [{ productId: 'SKU-1', quantity: 2, expectedUnitPriceCents: 1250 }] }]);
-    expect(start.timeline).toEqual([{ kind: 'command', name: 'ReserveStock', message: 'command', detail: { items: 1, deadline: new Date(NOW.getTime() + 30_000) } }]);
+    expect(start.timeline).toEqual([
+      { kind: 'command', name: 'ReserveStock', message: 'command', detail: { items: 1, deadline: new Date(NOW.getTime() + 30_000) } },
+    ]);
   });
 
   it('reserved stock prices the order and charges its total, the reservation remembered', () => {
@@ -218,7 +263,12 @@ describe('PlaceOrder saga: what the transitions carry', () => {
     const decision = decide(SAGA_IN.PROCESSING_PAYMENT, EVENT.PaymentDeclined, timing);
     expect(decision.order).toEqual({ status: 'pending', failure: declined });
     expect(decision.commands).toEqual([{ type: 'ReleaseStock', reservationId: OURS, reason: 'payment declined: card_declined' }]);
-    expect(decision.saga).toMatchObject({ paymentId: 'pay-2', failureReason: 'payment_declined', stepAttempts: 1, stepDeadlineAt: new Date(NOW.getTime() + 10_000) });
+    expect(decision.saga).toMatchObject({
+      paymentId: 'pay-2',
+      failureReason: 'payment_declined',
+      stepAttempts: 1,
+      stepDeadlineAt: new Date(NOW.getTime() + 10_000),
+    });
   });
 
   it('a late reservation is released with a reason naming why the saga had failed', () => {
@@ -228,7 +278,9 @@ describe('PlaceOrder saga: what the transitions carry', () => {
   });
 
   it('a late charge is refunded with a reason naming why the saga had failed', () => {
-    expect(decide(SAGA_IN.COMPENSATED, EVENT.PaymentSucceeded, timing).commands).toEqual([{ type: 'RefundPayment', reason: 'late charge after payment_declined' }]);
+    expect(decide(SAGA_IN.COMPENSATED, EVENT.PaymentSucceeded, timing).commands).toEqual([
+      { type: 'RefundPayment', reason: 'late charge after payment_declined' },
+    ]);
   });
 
   it('a refund released after a late charge re-sends ReleaseStock when the earlier release was never answered', () => {

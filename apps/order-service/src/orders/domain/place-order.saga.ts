@@ -10,14 +10,7 @@ import type {
 import type { OrderFailure } from './order-failure';
 
 export type PlaceOrderSagaState =
-  | 'RESERVING_STOCK'
-  | 'PROCESSING_PAYMENT'
-  | 'REFUNDING_PAYMENT'
-  | 'RELEASING_STOCK'
-  | 'CONFIRMED'
-  | 'REJECTED'
-  | 'COMPENSATED'
-  | 'TIMED_OUT';
+  'RESERVING_STOCK' | 'PROCESSING_PAYMENT' | 'REFUNDING_PAYMENT' | 'RELEASING_STOCK' | 'CONFIRMED' | 'REJECTED' | 'COMPENSATED' | 'TIMED_OUT';
 
 /** States in which the saga waits for a participant's reply, with a deadline. */
 export const OPEN_SAGA_STATES: readonly PlaceOrderSagaState[] = ['RESERVING_STOCK', 'PROCESSING_PAYMENT', 'REFUNDING_PAYMENT', 'RELEASING_STOCK'];
@@ -31,7 +24,12 @@ export type FailureReason = 'insufficient_inventory' | 'price_mismatch' | 'payme
 
 /** Final saga states, as the `outcome` label of order_saga_sagas_total. */
 export type SagaOutcome = 'confirmed' | 'rejected' | 'compensated' | 'timed_out';
-const OUTCOMES: Partial<Record<PlaceOrderSagaState, SagaOutcome>> = { CONFIRMED: 'confirmed', REJECTED: 'rejected', COMPENSATED: 'compensated', TIMED_OUT: 'timed_out' };
+const OUTCOMES: Partial<Record<PlaceOrderSagaState, SagaOutcome>> = {
+  CONFIRMED: 'confirmed',
+  REJECTED: 'rejected',
+  COMPENSATED: 'compensated',
+  TIMED_OUT: 'timed_out',
+};
 
 /** Compensations are re-sent with a growing pause, but never less often than this. */
 export const MAX_COMPENSATION_RETRY_MS = 5 * 60_000;
@@ -130,7 +128,6 @@ interface Row<T extends SagaEventType> {
 }
 const row = <T extends SagaEventType>(definition: Row<T>): Row<SagaEventType> => definition as unknown as Row<SagaEventType>;
 
-
 /**
  * The PlaceOrder saga, orchestrated by order-service. Read top to bottom; the first row whose state,
  * event and guard match decides. An event no row takes is recorded on the timeline and changes nothing
@@ -185,10 +182,13 @@ export function startPlaceOrderSaga(items: ReserveStockLine[], timing: SagaTimin
 
 /** The saga's answer to one event: pure, so every row is tested without a database. */
 export function decide(saga: SagaView, event: SagaEvent, timing: SagaTiming): SagaDecision {
-  const match = PLACE_ORDER_SAGA.find((candidate) => candidate.on === event.type && candidate.in.includes(saga.state) && (candidate.when?.(saga, event, timing) ?? true));
+  const match = PLACE_ORDER_SAGA.find(
+    (candidate) => candidate.on === event.type && candidate.in.includes(saga.state) && (candidate.when?.(saga, event, timing) ?? true),
+  );
   const before = dataOf(saga);
   if (!match) {
-    const timeline = 'reply' in event ? [{ kind: 'late-reply' as const, name: `${event.type} (ignored)`, message: 'reply' as const, detail: { state: saga.state } }] : [];
+    const timeline =
+      'reply' in event ? [{ kind: 'late-reply' as const, name: `${event.type} (ignored)`, message: 'reply' as const, detail: { state: saga.state } }] : [];
     // A terminal saga has no deadline; a stray one is cleared so the sweeper does not pick it again.
     const clearDeadline = !('reply' in event) && !OPEN_SAGA_STATES.includes(saga.state);
     return { saga: clearDeadline ? { ...before, stepDeadlineAt: null } : before, commands: [], order: null, timeline, outcome: null, ignored: true };
@@ -215,14 +215,19 @@ function chargeForReservedStock(_saga: SagaView, { reply }: EventOf<'StockReserv
     stepDeadlineAt,
     order: { status: 'pending', totalCents, unitPrices: items.map(({ productId, unitPriceCents }) => ({ productId, unitPriceCents })) },
     commands: [{ type: 'ProcessPayment', amountCents: totalCents }],
-    timeline: [received('StockReserved', { reservationId, totalCents }), command('command', 'ProcessPayment', { amountCents: totalCents, deadline: stepDeadlineAt })],
+    timeline: [
+      received('StockReserved', { reservationId, totalCents }),
+      command('command', 'ProcessPayment', { amountCents: totalCents, deadline: stepDeadlineAt }),
+    ],
   };
 }
 
 function rejectOrder(_saga: SagaView, { reply }: EventOf<'StockReservationRejected'>): Step {
   const { reason, shortages, priceMismatches } = reply;
   const failure: OrderFailure =
-    reason === 'PRICE_MISMATCH' ? { code: 'VALIDATION_ERROR', details: { reason, priceMismatches: priceMismatches ?? [] } } : { code: 'INSUFFICIENT_INVENTORY', details: { reason, shortages } };
+    reason === 'PRICE_MISMATCH'
+      ? { code: 'VALIDATION_ERROR', details: { reason, priceMismatches: priceMismatches ?? [] } }
+      : { code: 'INSUFFICIENT_INVENTORY', details: { reason, shortages } };
   const failureReason = reason === 'PRICE_MISMATCH' ? 'price_mismatch' : 'insufficient_inventory';
   return {
     state: 'REJECTED',
@@ -252,7 +257,11 @@ function confirmOrder(saga: SagaView, { reply }: EventOf<'PaymentSucceeded'>): S
     paymentId,
     order: { status: 'confirmed' },
     commands: [{ type: 'ConfirmReservation', reservationId }],
-    timeline: [received('PaymentSucceeded', { paymentId, amountCents }), outcome('OrderConfirmed', null), command('command', 'ConfirmReservation', { reservationId })],
+    timeline: [
+      received('PaymentSucceeded', { paymentId, amountCents }),
+      outcome('OrderConfirmed', null),
+      command('command', 'ConfirmReservation', { reservationId }),
+    ],
   };
 }
 
@@ -306,7 +315,10 @@ function releaseLateReservation(saga: SagaView, { reply }: EventOf<'StockReserve
 
 function refundLateCharge(saga: SagaView, { reply }: EventOf<'PaymentSucceeded'>, timing: SagaTiming): Step {
   const { paymentId, amountCents } = reply;
-  return { paymentId, ...refund(`late charge after ${saga.failureReason ?? saga.state}`, 1, timing, [late('PaymentSucceeded', { paymentId, amountCents, state: saga.state })]) };
+  return {
+    paymentId,
+    ...refund(`late charge after ${saga.failureReason ?? saga.state}`, 1, timing, [late('PaymentSucceeded', { paymentId, amountCents, state: saga.state })]),
+  };
 }
 
 // ── building blocks ───────────────────────────────────────────────────────────────────────────────
@@ -314,7 +326,12 @@ function refundLateCharge(saga: SagaView, { reply }: EventOf<'PaymentSucceeded'>
 /** Every compensation was answered: the saga is compensated, and the order cancelled unless it already was settled. */
 function finishCompensation(saga: SagaView, timeline: TimelineEntry[]): Step {
   if (saga.orderStatus !== 'pending') {
-    return { state: 'COMPENSATED', stepDeadlineAt: null, commands: [], timeline: [...timeline, outcome('CompensationCompleted', { orderStatus: saga.orderStatus })] };
+    return {
+      state: 'COMPENSATED',
+      stepDeadlineAt: null,
+      commands: [],
+      timeline: [...timeline, outcome('CompensationCompleted', { orderStatus: saga.orderStatus })],
+    };
   }
   const failure = saga.orderFailure ?? failureFor(saga.failureReason);
   return { state: 'COMPENSATED', stepDeadlineAt: null, ...cancel(failure, saga.failureReason, timeline) };

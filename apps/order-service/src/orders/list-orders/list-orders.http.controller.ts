@@ -24,6 +24,11 @@ export class ListOrdersHttpController {
     }
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const rows = await this.orders.findPage(clientId, { status: query.status, customerId: query.customer_id, createdFrom, createdTo }, limit, query.cursor);
-    return pageOf(rows, limit, (row: OrderPageRow) => row.position, (row) => toOrderResponse(row.order, this.config.PUBLIC_BASE_URL));
+    return pageOf(
+      rows,
+      limit,
+      (row: OrderPageRow) => row.position,
+      (row) => toOrderResponse(row.order, this.config.PUBLIC_BASE_URL),
+    );
   }
 }

@@ -9,7 +9,9 @@ const BUDGET_MS = 8000;
 /** The waiter with a stand-in for the LISTEN connection, which these specs drive by hand. */
 async function waiter() {
   let onNotify: (payload: string) => void = () => undefined;
-  const listener = { subscribe: async (_channel: string, handler: (payload: string) => void) => ((onNotify = handler), () => undefined) } as unknown as PgListener;
+  const listener = {
+    subscribe: async (_channel: string, handler: (payload: string) => void) => ((onNotify = handler), () => undefined),
+  } as unknown as PgListener;
   const subject = new OrderOutcomeWaiter(listener, { ORDER_OUTCOME_WAIT_MS: BUDGET_MS } as OrderServiceConfig);
   await subject.onApplicationBootstrap();
   return { subject, notify: (orderId: string) => onNotify(orderId) };
@@ -24,7 +26,17 @@ const confirmed = (orderId: string, createdAt = new Date()): SagaRecord => ({
   orderId,
   version: 3,
   createdAt,
-  view: { state: 'CONFIRMED', reservationId: 'r', paymentId: 'p', stepDeadlineAt: null, stepAttempts: 1, failureReason: null, stockReleased: false, orderStatus: 'confirmed', orderFailure: null },
+  view: {
+    state: 'CONFIRMED',
+    reservationId: 'r',
+    paymentId: 'p',
+    stepDeadlineAt: null,
+    stepAttempts: 1,
+    failureReason: null,
+    stockReleased: false,
+    orderStatus: 'confirmed',
+    orderFailure: null,
+  },
   order: { clientId: 'c', customerId: 'CUST-1', totalCents: 2500, createdAt, lines: [{ productId: 'SKU-1', quantity: 2, unitPriceCents: 1250 }] },
 });
 
@@ -41,7 +53,12 @@ describe('OrderOutcomeWaiter', () => {
 
     await subject.settled(manager, confirmed('ORD-1'), new Date());
 
-    await expect(waiting).resolves.toEqual<SettledOrder>({ status: 'confirmed', totalCents: 2500, failure: null, lines: [{ productId: 'SKU-1', quantity: 2, unitPriceCents: 1250 }] });
+    await expect(waiting).resolves.toEqual<SettledOrder>({
+      status: 'confirmed',
+      totalCents: 2500,
+      failure: null,
+      lines: [{ productId: 'SKU-1', quantity: 2, unitPriceCents: 1250 }],
+    });
     expect(queries).toEqual([]);
   });
 

@@ -76,7 +76,12 @@ export class OrderOutcomeWaiter implements OnApplicationBootstrap, OnApplication
   async settled(manager: EntityManager, saga: SagaRecord, now: Date): Promise<void> {
     const { orderId, view, order } = saga;
     if (this.waiting.has(orderId)) {
-      const settled: SettledOrder = { status: view.orderStatus as SettledOrder['status'], totalCents: order.totalCents, failure: view.orderFailure, lines: order.lines };
+      const settled: SettledOrder = {
+        status: view.orderStatus as SettledOrder['status'],
+        totalCents: order.totalCents,
+        failure: view.orderFailure,
+        lines: order.lines,
+      };
       return afterCommit(manager, () => this.wake(orderId, settled));
     }
     if (now.getTime() - order.createdAt.getTime() > this.config.ORDER_OUTCOME_WAIT_MS + 1000) return;

@@ -23,7 +23,13 @@ const reserving = (lines: SagaRecord['order']['lines']): SagaRecord => ({
   order: { clientId: 'client', customerId: 'CUST-1', totalCents: null, createdAt, lines },
 });
 
-const reserved = { orderId: 'ORD-1', reservationId: 'res-1', items: [{ productId: 'SKU-1', quantity: 2, unitPriceCents: 1250 }], totalCents: 2500, currency: 'USD' as const };
+const reserved = {
+  orderId: 'ORD-1',
+  reservationId: 'res-1',
+  items: [{ productId: 'SKU-1', quantity: 2, unitPriceCents: 1250 }],
+  totalCents: 2500,
+  currency: 'USD' as const,
+};
 
 /** recordAfter is what the next step decides on instead of reading the saga: it must be what the step's statement wrote. */
 describe('recordAfter: the saga as a step left it', () => {
@@ -58,7 +64,11 @@ describe('recordAfter: the saga as a step left it', () => {
 
   it('a rejection: the order cancelled with the failure as its jsonb column reads back (undefined fields gone)', () => {
     const before = reserving([{ productId: 'SKU-1', quantity: 2, unitPriceCents: null }]);
-    const decision = decide(before.view, { type: 'StockReservationRejected', reply: { orderId: 'ORD-1', reason: 'PRICE_MISMATCH', shortages: [], priceMismatches: undefined } }, timing);
+    const decision = decide(
+      before.view,
+      { type: 'StockReservationRejected', reply: { orderId: 'ORD-1', reason: 'PRICE_MISMATCH', shortages: [], priceMismatches: undefined } },
+      timing,
+    );
 
     const after = recordAfter(before, decision);
 
@@ -68,12 +78,20 @@ describe('recordAfter: the saga as a step left it', () => {
 
   it('a payment decline keeps the order pending and records its failure for the compensation to cancel with', () => {
     const priced = recordAfter(reserving(null), decide(reserving(null).view, { type: 'StockReserved', reply: reserved }, timing));
-    const decision = decide(priced.view, { type: 'PaymentDeclined', reply: { orderId: 'ORD-1', paymentId: 'pay-1', declineCode: 'card_declined', message: 'declined' } }, timing);
+    const decision = decide(
+      priced.view,
+      { type: 'PaymentDeclined', reply: { orderId: 'ORD-1', paymentId: 'pay-1', declineCode: 'card_declined', message: 'declined' } },
+      timing,
+    );
 
     const after = recordAfter(priced, decision);
 
     expect(after.version).toBe(3);
-    expect(after.view).toMatchObject({ state: 'RELEASING_STOCK', orderStatus: 'pending', orderFailure: { code: 'PAYMENT_FAILED', details: { declineCode: 'card_declined', message: 'declined' } } });
+    expect(after.view).toMatchObject({
+      state: 'RELEASING_STOCK',
+      orderStatus: 'pending',
+      orderFailure: { code: 'PAYMENT_FAILED', details: { declineCode: 'card_declined', message: 'declined' } },
+    });
     expect(after.order.totalCents).toBe(2500);
   });
 });

@@ -7,7 +7,17 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { onRollback } from '@order-saga/shared/database';
 import { OrderFailure, storedFailure } from '../domain/order-failure';
-import { FailureReason, OPEN_SAGA_STATES, OrderChange, PlaceOrderSagaState, SagaCommand, SagaData, SagaDecision, SagaView, TimelineEntry } from '../domain/place-order.saga';
+import {
+  FailureReason,
+  OPEN_SAGA_STATES,
+  OrderChange,
+  PlaceOrderSagaState,
+  SagaCommand,
+  SagaData,
+  SagaDecision,
+  SagaView,
+  TimelineEntry,
+} from '../domain/place-order.saga';
 import type { ShippingAddress } from '../order.entity';
 import { InventoryProxy } from './inventory.proxy';
 import { PaymentProxy } from './payment.proxy';
@@ -166,33 +176,36 @@ export class PlaceOrderSagaRepository {
   }
 
   /** Inserts the pending order, its lines, the saga and its first timeline line, and ReserveStock, in one statement. */
-  async insert(manager: EntityManager, order: NewOrder, saga: SagaData, decision: Pick<SagaDecision, 'commands' | 'timeline'>, origin: MessageOrigin, now: Date): Promise<InsertOutcome> {
+  async insert(
+    manager: EntityManager,
+    order: NewOrder,
+    saga: SagaData,
+    decision: Pick<SagaDecision, 'commands' | 'timeline'>,
+    origin: MessageOrigin,
+    now: Date,
+  ): Promise<InsertOutcome> {
     const outbox = outboxRows(
       decision.commands.map((command) => commandMessage(order, command, origin)),
       now,
     );
     const sagaId = randomUUID();
-    const [{ customers, placed }] = await this.query<{ customers: number; placed: number }>(
-      manager,
-      INSERT_ORDER_SQL,
-      [
-        order.orderId,
-        order.clientId,
-        order.customerId,
-        order.shippingAddress,
-        order.idempotencyKey,
-        order.idempotencyRequestHash,
-        order.estimatedDelivery,
-        now,
-        JSON.stringify(order.lines),
-        sagaId,
-        saga.state,
-        saga.stepDeadlineAt,
-        saga.stepAttempts,
-        timelineJson(decision.timeline, outbox.ids, null),
-        ...outbox.columns,
-      ],
-    );
+    const [{ customers, placed }] = await this.query<{ customers: number; placed: number }>(manager, INSERT_ORDER_SQL, [
+      order.orderId,
+      order.clientId,
+      order.customerId,
+      order.shippingAddress,
+      order.idempotencyKey,
+      order.idempotencyRequestHash,
+      order.estimatedDelivery,
+      now,
+      JSON.stringify(order.lines),
+      sagaId,
+      saga.state,
+      saga.stepDeadlineAt,
+      saga.stepAttempts,
+      timelineJson(decision.timeline, outbox.ids, null),
+      ...outbox.columns,
+    ]);
     if (placed !== 1) return customers === 1 ? 'key-taken' : 'unknown-customer';
     this.appended(manager, outbox);
     this.remember(manager, {
@@ -216,11 +229,7 @@ export class PlaceOrderSagaRepository {
   async find(manager: EntityManager, orderId: string, fresh = false): Promise<SagaRecord | null> {
     const recent = fresh ? undefined : this.recent.get(orderId);
     if (recent) return recent;
-    const [row] = await this.query<SagaRow>(
-      manager,
-      FIND_SAGA_SQL,
-      [orderId],
-    );
+    const [row] = await this.query<SagaRow>(manager, FIND_SAGA_SQL, [orderId]);
     if (!row) return null;
     return {
       sagaId: row.saga_id,
@@ -247,30 +256,33 @@ export class PlaceOrderSagaRepository {
    * else, and returns the saga as it now is. Throws SagaMovedOnError, having written nothing, when the
    * saga changed since `record` was read.
    */
-  async apply(manager: EntityManager, record: SagaRecord, decision: SagaDecision, reply: MessageEnvelope | null, origin: MessageOrigin, now: Date): Promise<SagaRecord> {
+  async apply(
+    manager: EntityManager,
+    record: SagaRecord,
+    decision: SagaDecision,
+    reply: MessageEnvelope | null,
+    origin: MessageOrigin,
+    now: Date,
+  ): Promise<SagaRecord> {
     const settled = decision.order ? await this.withLinesIfConfirming(manager, record, decision.order) : record;
     const commands = decision.commands.map((command) => commandMessage({ orderId: record.orderId, customerId: record.order.customerId }, command, origin));
     const outbox = outboxRows([...(decision.order ? orderEvents(settled, decision.order, origin, now) : []), ...commands], now);
     const { saga } = decision;
-    const [{ applied }] = await this.query<{ applied: number }>(
-      manager,
-      APPLY_STEP_SQL,
-      [
-        record.sagaId,
-        record.version,
-        saga.state,
-        saga.reservationId,
-        saga.paymentId,
-        saga.stepDeadlineAt,
-        saga.stepAttempts,
-        saga.failureReason,
-        saga.stockReleased,
-        now,
-        decision.order ? JSON.stringify(decision.order) : null,
-        timelineJson(decision.timeline, outbox.ids, reply),
-        ...outbox.columns,
-      ],
-    );
+    const [{ applied }] = await this.query<{ applied: number }>(manager, APPLY_STEP_SQL, [
+      record.sagaId,
+      record.version,
+      saga.state,
+      saga.reservationId,
+      saga.paymentId,
+      saga.stepDeadlineAt,
+      saga.stepAttempts,
+      saga.failureReason,
+      saga.stockReleased,
+      now,
+      decision.order ? JSON.stringify(decision.order) : null,
+      timelineJson(decision.timeline, outbox.ids, reply),
+      ...outbox.columns,
+    ]);
     if (applied !== 1) {
       this.recent.delete(record.orderId);
       throw new SagaMovedOnError(record.orderId);
@@ -400,7 +412,14 @@ function orderEvents({ orderId, order }: SagaRecord, change: OrderChange, origin
   if (change.status === 'cancelled') {
     const cancelled: OutgoingMessage = {
       definition: ORDER_CANCELLED,
-      payload: { orderId, clientId: order.clientId, customerId: order.customerId, previousStatus: 'pending', reason: change.failure.code, cancelledAt: now.toISOString() },
+      payload: {
+        orderId,
+        clientId: order.clientId,
+        customerId: order.customerId,
+        previousStatus: 'pending',
+        reason: change.failure.code,
+        cancelledAt: now.toISOString(),
+      },
       origin,
     };
     return [cancelled, updated];

@@ -74,7 +74,9 @@ export class PlaceOrderHandler {
         if (inserted === 'key-taken') {
           const winner = await this.answerForKey(clientId, key.key, key.fingerprint, now);
           if (winner) return winner;
-          throw new DomainError('CONFLICT', 'The idempotency key is being taken over by another request; retry', [{ field: 'X-Idempotency-Key', error: 'A request with this key is in flight' }]);
+          throw new DomainError('CONFLICT', 'The idempotency key is being taken over by another request; retry', [
+            { field: 'X-Idempotency-Key', error: 'A request with this key is in flight' },
+          ]);
         }
       }
       if (inserted === 'unknown-customer') {

@@ -59,7 +59,13 @@ class FakeParticipants {
     await Promise.all([this.consumer.connect(), this.producer.connect()]);
     await this.consumer.subscribe({
       fromBeginning: true,
-      topics: [TOPICS.inventory.reserveStockCommand, TOPICS.inventory.releaseStockCommand, TOPICS.inventory.confirmReservationCommand, TOPICS.payment.processPaymentCommand, TOPICS.payment.refundPaymentCommand],
+      topics: [
+        TOPICS.inventory.reserveStockCommand,
+        TOPICS.inventory.releaseStockCommand,
+        TOPICS.inventory.confirmReservationCommand,
+        TOPICS.payment.processPaymentCommand,
+        TOPICS.payment.refundPaymentCommand,
+      ],
     });
     await this.consumer.run({ eachMessage: async ({ topic, message }) => void this.commands.push({ topic, envelope: JSON.parse(String(message.value)) }) });
     await waitForConsumerGroup(this.kafka, groupId);
@@ -153,7 +159,9 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
   const placeOrder = async (productId = 'SKU-IT-1', replica = replicaA) => {
     const handler = replica.get<PlaceOrderHandler>((await import('./place-order.handler')).PlaceOrderHandler);
     const request = { customer_id: CUSTOMER, items: [{ product_id: productId, quantity: 2 }] } as PlaceOrderRequestDto;
-    const answer: Promise<PlaceOrderResult | Error> = handler.handle(CLIENT, request, { requestId: randomUUID(), traceparent: null, idempotencyKey: null }).catch((error: Error) => error);
+    const answer: Promise<PlaceOrderResult | Error> = handler
+      .handle(CLIENT, request, { requestId: randomUUID(), traceparent: null, idempotencyKey: null })
+      .catch((error: Error) => error);
     const { envelope } = await participants.awaitCommand(await pollUntil(() => newestOrderId(), { description: 'the new order' }), 'ReserveStock');
     return { orderId: envelope.correlationId, answer };
   };
@@ -165,20 +173,41 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     return fresh;
   };
   const sagaOf = async (orderId: string) =>
-    (await dataSource.query('SELECT state, failure_reason, step_attempts FROM saga_instance WHERE order_id = $1', [orderId]))[0] as { state: string; failure_reason: string | null; step_attempts: number };
-  const orderOf = async (orderId: string) => (await dataSource.query('SELECT status, failure_code FROM customer_order WHERE order_id = $1', [orderId]))[0] as { status: string; failure_code: string | null };
-  const untilSagaState = (orderId: string, state: string) => pollUntil(async () => ((await sagaOf(orderId)).state === state ? true : undefined), { description: `saga of ${orderId} in ${state}` });
-  const outboxTypes = async (orderId: string) => ((await dataSource.query('SELECT message_type FROM outbox WHERE message_key = $1 ORDER BY id', [orderId])) as { message_type: string }[]).map((row) => row.message_type);
-  const ordersWithKey = async (key: string) => ((await dataSource.query('SELECT order_id FROM customer_order WHERE idempotency_key = $1', [key])) as { order_id: string }[]).map((row) => row.order_id);
+    (await dataSource.query('SELECT state, failure_reason, step_attempts FROM saga_instance WHERE order_id = $1', [orderId]))[0] as {
+      state: string;
+      failure_reason: string | null;
+      step_attempts: number;
+    };
+  const orderOf = async (orderId: string) =>
+    (await dataSource.query('SELECT status, failure_code FROM customer_order WHERE order_id = $1', [orderId]))[0] as {
+      status: string;
+      failure_code: string | null;
+    };
+  const untilSagaState = (orderId: string, state: string) =>
+    pollUntil(async () => ((await sagaOf(orderId)).state === state ? true : undefined), { description: `saga of ${orderId} in ${state}` });
+  const outboxTypes = async (orderId: string) =>
+    ((await dataSource.query('SELECT message_type FROM outbox WHERE message_key = $1 ORDER BY id', [orderId])) as { message_type: string }[]).map(
+      (row) => row.message_type,
+    );
+  const ordersWithKey = async (key: string) =>
+    ((await dataSource.query('SELECT order_id FROM customer_order WHERE idempotency_key = $1', [key])) as { order_id: string }[]).map((row) => row.order_id);
   /** Runs `work` in a transaction whose manager counts the statements sent through it. */
   const statementsOf = async (work: (manager: EntityManager) => Promise<unknown>) => {
     let statements = 0;
     await dataSource.transaction((manager) =>
-      work(new Proxy(manager, { get: (target, property, receiver) => (property === 'query' ? (...args: Parameters<EntityManager['query']>) => (statements++, target.query(...args)) : Reflect.get(target, property, receiver)) })),
+      work(
+        new Proxy(manager, {
+          get: (target, property, receiver) =>
+            property === 'query'
+              ? (...args: Parameters<EntityManager['query']>) => (statements++, target.query(...args))
+              : Reflect.get(target, property, receiver),
+        }),
+      ),
     );
     return statements;
   };
-  const timeline = async (orderId: string) => (await dataSource.query('SELECT kind, name FROM saga_step WHERE order_id = $1 ORDER BY id', [orderId])) as { kind: string; name: string }[];
+  const timeline = async (orderId: string) =>
+    (await dataSource.query('SELECT kind, name FROM saga_step WHERE order_id = $1 ORDER BY id', [orderId])) as { kind: string; name: string }[];
   /** The order_outcome notifications sent so far: a sentinel sent now arrives after every NOTIFY already committed. */
   const notifiedSoFar = async () => {
     const sentinel = `sentinel-${randomUUID()}`;
@@ -225,7 +254,21 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
     const later = new Date(Date.now() + 3_600_000);
     await dataSource.transaction((manager) =>
-      replicaA.get(PlaceOrderSagaHandler).start(manager, { orderId, clientId: CLIENT, customerId: CUSTOMER, shippingAddress: null, idempotencyKey: null, idempotencyRequestHash: null, estimatedDelivery: later, lines: [{ productId: 'SKU-IT-1', quantity: 1, requestedUnitPriceCents: null }] }, origin, later),
+      replicaA.get(PlaceOrderSagaHandler).start(
+        manager,
+        {
+          orderId,
+          clientId: CLIENT,
+          customerId: CUSTOMER,
+          shippingAddress: null,
+          idempotencyKey: null,
+          idempotencyRequestHash: null,
+          estimatedDelivery: later,
+          lines: [{ productId: 'SKU-IT-1', quantity: 1, requestedUnitPriceCents: null }],
+        },
+        origin,
+        later,
+      ),
     );
     const repository = replicaA.get(PlaceOrderSagaRepository);
     const attempt = dataSource.transaction(async (manager) => {
@@ -233,7 +276,11 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
       // Another transaction (a reply on another topic, the sweep) moves the saga on in between.
       await dataSource.query('UPDATE saga_instance SET version = version + 1 WHERE order_id = $1', [orderId]);
       const rejected = { orderId, reason: 'INSUFFICIENT_INVENTORY' as const, shortages: [] };
-      const decision = decide(record.view, { type: 'StockReservationRejected', reply: rejected }, { now: later, stepTimeoutMs: STEP_TIMEOUT_MS, compensationRetryMs: STEP_TIMEOUT_MS });
+      const decision = decide(
+        record.view,
+        { type: 'StockReservationRejected', reply: rejected },
+        { now: later, stepTimeoutMs: STEP_TIMEOUT_MS, compensationRetryMs: STEP_TIMEOUT_MS },
+      );
       await repository.apply(manager, record, decision, null, origin, later);
     });
 
@@ -250,11 +297,40 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
     const later = new Date(Date.now() + 3_600_000);
     const saga = replicaA.get(PlaceOrderSagaHandler);
-    await saga.start(dataSource.manager, { orderId, clientId: CLIENT, customerId: CUSTOMER, shippingAddress: null, idempotencyKey: null, idempotencyRequestHash: null, estimatedDelivery: later, lines: [{ productId: 'SKU-IT-1', quantity: 2, requestedUnitPriceCents: null }] }, origin, later);
+    await saga.start(
+      dataSource.manager,
+      {
+        orderId,
+        clientId: CLIENT,
+        customerId: CUSTOMER,
+        shippingAddress: null,
+        idempotencyKey: null,
+        idempotencyRequestHash: null,
+        estimatedDelivery: later,
+        lines: [{ productId: 'SKU-IT-1', quantity: 2, requestedUnitPriceCents: null }],
+      },
+      origin,
+      later,
+    );
     // Another replica or the sweep moved the saga: replica A's copy is now one version behind.
     await dataSource.query('UPDATE saga_instance SET version = version + 1 WHERE order_id = $1', [orderId]);
-    const reserved = { orderId, reservationId: randomUUID(), items: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }], totalCents: 2500, currency: 'USD' as const };
-    const envelope: MessageEnvelope<typeof reserved> = { messageId: randomUUID(), type: 'StockReserved', correlationId: orderId, causationId: null, occurredAt: later.toISOString(), requestId: null, traceparent: null, payload: reserved };
+    const reserved = {
+      orderId,
+      reservationId: randomUUID(),
+      items: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }],
+      totalCents: 2500,
+      currency: 'USD' as const,
+    };
+    const envelope: MessageEnvelope<typeof reserved> = {
+      messageId: randomUUID(),
+      type: 'StockReserved',
+      correlationId: orderId,
+      causationId: null,
+      occurredAt: later.toISOString(),
+      requestId: null,
+      traceparent: null,
+      payload: reserved,
+    };
 
     // The refused compare-and-set, the read, the compare-and-set that applies.
     expect(await statementsOf((manager) => saga.onReply(manager, envelope, { type: 'StockReserved', reply: reserved }, later))).toBe(3);
@@ -273,10 +349,27 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
     const later = new Date(Date.now() + 3_600_000);
     const saga = replicaA.get(PlaceOrderSagaHandler);
-    await saga.start(dataSource.manager, { orderId, clientId: CLIENT, customerId: CUSTOMER, shippingAddress: null, idempotencyKey: null, idempotencyRequestHash: null, estimatedDelivery: later, lines: [{ productId: 'SKU-IT-1', quantity: 1, requestedUnitPriceCents: null }] }, origin, later);
+    await saga.start(
+      dataSource.manager,
+      {
+        orderId,
+        clientId: CLIENT,
+        customerId: CUSTOMER,
+        shippingAddress: null,
+        idempotencyKey: null,
+        idempotencyRequestHash: null,
+        estimatedDelivery: later,
+        lines: [{ productId: 'SKU-IT-1', quantity: 1, requestedUnitPriceCents: null }],
+      },
+      origin,
+      later,
+    );
     // Another replica moved the saga on: its deadline has passed at `later`, while replica A's copy
     // still holds the deadline it started with, which has not (so that copy would say "nothing to do").
-    await dataSource.query(`UPDATE saga_instance SET step_deadline_at = $2, version = version + 1 WHERE order_id = $1`, [orderId, new Date(later.getTime() - 1000)]);
+    await dataSource.query(`UPDATE saga_instance SET step_deadline_at = $2, version = version + 1 WHERE order_id = $1`, [
+      orderId,
+      new Date(later.getTime() - 1000),
+    ]);
 
     await dataSource.transaction((manager) => saga.onDeadline(manager, orderId, later));
 
@@ -315,18 +408,47 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     const later = new Date(Date.now() + 3_600_000);
     const saga = replicaA.get(PlaceOrderSagaHandler);
     const waiting = replicaA.get(OrderOutcomeWaiter).expect(orderId);
-    const reply = <T extends object>(type: string, payload: T): MessageEnvelope<T> => ({ messageId: randomUUID(), type, correlationId: orderId, causationId: null, occurredAt: later.toISOString(), requestId: null, traceparent: null, payload });
+    const reply = <T extends object>(type: string, payload: T): MessageEnvelope<T> => ({
+      messageId: randomUUID(),
+      type,
+      correlationId: orderId,
+      causationId: null,
+      occurredAt: later.toISOString(),
+      requestId: null,
+      traceparent: null,
+      payload,
+    });
     const reservationId = randomUUID();
 
     const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
-    const newOrder = { orderId, clientId: CLIENT, customerId: CUSTOMER, shippingAddress: null, idempotencyKey: null, idempotencyRequestHash: null, estimatedDelivery: later, lines: [{ productId: 'SKU-IT-1', quantity: 2, requestedUnitPriceCents: null }] };
+    const newOrder = {
+      orderId,
+      clientId: CLIENT,
+      customerId: CUSTOMER,
+      shippingAddress: null,
+      idempotencyKey: null,
+      idempotencyRequestHash: null,
+      estimatedDelivery: later,
+      lines: [{ productId: 'SKU-IT-1', quantity: 2, requestedUnitPriceCents: null }],
+    };
     expect(await statementsOf((manager) => saga.start(manager, newOrder, origin, later))).toBe(1);
-    const reserved = { orderId, reservationId, items: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }], totalCents: 2500, currency: 'USD' as const };
+    const reserved = {
+      orderId,
+      reservationId,
+      items: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }],
+      totalCents: 2500,
+      currency: 'USD' as const,
+    };
     expect(await statementsOf((manager) => saga.onReply(manager, reply('StockReserved', reserved), { type: 'StockReserved', reply: reserved }, later))).toBe(1);
     const paid = { orderId, paymentId: randomUUID(), amountCents: 2500, currency: 'USD' as const };
     expect(await statementsOf((manager) => saga.onReply(manager, reply('PaymentSucceeded', paid), { type: 'PaymentSucceeded', reply: paid }, later))).toBe(1);
 
-    await expect(waiting).resolves.toEqual({ status: 'confirmed', totalCents: 2500, failure: null, lines: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }] });
+    await expect(waiting).resolves.toEqual({
+      status: 'confirmed',
+      totalCents: 2500,
+      failure: null,
+      lines: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }],
+    });
     expect(await orderOf(orderId)).toEqual({ status: 'confirmed', failure_code: null });
     expect((await sagaOf(orderId)).state).toBe('CONFIRMED');
     expect(await timeline(orderId)).toEqual([
@@ -428,7 +550,12 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     const reservationId = randomUUID();
     await reserve(await participants.awaitCommand(orderId, 'ReserveStock'), reservationId);
     const charge = await participants.awaitCommand(orderId, 'ProcessPayment');
-    await participants.reply(PAYMENT_DECLINED, charge, orderId, { orderId, paymentId: randomUUID(), declineCode: 'card_declined', message: 'The card was declined' });
+    await participants.reply(PAYMENT_DECLINED, charge, orderId, {
+      orderId,
+      paymentId: randomUUID(),
+      declineCode: 'card_declined',
+      message: 'The card was declined',
+    });
 
     await participants.awaitCommand(orderId, 'ReleaseStock', 1);
     const resent = await participants.awaitCommand(orderId, 'ReleaseStock', 2);

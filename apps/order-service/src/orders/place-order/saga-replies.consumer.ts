@@ -24,7 +24,9 @@ export class SagaRepliesConsumer {
         this.saga.onReply(
           manager,
           reply,
-          reply.payload instanceof StockReservedReply ? { type: 'StockReserved', reply: reply.payload } : { type: 'StockReservationRejected', reply: reply.payload },
+          reply.payload instanceof StockReservedReply
+            ? { type: 'StockReserved', reply: reply.payload }
+            : { type: 'StockReservationRejected', reply: reply.payload },
         ),
     });
   }
@@ -39,7 +41,9 @@ export class SagaRepliesConsumer {
         this.saga.onReply(
           manager,
           reply,
-          reply.payload instanceof PaymentDeclinedReply ? { type: 'PaymentDeclined', reply: reply.payload } : { type: 'PaymentSucceeded', reply: reply.payload },
+          reply.payload instanceof PaymentDeclinedReply
+            ? { type: 'PaymentDeclined', reply: reply.payload }
+            : { type: 'PaymentSucceeded', reply: reply.payload },
         ),
     });
   }

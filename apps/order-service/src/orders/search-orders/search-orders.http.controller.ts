@@ -18,6 +18,11 @@ export class SearchOrdersHttpController {
   async search(@ClientId() clientId: string, @Query() query: SearchOrdersRequestDto): Promise<Page<OrderResponseDto>> {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const rows = await this.orders.findPage(clientId, { text: query.q.trim(), status: query.status }, limit, query.cursor);
-    return pageOf(rows, limit, (row: OrderPageRow) => row.position, (row) => toOrderResponse(row.order, this.config.PUBLIC_BASE_URL));
+    return pageOf(
+      rows,
+      limit,
+      (row: OrderPageRow) => row.position,
+      (row) => toOrderResponse(row.order, this.config.PUBLIC_BASE_URL),
+    );
   }
 }

@@ -27,7 +27,13 @@ export class TrackOrderHttpController {
       failure_reason: saga.failureReason,
       /** When the step the saga waits on is overdue (null once it ended). */
       step_deadline_at: saga.stepDeadlineAt?.toISOString() ?? null,
-      timeline: steps.map((step) => ({ kind: step.kind, name: step.name, message_id: step.messageId, detail: step.detail, occurred_at: step.occurredAt.toISOString() })),
+      timeline: steps.map((step) => ({
+        kind: step.kind,
+        name: step.name,
+        message_id: step.messageId,
+        detail: step.detail,
+        occurred_at: step.occurredAt.toISOString(),
+      })),
     };
   }
 }

@@ -184,8 +184,20 @@ describe('GET /sagas: the ops listing of stuck, failed, compensating and open sa
 
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    const body = (await response.json()) as { error_code: string; message: string; details: { field: string; error: string }[]; request_id: string; timestamp: string };
-    expect(body).toEqual({ error_code: 'VALIDATION_ERROR', message: expect.any(String), details: expect.any(Array), request_id: requestId, timestamp: expect.any(String) });
+    const body = (await response.json()) as {
+      error_code: string;
+      message: string;
+      details: { field: string; error: string }[];
+      request_id: string;
+      timestamp: string;
+    };
+    expect(body).toEqual({
+      error_code: 'VALIDATION_ERROR',
+      message: expect.any(String),
+      details: expect.any(Array),
+      request_id: requestId,
+      timestamp: expect.any(String),
+    });
     expect(body.message.length).toBeGreaterThan(0);
     expect(body.details.map((detail) => detail.field)).toContain(field);
     expect(body.details.every((detail) => detail.error.length > 0)).toBe(true);

@@ -23,7 +23,16 @@ const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.
 const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_payments_${randomBytes(4).toString('hex')}`;
 
 function envelope<T extends object>(definition: MessageDefinition<T>, orderId: string, payload: T): MessageEnvelope<T> {
-  return { messageId: randomUUID(), type: definition.type, correlationId: orderId, causationId: null, occurredAt: new Date().toISOString(), requestId: null, traceparent: null, payload };
+  return {
+    messageId: randomUUID(),
+    type: definition.type,
+    correlationId: orderId,
+    causationId: null,
+    occurredAt: new Date().toISOString(),
+    requestId: null,
+    traceparent: null,
+    payload,
+  };
 }
 
 describe('ProcessPayment in a batch (PostgreSQL)', () => {
@@ -57,9 +66,14 @@ describe('ProcessPayment in a batch (PostgreSQL)', () => {
   });
 
   const newOrderId = () => `ORD-PP-${randomBytes(4).toString('hex').toUpperCase()}`;
-  const processCommand = (orderId: string) => envelope(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-PP-1', amountCents: 4200, currency: 'USD' as const });
-  const paymentOf = async (orderId: string) => ((await dataSource.query('SELECT status, refunded_cents, provider_reference FROM payment WHERE order_id = $1', [orderId])) as Record<string, unknown>[])[0];
-  const replyTypes = async (orderId: string) => ((await dataSource.query('SELECT message_type FROM outbox WHERE message_key = $1 ORDER BY id', [orderId])) as { message_type: string }[]).map((row) => row.message_type);
+  const processCommand = (orderId: string) =>
+    envelope(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-PP-1', amountCents: 4200, currency: 'USD' as const });
+  const paymentOf = async (orderId: string) =>
+    ((await dataSource.query('SELECT status, refunded_cents, provider_reference FROM payment WHERE order_id = $1', [orderId])) as Record<string, unknown>[])[0];
+  const replyTypes = async (orderId: string) =>
+    ((await dataSource.query('SELECT message_type FROM outbox WHERE message_key = $1 ORDER BY id', [orderId])) as { message_type: string }[]).map(
+      (row) => row.message_type,
+    );
 
   /** Runs `work` in one transaction; returns the payment statements sent while it ran and those sent as it committed. */
   async function inOneTransaction(work: (manager: EntityManager) => Promise<void>): Promise<{ byHandlers: string[]; atCommit: string[] }> {
@@ -104,7 +118,10 @@ describe('ProcessPayment in a batch (PostgreSQL)', () => {
     expect(charged.filter((id) => id === orderId)).toHaveLength(1);
     expect(await paymentOf(orderId)).toMatchObject({ status: 'refunded', refunded_cents: 4200 });
     expect(await replyTypes(orderId)).toEqual(['PaymentSucceeded', 'PaymentSucceeded', 'PaymentRefunded']);
-    const [refund] = (await dataSource.query(`SELECT envelope->'payload'->>'outcome' AS outcome FROM outbox WHERE message_key = $1 AND message_type = 'PaymentRefunded'`, [orderId])) as { outcome: string }[];
+    const [refund] = (await dataSource.query(
+      `SELECT envelope->'payload'->>'outcome' AS outcome FROM outbox WHERE message_key = $1 AND message_type = 'PaymentRefunded'`,
+      [orderId],
+    )) as { outcome: string }[];
     expect(refund.outcome).toBe('refunded');
   });
 });

@@ -59,7 +59,13 @@ export class RefundPaymentHandler {
     // A charge earlier in the same batch is refunded, not mistaken for a pending one.
     await this.outcomes.applyQueuedFor(manager, orderId);
     const voidedId = randomUUID();
-    const [payment] = (await manager.query(REFUND, [orderId, now, reason, voidedId, `The order was cancelled before payment (${reason})`.slice(0, 200)])) as FoundPayment[];
+    const [payment] = (await manager.query(REFUND, [
+      orderId,
+      now,
+      reason,
+      voidedId,
+      `The order was cancelled before payment (${reason})`.slice(0, 200),
+    ])) as FoundPayment[];
     let reply: { paymentId: string; outcome: 'refunded' | 'nothing_to_refund'; refundedCents: number };
     if (!payment) {
       reply = { paymentId: voidedId, outcome: 'nothing_to_refund', refundedCents: 0 };

@@ -1,7 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { MessageDefinition, MessageEnvelope, PAYMENT_DECLINED, PAYMENT_REFUNDED, PAYMENT_SUCCEEDED, PROCESS_PAYMENT, REFUND_PAYMENT } from '@order-saga/contracts';
+import {
+  MessageDefinition,
+  MessageEnvelope,
+  PAYMENT_DECLINED,
+  PAYMENT_REFUNDED,
+  PAYMENT_SUCCEEDED,
+  PROCESS_PAYMENT,
+  REFUND_PAYMENT,
+} from '@order-saga/contracts';
 import { headersOf, kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
 import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 import { Kafka, logLevel, Producer } from 'kafkajs';
@@ -64,7 +72,10 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
         return sandbox.charge(request);
       },
     };
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(PaymentProvider).useValue(recordingProvider).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(PaymentProvider)
+      .useValue(recordingProvider)
+      .compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.connectMicroservice(kafkaConsumerOptions(group, brokers), { inheritAppConfig: true });
     await app.init();
@@ -84,7 +95,16 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
   const newOrderId = () => `ORD-RF-${randomBytes(4).toString('hex').toUpperCase()}`;
 
   function envelopeOf<T extends object>(definition: MessageDefinition<T>, orderId: string, payload: T): MessageEnvelope<T> {
-    return { messageId: randomUUID(), type: definition.type, correlationId: orderId, causationId: null, occurredAt: new Date().toISOString(), requestId: null, traceparent: null, payload };
+    return {
+      messageId: randomUUID(),
+      type: definition.type,
+      correlationId: orderId,
+      causationId: null,
+      occurredAt: new Date().toISOString(),
+      requestId: null,
+      traceparent: null,
+      payload,
+    };
   }
 
   /** Publishes like the order-service relay does (key = order id); resolves with where it landed. */
@@ -120,15 +140,20 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
 
   const paymentOf = async (orderId: string) => ((await dataSource.query('SELECT * FROM payment WHERE order_id = $1', [orderId])) as PaymentRow[])[0];
   const untilPayment = (orderId: string, status: string) =>
-    pollUntil(async () => {
-      const payment = await paymentOf(orderId);
-      return payment?.status === status ? payment : undefined;
-    }, { description: `payment of ${orderId} to be ${status}` });
+    pollUntil(
+      async () => {
+        const payment = await paymentOf(orderId);
+        return payment?.status === status ? payment : undefined;
+      },
+      { description: `payment of ${orderId} to be ${status}` },
+    );
   /** Replies payment-service put in its outbox for the order, oldest first. */
   const repliesOf = async (orderId: string, type: string) =>
-    ((await dataSource.query('SELECT envelope FROM outbox WHERE message_key = $1 AND message_type = $2 ORDER BY id', [orderId, type])) as { envelope: MessageEnvelope }[]).map(
-      (row) => row.envelope,
-    );
+    (
+      (await dataSource.query('SELECT envelope FROM outbox WHERE message_key = $1 AND message_type = $2 ORDER BY id', [orderId, type])) as {
+        envelope: MessageEnvelope;
+      }[]
+    ).map((row) => row.envelope);
 
   const charge = async (orderId: string) => {
     await publish(PROCESS_PAYMENT, envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' }));
@@ -145,7 +170,12 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
     await publish(REFUND_PAYMENT, refund);
 
     const refunded = await untilPayment(orderId, 'refunded');
-    expect(refunded).toMatchObject({ payment_id: payment.payment_id, amount_cents: AMOUNT_CENTS, refunded_cents: AMOUNT_CENTS, refund_reason: 'payment_timeout' });
+    expect(refunded).toMatchObject({
+      payment_id: payment.payment_id,
+      amount_cents: AMOUNT_CENTS,
+      refunded_cents: AMOUNT_CENTS,
+      refund_reason: 'payment_timeout',
+    });
     expect(refunded.refunded_at).toBeInstanceOf(Date);
     const replies = await repliesOf(orderId, PAYMENT_REFUNDED.type);
     expect(replies).toHaveLength(1);
@@ -168,10 +198,13 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
     // The ProcessPayment that was still in flight when the saga gave up.
     await publish(PROCESS_PAYMENT, envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' }));
 
-    const [declined] = await pollUntil(async () => {
-      const replies = await repliesOf(orderId, PAYMENT_DECLINED.type);
-      return replies.length > 0 ? replies : undefined;
-    }, { description: `PaymentDeclined for ${orderId}` });
+    const [declined] = await pollUntil(
+      async () => {
+        const replies = await repliesOf(orderId, PAYMENT_DECLINED.type);
+        return replies.length > 0 ? replies : undefined;
+      },
+      { description: `PaymentDeclined for ${orderId}` },
+    );
     expect(declined.payload).toMatchObject({ orderId, paymentId: voided.payment_id, declineCode: 'order_cancelled' });
     expect(await repliesOf(orderId, PAYMENT_SUCCEEDED.type)).toEqual([]);
     expect(charged).not.toContain(orderId);
@@ -203,12 +236,18 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
 
     const resent = refundCommand(orderId);
     await publish(REFUND_PAYMENT, resent);
-    const replies = await pollUntil(async () => {
-      const found = await repliesOf(orderId, PAYMENT_REFUNDED.type);
-      return found.length === 2 ? found : undefined;
-    }, { description: `a second PaymentRefunded for ${orderId}` });
+    const replies = await pollUntil(
+      async () => {
+        const found = await repliesOf(orderId, PAYMENT_REFUNDED.type);
+        return found.length === 2 ? found : undefined;
+      },
+      { description: `a second PaymentRefunded for ${orderId}` },
+    );
 
-    expect(replies[1]).toMatchObject({ causationId: resent.messageId, payload: { orderId, paymentId: first.payment_id, outcome: 'refunded', refundedCents: AMOUNT_CENTS } });
+    expect(replies[1]).toMatchObject({
+      causationId: resent.messageId,
+      payload: { orderId, paymentId: first.payment_id, outcome: 'refunded', refundedCents: AMOUNT_CENTS },
+    });
     expect(await paymentOf(orderId)).toMatchObject({ status: 'refunded', refunded_cents: AMOUNT_CENTS, refunded_at: first.refunded_at });
     expect(charged.filter((id) => id === orderId)).toHaveLength(1);
   });
@@ -219,10 +258,13 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
 
     const resent = envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' });
     await publish(PROCESS_PAYMENT, resent);
-    const replies = await pollUntil(async () => {
-      const found = await repliesOf(orderId, PAYMENT_SUCCEEDED.type);
-      return found.length === 2 ? found : undefined;
-    }, { description: `a second PaymentSucceeded for ${orderId}` });
+    const replies = await pollUntil(
+      async () => {
+        const found = await repliesOf(orderId, PAYMENT_SUCCEEDED.type);
+        return found.length === 2 ? found : undefined;
+      },
+      { description: `a second PaymentSucceeded for ${orderId}` },
+    );
 
     expect(replies[1]).toMatchObject({ causationId: resent.messageId, payload: replies[0].payload });
     expect(replies[1].payload).toEqual({ orderId, paymentId: first.payment_id, amountCents: AMOUNT_CENTS, currency: 'USD' });
@@ -233,7 +275,10 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
   it('a RefundPayment arriving while the card is being charged waits for the charge and refunds it, instead of voiding a charged order', async () => {
     // One replica's consumer does not fetch while a batch is in flight, so the two commands meet only across
     // replicas: the handlers run here directly, each in its own transaction as MessageProcessor runs them.
-    const [{ ProcessPaymentHandler }, { RefundPaymentHandler }] = await Promise.all([import('../process-payment/process-payment.handler'), import('./refund-payment.handler')]);
+    const [{ ProcessPaymentHandler }, { RefundPaymentHandler }] = await Promise.all([
+      import('../process-payment/process-payment.handler'),
+      import('./refund-payment.handler'),
+    ]);
     const orderId = newOrderId();
     let releaseCharge = () => undefined as void;
     heldCharges.set(orderId, new Promise<void>((resolve) => (releaseCharge = resolve)));
@@ -250,7 +295,9 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
       );
       await pollUntil(
         async () => {
-          const [{ waiting }] = await dataSource.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+          const [{ waiting }] = await dataSource.query(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
           return waiting > 0 ? true : undefined;
         },
         { description: 'the refund waiting for the charge in flight' },
@@ -265,7 +312,12 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
     await dataSource.transaction(refund);
 
     const refunded = await paymentOf(orderId);
-    expect(refunded).toMatchObject({ status: 'refunded', amount_cents: AMOUNT_CENTS, refunded_cents: AMOUNT_CENTS, provider_reference: expect.stringMatching(/^sbx_/) });
+    expect(refunded).toMatchObject({
+      status: 'refunded',
+      amount_cents: AMOUNT_CENTS,
+      refunded_cents: AMOUNT_CENTS,
+      provider_reference: expect.stringMatching(/^sbx_/),
+    });
     const [succeeded] = await repliesOf(orderId, PAYMENT_SUCCEEDED.type);
     expect(succeeded.payload).toMatchObject({ orderId, paymentId: refunded.payment_id });
     expect((await repliesOf(orderId, PAYMENT_REFUNDED.type)).map((reply) => reply.payload)).toEqual([

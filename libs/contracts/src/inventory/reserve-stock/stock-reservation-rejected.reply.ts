@@ -58,8 +58,4 @@ export class StockReservationRejectedReply {
   priceMismatches?: PriceMismatch[];
 }
 
-export const STOCK_RESERVATION_REJECTED = defineMessage(
-  'StockReservationRejected',
-  TOPICS.inventory.reserveStockReply,
-  StockReservationRejectedReply,
-);
+export const STOCK_RESERVATION_REJECTED = defineMessage('StockReservationRejected', TOPICS.inventory.reserveStockReply, StockReservationRejectedReply);

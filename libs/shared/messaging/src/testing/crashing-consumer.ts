@@ -53,10 +53,10 @@ class CrashingConsumer {
       context,
       accepts: [COUNT_ME],
       handle: async (envelope, manager) => {
-        await manager.query(
-          `INSERT INTO counter (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counter.value + EXCLUDED.value`,
-          [envelope.payload.counter, envelope.payload.by],
-        );
+        await manager.query(`INSERT INTO counter (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counter.value + EXCLUDED.value`, [
+          envelope.payload.counter,
+          envelope.payload.by,
+        ]);
         // Dies with the effect and the inbox row written but not committed.
         if (envelope.payload.counter === crashOn && crashAt === 'in-transaction') process.kill(process.pid, 'SIGKILL');
       },

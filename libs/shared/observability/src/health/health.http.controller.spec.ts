@@ -25,7 +25,11 @@ describe('GET /health/ready', () => {
   let lifecycle: ServiceLifecycle;
 
   beforeEach(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthHttpController], providers: [ServiceLifecycle] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthHttpController],
+      providers: [ServiceLifecycle],
+    }).compile();
     controller = moduleRef.get(HealthHttpController);
     lifecycle = moduleRef.get(ServiceLifecycle);
     lifecycle.markReady();

@@ -24,7 +24,9 @@ export function httpObservability() {
     const traced = !UNTRACED.test(url);
     const incoming = request.headers.traceparent;
     const parent = contextFromTraceparent(typeof incoming === 'string' ? incoming : undefined);
-    const span = traced ? tracer().startSpan(`${request.method} request`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method ?? '' } }, parent) : undefined;
+    const span = traced
+      ? tracer().startSpan(`${request.method} request`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method ?? '' } }, parent)
+      : undefined;
     const own = span ? traceparentOf(span) : undefined;
     if (own) request.headers.traceparent = own;
 
