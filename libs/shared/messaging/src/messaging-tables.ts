@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The outbox, inbox and dead-letter tables every messaging service has in its own database.
@@ -52,6 +52,25 @@ export async function createMessagingRetentionIndexes(runner: QueryRunner): Prom
 export async function dropMessagingRetentionIndexes(runner: QueryRunner): Promise<void> {
   await runner.query('DROP INDEX inbox_received_at_idx');
   await runner.query('DROP INDEX outbox_published_at_idx');
+}
+
+/**
+ * The migration that adds those indexes, the same in every service with messaging tables. Each service
+ * declares it under its own migration history with a one-line subclass whose class name is the migration's
+ * name (`MessagingRetention1764200000000`): TypeORM records a migration by that name.
+ */
+export abstract class MessagingRetentionMigration implements MigrationInterface {
+  get name(): string {
+    return this.constructor.name;
+  }
+
+  async up(runner: QueryRunner): Promise<void> {
+    await createMessagingRetentionIndexes(runner);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await dropMessagingRetentionIndexes(runner);
+  }
 }
 
 export async function dropMessagingTables(runner: QueryRunner): Promise<void> {

@@ -1,15 +1,4 @@
-import { createMessagingRetentionIndexes, dropMessagingRetentionIndexes } from '@order-saga/shared/messaging';
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MessagingRetentionMigration } from '@order-saga/shared/messaging';
 
-/** Indexes by age for the outbox/inbox retention sweep (MESSAGING_RETENTION_MS). */
-export class MessagingRetention1764200000000 implements MigrationInterface {
-  name = 'MessagingRetention1764200000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await createMessagingRetentionIndexes(runner);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await dropMessagingRetentionIndexes(runner);
-  }
-}
+/** Indexes by age for the outbox/inbox retention sweep (MESSAGING_RETENTION_MS); the statements are the messaging library's. */
+export class MessagingRetention1764200000000 extends MessagingRetentionMigration {}
