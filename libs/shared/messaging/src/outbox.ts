@@ -110,6 +110,16 @@ function inSavepoint(manager: EntityManager): boolean {
   return ((manager.queryRunner as unknown as { transactionDepth?: number }).transactionDepth ?? 1) > 1;
 }
 
+/**
+ * True while `manager`'s transaction is a consumer batch's (MessageBatch) and its handlers are still running:
+ * a handler may then queue its write for one set-based statement before the commit (DeferredStatement)
+ * instead of writing at once, knowing that a failure there rolls the batch back and re-runs its messages
+ * one at a time, each in a transaction of its own where this is false.
+ */
+export function inMessageBatch(manager: EntityManager): boolean {
+  return deferredOf(manager) !== undefined;
+}
+
 /** Makes Outbox.appendAll queue its rows in `runner`'s open transaction, for writeDeferredOutbox. */
 export function deferOutboxAppends(runner: QueryRunner): void {
   runner.data[DEFERRED] = [];

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MessageEnvelope, MessageOrigin, ORDER_CANCELLED, ORDER_CREATED, ORDER_UPDATED, OrderStatus } from '@order-saga/contracts';
-import { insertOutboxSql, noteOutboxAppended, outboxColumns, outboxRowsOf, OutgoingMessage } from '@order-saga/shared/messaging';
+import { inMessageBatch, insertOutboxSql, noteOutboxAppended, outboxColumns, outboxRowsOf, OutgoingMessage } from '@order-saga/shared/messaging';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { onRollback } from '@order-saga/shared/database';
+import { DeferredStatement, onRollback, planEachTime } from '@order-saga/shared/database';
 import { OrderFailure, storedFailure } from '../domain/order-failure';
 import {
   FailureReason,
@@ -128,29 +128,54 @@ const FIND_SAGA_SQL = `SELECT s.saga_id, s.order_id, s.version, s.created_at, s.
        FROM saga_instance s JOIN customer_order o ON o.order_id = s.order_id
       WHERE s.order_id = $1`;
 
-/** A saga step: everything hangs off the compare-and-set in `saga`, so a refused one writes nothing. */
-const APPLY_STEP_SQL = `WITH saga AS (
-       UPDATE saga_instance
-          SET state = $3, reservation_id = $4, payment_id = $5, step_deadline_at = $6, step_attempts = $7,
-              failure_reason = $8, stock_released = $9, version = version + 1, updated_at = $10
-        WHERE saga_id = $1 AND version = $2
-       RETURNING saga_id, order_id
+/**
+ * Saga steps, one row of the parameter arrays each: everything hangs off the compare-and-set in `saga`,
+ * so a refused step writes nothing; the caller compares the applied count with the steps it sent. A
+ * consumer batch's steps go in one such statement (at most one step per saga: a set-based UPDATE
+ * changes a row once). Its arrays are joined to growing tables, hence a plan made for each run.
+ */
+const APPLY_STEPS_SQL = planEachTime(`WITH step AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::uuid[], $6::timestamptz[], $7::int[], $8::text[], $9::boolean[],
+                            $10::timestamptz[], $11::jsonb[], $12::jsonb[]) WITH ORDINALITY
+         AS s(saga_id, version, state, reservation_id, payment_id, step_deadline_at, step_attempts, failure_reason, stock_released,
+              now, order_change, timeline, position)
+     ), saga AS (
+       UPDATE saga_instance i
+          SET state = s.state, reservation_id = s.reservation_id, payment_id = s.payment_id, step_deadline_at = s.step_deadline_at,
+              step_attempts = s.step_attempts, failure_reason = s.failure_reason, stock_released = s.stock_released,
+              version = i.version + 1, updated_at = s.now
+         FROM step s
+        WHERE i.saga_id = s.saga_id AND i.version = s.version
+       RETURNING i.saga_id, i.order_id
+     ), applied AS (
+       SELECT saga.order_id, s.* FROM saga JOIN step s USING (saga_id)
      ), changed_order AS (
        UPDATE customer_order o
-          SET status = COALESCE($11::jsonb->>'status', o.status),
-              total_cents = COALESCE(($11::jsonb->>'totalCents')::int, o.total_cents),
-              failure_code = COALESCE($11::jsonb->'failure'->>'code', o.failure_code),
-              failure_detail = COALESCE($11::jsonb->'failure'->'details', o.failure_detail),
-              updated_at = $10
-         FROM saga
-        WHERE o.order_id = saga.order_id AND $11::jsonb IS NOT NULL
+          SET status = COALESCE(a.order_change->>'status', o.status),
+              total_cents = COALESCE((a.order_change->>'totalCents')::int, o.total_cents),
+              failure_code = COALESCE(a.order_change->'failure'->>'code', o.failure_code),
+              failure_detail = COALESCE(a.order_change->'failure'->'details', o.failure_detail),
+              updated_at = a.now
+         FROM applied a
+        WHERE o.order_id = a.order_id AND a.order_change IS NOT NULL
      ), priced AS (
        UPDATE order_line l SET unit_price_cents = (price->>'unitPriceCents')::int
-         FROM saga, jsonb_array_elements(COALESCE($11::jsonb->'unitPrices', '[]')) AS price
-        WHERE l.order_id = saga.order_id AND l.product_id = price->>'productId'
-     ), timeline AS (${insertTimeline('$12', '$10')}
-     ), outbox AS (${insertOutboxSql(13, 'saga')})
-     SELECT count(*)::int AS applied FROM saga`;
+         FROM applied a, jsonb_array_elements(COALESCE(a.order_change->'unitPrices', '[]')) AS price
+        WHERE l.order_id = a.order_id AND l.product_id = price->>'productId'
+     ), timeline AS (
+       INSERT INTO saga_step (saga_id, order_id, kind, name, message_id, detail, occurred_at)
+       SELECT a.saga_id, a.order_id, entry->>'kind', entry->>'name', (entry->>'messageId')::uuid, NULLIF(entry->'detail', 'null'::jsonb), a.now
+         FROM applied a, jsonb_array_elements(a.timeline) WITH ORDINALITY AS t(entry, n)
+        ORDER BY a.position, t.n
+     ), outbox AS (
+       INSERT INTO outbox (message_id, topic, message_key, message_type, envelope)
+       SELECT m.message_id, m.topic, m.message_key, m.message_type, m.envelope
+         FROM unnest($13::uuid[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::uuid[]) WITH ORDINALITY
+              AS m(message_id, topic, message_key, message_type, envelope, saga_id, position)
+        WHERE m.saga_id IN (SELECT saga_id FROM saga)
+        ORDER BY m.position
+     )
+     SELECT saga_id FROM saga`);
 
 /** Open sagas this process wrote last; more than this and the oldest are forgotten (a miss only costs a read). */
 export const RECENT_SAGAS_LIMIT = 10_000;
@@ -170,6 +195,8 @@ export const RECENT_SAGAS_LIMIT = 10_000;
 export class PlaceOrderSagaRepository {
   private readonly recent = new Map<string, SagaRecord>();
   private readonly pool: Pool;
+  /** A consumer batch's steps, written in one statement before its commit. */
+  private readonly steps = new DeferredStatement<QueuedStep>((manager, steps) => this.write(manager, steps));
 
   constructor(dataSource: DataSource) {
     this.pool = (dataSource.driver as PostgresDriver).master as Pool;
@@ -252,9 +279,11 @@ export class PlaceOrderSagaRepository {
   }
 
   /**
-   * Writes a decision in one statement, whose compare-and-set on the saga's version gates everything
-   * else, and returns the saga as it now is. Throws SagaMovedOnError, having written nothing, when the
-   * saga changed since `record` was read.
+   * Writes a decision with a compare-and-set on the saga's version that gates everything else, and
+   * returns the saga as it now is. Outside a consumer batch the step is one statement, and throws
+   * SagaMovedOnError, having written nothing, when the saga changed since `record` was read. In a batch
+   * the step is queued, and the batch's steps go in one statement just before its commit; a refused
+   * compare-and-set there fails the commit, and the batch is re-run one message at a time.
    */
   async apply(
     manager: EntityManager,
@@ -267,30 +296,47 @@ export class PlaceOrderSagaRepository {
     const settled = decision.order ? await this.withLinesIfConfirming(manager, record, decision.order) : record;
     const commands = decision.commands.map((command) => commandMessage({ orderId: record.orderId, customerId: record.order.customerId }, command, origin));
     const outbox = outboxRows([...(decision.order ? orderEvents(settled, decision.order, origin, now) : []), ...commands], now);
-    const { saga } = decision;
-    const [{ applied }] = await this.query<{ applied: number }>(manager, APPLY_STEP_SQL, [
-      record.sagaId,
-      record.version,
-      saga.state,
-      saga.reservationId,
-      saga.paymentId,
-      saga.stepDeadlineAt,
-      saga.stepAttempts,
-      saga.failureReason,
-      saga.stockReleased,
-      now,
-      decision.order ? JSON.stringify(decision.order) : null,
-      timelineJson(decision.timeline, outbox.ids, reply),
-      ...outbox.columns,
-    ]);
-    if (applied !== 1) {
-      this.recent.delete(record.orderId);
-      throw new SagaMovedOnError(record.orderId);
-    }
-    this.appended(manager, outbox);
+    const step: QueuedStep = { record, decision, outbox, timeline: timelineJson(decision.timeline, outbox.ids, reply), now };
     const after = recordAfter(settled, decision);
+    if (inMessageBatch(manager)) {
+      // One UPDATE changes a saga once: a second step of the same saga in the batch writes the first now.
+      if (this.steps.queued(manager).some((queued) => queued.record.sagaId === record.sagaId)) await this.steps.flush(manager);
+      await this.steps.add(manager, step);
+    } else {
+      await this.write(manager, [step]);
+    }
     this.remember(manager, after);
     return after;
+  }
+
+  /** The steps in one statement; SagaMovedOnError when any compare-and-set was refused (the caller's transaction then rolls back). */
+  private async write(manager: EntityManager, steps: readonly QueuedStep[]): Promise<void> {
+    const outboxSagaIds = steps.flatMap(({ record, outbox }) => outbox.columns[0].map(() => record.sagaId));
+    const outboxColumns = [0, 1, 2, 3, 4].map((column) => steps.flatMap(({ outbox }) => outbox.columns[column]));
+    const sagas = steps.map(({ decision }) => decision.saga);
+    const applied = await this.query<{ saga_id: string }>(manager, APPLY_STEPS_SQL, [
+      steps.map(({ record }) => record.sagaId),
+      steps.map(({ record }) => record.version),
+      sagas.map((saga) => saga.state),
+      sagas.map((saga) => saga.reservationId),
+      sagas.map((saga) => saga.paymentId),
+      sagas.map((saga) => saga.stepDeadlineAt),
+      sagas.map((saga) => saga.stepAttempts),
+      sagas.map((saga) => saga.failureReason),
+      sagas.map((saga) => saga.stockReleased),
+      steps.map(({ now }) => now),
+      steps.map(({ decision }) => (decision.order ? JSON.stringify(decision.order) : null)),
+      steps.map(({ timeline }) => timeline),
+      ...outboxColumns,
+      outboxSagaIds,
+    ]);
+    if (applied.length !== steps.length) {
+      const written = new Set(applied.map((row) => row.saga_id));
+      const refused = steps.filter(({ record }) => !written.has(record.sagaId));
+      for (const { record } of refused) this.recent.delete(record.orderId);
+      throw new SagaMovedOnError(refused[0].record.orderId);
+    }
+    if (outboxSagaIds.length > 0) noteOutboxAppended(manager);
   }
 
   /** The confirming step publishes OrderCreated with the lines; a saga read from the database has not read them yet. */
@@ -360,6 +406,15 @@ function insertTimeline(timeline: string, now: string): string {
          SELECT saga.saga_id, saga.order_id, entry->>'kind', entry->>'name', (entry->>'messageId')::uuid, NULLIF(entry->'detail', 'null'::jsonb), ${now}
            FROM saga, jsonb_array_elements(${timeline}::jsonb) WITH ORDINALITY AS step(entry, n)
           ORDER BY step.n`;
+}
+
+/** A step on its way to the database: the decision, and the outbox rows and timeline it writes. */
+interface QueuedStep {
+  record: SagaRecord;
+  decision: SagaDecision;
+  outbox: OutboxRows;
+  timeline: string;
+  now: Date;
 }
 
 interface OutboxRows {

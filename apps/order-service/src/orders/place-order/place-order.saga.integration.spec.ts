@@ -9,9 +9,10 @@ import {
   PAYMENT_SUCCEEDED,
   STOCK_RELEASED,
   STOCK_RESERVED,
+  StockReservedReply,
   TOPICS,
 } from '@order-saga/contracts';
-import { kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
+import { deferOutboxAppends, kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
 import { adminQuery, pollUntil } from '@order-saga/shared/testing';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -462,6 +463,112 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     expect(await outboxTypes(orderId)).toEqual(['ReserveStock', 'ProcessPayment', 'OrderCreated', 'OrderUpdated', 'ConfirmReservation']);
     const prices: { unit_price_cents: number }[] = await dataSource.query('SELECT unit_price_cents FROM order_line WHERE order_id = $1', [orderId]);
     expect(prices).toEqual([{ unit_price_cents: 1250 }]);
+  }, 30_000);
+
+  /** Two sagas started an hour ahead (the sweep leaves them alone), and a StockReserved reply for each. */
+  const twoReservingSagas = async () => {
+    const later = new Date(Date.now() + 3_600_000);
+    const saga = replicaA.get(PlaceOrderSagaHandler);
+    const replies: { orderId: string; envelope: MessageEnvelope<StockReservedReply>; reserved: StockReservedReply }[] = [];
+    for (let i = 0; i < 2; i++) {
+      const orderId = newOrderId();
+      knownOrders = new Set([...knownOrders, orderId]);
+      const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
+      const lines = [{ productId: 'SKU-IT-1', quantity: 1, requestedUnitPriceCents: null }];
+      const order = {
+        orderId,
+        clientId: CLIENT,
+        customerId: CUSTOMER,
+        shippingAddress: null,
+        idempotencyKey: null,
+        idempotencyRequestHash: null,
+        estimatedDelivery: later,
+        lines,
+      };
+      await saga.start(dataSource.manager, order, origin, later);
+      const reserved: StockReservedReply = {
+        orderId,
+        reservationId: randomUUID(),
+        items: [{ productId: 'SKU-IT-1', quantity: 1, unitPriceCents: 1250 }],
+        totalCents: 1250,
+        currency: 'USD',
+      };
+      const envelope = {
+        messageId: randomUUID(),
+        type: 'StockReserved',
+        correlationId: orderId,
+        causationId: null,
+        occurredAt: later.toISOString(),
+        requestId: null,
+        traceparent: null,
+        payload: reserved,
+      };
+      replies.push({ orderId, envelope, reserved });
+    }
+    return { saga, later, replies };
+  };
+
+  /** A transaction opened as a consumer batch opens it (MessageBatch), counting the statements sent through it but its COMMIT. */
+  const batchTransaction = async () => {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    deferOutboxAppends(runner);
+    const counted = { statements: 0 };
+    const query = runner.query.bind(runner);
+    runner.query = ((...args: Parameters<typeof runner.query>) => {
+      if (args[0] !== 'COMMIT') counted.statements++;
+      return query(...args);
+    }) as typeof runner.query;
+    return { runner, counted };
+  };
+
+  it('in a consumer batch, the steps of several sagas are queued and written in one statement just before the commit', async () => {
+    const { saga, later, replies } = await twoReservingSagas();
+    const { runner, counted } = await batchTransaction();
+    try {
+      for (const { envelope, reserved } of replies) await saga.onReply(runner.manager, envelope, { type: 'StockReserved', reply: reserved }, later);
+      // Decided on this process's copies of the sagas: nothing read, nothing written yet.
+      expect(counted.statements).toBe(0);
+      expect((await sagaOf(replies[0].orderId)).state).toBe('RESERVING_STOCK');
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+
+    expect(counted.statements).toBe(1);
+    for (const { orderId } of replies) {
+      expect((await sagaOf(orderId)).state).toBe('PROCESSING_PAYMENT');
+      expect(await outboxTypes(orderId)).toEqual(['ReserveStock', 'ProcessPayment']);
+      expect(await timeline(orderId)).toEqual([
+        { kind: 'command', name: 'ReserveStock' },
+        { kind: 'reply', name: 'StockReserved' },
+        { kind: 'command', name: 'ProcessPayment' },
+      ]);
+    }
+  }, 30_000);
+
+  it("in a consumer batch, a step whose saga moved on fails the batch's commit, and none of the batch's steps is written", async () => {
+    const { saga, later, replies } = await twoReservingSagas();
+    const { runner } = await batchTransaction();
+    try {
+      for (const { envelope, reserved } of replies) await saga.onReply(runner.manager, envelope, { type: 'StockReserved', reply: reserved }, later);
+      // The sweep or another replica moves the second saga on before the batch commits.
+      await dataSource.query('UPDATE saga_instance SET version = version + 1 WHERE order_id = $1', [replies[1].orderId]);
+      await expect(runner.commitTransaction()).rejects.toMatchObject({ name: 'SagaMovedOnError', code: '40001' });
+      await runner.rollbackTransaction();
+    } finally {
+      await runner.release();
+    }
+
+    for (const { orderId } of replies) {
+      expect((await sagaOf(orderId)).state).toBe('RESERVING_STOCK');
+      expect(await outboxTypes(orderId)).toEqual(['ReserveStock']);
+    }
+    // The copies in memory went with the rollback: the re-run reads the sagas, and applies.
+    const { envelope, reserved } = replies[1];
+    await dataSource.transaction((manager) => saga.onReply(manager, envelope, { type: 'StockReserved', reply: reserved }, later));
+    expect((await sagaOf(replies[1].orderId)).state).toBe('PROCESSING_PAYMENT');
   }, 30_000);
 
   it('a payment that never answers: refund, then release, then the order is cancelled with payment_timeout', async () => {
