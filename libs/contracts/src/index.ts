@@ -24,3 +24,5 @@ export * from './inventory/confirm-reservation/confirm-reservation.command';
 export * from './payment/refund-payment/refund-payment.command';
 export * from './payment/refund-payment/payment-refunded.reply';
 export * from './webhooks/webhook-delivery-failed/webhook-delivery-failed.event';
+// The error codes alone (no @nestjs/swagger): libs/shared/http's errors are built from them in every service.
+export * from './http/errors/error-code';

@@ -1,20 +1,10 @@
+import type { ApiErrorResponseDto, ErrorDetailResponseDto } from '@order-saga/contracts/http';
+
 /** One entry of an error's `details`, e.g. `{field: 'items[0].quantity', error: 'Must be between 1 and 999'}`. */
-export interface ErrorDetail {
-  field: string;
-  error: string;
-}
+export type ErrorDetail = ErrorDetailResponseDto;
 
 /** The API's error body: `{error_code, message, details?, request_id, timestamp}` (plus a few code-specific fields). */
-export interface ApiErrorBody {
-  error_code: string;
-  message: string;
-  details?: ErrorDetail[];
-  request_id: string;
-  timestamp: string;
-  retry_after?: number;
-  existing_order_id?: string;
-  [field: string]: unknown;
-}
+export type ApiErrorBody = ApiErrorResponseDto;
 
 /** The API answered with an error status; carries what support needs (error_code, request_id). */
 export class OrderSagaApiError extends Error {

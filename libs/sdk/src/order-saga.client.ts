@@ -5,25 +5,33 @@ import { ClientCredentialsTokenProvider } from './token-provider';
 import type {
   CreateCustomerRequest,
   Customer,
+  CustomerPage,
   ListCustomersQuery,
   ListDeliveriesQuery,
   ListOrdersQuery,
   ListProductsQuery,
   Order,
   OrderDetail,
+  OrderPage,
   OrderTrack,
-  Page,
   PlaceOrderRequest,
   PlaceOrderResult,
   Product,
+  ProductPage,
+  RedeliverFailedRequest,
   RegisterWebhookRequest,
+  RotateWebhookSecretRequest,
   SearchOrdersQuery,
   StockAdjustmentRequest,
   UpdateWebhookRequest,
   UpsertProductRequest,
   WebhookDelivery,
+  WebhookDeliveryList,
   WebhookEndpoint,
+  WebhookEndpointList,
   WebhookEndpointWithSecret,
+  WebhookRedeliveryQueued,
+  WebhookRetryQueued,
 } from './types';
 
 export interface OrderSagaClientOptions {
@@ -110,11 +118,11 @@ export class OrderSagaClient {
     return this.body('GET', `/api/v1/orders/${encodeURIComponent(orderId)}/track`, options);
   }
 
-  listOrders(query: ListOrdersQuery = {}, options?: RequestOptions): Promise<Page<Order>> {
+  listOrders(query: ListOrdersQuery = {}, options?: RequestOptions): Promise<OrderPage> {
     return this.body('GET', '/api/v1/orders', { ...options, query: { ...query } });
   }
 
-  searchOrders(query: SearchOrdersQuery, options?: RequestOptions): Promise<Page<Order>> {
+  searchOrders(query: SearchOrdersQuery, options?: RequestOptions): Promise<OrderPage> {
     return this.body('GET', '/api/v1/search', { ...options, query: { ...query } });
   }
 
@@ -128,7 +136,7 @@ export class OrderSagaClient {
     return this.body('GET', `/api/v1/customers/${encodeURIComponent(customerId)}`, options);
   }
 
-  listCustomers(query: ListCustomersQuery = {}, options?: RequestOptions): Promise<Page<Customer>> {
+  listCustomers(query: ListCustomersQuery = {}, options?: RequestOptions): Promise<CustomerPage> {
     return this.body('GET', '/api/v1/customers', { ...options, query: { ...query } });
   }
 
@@ -138,7 +146,7 @@ export class OrderSagaClient {
 
   // Products
 
-  listProducts(query: ListProductsQuery = {}, options?: RequestOptions): Promise<Page<Product>> {
+  listProducts(query: ListProductsQuery = {}, options?: RequestOptions): Promise<ProductPage> {
     return this.body('GET', '/api/v1/products', { ...options, query: { ...query } });
   }
 
@@ -160,7 +168,7 @@ export class OrderSagaClient {
     return this.body('POST', '/api/v1/webhooks', { ...options, body: endpoint });
   }
 
-  listWebhooks(options?: RequestOptions): Promise<{ data: WebhookEndpoint[] }> {
+  listWebhooks(options?: RequestOptions): Promise<WebhookEndpointList> {
     return this.body('GET', '/api/v1/webhooks', options);
   }
 
@@ -176,11 +184,11 @@ export class OrderSagaClient {
     await this.send('DELETE', `/api/v1/webhooks/${encodeURIComponent(webhookId)}`, options);
   }
 
-  rotateWebhookSecret(webhookId: string, change: { grace_period_seconds?: number } = {}, options?: RequestOptions): Promise<WebhookEndpointWithSecret> {
+  rotateWebhookSecret(webhookId: string, change: RotateWebhookSecretRequest = {}, options?: RequestOptions): Promise<WebhookEndpointWithSecret> {
     return this.body('POST', `/api/v1/webhooks/${encodeURIComponent(webhookId)}/rotate-secret`, { ...options, body: change });
   }
 
-  listWebhookDeliveries(webhookId: string, query: ListDeliveriesQuery = {}, options?: RequestOptions): Promise<{ data: WebhookDelivery[] }> {
+  listWebhookDeliveries(webhookId: string, query: ListDeliveriesQuery = {}, options?: RequestOptions): Promise<WebhookDeliveryList> {
     return this.body('GET', `/api/v1/webhooks/${encodeURIComponent(webhookId)}/deliveries`, { ...options, query: { ...query } });
   }
 
@@ -188,12 +196,13 @@ export class OrderSagaClient {
     return this.body('GET', `/api/v1/webhooks/${encodeURIComponent(webhookId)}/deliveries/${encodeURIComponent(deliveryId)}`, options);
   }
 
-  retryWebhookDelivery(webhookId: string, deliveryId: string, options?: RequestOptions): Promise<Record<string, unknown>> {
+  retryWebhookDelivery(webhookId: string, deliveryId: string, options?: RequestOptions): Promise<WebhookRetryQueued> {
     return this.body('POST', `/api/v1/webhooks/${encodeURIComponent(webhookId)}/deliveries/${encodeURIComponent(deliveryId)}/retry`, options);
   }
 
-  redeliverFailedWebhooks(webhookId: string, options?: RequestOptions): Promise<Record<string, unknown>> {
-    return this.body('POST', `/api/v1/webhooks/${encodeURIComponent(webhookId)}/redeliver-failed`, options);
+  /** Queues every failed delivery of events since `since` again; the API requires the body. */
+  redeliverFailedWebhooks(webhookId: string, request: RedeliverFailedRequest, options?: RequestOptions): Promise<WebhookRedeliveryQueued> {
+    return this.body('POST', `/api/v1/webhooks/${encodeURIComponent(webhookId)}/redeliver-failed`, { ...options, body: request });
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { OAuthErrorResponseDto, TokenResponseDto } from '@order-saga/contracts/http';
 import { OrderSagaAuthError } from './errors';
 
 export interface TokenProviderOptions {
@@ -54,7 +55,7 @@ export class ClientCredentialsTokenProvider {
     const requestedAt = this.now();
     this.requests += 1;
     const response = await (this.options.fetch ?? fetch)(tokenUrl, { method: 'POST', body: form, headers: { accept: 'application/json' } });
-    const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
+    const body = (await response.json().catch(() => ({}))) as Partial<TokenResponseDto & OAuthErrorResponseDto>;
     if (!response.ok || typeof body.access_token !== 'string') {
       throw new OrderSagaAuthError(response.status, body.error ?? 'invalid_response', body.error_description);
     }

@@ -1,181 +1,63 @@
-/**
- * Request and response shapes of the public API (docs/integration-spec.md, docs/schemas/http). Declared
- * here rather than imported so the package has no dependency on the services; the conformance suite
- * checks live responses against the generated schemas these mirror.
+/*
+ * Request and response shapes of the public API: the contract classes of libs/contracts/src/http, which the
+ * services validate with and docs/openapi.json is generated from, re-exported as types under the SDK's
+ * names. Type-only, so the SDK's JavaScript loads none of them (nor Nest, class-validator or swagger);
+ * the built package carries their declarations (libs/sdk/tsconfig.lib.json).
  */
-export type OrderStatus = 'pending' | 'confirmed' | 'cancelled';
-export type WebhookEventType = 'order.created' | 'order.updated' | 'order.cancelled';
+import type { OrderResponseDto, PaginationResponseDto } from '@order-saga/contracts/http';
 
-export interface ShippingAddress {
-  street: string;
-  city: string;
-  postal_code: string;
-  /** ISO 3166-1 alpha-2. */
-  country: string;
-}
+export type {
+  AdjustStockRequestDto as StockAdjustmentRequest,
+  CreateCustomerRequestDto as CreateCustomerRequest,
+  CustomerPageResponseDto as CustomerPage,
+  CustomerResponseDto as Customer,
+  CustomerStatus,
+  EndpointDeliveriesRequestDto as ListDeliveriesQuery,
+  ErrorCode,
+  ListCustomersRequestDto as ListCustomersQuery,
+  ListOrdersRequestDto as ListOrdersQuery,
+  ListProductsRequestDto as ListProductsQuery,
+  OrderDetailResponseDto as OrderDetail,
+  OrderLineRequestDto as OrderLineRequest,
+  OrderPageResponseDto as OrderPage,
+  OrderResponseDto as Order,
+  OrderStatus,
+  PaginationResponseDto as Pagination,
+  PlaceOrderRequestDto as PlaceOrderRequest,
+  ProductPageResponseDto as ProductPage,
+  ProductResponseDto as Product,
+  RedeliverFailedRequestDto as RedeliverFailedRequest,
+  RegisterWebhookEndpointRequestDto as RegisterWebhookRequest,
+  RotateWebhookSecretRequestDto as RotateWebhookSecretRequest,
+  SagaState,
+  SagaTimelineEntryResponseDto as SagaTimelineEntry,
+  SearchOrdersRequestDto as SearchOrdersQuery,
+  ShippingAddressRequestDto as ShippingAddress,
+  TrackOrderResponseDto as OrderTrack,
+  UpdateWebhookEndpointRequestDto as UpdateWebhookRequest,
+  UpsertProductRequestDto as UpsertProductRequest,
+  WebhookDeliveryListResponseDto as WebhookDeliveryList,
+  WebhookDeliveryResponseDto as WebhookDelivery,
+  WebhookDeliveryStatus,
+  WebhookEndpointListResponseDto as WebhookEndpointList,
+  WebhookEndpointResponseDto as WebhookEndpoint,
+  WebhookEndpointWithSecretResponseDto as WebhookEndpointWithSecret,
+  WebhookEventType,
+  WebhookRedeliveryQueuedResponseDto as WebhookRedeliveryQueued,
+  WebhookRetryQueuedResponseDto as WebhookRetryQueued,
+} from '@order-saga/contracts/http';
 
-export interface PlaceOrderRequest {
-  customer_id: string;
-  items: { product_id: string; quantity: number; unit_price?: number }[];
-  shipping_address?: ShippingAddress;
-}
-
-export interface Order {
-  order_id: string;
-  status: OrderStatus;
-  customer_id: string;
-  total_amount: number | null;
-  currency: string;
-  items: { product_id: string; quantity: number; unit_price: number | null }[];
-  created_at: string;
-  estimated_delivery: string;
-  tracking_url: string;
-}
-
-export interface OrderDetail extends Order {
-  failure_code: string | null;
+/** Any list answer: `data` and the cursor `pagination` block (OrderPage, CustomerPage and ProductPage are these). */
+export interface Page<T> {
+  data: T[];
+  pagination: PaginationResponseDto;
 }
 
 /** 201 a new order, 200 a replay of the same idempotency key, 202 still running (poll `location`). */
 export interface PlaceOrderResult {
   status: 200 | 201 | 202;
-  order: Order;
+  order: OrderResponseDto;
   location: string | null;
   requestId: string;
   idempotencyKey: string;
-}
-
-export interface OrderTrack {
-  order_id: string;
-  status: OrderStatus;
-  saga_state: string;
-  failure_reason: string | null;
-  step_deadline_at: string | null;
-  timeline: { kind: string; name: string; message_id: string | null; detail: unknown; occurred_at: string }[];
-}
-
-export interface Page<T> {
-  data: T[];
-  pagination: { limit: number; has_more: boolean; next_cursor: string | null };
-}
-
-export interface ListOrdersQuery {
-  customer_id?: string;
-  status?: OrderStatus;
-  created_from?: string;
-  created_to?: string;
-  cursor?: string;
-  limit?: number;
-}
-
-export interface SearchOrdersQuery {
-  q: string;
-  status?: OrderStatus;
-  cursor?: string;
-  limit?: number;
-}
-
-export interface Customer {
-  customer_id: string;
-  name: string;
-  email: string | null;
-  status: string;
-  created_at: string;
-}
-
-export interface CreateCustomerRequest {
-  customer_id?: string;
-  name: string;
-  email?: string;
-}
-
-export interface ListCustomersQuery {
-  status?: 'active' | 'inactive';
-  cursor?: string;
-  limit?: number;
-}
-
-export interface Product {
-  product_id: string;
-  name: string;
-  unit_price: number;
-  available: number;
-  reserved: number;
-  active: boolean;
-}
-
-export interface UpsertProductRequest {
-  name: string;
-  unit_price: number;
-  active?: boolean;
-  available?: number;
-}
-
-export interface StockAdjustmentRequest {
-  delta: number;
-  reason?: string;
-}
-
-export interface ListProductsQuery {
-  active?: boolean;
-  cursor?: string;
-  limit?: number;
-}
-
-export interface WebhookEndpoint {
-  endpoint_id: string;
-  url: string;
-  event_types: WebhookEventType[];
-  description: string | null;
-  enabled: boolean;
-  disabled_reason: string | null;
-  previous_secret_expires_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface WebhookEndpointWithSecret extends WebhookEndpoint {
-  /** Shown only at registration and rotation. */
-  secret: string;
-}
-
-export interface RegisterWebhookRequest {
-  url: string;
-  event_types: WebhookEventType[];
-  description?: string;
-  enabled?: boolean;
-}
-
-export interface UpdateWebhookRequest {
-  url?: string;
-  event_types?: WebhookEventType[];
-  description?: string | null;
-  enabled?: boolean;
-}
-
-export interface WebhookDelivery {
-  delivery_id: string;
-  endpoint_id: string;
-  event_id: string;
-  event_type: WebhookEventType;
-  order_id: string;
-  status: 'pending' | 'delivered' | 'failed';
-  failure_reason: string | null;
-  attempt_count: number;
-  next_attempt_at: string | null;
-  last_attempt_at: string | null;
-  created_at: string;
-  attempts: {
-    attempt_number: number;
-    attempted_at: string;
-    status_code: number | null;
-    duration_ms: number;
-    error: string | null;
-    response_excerpt: string | null;
-  }[];
-}
-
-export interface ListDeliveriesQuery {
-  status?: 'pending' | 'delivered' | 'failed';
-  since?: string;
 }

@@ -1,32 +1,34 @@
-/* eslint-disable @nx/enforce-module-boundaries -- type-only imports: the schema generator reads the
-   services' response types so the published HTTP schemas cannot drift from them; no runtime code crosses. */
-import type { IssueTokenResponseDto } from '../../../apps/gateway/src/oauth/issue-token/issue-token.response.dto';
-import type { CustomerResponseDto } from '../../../apps/order-service/src/customers/customer.response.dto';
-import type { Page } from '../../../apps/order-service/src/common/page-cursor';
-import type { OrderResponseDto } from '../../../apps/order-service/src/orders/order.response.dto';
-import type { ProductResponseDto } from '../../../apps/inventory-service/src/products/product.response.dto';
-import type { WebhookDeliveryResponseDto } from '../../../apps/notification-service/src/deliveries/webhook-delivery.response.dto';
 import type {
+  CustomerPageResponseDto,
+  CustomerResponseDto,
+  OrderDetailResponseDto,
+  OrderPageResponseDto,
+  OrderResponseDto,
+  ProductPageResponseDto,
+  ProductResponseDto,
+  TokenResponseDto,
+  WebhookDeliveryListResponseDto,
+  WebhookDeliveryResponseDto,
+  WebhookEndpointListResponseDto,
   WebhookEndpointResponseDto,
   WebhookEndpointWithSecretResponseDto,
-} from '../../../apps/notification-service/src/webhook-endpoints/webhook-endpoint.response.dto';
-/* eslint-enable @nx/enforce-module-boundaries */
+} from '@order-saga/contracts/http';
 
-/**
- * Success bodies of the public API, named after what each controller behind the gateway declares it
- * returns (the gateway relays them unchanged). Where a controller's type changes, so does this file's
- * type check and the generated schema.
+/*
+ * Success bodies of the public API under the names the published schemas carry (docs/schemas/http). The
+ * types are the contract classes themselves: the same ones the services answer with and the gateway's
+ * OpenAPI document describes, so the schemas cannot drift from either.
  */
-export type TokenResponse = IssueTokenResponseDto;
+export type TokenResponse = TokenResponseDto;
 export type Order = OrderResponseDto;
-export type OrderDetail = OrderResponseDto & { failure_code: string | null };
-export type OrderPage = Page<OrderResponseDto>;
+export type OrderDetail = OrderDetailResponseDto;
+export type OrderPage = OrderPageResponseDto;
 export type Customer = CustomerResponseDto;
-export type CustomerPage = Page<CustomerResponseDto>;
+export type CustomerPage = CustomerPageResponseDto;
 export type Product = ProductResponseDto;
-export type ProductPage = { data: ProductResponseDto[]; pagination: { limit: number; has_more: boolean; next_cursor: string | null } };
+export type ProductPage = ProductPageResponseDto;
 export type WebhookEndpoint = WebhookEndpointResponseDto;
 export type WebhookEndpointWithSecret = WebhookEndpointWithSecretResponseDto;
-export type WebhookEndpointList = { data: WebhookEndpointResponseDto[] };
+export type WebhookEndpointList = WebhookEndpointListResponseDto;
 export type WebhookDelivery = WebhookDeliveryResponseDto;
-export type WebhookDeliveryList = { data: WebhookDeliveryResponseDto[] };
+export type WebhookDeliveryList = WebhookDeliveryListResponseDto;

@@ -11,10 +11,9 @@ export const WEBHOOK_BODIES = {
 } as const;
 
 /**
- * Which success body each public operation answers with, by `<METHOD> <OpenAPI path> <status>`, as the
- * services' own response types say. docs/openapi.json describes these bodies with the gateway's response
- * DTOs (hand-written, since the gateway only relays); openapi-bodies.spec.ts holds the two to the same
- * shape, so a service changing its type fails CI until the published contract follows.
+ * Which success body each public operation answers with, by `<METHOD> <OpenAPI path> <status>`, named as in
+ * http-bodies.ts. The bodies are the contract classes of libs/contracts/src/http, which also give
+ * docs/openapi.json its schemas, so the two documents describe one type each.
  */
 export const HTTP_RESPONSE_BODIES: Record<string, string> = {
   'POST /oauth/token 200': 'TokenResponse',
@@ -42,8 +41,8 @@ export const HTTP_RESPONSE_BODIES: Record<string, string> = {
 };
 
 /**
- * JSON Schemas of TypeScript types (webhook bodies from the contracts library, HTTP bodies from the
- * services' response types), through one TypeScript program so the slow part runs once.
+ * JSON Schemas of TypeScript types (webhook bodies and HTTP bodies, both from the contracts library),
+ * through one TypeScript program so the slow part runs once.
  */
 export function typeSchemas(): { webhooks: Record<string, JsonSchema>; http: Record<string, JsonSchema> } {
   const generator = createGenerator({

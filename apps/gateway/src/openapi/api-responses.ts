@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { ApiResponse, HeaderObject, SchemaObject } from '@nestjs/swagger';
-import { ApiErrorResponseDto } from '../errors/api-error.response.dto';
+import { ApiErrorResponseDto } from '@order-saga/contracts/http';
 
 type Headers = Record<string, HeaderObject>;
 

@@ -1,23 +1,15 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiSchema, OpenAPIObject, SchemaObject } from '@nestjs/swagger';
-
-/** Schemas of bodies whose every field the document lists: a service adding one is a contract change. */
-const CLOSED_SCHEMAS = new Set<string>();
+import { OpenAPIObject, SchemaObject } from '@nestjs/swagger';
+import { closedSchemaNames } from '@order-saga/contracts/http';
 
 /**
- * Names a response body's schema in the document and marks it closed (additionalProperties: false),
- * which @nestjs/swagger has no decorator for; openApiDocument applies the mark.
+ * Sets additionalProperties: false on every body schema the contract classes mark closed (ApiClosedSchema):
+ * a field the document does not list is a contract change, whichever side adds it.
  */
-export function ApiClosedSchema(name: string, description?: string): ClassDecorator {
-  CLOSED_SCHEMAS.add(name);
-  return applyDecorators(ApiSchema({ name, ...(description ? { description } : {}) }));
-}
-
 export function closeSchemas(document: OpenAPIObject): void {
   const schemas = document.components?.schemas ?? {};
-  for (const name of CLOSED_SCHEMAS) {
+  for (const name of closedSchemaNames()) {
     const schema = schemas[name] as SchemaObject | undefined;
-    if (!schema) throw new Error(`closed schema ${name} is not in the document: is its class used in a response?`);
+    if (!schema) throw new Error(`closed schema ${name} is not in the document: is its class used in a request or a response?`);
     schema.additionalProperties = false;
   }
 }

@@ -1,13 +1,7 @@
+import type { ProductResponseDto } from '@order-saga/contracts/http';
 import { Product } from './product.entity';
 
-export interface ProductResponseDto {
-  product_id: string;
-  name: string;
-  unit_price: number;
-  available: number;
-  reserved: number;
-  active: boolean;
-}
+/** The public contract's product (libs/contracts/src/http/products). */
 
 export function toProductResponse(product: Product): ProductResponseDto {
   return {

@@ -1,32 +1,8 @@
-import { WebhookEventType } from '@order-saga/contracts';
+import type { WebhookAttemptResponseDto, WebhookDeliveryResponseDto } from '@order-saga/contracts/http';
 import { WebhookAttempt } from './webhook-attempt.entity';
-import { DeliveryFailureReason, WebhookDelivery, WebhookDeliveryStatus } from './webhook-delivery.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
 
-export interface WebhookAttemptResponseDto {
-  attempt_number: number;
-  attempted_at: string;
-  status_code: number | null;
-  duration_ms: number;
-  error: string | null;
-  response_excerpt: string | null;
-}
-
-export interface WebhookDeliveryResponseDto {
-  delivery_id: string;
-  endpoint_id: string;
-  event_id: string;
-  event_type: WebhookEventType;
-  order_id: string;
-  status: WebhookDeliveryStatus;
-  /** Set when failed: `exhausted` (the schedule ran out) or `gone` (the endpoint answered 410). */
-  failure_reason: DeliveryFailureReason | null;
-  attempt_count: number;
-  /** When the next attempt is due; null once the delivery succeeded or was given up. */
-  next_attempt_at: string | null;
-  last_attempt_at: string | null;
-  created_at: string;
-  attempts: WebhookAttemptResponseDto[];
-}
+/* The public contract's delivery and attempt (libs/contracts/src/http/webhooks). */
 
 export function toWebhookDeliveryResponse(delivery: WebhookDelivery): WebhookDeliveryResponseDto {
   return {

@@ -1,3 +1,4 @@
+import type { PaginationResponseDto } from '@order-saga/contracts/http';
 import { DomainError } from '@order-saga/shared/http';
 
 /** The position after the last row of a page: its sort timestamp (microseconds, as Postgres keeps it) and id. */
@@ -7,20 +8,11 @@ export interface PagePosition {
   id: string;
 }
 
-export interface PageInfo {
-  limit: number;
-  has_more: boolean;
-  /** Opaque; pass it back as `cursor` for the next page. Null on the last page. */
-  next_cursor: string | null;
-}
-
+/** A list answer: OrderPageResponseDto, CustomerPageResponseDto in the public contract. */
 export interface Page<T> {
   data: T[];
-  pagination: PageInfo;
+  pagination: PaginationResponseDto;
 }
-
-export const DEFAULT_PAGE_LIMIT = 20;
-export const MAX_PAGE_LIMIT = 100;
 
 /** Clients must treat cursors as opaque, so the encoding may change; base64url JSON keeps it readable to us. */
 export function encodeCursor(position: PagePosition): string {

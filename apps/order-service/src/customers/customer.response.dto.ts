@@ -1,12 +1,7 @@
+import type { CustomerResponseDto } from '@order-saga/contracts/http';
 import { Customer } from './customer.entity';
 
-export interface CustomerResponseDto {
-  customer_id: string;
-  name: string;
-  email: string | null;
-  status: string;
-  created_at: string;
-}
+/** The public contract's customer (libs/contracts/src/http/customers). */
 
 export function toCustomerResponse(customer: Customer): CustomerResponseDto {
   return {

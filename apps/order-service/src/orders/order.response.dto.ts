@@ -1,17 +1,7 @@
+import type { OrderResponseDto } from '@order-saga/contracts/http';
 import { Order } from './order.entity';
 
-/** The spec's order representation. Money leaves the service as decimal units of the currency. */
-export interface OrderResponseDto {
-  order_id: string;
-  status: string;
-  customer_id: string;
-  total_amount: number | null;
-  currency: string;
-  items: { product_id: string; quantity: number; unit_price: number | null }[];
-  created_at: string;
-  estimated_delivery: string;
-  tracking_url: string;
-}
+/** The public contract's order (libs/contracts/src/http/orders). Money leaves the service as decimal units of the currency. */
 
 export function toOrderResponse(order: Order, publicBaseUrl: string): OrderResponseDto {
   return {

@@ -1,7 +1,7 @@
 import { Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CreateCustomerRequestDto, CustomerResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { CustomerResponseDto } from '../customer.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -17,18 +17,7 @@ export class CreateCustomerHttpController {
 
   @Post()
   @RequireScope('write')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['name'],
-      additionalProperties: false,
-      properties: {
-        customer_id: { type: 'string', maxLength: 50, pattern: '^[A-Za-z0-9-]+$', example: 'CUST-12345', description: 'Generated (CUST-…) when absent' },
-        name: { type: 'string', maxLength: 200, example: 'Ada Lovelace' },
-        email: { type: 'string', format: 'email', example: 'ada@example.com' },
-      },
-    },
-  })
+  @ApiBody({ type: CreateCustomerRequestDto })
   @ApiOperation({ summary: 'Create an active customer: { customer_id?, name, email? }' })
   @ApiV1Response(201, 'The customer, status active', CustomerResponseDto)
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR')

@@ -1,7 +1,7 @@
 import { Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CustomerResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { CustomerResponseDto } from '../customer.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';

@@ -1,7 +1,7 @@
 import { Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ListCustomersRequestDto, CustomerPageResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { CustomerPageResponseDto } from '../customer.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -17,9 +17,7 @@ export class ListCustomersHttpController {
   @Get()
   @RequireScope('read')
   @ApiOperation({ summary: 'The client’s customers, newest first (cursor pagination)' })
-  @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–100 (default 20)' })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'status', required: false, enum: ['active', 'inactive'] })
+  @ApiQuery({ type: ListCustomersRequestDto })
   @ApiV1Response(200, 'A page of customers, newest first', CustomerPageResponseDto)
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR naming the invalid parameter')
   async list(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { TokenResponseDto } from '@order-saga/contracts/http';
 import { AccessTokens } from '../access-tokens';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '../client-secret';
 import { OAuthClientRepository } from '../oauth-client.repository';
@@ -6,7 +7,6 @@ import { grantScopes } from '../scope';
 import { SecretCheckGate } from '../secret-check-gate';
 import { OAuthError } from './oauth-error';
 import { IssueTokenRequestDto } from './issue-token.request.dto';
-import { IssueTokenResponseDto } from './issue-token.response.dto';
 
 @Injectable()
 export class IssueTokenHandler {
@@ -23,7 +23,7 @@ export class IssueTokenHandler {
     private readonly secretChecks: SecretCheckGate,
   ) {}
 
-  async handle(request: IssueTokenRequestDto): Promise<IssueTokenResponseDto> {
+  async handle(request: IssueTokenRequestDto): Promise<TokenResponseDto> {
     const client = await this.clients.findById(request.clientId);
     const storedHash = client?.secretHash ?? (await this.unknownClientHash);
     const secretMatches = await this.secretChecks.run(() => verifyClientSecret(request.clientSecret, storedHash));

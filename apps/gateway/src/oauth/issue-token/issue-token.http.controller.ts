@@ -1,13 +1,11 @@
 import { Body, Controller, Header, Headers, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ApiErrorResponseDto } from '../../errors/api-error.response.dto';
+import { ApiErrorResponseDto, OAuthErrorResponseDto, TokenRequestDto, TokenResponseDto } from '@order-saga/contracts/http';
 import { GatewayErrorFilter } from '../../errors/gateway-error.filter';
 import { EVERY_RESPONSE_HEADERS } from '../../openapi/api-responses';
 import { IssueTokenHandler } from './issue-token.handler';
 import { parseIssueTokenRequest, TokenRequestHeaders } from './issue-token.request.dto';
-import { IssueTokenResponseDto } from './issue-token.response.dto';
 import { OAuthErrorFilter } from './oauth-error.filter';
-import { OAuthErrorResponseDto } from './oauth-error.response.dto';
 
 const noStore = (required: boolean) => ({
   'Cache-Control': {
@@ -32,22 +30,11 @@ export class IssueTokenHttpController {
   @Header('Pragma', 'no-cache')
   @ApiOperation({ summary: 'Client credentials grant (RFC 6749 §4.4); authenticate with HTTP Basic or client_id/client_secret in the body' })
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['grant_type'],
-      properties: {
-        grant_type: { type: 'string', enum: ['client_credentials'] },
-        client_id: { type: 'string' },
-        client_secret: { type: 'string' },
-        scope: { type: 'string', example: 'read write' },
-      },
-    },
-  })
+  @ApiBody({ type: TokenRequestDto })
   @ApiResponse({
     status: 200,
     description: 'The access token (RFC 9068 JWT, ES256), valid for expires_in seconds',
-    type: IssueTokenResponseDto,
+    type: TokenResponseDto,
     headers: { ...EVERY_RESPONSE_HEADERS, ...noStore(true) },
   })
   @ApiResponse({
@@ -78,7 +65,7 @@ export class IssueTokenHttpController {
     },
   })
   @ApiResponse({ status: 500, description: 'INTERNAL_ERROR in the API error format', type: ApiErrorResponseDto, headers: EVERY_RESPONSE_HEADERS })
-  issue(@Body() body: unknown, @Headers() headers: TokenRequestHeaders): Promise<IssueTokenResponseDto> {
+  issue(@Body() body: unknown, @Headers() headers: TokenRequestHeaders): Promise<TokenResponseDto> {
     return this.handler.handle(parseIssueTokenRequest(body, headers));
   }
 }

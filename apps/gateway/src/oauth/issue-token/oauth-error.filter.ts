@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import type { OAuthErrorResponseDto } from '@order-saga/contracts/http';
 import type { Response } from 'express';
 import { REALM } from '../access-tokens';
 import { OAuthError } from './oauth-error';
@@ -12,6 +13,7 @@ export class OAuthErrorFilter implements ExceptionFilter {
     response.setHeader('Pragma', 'no-cache');
     // A 401 must name the scheme the client can authenticate with; Basic is the one RFC 6749 requires.
     if (error.status === 401) response.setHeader('WWW-Authenticate', `Basic realm="${REALM}"`);
-    response.status(error.status).json({ error: error.error, error_description: error.description });
+    const body: OAuthErrorResponseDto = { error: error.error, error_description: error.description };
+    response.status(error.status).json(body);
   }
 }

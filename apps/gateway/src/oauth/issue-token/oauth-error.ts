@@ -1,5 +1,4 @@
-/** The token endpoint's error codes (RFC 6749 §5.2) that the client credentials grant can produce. */
-export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_scope' | 'unsupported_grant_type';
+import type { OAuthErrorCode } from '@order-saga/contracts/http';
 
 const STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,

@@ -1,9 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JsonWebKeySetResponseDto } from '@order-saga/contracts/http';
 import type { JSONWebKeySet } from 'jose';
 import { EVERY_RESPONSE_HEADERS } from '../../openapi/api-responses';
 import { AccessTokens } from '../access-tokens';
-import { PublishJwksResponseDto } from './publish-jwks.response.dto';
 
 /** The public keys that verify the gateway's access tokens (RFC 7517), for resource servers that verify on their own. */
 @ApiTags('oauth')
@@ -17,7 +17,7 @@ export class PublishJwksHttpController {
   @ApiOperation({ summary: 'JSON Web Key Set of the access-token signing keys (ES256)' })
   @ApiOkResponse({
     description: 'Every public key that may have signed a live token',
-    type: PublishJwksResponseDto,
+    type: JsonWebKeySetResponseDto,
     headers: { ...EVERY_RESPONSE_HEADERS, 'Cache-Control': { description: 'public, max-age=300', required: true, schema: { type: 'string' } } },
   })
   jwks(): JSONWebKeySet {

@@ -1,7 +1,7 @@
 import { Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ListOrdersRequestDto, OrderPageResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { OrderPageResponseDto } from '../order.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -18,12 +18,7 @@ export class ListOrdersHttpController {
   @Get()
   @RequireScope('read')
   @ApiOperation({ summary: "List the client's orders, newest first (cursor pagination)" })
-  @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–100 (default 20)' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'pagination.next_cursor of the previous page' })
-  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'confirmed', 'cancelled'] })
-  @ApiQuery({ name: 'customer_id', required: false })
-  @ApiQuery({ name: 'created_from', required: false, description: 'ISO 8601, inclusive' })
-  @ApiQuery({ name: 'created_to', required: false, description: 'ISO 8601, exclusive' })
+  @ApiQuery({ type: ListOrdersRequestDto })
   @ApiV1Response(200, 'A page of orders, newest first', OrderPageResponseDto)
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR naming the invalid parameter in details[].field')
   async list(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {

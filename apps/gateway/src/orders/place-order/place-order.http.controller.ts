@@ -1,5 +1,6 @@
 import { Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation } from '@nestjs/swagger';
+import { OrderResponseDto, PlaceOrderRequestDto } from '@order-saga/contracts/http';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -7,8 +8,6 @@ import { OrderServiceProxy } from '../../upstream/upstream-proxies';
 import { requireJsonBody } from '../list-orders/relay-input';
 import { forwardedContextOf, relayReply } from '../../upstream/upstream-service.proxy';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { OrderResponseDto } from '../order.response.dto';
-import { PlaceOrderRequestDto } from './place-order.request.dto';
 
 const ORDER_LOCATION = { description: 'The order: GET it to follow a pending one', required: true, schema: { type: 'string', format: 'uri' } };
 

@@ -1,7 +1,7 @@
 import { Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdjustStockRequestDto, ProductResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { ProductResponseDto } from '../product.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -16,17 +16,7 @@ export class AdjustStockHttpController {
 
   @Post(':productId/stock-adjustments')
   @RequireScope('write')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['delta'],
-      additionalProperties: false,
-      properties: {
-        delta: { type: 'integer', minimum: -1_000_000, maximum: 1_000_000, not: { enum: [0] }, example: 25 },
-        reason: { type: 'string', maxLength: 200, example: 'goods received' },
-      },
-    },
-  })
+  @ApiBody({ type: AdjustStockRequestDto })
   @ApiOperation({ summary: 'Add (or, negative, remove) available stock: { delta, reason? }' })
   @ApiV1Response(200, 'The product after the adjustment', ProductResponseDto)
   @ApiV1ErrorResponse(404, 'NOT_FOUND: no such product')

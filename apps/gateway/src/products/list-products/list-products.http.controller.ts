@@ -1,7 +1,7 @@
 import { Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ListProductsRequestDto, ProductPageResponseDto } from '@order-saga/contracts/http';
 import { ApiV1Response } from '../../openapi/api-responses';
-import { ProductPageResponseDto } from '../product.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -17,9 +17,7 @@ export class ListProductsHttpController {
   @Get()
   @RequireScope('read')
   @ApiOperation({ summary: 'The catalog in product id order (cursor pagination)' })
-  @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–100 (default 20)' })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'active', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ type: ListProductsRequestDto })
   @ApiV1Response(200, 'A page of the catalog, in product id order', ProductPageResponseDto)
   async list(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
     relayReply(response, await this.inventoryService.listProducts(singleValuedQuery(request), forwardedContextOf(request)));

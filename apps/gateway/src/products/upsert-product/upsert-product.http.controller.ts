@@ -1,7 +1,7 @@
 import { Param, Put, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { UpsertProductRequestDto, ProductResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { ProductResponseDto } from '../product.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -16,19 +16,7 @@ export class UpsertProductHttpController {
 
   @Put(':productId')
   @RequireScope('write')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['name', 'unit_price'],
-      additionalProperties: false,
-      properties: {
-        name: { type: 'string', maxLength: 200, example: 'Widget' },
-        unit_price: { type: 'number', minimum: 0, maximum: 1_000_000, multipleOf: 0.01, example: 29.99 },
-        active: { type: 'boolean', description: 'Inactive products cannot be ordered' },
-        available: { type: 'integer', minimum: 0, description: 'Replaces the available stock; omitted keeps it (0 for a new product)' },
-      },
-    },
-  })
+  @ApiBody({ type: UpsertProductRequestDto })
   @ApiOperation({ summary: 'Create or replace a product: { name, unit_price, active?, available? }' })
   @ApiV1Response(200, 'The product as stored', ProductResponseDto)
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR')

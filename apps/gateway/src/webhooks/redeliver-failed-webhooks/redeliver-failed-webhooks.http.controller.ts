@@ -1,7 +1,7 @@
 import { Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RedeliverFailedRequestDto, WebhookRedeliveryQueuedResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { WebhookRedeliveryQueuedResponseDto } from '../webhook-delivery.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -16,6 +16,7 @@ export class RedeliverFailedWebhooksHttpController {
 
   @Post(':webhookId/redeliver-failed')
   @RequireScope('write')
+  @ApiBody({ type: RedeliverFailedRequestDto })
   @ApiOperation({ summary: 'Queue every failed delivery of events since { since } again (bulk recovery after an outage)' })
   @ApiV1Response(202, 'Queued: how many failed deliveries are due again', WebhookRedeliveryQueuedResponseDto)
   @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")

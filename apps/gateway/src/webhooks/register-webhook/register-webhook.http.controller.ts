@@ -1,7 +1,7 @@
 import { Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RegisterWebhookEndpointRequestDto, WebhookEndpointWithSecretResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { WebhookEndpointWithSecretResponseDto } from '../webhook-endpoint.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -20,6 +20,7 @@ export class RegisterWebhookHttpController {
 
   @Post()
   @RequireScope('write')
+  @ApiBody({ type: RegisterWebhookEndpointRequestDto })
   @ApiOperation({ summary: 'Register a webhook endpoint: { url, event_types[], description?, enabled? }; the secret is shown once' })
   @ApiV1Response(201, 'The endpoint, with its signing secret (whsec_…)', WebhookEndpointWithSecretResponseDto)
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR, including a URL the network policy refuses')

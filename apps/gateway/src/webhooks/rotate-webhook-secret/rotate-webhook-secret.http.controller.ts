@@ -1,7 +1,7 @@
 import { Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RotateWebhookSecretRequestDto, WebhookEndpointWithSecretResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { WebhookEndpointWithSecretResponseDto } from '../webhook-endpoint.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -15,6 +15,7 @@ export class RotateWebhookSecretHttpController {
 
   @Post(':webhookId/rotate-secret')
   @RequireScope('write')
+  @ApiBody({ type: RotateWebhookSecretRequestDto, required: false })
   @ApiOperation({ summary: 'Issue a new secret (shown once); the old one keeps signing alongside for grace_period_seconds (default 24 h)' })
   @ApiV1Response(200, 'The endpoint with its new secret and previous_secret_expires_at', WebhookEndpointWithSecretResponseDto)
   @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")

@@ -1,7 +1,7 @@
 import { Param, Patch, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { UpdateWebhookEndpointRequestDto, WebhookEndpointResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { WebhookEndpointResponseDto } from '../webhook-endpoint.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -16,6 +16,7 @@ export class UpdateWebhookHttpController {
 
   @Patch(':webhookId')
   @RequireScope('write')
+  @ApiBody({ type: UpdateWebhookEndpointRequestDto })
   @ApiOperation({ summary: 'Change url, event_types, description or enabled; re-enabling resumes an endpoint disabled by 410 Gone' })
   @ApiV1Response(200, 'The endpoint as changed', WebhookEndpointResponseDto)
   @ApiV1ErrorResponse(400, 'VALIDATION_ERROR')

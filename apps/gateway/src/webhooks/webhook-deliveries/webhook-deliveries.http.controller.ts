@@ -1,7 +1,7 @@
 import { Get, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { EndpointDeliveriesRequestDto, WebhookDeliveryListResponseDto, WebhookDeliveryResponseDto } from '@order-saga/contracts/http';
 import { ApiV1ErrorResponse, ApiV1Response } from '../../openapi/api-responses';
-import { WebhookDeliveryListResponseDto, WebhookDeliveryResponseDto } from '../webhook-delivery.response.dto';
 import type { Response } from 'express';
 import { AuthenticatedRequest, RequireScope } from '../../auth/access-token.guard';
 import { ApiV1Controller } from '../../auth/api-v1-controller';
@@ -17,6 +17,7 @@ export class WebhookDeliveriesHttpController {
 
   @Get(':webhookId/deliveries')
   @RequireScope('read')
+  @ApiQuery({ type: EndpointDeliveriesRequestDto })
   @ApiOperation({ summary: 'Deliveries of an endpoint, newest first; filters: status, since (ISO 8601), limit (1-100)' })
   @ApiV1Response(200, 'The deliveries, newest first, each with its attempts', WebhookDeliveryListResponseDto)
   @ApiV1ErrorResponse(404, "NOT_FOUND, also for another client's endpoint")

@@ -2,9 +2,9 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { DomainError } from '@order-saga/shared/http';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
+import { AdjustStockRequestDto, ProductResponseDto } from '@order-saga/contracts/http';
 import { Product } from '../product.entity';
-import { ProductResponseDto, toProductResponse } from '../product.response.dto';
-import { AdjustStockRequestDto } from './adjust-stock.request.dto';
+import { toProductResponse } from '../product.response.dto';
 
 @Controller('products')
 export class AdjustStockHttpController {

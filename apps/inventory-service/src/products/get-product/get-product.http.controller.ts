@@ -1,8 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { DomainError } from '@order-saga/shared/http';
 import { DataSource } from 'typeorm';
+import { ProductResponseDto } from '@order-saga/contracts/http';
 import { Product } from '../product.entity';
-import { ProductResponseDto, toProductResponse } from '../product.response.dto';
+import { toProductResponse } from '../product.response.dto';
 
 @Controller('products')
 export class GetProductHttpController {

@@ -1,16 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { DomainError } from '@order-saga/shared/http';
 import { DataSource, FindOptionsWhere, MoreThan } from 'typeorm';
+import { DEFAULT_PAGE_LIMIT, ListProductsRequestDto, ProductPageResponseDto } from '@order-saga/contracts/http';
 import { Product } from '../product.entity';
-import { ProductResponseDto, toProductResponse } from '../product.response.dto';
-import { ListProductsRequestDto } from './list-products.request.dto';
-
-const DEFAULT_LIMIT = 20;
-
-interface ProductPage {
-  data: ProductResponseDto[];
-  pagination: { limit: number; has_more: boolean; next_cursor: string | null };
-}
+import { toProductResponse } from '../product.response.dto';
 
 /** The catalog in product id order, keyset-paginated on the id (which never changes, unlike updated_at). */
 @Controller('products')
@@ -18,8 +11,8 @@ export class ListProductsHttpController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
-  async list(@Query() query: ListProductsRequestDto): Promise<ProductPage> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
+  async list(@Query() query: ListProductsRequestDto): Promise<ProductPageResponseDto> {
+    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const where: FindOptionsWhere<Product> = {};
     if (query.active !== undefined) where.active = query.active;
     if (query.cursor !== undefined) where.productId = MoreThan(productIdOf(query.cursor));

@@ -1,8 +1,8 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ProductResponseDto, UpsertProductRequestDto } from '@order-saga/contracts/http';
 import { Product } from '../product.entity';
-import { ProductResponseDto, toProductResponse } from '../product.response.dto';
-import { UpsertProductRequestDto } from './upsert-product.request.dto';
+import { toProductResponse } from '../product.response.dto';
 
 /** Catalog administration: create a product or replace its name, price, active flag and (optionally) available stock. */
 @Controller('products')

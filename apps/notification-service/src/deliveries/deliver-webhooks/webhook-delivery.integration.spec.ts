@@ -20,6 +20,7 @@ import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
 import { WebhookSender } from './webhook-sender';
 import { DomainError } from '@order-saga/shared/http';
 import { bodySignature, pythonVerifyWebhook, standardSignature } from '@order-saga/webhooks';
+import { WebhookDeliveryResponseDto } from '@order-saga/contracts/http';
 import { RotateWebhookSecretHandler } from '../../webhook-endpoints/rotate-webhook-secret/rotate-webhook-secret.handler';
 import { RetryDeliveryHandler } from '../retry-delivery/retry-delivery.handler';
 import { RedeliverFailedHandler } from '../redeliver-failed/redeliver-failed.handler';
@@ -29,7 +30,6 @@ import { ScheduleDeliveriesHandler } from '../schedule-deliveries/schedule-deliv
 import { WebhookAttempt } from '../webhook-attempt.entity';
 import { WebhookDelivery } from '../webhook-delivery.entity';
 import { DeliveriesDue } from '../deliveries-due';
-import { WebhookDeliveryResponseDto } from '../webhook-delivery.response.dto';
 import { DeliveryDecision } from '../../domain/retry-schedule';
 import { DeliverWebhooksHandler } from './deliver-webhooks.handler';
 import { RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';

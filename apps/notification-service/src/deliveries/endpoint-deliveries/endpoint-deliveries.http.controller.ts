@@ -2,11 +2,11 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { DomainError } from '@order-saga/shared/http';
 import { isUUID } from 'class-validator';
 import { DataSource, FindOptionsWhere, MoreThanOrEqual } from 'typeorm';
+import { EndpointDeliveriesRequestDto, WebhookDeliveryResponseDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
 import { WebhookEndpointRepository } from '../../webhook-endpoints/webhook-endpoint.repository';
 import { WebhookDelivery } from '../webhook-delivery.entity';
-import { toWebhookDeliveryResponse, WebhookDeliveryResponseDto } from '../webhook-delivery.response.dto';
-import { EndpointDeliveriesRequestDto } from './endpoint-deliveries.request.dto';
+import { toWebhookDeliveryResponse } from '../webhook-delivery.response.dto';
 
 const DEFAULT_LIMIT = 50;
 

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { DataSource, FindOptionsWhere } from 'typeorm';
+import { WebhookDeliveryResponseDto } from '@order-saga/contracts/http';
 import { WebhookDelivery } from '../webhook-delivery.entity';
-import { toWebhookDeliveryResponse, WebhookDeliveryResponseDto } from '../webhook-delivery.response.dto';
+import { toWebhookDeliveryResponse } from '../webhook-delivery.response.dto';
 import { ListDeliveriesRequestDto } from './list-deliveries.request.dto';
 
 /** A filter-less call must not return the whole table. */

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { RedeliverFailedRequestDto, WebhookRedeliveryQueuedResponseDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
 import { RedeliverFailedHandler } from './redeliver-failed.handler';
-import { RedeliverFailedRequestDto } from './redeliver-failed.request.dto';
 
 @Controller('webhook-endpoints/:endpointId')
 export class RedeliverFailedHttpController {
@@ -9,7 +9,11 @@ export class RedeliverFailedHttpController {
 
   @Post('redeliver-failed')
   @HttpCode(202)
-  redeliver(@ClientId() clientId: string, @Param('endpointId') endpointId: string, @Body() body: RedeliverFailedRequestDto) {
+  redeliver(
+    @ClientId() clientId: string,
+    @Param('endpointId') endpointId: string,
+    @Body() body: RedeliverFailedRequestDto,
+  ): Promise<WebhookRedeliveryQueuedResponseDto> {
     return this.handler.redeliver(clientId, endpointId, new Date(body.since));
   }
 }

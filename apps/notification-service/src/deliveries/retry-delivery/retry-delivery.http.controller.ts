@@ -1,4 +1,5 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import type { WebhookRetryQueuedResponseDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
 import { RetryDeliveryHandler } from './retry-delivery.handler';
 
@@ -8,7 +9,11 @@ export class RetryDeliveryHttpController {
 
   @Post(':deliveryId/retry')
   @HttpCode(202)
-  retry(@ClientId() clientId: string, @Param('endpointId') endpointId: string, @Param('deliveryId') deliveryId: string) {
+  retry(
+    @ClientId() clientId: string,
+    @Param('endpointId') endpointId: string,
+    @Param('deliveryId') deliveryId: string,
+  ): Promise<WebhookRetryQueuedResponseDto> {
     return this.handler.retry(clientId, endpointId, deliveryId);
   }
 }

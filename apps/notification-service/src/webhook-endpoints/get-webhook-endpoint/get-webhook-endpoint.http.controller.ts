@@ -1,8 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
+import { WebhookEndpointResponseDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
 import { Clock } from '../../domain/clock';
 import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
-import { toWebhookEndpointResponse, WebhookEndpointResponseDto } from '../webhook-endpoint.response.dto';
+import { toWebhookEndpointResponse } from '../webhook-endpoint.response.dto';
 
 @Controller('webhook-endpoints')
 export class GetWebhookEndpointHttpController {

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../domain/clock';
 import { generateWebhookSecret } from '@order-saga/webhooks';
+import { RegisterWebhookEndpointRequestDto, WebhookEndpointWithSecretResponseDto } from '@order-saga/contracts/http';
 import { WebhookEndpoint } from '../webhook-endpoint.entity';
 import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
-import { WebhookEndpointWithSecretResponseDto, withSecret } from '../webhook-endpoint.response.dto';
+import { withSecret } from '../webhook-endpoint.response.dto';
 import { WebhookUrlValidator } from '../webhook-url.validator';
-import { RegisterWebhookEndpointRequestDto } from './register-webhook-endpoint.request.dto';
 
 @Injectable()
 export class RegisterWebhookEndpointHandler {

@@ -1,8 +1,7 @@
 import { Body, Controller, Post } from '@nestjs/common';
+import { RegisterWebhookEndpointRequestDto, WebhookEndpointWithSecretResponseDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
-import { WebhookEndpointWithSecretResponseDto } from '../webhook-endpoint.response.dto';
 import { RegisterWebhookEndpointHandler } from './register-webhook-endpoint.handler';
-import { RegisterWebhookEndpointRequestDto } from './register-webhook-endpoint.request.dto';
 
 @Controller('webhook-endpoints')
 export class RegisterWebhookEndpointHttpController {

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
 import { generateWebhookSecret } from '@order-saga/webhooks';
+import { RotateWebhookSecretRequestDto, WebhookEndpointWithSecretResponseDto } from '@order-saga/contracts/http';
 import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
-import { WebhookEndpointWithSecretResponseDto, withSecret } from '../webhook-endpoint.response.dto';
-import { RotateWebhookSecretRequestDto } from './rotate-webhook-secret.request.dto';
+import { withSecret } from '../webhook-endpoint.response.dto';
 
 /**
  * Issues a new secret. The old one keeps signing alongside it for a grace period, so the client can

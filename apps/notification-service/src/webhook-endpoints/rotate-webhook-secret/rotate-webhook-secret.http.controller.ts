@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { RotateWebhookSecretRequestDto, WebhookEndpointWithSecretResponseDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
-import { WebhookEndpointWithSecretResponseDto } from '../webhook-endpoint.response.dto';
 import { RotateWebhookSecretHandler } from './rotate-webhook-secret.handler';
-import { RotateWebhookSecretRequestDto } from './rotate-webhook-secret.request.dto';
 
 @Controller('webhook-endpoints')
 export class RotateWebhookSecretHttpController {

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { UpdateWebhookEndpointRequestDto, WebhookEndpointResponseDto } from '@order-saga/contracts/http';
 import { Clock } from '../../domain/clock';
 import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
-import { toWebhookEndpointResponse, WebhookEndpointResponseDto } from '../webhook-endpoint.response.dto';
+import { toWebhookEndpointResponse } from '../webhook-endpoint.response.dto';
 import { WebhookUrlValidator } from '../webhook-url.validator';
-import { UpdateWebhookEndpointRequestDto } from './update-webhook-endpoint.request.dto';
 
 @Injectable()
 export class UpdateWebhookEndpointHandler {

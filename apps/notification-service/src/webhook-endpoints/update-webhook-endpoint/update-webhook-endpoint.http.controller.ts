@@ -1,8 +1,7 @@
 import { Body, Controller, Param, Patch } from '@nestjs/common';
+import { UpdateWebhookEndpointRequestDto, WebhookEndpointResponseDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
-import { WebhookEndpointResponseDto } from '../webhook-endpoint.response.dto';
 import { UpdateWebhookEndpointHandler } from './update-webhook-endpoint.handler';
-import { UpdateWebhookEndpointRequestDto } from './update-webhook-endpoint.request.dto';
 
 @Controller('webhook-endpoints')
 export class UpdateWebhookEndpointHttpController {

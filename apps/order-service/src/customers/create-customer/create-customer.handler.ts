@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@order-saga/shared/http';
 import { DataSource } from 'typeorm';
+import { CreateCustomerRequestDto } from '@order-saga/contracts/http';
 import { Customer } from '../customer.entity';
-import { CreateCustomerRequestDto } from './create-customer.request.dto';
 
 @Injectable()
 export class CreateCustomerHandler {

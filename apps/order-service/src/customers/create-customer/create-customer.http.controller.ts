@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { CreateCustomerRequestDto, CustomerResponseDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
-import { CustomerResponseDto, toCustomerResponse } from '../customer.response.dto';
+import { toCustomerResponse } from '../customer.response.dto';
 import { CreateCustomerHandler } from './create-customer.handler';
-import { CreateCustomerRequestDto } from './create-customer.request.dto';
 
 @Controller('customers')
 export class CreateCustomerHttpController {

@@ -1,9 +1,10 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CustomerResponseDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
 import { Customer } from '../customer.entity';
 import { CustomerRepository } from '../customer.repository';
-import { CustomerResponseDto, toCustomerResponse } from '../customer.response.dto';
+import { toCustomerResponse } from '../customer.response.dto';
 
 /**
  * Deactivation, not deletion: the customer's orders keep referring to it, and new orders for it are

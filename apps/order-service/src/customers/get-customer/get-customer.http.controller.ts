@@ -1,7 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
+import { CustomerResponseDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
 import { CustomerRepository } from '../customer.repository';
-import { CustomerResponseDto, toCustomerResponse } from '../customer.response.dto';
+import { toCustomerResponse } from '../customer.response.dto';
 
 @Controller('customers')
 export class GetCustomerHttpController {

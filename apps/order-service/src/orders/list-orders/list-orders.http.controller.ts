@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { DEFAULT_PAGE_LIMIT, ListOrdersRequestDto, OrderPageResponseDto } from '@order-saga/contracts/http';
 import { DomainError } from '@order-saga/shared/http';
 import { ClientId } from '../../common/client-id.decorator';
-import { DEFAULT_PAGE_LIMIT, Page, pageOf } from '../../common/page-cursor';
+import { pageOf } from '../../common/page-cursor';
 import { OrderServiceConfig } from '../../config/order-service.config';
-import { OrderResponseDto, toOrderResponse } from '../order.response.dto';
-import { ListOrdersRequestDto } from './list-orders.request.dto';
+import { toOrderResponse } from '../order.response.dto';
 import { OrderPageRepository, OrderPageRow } from './order-page.repository';
 
 @Controller('orders')
@@ -16,7 +16,7 @@ export class ListOrdersHttpController {
 
   /** The calling client's orders, newest first. */
   @Get()
-  async list(@ClientId() clientId: string, @Query() query: ListOrdersRequestDto): Promise<Page<OrderResponseDto>> {
+  async list(@ClientId() clientId: string, @Query() query: ListOrdersRequestDto): Promise<OrderPageResponseDto> {
     const createdFrom = query.created_from ? new Date(query.created_from) : undefined;
     const createdTo = query.created_to ? new Date(query.created_to) : undefined;
     if (createdFrom && createdTo && createdFrom >= createdTo) {

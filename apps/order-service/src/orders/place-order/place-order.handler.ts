@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PlaceOrderRequestDto } from '@order-saga/contracts/http';
 import { DomainError } from '@order-saga/shared/http';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
@@ -12,7 +13,6 @@ import { Order } from '../order.entity';
 import { findOrder, findOrderOrFail } from '../order.queries';
 import { OrderOutcomeWaiter, SettledOrder } from './order-outcome.waiter';
 import type { InsertOutcome, NewOrder } from './place-order-saga.repository';
-import { PlaceOrderRequestDto } from './place-order.request.dto';
 import { PlaceOrderSagaHandler } from './place-order-saga.handler';
 
 export type PlaceOrderResult =

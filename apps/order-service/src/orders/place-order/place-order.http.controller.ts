@@ -1,10 +1,10 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
+import { OrderResponseDto, PlaceOrderRequestDto } from '@order-saga/contracts/http';
 import type { Response } from 'express';
 import { ClientId, RequestMeta, RequestMetadata } from '../../common/client-id.decorator';
 import { OrderServiceConfig } from '../../config/order-service.config';
-import { OrderResponseDto, orderUrl, toOrderResponse } from '../order.response.dto';
+import { orderUrl, toOrderResponse } from '../order.response.dto';
 import { PlaceOrderHandler } from './place-order.handler';
-import { PlaceOrderRequestDto } from './place-order.request.dto';
 
 const STATUS = { confirmed: 201, replayed: 200, accepted: 202 } as const;
 

@@ -23,7 +23,7 @@ import { newOrderId } from '../domain/order-id';
 import { PlaceOrderSagaHandler } from './place-order-saga.handler';
 import { PlaceOrderSagaRepository } from './place-order-saga.repository';
 import type { PlaceOrderHandler, PlaceOrderResult } from './place-order.handler';
-import type { PlaceOrderRequestDto } from './place-order.request.dto';
+import type { PlaceOrderRequestDto } from '@order-saga/contracts/http';
 
 /**
  * The PlaceOrder saga's failure paths on real PostgreSQL and Kafka: two order-service replicas (the

@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { DEFAULT_PAGE_LIMIT, OrderPageResponseDto, SearchOrdersRequestDto } from '@order-saga/contracts/http';
 import { ClientId } from '../../common/client-id.decorator';
-import { DEFAULT_PAGE_LIMIT, Page, pageOf } from '../../common/page-cursor';
+import { pageOf } from '../../common/page-cursor';
 import { OrderServiceConfig } from '../../config/order-service.config';
 import { OrderPageRepository, OrderPageRow } from '../list-orders/order-page.repository';
-import { OrderResponseDto, toOrderResponse } from '../order.response.dto';
-import { SearchOrdersRequestDto } from './search-orders.request.dto';
+import { toOrderResponse } from '../order.response.dto';
 
 /** Finds a client's orders by what a support person is likely to have at hand: an order, customer or product id. */
 @Controller('search')
@@ -15,7 +15,7 @@ export class SearchOrdersHttpController {
   ) {}
 
   @Get()
-  async search(@ClientId() clientId: string, @Query() query: SearchOrdersRequestDto): Promise<Page<OrderResponseDto>> {
+  async search(@ClientId() clientId: string, @Query() query: SearchOrdersRequestDto): Promise<OrderPageResponseDto> {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const rows = await this.orders.findPage(clientId, { text: query.q.trim(), status: query.status }, limit, query.cursor);
     return pageOf(

@@ -1,4 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
+import type { TrackOrderResponseDto } from '@order-saga/contracts/http';
 import { DomainError } from '@order-saga/shared/http';
 import { DataSource } from 'typeorm';
 import { ClientId } from '../../common/client-id.decorator';
@@ -15,7 +16,7 @@ export class TrackOrderHttpController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get(':orderId/track')
-  async track(@ClientId() clientId: string, @Param('orderId') orderId: string) {
+  async track(@ClientId() clientId: string, @Param('orderId') orderId: string): Promise<TrackOrderResponseDto> {
     const order = await findOrder(this.dataSource.manager, { orderId, clientId });
     if (!order) throw new DomainError('NOT_FOUND', `Order ${orderId} does not exist`);
     const saga = await this.dataSource.getRepository(SagaInstance).findOneByOrFail({ orderId });
@@ -25,7 +26,6 @@ export class TrackOrderHttpController {
       status: order.status,
       saga_state: saga.state,
       failure_reason: saga.failureReason,
-      /** When the step the saga waits on is overdue (null once it ended). */
       step_deadline_at: saga.stepDeadlineAt?.toISOString() ?? null,
       timeline: steps.map((step) => ({
         kind: step.kind,
