@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /** Settings every service has. Each service's config class extends this one. */
 export class BaseServiceConfig {
@@ -47,6 +47,18 @@ export class BaseServiceConfig {
   @IsString()
   @IsNotEmpty({ message: 'OTEL_TRACES_FILE is required when OTEL_TRACES_EXPORTER=file' })
   OTEL_TRACES_FILE?: string;
+
+  /** Which traces an exporting service records: always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio. Unset: parentbased_always_on. Without an exporter nothing is recorded whatever it says. */
+  @IsOptional()
+  @IsIn(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+  OTEL_TRACES_SAMPLER?: string;
+
+  /** The share of traces the *traceidratio samplers record, from 0 to 1. Unset: 1. */
+  @ValidateIf((config: BaseServiceConfig) => config.OTEL_TRACES_SAMPLER_ARG !== undefined && /traceidratio$/.test(config.OTEL_TRACES_SAMPLER ?? ''))
+  @IsNumber({}, { message: 'OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (the share of traces recorded)' })
+  @Min(0)
+  @Max(1)
+  OTEL_TRACES_SAMPLER_ARG?: number;
 }
 
 /** Settings of a service that talks to Kafka. The messaging library validates its own (MessagingConfig in @order-saga/shared/messaging). */

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { inBatchSpan } from '@order-saga/shared/observability';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { deferOutboxAppends, writeDeferredOutbox } from './outbox';
 
@@ -27,6 +28,8 @@ export interface PreparedMessage {
   apply(manager: EntityManager, fresh: boolean): Promise<void>;
   /** After the batch committed (metrics). */
   afterCommit(fresh: boolean): void;
+  /** The trace context the message was sent in, if any: the batch's span continues or links it. */
+  readonly traceparent?: string | null;
 }
 
 interface Enlisted {
@@ -123,13 +126,22 @@ export class MessageBatch {
     let runner: QueryRunner | undefined;
     try {
       const prepared = this.enlisted.map((entry) => (entry.prepared = entry.participant.prepare(entry.options)));
-      runner = await participant.begin();
-      deferOutboxAppends(runner);
-      const fresh = await participant.claim(prepared, runner.manager);
-      for (const [index, message] of prepared.entries()) await message.apply(runner.manager, fresh[index]);
-      await writeDeferredOutbox(runner.manager);
-      await runner.commitTransaction();
-      return fresh;
+      const attributes = { 'messaging.batch.message_count': prepared.length };
+      // Its span holds the transaction's own statements; see inBatchSpan for the trace it is part of.
+      return await inBatchSpan(
+        'message batch',
+        prepared.map((message) => message.traceparent),
+        attributes,
+        async () => {
+          const open = (runner = await participant.begin());
+          deferOutboxAppends(open);
+          const fresh = await participant.claim(prepared, open.manager);
+          for (const [index, message] of prepared.entries()) await message.apply(open.manager, fresh[index]);
+          await writeDeferredOutbox(open.manager);
+          await open.commitTransaction();
+          return fresh;
+        },
+      );
     } catch (error) {
       // A failed COMMIT may or may not have committed: the re-run's inbox check tells which.
       this.fail(error);

@@ -8,6 +8,7 @@ import { storage, Store } from 'nestjs-pino/storage';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { isInfrastructureFailure } from './failure-kind';
+import { traceparentHeaderOf } from './kafka-headers';
 import { BatchParticipant, currentBatchSlot, PreparedMessage } from './message-batch';
 import { MessagingConfig } from './messaging.config';
 
@@ -86,6 +87,7 @@ export class MessageProcessor implements BatchParticipant<ProcessOptions<Message
     return {
       messageId: received.messageId,
       consumer,
+      traceparent: sentIn(context, received),
       apply: (manager, fresh) =>
         this.inMessageScope(consumer, context, received, async (envelope) => {
           if (!fresh) return this.logger.debug('duplicate message skipped');
@@ -142,7 +144,7 @@ export class MessageProcessor implements BatchParticipant<ProcessOptions<Message
       'messaging.message.id': received.messageId,
       order_id: received.correlationId,
     };
-    return inConsumerSpan(`${received.type} process`, received.traceparent, attributes, (traceparent) => {
+    return inConsumerSpan(`${received.type} process`, sentIn(context, received), attributes, (traceparent) => {
       const envelope = { ...received, traceparent };
       // Made only if a line is written at an enabled level: most messages log nothing (see lazyChild).
       const bound = lazyChild(this.logger.logger, {
@@ -216,6 +218,14 @@ export class MessageProcessor implements BatchParticipant<ProcessOptions<Message
     deadLettered.inc({ topic: context.getTopic() });
     messagesProcessed.inc({ consumer, result: 'dead_lettered' });
   }
+}
+
+/**
+ * The trace context a message was sent in: its `traceparent` header, which is the relay's send span (a
+ * child of the envelope's) when spans are exported, else the envelope's own.
+ */
+function sentIn(context: KafkaContext, received: MessageEnvelope): string | null {
+  return traceparentHeaderOf(context.getMessage().headers) ?? received.traceparent;
 }
 
 function backoff(ms: number): Promise<void> {

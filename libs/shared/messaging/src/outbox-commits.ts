@@ -1,3 +1,4 @@
+import { outsideTraces } from '@order-saga/shared/observability';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 
 /** Set in a query runner's user data while its open transaction has appended to the outbox. */
@@ -31,7 +32,10 @@ export function onOutboxCommit(dataSource: DataSource, listener: () => void): ()
 }
 
 function notify(dataSource: DataSource): void {
-  for (const listener of listeners.get(dataSource) ?? []) listener();
+  // The committing request's or message's trace ends at its commit: the relay's drain serves every order.
+  outsideTraces(() => {
+    for (const listener of listeners.get(dataSource) ?? []) listener();
+  });
 }
 
 class OutboxCommitSubscriber implements EntitySubscriberInterface {

@@ -5,7 +5,8 @@ import { HealthHttpController } from './health/health.http.controller';
 import { ServiceLifecycleModule } from './lifecycle/service-lifecycle.module';
 import { MetricsHttpController } from './metrics/metrics.http.controller';
 import { initMetrics } from './metrics/platform.metrics';
-import { startTracing, stopTracing, TRACES_EXPORTERS, TracesExporter } from './tracing/tracing';
+import { TracesSampler } from './tracing/sampler';
+import { startTracing, stopTracing, tracesExporterOf } from './tracing/tracing';
 
 const TRACING_STARTER = Symbol('TRACING_STARTER');
 
@@ -33,12 +34,14 @@ export class ObservabilityModule {
           provide: TRACING_STARTER,
           inject: [ConfigService],
           useFactory: (config: ConfigService) => {
-            const exporter = config.get<string>('OTEL_TRACES_EXPORTER') ?? (config.get('OTEL_EXPORTER_OTLP_ENDPOINT') ? 'otlp' : 'none');
+            const ratio = config.get<string>('OTEL_TRACES_SAMPLER_ARG');
             startTracing({
               service: config.get<string>('OTEL_SERVICE_NAME') ?? service,
-              exporter: (TRACES_EXPORTERS as readonly string[]).includes(exporter) ? (exporter as TracesExporter) : 'none',
+              exporter: tracesExporterOf((name) => config.get<string>(name)),
               otlpEndpoint: config.get<string>('OTEL_EXPORTER_OTLP_ENDPOINT'),
               file: config.get<string>('OTEL_TRACES_FILE'),
+              sampler: config.get<TracesSampler>('OTEL_TRACES_SAMPLER'),
+              samplerRatio: ratio === undefined || ratio === '' ? undefined : Number(ratio),
             });
             return true;
           },

@@ -1,34 +1,34 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { httpRequestDuration } from '../metrics/platform.metrics';
 import { contextFromTraceparent, traceparentOf, tracer } from '../tracing/tracing';
+import { routeOf, RoutedRequest, UNTRACED_PATHS } from './route-of';
 
-type Request = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string; originalUrl?: string };
-
-/** Probes and scrapes: counted in the RED metrics, but a span per probe would bury the traces. */
-const UNTRACED = /^\/(health\/(live|ready)|metrics)(\?|$)/;
+export { routeOf } from './route-of';
 
 /**
- * First middleware of every service: a SERVER span that continues the caller's W3C trace, and the
- * request's duration in `http_request_duration_seconds` under its route template (not the raw URL,
- * which would make one series per order id).
+ * First middleware of every service: the request's SERVER span, and the request's duration in
+ * `http_request_duration_seconds` under its route template (not the raw URL, which would make one
+ * series per order id).
  *
- * The incoming `traceparent` header is replaced by the server span's own, so everything downstream
- * that reads it (the request log's trace_id/span_id, the gateway's upstream calls, the order's saga
- * messages) continues from this span without knowing about OpenTelemetry.
+ * The span is the HTTP instrumentation's when spans are exported (it is active when the request
+ * reaches express; instrumentations.ts names it after the route), else one made here that continues
+ * the caller's W3C trace. Either way the incoming `traceparent` header is replaced by the server
+ * span's own, so everything downstream that reads it (the request log's trace_id/span_id, the
+ * gateway's upstream calls, the order's saga messages) continues from this span without knowing
+ * about OpenTelemetry.
  */
 export function httpObservability() {
-  return (request: Request, response: ServerResponse, next: () => void): void => {
+  return (request: RoutedRequest, response: ServerResponse, next: () => void): void => {
     const started = process.hrtime.bigint();
     const url = request.originalUrl ?? request.url ?? '';
-    const traced = !UNTRACED.test(url);
-    const incoming = request.headers.traceparent;
-    const parent = contextFromTraceparent(typeof incoming === 'string' ? incoming : undefined);
-    const span = traced
+    const instrumented = trace.getActiveSpan();
+    const parent = instrumented || UNTRACED_PATHS.test(url) ? undefined : contextFromTraceparent(headerOf(request));
+    const own = parent
       ? tracer().startSpan(`${request.method} request`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method ?? '' } }, parent)
       : undefined;
-    const own = span ? traceparentOf(span) : undefined;
-    if (own) request.headers.traceparent = own;
+    const traceparent = traceparentOf(instrumented ?? own);
+    if (traceparent) request.headers.traceparent = traceparent;
 
     let recorded = false;
     // 'close' without 'finish': the client went away mid-request; it still counts, and the span ends.
@@ -38,22 +38,20 @@ export function httpObservability() {
       const route = routeOf(request);
       const status = response.statusCode;
       httpRequestDuration.observe({ method: request.method ?? 'UNKNOWN', route, status_code: String(status) }, Number(process.hrtime.bigint() - started) / 1e9);
-      if (!span) return;
-      span.updateName(`${request.method} ${route}`);
-      span.setAttributes({ 'http.route': route, 'http.response.status_code': status });
-      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
+      if (!own) return;
+      own.updateName(`${request.method} ${route}`);
+      own.setAttributes({ 'http.route': route, 'http.response.status_code': status });
+      if (status >= 500) own.setStatus({ code: SpanStatusCode.ERROR });
+      own.end();
     };
     response.once('finish', record);
     response.once('close', record);
-    if (span) context.with(trace.setSpan(parent, span), next);
+    if (own && parent) context.with(trace.setSpan(parent, own), next);
     else next();
   };
 }
 
-/** The matched route template (`/api/v1/orders/:id`), or `unmatched` for a 404 outside every route. */
-export function routeOf(request: Request): string {
-  const path = request.route?.path;
-  if (typeof path === 'string') return `${request.baseUrl ?? ''}${path}`;
-  return 'unmatched';
+function headerOf(request: RoutedRequest): string | undefined {
+  const incoming = request.headers.traceparent;
+  return typeof incoming === 'string' ? incoming : undefined;
 }

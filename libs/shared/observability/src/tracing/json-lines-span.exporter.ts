@@ -14,6 +14,8 @@ export interface ExportedSpan {
   durationUs: number;
   status: number;
   attributes: Record<string, unknown>;
+  /** The spans this one is linked to (a consumer batch of several traces links each message's sender). */
+  links?: { traceId: string; spanId: string }[];
 }
 
 /**
@@ -52,5 +54,6 @@ function toExported(span: ReadableSpan): ExportedSpan {
     durationUs: hrTimeToMicroseconds(span.duration),
     status: span.status.code,
     attributes: { ...span.attributes },
+    ...(span.links.length > 0 ? { links: span.links.map(({ context: linked }) => ({ traceId: linked.traceId, spanId: linked.spanId })) } : {}),
   };
 }
