@@ -2,13 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { respawnService, waitUntilReady } from '@order-saga/infra';
-import type { ExportedSpan } from '@order-saga/shared/observability';
+import { SpanKind } from '@opentelemetry/api';
+import { ancestorsOf, ExportedSpan, formatTraceTree } from '@order-saga/shared/observability';
 import { pollUntil } from '@order-saga/shared/testing';
 import {
   createCustomer,
   createProduct,
   json,
   jsonLines,
+  log,
   metricValue,
   ObservedStack,
   scrape,
@@ -60,28 +62,75 @@ describe('observing orders through all five services', () => {
     await stack?.stop();
   });
 
-  it('one order is one trace spanning gateway, order, inventory, payment and notification', async () => {
+  it('one order is one trace: every service, with its pg, Redis and producer spans, each under the step that caused it', async () => {
     const traceId = randomBytes(16).toString('hex');
     const clientSpanId = randomBytes(8).toString('hex');
 
     const response = await placeOrder({ traceparent: `00-${traceId}-${clientSpanId}-01` });
     expect(response.status).toBe(201);
+    const orderId = String(response.body.order_id);
 
     // Each process writes a span when it ends, so a child in one service can be on file before its
     // parent in another (a consumer's span before the producer's, which waits for the broker's ack).
-    // The trace is awaited until it is whole: all five services, the gateway's root span and every parent on file.
+    // The trace is awaited until it is whole: every hop of the saga consumed, the gateway's root span and every parent on file.
     const spans = await pollUntil(
       async () => {
         const inTrace = jsonLines<ExportedSpan>(stack.tracesFile).filter((span) => span.traceId === traceId);
-        const services = new Set(inTrace.map((span) => span.service));
         const rooted = inTrace.some((span) => span.service === 'gateway' && span.parentSpanId === clientSpanId);
-        return rooted && FIVE_SERVICES.every((service) => services.has(service)) && orphansOf(inTrace, clientSpanId).length === 0 ? inTrace : undefined;
+        const consumed = SAGA_HOPS.every((hop) => inTrace.some((span) => span.service === hop.to && span.name === `${hop.message} process`));
+        return rooted && consumed && orphansOf(inTrace, clientSpanId).length === 0 ? inTrace : undefined;
       },
-      { timeoutMs: 30_000, description: 'spans of the trace from all five services, every parent among them' },
+      { timeoutMs: 30_000, description: 'spans of the trace from all five services, every hop consumed, every parent among them' },
     );
+    log(`the trace of order ${orderId}:\n${formatTraceTree(spans)}`);
+
+    // One trace: no span of any service that names this order (message consumers by order_id, sends by their key) is in another.
+    const aboutTheOrder = jsonLines<ExportedSpan>(stack.tracesFile).filter(
+      (span) => span.attributes.order_id === orderId || span.attributes['messaging.kafka.message.key'] === orderId,
+    );
+    expect(aboutTheOrder.filter((span) => span.traceId !== traceId)).toEqual([]);
     expect(orphansOf(spans, clientSpanId)).toEqual([]);
-    expect(spans.find((span) => span.service === 'gateway' && span.parentSpanId === clientSpanId)?.name).toBe('POST /api/v1/orders');
     expect(new Set(spans.map((span) => span.service))).toEqual(new Set(FIVE_SERVICES));
+
+    // The edge: the gateway's server span, its Redis calls (rate limit) and its call to order-service under it.
+    const root = spans.filter((span) => span.parentSpanId === clientSpanId);
+    expect(root).toEqual([expect.objectContaining({ service: 'gateway', kind: SpanKind.SERVER, name: 'POST /api/v1/orders' })]);
+    const redis = spans.filter((span) => span.attributes['db.system.name'] === 'redis');
+    expect(redis.length).toBeGreaterThan(0);
+    expect(redis.every((span) => span.service === 'gateway' && span.parentSpanId === root[0].spanId)).toBe(true);
+    const upstream = spans.find((span) => span.service === 'order-service' && span.kind === SpanKind.SERVER);
+    expect(upstream?.name).toBe('POST /orders');
+    expect(parentOf(upstream, spans)).toMatchObject({ service: 'gateway', kind: SpanKind.CLIENT, parentSpanId: root[0].spanId });
+
+    // Each hop of the saga: the sender's relay sends in a PRODUCER span under the span that wrote the outbox
+    // row (the request, or the message it handled), and the receiver's CONSUMER span is that send's child.
+    for (const hop of SAGA_HOPS) {
+      const consumer = spans.find((span) => span.service === hop.to && span.kind === SpanKind.CONSUMER && span.name === `${hop.message} process`);
+      const producer = parentOf(consumer, spans);
+      expect({ hop, producer: producer && pick(producer) }).toEqual({
+        hop,
+        producer: { service: hop.from, kind: SpanKind.PRODUCER, name: `send ${consumer?.attributes['messaging.destination.name']}` },
+      });
+      const writer = parentOf(producer, spans);
+      expect(writer?.service).toBe(hop.from);
+      expect([SpanKind.SERVER, SpanKind.CONSUMER]).toContain(writer?.kind);
+      expect(consumer!.startUs).toBeGreaterThanOrEqual(producer!.startUs);
+    }
+
+    // Every service that keeps the saga's state has statements in the trace (the gateway's only statements are
+    // the token endpoint's, another request), each under a span of its own service: the request, the message, or
+    // the consumer batch's transaction ('message batch', begin/inbox/outbox/commit). This order is the only one
+    // in flight (the first test), so every batch holds its messages alone and is part of its trace.
+    const statements = spans.filter((span) => span.attributes['db.system.name'] === 'postgresql');
+    expect(new Set(statements.map((span) => span.service))).toEqual(new Set(FIVE_SERVICES.filter((service) => service !== 'gateway')));
+    const misplaced = statements.filter((statement) => {
+      const owner = ancestorsOf(statement, spans).find((span) => span.attributes['db.system.name'] === undefined);
+      return owner?.service !== statement.service || ![SpanKind.SERVER, SpanKind.CONSUMER, SpanKind.INTERNAL].includes(owner.kind);
+    });
+    expect(misplaced.map(pick)).toEqual([]);
+    // A producer span per service that sends (the gateway and notification-service send nothing for a confirmed order).
+    const senders = new Set(spans.filter((span) => span.kind === SpanKind.PRODUCER).map((span) => span.service));
+    expect(senders).toEqual(new Set(['order-service', 'inventory-service', 'payment-service']));
   });
 
   it("an order-service log line carries the request's X-Request-ID, with trace and order ids", async () => {
@@ -223,6 +272,22 @@ describe('observing orders through all five services', () => {
     expect(shutdownLog).toContain('shutdown: outbox flush done');
   });
 });
+
+/** The messages of a confirmed order, in the order the saga sends them: who sends, who consumes. */
+const SAGA_HOPS = [
+  { from: 'order-service', message: 'ReserveStock', to: 'inventory-service' },
+  { from: 'inventory-service', message: 'StockReserved', to: 'order-service' },
+  { from: 'order-service', message: 'ProcessPayment', to: 'payment-service' },
+  { from: 'payment-service', message: 'PaymentSucceeded', to: 'order-service' },
+  { from: 'order-service', message: 'OrderCreated', to: 'notification-service' },
+  { from: 'order-service', message: 'ConfirmReservation', to: 'inventory-service' },
+];
+
+function parentOf(span: ExportedSpan | undefined, spans: ExportedSpan[]): ExportedSpan | undefined {
+  return span && spans.find((candidate) => candidate.spanId === span.parentSpanId);
+}
+
+const pick = ({ service, kind, name }: ExportedSpan) => ({ service, kind, name });
 
 /** Spans whose parent is neither the client's span nor another span of the same trace: a broken tree. */
 function orphansOf(spans: ExportedSpan[], clientSpanId: string): ExportedSpan[] {

@@ -30,3 +30,25 @@ describe('validateConfig with defaults', () => {
     expect(config.DATABASE_POOL_SIZE).toBe(5);
   });
 });
+
+describe('validateConfig of the trace sampler', () => {
+  const valid = { PORT: '3000', DATABASE_URL: 'postgres://h/db' };
+
+  it('takes the standard OTEL_TRACES_SAMPLER names and a ratio from 0 to 1 for the ratio samplers', () => {
+    const config = validateConfig(BaseServiceConfig, { ...valid, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' });
+
+    expect(config.OTEL_TRACES_SAMPLER_ARG).toBe(0.25);
+  });
+
+  it('stops on a sampler it does not know, naming the variable', () => {
+    expect(() => validateConfig(BaseServiceConfig, { ...valid, OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toThrow(/OTEL_TRACES_SAMPLER: /);
+  });
+
+  it('stops on a ratio that is not a number from 0 to 1', () => {
+    for (const ratio of ['1.5', '-0.1', 'half']) {
+      expect(() => validateConfig(BaseServiceConfig, { ...valid, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: ratio })).toThrow(
+        /OTEL_TRACES_SAMPLER_ARG: /,
+      );
+    }
+  });
+});

@@ -6,3 +6,5 @@ export * from './metrics/platform.metrics';
 export * from './http/http-observability.middleware';
 export * from './tracing/tracing';
 export * from './tracing/json-lines-span.exporter';
+export * from './tracing/sampler';
+export * from './tracing/trace-tree';

@@ -1,12 +1,14 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import express from 'express';
 import { pollUntil } from '@order-saga/shared/testing';
 import { metricsRegistry } from '../metrics/platform.metrics';
 import type { ExportedSpan } from '../tracing/json-lines-span.exporter';
-import { startTracing } from '../tracing/tracing';
+import { startTracing, traceparentOf } from '../tracing/tracing';
 import { httpObservability } from './http-observability.middleware';
 
 describe('httpObservability', () => {
@@ -39,14 +41,31 @@ describe('httpObservability', () => {
     const [, seenTrace, seenSpan] = seen.split('-');
     expect(seenTrace).toBe(traceId);
     expect(seenSpan).not.toBe(callerSpan);
-    const span = await pollUntil(async () =>
-      readFileSync(spansFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as ExportedSpan)
-        .find((candidate) => candidate.spanId === seenSpan),
-    );
+    const span = await pollUntil(async () => spansIn(spansFile).find((candidate) => candidate.spanId === seenSpan));
     expect(span).toMatchObject({ traceId, parentSpanId: callerSpan, name: 'GET /orders/:id', service: 'middleware-spec' });
+  });
+
+  it("adopts the server span already active (the HTTP instrumentation's) instead of making a second one", async () => {
+    const instrumented = trace.getTracer('spec').startSpan('POST', { kind: SpanKind.SERVER });
+    const request = Object.assign(new EventEmitter(), {
+      method: 'POST',
+      url: '/orders',
+      headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    });
+    const response = Object.assign(new EventEmitter(), { statusCode: 201 });
+    const seen: (string | undefined)[] = [];
+
+    context.with(trace.setSpan(context.active(), instrumented), () =>
+      httpObservability()(request as never, response as never, () => seen.push(trace.getActiveSpan()?.spanContext().spanId)),
+    );
+    response.emit('finish');
+    instrumented.end();
+
+    expect(seen).toEqual([instrumented.spanContext().spanId]);
+    expect(request.headers.traceparent).toBe(traceparentOf(instrumented));
+    await pollUntil(async () => spansIn(spansFile).find((span) => span.spanId === instrumented.spanContext().spanId));
+    const inItsTrace = spansIn(spansFile).filter((span) => span.traceId === instrumented.spanContext().traceId);
+    expect(inItsTrace.map((span) => span.spanId)).toEqual([instrumented.spanContext().spanId]);
   });
 
   it('counts requests under the route template, not the raw path', async () => {
@@ -59,3 +78,10 @@ describe('httpObservability', () => {
     expect(text).not.toContain('ORD-2');
   });
 });
+
+function spansIn(file: string): ExportedSpan[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ExportedSpan);
+}
