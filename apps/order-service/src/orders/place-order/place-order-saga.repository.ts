@@ -76,6 +76,18 @@ export class SagaMovedOnError extends Error {
   }
 }
 
+/**
+ * A consumer batch holds two messages of one saga (a duplicate under a new id, a late reply beside a
+ * fresh one). The batch rolls back and its messages are re-run one at a time, where each step reads the
+ * saga its predecessor wrote.
+ */
+export class SagaStepsInOneBatchError extends Error {
+  constructor(orderId: string) {
+    super(`two steps of the saga of order ${orderId} in one consumer batch; the batch is re-run one message at a time`);
+    this.name = 'SagaStepsInOneBatchError';
+  }
+}
+
 interface SagaRow {
   saga_id: string;
   order_id: string;
@@ -283,7 +295,8 @@ export class PlaceOrderSagaRepository {
    * returns the saga as it now is. Outside a consumer batch the step is one statement, and throws
    * SagaMovedOnError, having written nothing, when the saga changed since `record` was read. In a batch
    * the step is queued, and the batch's steps go in one statement just before its commit; a refused
-   * compare-and-set there fails the commit, and the batch is re-run one message at a time.
+   * compare-and-set there fails the commit, as does a second step of the same saga here, and the batch
+   * is re-run one message at a time.
    */
   async apply(
     manager: EntityManager,
@@ -299,8 +312,9 @@ export class PlaceOrderSagaRepository {
     const step: QueuedStep = { record, decision, outbox, timeline: timelineJson(decision.timeline, outbox.ids, reply), now };
     const after = recordAfter(settled, decision);
     if (inMessageBatch(manager)) {
-      // One UPDATE changes a saga once: a second step of the same saga in the batch writes the first now.
-      if (this.steps.queued(manager).some((queued) => queued.record.sagaId === record.sagaId)) await this.steps.flush(manager);
+      // One UPDATE changes a saga once. Writing the queued steps early instead would let this message's
+      // handler catch, and retry past, a refusal that belongs to another message's step.
+      if (this.steps.queued(manager).some((queued) => queued.record.sagaId === record.sagaId)) throw new SagaStepsInOneBatchError(record.orderId);
       await this.steps.add(manager, step);
     } else {
       await this.write(manager, [step]);

@@ -571,6 +571,32 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     expect((await sagaOf(replies[1].orderId)).state).toBe('PROCESSING_PAYMENT');
   }, 30_000);
 
+  it('in a consumer batch, a second message of a saga already stepped fails the batch before anything is written, for a re-run one message at a time', async () => {
+    const { saga, later, replies } = await twoReservingSagas();
+    const [first, second] = replies;
+    const { runner } = await batchTransaction();
+    try {
+      await saga.onReply(runner.manager, first.envelope, { type: 'StockReserved', reply: first.reserved }, later);
+      await saga.onReply(runner.manager, second.envelope, { type: 'StockReserved', reply: second.reserved }, later);
+      // The same reply again under a new id: its step would have to follow the first one's.
+      const again = { ...first.envelope, messageId: randomUUID() };
+      await expect(saga.onReply(runner.manager, again, { type: 'StockReserved', reply: first.reserved }, later)).rejects.toMatchObject({
+        name: 'SagaStepsInOneBatchError',
+      });
+      await runner.rollbackTransaction();
+    } finally {
+      await runner.release();
+    }
+
+    for (const { orderId } of replies) expect((await sagaOf(orderId)).state).toBe('RESERVING_STOCK');
+    // One message at a time, as the batch's re-run does: every step applies, the repeated reply is only recorded.
+    for (const { envelope, reserved } of [first, second, { ...first, envelope: { ...first.envelope, messageId: randomUUID() } }]) {
+      await dataSource.transaction((manager) => saga.onReply(manager, envelope, { type: 'StockReserved', reply: reserved }, later));
+    }
+    for (const { orderId } of replies) expect((await sagaOf(orderId)).state).toBe('PROCESSING_PAYMENT');
+    expect((await timeline(first.orderId)).map(({ kind }) => kind)).toEqual(['command', 'reply', 'command', 'late-reply']);
+  }, 30_000);
+
   it('a payment that never answers: refund, then release, then the order is cancelled with payment_timeout', async () => {
     const { orderId, answer } = await placeOrder();
     const reservationId = randomUUID();
