@@ -18,3 +18,4 @@ export * from './dead-letter-redrive';
 export * from './failure-kind';
 export * from './consumer-group';
 export * from './kafka.readiness';
+export * from './kafka-security';

@@ -1,6 +1,7 @@
 import { CustomStrategy } from '@nestjs/microservices';
 import { TOPIC_PARTITIONS } from '@order-saga/contracts';
 import { BatchingKafkaServer } from './batching-kafka-server';
+import type { KafkaClientSecurity } from './kafka-security';
 import { MessagingConfig } from './messaging.config';
 import { parseBrokers } from './messaging.module';
 
@@ -37,16 +38,19 @@ export function kafkaConsumerOptions(
   {
     concurrency = DEFAULT_CONSUMER_CONCURRENCY,
     messaging = {},
+    security = {},
   }: {
     concurrency?: number;
     messaging?: Partial<Pick<MessagingConfig, 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS' | 'KAFKA_OFFSET_COMMIT_INTERVAL_MS'>>;
+    /** TLS and SASL (kafkaClientSecurity); none: plaintext. */
+    security?: KafkaClientSecurity;
   } = {},
 ): CustomStrategy {
   return {
     strategy: new BatchingKafkaServer(
       {
         postfixId: '',
-        client: { clientId: service, brokers: parseBrokers(brokers), retry: { initialRetryTime: 200, retries: 8 } },
+        client: { clientId: service, brokers: parseBrokers(brokers), retry: { initialRetryTime: 200, retries: 8 }, ...security },
         // A SIGKILLed replica's partitions move to the others after sessionTimeout, not kafkajs' 30 s default.
         consumer: {
           groupId: service,

@@ -2,6 +2,8 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { ServiceLifecycle } from '@order-saga/shared/observability';
 import type { Admin, Kafka } from 'kafkajs';
 import { KAFKA } from './kafka.tokens';
+import { explainKafkaError } from './kafka-security';
+import { MessagingConfig } from './messaging.config';
 
 /**
  * Readiness depends on the broker: without it commands are not consumed and the outbox does not
@@ -16,6 +18,7 @@ export class KafkaReadiness implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     private readonly lifecycle: ServiceLifecycle,
+    private readonly config: MessagingConfig,
   ) {}
 
   onModuleInit(): void {
@@ -37,7 +40,8 @@ export class KafkaReadiness implements OnModuleInit, OnApplicationShutdown {
       if (brokers.length === 0) throw new Error('the cluster lists no brokers');
     } catch (error) {
       await this.drop();
-      throw error;
+      // A refused password or certificate reads as the setting to fix, not as kafkajs' connection error.
+      throw explainKafkaError(error, this.config) ?? error;
     }
   }
 

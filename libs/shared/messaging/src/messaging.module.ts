@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { KAFKA } from './kafka.tokens';
 import { KafkaReadiness } from './kafka.readiness';
+import { kafkaClientSecurity } from './kafka-security';
 import { MessageProcessor } from './message-processor';
 import { MessagingConfig, messagingConfigFrom } from './messaging.config';
 import { Outbox } from './outbox';
@@ -21,9 +22,14 @@ export class MessagingModule {
       providers: [
         {
           provide: KAFKA,
-          inject: [ConfigService],
-          useFactory: (config: ConfigService) =>
-            new Kafka({ clientId: `${service}-relay`, brokers: parseBrokers(config.getOrThrow('KAFKA_BROKERS')), logLevel: logLevel.WARN }),
+          inject: [ConfigService, MessagingConfig],
+          useFactory: (config: ConfigService, messaging: MessagingConfig) =>
+            new Kafka({
+              clientId: `${service}-relay`,
+              brokers: parseBrokers(config.getOrThrow('KAFKA_BROKERS')),
+              logLevel: logLevel.WARN,
+              ...kafkaClientSecurity(messaging),
+            }),
         },
         { provide: MessagingConfig, inject: [ConfigService], useFactory: messagingConfigFrom },
         Outbox,
