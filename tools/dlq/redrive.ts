@@ -3,9 +3,11 @@
  *
  *   npm run dlq:redrive -- --topic inventory.deadletter.reserve-stock.v1 [--since 2026-01-31T12:00:00Z] [--dry-run]
  *
- * KAFKA_BROKERS (default 127.0.0.1:9092) names the cluster. See docs/saga-reliability.md.
+ * KAFKA_BROKERS (default 127.0.0.1:9092) names the cluster; KAFKA_SSL, KAFKA_SASL_MECHANISM and the rest of
+ * the messaging library's connection settings say how to reach it (docs/kafka-security.md). See
+ * docs/saga-reliability.md.
  */
-import { redriveDeadLetters } from '@order-saga/shared/messaging';
+import { kafkaClientSecurity, kafkaSecurityConfigFrom, redriveDeadLetters } from '@order-saga/shared/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'node:util';
 
@@ -34,7 +36,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim());
-  const kafka = new Kafka({ clientId: 'dlq-redrive', brokers, logLevel: logLevel.WARN });
+  const kafka = new Kafka({ clientId: 'dlq-redrive', brokers, logLevel: logLevel.WARN, ...kafkaClientSecurity(kafkaSecurityConfigFrom(process.env)) });
   const result = await redriveDeadLetters({ kafka, topic: values.topic, since, dryRun: values['dry-run'], log: (line) => process.stdout.write(`${line}\n`) });
   process.stdout.write(
     `${values['dry-run'] ? 'would re-drive' : 're-drove'} ${values['dry-run'] ? result.read : result.redriven} of ${result.read} dead letter(s) from ${values.topic}\n`,

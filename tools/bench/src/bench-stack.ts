@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { buildDist, callService, ensureSigningKeys, REPO_ROOT, registerOAuthClient, ServiceName, startInfra, startServices } from '@order-saga/infra';
 import { clientCredentialsToken, unthrottledGatewayEnv } from '@order-saga/shared/testing';
 import type { BenchOptions } from './bench-options';
+import { kafkaSecurityFromEnvironment } from './floor-probes';
 import { pidsWithCommandLine } from './process-stats';
 import type { BenchCatalog } from './workload';
 
@@ -52,6 +53,7 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
     resetDatabases: true,
     postgresAdminUrl: POSTGRES_ADMIN_URL,
     kafkaBrokers: process.env.KAFKA_BROKERS,
+    kafkaClientSecurity: await kafkaSecurityFromEnvironment(),
     log,
   });
   const profileDir = resolve(options.outDir, 'profiles');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { KafkaClientSecurity } from '@order-saga/shared/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { summarize } from './latency-stats';
@@ -20,16 +21,27 @@ function measurement(samplesMs: number[]): FloorMeasurement {
 }
 
 /**
+ * TLS and SASL for a broker the bench did not start (KAFKA_BROKERS), from the messaging library's KAFKA_SSL /
+ * KAFKA_SASL_* settings (docs/kafka-security.md). The library is loaded only when one of those is set:
+ * importing it applies its kafkajs fix, which would change the raw kafkajs floor measured below.
+ */
+export async function kafkaSecurityFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<KafkaClientSecurity> {
+  if (!env.KAFKA_BROKERS || (!env.KAFKA_SSL && !env.KAFKA_SASL_MECHANISM)) return {};
+  const { kafkaClientSecurity, kafkaSecurityConfigFrom } = await import('@order-saga/shared/messaging');
+  return kafkaClientSecurity(kafkaSecurityConfigFrom(env));
+}
+
+/**
  * A raw kafkajs request-reply round trip: produce a request, a responder consumes it and produces a
  * reply, the requester consumes the reply. Producers use the outbox relay's settings (idempotent,
  * acks=all), consumers kafkajs' defaults. Rounds are sequential; the first `warmup` are not counted
  * (group joins and metadata fetches happen there).
  */
-export async function measureKafkaRoundTrip(brokers: string, rounds: number, warmup = 20): Promise<FloorMeasurement> {
+export async function measureKafkaRoundTrip(brokers: string, rounds: number, warmup = 20, security: KafkaClientSecurity = {}): Promise<FloorMeasurement> {
   const suffix = randomBytes(4).toString('hex');
   const requestTopic = `bench.floor.request.${suffix}`;
   const replyTopic = `bench.floor.reply.${suffix}`;
-  const kafka = new Kafka({ clientId: `bench-floor-${suffix}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: `bench-floor-${suffix}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING, ...security });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [requestTopic, replyTopic].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })) });

@@ -8,7 +8,7 @@ import { Pool } from 'undici';
 import { BenchOptions, parseBenchOptions, UsageError } from './bench-options';
 import { BenchResult, Floor, floorRatio, formatReport, judgeTargets } from './bench-report';
 import { accessToken, attachedTarget, BenchTarget, createCustomer, seedCatalog, startBenchStack } from './bench-stack';
-import { ensureDatabase, measureKafkaRoundTrip, measurePostgresCommit } from './floor-probes';
+import { ensureDatabase, kafkaSecurityFromEnvironment, measureKafkaRoundTrip, measurePostgresCommit } from './floor-probes';
 import { renderLatencyChart } from './latency-chart';
 import type { ProcessGroup } from './process-stats';
 import { runLoadStep, StepResult, StepSetup } from './load-step';
@@ -66,7 +66,7 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
     let floor: Floor | undefined;
     if (options.floorRounds > 0) {
       log(`floor: ${options.floorRounds} kafkajs request-reply round trips and PostgreSQL commits …`);
-      const kafkaRoundTrip = await measureKafkaRoundTrip(target.kafkaBrokers, options.floorRounds);
+      const kafkaRoundTrip = await measureKafkaRoundTrip(target.kafkaBrokers, options.floorRounds, undefined, await kafkaSecurityFromEnvironment());
       const postgresCommit = await measurePostgresCommit(await ensureDatabase(target.postgresAdminUrl, `${target.databasePrefix}_floor`), options.floorRounds);
       floor = { kafkaRoundTrip, postgresCommit, criticalPathMs: 2 * kafkaRoundTrip.medianMs };
       log(`floor: Kafka round trip median ${kafkaRoundTrip.medianMs.toFixed(1)} ms, PostgreSQL commit median ${postgresCommit.medianMs.toFixed(2)} ms`);

@@ -2,13 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BROKER_ADMIN_USER, KAFKA_SECURITY_MODES, KafkaSecurityMode } from './broker-security';
 import { javaBin, kafkaJarsCached } from './kafka-broker';
 import { CACHE_DIR, DATA_DIR, REPO_ROOT } from './paths';
 import { formatProblems, preflight, PreflightOptions, withoutPassword } from './preflight';
 import { formatElapsed } from './progress';
 import { DEMO, ensureSigningKeys, registerOAuthClient, seedDemoData } from './seed';
 import { ServiceStartFailed, spawnService, stopService } from './services';
-import { Infra, startInfra, startServices } from './stack';
+import { Infra, KAFKA_SERVICES, startInfra, startServices } from './stack';
 
 /**
  * `npm start`, `npm test` and `npm run infra`. Everything started here is stopped here, on Ctrl-C,
@@ -22,8 +24,21 @@ const DEV_KAFKA_PORT = Number(process.env.KAFKA_PORT ?? 9092);
 /** `npm start`: the gateway here, the four services on the next ports, the demo webhook receiver after them. */
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 3000);
 
-async function main(command: string | undefined): Promise<number> {
+/**
+ * `--security sasl_ssl` (npm start, npm run infra): the broker gets a SASL_SSL listener with a SCRAM user per
+ * service, certificates made for it and a mutual-TLS listener; the services are configured for it.
+ */
+function kafkaSecurityOption(args: string[]): KafkaSecurityMode {
+  const { values } = parseArgs({ args, options: { security: { type: 'string', default: 'plaintext' } }, allowPositionals: true });
+  const mode = values.security as KafkaSecurityMode;
+  if (!KAFKA_SECURITY_MODES.includes(mode))
+    throw new PrerequisitesMissing(`--security must be one of ${KAFKA_SECURITY_MODES.join(', ')}, got "${values.security}"`);
+  return mode;
+}
+
+async function main(command: string | undefined, args: string[]): Promise<number> {
   log(`npm ${command === 'infra' ? 'run infra' : command} on Node ${process.version} (${process.execPath})`);
+  const kafkaSecurity = command === 'start' || command === 'infra' ? kafkaSecurityOption(args) : 'plaintext';
   switch (command) {
     case 'start':
       await checkPrerequisites('npm start', [
@@ -34,15 +49,15 @@ async function main(command: string | undefined): Promise<number> {
           variable: 'GATEWAY_PORT',
         })),
       ]);
-      return start();
+      return start(kafkaSecurity);
     case 'infra':
       await checkPrerequisites('npm run infra', [{ port: DEV_KAFKA_PORT, what: 'Kafka', variable: 'KAFKA_PORT' }]);
-      return infraOnly();
+      return infraOnly(kafkaSecurity);
     case 'test':
       await checkPrerequisites('npm test', []);
       return test();
     default:
-      process.stderr.write('usage: cli.ts start | infra | test\n');
+      process.stderr.write('usage: cli.ts start [--security sasl_ssl] | infra [--security sasl_ssl] | test\n');
       return 2;
   }
 }
@@ -65,9 +80,9 @@ async function checkPrerequisites(command: string, ports: PreflightOptions['port
   log(`prerequisites found: Java, ${needsMaven ? 'Maven, ' : ''}PostgreSQL at ${withoutPassword(POSTGRES_ADMIN_URL)}, Redis at ${withoutPassword(REDIS_URL)}`);
 }
 
-async function start(): Promise<number> {
+async function start(kafkaSecurity: KafkaSecurityMode): Promise<number> {
   const jwtSigningKeysFile = await ensureSigningKeys(join(DATA_DIR, 'dev-jwt-signing-keys.json'));
-  const infra = await startInfra(devInfraOptions());
+  const infra = await startInfra(devInfraOptions(kafkaSecurity));
   const services = await startServices(infra, { basePort: GATEWAY_PORT, jwtSigningKeysFile }).catch(async (error) => {
     await infra.stop();
     throw error;
@@ -101,13 +116,22 @@ async function start(): Promise<number> {
   return 0;
 }
 
-async function infraOnly(): Promise<number> {
-  const infra = await startInfra(devInfraOptions());
+async function infraOnly(kafkaSecurity: KafkaSecurityMode): Promise<number> {
+  const infra = await startInfra(devInfraOptions(kafkaSecurity));
+  const asEnv = (env: Record<string, string>) => Object.entries(env).map(([name, value]) => `${name}=${value}`);
   process.stdout.write(
     [
       '',
       'Infrastructure is up. Run one service against it, e.g.:',
-      `  KAFKA_BROKERS=${infra.kafkaBrokers} DATABASE_URL=${infra.databaseUrls['order-service']} npx nx serve order-service`,
+      `  ${[`KAFKA_BROKERS=${infra.kafkaBrokers}`, ...asEnv(infra.kafkaClientEnv('order-service')), `DATABASE_URL=${infra.databaseUrls['order-service']}`].join(' ')} npx nx serve order-service`,
+      ...(infra.kafkaSecurity
+        ? [
+            `Kafka is SASL_SSL only (SCRAM-SHA-512 or PLAIN), with each service's KafkaUser ACLs; mutual TLS on ${infra.kafkaSecurity.mutualTlsBrokers}.`,
+            `Each service connects as its own user (${KAFKA_SERVICES.join(', ')}): KAFKA_SASL_USERNAME=<service>, KAFKA_SASL_PASSWORD_FILE=${join(infra.kafkaSecurity.dir, '<service>.password')}.`,
+            `Super user for tools: ${asEnv(infra.kafkaClientEnv(BROKER_ADMIN_USER)).join(' ')}`,
+            `Mutual TLS: KAFKA_SSL=true KAFKA_SSL_CA_FILE=${infra.kafkaSecurity.ca.certFile} KAFKA_SSL_CERT_FILE=${infra.kafkaSecurity.clientCertFile} KAFKA_SSL_KEY_FILE=${infra.kafkaSecurity.clientKeyFile}`,
+          ]
+        : []),
       'Databases per service:',
       ...Object.entries(infra.databaseUrls).map(([service, url]) => `  ${service.padEnd(22)} ${url}`),
       `The gateway also needs Redis: REDIS_URL=${withoutPassword(REDIS_URL)}`,
@@ -182,8 +206,16 @@ async function test(): Promise<number> {
   }
 }
 
-function devInfraOptions() {
-  return { dataDir: DATA_DIR, databasePrefix: 'order_saga', resetDatabases: false, postgresAdminUrl: POSTGRES_ADMIN_URL, kafkaPort: DEV_KAFKA_PORT, log };
+function devInfraOptions(kafkaSecurity: KafkaSecurityMode = 'plaintext') {
+  return {
+    dataDir: DATA_DIR,
+    databasePrefix: 'order_saga',
+    resetDatabases: false,
+    postgresAdminUrl: POSTGRES_ADMIN_URL,
+    kafkaPort: DEV_KAFKA_PORT,
+    kafkaSecurity,
+    log,
+  };
 }
 
 /**
@@ -245,7 +277,7 @@ Logs: ${join(DATA_DIR, 'logs')}/<service>.log (the webhook receiver logs each de
 `;
 }
 
-main(process.argv[2]).then(
+main(process.argv[2], process.argv.slice(3)).then(
   (code) => process.exit(code),
   (error: Error) => {
     const explained = error instanceof PrerequisitesMissing || error instanceof ServiceStartFailed;

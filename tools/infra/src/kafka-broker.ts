@@ -6,9 +6,11 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connect as connectTls } from 'node:tls';
+import { BROKER_ADMIN_USER, type BrokerSecurity } from './broker-security';
 import { freePort } from './free-port';
 import { heartbeat } from './progress';
 
@@ -38,11 +40,21 @@ export interface KafkaBrokerOptions {
   controllerQuorumVoters?: string;
   /** server.properties entries that replace or add to the defaults, e.g. replication factors of a cluster. */
   properties?: Record<string, string | number | boolean>;
+  /**
+   * A SASL_SSL listener on `port` (SCRAM-SHA-512 and PLAIN, every user of `security.passwords`) and a mutual-TLS
+   * (SSL, client certificate required) listener on `mutualTlsPort`, instead of PLAINTEXT; ACLs enforced
+   * (StandardAuthorizer), BROKER_ADMIN_USER a super user. See broker-security.ts.
+   */
+  security?: BrokerSecurity;
+  mutualTlsPort?: number;
   log?: (line: string) => void;
 }
 
 export interface KafkaBroker {
+  /** PLAINTEXT, or SASL_SSL when started with `security`. */
   readonly bootstrapServers: string;
+  /** With `security`: the listener that wants a client certificate (SSL). */
+  readonly mutualTlsBootstrapServers?: string;
   readonly pid: number;
   /** Resolves once the JVM has exited: SIGTERM, then SIGKILL after 20 s. Safe to call twice. */
   stop(): Promise<void>;
@@ -120,9 +132,11 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   const port = opts.port ?? (await freePort());
   let controllerPort = opts.controllerPort ?? (await freePort());
   while (controllerPort === port) controllerPort = await freePort();
+  let mutualTlsPort = opts.security ? (opts.mutualTlsPort ?? (await freePort())) : undefined;
+  while (mutualTlsPort !== undefined && (mutualTlsPort === port || mutualTlsPort === controllerPort)) mutualTlsPort = await freePort();
 
   await mkdir(logsDir, { recursive: true });
-  await writeFile(propsFile, serverProperties(kraftDir, port, controllerPort, opts));
+  await writeFile(propsFile, serverProperties(kraftDir, port, controllerPort, opts, mutualTlsPort), { mode: 0o600 });
 
   const jvmArgs = ['-cp', classpath, `-Dlog4j.configuration=file:${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${logsDir}`];
   // --ignore-formatted lets a dataDir be reused, but only with its own cluster id: Kafka 3.9
@@ -136,6 +150,8 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
     '-c',
     propsFile,
     '--ignore-formatted',
+    // SCRAM credentials live in the cluster metadata; in KRaft they are written when the storage is formatted.
+    ...Object.entries(opts.security?.passwords ?? {}).flatMap(([name, password]) => ['--add-scram', `SCRAM-SHA-512=[name=${name},password=${password}]`]),
   ]);
 
   // The JVM's own stdout/stderr (e.g. a bad -Xmx, a missing class) never reach log4j, so they are
@@ -155,10 +171,13 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   const failed = new Promise<never>((_, reject) => child.once('error', reject));
 
   const bootstrapServers = `127.0.0.1:${port}`;
-  log(`kafka ${KAFKA_VERSION}: starting pid ${child.pid} on ${bootstrapServers} (log: ${logFile})`);
+  const listener = opts.security ? 'SASL_SSL' : 'PLAINTEXT';
+  log(`kafka ${KAFKA_VERSION}: starting pid ${child.pid} on ${bootstrapServers} (${listener}; log: ${logFile})`);
   const startup = heartbeat(log, (elapsed) => `kafka ${KAFKA_VERSION}: waiting for the broker to answer on ${bootstrapServers} … ${elapsed}`, 5_000);
+  const caFile = opts.security?.ca.certFile;
+  const ca = caFile ? await readFile(caFile, 'utf8') : undefined;
   try {
-    await Promise.race([failed, waitUntilServing(port, () => running, opts.startupTimeoutMs ?? STARTUP_TIMEOUT_MS)]);
+    await Promise.race([failed, waitUntilServing(port, () => running, opts.startupTimeoutMs ?? STARTUP_TIMEOUT_MS, ca)]);
   } catch (err) {
     startup.stop();
     child.kill('SIGKILL');
@@ -170,6 +189,7 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
 
   return {
     bootstrapServers,
+    mutualTlsBootstrapServers: mutualTlsPort === undefined ? undefined : `127.0.0.1:${mutualTlsPort}`,
     pid: child.pid!,
     async stop() {
       if (running) {
@@ -193,7 +213,7 @@ async function summarizeLog(logFile: string): Promise<string> {
   return [...(firstErrors.length > 0 ? ['--- first errors ---', ...firstErrors] : []), `--- last lines of ${logFile} ---`, ...lines.slice(-25)].join('\n');
 }
 
-function serverProperties(kraftDir: string, port: number, controllerPort: number, opts: KafkaBrokerOptions): string {
+function serverProperties(kraftDir: string, port: number, controllerPort: number, opts: KafkaBrokerOptions, mutualTlsPort?: number): string {
   const nodeId = opts.nodeId ?? 1;
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
@@ -216,12 +236,43 @@ function serverProperties(kraftDir: string, port: number, controllerPort: number
     'transaction.state.log.min.isr': 1,
     'transaction.state.log.num.partitions': 1,
     'group.initial.rebalance.delay.ms': 0,
+    ...(opts.security && mutualTlsPort !== undefined ? securityProperties(opts.security, port, controllerPort, mutualTlsPort) : {}),
     ...opts.properties,
     ...propertiesOverride(process.env),
   };
   return Object.entries(props)
     .map(([key, value]) => `${key}=${value}\n`)
     .join('');
+}
+
+/**
+ * Clients reach the broker over SASL_SSL (SCRAM-SHA-512 or PLAIN) or over SSL with a client certificate; the
+ * controller listener stays PLAINTEXT on 127.0.0.1, unadvertised. Its principal (ANONYMOUS) must be a super
+ * user, because in KRaft the broker registers with the controller over it; BROKER_ADMIN_USER is the broker's
+ * own SASL identity and the launcher's. PEM keystore and truststore: no keytool step.
+ */
+function securityProperties(security: BrokerSecurity, port: number, controllerPort: number, mutualTlsPort: number): Record<string, string> {
+  const admin = security.passwords[BROKER_ADMIN_USER];
+  const plainUsers = Object.entries(security.passwords)
+    .map(([name, password]) => `user_${name}="${password}"`)
+    .join(' ');
+  return {
+    listeners: `SASL_SSL://127.0.0.1:${port},SSL://127.0.0.1:${mutualTlsPort},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `SASL_SSL://127.0.0.1:${port},SSL://127.0.0.1:${mutualTlsPort}`,
+    'listener.security.protocol.map': 'SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'SASL_SSL',
+    'sasl.enabled.mechanisms': 'SCRAM-SHA-512,PLAIN',
+    'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${BROKER_ADMIN_USER}" password="${admin}";`,
+    'listener.name.sasl_ssl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="${BROKER_ADMIN_USER}" password="${admin}" ${plainUsers};`,
+    'listener.name.ssl.ssl.client.auth': 'required',
+    'ssl.keystore.type': 'PEM',
+    'ssl.keystore.location': security.brokerKeystoreFile,
+    'ssl.truststore.type': 'PEM',
+    'ssl.truststore.location': security.ca.certFile,
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users': `User:${BROKER_ADMIN_USER};User:ANONYMOUS`,
+  };
 }
 
 /**
@@ -287,14 +338,14 @@ function run(cmd: string, args: string[]): Promise<void> {
  * Polls with ApiVersions v0 until it answers with error_code 0. In Kafka 3.9 the PLAINTEXT
  * acceptors only start once the broker is unfenced, so an answer means topics can be created.
  */
-async function waitUntilServing(port: number, running: () => boolean, timeoutMs: number): Promise<void> {
+async function waitUntilServing(port: number, running: () => boolean, timeoutMs: number, ca?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no answer yet';
   for (;;) {
     if (!running()) throw new Error('the broker process exited');
     if (Date.now() > deadline) throw new Error(`no answer on port ${port} within ${timeoutMs} ms (${lastError})`);
     try {
-      const errorCode = (await kafkaRequest(port, API_VERSIONS, 0, Buffer.alloc(0))).readInt16BE(0);
+      const errorCode = (await kafkaRequest(port, API_VERSIONS, 0, Buffer.alloc(0), ca)).readInt16BE(0);
       if (errorCode === 0) return;
       lastError = `ApiVersions error_code ${errorCode}`;
     } catch (err) {
@@ -311,9 +362,10 @@ const CLIENT_ID = Buffer.from('kafka-broker-probe');
  * One request/response over a fresh connection, in the classic (non-flexible) framing:
  * request  = size:int32 api_key:int16 api_version:int16 correlation_id:int32 client_id:string body
  * response = size:int32 correlation_id:int32 body
- * Returns the response body.
+ * Returns the response body. With `ca`, over TLS checked against it: a SASL_SSL listener answers ApiVersions
+ * before any SASL exchange.
  */
-function kafkaRequest(port: number, apiKey: number, apiVersion: number, body: Buffer): Promise<Buffer> {
+function kafkaRequest(port: number, apiKey: number, apiVersion: number, body: Buffer, ca?: string): Promise<Buffer> {
   const correlationId = randomBytes(4).readInt32BE(0);
   const header = Buffer.alloc(14);
   header.writeInt32BE(10 + CLIENT_ID.length + body.length, 0);
@@ -323,7 +375,7 @@ function kafkaRequest(port: number, apiKey: number, apiVersion: number, body: Bu
   header.writeInt16BE(CLIENT_ID.length, 12);
 
   return new Promise((done, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket: Socket = ca ? connectTls({ host: '127.0.0.1', port, ca }) : connect({ host: '127.0.0.1', port });
     let received = Buffer.alloc(0);
     socket.setTimeout(2_000, () => socket.destroy(new Error('timed out waiting for a response')));
     socket.once('error', reject);

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { BROKER_ADMIN_USER, BrokerSecurity, createBrokerSecurity, KafkaClientSecurityOptions, KafkaSecurityMode } from './broker-security';
 import { freePort } from './free-port';
+import { grantKafkaUserAcls } from './kafka-acls';
 import { KafkaBroker, startKafkaBroker } from './kafka-broker';
 import { CACHE_DIR } from './paths';
 import { heartbeat, type Log } from './progress';
@@ -20,7 +22,19 @@ export interface InfraOptions {
   postgresAdminUrl: string;
   /** Use this running broker instead of starting one. */
   kafkaBrokers?: string;
+  /**
+   * How the launcher's own clients (topic creation) reach `kafkaBrokers` when that broker wants TLS or SASL:
+   * the messaging library's `kafkaClientSecurity(kafkaSecurityConfigFrom(process.env))`. The services it
+   * starts read the same KAFKA_SSL / KAFKA_SASL_* variables from the environment they inherit.
+   */
+  kafkaClientSecurity?: KafkaClientSecurityOptions;
   kafkaPort?: number;
+  /**
+   * For the broker started here: `sasl_ssl` gives it a SASL_SSL listener (SCRAM-SHA-512 users: the broker's
+   * admin and one per service), certificates made for the run, and a mutual-TLS listener (broker-security.ts).
+   * Default `plaintext`.
+   */
+  kafkaSecurity?: KafkaSecurityMode;
   log: Log;
 }
 
@@ -28,6 +42,10 @@ export interface Infra {
   kafkaBrokers: string;
   databaseUrls: Record<ServiceName, string>;
   options: InfraOptions;
+  /** With `kafkaSecurity: 'sasl_ssl'`: the CA, users, passwords and the mutual-TLS listener's address. */
+  kafkaSecurity?: BrokerSecurity & { mutualTlsBrokers: string };
+  /** The messaging library's Kafka settings (KAFKA_SSL, KAFKA_SASL_*) for a service or tool connecting as `user`; empty in plaintext. */
+  kafkaClientEnv(user: string): Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -40,22 +58,34 @@ export const SERVICE_DATABASES = {
 } as const;
 export type ServiceName = keyof typeof SERVICE_DATABASES;
 export const SERVICE_NAMES = Object.keys(SERVICE_DATABASES) as ServiceName[];
+/** The services with a Kafka client, each its own SCRAM user on a secured broker (as each its own KafkaUser in k8s/). */
+export const KAFKA_SERVICES = SERVICE_NAMES.filter((service) => service !== 'gateway');
 
 /** Kafka (started here unless given), one database per service, every topic. */
 export async function startInfra(options: InfraOptions): Promise<Infra> {
   const { log } = options;
+  const secured = options.kafkaSecurity === 'sasl_ssl';
+  if (secured && options.kafkaBrokers)
+    throw new Error(`kafkaSecurity 'sasl_ssl' secures the broker the launcher starts; it cannot apply to ${options.kafkaBrokers}`);
   let broker: KafkaBroker | undefined;
   let kafkaBrokers = options.kafkaBrokers;
+  let security: BrokerSecurity | undefined;
+  let adminSecurity: KafkaClientSecurityOptions = (options.kafkaBrokers && options.kafkaClientSecurity) || {};
   if (!kafkaBrokers) {
-    log('starting Kafka (KRaft) …');
-    broker = await startKafkaBroker({ cacheDir: CACHE_DIR, dataDir: join(options.dataDir, 'kafka'), port: options.kafkaPort, heapMb: 768, log });
+    log(`starting Kafka (KRaft${secured ? ', SASL_SSL' : ''}) …`);
+    // A secured broker keeps storage of its own: its SCRAM users are written when that storage is formatted.
+    const dataDir = join(options.dataDir, secured ? 'kafka-sasl-ssl' : 'kafka');
+    security = secured ? await createBrokerSecurity(join(dataDir, 'security'), KAFKA_SERVICES) : undefined;
+    broker = await startKafkaBroker({ cacheDir: CACHE_DIR, dataDir, port: options.kafkaPort, heapMb: 768, security, log });
     kafkaBrokers = broker.bootstrapServers;
-    log(`Kafka ready at ${kafkaBrokers}`);
+    if (security) adminSecurity = await security.clientOptions(BROKER_ADMIN_USER);
+    log(`Kafka ready at ${kafkaBrokers}${security ? ` (SASL_SSL; mutual TLS at ${broker.mutualTlsBootstrapServers}; CA ${security.ca.certFile})` : ''}`);
   }
   try {
     const names = SERVICE_NAMES.map((service) => `${options.databasePrefix}_${SERVICE_DATABASES[service]}`);
     await ensureDatabases(options.postgresAdminUrl, names, options.resetDatabases);
-    await ensureTopics(kafkaBrokers);
+    await ensureTopics(kafkaBrokers, adminSecurity);
+    if (security) log(`Kafka: ${await grantKafkaUserAcls(kafkaBrokers, adminSecurity)} ACL entries granted, those of the KafkaUsers in k8s/`);
   } catch (error) {
     await broker?.stop();
     throw error;
@@ -64,7 +94,14 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
     SERVICE_NAMES.map((service) => [service, databaseUrl(options.postgresAdminUrl, `${options.databasePrefix}_${SERVICE_DATABASES[service]}`)]),
   ) as Record<ServiceName, string>;
   log(`databases ready: ${Object.values(databaseUrls).join(', ')}`);
-  return { kafkaBrokers, databaseUrls, options, stop: async () => broker?.stop() };
+  return {
+    kafkaBrokers,
+    databaseUrls,
+    options,
+    kafkaSecurity: security && broker?.mutualTlsBootstrapServers ? { ...security, mutualTlsBrokers: broker.mutualTlsBootstrapServers } : undefined,
+    kafkaClientEnv: (user) => security?.clientEnv(user) ?? {},
+    stop: async () => broker?.stop(),
+  };
 }
 
 export interface ServicesOptions {
@@ -105,6 +142,7 @@ export async function startServices(infra: Infra, options: ServicesOptions): Pro
     DATABASE_URL: infra.databaseUrls[service],
     KAFKA_BROKERS: infra.kafkaBrokers,
     LOG_LEVEL: options.logLevel ?? 'info',
+    ...(service === 'gateway' ? {} : infra.kafkaClientEnv(service)),
     ...(options.env?.[service] ?? {}),
   });
   const specs: ServiceSpec[] = [

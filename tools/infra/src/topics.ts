@@ -1,9 +1,10 @@
 import { allTopics, TOPIC_PARTITIONS } from '@order-saga/contracts';
 import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaClientSecurityOptions } from './broker-security';
 
 /** Creates every topic of the contracts library that is missing; existing ones are left alone. */
-export async function ensureTopics(brokers: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'order-saga-launcher', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+export async function ensureTopics(brokers: string, security: KafkaClientSecurityOptions = {}): Promise<void> {
+  const admin = new Kafka({ clientId: 'order-saga-launcher', brokers: brokers.split(','), logLevel: logLevel.NOTHING, ...security }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
