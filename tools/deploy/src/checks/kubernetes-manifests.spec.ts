@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allTopics, TOPIC_PARTITIONS } from '@order-saga/contracts';
+import { allTopics, TOPIC_PARTITIONS, TOPICS } from '@order-saga/contracts';
 import { KubeObject, schemaErrors } from './kubernetes-schemas';
 import { OVERLAYS, renderKustomization, renderOverlay } from './kustomize';
 import { SERVICES, serviceConfigVars } from './service-config-vars';
@@ -100,6 +100,68 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     for (const topic of topics) expect(topic.partitions).toBe(TOPIC_PARTITIONS);
   });
 
+  it('gives each Kafka service a KafkaUser: Read on its consumer group, every topic one writer, every command and reply a reader', () => {
+    const users = ofKind(objects, 'KafkaUser');
+    expect(users.map((user) => user.metadata.name).sort()).toEqual([...CONSUMERS].sort());
+    const writers = new Map<string, string[]>();
+    const readers = new Map<string, string[]>();
+    for (const user of users) {
+      const spec = user.spec as Container;
+      expect(spec.authentication).toEqual({ type: 'scram-sha-512' });
+      const acls = spec.authorization.acls as Container[];
+      expect(acls).toContainEqual({ resource: { type: 'group', name: user.metadata.name, patternType: 'literal' }, operations: ['Read'] });
+      expect(acls.filter((acl) => acl.resource.type === 'group')).toHaveLength(1);
+      for (const acl of acls.filter((rule) => rule.resource.type === 'topic')) {
+        expect(acl.resource.patternType).toBe('literal');
+        for (const operation of acl.operations) {
+          const holders = operation === 'Write' ? writers : operation === 'Read' ? readers : undefined;
+          if (!holders) throw new Error(`KafkaUser/${user.metadata.name}: ${operation} on ${acl.resource.name} is more than a service needs`);
+          holders.set(acl.resource.name, [...(holders.get(acl.resource.name) ?? []), user.metadata.name]);
+        }
+      }
+    }
+    const deadLetters = new Set<string>(Object.values(TOPICS.deadLetter));
+    for (const topic of allTopics()) {
+      expect({ topic, writers: writers.get(topic)?.length }).toEqual({ topic, writers: 1 });
+      // Events may be for consumers outside the platform (WebhookDeliveryFailed has none inside); a command or reply nobody reads stalls the saga.
+      if (/\.(command|reply)\./.test(topic)) expect({ topic, read: (readers.get(topic)?.length ?? 0) > 0 }).toEqual({ topic, read: true });
+    }
+    // A dead-letter topic is written by the service that owns it: <owner>.deadletter.* by <owner>-service.
+    for (const topic of deadLetters) expect(writers.get(topic)).toEqual([`${topic.split('.')[0]}-service`]);
+    expect([...writers.keys(), ...readers.keys()].filter((topic) => !allTopics().includes(topic as never))).toEqual([]);
+  });
+
+  it.each(CONSUMERS)('connects %s over TLS with SCRAM as its KafkaUser, and KEDA reads its lag the same way', (service) => {
+    const config = ofKind(objects, 'ConfigMap').find((map) => map.metadata.name.startsWith(`${service}-config-`))?.data as Record<string, string>;
+    expect(config).toMatchObject({
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: service,
+      KAFKA_SSL_CA_FILE: '/etc/order-saga/kafka-ca/ca.crt',
+      KAFKA_BROKERS: 'order-saga-kafka-bootstrap.kafka.svc:9093',
+    });
+    const pod = podSpec(named(objects, 'Deployment', service));
+    const container = pod.containers[0];
+    expect(container.env).toContainEqual({ name: 'KAFKA_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: service, key: 'password' } } });
+    const caMount = container.volumeMounts.find((mount: Container) => config.KAFKA_SSL_CA_FILE.startsWith(`${mount.mountPath}/`));
+    expect(pod.volumes.find((volume: Container) => volume.name === caMount.name).secret).toMatchObject({ secretName: 'order-saga-cluster-ca-cert' });
+
+    const [trigger] = (named(objects, 'ScaledObject', service).spec as Container).triggers;
+    expect(trigger.metadata).toMatchObject({ bootstrapServers: config.KAFKA_BROKERS, sasl: 'scram_sha512', tls: 'enable' });
+    const auth = named(objects, 'TriggerAuthentication', trigger.authenticationRef.name).spec as Container;
+    expect(auth.env).toEqual(
+      expect.arrayContaining([
+        { parameter: 'username', name: 'KAFKA_SASL_USERNAME' },
+        { parameter: 'password', name: 'KAFKA_SASL_PASSWORD' },
+      ]),
+    );
+    expect(auth.secretTargetRef).toEqual([{ parameter: 'ca', name: 'order-saga-cluster-ca-cert', key: 'ca.crt' }]);
+    const kafkaEgress = ((named(objects, 'NetworkPolicy', service).spec as Container).egress as Container[]).find((rule) =>
+      JSON.stringify(rule.to ?? []).includes('strimzi.io/cluster'),
+    );
+    expect(kafkaEgress?.ports).toEqual([{ protocol: 'TCP', port: 9093 }]);
+  });
+
   it('has prometheus-operator scrape every Service on its named http port at /metrics', () => {
     const spec = named(objects, 'ServiceMonitor', 'order-saga').spec as Container;
     const [endpoint] = spec.endpoints;
@@ -140,7 +202,7 @@ describe('environment differences', () => {
     expect((named(rendered.production, 'HorizontalPodAutoscaler', 'gateway').spec as Container).minReplicas).toBeGreaterThanOrEqual(3);
   });
 
-  it('lets External Secrets Operator create every referenced Secret in staging and production, not in sandbox', () => {
+  it("lets External Secrets Operator create every referenced Secret in staging and production (Strimzi the Kafka users' own), not in sandbox", () => {
     expect(ofKind(rendered.sandbox, 'ExternalSecret')).toEqual([]);
     for (const overlay of ['staging', 'production'] as const) {
       const objects = rendered[overlay];
@@ -153,7 +215,8 @@ describe('environment differences', () => {
         }
         for (const volume of pod.volumes ?? []) if (volume.secret) referenced.add(`${volume.secret.secretName}/*`);
       }
-      const created = new Set<string>();
+      // Strimzi's User Operator makes each KafkaUser's Secret, of the same name, holding `password`.
+      const created = new Set<string>(ofKind(objects, 'KafkaUser').flatMap((user) => [`${user.metadata.name}/password`, `${user.metadata.name}/*`]));
       for (const external of ofKind(objects, 'ExternalSecret')) {
         const spec = external.spec as Container;
         expect(spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: `order-saga-${overlay}` });
@@ -200,6 +263,18 @@ describe('the checks themselves', () => {
     expect(errors).toMatch(/secretStoreRef\/kind must be equal to one of the allowed values/);
     expect(errors).toMatch(/remoteRef must have required property 'key'/);
     expect(errors).toMatch(/must NOT have additional properties/);
+  });
+
+  it('reject a KafkaUser with a misspelt ACL operation, a nameless topic and an unknown authentication', async () => {
+    const user = structuredClone(named(rendered.production, 'KafkaUser', 'order-service'));
+    const acls = (user.spec as Container).authorization.acls as Container[];
+    acls[0].operations = ['Reads'];
+    delete acls[1].resource.name;
+    (user.spec as Container).authentication.type = 'scram-sha-256';
+    const errors = (await schemaErrors(user)).join('\n');
+    expect(errors).toMatch(/acls\/0\/operations\/0 must be equal to one of the allowed values/);
+    expect(errors).toMatch(/acls\/1\/resource must have required property 'name'/);
+    expect(errors).toMatch(/authentication\/type must be equal to one of the allowed values/);
   });
 
   it('reject a kind nobody validates', async () => {

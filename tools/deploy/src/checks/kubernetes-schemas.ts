@@ -14,7 +14,7 @@ interface Model {
 type ModelClass = new (data: object) => Model;
 
 /**
- * The OpenAPI schemas of every kind the manifests use, from kubernetes-models (Kubernetes, KEDA and
+ * The OpenAPI schemas of every kind the manifests use, from kubernetes-models (Kubernetes, KEDA's ScaledObject and TriggerAuthentication, and
  * prometheus-operator; compiled validators, no network). A kind missing here fails the check: an object
  * nobody validates is how a broken manifest reaches a cluster.
  */
@@ -30,6 +30,7 @@ const MODELS: Record<string, () => Promise<unknown>> = {
   'networking.k8s.io/v1/NetworkPolicy': async () => (await import('kubernetes-models/networking.k8s.io/v1/NetworkPolicy')).NetworkPolicy,
   'networking.k8s.io/v1/Ingress': async () => (await import('kubernetes-models/networking.k8s.io/v1/Ingress')).Ingress,
   'keda.sh/v1alpha1/ScaledObject': async () => (await import('@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject')).ScaledObject,
+  'keda.sh/v1alpha1/TriggerAuthentication': async () => (await import('@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication')).TriggerAuthentication,
   'monitoring.coreos.com/v1/PrometheusRule': async () =>
     (await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule')).PrometheusRule,
   'monitoring.coreos.com/v1/ServiceMonitor': async () =>
@@ -62,6 +63,104 @@ const KAFKA_TOPIC_SCHEMA = {
         partitions: { type: 'integer', minimum: 1 },
         replicas: { type: 'integer', minimum: 1, maximum: 32767 },
         config: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+      },
+    },
+  },
+} as const;
+
+const KAFKA_ACL_OPERATIONS = [
+  'Read',
+  'Write',
+  'Create',
+  'Delete',
+  'Alter',
+  'Describe',
+  'ClusterAction',
+  'AlterConfigs',
+  'DescribeConfigs',
+  'IdempotentWrite',
+  'All',
+];
+
+/**
+ * Strimzi's KafkaUser v1beta2, from its CRD's openAPIV3Schema: the authentication types, `simple`
+ * authorization's ACL rules (resource types and pattern types, the operation enum), quotas; `spec`, each
+ * rule and its resource closed for the same pruning reason. A named resource needs its name; `cluster` has none.
+ */
+const KAFKA_USER_SCHEMA = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    apiVersion: { const: 'kafka.strimzi.io/v1beta2' },
+    kind: { const: 'KafkaUser' },
+    metadata: {
+      type: 'object',
+      required: ['name', 'labels'],
+      properties: {
+        name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 },
+        labels: { type: 'object', required: ['strimzi.io/cluster'], additionalProperties: { type: 'string' } },
+      },
+    },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        authentication: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type'],
+          properties: {
+            type: { enum: ['tls', 'tls-external', 'scram-sha-512'] },
+            password: { type: 'object' },
+          },
+        },
+        authorization: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'acls'],
+          properties: {
+            type: { enum: ['simple'] },
+            acls: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['resource'],
+                anyOf: [{ required: ['operations'] }, { required: ['operation'] }],
+                properties: {
+                  type: { enum: ['allow', 'deny'] },
+                  host: { type: 'string' },
+                  operation: { enum: KAFKA_ACL_OPERATIONS },
+                  operations: { type: 'array', minItems: 1, items: { enum: KAFKA_ACL_OPERATIONS } },
+                  resource: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['type'],
+                    properties: {
+                      type: { enum: ['topic', 'group', 'cluster', 'transactionalId'] },
+                      name: { type: 'string', minLength: 1 },
+                      patternType: { enum: ['literal', 'prefix'] },
+                    },
+                    if: { properties: { type: { const: 'cluster' } } },
+                    then: { not: { required: ['name'] } },
+                    else: { required: ['name'] },
+                  },
+                },
+              },
+            },
+          },
+        },
+        quotas: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            producerByteRate: { type: 'integer', minimum: 0 },
+            consumerByteRate: { type: 'integer', minimum: 0 },
+            requestPercentage: { type: 'integer', minimum: 0 },
+            controllerMutationRate: { type: 'number', minimum: 0 },
+          },
+        },
+        template: { type: 'object' },
       },
     },
   },
@@ -141,6 +240,7 @@ const EXTERNAL_SECRET_SCHEMA = {
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 const CUSTOM: Record<string, ValidateFunction> = {
   'kafka.strimzi.io/v1beta2/KafkaTopic': ajv.compile(KAFKA_TOPIC_SCHEMA),
+  'kafka.strimzi.io/v1beta2/KafkaUser': ajv.compile(KAFKA_USER_SCHEMA),
   'external-secrets.io/v1/ExternalSecret': ajv.compile(EXTERNAL_SECRET_SCHEMA),
 };
 

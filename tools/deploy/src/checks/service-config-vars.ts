@@ -55,15 +55,28 @@ function configFileOf(service: ServiceName): string {
   return join(dir, file);
 }
 
-/** Every environment variable a service reads, base classes first, overrides folded in. */
+/** The messaging library's settings (MessagingConfig, with KafkaSecurityConfig), read by every service with a Kafka client. */
+const MESSAGING_CONFIG_FILE = join(REPO_ROOT, 'libs/shared/messaging/src/messaging.config.ts');
+
+/** Every environment variable a service reads, base classes first, overrides folded in; a Kafka service's messaging settings last. */
 export function serviceConfigVars(service: ServiceName): ConfigVar[] {
-  const classes = new Map([...classesIn(join(REPO_ROOT, 'libs/shared/config/src/base-service.config.ts')), ...classesIn(configFileOf(service))]);
+  const classes = new Map([
+    ...classesIn(join(REPO_ROOT, 'libs/shared/config/src/base-service.config.ts')),
+    ...classesIn(MESSAGING_CONFIG_FILE),
+    ...classesIn(configFileOf(service)),
+  ]);
   const main =
     [...classes.entries()].find(([name, info]) => name.endsWith('ServiceConfig') && info.parent && name !== 'KafkaServiceConfig') ??
     [...classes.entries()].find(([name]) => name === 'GatewayConfig');
   if (!main) throw new Error(`no config class for ${service}`);
   const chain: ClassInfo[] = [];
-  for (let info: ClassInfo | undefined = main[1]; info; info = info.parent ? classes.get(info.parent) : undefined) chain.unshift(info);
+  const chainOf = (name: string) => {
+    const found: ClassInfo[] = [];
+    for (let info: ClassInfo | undefined = classes.get(name); info; info = info.parent ? classes.get(info.parent) : undefined) found.unshift(info);
+    return found;
+  };
+  chain.push(...chainOf(main[0]));
+  if (chain.includes(classes.get('KafkaServiceConfig') as ClassInfo)) chain.push(...chainOf('MessagingConfig'));
   const vars = new Map<string, ConfigVar>();
   for (const info of chain)
     for (const variable of info.vars) vars.set(variable.name, { ...vars.get(variable.name), ...variable, doc: variable.doc ?? vars.get(variable.name)?.doc });
