@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kafkaClientSecurity } from './kafka-security';
@@ -52,6 +52,7 @@ describe('MessagingConfig', () => {
 
 describe('Kafka connection settings', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-security-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);
