@@ -7,7 +7,7 @@
  * the messaging library's connection settings say how to reach it (docs/kafka-security.md). See
  * docs/saga-reliability.md.
  */
-import { kafkaClientSecurity, kafkaSecurityConfigFrom, redriveDeadLetters } from '@order-saga/shared/messaging';
+import { applyKafkajsIdleTimerFix, kafkaClientSecurity, kafkaSecurityConfigFrom, redriveDeadLetters } from '@order-saga/shared/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'node:util';
 
@@ -36,6 +36,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim());
+  applyKafkajsIdleTimerFix();
   const kafka = new Kafka({ clientId: 'dlq-redrive', brokers, logLevel: logLevel.WARN, ...kafkaClientSecurity(kafkaSecurityConfigFrom(process.env)) });
   const result = await redriveDeadLetters({ kafka, topic: values.topic, since, dryRun: values['dry-run'], log: (line) => process.stdout.write(`${line}\n`) });
   process.stdout.write(

@@ -22,8 +22,9 @@ function measurement(samplesMs: number[]): FloorMeasurement {
 
 /**
  * TLS and SASL for a broker the bench did not start (KAFKA_BROKERS), from the messaging library's KAFKA_SSL /
- * KAFKA_SASL_* settings (docs/kafka-security.md). The library is loaded only when one of those is set:
- * importing it applies its kafkajs fix, which would change the raw kafkajs floor measured below.
+ * KAFKA_SASL_* settings (docs/kafka-security.md), loaded only when one of those is set. The floor measured
+ * below stays raw kafkajs either way: importing the library does not apply its kafkajs fix (only
+ * runKafkaService and dlq:redrive call applyKafkajsIdleTimerFix).
  */
 export async function kafkaSecurityFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<KafkaClientSecurity> {
   if (!env.KAFKA_BROKERS || (!env.KAFKA_SSL && !env.KAFKA_SASL_MECHANISM)) return {};

@@ -1,4 +1,3 @@
-import './kafkajs-idle-timer.fix';
 export * from './messaging-tables';
 export * from './outbox';
 export * from './outbox-commits';
@@ -19,3 +18,4 @@ export * from './failure-kind';
 export * from './consumer-group';
 export * from './kafka.readiness';
 export * from './kafka-security';
+export { applyKafkajsIdleTimerFix } from './kafkajs-idle-timer.fix';

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { applyKafkajsIdleTimerFix } from './kafkajs-idle-timer.fix';
+import { applyKafkajsIdleTimerFix, scheduleCheckPendingRequests } from './kafkajs-idle-timer.fix';
 
 interface RequestQueue {
   pending: unknown[];
@@ -7,6 +7,7 @@ interface RequestQueue {
   throttledUntil: number;
   throttleCheckTimeoutId: NodeJS.Timeout | null;
   checkPendingRequests(): void;
+  scheduleCheckPendingRequests(): void;
   push(request: {
     entry: { correlationId: number; apiKey: number; apiName: string; apiVersion: number };
     expectResponse: boolean;
@@ -14,7 +15,9 @@ interface RequestQueue {
   }): void;
 }
 
-const RequestQueueClass = createRequire(__filename)('kafkajs/src/network/requestQueue') as new (options: object) => RequestQueue;
+const RequestQueueClass = createRequire(__filename)('kafkajs/src/network/requestQueue') as { prototype: RequestQueue } & (new (
+  options: object,
+) => RequestQueue);
 const silentLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function queue(maxInFlightRequests: number): RequestQueue {
@@ -32,13 +35,20 @@ function request(correlationId: number, sent: number[]) {
   return { entry: { correlationId, apiKey: 0, apiName: 'Produce', apiVersion: 3 }, expectResponse: true, sendRequest: () => sent.push(correlationId) };
 }
 
-describe('the kafkajs idle request-queue timer fix', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+describe('applying the kafkajs idle request-queue timer fix', () => {
+  it('patches nothing on import, and patches the kafkajs version it was written for once when asked', () => {
+    expect(RequestQueueClass.prototype.scheduleCheckPendingRequests).not.toBe(scheduleCheckPendingRequests);
 
-  it('is applied to the kafkajs version it was written for (importing the module applied it already)', () => {
+    expect(applyKafkajsIdleTimerFix()).toBe('applied');
+    expect(RequestQueueClass.prototype.scheduleCheckPendingRequests).toBe(scheduleCheckPendingRequests);
     expect(applyKafkajsIdleTimerFix()).toBe('already applied');
   });
+});
+
+describe('the kafkajs idle request-queue timer fix', () => {
+  beforeAll(() => applyKafkajsIdleTimerFix());
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
 
   it('arms no timer while nothing waits: an idle connection no longer spins', () => {
     const idle = queue(1);

@@ -12,8 +12,10 @@
  * throttle or kafkajs' own 10 ms re-check interval. Nothing else of kafkajs changes; a waiting request
  * is still re-checked on every response (`fulfillRequest`) and on every request timeout, as before.
  *
- * Applied when this module is first imported (the messaging library's index imports it), only to the
- * kafkajs version it was written against: for any other version it does nothing and says so on stderr.
+ * Applied explicitly, once at start-up, by whatever opens kafkajs connections for long: the services
+ * (runKafkaService) and the dlq:redrive tool call applyKafkajsIdleTimerFix() before they make a client.
+ * Importing this module changes nothing. Only the kafkajs version it was written against is patched: for
+ * any other version it does nothing and says so on stderr.
  */
 import { createRequire } from 'node:module';
 
@@ -58,5 +60,3 @@ export function applyKafkajsIdleTimerFix(): KafkajsIdleTimerFix {
   RequestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
   return 'applied';
 }
-
-applyKafkajsIdleTimerFix();

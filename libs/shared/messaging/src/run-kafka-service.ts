@@ -6,6 +6,7 @@ import type { Consumer } from 'kafkajs';
 import { Logger } from 'nestjs-pino';
 import { kafkaConsumerOptions } from './kafka-microservice';
 import { checkKafkaAccess, describeKafkaSecurity, explainKafkaError, kafkaClientSecurity, kafkaSecurityConfigured } from './kafka-security';
+import { applyKafkajsIdleTimerFix } from './kafkajs-idle-timer.fix';
 import { KafkaSecurityConfig, MessagingConfig } from './messaging.config';
 import { parseBrokers } from './messaging.module';
 
@@ -13,9 +14,11 @@ import { parseBrokers } from './messaging.module';
  * Boots a service that serves HTTP and consumes Kafka (a Nest hybrid app). `inheritAppConfig` gives the
  * Kafka side the same global filters and pipes as the HTTP side. A failed boot exits non-zero; when the
  * broker refused the connection for a reason a setting explains (SASL credentials, an untrusted
- * certificate), the message names that setting instead of showing kafkajs' stack.
+ * certificate), the message names that setting instead of showing kafkajs' stack. The kafkajs idle-timer
+ * fix is applied first, before any client exists (see kafkajs-idle-timer.fix.ts).
  */
 export function runKafkaService(module: Type<unknown>, service: string, configClass: Type<KafkaServiceConfig>): void {
+  applyKafkajsIdleTimerFix();
   let security: KafkaSecurityConfig | undefined;
   const boot = async () => {
     const app = await createServiceApp(module);
