@@ -12,6 +12,7 @@ import { IssueTokenHttpController } from './oauth/issue-token/issue-token.http.c
 import { OAuthClient } from './oauth/oauth-client.entity';
 import { OAuthClientRepository } from './oauth/oauth-client.repository';
 import { SecretCheckGate } from './oauth/secret-check-gate';
+import { SecretCheckMetrics } from './oauth/secret-checks.metrics';
 import { PublishJwksHttpController } from './oauth/publish-jwks/publish-jwks.http.controller';
 import { loadSigningKeySet } from './oauth/signing-keys/signing-keys';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
@@ -20,6 +21,7 @@ import { TrackOrderHttpController } from './orders/track-order/track-order.http.
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { InventoryServiceProxy, NotificationServiceProxy, OrderServiceProxy } from './upstream/upstream-proxies';
 import { JSON_BODY_LIMIT } from './upstream/upstream-service.proxy';
+import { UpstreamMetrics } from './upstream/upstream.metrics';
 import { CreateCustomerHttpController } from './customers/create-customer/create-customer.http.controller';
 import { DeactivateCustomerHttpController } from './customers/deactivate-customer/deactivate-customer.http.controller';
 import { GetCustomerHttpController } from './customers/get-customer/get-customer.http.controller';
@@ -75,9 +77,12 @@ export const SERVICE_NAME = 'gateway';
     },
     {
       provide: SecretCheckGate,
-      inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig) => new SecretCheckGate(config.OAUTH_SECRET_CHECKS_RUNNING, config.OAUTH_SECRET_CHECKS_WAITING),
+      inject: [GatewayConfig, SecretCheckMetrics],
+      useFactory: (config: GatewayConfig, metrics: SecretCheckMetrics) =>
+        new SecretCheckGate(config.OAUTH_SECRET_CHECKS_RUNNING, config.OAUTH_SECRET_CHECKS_WAITING, metrics),
     },
+    SecretCheckMetrics,
+    UpstreamMetrics,
     OAuthClientRepository,
     IssueTokenHandler,
     // JSON bodies are read here, by the proxies, after the guards and the in-flight limit (gateway-app.ts).

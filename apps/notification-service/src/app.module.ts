@@ -7,11 +7,9 @@ import { MessagingModule } from '@order-saga/shared/messaging';
 import { NotificationServiceConfig } from './config/notification-service.config';
 import { NOTIFICATION_MIGRATIONS } from './database/migrations';
 import { DeliverWebhooksHandler } from './deliveries/deliver-webhooks/deliver-webhooks.handler';
-import { WebhookDeliveryRepository } from './deliveries/deliver-webhooks/webhook-delivery.repository';
 import { WebhookDeliveryWorker } from './deliveries/deliver-webhooks/webhook-delivery.worker';
 import { WebhookSender } from './deliveries/deliver-webhooks/webhook-sender';
 import { EndpointDeliveriesHttpController } from './deliveries/endpoint-deliveries/endpoint-deliveries.http.controller';
-import { DeliveriesDue } from './deliveries/deliveries-due';
 import { ListDeliveriesHttpController } from './deliveries/list-deliveries/list-deliveries.http.controller';
 import { RedeliverFailedHandler } from './deliveries/redeliver-failed/redeliver-failed.handler';
 import { RedeliverFailedHttpController } from './deliveries/redeliver-failed/redeliver-failed.http.controller';
@@ -22,6 +20,7 @@ import { ScheduleDeliveriesHandler } from './deliveries/schedule-deliveries/sche
 import { WebhookAttempt } from './deliveries/webhook-attempt.entity';
 import { WebhookDeliveryMetrics } from './deliveries/webhook-delivery.metrics';
 import { WebhookDelivery } from './deliveries/webhook-delivery.entity';
+import { WebhookDeliveryRepository } from './deliveries/webhook-delivery.repository';
 import { Clock } from './domain/clock';
 import { NetworkPolicy } from './domain/network-policy';
 import { DeleteWebhookEndpointHandler } from './webhook-endpoints/delete-webhook-endpoint/delete-webhook-endpoint.handler';
@@ -72,7 +71,6 @@ export const SERVICE_NAME = 'notification-service';
     RotateWebhookSecretHandler,
     RetryDeliveryHandler,
     RedeliverFailedHandler,
-    DeliveriesDue,
     ScheduleDeliveriesHandler,
     WebhookDeliveryRepository,
     WebhookDeliveryMetrics,

@@ -21,6 +21,7 @@ import { OrderOutcomeWaiter } from './orders/place-order/order-outcome.waiter';
 import { PlaceOrderHandler } from './orders/place-order/place-order.handler';
 import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
 import { PlaceOrderSagaHandler } from './orders/place-order/place-order-saga.handler';
+import { PlaceOrderSagaMetrics } from './orders/place-order/place-order-saga.metrics';
 import { PlaceOrderSagaRepository } from './orders/place-order/place-order-saga.repository';
 import { SagaInstance } from './orders/place-order/saga-instance.entity';
 import { SagaRepliesConsumer } from './orders/place-order/saga-replies.consumer';
@@ -65,6 +66,7 @@ export const SERVICE_NAME = 'order-service';
   ],
   providers: [
     SagasInFlightMetrics,
+    PlaceOrderSagaMetrics,
     SagaTimeoutsHandler,
     OrderPageRepository,
     CustomerRepository,

@@ -1,5 +1,6 @@
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { PinoLogger } from 'nestjs-pino';
 import { GatewayError } from '../errors/gateway-error';
 import { AccessTokens } from '../oauth/access-tokens';
 import { addKey, signingKeySetOf } from '../oauth/signing-keys/signing-keys';
@@ -11,7 +12,7 @@ let guard: AccessTokenGuard;
 beforeAll(async () => {
   const keys = await signingKeySetOf(await addKey(undefined, 'key-1'));
   tokens = new AccessTokens({ issuer: 'order-saga-gateway', audience: 'order-saga-api', ttlSeconds: 3600, keys });
-  guard = new AccessTokenGuard(new Reflector(), tokens);
+  guard = new AccessTokenGuard(new Reflector(), tokens, new PinoLogger({ pinoHttp: { level: 'silent' } }));
 });
 
 class Routes {

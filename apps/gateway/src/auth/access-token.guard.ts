@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { GatewayError } from '../errors/gateway-error';
@@ -30,11 +31,10 @@ export type AuthenticatedRequest = Request & { id: string; auth: RequestAuth };
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
-  private readonly logger = new Logger(AccessTokenGuard.name);
-
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokens,
+    @InjectPinoLogger(AccessTokenGuard.name) private readonly logger: PinoLogger,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

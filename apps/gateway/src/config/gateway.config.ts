@@ -1,5 +1,5 @@
 import { IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
-import { BaseServiceConfig, validateConfig } from '@order-saga/shared/config';
+import { BaseServiceConfig, DatabaseConfig, validateConfig } from '@order-saga/shared/config';
 import { EXTERNAL_ALGORITHMS, ExternalIdpSettings, parseScopeMap } from '../oauth/external-idp/external-idp';
 
 const HTTP_URL: Parameters<typeof IsUrl>[0] = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
@@ -217,11 +217,6 @@ export function externalIdpSettingsOf(config: GatewayConfig): ExternalIdpSetting
 }
 
 /** What the register-client CLI needs: only the gateway's database, not the service's secrets. */
-export class RegisterClientCliConfig {
-  @Matches(/^postgres(ql)?:\/\/.+\/[^/]+$/, { message: 'DATABASE_URL must be a postgres:// URL naming a database' })
-  DATABASE_URL: string;
-}
-
-export function registerClientCliConfig(): RegisterClientCliConfig {
-  return validateConfig(RegisterClientCliConfig, process.env);
+export function registerClientCliConfig(): DatabaseConfig {
+  return validateConfig(DatabaseConfig, process.env);
 }

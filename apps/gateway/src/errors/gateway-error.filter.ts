@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import { ApiExceptionFilter } from '@order-saga/shared/http';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Response } from 'express';
 import { GatewayError } from './gateway-error';
 
@@ -10,7 +11,11 @@ import { GatewayError } from './gateway-error';
  */
 @Catch(GatewayError)
 export class GatewayErrorFilter implements ExceptionFilter {
-  private readonly apiFilter = new ApiExceptionFilter();
+  private readonly apiFilter: ApiExceptionFilter;
+
+  constructor(@InjectPinoLogger(ApiExceptionFilter.name) logger: PinoLogger) {
+    this.apiFilter = new ApiExceptionFilter(logger);
+  }
 
   catch(error: GatewayError, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();

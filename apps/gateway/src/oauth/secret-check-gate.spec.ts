@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/gateway-error';
 import { SecretCheckGate } from './secret-check-gate';
+import { SecretCheckMetrics } from './secret-checks.metrics';
 
 /** A check that ends when the test says so. */
 function heldCheck(started: string[], name: string) {
@@ -18,7 +19,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('SecretCheckGate', () => {
   it('runs at most `running` checks at once; the others wait and start in arrival order as slots free', async () => {
-    const gate = new SecretCheckGate(2, 10);
+    const gate = new SecretCheckGate(2, 10, new SecretCheckMetrics());
     const started: string[] = [];
     const checks = ['a', 'b', 'c', 'd'].map((name) => heldCheck(started, name));
 
@@ -40,7 +41,7 @@ describe('SecretCheckGate', () => {
   });
 
   it('refuses a check at once with 503 SERVICE_UNAVAILABLE and Retry-After when every slot runs and the queue is full', async () => {
-    const gate = new SecretCheckGate(1, 1);
+    const gate = new SecretCheckGate(1, 1, new SecretCheckMetrics());
     const started: string[] = [];
     const running = heldCheck(started, 'running');
     const queued = heldCheck(started, 'queued');
@@ -59,7 +60,7 @@ describe('SecretCheckGate', () => {
   });
 
   it('frees the slot of a check that throws, so the next one runs', async () => {
-    const gate = new SecretCheckGate(1, 0);
+    const gate = new SecretCheckGate(1, 0, new SecretCheckMetrics());
 
     await expect(gate.run(() => Promise.reject(new Error('malformed stored hash')))).rejects.toThrow('malformed stored hash');
 
@@ -67,7 +68,7 @@ describe('SecretCheckGate', () => {
   });
 
   it('with no queue, accepts again once the running check ended', async () => {
-    const gate = new SecretCheckGate(1, 0);
+    const gate = new SecretCheckGate(1, 0, new SecretCheckMetrics());
     const started: string[] = [];
     const check = heldCheck(started, 'only');
 

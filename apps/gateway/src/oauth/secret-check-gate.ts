@@ -1,18 +1,5 @@
-import { metricsRegistry } from '@order-saga/shared/observability';
-import { Counter, Gauge } from 'prom-client';
 import { GatewayError } from '../errors/gateway-error';
-
-const secretChecksRunning = new Gauge({
-  name: 'order_saga_oauth_secret_checks_running',
-  help: 'Client secret checks (scrypt) the gateway runs at this moment',
-  registers: [metricsRegistry],
-});
-
-const secretChecksRefused = new Counter({
-  name: 'order_saga_oauth_secret_checks_refused_total',
-  help: 'Token requests answered 503 because the secret checks running and waiting were at their bounds',
-  registers: [metricsRegistry],
-});
+import { SecretCheckMetrics } from './secret-checks.metrics';
 
 /**
  * Bounds the client secret checks one gateway process runs at once. Each is an scrypt run of tens of
@@ -29,25 +16,26 @@ export class SecretCheckGate {
   constructor(
     readonly running: number,
     readonly waiting: number,
+    private readonly metrics: SecretCheckMetrics,
   ) {
     if (!Number.isInteger(running) || running < 1) throw new Error(`secret checks running must be a positive integer, got ${running}`);
     if (!Number.isInteger(waiting) || waiting < 0) throw new Error(`secret checks waiting must be a non-negative integer, got ${waiting}`);
-    secretChecksRunning.set(0);
-    secretChecksRefused.inc(0);
+    metrics.running.set(0);
+    metrics.refused.inc(0);
   }
 
   /** Runs `check` when a slot is free; throws SERVICE_UNAVAILABLE at once when none is and the queue is full. */
   async run<T>(check: () => Promise<T>): Promise<T> {
     if (this.active >= this.running) {
       if (this.queue.length >= this.waiting) {
-        secretChecksRefused.inc();
+        this.metrics.refused.inc();
         throw new GatewayError('SERVICE_UNAVAILABLE', 'Too many token requests at once; retry shortly', { 'Retry-After': '1' });
       }
       // The slot is handed over by the check that ends (see below), so `active` never drops in between.
       await new Promise<void>((resolve) => this.queue.push(resolve));
     } else {
       this.active += 1;
-      secretChecksRunning.set(this.active);
+      this.metrics.running.set(this.active);
     }
     try {
       return await check();
@@ -57,7 +45,7 @@ export class SecretCheckGate {
         next();
       } else {
         this.active -= 1;
-        secretChecksRunning.set(this.active);
+        this.metrics.running.set(this.active);
       }
     }
   }

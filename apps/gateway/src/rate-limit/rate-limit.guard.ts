@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthenticatedRequest } from '../auth/access-token.guard';
 import { GatewayError } from '../errors/gateway-error';
-import { rateLimitRejections } from '@order-saga/shared/observability';
+import { RateLimitMetrics } from './rate-limit.metrics';
 import { routeClassOf } from './rate-limit.policy';
 import { RateLimiter } from './rate-limiter';
 
@@ -13,7 +13,10 @@ import { RateLimiter } from './rate-limiter';
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  constructor(private readonly limiter: RateLimiter) {}
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly metrics: RateLimitMetrics,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -26,7 +29,7 @@ export class RateLimitGuard implements CanActivate {
     if (decision.burstRemaining !== undefined) response.setHeader('X-RateLimit-Burst-Remaining', String(decision.burstRemaining));
     if (decision.degraded) response.setHeader('X-RateLimit-Scope', 'local');
     if (!decision.allowed) {
-      rateLimitRejections.inc({ limit: routeClassOf(request.method, request.path) });
+      this.metrics.recordRejection(routeClassOf(request.method, request.path));
       throw new GatewayError(
         'RATE_LIMIT_EXCEEDED',
         'Rate limit exceeded',

@@ -1,7 +1,9 @@
-import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '../config/gateway.config';
 import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimitMetrics } from './rate-limit.metrics';
 import { RateLimiter } from './rate-limiter';
 import { RATE_LIMIT_REDIS } from './rate-limit.tokens';
 import { RedisReadiness } from './redis.readiness';
@@ -11,9 +13,10 @@ const READY_WAIT_MS = 3000;
 /** Waits briefly for Redis at boot, and closes the connection on shutdown. */
 @Injectable()
 class RateLimitRedisLifecycle implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('RateLimitRedis');
-
-  constructor(@Inject(RATE_LIMIT_REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
+    @InjectPinoLogger('RateLimitRedis') private readonly logger: PinoLogger,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     if (this.redis.status === 'ready') return;
@@ -55,8 +58,8 @@ class RateLimitRedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     RedisReadiness,
     {
       provide: RateLimiter,
-      inject: [RATE_LIMIT_REDIS, GatewayConfig],
-      useFactory: (redis: Redis, config: GatewayConfig) =>
+      inject: [RATE_LIMIT_REDIS, GatewayConfig, PinoLogger],
+      useFactory: (redis: Redis, config: GatewayConfig, logger: PinoLogger) =>
         new RateLimiter(
           redis,
           {
@@ -72,10 +75,12 @@ class RateLimitRedisLifecycle implements OnModuleInit, OnApplicationShutdown {
             sandboxMultiplier: config.RATE_LIMIT_SANDBOX_MULTIPLIER,
           },
           config.RATE_LIMIT_KEY_PREFIX,
+          logger,
         ),
     },
+    RateLimitMetrics,
     RateLimitGuard,
   ],
-  exports: [RateLimiter, RateLimitGuard],
+  exports: [RateLimiter, RateLimitMetrics, RateLimitGuard],
 })
 export class RateLimitModule {}

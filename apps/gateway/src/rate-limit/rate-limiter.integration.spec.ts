@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { pollUntil } from '@order-saga/shared/testing';
 import Redis from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
 import { RateLimitSettings } from './rate-limit.policy';
 import { RateLimiter } from './rate-limiter';
 
@@ -16,6 +17,7 @@ const settings: RateLimitSettings = {
   sandboxMultiplier: 10,
 };
 const connections: Redis[] = [];
+const quietLogger = new PinoLogger({ pinoHttp: { level: 'silent' } });
 
 function redis(url = REDIS_URL): Redis {
   const connection = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
@@ -38,7 +40,7 @@ afterAll(() => {
 
 describe('RateLimiter on Redis', () => {
   it('allows the limit, then the burst, then refuses with the time to the window reset', async () => {
-    const limiter = new RateLimiter(await connected(), settings, prefix());
+    const limiter = new RateLimiter(await connected(), settings, prefix(), quietLogger);
 
     const decisions = [];
     for (let i = 0; i < 8; i += 1) decisions.push(await limiter.check('client', 'standard', 'default'));
@@ -53,7 +55,7 @@ describe('RateLimiter on Redis', () => {
 
   it('shares one budget between two limiters on separate connections, as two gateway replicas would', async () => {
     const shared = prefix();
-    const replicas = [new RateLimiter(await connected(), settings, shared), new RateLimiter(await connected(), settings, shared)];
+    const replicas = [new RateLimiter(await connected(), settings, shared, quietLogger), new RateLimiter(await connected(), settings, shared, quietLogger)];
 
     const allowed = [];
     for (let i = 0; i < 8; i += 1) allowed.push((await replicas[i % 2].check('client', 'standard', 'search')).allowed);
@@ -62,7 +64,7 @@ describe('RateLimiter on Redis', () => {
   });
 
   it('keeps route classes and clients apart', async () => {
-    const limiter = new RateLimiter(await connected(), { ...settings, burstPercent: 100 }, prefix());
+    const limiter = new RateLimiter(await connected(), { ...settings, burstPercent: 100 }, prefix(), quietLogger);
 
     for (let i = 0; i < 2; i += 1) await limiter.check('a', 'standard', 'search');
 
@@ -72,7 +74,7 @@ describe('RateLimiter on Redis', () => {
   });
 
   it('multiplies the limits of a sandbox client', async () => {
-    const limiter = new RateLimiter(await connected(), { ...settings, burstPercent: 100 }, prefix());
+    const limiter = new RateLimiter(await connected(), { ...settings, burstPercent: 100 }, prefix(), quietLogger);
 
     const allowed = [];
     for (let i = 0; i < 21; i += 1) allowed.push((await limiter.check('sandbox', 'sandbox', 'search')).allowed);
@@ -82,7 +84,7 @@ describe('RateLimiter on Redis', () => {
   });
 
   it('stops a client at its daily budget, reporting the daily limit, and does not count refused requests', async () => {
-    const limiter = new RateLimiter(await connected(), { ...settings, perDay: 3, burstPercent: 100 }, prefix());
+    const limiter = new RateLimiter(await connected(), { ...settings, perDay: 3, burstPercent: 100 }, prefix(), quietLogger);
 
     const decisions = [];
     for (let i = 0; i < 4; i += 1) decisions.push(await limiter.check('client', 'standard', i % 2 === 0 ? 'search' : 'default'));
@@ -94,7 +96,7 @@ describe('RateLimiter on Redis', () => {
 
   it('closes the burst allowance burstSeconds after its first request, with burst requests left', async () => {
     // A burst of 10 × 4 = 40 extra requests that stays open 1 s: time, not the count, must close it.
-    const limiter = new RateLimiter(await connected(), { ...settings, burstPercent: 1100, burstSeconds: 1 }, prefix());
+    const limiter = new RateLimiter(await connected(), { ...settings, burstPercent: 1100, burstSeconds: 1 }, prefix(), quietLogger);
     for (let i = 0; i < 4; i += 1) await limiter.check('client', 'standard', 'default');
 
     const firstBurst = await limiter.check('client', 'standard', 'default');
@@ -115,7 +117,7 @@ describe('RateLimiter on Redis', () => {
 
   it('counts the minute, burst and day windows of a check in one Redis round trip', async () => {
     const connection = await connected();
-    const limiter = new RateLimiter(connection, { ...settings, perMinute: { ...settings.perMinute, default: 2 } }, prefix());
+    const limiter = new RateLimiter(connection, { ...settings, perMinute: { ...settings.perMinute, default: 2 } }, prefix(), quietLogger);
     for (let i = 0; i < 2; i += 1) await limiter.check('client', 'standard', 'default');
     const commands = jest.spyOn(connection, 'sendCommand');
 
@@ -129,7 +131,7 @@ describe('RateLimiter on Redis', () => {
   it("keeps counting in rate-limiter-flexible's keys, so a deploy does not reset the clients' windows", async () => {
     const connection = await connected();
     const keyPrefix = prefix();
-    const limiter = new RateLimiter(connection, settings, keyPrefix);
+    const limiter = new RateLimiter(connection, settings, keyPrefix, quietLogger);
 
     for (let i = 0; i < 2; i += 1) await limiter.check('client', 'standard', 'search');
 
@@ -145,7 +147,7 @@ describe('RateLimiter on Redis', () => {
         server.close(() => resolve(taken));
       });
     });
-    const limiter = new RateLimiter(redis(`redis://127.0.0.1:${port}`), { ...settings, burstPercent: 100 }, prefix());
+    const limiter = new RateLimiter(redis(`redis://127.0.0.1:${port}`), { ...settings, burstPercent: 100 }, prefix(), quietLogger);
 
     const decisions = [];
     for (let i = 0; i < 3; i += 1) decisions.push(await limiter.check('client', 'standard', 'search'));

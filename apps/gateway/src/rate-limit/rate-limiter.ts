@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import type { PinoLogger } from 'nestjs-pino';
 import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { Limits, limitsFor, RateLimitSettings, RateLimitTier, RouteClass } from './rate-limit.policy';
@@ -91,7 +91,6 @@ interface RedisWithCountWindows {
  * failure is counted and logged.
  */
 export class RateLimiter {
-  private readonly logger = new Logger(RateLimiter.name);
   private readonly localWindows = new Map<string, RateLimiterMemory>();
   private lastWarning = 0;
   /** Metric-ish: how many checks Redis failed since start. */
@@ -101,7 +100,9 @@ export class RateLimiter {
     private readonly redis: Redis,
     private readonly settings: RateLimitSettings,
     private readonly keyPrefix: string,
+    private readonly logger: PinoLogger,
   ) {
+    logger.setContext(RateLimiter.name);
     redis.defineCommand('orderSagaCountRateLimitWindows', { numberOfKeys: 3, lua: COUNT_WINDOWS_LUA });
   }
 

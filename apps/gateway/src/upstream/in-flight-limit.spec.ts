@@ -1,5 +1,8 @@
 import { InFlightLimit } from './in-flight-limit';
-import { upstreamInFlight, upstreamShed } from './upstream.metrics';
+import { UpstreamMetrics } from './upstream.metrics';
+
+const metrics = new UpstreamMetrics();
+const { inFlight: upstreamInFlight, shed: upstreamShed } = metrics;
 
 async function metricValue(metric: typeof upstreamInFlight | typeof upstreamShed, limit: string): Promise<number | undefined> {
   return (await metric.get()).values.find((sample) => sample.labels.limit === limit)?.value;
@@ -7,7 +10,7 @@ async function metricValue(metric: typeof upstreamInFlight | typeof upstreamShed
 
 describe('InFlightLimit', () => {
   it('hands out max slots, refuses the next, and hands one out again once a slot is released', () => {
-    const limit = new InFlightLimit('unit-reuse', 2);
+    const limit = new InFlightLimit('unit-reuse', 2, metrics);
 
     const first = limit.tryAcquire();
     const second = limit.tryAcquire();
@@ -22,7 +25,7 @@ describe('InFlightLimit', () => {
   });
 
   it('admits while a slot is free, without taking it, and counts a shed when none is', async () => {
-    const limit = new InFlightLimit('unit-admits', 1);
+    const limit = new InFlightLimit('unit-admits', 1, metrics);
 
     expect(limit.admits()).toBe(true);
     expect(limit.current).toBe(0);
@@ -32,7 +35,7 @@ describe('InFlightLimit', () => {
   });
 
   it('frees a slot once however often its release is called', () => {
-    const limit = new InFlightLimit('unit-double-release', 2);
+    const limit = new InFlightLimit('unit-double-release', 2, metrics);
     const release = limit.tryAcquire();
     limit.tryAcquire();
 
@@ -45,7 +48,7 @@ describe('InFlightLimit', () => {
   });
 
   it('reports calls in flight and refusals as metrics labelled with its name, both present from the start', async () => {
-    const limit = new InFlightLimit('unit-metrics', 1);
+    const limit = new InFlightLimit('unit-metrics', 1, metrics);
     expect(await metricValue(upstreamInFlight, 'unit-metrics')).toBe(0);
     expect(await metricValue(upstreamShed, 'unit-metrics')).toBe(0);
 
@@ -60,6 +63,6 @@ describe('InFlightLimit', () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses a bound of %p', (max) => {
-    expect(() => new InFlightLimit('unit-invalid', max)).toThrow(/positive integer/);
+    expect(() => new InFlightLimit('unit-invalid', max, metrics)).toThrow(/positive integer/);
   });
 });

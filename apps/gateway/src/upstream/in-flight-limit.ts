@@ -1,4 +1,4 @@
-import { upstreamInFlight, upstreamShed } from './upstream.metrics';
+import { UpstreamMetrics } from './upstream.metrics';
 
 /** Gives back the slot a call took; calling it again does nothing. */
 export type ReleaseSlot = () => void;
@@ -15,11 +15,12 @@ export class InFlightLimit {
     /** The `limit` label of the metrics: `orders-write` or the service's name. */
     readonly name: string,
     readonly max: number,
+    private readonly metrics: UpstreamMetrics,
   ) {
     if (!Number.isInteger(max) || max < 1) throw new Error(`in-flight limit ${name} must be a positive integer, got ${max}`);
     // Both series exist from the start, so a dashboard shows 0 rather than nothing and rate() sees the first shed.
-    upstreamInFlight.set({ limit: name }, 0);
-    upstreamShed.inc({ limit: name }, 0);
+    metrics.inFlight.set({ limit: name }, 0);
+    metrics.shed.inc({ limit: name }, 0);
   }
 
   get current(): number {
@@ -33,24 +34,24 @@ export class InFlightLimit {
    */
   admits(): boolean {
     if (this.inFlight < this.max) return true;
-    upstreamShed.inc({ limit: this.name });
+    this.metrics.shed.inc({ limit: this.name });
     return false;
   }
 
   /** A slot, or undefined (and one more shed counted) when all `max` are taken. */
   tryAcquire(): ReleaseSlot | undefined {
     if (this.inFlight >= this.max) {
-      upstreamShed.inc({ limit: this.name });
+      this.metrics.shed.inc({ limit: this.name });
       return undefined;
     }
     this.inFlight += 1;
-    upstreamInFlight.inc({ limit: this.name });
+    this.metrics.inFlight.inc({ limit: this.name });
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.inFlight -= 1;
-      upstreamInFlight.dec({ limit: this.name });
+      this.metrics.inFlight.dec({ limit: this.name });
     };
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { JsonBodyReader } from '@order-saga/shared/http';
+import { PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '../config/gateway.config';
 import { InFlightLimit } from './in-flight-limit';
+import { UpstreamMetrics } from './upstream.metrics';
 import { ClientJsonBody, ForwardedContext, pathSegment, UpstreamReply, UpstreamRequest, UpstreamServiceProxy } from './upstream-service.proxy';
 
 type UpstreamQuery = NonNullable<UpstreamRequest['query']>;
@@ -15,14 +17,15 @@ type UpstreamQuery = NonNullable<UpstreamRequest['query']>;
 export class OrderServiceProxy extends UpstreamServiceProxy {
   private readonly placements: InFlightLimit;
 
-  constructor(config: GatewayConfig, bodyReader: JsonBodyReader) {
-    const placements = new InFlightLimit('orders-write', config.UPSTREAM_MAX_IN_FLIGHT_ORDERS_WRITE);
+  constructor(config: GatewayConfig, bodyReader: JsonBodyReader, metrics: UpstreamMetrics, logger: PinoLogger) {
+    const placements = new InFlightLimit('orders-write', config.UPSTREAM_MAX_IN_FLIGHT_ORDERS_WRITE, metrics);
     super(
       'order service',
       config.ORDER_SERVICE_URL,
       config.UPSTREAM_TIMEOUT_MS,
-      new InFlightLimit('order-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE),
+      new InFlightLimit('order-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE, metrics),
       bodyReader,
+      logger,
       [placements],
     );
     this.placements = placements;
@@ -68,13 +71,14 @@ export class OrderServiceProxy extends UpstreamServiceProxy {
 /** inventory-service: products, prices and stock. */
 @Injectable()
 export class InventoryServiceProxy extends UpstreamServiceProxy {
-  constructor(config: GatewayConfig, bodyReader: JsonBodyReader) {
+  constructor(config: GatewayConfig, bodyReader: JsonBodyReader, metrics: UpstreamMetrics, logger: PinoLogger) {
     super(
       'inventory service',
       config.INVENTORY_SERVICE_URL,
       config.UPSTREAM_TIMEOUT_MS,
-      new InFlightLimit('inventory-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE),
+      new InFlightLimit('inventory-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE, metrics),
       bodyReader,
+      logger,
     );
   }
 
@@ -98,13 +102,14 @@ export class InventoryServiceProxy extends UpstreamServiceProxy {
 /** notification-service: webhook endpoints and deliveries. */
 @Injectable()
 export class NotificationServiceProxy extends UpstreamServiceProxy {
-  constructor(config: GatewayConfig, bodyReader: JsonBodyReader) {
+  constructor(config: GatewayConfig, bodyReader: JsonBodyReader, metrics: UpstreamMetrics, logger: PinoLogger) {
     super(
       'notification service',
       config.NOTIFICATION_SERVICE_URL,
       config.UPSTREAM_TIMEOUT_MS,
-      new InFlightLimit('notification-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE),
+      new InFlightLimit('notification-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE, metrics),
       bodyReader,
+      logger,
     );
   }
 }

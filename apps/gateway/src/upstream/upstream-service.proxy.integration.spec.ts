@@ -4,7 +4,9 @@ import { DEFAULT_JSON_STRUCTURE_LIMITS, DomainError, JsonBodyReader } from '@ord
 import { pollUntil } from '@order-saga/shared/testing';
 import type { Request } from 'express';
 import { GatewayError } from '../errors/gateway-error';
+import { PinoLogger } from 'nestjs-pino';
 import { InFlightLimit } from './in-flight-limit';
+import { UpstreamMetrics } from './upstream.metrics';
 import { ClientJsonBody, ForwardedContext, UpstreamMethod, UpstreamReply, UpstreamRequest, UpstreamServiceProxy } from './upstream-service.proxy';
 
 /**
@@ -30,8 +32,9 @@ class StandInServiceProxy extends UpstreamServiceProxy {
       'stand-in service',
       baseUrl,
       TIMEOUT_MS,
-      new InFlightLimit('stand-in-service', MAX_IN_FLIGHT),
+      new InFlightLimit('stand-in-service', MAX_IN_FLIGHT, new UpstreamMetrics()),
       new JsonBodyReader({ limit: '1kb', structure: DEFAULT_JSON_STRUCTURE_LIMITS }),
+      new PinoLogger({ pinoHttp: { level: 'silent' } }),
     );
   }
 

@@ -1,7 +1,8 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, JsonBodyReader } from '@order-saga/shared/http';
 import { ensureTraceparent } from '@order-saga/shared/logging';
 import type { Request, Response } from 'express';
+import type { PinoLogger } from 'nestjs-pino';
 import { Dispatcher, Pool } from 'undici';
 import { AuthenticatedRequest } from '../auth/access-token.guard';
 import { GatewayError } from '../errors/gateway-error';
@@ -141,7 +142,6 @@ export function pathSegment(id: string, resource: string): string {
  * two per slot). Idle ones close after undici's ~4 s, before the services' 5 s keep-alive timeout.
  */
 export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
-  private readonly logger: Logger;
   private readonly pool: Pool;
   /** The base URL's path, without a trailing slash; requests go to the pool with it in front. */
   private readonly basePath: string;
@@ -155,10 +155,11 @@ export abstract class UpstreamServiceProxy implements OnApplicationShutdown {
     /** Bounds every call of this service that does not name a limit of its own (see sendWithin). */
     private readonly inFlight: InFlightLimit,
     private readonly bodyReader: JsonBodyReader,
+    private readonly logger: PinoLogger,
     /** The limits subclasses pass to sendWithin; they count towards the pool's connections. */
     ownLimits: readonly InFlightLimit[] = [],
   ) {
-    this.logger = new Logger(`${serviceLabel} proxy`);
+    logger.setContext(`${serviceLabel} proxy`);
     const url = new URL(baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
     const connections = [inFlight, ...ownLimits].reduce((sum, limit) => sum + limit.max, 0);

@@ -1,7 +1,13 @@
-import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Max, Min, ValidateIf } from 'class-validator';
+import { DatabaseConfig } from './database.config';
 
-/** Settings every service has. Each service's config class extends this one. */
-export class BaseServiceConfig {
+/**
+ * Settings every service has: its database (DatabaseConfig), its port, log level, shutdown bounds and trace
+ * exporter. Each service's config class extends this one; TypedConfigModule also registers the service's
+ * instance under this class, so the shared libraries read these settings typed (LoggingModule, the
+ * graceful shutdown, ObservabilityModule).
+ */
+export class BaseServiceConfig extends DatabaseConfig {
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -9,18 +15,6 @@ export class BaseServiceConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
-
-  /** postgres://user:password@host:port/database of this service's own database. */
-  @Matches(/^postgres(ql)?:\/\/.+\/[^/]+$/, { message: 'DATABASE_URL must be a postgres:// URL naming a database' })
-  DATABASE_URL: string;
-
-  @IsInt()
-  @Min(1)
-  DATABASE_POOL_SIZE: number = 10;
-
-  /** on: queries with parameters go as named prepared statements, parsed once per connection. off behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21). */
-  @IsIn(['on', 'off'])
-  DATABASE_PREPARED_STATEMENTS: string = 'on';
 
   /** Bound on the graceful shutdown after SIGTERM; past it the process exits 1. Keep it below the orchestrator's grace period. */
   @IsInt()
@@ -41,6 +35,12 @@ export class BaseServiceConfig {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** service.name of the spans; unset: the service's own name. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  OTEL_SERVICE_NAME?: string;
 
   /** JSON-lines file the spans are appended to when OTEL_TRACES_EXPORTER=file (tests, local debugging). */
   @ValidateIf((config: BaseServiceConfig) => config.OTEL_TRACES_EXPORTER === 'file')

@@ -1,5 +1,9 @@
+import { ConfigService } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
 import { BaseServiceConfig } from './base-service.config';
-import { validateConfig } from './validate-config';
+import { DatabaseConfig } from './database.config';
+import { TypedConfigModule } from './typed-config.module';
+import { readConfig, validateConfig } from './validate-config';
 
 describe('validateConfig', () => {
   const valid = { PORT: '3000', DATABASE_URL: 'postgres://127.0.0.1:5432/orders' };
@@ -50,5 +54,37 @@ describe('validateConfig of the trace sampler', () => {
         /OTEL_TRACES_SAMPLER_ARG: /,
       );
     }
+  });
+});
+
+describe('readConfig', () => {
+  it("reads the settings a class declares from ConfigService's values, converted and with defaults", () => {
+    const config = readConfig(DatabaseConfig, new ConfigService({ DATABASE_URL: 'postgres://h/db', DATABASE_POOL_SIZE: '4', PORT: 'not this class' }));
+
+    expect(config).toEqual(Object.assign(new DatabaseConfig(), { DATABASE_URL: 'postgres://h/db', DATABASE_POOL_SIZE: 4, DATABASE_PREPARED_STATEMENTS: 'on' }));
+  });
+
+  it('stops with a message naming a bad setting, which would otherwise be NaN or a typo taken as a value', () => {
+    expect(() => readConfig(DatabaseConfig, new ConfigService({ DATABASE_URL: 'postgres://h/db', DATABASE_POOL_SIZE: 'ten' }))).toThrow(
+      /^Invalid configuration:\n {2}DATABASE_POOL_SIZE:/,
+    );
+  });
+});
+
+describe('TypedConfigModule', () => {
+  class ServiceConfig extends BaseServiceConfig {
+    override PORT: number = 3999;
+  }
+
+  it("registers the service's one validated instance under every class it extends", async () => {
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = 'postgres://h/db';
+    const moduleRef = await Test.createTestingModule({ imports: [TypedConfigModule.forRoot(ServiceConfig)] })
+      .compile()
+      .finally(() => (saved === undefined ? delete process.env.DATABASE_URL : (process.env.DATABASE_URL = saved)));
+
+    const config = moduleRef.get(ServiceConfig);
+    expect(moduleRef.get(BaseServiceConfig)).toBe(config);
+    expect(moduleRef.get(DatabaseConfig)).toBe(config);
   });
 });

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DatabaseConfig, TypedConfigModule } from '@order-saga/shared/config';
 import type { MixedList, EntitySchema } from 'typeorm';
 import { MigrationRunner } from './migration-runner';
 import { ServiceLifecycleModule } from '@order-saga/shared/observability';
@@ -15,11 +15,11 @@ export interface DatabaseModuleOptions {
   migrations: MixedList<Function | string>;
 }
 
-/** node-postgres pool settings from the service's config: its size, and prepared statements unless turned off (see PreparingClient). */
-export function poolOptions(config: Pick<ConfigService, 'get'>): { max: number; Client?: typeof PreparingClient } {
+/** node-postgres pool settings: its size, and prepared statements unless turned off (see PreparingClient). */
+export function poolOptions(config: DatabaseConfig): { max: number; Client?: typeof PreparingClient } {
   return {
-    max: Number(config.get('DATABASE_POOL_SIZE') ?? 10),
-    ...(config.get('DATABASE_PREPARED_STATEMENTS') === 'off' ? {} : { Client: PreparingClient }),
+    max: config.DATABASE_POOL_SIZE,
+    ...(config.DATABASE_PREPARED_STATEMENTS === 'off' ? {} : { Client: PreparingClient }),
   };
 }
 
@@ -30,22 +30,25 @@ export function poolOptions(config: Pick<ConfigService, 'get'>): { max: number; 
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
+    const config = TypedConfigModule.forFeature(DatabaseConfig);
     return {
       module: DatabaseModule,
       global: true,
       // ServiceLifecycleModule first: its shutdown hook (the outbox flush) must run before TypeORM's closes the pools.
       imports: [
         ServiceLifecycleModule,
+        config,
         TypeOrmModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({
+          imports: [config],
+          inject: [DatabaseConfig],
+          useFactory: (database: DatabaseConfig) => ({
             type: 'postgres' as const,
-            url: config.getOrThrow<string>('DATABASE_URL'),
+            url: database.DATABASE_URL,
             entities: options.entities,
             migrations: options.migrations,
             synchronize: false,
             migrationsRun: false,
-            extra: poolOptions(config),
+            extra: poolOptions(database),
           }),
         }),
       ],

@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 
 /** Any constant works; it only has to be the same for every replica of one service. */
@@ -10,12 +11,13 @@ const MIGRATION_LOCK_KEY = 7_340_001;
  */
 @Injectable()
 export class MigrationRunner implements OnModuleInit {
-  private readonly logger = new Logger(MigrationRunner.name);
-
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectPinoLogger(MigrationRunner.name) private readonly logger: PinoLogger,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    await runMigrationsLocked(this.dataSource, (names) => this.logger.log(`applied migrations: ${names.join(', ') || 'none'}`));
+    await runMigrationsLocked(this.dataSource, (names) => this.logger.info(`applied migrations: ${names.join(', ') || 'none'}`));
   }
 }
 

@@ -1,4 +1,5 @@
-import { ConfigService } from '@nestjs/config';
+import { DatabaseConfig, validateConfig } from '@order-saga/shared/config';
+import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import { PgListener } from './pg-listener';
 
@@ -6,7 +7,7 @@ import { PgListener } from './pg-listener';
 const url = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 describe('PgListener (PostgreSQL)', () => {
-  const listener = new PgListener(new ConfigService({ DATABASE_URL: url }));
+  const listener = new PgListener(validateConfig(DatabaseConfig, { DATABASE_URL: url }), new PinoLogger({ pinoHttp: { level: 'silent' } }));
   const writer = new Client({ connectionString: url });
 
   beforeAll(() => writer.connect());

@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DatabaseConfig } from '@order-saga/shared/config';
 import { Client } from 'pg';
 
 type Handler = (payload: string) => void;
@@ -11,13 +12,15 @@ type Handler = (payload: string) => void;
  */
 @Injectable()
 export class PgListener implements OnApplicationShutdown {
-  private readonly logger = new Logger(PgListener.name);
   private readonly handlers = new Map<string, Set<Handler>>();
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private closed = false;
 
-  constructor(private readonly config: ConfigService) {}
+  constructor(
+    private readonly config: DatabaseConfig,
+    @InjectPinoLogger(PgListener.name) private readonly logger: PinoLogger,
+  ) {}
 
   /** Resolves once the channel is being listened to, so a NOTIFY committed after this is not missed. */
   async subscribe(channel: string, handler: Handler): Promise<() => void> {
@@ -48,12 +51,12 @@ export class PgListener implements OnApplicationShutdown {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ connectionString: this.config.getOrThrow<string>('DATABASE_URL') });
+    const client = new Client({ connectionString: this.config.DATABASE_URL });
     client.on('notification', (message) => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
     client.on('error', (error) => {
-      this.logger.warn(`listener connection lost: ${error.message}`);
+      this.logger.warn({ err: error }, 'listener connection lost; listening again in 1 s');
       this.client = undefined;
       client.end().catch(() => undefined);
       if (!this.closed) setTimeout(() => void this.relisten(), 1000).unref();
@@ -68,7 +71,7 @@ export class PgListener implements OnApplicationShutdown {
       const client = await this.connection();
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${quoteIdentifier(channel)}`);
     } catch (error) {
-      this.logger.warn(`listener reconnect failed: ${(error as Error).message}`);
+      this.logger.warn({ err: error }, 'listener reconnect failed; trying again in 1 s');
       if (!this.closed) setTimeout(() => void this.relisten(), 1000).unref();
     }
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigService } from '@nestjs/config';
+import { DatabaseConfig, readConfig } from '@order-saga/shared/config';
 import { adminQuery } from '@order-saga/shared/testing';
 import { DataSource } from 'typeorm';
 import { poolOptions } from './database.module';
@@ -70,7 +71,7 @@ describe('PreparingClient (PostgreSQL)', () => {
   });
 
   it('is what a service pool uses unless DATABASE_PREPARED_STATEMENTS=off', () => {
-    const config = (values: Record<string, string>) => new ConfigService(values);
+    const config = (values: Record<string, string>) => readConfig(DatabaseConfig, new ConfigService({ DATABASE_URL: 'postgres://127.0.0.1/db', ...values }));
 
     expect(poolOptions(config({ DATABASE_POOL_SIZE: '20' }))).toEqual({ max: 20, Client: PreparingClient });
     expect(poolOptions(config({ DATABASE_PREPARED_STATEMENTS: 'on' }))).toEqual({ max: 10, Client: PreparingClient });

@@ -1,3 +1,4 @@
+import { PinoLogger } from 'nestjs-pino';
 import { ArgumentsHost, NotFoundException, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { DomainError } from './domain-error';
@@ -28,7 +29,7 @@ function bodyParserError(type: string, status: number, extra: Record<string, unk
 }
 
 describe('ApiExceptionFilter', () => {
-  const filter = new ApiExceptionFilter();
+  const filter = new ApiExceptionFilter(new PinoLogger({ pinoHttp: { level: 'silent' } }));
 
   it('answers an unexpected error with 500 INTERNAL_ERROR and no internals', () => {
     const { host, written } = hostFor();

@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import type { PinoLogger } from 'nestjs-pino';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode } from './domain-error';
 import { errorBody, HTTP_STATUS_BY_CODE } from './error-body';
@@ -50,7 +51,7 @@ export function bodyParserMessage(error: BodyParserError): string {
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger(ApiExceptionFilter.name);
+  constructor(private readonly logger: PinoLogger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;

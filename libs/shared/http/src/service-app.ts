@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { REQUEST_ID_HEADER, requestIdOf } from '@order-saga/shared/logging';
+import { pinoLoggerFor, REQUEST_ID_HEADER, requestIdOf } from '@order-saga/shared/logging';
 import { enableGracefulShutdown, httpObservability, markServiceReady } from '@order-saga/shared/observability';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
@@ -48,9 +48,9 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   }
   app.useBodyParser('urlencoded', options.urlencoded ?? { extended: true, limit: '100kb' });
   app.use(bodyParserErrorsAsDomainErrors);
-  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalFilters(new ApiExceptionFilter(await pinoLoggerFor(app, ApiExceptionFilter.name)));
   app.useGlobalPipes(createValidationPipe());
-  enableGracefulShutdown(app);
+  enableGracefulShutdown(app, await pinoLoggerFor(app, 'Shutdown'));
   return app;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { BaseServiceConfig } from '@order-saga/shared/config';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { spanIdOf, traceIdOf } from './trace-context';
@@ -72,7 +72,8 @@ export function pinoHttpOptions(service: string, level: string): PinoHttpOptions
 }
 
 /**
- * JSON logs through pino for HTTP and everything else. Every HTTP log line carries request_id and
+ * JSON logs through pino for HTTP and everything else, at the service's LOG_LEVEL (BaseServiceConfig,
+ * registered by TypedConfigModule.forRoot). Every HTTP log line carries request_id and
  * trace_id; Kafka consumers add order_id / message_id themselves through a child logger.
  */
 @Module({})
@@ -82,8 +83,8 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({ pinoHttp: pinoHttpOptions(service, config.get<string>('LOG_LEVEL') ?? 'info') }),
+          inject: [BaseServiceConfig],
+          useFactory: (config: BaseServiceConfig) => ({ pinoHttp: pinoHttpOptions(service, config.LOG_LEVEL) }),
         }),
       ],
     };

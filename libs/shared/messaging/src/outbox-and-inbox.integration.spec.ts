@@ -10,7 +10,7 @@ import { DatabaseModule } from '@order-saga/shared/database';
 import { adminQuery, pollUntil, withPgClient } from '@order-saga/shared/testing';
 import { IsInt, IsString } from 'class-validator';
 import { Consumer, IHeaders, Kafka, KafkaJSError, KafkaMessage, logLevel, Producer, ProducerConfig } from 'kafkajs';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { waitForConsumerGroup } from './consumer-group';
 import { redriveDeadLetters } from './dead-letter-redrive';
@@ -29,6 +29,8 @@ import { OutboxRelay } from './outbox-relay';
  * (KAFKA_BROKERS, set by `npm test` / `npm run infra`).
  */
 const brokers = process.env.KAFKA_BROKERS;
+/** The relays this suite makes by hand log nothing, like the app's (LoggerModule at level silent). */
+const quietLogger = new PinoLogger({ pinoHttp: { level: 'silent' } });
 const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const suffix = randomBytes(4).toString('hex');
 const database = `messaging_it_${suffix}`;
@@ -209,7 +211,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     payload,
   });
   const originFor = (correlationId: string) => ({ correlationId, causationId: null, requestId: null, traceparent: null });
-  const newRelay = () => new OutboxRelay(app.get(KAFKA), dataSource, app.get(MessagingConfig));
+  const newRelay = () => new OutboxRelay(app.get(KAFKA), dataSource, app.get(MessagingConfig), quietLogger);
   const deadLetterWithKey = (key: string) =>
     pollUntil(async () => tap.messages.find((m) => m.topic === deadLetterTopic && m.message.key?.toString() === key), {
       description: `a dead letter keyed ${key}`,
@@ -575,6 +577,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
       app.get(KAFKA),
       dataSource,
       Object.assign(new MessagingConfig(), app.get(MessagingConfig), { OUTBOX_POLL_INTERVAL_MS: 3_600_000 }),
+      quietLogger,
     );
     extraRelays.push(relay);
     await relay.onApplicationBootstrap();
@@ -629,7 +632,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
         return producer;
       },
     } as unknown as Kafka;
-    const relay = new OutboxRelay(failingOnce, dataSource, app.get(MessagingConfig));
+    const relay = new OutboxRelay(failingOnce, dataSource, app.get(MessagingConfig), quietLogger);
     extraRelays.push(relay);
     await relay.onApplicationBootstrap();
 
@@ -694,7 +697,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
         return producer;
       },
     } as unknown as Kafka;
-    const first = new OutboxRelay(killedMidSend, dataSource, app.get(MessagingConfig));
+    const first = new OutboxRelay(killedMidSend, dataSource, app.get(MessagingConfig), quietLogger);
     extraRelays.push(first);
     await first.onApplicationBootstrap();
     await pollUntil(async () => (first.isLeader ? true : undefined), { description: 'the first relay to lead' });
@@ -733,7 +736,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
 
   it('wakes the leader in-process when an appending transaction commits, without waiting for its poll', async () => {
     for (const other of extraRelays.splice(0)) await other.onApplicationShutdown();
-    const relay = new OutboxRelay(app.get(KAFKA), dataSource, { ...app.get(MessagingConfig), OUTBOX_POLL_INTERVAL_MS: 600_000 });
+    const relay = new OutboxRelay(app.get(KAFKA), dataSource, { ...app.get(MessagingConfig), OUTBOX_POLL_INTERVAL_MS: 600_000 }, quietLogger);
     extraRelays.push(relay);
     await relay.onApplicationBootstrap();
     await pollUntil(async () => (relay.isLeader ? true : undefined), { description: 'the relay to lead' });
@@ -763,7 +766,12 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
         return producer;
       },
     } as unknown as Kafka;
-    const relay = new OutboxRelay(counting, dataSource, { ...app.get(MessagingConfig), OUTBOX_POLL_INTERVAL_MS: 600_000, OUTBOX_RELAY_LINGER_MS: 1000 });
+    const relay = new OutboxRelay(
+      counting,
+      dataSource,
+      { ...app.get(MessagingConfig), OUTBOX_POLL_INTERVAL_MS: 600_000, OUTBOX_RELAY_LINGER_MS: 1000 },
+      quietLogger,
+    );
     extraRelays.push(relay);
     await relay.onApplicationBootstrap();
     await pollUntil(async () => (relay.isLeader ? true : undefined), { description: 'the relay to lead' });

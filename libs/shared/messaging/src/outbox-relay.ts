@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { gaugeReadAtScrape, outboxPublishLag, ServiceLifecycle } from '@order-saga/shared/observability';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { gaugeReadAtScrape, outboxPublishLag, ServiceLifecycle, WakeableLoop } from '@order-saga/shared/observability';
 import type { MessageEnvelope } from '@order-saga/contracts';
 import { CompressionTypes, Kafka } from 'kafkajs';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Client, ClientConfig } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
@@ -80,19 +81,17 @@ interface OutboxRow {
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OutboxRelay.name);
   /** Replaced after every failed send (see IdempotentProducer); the rows of that batch go again. */
   private readonly producer: IdempotentProducer;
   /** This relay's own connection; while `leading`, it holds RELAY_LOCK_KEY. */
   private session: Client | undefined;
   private leading = false;
-  private running: Promise<void> | undefined;
+  /** One drain at a time: after a local commit (with the linger), and the backstop poll. */
+  private readonly drains: WakeableLoop;
+  private readonly retentionSweeps: WakeableLoop;
   /** Ids of the last batch sent, acknowledged by the broker and not marked yet (the next drain marks them). */
   private sentUnmarked: string[] = [];
-  private rerun = false;
   private sweeping: Promise<unknown> | undefined;
-  private timers: NodeJS.Timeout[] = [];
-  private lingering: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
@@ -100,9 +99,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(KAFKA) kafka: Kafka,
     private readonly dataSource: DataSource,
     private readonly config: MessagingConfig,
+    @InjectPinoLogger(OutboxRelay.name) private readonly logger: PinoLogger,
     @Optional() lifecycle?: ServiceLifecycle,
   ) {
     this.producer = new IdempotentProducer(kafka);
+    this.drains = new WakeableLoop({
+      tick: () => this.drain(),
+      intervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+      onError: (error) => this.logger.error({ err: error }, 'outbox relay failed, will retry'),
+    });
+    this.retentionSweeps = new WakeableLoop({
+      tick: () => this.sweepExpired(),
+      intervalMs: config.MESSAGING_RETENTION_INTERVAL_MS,
+      onError: (error) => this.logger.warn({ err: error }, 'outbox/inbox retention sweep failed, next interval retries'),
+    });
     lifecycle?.addShutdownTask({ name: 'outbox flush', run: () => this.flush() });
     gaugeReadAtScrape('order_saga_outbox_backlog', 'Outbox rows not yet published', async () => {
       const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL`);
@@ -117,7 +127,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Whether a drain is running or due (for tests and diagnostics). */
   get draining(): boolean {
-    return this.running !== undefined;
+    return this.drains.ticking;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -126,10 +136,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // A follower leaves local rows to the leader's poll; only the poll tries to take the lead.
       if (this.leading) this.wakeAfterLinger();
     });
-    this.timers = [
-      setInterval(() => this.wake(), this.config.OUTBOX_POLL_INTERVAL_MS),
-      setInterval(() => void this.sweepExpired(), this.config.MESSAGING_RETENTION_INTERVAL_MS),
-    ];
+    this.drains.start();
+    this.retentionSweeps.start();
     this.wake();
   }
 
@@ -139,8 +147,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   async flush(): Promise<void> {
     if (this.stopped) return;
-    this.stopStarting();
-    await this.running;
+    await this.stopStarting();
     const deadline = Date.now() + FLUSH_BOUND_MS;
     try {
       if (!(await this.lead())) return;
@@ -148,13 +155,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         // until the outbox is empty or the bound is spent
       }
     } catch (error) {
-      this.logger.warn(`outbox flush stopped: ${(error as Error).message}`);
+      this.logger.warn({ err: error }, 'outbox flush stopped');
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopStarting();
-    await this.running;
+    await this.stopStarting();
     await this.sweeping;
     await this.markSent();
     await this.endSession();
@@ -166,31 +172,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * meanwhile share the drain. Wake-ups during the linger add nothing.
    */
   private wakeAfterLinger(): void {
-    const linger = this.config.OUTBOX_RELAY_LINGER_MS;
-    if (linger <= 0) return this.wake();
-    if (this.lingering) return;
-    this.lingering = setTimeout(() => {
-      this.lingering = undefined;
-      this.wake();
-    }, linger);
+    this.drains.wake(this.config.OUTBOX_RELAY_LINGER_MS);
   }
 
-  /** Runs one drain at a time; a wake-up during a drain schedules exactly one more. */
+  /** Drains now, or right after the drain under way. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: Error) => this.logger.error(`outbox relay failed, will retry: ${error.message}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.rerun) {
-          this.rerun = false;
-          this.wake();
-        }
-      });
+    this.drains.wake();
   }
 
   /**
@@ -205,25 +192,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const deleted = await this.onSession(session, () =>
         deleteExpiredMessages(session, new Date(now.getTime() - this.config.MESSAGING_RETENTION_MS), this.config.MESSAGING_RETENTION_CHUNK),
       );
-      if (deleted.outbox + deleted.inbox > 0) this.logger.log(`expired messages deleted: ${deleted.outbox} outbox, ${deleted.inbox} inbox`);
+      if (deleted.outbox + deleted.inbox > 0) this.logger.info(deleted, `expired messages deleted: ${deleted.outbox} outbox, ${deleted.inbox} inbox`);
       return deleted;
     })();
     this.sweeping = sweep.catch(() => undefined);
     try {
       return await sweep;
     } catch (error) {
-      this.logger.warn(`outbox/inbox retention sweep failed, next interval retries: ${(error as Error).message}`);
+      this.logger.warn({ err: error }, 'outbox/inbox retention sweep failed, next interval retries');
       return undefined;
     } finally {
       this.sweeping = undefined;
     }
   }
 
-  private stopStarting(): void {
+  /** No drain or sweep starts after this; resolves once the running ones ended. */
+  private async stopStarting(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearInterval(timer);
-    clearTimeout(this.lingering);
     this.unsubscribe?.();
+    await Promise.all([this.drains.stop(), this.retentionSweeps.stop()]);
   }
 
   private async drain(): Promise<void> {
@@ -248,7 +235,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const { rows } = await this.onSession(session, () => session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]));
     if (rows[0].locked && this.session === session) {
       this.leading = true;
-      this.logger.log('this replica now publishes the outbox (relay lock taken)');
+      this.logger.info('this replica now publishes the outbox (relay lock taken)');
     }
     return this.leading;
   }
@@ -297,7 +284,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private lose(session: Client, error: Error): void {
     if (this.session !== session) return;
-    if (this.leading) this.logger.warn(`outbox relay lost its connection, and the lead with it: ${error.message}`);
+    if (this.leading) this.logger.warn({ err: error }, 'outbox relay lost its connection, and the lead with it');
     void this.endSession();
   }
 

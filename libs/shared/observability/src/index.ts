@@ -2,6 +2,8 @@ export * from './observability.module';
 export * from './lifecycle/service-lifecycle';
 export * from './lifecycle/service-lifecycle.module';
 export * from './lifecycle/graceful-shutdown';
+export * from './lifecycle/wakeable-loop';
+export * from './metrics/metrics-registry';
 export * from './metrics/platform.metrics';
 export * from './http/http-observability.middleware';
 export * from './tracing/tracing';

@@ -1,10 +1,10 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { BaseServiceConfig } from '@order-saga/shared/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthHttpController } from './health/health.http.controller';
 import { ServiceLifecycleModule } from './lifecycle/service-lifecycle.module';
 import { MetricsHttpController } from './metrics/metrics.http.controller';
-import { initMetrics } from './metrics/platform.metrics';
+import { initMetrics } from './metrics/metrics-registry';
 import { TracesSampler } from './tracing/sampler';
 import { startTracing, stopTracing, tracesExporterOf } from './tracing/tracing';
 
@@ -32,16 +32,15 @@ export class ObservabilityModule {
       providers: [
         {
           provide: TRACING_STARTER,
-          inject: [ConfigService],
-          useFactory: (config: ConfigService) => {
-            const ratio = config.get<string>('OTEL_TRACES_SAMPLER_ARG');
+          inject: [BaseServiceConfig],
+          useFactory: (config: BaseServiceConfig) => {
             startTracing({
-              service: config.get<string>('OTEL_SERVICE_NAME') ?? service,
-              exporter: tracesExporterOf((name) => config.get<string>(name)),
-              otlpEndpoint: config.get<string>('OTEL_EXPORTER_OTLP_ENDPOINT'),
-              file: config.get<string>('OTEL_TRACES_FILE'),
-              sampler: config.get<TracesSampler>('OTEL_TRACES_SAMPLER'),
-              samplerRatio: ratio === undefined || ratio === '' ? undefined : Number(ratio),
+              service: config.OTEL_SERVICE_NAME ?? service,
+              exporter: tracesExporterOf((name) => config[name]),
+              otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+              file: config.OTEL_TRACES_FILE,
+              sampler: config.OTEL_TRACES_SAMPLER as TracesSampler | undefined,
+              samplerRatio: config.OTEL_TRACES_SAMPLER_ARG,
             });
             return true;
           },

@@ -55,18 +55,17 @@ function configFileOf(service: ServiceName): string {
   return join(dir, file);
 }
 
+/** The shared config classes every service's config extends, in these files of libs/shared/config. */
+const SHARED_CONFIG_FILES = ['database.config.ts', 'base-service.config.ts'].map((file) => join(REPO_ROOT, 'libs/shared/config/src', file));
+const SHARED_CLASSES = new Set(['DatabaseConfig', 'BaseServiceConfig', 'KafkaServiceConfig']);
 /** The messaging library's settings (MessagingConfig, with KafkaSecurityConfig), read by every service with a Kafka client. */
 const MESSAGING_CONFIG_FILE = join(REPO_ROOT, 'libs/shared/messaging/src/messaging.config.ts');
 
 /** Every environment variable a service reads, base classes first, overrides folded in; a Kafka service's messaging settings last. */
 export function serviceConfigVars(service: ServiceName): ConfigVar[] {
-  const classes = new Map([
-    ...classesIn(join(REPO_ROOT, 'libs/shared/config/src/base-service.config.ts')),
-    ...classesIn(MESSAGING_CONFIG_FILE),
-    ...classesIn(configFileOf(service)),
-  ]);
+  const classes = new Map([...SHARED_CONFIG_FILES, MESSAGING_CONFIG_FILE, configFileOf(service)].flatMap((file) => [...classesIn(file)]));
   const main =
-    [...classes.entries()].find(([name, info]) => name.endsWith('ServiceConfig') && info.parent && name !== 'KafkaServiceConfig') ??
+    [...classes.entries()].find(([name, info]) => name.endsWith('ServiceConfig') && info.parent && !SHARED_CLASSES.has(name)) ??
     [...classes.entries()].find(([name]) => name === 'GatewayConfig');
   if (!main) throw new Error(`no config class for ${service}`);
   const chain: ClassInfo[] = [];

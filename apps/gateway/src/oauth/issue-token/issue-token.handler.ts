@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { TokenResponseDto } from '@order-saga/contracts/http';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AccessTokens } from '../access-tokens';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '../client-secret';
 import { OAuthClientRepository } from '../oauth-client.repository';
@@ -10,7 +11,6 @@ import { IssueTokenRequestDto } from './issue-token.request.dto';
 
 @Injectable()
 export class IssueTokenHandler {
-  private readonly logger = new Logger(IssueTokenHandler.name);
   /**
    * Unknown client ids are checked against this hash, so they cost the same scrypt run as known
    * ones and response time does not reveal which client ids exist.
@@ -21,6 +21,7 @@ export class IssueTokenHandler {
     private readonly clients: OAuthClientRepository,
     private readonly tokens: AccessTokens,
     private readonly secretChecks: SecretCheckGate,
+    @InjectPinoLogger(IssueTokenHandler.name) private readonly logger: PinoLogger,
   ) {}
 
   async handle(request: IssueTokenRequestDto): Promise<TokenResponseDto> {
@@ -39,7 +40,7 @@ export class IssueTokenHandler {
     }
 
     const { token, expiresIn } = await this.tokens.issue(client.clientId, scopes, new Date(), client.rateLimitTier);
-    this.logger.log({ client_id: client.clientId, scope: scopes.join(' ') }, 'access token issued');
+    this.logger.info({ client_id: client.clientId, scope: scopes.join(' ') }, 'access token issued');
     return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
   }
 }

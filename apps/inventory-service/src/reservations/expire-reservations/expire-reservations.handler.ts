@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { WakeableLoop } from '@order-saga/shared/observability';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { InventoryServiceConfig } from '../../config/inventory-service.config';
@@ -14,27 +15,27 @@ const MAX_PER_SWEEP = 100;
  */
 @Injectable()
 export class ExpireReservationsHandler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly loop: WakeableLoop;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly releases: ReleaseStockHandler,
-    private readonly config: InventoryServiceConfig,
+    config: InventoryServiceConfig,
     private readonly logger: PinoLogger,
-  ) {}
+  ) {
+    this.loop = new WakeableLoop({
+      tick: () => this.sweep(),
+      intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS,
+      onError: (error) => this.logger.error({ err: error }, 'reservation expiry sweep failed; will retry'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .catch((error: Error) => this.logger.error({ err: error }, 'reservation expiry sweep failed; will retry'))
-        .finally(() => (this.running = undefined));
-    }, this.config.RESERVATION_SWEEP_INTERVAL_MS);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Releases up to MAX_PER_SWEEP reservations expired at `now`, in one statement; returns how many. */

@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { Injectable, Logger } from '@nestjs/common';
-import { recordWebhookAttempt } from '@order-saga/shared/observability';
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Readable } from 'node:stream';
 import { signWebhook } from '@order-saga/webhooks';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
 import { AttemptOutcome, decideAfterAttempt, parseRetryAfter, parseRetrySchedule } from '../../domain/retry-schedule';
 import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
-import { AttemptResult, AttemptToRecord, ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { AttemptResult, AttemptToRecord, ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository } from '../webhook-delivery.repository';
 import { WebhookSender } from './webhook-sender';
 
 export const USER_AGENT = 'order-saga-webhooks/1.0';
@@ -27,7 +27,6 @@ interface QueuedAttempt extends AttemptToRecord {
  */
 @Injectable()
 export class DeliverWebhooksHandler {
-  private readonly logger = new Logger(DeliverWebhooksHandler.name);
   private readonly schedule: number[];
   private readonly queued: QueuedAttempt[] = [];
   private recording: Promise<void> | undefined;
@@ -38,6 +37,7 @@ export class DeliverWebhooksHandler {
     private readonly metrics: WebhookDeliveryMetrics,
     private readonly clock: Clock,
     private readonly config: NotificationServiceConfig,
+    @InjectPinoLogger(DeliverWebhooksHandler.name) private readonly logger: PinoLogger,
   ) {
     this.schedule = parseRetrySchedule(config.WEBHOOK_RETRY_SCHEDULE_SECONDS);
   }
@@ -105,19 +105,19 @@ export class DeliverWebhooksHandler {
         gone: status === 410,
         retryAfterSeconds: status === 429 || status === 503 ? parseRetryAfter(firstOf(response.headers['retry-after']), this.clock.now()) : null,
       };
-      recordWebhookAttempt(outcome.succeeded ? 'success' : 'failure', durationMs);
+      this.metrics.recordAttempt(outcome.succeeded ? 'success' : 'failure', durationMs);
       return { outcome, attemptedAt, statusCode: status, durationMs, error: null, responseExcerpt };
     } catch (error) {
       const durationMs = elapsed();
-      recordWebhookAttempt((error as { name?: unknown } | null)?.name === 'TimeoutError' ? 'timeout' : 'failure', durationMs);
+      this.metrics.recordAttempt((error as { name?: unknown } | null)?.name === 'TimeoutError' ? 'timeout' : 'failure', durationMs);
       return { outcome: { succeeded: false }, attemptedAt, statusCode: null, durationMs, error: this.describe(error), responseExcerpt: null };
     }
   }
 
   private count({ decision, applied }: RecordedAttempt): void {
+    if (!applied) return;
     if (decision.status === 'succeeded') this.metrics.recordDelivered();
-    else this.metrics.recordFailedAttempt();
-    if (applied && decision.status === 'failed') this.metrics.recordFailedDelivery(decision.reason === 'gone');
+    else if (decision.status === 'failed') this.metrics.recordFailedDelivery(decision.reason === 'gone');
   }
 
   // Duck-typed: a timeout is the abort signal's DOMException, and a network error may carry its cause.
@@ -143,7 +143,7 @@ export class DeliverWebhooksHandler {
     };
     switch (decision.status) {
       case 'succeeded':
-        this.logger.log(fields, 'webhook delivered');
+        this.logger.info(fields, 'webhook delivered');
         return;
       case 'pending':
         this.logger.warn({ ...fields, next_attempt_at: decision.nextAttemptAt.toISOString() }, 'webhook attempt failed; will retry');

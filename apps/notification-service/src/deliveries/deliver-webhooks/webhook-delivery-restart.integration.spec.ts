@@ -5,12 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MessageEnvelope, ORDER_CREATED, OrderCreatedEvent } from '@order-saga/contracts';
 import { validateConfig } from '@order-saga/shared/config';
+import { Outbox } from '@order-saga/shared/messaging';
 import { freePort, pollUntil } from '@order-saga/shared/testing';
+import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
-import { DeliveriesDue } from '../deliveries-due';
 import { ScheduleDeliveriesHandler } from '../schedule-deliveries/schedule-deliveries.handler';
+import { WebhookDeliveryRepository } from '../webhook-delivery.repository';
 
 /**
  * notification-service as a real process, SIGKILLed while an attempt is in flight and started again: the
@@ -150,7 +153,9 @@ describe('webhook delivery across a SIGKILL of notification-service', () => {
     // What the Kafka consumer does with an order event, committed by another process: the running service finds it at its poll.
     const config = validateConfig(NotificationServiceConfig, env());
     await db.query('BEGIN');
-    await new ScheduleDeliveriesHandler(new Clock(), config, new DeliveriesDue()).handle(envelope, {
+    // Scheduling writes through the transaction it is handed (this test's own connection), not the repository's DataSource.
+    const deliveries = new WebhookDeliveryRepository(null as unknown as DataSource, new Outbox(), new PinoLogger({ pinoHttp: { level: 'silent' } }));
+    await new ScheduleDeliveriesHandler(new Clock(), config, deliveries).handle(envelope, {
       query: (sql: string, params: unknown[]) => db.query(sql, params).then((result) => result.rows),
     } as never);
     await db.query('COMMIT');

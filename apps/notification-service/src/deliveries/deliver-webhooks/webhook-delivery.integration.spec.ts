@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
-import { Logger } from '@nestjs/common';
 import { MessageEnvelope, ORDER_CREATED, OrderCreatedEvent, WebhookEventType } from '@order-saga/contracts';
 import { validateConfig } from '@order-saga/shared/config';
 import { runMigrationsLocked } from '@order-saga/shared/database';
+import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
@@ -29,16 +29,16 @@ import { ListDeliveriesHttpController } from '../list-deliveries/list-deliveries
 import { ScheduleDeliveriesHandler } from '../schedule-deliveries/schedule-deliveries.handler';
 import { WebhookAttempt } from '../webhook-attempt.entity';
 import { WebhookDelivery } from '../webhook-delivery.entity';
-import { DeliveriesDue } from '../deliveries-due';
 import { DeliveryDecision } from '../../domain/retry-schedule';
 import { DeliverWebhooksHandler } from './deliver-webhooks.handler';
-import { RecordedAttempt, WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { RecordedAttempt, WebhookDeliveryRepository } from '../webhook-delivery.repository';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 
 jest.setTimeout(30_000);
 
 const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
 const TIMEOUT_MS = 500;
+const quietLogger = new PinoLogger({ pinoHttp: { level: 'silent' } });
 
 class ManualClock extends Clock {
   private current = new Date();
@@ -131,7 +131,6 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   const receiver = new Receiver();
   const clock = new ManualClock();
   let dataSource: DataSource;
-  const due = new DeliveriesDue();
   let config: NotificationServiceConfig;
   let schedule: ScheduleDeliveriesHandler;
   let repository: WebhookDeliveryRepository;
@@ -142,7 +141,6 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
   let deliveries: ListDeliveriesHttpController;
 
   beforeAll(async () => {
-    Logger.overrideLogger(false);
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
     const url = `${SERVER_URL}/${database}`;
@@ -165,13 +163,13 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       DELIVERY_POLL_INTERVAL_MS: '600000',
       DELIVERY_CONCURRENCY: '4',
     });
-    schedule = new ScheduleDeliveriesHandler(clock, config, due);
-    repository = new WebhookDeliveryRepository(dataSource, new Outbox());
+    repository = new WebhookDeliveryRepository(dataSource, new Outbox(), quietLogger);
+    schedule = new ScheduleDeliveriesHandler(clock, config, repository);
     const policy = new NetworkPolicy(config.networkPolicy);
     sender = new WebhookSender(policy);
     metrics = new WebhookDeliveryMetrics();
     worker = newWorker();
-    registrar = new RegisterWebhookEndpointHandler(new WebhookEndpointRepository(dataSource), new WebhookUrlValidator(policy), clock);
+    registrar = new RegisterWebhookEndpointHandler(new WebhookEndpointRepository(dataSource), new WebhookUrlValidator(policy), clock, quietLogger);
     deliveries = new ListDeliveriesHttpController(dataSource);
     await worker.onApplicationBootstrap();
   });
@@ -183,11 +181,16 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     await receiver.stop();
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
-    Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose', 'fatal']);
   });
 
   function newWorker(): WebhookDeliveryWorker {
-    return new WebhookDeliveryWorker(repository, new DeliverWebhooksHandler(repository, sender, metrics, clock, config), due, clock, config);
+    return new WebhookDeliveryWorker(
+      repository,
+      new DeliverWebhooksHandler(repository, sender, metrics, clock, config, quietLogger),
+      clock,
+      config,
+      quietLogger,
+    );
   }
 
   function register(clientId: string, url: string, eventTypes: WebhookEventType[] = ['order.created']) {
@@ -439,7 +442,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       receiver.script('/gone', () => ({ status: 410 })),
     );
     const envelope = orderCreated('client-gone');
-    const failedBefore = metrics.snapshot().failedDeliveries;
+    const failedBefore = await metrics.deliveries('failed');
 
     await publish(envelope);
     const [delivery] = await attempted(envelope.messageId);
@@ -447,7 +450,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     expect(delivery).toMatchObject({ status: 'failed', failure_reason: 'gone', attempt_count: 1 });
     const [row] = await dataSource.query(`SELECT enabled, disabled_reason FROM webhook_endpoint WHERE endpoint_id = $1`, [endpoint.endpoint_id]);
     expect(row).toEqual({ enabled: false, disabled_reason: 'gone' });
-    expect(metrics.snapshot().failedDeliveries).toBe(failedBefore + 1);
+    expect(await metrics.deliveries('failed')).toBe(failedBefore + 1);
     const announced: { envelope: { type: string; payload: Record<string, unknown> } }[] = await dataSource.query(
       `SELECT envelope FROM outbox WHERE topic = 'notification.event.webhook-delivery.v1' AND envelope->'payload'->>'deliveryId' = $1`,
       [delivery.delivery_id],
@@ -541,7 +544,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       'client-rotate',
       receiver.script('/rotate', () => ({ status: 200 })),
     );
-    const rotator = new RotateWebhookSecretHandler(new WebhookEndpointRepository(dataSource), clock, config);
+    const rotator = new RotateWebhookSecretHandler(new WebhookEndpointRepository(dataSource), clock, config, quietLogger);
     const rotated = await rotator.rotate('client-rotate', endpoint.endpoint_id, { grace_period_seconds: 3600 });
     expect(rotated.secret).not.toBe(endpoint.secret);
     expect(rotated.previous_secret_expires_at).toBe(new Date(clock.now().getTime() + 3_600_000).toISOString());
@@ -597,17 +600,19 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     const endpoints = new WebhookEndpointRepository(dataSource);
 
     const [one] = await deliveriesOf(events[0].messageId);
-    const retried = await new RetryDeliveryHandler(endpoints, clock, due).retry('client-recover', endpoint.endpoint_id, one.delivery_id);
+    const retried = await new RetryDeliveryHandler(endpoints, repository, clock, quietLogger).retry('client-recover', endpoint.endpoint_id, one.delivery_id);
     expect(retried.status).toBe('pending');
     await waitFor('the manual retry', async () => (await deliveriesOf(events[0].messageId))[0].status === 'succeeded');
     await worker.idle();
     expect((await deliveriesOf(events[0].messageId))[0].attempts.map((a) => a.status_code)).toEqual([500, 500, 500, 200]);
 
-    await expect(new RetryDeliveryHandler(endpoints, clock, due).retry('client-other', endpoint.endpoint_id, one.delivery_id)).rejects.toMatchObject({
+    await expect(
+      new RetryDeliveryHandler(endpoints, repository, clock, quietLogger).retry('client-other', endpoint.endpoint_id, one.delivery_id),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
 
-    const bulk = await new RedeliverFailedHandler(endpoints, clock, due).redeliver('client-recover', endpoint.endpoint_id, since);
+    const bulk = await new RedeliverFailedHandler(endpoints, repository, clock, quietLogger).redeliver('client-recover', endpoint.endpoint_id, since);
     expect(bulk.queued).toBe(2);
     await waitFor('the bulk re-delivery', async () =>
       (await Promise.all(events.map((e) => deliveriesOf(e.messageId)))).every(([d]) => d.status === 'succeeded'),
@@ -647,7 +652,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     await worker.idle();
     receiver.maxActive = 0;
     // Scheduled without waking anyone: which worker claims what is up to this test.
-    const quiet = new ScheduleDeliveriesHandler(clock, config, new DeliveriesDue());
+    const quiet = new ScheduleDeliveriesHandler(clock, config, new WebhookDeliveryRepository(dataSource, new Outbox(), quietLogger));
     const events = Array.from({ length: 5 }, () => orderCreated('client-capped-together'));
     const otherReplica = newWorker();
 
@@ -780,7 +785,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       DEPLOY_ENV: 'production',
     });
     const policy = new NetworkPolicy(production.networkPolicy);
-    const guardedRegistrar = new RegisterWebhookEndpointHandler(new WebhookEndpointRepository(dataSource), new WebhookUrlValidator(policy), clock);
+    const guardedRegistrar = new RegisterWebhookEndpointHandler(new WebhookEndpointRepository(dataSource), new WebhookUrlValidator(policy), clock, quietLogger);
 
     for (const [url, reason] of [
       ['http://example.com/hook', /https/],

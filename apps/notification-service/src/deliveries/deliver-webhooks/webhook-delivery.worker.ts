@@ -1,71 +1,61 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { WakeableLoop } from '@order-saga/shared/observability';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
-import { DeliveriesDue } from '../deliveries-due';
+import { WebhookDeliveryRepository } from '../webhook-delivery.repository';
 import { DeliverWebhooksHandler } from './deliver-webhooks.handler';
-import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 
 /**
  * Sends due webhook deliveries, at most DELIVERY_CONCURRENCY at a time and WEBHOOK_ENDPOINT_CONCURRENCY
- * per endpoint. Woken in-process when this process commits new or re-queued deliveries (DeliveriesDue),
- * and by a poll that also picks up retries as they fall due and what other replicas scheduled. Any number of
+ * per endpoint. Its claims run on a WakeableLoop: woken in-process when this process commits new or
+ * re-queued deliveries (WebhookDeliveryRepository.onDue), and by its poll that also picks up retries as they fall due and what other replicas scheduled. Any number of
  * replicas may run: a delivery is leased to one of them before it is sent.
  */
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(WebhookDeliveryWorker.name);
   private readonly inFlight = new Set<Promise<void>>();
-  private claiming: Promise<void> | undefined;
-  private rerun = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly claims: WakeableLoop;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
   constructor(
     private readonly repository: WebhookDeliveryRepository,
     private readonly handler: DeliverWebhooksHandler,
-    private readonly due: DeliveriesDue,
     private readonly clock: Clock,
     private readonly config: NotificationServiceConfig,
-  ) {}
+    @InjectPinoLogger(WebhookDeliveryWorker.name) private readonly logger: PinoLogger,
+  ) {
+    this.claims = new WakeableLoop({
+      tick: () => this.claim(),
+      intervalMs: config.DELIVERY_POLL_INTERVAL_MS,
+      onError: (error) => this.logger.error({ err: error }, 'claiming webhook deliveries failed; will retry'),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.unsubscribe = this.due.subscribe(() => this.wake());
-    this.timer = setInterval(() => this.wake(), this.config.DELIVERY_POLL_INTERVAL_MS);
+    this.unsubscribe = this.repository.onDue(() => this.wake());
+    this.claims.start();
     this.wake();
   }
 
   /** Stops claiming, then waits for the sends already under way so their attempts get recorded. */
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
     this.unsubscribe?.();
-    await this.claiming;
+    await this.claims.stop();
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
-  /** Runs one claim loop at a time; a wake-up during a claim schedules exactly one more. */
+  /** Claims now, or right after the claim under way. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.claiming) {
-      this.rerun = true;
-      return;
-    }
-    this.claiming = this.claim()
-      .catch((error: Error) => this.logger.error({ err: error }, 'claiming webhook deliveries failed; will retry'))
-      .finally(() => {
-        this.claiming = undefined;
-        if (this.rerun) {
-          this.rerun = false;
-          this.wake();
-        }
-      });
+    this.claims.wake();
   }
 
   /** Resolves once nothing is being claimed or sent; for tests and orderly hand-over. */
   async idle(): Promise<void> {
-    while (this.claiming || this.inFlight.size > 0) {
-      await Promise.all([this.claiming, ...this.inFlight]);
+    while (this.claims.ticking || this.inFlight.size > 0) {
+      await Promise.all([this.claims.idle(), ...this.inFlight]);
     }
   }
 

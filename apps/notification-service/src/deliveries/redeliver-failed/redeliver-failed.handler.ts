@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError } from '@order-saga/shared/http';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Clock } from '../../domain/clock';
 import { WebhookEndpointRepository } from '../../webhook-endpoints/webhook-endpoint.repository';
-import { DeliveriesDue } from '../deliveries-due';
+import { WebhookDeliveryRepository } from '../webhook-delivery.repository';
 
 /** Upper bound per call, so one request cannot queue an unbounded burst at a receiver that just came back. */
 const MAX_REDELIVERIES = 1000;
@@ -13,12 +14,11 @@ const MAX_REDELIVERIES = 1000;
  */
 @Injectable()
 export class RedeliverFailedHandler {
-  private readonly logger = new Logger(RedeliverFailedHandler.name);
-
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
+    private readonly deliveries: WebhookDeliveryRepository,
     private readonly clock: Clock,
-    private readonly due: DeliveriesDue,
+    @InjectPinoLogger(RedeliverFailedHandler.name) private readonly logger: PinoLogger,
   ) {}
 
   async redeliver(clientId: string, endpointId: string, since: Date): Promise<{ endpoint_id: string; since: string; queued: number }> {
@@ -27,20 +27,9 @@ export class RedeliverFailedHandler {
     const queued = await this.endpoints.transaction(async (manager) => {
       const endpoint = await this.endpoints.findOwned(clientId, endpointId, manager);
       if (!endpoint.enabled) throw new DomainError('CONFLICT', `Webhook endpoint ${endpointId} is disabled; enable it before re-delivering to it`);
-      const [, count]: [unknown, number] = await manager.query(
-        `UPDATE webhook_delivery
-            SET status = 'pending', failure_reason = NULL, next_attempt_at = $3
-          WHERE delivery_id IN (
-                  SELECT delivery_id FROM webhook_delivery
-                   WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2
-                   ORDER BY created_at
-                   LIMIT ${MAX_REDELIVERIES})`,
-        [endpointId, since, now],
-      );
-      if (count > 0) this.due.announce(manager);
-      return count;
+      return this.deliveries.requeueFailed(manager, endpointId, since, now, MAX_REDELIVERIES);
     });
-    this.logger.log({ endpoint_id: endpointId, client_id: clientId, since: since.toISOString(), queued }, 'failed webhook deliveries queued again');
+    this.logger.info({ endpoint_id: endpointId, client_id: clientId, since: since.toISOString(), queued }, 'failed webhook deliveries queued again');
     return { endpoint_id: endpointId, since: since.toISOString(), queued };
   }
 }

@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { WebhookDeliveryRepository } from '../../deliveries/webhook-delivery.repository';
 import { Clock } from '../../domain/clock';
 import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
 
@@ -8,11 +10,11 @@ import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
  */
 @Injectable()
 export class DeleteWebhookEndpointHandler {
-  private readonly logger = new Logger(DeleteWebhookEndpointHandler.name);
-
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
+    private readonly deliveries: WebhookDeliveryRepository,
     private readonly clock: Clock,
+    @InjectPinoLogger(DeleteWebhookEndpointHandler.name) private readonly logger: PinoLogger,
   ) {}
 
   async delete(clientId: string, endpointId: string): Promise<void> {
@@ -22,12 +24,8 @@ export class DeleteWebhookEndpointHandler {
       endpoint.enabled = false;
       endpoint.disabledReason = 'client';
       await this.endpoints.save(endpoint, manager);
-      const [, count]: [unknown, number] = await manager.query(
-        `UPDATE webhook_delivery SET status = 'cancelled' WHERE endpoint_id = $1 AND status = 'pending'`,
-        [endpointId],
-      );
-      return count;
+      return this.deliveries.cancelPending(manager, endpointId);
     });
-    this.logger.log({ endpoint_id: endpointId, client_id: clientId, cancelled_deliveries: cancelled }, 'webhook endpoint deleted');
+    this.logger.info({ endpoint_id: endpointId, client_id: clientId, cancelled_deliveries: cancelled }, 'webhook endpoint deleted');
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Clock } from '../../domain/clock';
 import { generateWebhookSecret } from '@order-saga/webhooks';
 import { RegisterWebhookEndpointRequestDto, WebhookEndpointWithSecretResponseDto } from '@order-saga/contracts/http';
@@ -10,12 +11,11 @@ import { WebhookUrlValidator } from '../webhook-url.validator';
 
 @Injectable()
 export class RegisterWebhookEndpointHandler {
-  private readonly logger = new Logger(RegisterWebhookEndpointHandler.name);
-
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
     private readonly urls: WebhookUrlValidator,
     private readonly clock: Clock,
+    @InjectPinoLogger(RegisterWebhookEndpointHandler.name) private readonly logger: PinoLogger,
   ) {}
 
   async register(clientId: string, request: RegisterWebhookEndpointRequestDto): Promise<WebhookEndpointWithSecretResponseDto> {
@@ -37,7 +37,7 @@ export class RegisterWebhookEndpointHandler {
         deletedAt: null,
       }),
     );
-    this.logger.log({ endpoint_id: endpoint.endpointId, client_id: clientId, event_types: endpoint.eventTypes }, 'webhook endpoint registered');
+    this.logger.info({ endpoint_id: endpoint.endpointId, client_id: clientId, event_types: endpoint.eventTypes }, 'webhook endpoint registered');
     return withSecret(endpoint, this.clock.now());
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
 import { generateWebhookSecret } from '@order-saga/webhooks';
@@ -13,12 +14,11 @@ import { withSecret } from '../webhook-endpoint.response.dto';
  */
 @Injectable()
 export class RotateWebhookSecretHandler {
-  private readonly logger = new Logger(RotateWebhookSecretHandler.name);
-
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
     private readonly clock: Clock,
     private readonly config: NotificationServiceConfig,
+    @InjectPinoLogger(RotateWebhookSecretHandler.name) private readonly logger: PinoLogger,
   ) {}
 
   async rotate(clientId: string, endpointId: string, request: RotateWebhookSecretRequestDto): Promise<WebhookEndpointWithSecretResponseDto> {
@@ -31,7 +31,7 @@ export class RotateWebhookSecretHandler {
       current.secret = generateWebhookSecret();
       return this.endpoints.save(current, manager);
     });
-    this.logger.log(
+    this.logger.info(
       { endpoint_id: endpointId, client_id: clientId, previous_secret_expires_at: endpoint.previousSecretExpiresAt?.toISOString() ?? null },
       'webhook secret rotated',
     );

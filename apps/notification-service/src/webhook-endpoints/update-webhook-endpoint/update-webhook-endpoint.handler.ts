@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { UpdateWebhookEndpointRequestDto, WebhookEndpointResponseDto } from '@order-saga/contracts/http';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Clock } from '../../domain/clock';
 import { WebhookEndpointRepository } from '../webhook-endpoint.repository';
 import { toWebhookEndpointResponse } from '../webhook-endpoint.response.dto';
@@ -7,12 +8,11 @@ import { WebhookUrlValidator } from '../webhook-url.validator';
 
 @Injectable()
 export class UpdateWebhookEndpointHandler {
-  private readonly logger = new Logger(UpdateWebhookEndpointHandler.name);
-
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
     private readonly urls: WebhookUrlValidator,
     private readonly clock: Clock,
+    @InjectPinoLogger(UpdateWebhookEndpointHandler.name) private readonly logger: PinoLogger,
   ) {}
 
   async update(clientId: string, endpointId: string, request: UpdateWebhookEndpointRequestDto): Promise<WebhookEndpointResponseDto> {
@@ -29,7 +29,7 @@ export class UpdateWebhookEndpointHandler {
       }
       return this.endpoints.save(current, manager);
     });
-    this.logger.log({ endpoint_id: endpointId, client_id: clientId, fields: Object.keys(request) }, 'webhook endpoint updated');
+    this.logger.info({ endpoint_id: endpointId, client_id: clientId, fields: Object.keys(request) }, 'webhook endpoint updated');
     return toWebhookEndpointResponse(endpoint, this.clock.now());
   }
 }

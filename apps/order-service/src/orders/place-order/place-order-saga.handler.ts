@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { MessageEnvelope, MessageOrigin } from '@order-saga/contracts';
 import { originOf } from '@order-saga/shared/messaging';
-import { recordSagaOutcome, sagasStarted } from '@order-saga/shared/observability';
 import { PinoLogger } from 'nestjs-pino';
 import type { EntityManager } from 'typeorm';
 import { afterCommit } from '@order-saga/shared/database';
 import { OrderServiceConfig } from '../../config/order-service.config';
 import { deadlineEvent, decide, SagaEvent, SagaTiming, startPlaceOrderSaga } from '../domain/place-order.saga';
 import { OrderOutcomeWaiter } from './order-outcome.waiter';
+import { PlaceOrderSagaMetrics } from './place-order-saga.metrics';
 import { InsertOutcome, NewOrder, PlaceOrderSagaRepository, SagaMovedOnError, SagaRecord } from './place-order-saga.repository';
 
 /**
@@ -25,6 +25,7 @@ export class PlaceOrderSagaHandler {
     private readonly waiter: OrderOutcomeWaiter,
     private readonly config: OrderServiceConfig,
     private readonly logger: PinoLogger,
+    private readonly metrics: PlaceOrderSagaMetrics,
   ) {}
 
   /** Inserts a pending order with its saga, which starts by reserving the stock; in `manager`'s transaction if it has one, else as one autocommit statement. */
@@ -36,7 +37,7 @@ export class PlaceOrderSagaHandler {
     }));
     const { saga, ...decision } = startPlaceOrderSaga(items, this.timing(now));
     const outcome = await this.repository.insert(manager, order, saga, decision, origin, now);
-    if (outcome === 'placed') afterCommit(manager, () => sagasStarted.inc());
+    if (outcome === 'placed') afterCommit(manager, () => this.metrics.recordStarted());
     return outcome;
   }
 
@@ -81,7 +82,7 @@ export class PlaceOrderSagaHandler {
         await this.waiter.settled(manager, after, now);
       }
       const { outcome } = decision;
-      if (outcome) afterCommit(manager, () => recordSagaOutcome(outcome, record.createdAt));
+      if (outcome) afterCommit(manager, () => this.metrics.recordOutcome(outcome, record.createdAt));
       return;
     }
   }

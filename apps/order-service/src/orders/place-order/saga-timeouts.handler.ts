@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { WakeableLoop } from '@order-saga/shared/observability';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { OrderServiceConfig } from '../../config/order-service.config';
@@ -15,27 +16,27 @@ const MAX_SAGAS_PER_SWEEP = 100;
  */
 @Injectable()
 export class SagaTimeoutsHandler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly loop: WakeableLoop;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly saga: PlaceOrderSagaHandler,
-    private readonly config: OrderServiceConfig,
+    config: OrderServiceConfig,
     private readonly logger: PinoLogger,
-  ) {}
+  ) {
+    this.loop = new WakeableLoop({
+      tick: () => this.sweep(),
+      intervalMs: config.SAGA_SWEEP_INTERVAL_MS,
+      onError: (error) => this.logger.error({ err: error }, 'saga timeout sweep failed; will retry'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .catch((error: Error) => this.logger.error({ err: error }, 'saga timeout sweep failed; will retry'))
-        .finally(() => (this.running = undefined));
-    }, this.config.SAGA_SWEEP_INTERVAL_MS);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Handles every saga overdue at `now` (up to a bound); returns how many it handled. */

@@ -1,3 +1,4 @@
+import { LoggerModule } from 'nestjs-pino';
 import { TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import type { Response } from 'express';
@@ -26,7 +27,7 @@ describe('GET /health/ready', () => {
 
   beforeEach(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [TerminusModule.forRoot({ logger: false })],
+      imports: [TerminusModule.forRoot({ logger: false }), LoggerModule.forRoot({ pinoHttp: { level: 'silent' } })],
       controllers: [HealthHttpController],
       providers: [ServiceLifecycle],
     }).compile();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import express from 'express';
 import { pollUntil } from '@order-saga/shared/testing';
-import { metricsRegistry } from '../metrics/platform.metrics';
+import { metricsRegistry } from '../metrics/metrics-registry';
 import type { ExportedSpan } from '../tracing/json-lines-span.exporter';
 import { startTracing, traceparentOf } from '../tracing/tracing';
 import { httpObservability } from './http-observability.middleware';

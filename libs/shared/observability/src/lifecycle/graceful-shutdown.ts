@@ -1,8 +1,7 @@
-import { INestApplication, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { INestApplication } from '@nestjs/common';
+import { BaseServiceConfig } from '@order-saga/shared/config';
+import type { PinoLogger } from 'nestjs-pino';
 import { ServiceLifecycle } from './service-lifecycle';
-
-const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 
 /**
  * SIGTERM/SIGINT run Nest's shutdown (destroy hooks → drain delay → HTTP server close, which lets
@@ -11,20 +10,19 @@ const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
  * SHUTDOWN_TIMEOUT_MS, the process exits 1 instead of hanging until the orchestrator's SIGKILL; the
  * outbox and inbox make an unfinished shutdown safe, only slower to recover.
  */
-export function enableGracefulShutdown(app: INestApplication): void {
-  const config = app.get(ConfigService, { strict: false });
-  const timeoutMs = Number(config.get('SHUTDOWN_TIMEOUT_MS') ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+export function enableGracefulShutdown(app: INestApplication, logger: PinoLogger): void {
+  const config = app.get(BaseServiceConfig, { strict: false });
+  const timeoutMs = config.SHUTDOWN_TIMEOUT_MS;
   const lifecycle = lifecycleOf(app);
-  if (lifecycle) lifecycle.drainDelayMs = Number(config.get('SHUTDOWN_DRAIN_DELAY_MS') ?? 0);
-  const logger = new Logger('Shutdown');
+  if (lifecycle) lifecycle.drainDelayMs = config.SHUTDOWN_DRAIN_DELAY_MS;
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
     signalled = true;
     lifecycle?.markDraining();
-    logger.log(`${signal} received: draining (bound ${timeoutMs} ms)`);
+    logger.info({ signal, timeout_ms: timeoutMs }, `${signal} received: draining (bound ${timeoutMs} ms)`);
     setTimeout(() => {
-      logger.error(`shutdown did not finish within ${timeoutMs} ms; exiting 1`);
+      logger.error({ timeout_ms: timeoutMs }, `shutdown did not finish within ${timeoutMs} ms; exiting 1`);
       process.exit(1);
     }, timeoutMs).unref();
   };

@@ -1,8 +1,11 @@
+import { PinoLogger } from 'nestjs-pino';
 import { ServiceLifecycle } from './service-lifecycle';
+
+const quietLogger = new PinoLogger({ pinoHttp: { level: 'silent' } });
 
 describe('ServiceLifecycle', () => {
   it('is starting until marked ready, and draining once shutdown begins, never ready again', () => {
-    const lifecycle = new ServiceLifecycle();
+    const lifecycle = new ServiceLifecycle(quietLogger);
     expect(lifecycle.state).toBe('starting');
 
     lifecycle.markReady();
@@ -14,7 +17,7 @@ describe('ServiceLifecycle', () => {
   });
 
   it('runs every shutdown task in registration order, even after one fails', async () => {
-    const lifecycle = new ServiceLifecycle();
+    const lifecycle = new ServiceLifecycle(quietLogger);
     const ran: string[] = [];
     lifecycle.addShutdownTask({ name: 'first', run: async () => void ran.push('first') });
     lifecycle.addShutdownTask({ name: 'broken', run: async () => Promise.reject(new Error('boom')) });

@@ -1,4 +1,5 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 export type LifecycleState = 'starting' | 'ready' | 'draining';
 
@@ -32,12 +33,13 @@ export interface ShutdownTask {
  */
 @Injectable()
 export class ServiceLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger(ServiceLifecycle.name);
   private current: LifecycleState = 'starting';
   private readonly checks = new Map<string, ReadinessCheck>();
   private readonly tasks: ShutdownTask[] = [];
   /** Set from SHUTDOWN_DRAIN_DELAY_MS by enableGracefulShutdown. */
   drainDelayMs = 0;
+
+  constructor(@InjectPinoLogger(ServiceLifecycle.name) private readonly logger: PinoLogger) {}
 
   get state(): LifecycleState {
     return this.current;
@@ -80,9 +82,9 @@ export class ServiceLifecycle implements BeforeApplicationShutdown, OnApplicatio
       const started = Date.now();
       try {
         await task.run();
-        this.logger.log(`shutdown: ${task.name} done in ${Date.now() - started} ms`);
+        this.logger.info({ task: task.name, duration_ms: Date.now() - started }, `shutdown: ${task.name} done`);
       } catch (error) {
-        this.logger.error(`shutdown: ${task.name} failed: ${(error as Error).message}`);
+        this.logger.error({ err: error, task: task.name }, `shutdown: ${task.name} failed`);
       }
     }
   }

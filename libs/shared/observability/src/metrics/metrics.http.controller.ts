@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { metricsRegistry } from './platform.metrics';
+import { metricsRegistry } from './metrics-registry';
 
 /** Prometheus scrape endpoint (text exposition format). Not under /api: only the cluster scrapes it. */
 @Controller('metrics')

@@ -1,8 +1,25 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { WEBHOOK_DELIVERY_FAILED, WebhookEventType } from '@order-saga/contracts';
+import { afterCommit, DeferredStatement } from '@order-saga/shared/database';
 import { Outbox } from '@order-saga/shared/messaging';
-import { DataSource } from 'typeorm';
-import { DeliveryDecision } from '../../domain/retry-schedule';
+import { isUUID } from 'class-validator';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DataSource, EntityManager } from 'typeorm';
+import { DeliveryDecision } from '../domain/retry-schedule';
+
+/** An order event to schedule deliveries of, as the statement takes it. */
+export interface EventToSchedule {
+  eventId: string;
+  eventType: string;
+  orderId: string;
+  clientId: string;
+  /** The exact bytes signed and sent on every attempt. */
+  body: string;
+  firstAttemptAt: Date;
+}
+
+/** What a request to re-queue one delivery found. */
+export type RequeueResult = 'queued' | 'not found' | 'being sent';
 
 /** A delivery this process holds until `locked_until`, with what it needs to send it. */
 export interface ClaimedDelivery {
@@ -50,6 +67,22 @@ export interface ClaimLimits {
   lockMs: number;
 }
 
+/**
+ * Every event of a transaction (a consumer batch) in one statement: one pending delivery per event and
+ * per endpoint of the event's client that wants its type, in the events' order. A redelivered event
+ * (same id) schedules nothing new.
+ */
+const SCHEDULE = `
+  INSERT INTO webhook_delivery (delivery_id, endpoint_id, event_id, event_type, order_id, body, status, attempt_count, next_attempt_at)
+  SELECT gen_random_uuid(), endpoint.endpoint_id, event.event_id, event.event_type, event.order_id, event.body, 'pending', 0, event.first_attempt_at
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY
+         AS event (event_id, event_type, order_id, client_id, body, first_attempt_at, position)
+    JOIN webhook_endpoint endpoint
+      ON endpoint.client_id = event.client_id AND endpoint.enabled AND endpoint.deleted_at IS NULL AND event.event_type = ANY (endpoint.event_types)
+   ORDER BY event.position
+  ON CONFLICT (endpoint_id, event_id) DO NOTHING
+  RETURNING delivery_id`;
+
 interface ClaimedRow {
   delivery_id: string;
   endpoint_id: string;
@@ -96,14 +129,84 @@ const RECORD_LIVE = `
        )
 SELECT delivery_id FROM moved`;
 
+/**
+ * Every write to `webhook_delivery`, and the wake-up that follows the ones making deliveries due: the
+ * worker is woken in-process once such a transaction has committed (the rows are visible to its claim
+ * then). In-process rather than NOTIFY: a notifying commit takes a server-wide lock, so every such commit
+ * on the server queues behind the others, and the worker needs no LISTEN connection. Other replicas find
+ * the rows at their poll (DELIVERY_POLL_INTERVAL_MS); so does this one if the wake-up is lost with a
+ * crash, since the rows are committed.
+ */
 @Injectable()
 export class WebhookDeliveryRepository {
-  private readonly logger = new Logger(WebhookDeliveryRepository.name);
+  private readonly dueListeners = new Set<() => void>();
+  private readonly scheduled = new DeferredStatement<EventToSchedule>((manager, events) => this.insertScheduled(manager, events));
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    @InjectPinoLogger(WebhookDeliveryRepository.name) private readonly logger: PinoLogger,
   ) {}
+
+  /** `listener` runs after each commit that made deliveries due; returns the unsubscribe. */
+  onDue(listener: () => void): () => void {
+    this.dueListeners.add(listener);
+    return () => this.dueListeners.delete(listener);
+  }
+
+  /**
+   * Schedules the event's deliveries in `manager`'s transaction (a consumer's inbox transaction, so they
+   * exist if and only if the Kafka offset moves past the event). The rows are written just before that
+   * transaction commits, together with the other events of its batch.
+   */
+  schedule(manager: EntityManager, event: EventToSchedule): Promise<void> {
+    return this.scheduled.add(manager, event);
+  }
+
+  /**
+   * Puts one delivery of the endpoint back in line for an attempt at `now`, whatever its status, unless it
+   * is being sent right now: re-queueing it then would let a second send start before the first is recorded.
+   */
+  async requeue(manager: EntityManager, endpointId: string, deliveryId: string, now: Date): Promise<RequeueResult> {
+    const [found]: { locked: boolean }[] = isUUID(deliveryId)
+      ? await manager.query(`SELECT locked_until > now() AS locked FROM webhook_delivery WHERE delivery_id = $1 AND endpoint_id = $2 FOR UPDATE`, [
+          deliveryId,
+          endpointId,
+        ])
+      : [];
+    if (!found) return 'not found';
+    if (found.locked) return 'being sent';
+    await manager.query(`UPDATE webhook_delivery SET status = 'pending', failure_reason = NULL, next_attempt_at = $2 WHERE delivery_id = $1`, [
+      deliveryId,
+      now,
+    ]);
+    this.announceDue(manager);
+    return 'queued';
+  }
+
+  /** Puts up to `limit` failed deliveries of the endpoint created since `since` back in line at `now`, oldest first; returns how many. */
+  async requeueFailed(manager: EntityManager, endpointId: string, since: Date, now: Date, limit: number): Promise<number> {
+    const [, count]: [unknown, number] = await manager.query(
+      `UPDATE webhook_delivery
+          SET status = 'pending', failure_reason = NULL, next_attempt_at = $3
+        WHERE delivery_id IN (
+                SELECT delivery_id FROM webhook_delivery
+                 WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2
+                 ORDER BY created_at
+                 LIMIT $4)`,
+      [endpointId, since, now, limit],
+    );
+    if (count > 0) this.announceDue(manager);
+    return count;
+  }
+
+  /** Cancels the endpoint's pending deliveries (it was deleted); a send already under way still records its attempt. Returns how many. */
+  async cancelPending(manager: EntityManager, endpointId: string): Promise<number> {
+    const [, count]: [unknown, number] = await manager.query(`UPDATE webhook_delivery SET status = 'cancelled' WHERE endpoint_id = $1 AND status = 'pending'`, [
+      endpointId,
+    ]);
+    return count;
+  }
 
   /**
    * Leases up to `limit` deliveries due at `now`, at most `perEndpoint` in flight per endpoint across all
@@ -302,6 +405,27 @@ export class WebhookDeliveryRepository {
         );
       }
       return { attemptNumber, decision, applied };
+    });
+  }
+
+  private async insertScheduled(manager: EntityManager, events: EventToSchedule[]): Promise<void> {
+    const scheduled: unknown[] = await manager.query(SCHEDULE, [
+      events.map((event) => event.eventId),
+      events.map((event) => event.eventType),
+      events.map((event) => event.orderId),
+      events.map((event) => event.clientId),
+      events.map((event) => event.body),
+      events.map((event) => event.firstAttemptAt),
+    ]);
+    if (scheduled.length > 0) this.announceDue(manager);
+    // Debug: MessageProcessor's "message handled" line is the one info line per message.
+    this.logger.debug({ events: events.length, deliveries: scheduled.length }, 'webhook deliveries scheduled');
+  }
+
+  /** Called in the transaction that made deliveries due; the listeners hear of it after the commit. */
+  private announceDue(manager: EntityManager): void {
+    afterCommit(manager, () => {
+      for (const listener of this.dueListeners) listener();
     });
   }
 }
