@@ -9,8 +9,9 @@ import { DeliverWebhooksHandler } from './deliver-webhooks.handler';
 /**
  * Sends due webhook deliveries, at most DELIVERY_CONCURRENCY at a time and WEBHOOK_ENDPOINT_CONCURRENCY
  * per endpoint. Its claims run on a WakeableLoop: woken in-process when this process commits new or
- * re-queued deliveries (WebhookDeliveryRepository.onDue), and by its poll that also picks up retries as they fall due and what other replicas scheduled. Any number of
- * replicas may run: a delivery is leased to one of them before it is sent.
+ * re-queued deliveries (WebhookDeliveryRepository.onDue), and by its poll, which also picks up retries as
+ * they fall due and what other replicas scheduled. Any number of replicas may run: a delivery is leased to
+ * one of them before it is sent.
  */
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
