@@ -42,6 +42,30 @@ describe('GET /api/v1/orders/:id/track — the saga timeline through the gateway
     );
   const track = (orderId: string) => call<Track>('GET', `${urls.gateway()}/api/v1/orders/${orderId}/track`, undefined, bearer(token));
   const steps = (body: Track) => body.timeline.map(({ kind, name }) => `${kind}:${name}`);
+  /**
+   * Places an order the saga cancels, expects the gateway's `answer` status, and returns the order's track,
+   * checked to be the cancelled order's with the saga's end state and reason and no deadline left.
+   */
+  const cancelledOrderTrack = async (
+    customer: string,
+    productId: string,
+    quantity: number,
+    expected: { answer: number; saga_state: string; failure_reason: string },
+  ): Promise<Track> => {
+    const placed = await placeOrder(customer, productId, quantity);
+    expect(placed.status).toBe(expected.answer);
+    const orderId = placed.body.order_id as string;
+    const response = await track(orderId);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      order_id: orderId,
+      status: 'cancelled',
+      saga_state: expected.saga_state,
+      failure_reason: expected.failure_reason,
+      step_deadline_at: null,
+    });
+    return response.body;
+  };
   const expectTimestampsInOrder = (body: Track) => {
     const times = body.timeline.map((entry) => Date.parse(entry.occurred_at));
     expect(times.every((time) => !Number.isNaN(time))).toBe(true);
@@ -91,44 +115,22 @@ describe('GET /api/v1/orders/:id/track — the saga timeline through the gateway
 
   it('a rejected order (insufficient stock): the reservation was refused, nothing to compensate', async () => {
     const productId = await createProduct(1);
-    const placed = await placeOrder(customerId, productId, 3);
-    expect(placed.status).toBe(409);
-    const orderId = placed.body.order_id as string;
 
-    const response = await track(orderId);
+    const body = await cancelledOrderTrack(customerId, productId, 3, { answer: 409, saga_state: 'REJECTED', failure_reason: 'insufficient_inventory' });
 
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({
-      order_id: orderId,
-      status: 'cancelled',
-      saga_state: 'REJECTED',
-      failure_reason: 'insufficient_inventory',
-      step_deadline_at: null,
-    });
-    expect(steps(response.body)).toEqual(['command:ReserveStock', 'reply:StockReservationRejected', 'outcome:OrderCancelled']);
-    expect(response.body.timeline[1].detail).toMatchObject({ reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId, requested: 3, available: 1 }] });
-    expect(response.body.timeline[2].detail).toMatchObject({ failureCode: 'INSUFFICIENT_INVENTORY' });
-    expectTimestampsInOrder(response.body);
+    expect(steps(body)).toEqual(['command:ReserveStock', 'reply:StockReservationRejected', 'outcome:OrderCancelled']);
+    expect(body.timeline[1].detail).toMatchObject({ reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId, requested: 3, available: 1 }] });
+    expect(body.timeline[2].detail).toMatchObject({ failureCode: 'INSUFFICIENT_INVENTORY' });
+    expectTimestampsInOrder(body);
   });
 
   it('a compensated order (declined payment): the release is on the timeline before the cancellation', async () => {
     const productId = await createProduct(4);
     const declining = await createCustomer(E2E_CLIENTS.writer.id, `CUST-${Date.now()}-DECLINE`);
-    const placed = await placeOrder(declining, productId, 1);
-    expect(placed.status).toBe(402);
-    const orderId = placed.body.order_id as string;
 
-    const response = await track(orderId);
+    const body = await cancelledOrderTrack(declining, productId, 1, { answer: 402, saga_state: 'COMPENSATED', failure_reason: 'payment_declined' });
 
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({
-      order_id: orderId,
-      status: 'cancelled',
-      saga_state: 'COMPENSATED',
-      failure_reason: 'payment_declined',
-      step_deadline_at: null,
-    });
-    expect(steps(response.body)).toEqual([
+    expect(steps(body)).toEqual([
       'command:ReserveStock',
       'reply:StockReserved',
       'command:ProcessPayment',
@@ -137,9 +139,9 @@ describe('GET /api/v1/orders/:id/track — the saga timeline through the gateway
       'reply:StockReleased',
       'outcome:OrderCancelled',
     ]);
-    expect(response.body.timeline.find((entry) => entry.name === 'PaymentDeclined')?.detail).toMatchObject({ declineCode: 'card_declined' });
-    expect(response.body.timeline.find((entry) => entry.kind === 'compensation')?.detail).toMatchObject({ attempt: 1 });
-    expectTimestampsInOrder(response.body);
+    expect(body.timeline.find((entry) => entry.name === 'PaymentDeclined')?.detail).toMatchObject({ declineCode: 'card_declined' });
+    expect(body.timeline.find((entry) => entry.kind === 'compensation')?.detail).toMatchObject({ attempt: 1 });
+    expectTimestampsInOrder(body);
   });
 
   it('an unknown order: 404 NOT_FOUND in the spec error format', async () => {

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CONFIRM_RESERVATION,
-  MessageDefinition,
   MessageEnvelope,
   RELEASE_STOCK,
   RESERVE_STOCK,
@@ -21,7 +20,7 @@ import { ReleaseStockHandler } from './release-stock/release-stock.handler';
 import { Reservation } from './reservation.entity';
 import { ReserveStockHandler } from './reserve-stock/reserve-stock.handler';
 import { createInventoryTestDatabase, InventoryTestDatabase } from '../testing/inventory-test-database';
-import { pollUntil } from '@order-saga/shared/testing';
+import { pollUntil, testEnvelope } from '@order-saga/shared/testing';
 
 /**
  * ReserveStock, ConfirmReservation and ReleaseStock on a real PostgreSQL database with inventory-service's
@@ -59,19 +58,6 @@ interface LoggedError {
   message: string;
 }
 
-function envelope<T extends object>(definition: MessageDefinition<T>, orderId: string, payload: T): MessageEnvelope<T> {
-  return {
-    messageId: randomUUID(),
-    type: definition.type,
-    correlationId: orderId,
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-    requestId: null,
-    traceparent: null,
-    payload,
-  };
-}
-
 describe('reservation handlers (PostgreSQL)', () => {
   const statements = new StatementLog();
   const loggedErrors: LoggedError[] = [];
@@ -92,7 +78,7 @@ describe('reservation handlers (PostgreSQL)', () => {
     database = await createInventoryTestDatabase('reservations', statements);
     dataSource = database.dataSource;
     // KAFKA_BROKERS is required by the config class but never dialled: nothing here talks to Kafka.
-    const config = validateConfig(InventoryServiceConfig, { PORT: '0', DATABASE_URL: database.databaseUrl, KAFKA_BROKERS: '127.0.0.1:9' });
+    const config = validateConfig(InventoryServiceConfig, { PORT: '0', DATABASE_URL: database.url, KAFKA_BROKERS: '127.0.0.1:9' });
     const outbox = new Outbox();
     reserveHandler = new ReserveStockHandler(outbox, config);
     confirmHandler = new ConfirmReservationHandler(logger);
@@ -120,11 +106,13 @@ describe('reservation handlers (PostgreSQL)', () => {
   const newOrderId = () => `ORD-RH-${randomBytes(4).toString('hex')}`;
   const inTransaction = (work: (manager: EntityManager) => Promise<void>) => statements.of(() => dataSource.transaction(work));
   const reserve = (orderId: string, items: ReserveStockCommand['items']) =>
-    inTransaction((manager) => reserveHandler.handle(envelope(RESERVE_STOCK, orderId, { orderId, items }), manager, t0));
+    inTransaction((manager) => reserveHandler.handle(testEnvelope(RESERVE_STOCK, orderId, { orderId, items }), manager, t0));
   const confirm = (orderId: string, reservationId: string, at: Date) =>
-    inTransaction((manager) => confirmHandler.handle(envelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId }), manager, at));
+    inTransaction((manager) => confirmHandler.handle(testEnvelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId }), manager, at));
   const release = (orderId: string, reservationId: string) =>
-    inTransaction((manager) => releaseHandler.handle(envelope(RELEASE_STOCK, orderId, { orderId, reservationId, reason: 'payment_declined' }), manager, t0));
+    inTransaction((manager) =>
+      releaseHandler.handle(testEnvelope(RELEASE_STOCK, orderId, { orderId, reservationId, reason: 'payment_declined' }), manager, t0),
+    );
   const stockOf = async (productId: string) => {
     const product = await dataSource.getRepository(Product).findOneByOrFail({ productId });
     return { available: product.available, reserved: product.reserved };
@@ -263,7 +251,7 @@ describe('reservation handlers (PostgreSQL)', () => {
   it('applies several ReserveStock commands in one transaction one after another: of two orders for the last unit the first wins, a re-sent one replays', async () => {
     const productId = await newProduct(1);
     const [first, second] = [newOrderId(), newOrderId()];
-    const command = (orderId: string) => envelope(RESERVE_STOCK, orderId, { orderId, items: [{ productId, quantity: 1 }] });
+    const command = (orderId: string) => testEnvelope(RESERVE_STOCK, orderId, { orderId, items: [{ productId, quantity: 1 }] });
 
     await inTransaction(async (manager) => {
       for (const orderId of [first, second, first]) await reserveHandler.handle(command(orderId), manager, t0);
@@ -349,7 +337,7 @@ describe('reservation handlers (PostgreSQL)', () => {
             : Reflect.get(target, property, receiver),
       });
       for (const [index, orderId] of orders.entries()) {
-        await confirmHandler.handle(envelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId: reservationIds[index] }), counting, confirmedAt);
+        await confirmHandler.handle(testEnvelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId: reservationIds[index] }), counting, confirmedAt);
       }
     });
 
@@ -394,7 +382,7 @@ describe('reservation handlers (PostgreSQL)', () => {
     });
     await releaseHoldsLock;
     const confirming = dataSource.transaction((manager) =>
-      confirmHandler.handle(envelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId }), manager, t0),
+      confirmHandler.handle(testEnvelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId }), manager, t0),
     );
     // The confirmation's statement is waiting on the row lock the release holds.
     await pollUntil(
@@ -451,7 +439,7 @@ describe('reservation handlers (PostgreSQL)', () => {
 
     await inTransaction(async (manager) => {
       for (const orderId of [first, second, first]) {
-        await releaseHandler.handle(envelope(RELEASE_STOCK, orderId, { orderId, reservationId: ids[orderId], reason: 'payment_declined' }), manager, t0);
+        await releaseHandler.handle(testEnvelope(RELEASE_STOCK, orderId, { orderId, reservationId: ids[orderId], reason: 'payment_declined' }), manager, t0);
       }
     });
 

@@ -2,7 +2,6 @@ import type { CustomerResponseDto } from '@order-saga/contracts/http';
 import { Customer } from './customer.entity';
 
 /** The public contract's customer (libs/contracts/src/http/customers). */
-
 export function toCustomerResponse(customer: Customer): CustomerResponseDto {
   return {
     customer_id: customer.customerId,

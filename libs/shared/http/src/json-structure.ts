@@ -71,6 +71,13 @@ export function checkJsonStructure(text: string, limits: JsonStructureLimits): J
   const paths: string[] = [];
   let state = VALUE;
   let pendingKey = '';
+  /** Leaves the innermost container: a value of its parent ends there. */
+  const close = () => {
+    kinds.pop();
+    counts.pop();
+    paths.pop();
+    state = AFTER_VALUE;
+  };
   let i = skipWhitespace(text, 0);
   const first = text.charCodeAt(i);
   if (first !== 0x7b && first !== 0x5b) return SYNTAX;
@@ -87,9 +94,7 @@ export function checkJsonStructure(text: string, limits: JsonStructureLimits): J
       if (c === 0x2c) {
         state = kind === ARRAY ? VALUE : KEY;
       } else if ((c === 0x5d && kind === ARRAY) || (c === 0x7d && kind === OBJECT)) {
-        kinds.pop();
-        counts.pop();
-        paths.pop();
+        close();
       } else {
         return SYNTAX;
       }
@@ -99,10 +104,7 @@ export function checkJsonStructure(text: string, limits: JsonStructureLimits): J
 
     if (state === KEY || state === KEY_OR_CLOSE) {
       if (c === 0x7d && state === KEY_OR_CLOSE) {
-        kinds.pop();
-        counts.pop();
-        paths.pop();
-        state = AFTER_VALUE;
+        close();
         i += 1;
         continue;
       }
@@ -124,10 +126,7 @@ export function checkJsonStructure(text: string, limits: JsonStructureLimits): J
 
     // VALUE or VALUE_OR_CLOSE
     if (c === 0x5d && state === VALUE_OR_CLOSE) {
-      kinds.pop();
-      counts.pop();
-      paths.pop();
-      state = AFTER_VALUE;
+      close();
       i += 1;
       continue;
     }

@@ -5,10 +5,9 @@ import { Controller, INestApplication, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
-import { DEAD_LETTER_HEADERS, defineMessage, MessageEnvelope, TopicName } from '@order-saga/contracts';
+import { DEAD_LETTER_HEADERS, MessageEnvelope, TopicName } from '@order-saga/contracts';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { adminQuery, pollUntil, withPgClient } from '@order-saga/shared/testing';
-import { IsInt, IsString } from 'class-validator';
 import { Consumer, IHeaders, Kafka, KafkaJSError, KafkaMessage, logLevel, Producer, ProducerConfig } from 'kafkajs';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
@@ -23,6 +22,7 @@ import { MessagingConfig } from './messaging.config';
 import { MessagingModule } from './messaging.module';
 import { originOf, Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
+import { addToCounter, CountMe, countMeOn } from './testing/count-me.message';
 
 /**
  * The outbox relay and the idempotent consumer on a real PostgreSQL and a real Kafka broker
@@ -49,14 +49,7 @@ const tracedPrefix = `traced-${suffix}-`;
 /** Counters with this prefix (but not their echoes) also append a CountMe for `<counter>:echo` to the outbox, in the handler's transaction. */
 const echoPrefix = `echo-${suffix}-`;
 
-class CountMe {
-  @IsString()
-  counter: string;
-
-  @IsInt()
-  by: number;
-}
-const COUNT_ME = defineMessage('CountMe', topic, CountMe);
+const COUNT_ME = countMeOn(topic);
 
 class TestSchema1700000000000 implements MigrationInterface {
   name = 'TestSchema1700000000000';
@@ -92,10 +85,7 @@ class CountMeConsumer {
         }
         if (failing.active && envelope.payload.counter.startsWith(failing.prefix)) throw new Error('handler bug: cannot count this yet');
         if (envelope.payload.counter.startsWith(poisonPrefix)) throw new Error('handler bug: never counts this');
-        await manager.query(`INSERT INTO counter (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counter.value + EXCLUDED.value`, [
-          envelope.payload.counter,
-          envelope.payload.by,
-        ]);
+        await addToCounter(manager, envelope.payload);
         if (envelope.payload.counter.startsWith(echoPrefix) && !envelope.payload.counter.endsWith(':echo')) {
           await this.outbox.append(manager, COUNT_ME, { counter: `${envelope.payload.counter}:echo`, by: envelope.payload.by }, originOf(envelope));
         }
@@ -212,6 +202,27 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
   });
   const originFor = (correlationId: string) => ({ correlationId, causationId: null, requestId: null, traceparent: null });
   const newRelay = () => new OutboxRelay(app.get(KAFKA), dataSource, app.get(MessagingConfig), quietLogger);
+  /**
+   * Three writers at once, each appending 20 messages of its own aggregate (`<prefix>-<n>-…`) one transaction
+   * after the other; resolves with the message ids in append order once the consumer counted all of them.
+   */
+  const appendTwentyEachAtOnce = async (prefix: string) => {
+    const aggregates = [0, 1, 2].map((i) => `${prefix}-${i}-${randomUUID()}`);
+    const appended: Record<string, string[]> = Object.fromEntries(aggregates.map((aggregate) => [aggregate, []]));
+    await Promise.all(
+      aggregates.map(async (aggregate) => {
+        for (let i = 0; i < 20; i++) {
+          const envelope = await dataSource.transaction((manager) =>
+            app.get(Outbox).append(manager, COUNT_ME, { counter: aggregate, by: 1 }, originFor(aggregate)),
+          );
+          appended[aggregate].push(envelope.messageId);
+        }
+      }),
+    );
+    for (const aggregate of aggregates)
+      await pollUntil(async () => ((await counter(aggregate)) === 20 ? true : undefined), { description: `20 messages of ${aggregate}` });
+    return { aggregates, appended };
+  };
   const deadLetterWithKey = (key: string) =>
     pollUntil(async () => tap.messages.find((m) => m.topic === deadLetterTopic && m.message.key?.toString() === key), {
       description: `a dead letter keyed ${key}`,
@@ -648,23 +659,8 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     const second = newRelay();
     extraRelays.push(second);
     await second.onApplicationBootstrap();
-    const aggregates = [0, 1, 2].map((i) => `ordered-${i}-${randomUUID()}`);
-    const appended: Record<string, string[]> = Object.fromEntries(aggregates.map((aggregate) => [aggregate, []]));
+    const { aggregates, appended } = await appendTwentyEachAtOnce('ordered');
 
-    // Three writers at once, each appending its aggregate's messages one transaction after the other.
-    await Promise.all(
-      aggregates.map(async (aggregate) => {
-        for (let i = 0; i < 20; i++) {
-          const envelope = await dataSource.transaction((manager) =>
-            app.get(Outbox).append(manager, COUNT_ME, { counter: aggregate, by: 1 }, originFor(aggregate)),
-          );
-          appended[aggregate].push(envelope.messageId);
-        }
-      }),
-    );
-
-    for (const aggregate of aggregates)
-      await pollUntil(async () => ((await counter(aggregate)) === 20 ? true : undefined), { description: `20 messages of ${aggregate}` });
     for (const aggregate of aggregates) {
       const received = tap.messages
         .filter((m) => m.topic === topic && m.message.key?.toString() === aggregate)
@@ -705,21 +701,7 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
     extraRelays.push(second);
     await second.onApplicationBootstrap();
 
-    const aggregates = [0, 1, 2].map((i) => `failover-${i}-${randomUUID()}`);
-    const appended: Record<string, string[]> = Object.fromEntries(aggregates.map((aggregate) => [aggregate, []]));
-    await Promise.all(
-      aggregates.map(async (aggregate) => {
-        for (let i = 0; i < 20; i++) {
-          const envelope = await dataSource.transaction((manager) =>
-            app.get(Outbox).append(manager, COUNT_ME, { counter: aggregate, by: 1 }, originFor(aggregate)),
-          );
-          appended[aggregate].push(envelope.messageId);
-        }
-      }),
-    );
-
-    for (const aggregate of aggregates)
-      await pollUntil(async () => ((await counter(aggregate)) === 20 ? true : undefined), { description: `20 messages of ${aggregate}` });
+    const { aggregates, appended } = await appendTwentyEachAtOnce('failover');
     expect(killed).toBe(true);
     // Either may lead now (the first may have taken the lock again on a new connection); never both.
     expect([first, second].filter((relay) => relay.isLeader)).toHaveLength(1);

@@ -56,7 +56,7 @@ describe('reservation expiry sweeper (PostgreSQL)', () => {
     // KAFKA_BROKERS is required by the config class but never dialled: nothing here talks to Kafka.
     config = validateConfig(InventoryServiceConfig, {
       PORT: '0',
-      DATABASE_URL: database.databaseUrl,
+      DATABASE_URL: database.url,
       KAFKA_BROKERS: '127.0.0.1:9',
       RESERVATION_TTL_SECONDS: String(TTL_SECONDS),
       RESERVATION_SWEEP_INTERVAL_MS: '50',

@@ -6,7 +6,7 @@ import { validateConfig } from '@order-saga/shared/config';
 import { runMigrationsLocked } from '@order-saga/shared/database';
 import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { NOTIFICATION_MIGRATIONS } from '../../database/migrations';
 import { Clock } from '../../domain/clock';
@@ -19,6 +19,7 @@ import { Outbox } from '@order-saga/shared/messaging';
 import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
 import { WebhookSender } from './webhook-sender';
 import { DomainError } from '@order-saga/shared/http';
+import { statementsInTransaction, statementVerb } from '@order-saga/shared/testing';
 import { bodySignature, pythonVerifyWebhook, standardSignature } from '@order-saga/webhooks';
 import { WebhookDeliveryResponseDto } from '@order-saga/contracts/http';
 import { RotateWebhookSecretHandler } from '../../webhook-endpoints/rotate-webhook-secret/rotate-webhook-secret.handler';
@@ -683,22 +684,13 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       receiver.script('/batch', () => ({ status: 200 })),
     );
     const events = Array.from({ length: 3 }, () => orderCreated('client-batch'));
-    const sent = { byHandlers: [] as string[], atCommit: [] as string[] };
-    let phase: keyof typeof sent = 'byHandlers';
 
-    await dataSource.transaction(async (manager) => {
-      const runner = manager.queryRunner as QueryRunner;
-      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-      runner.query = ((sql: string, ...rest: unknown[]) => {
-        sent[phase].push(sql);
-        return query(sql, ...rest);
-      }) as typeof runner.query;
+    const sent = await statementsInTransaction(dataSource, async (manager) => {
       for (const event of events) await schedule.handle(event, manager);
-      phase = 'atCommit';
     });
 
     expect(sent.byHandlers).toEqual([]);
-    expect(sent.atCommit.map((sql) => sql.trim().split(/\s+/)[0])).toEqual(['INSERT', 'COMMIT']);
+    expect(sent.atCommit.map(statementVerb)).toEqual(['INSERT', 'COMMIT']);
     for (const event of events) expect(await attempted(event.messageId)).toEqual([expect.objectContaining({ status: 'succeeded', attempt_count: 1 })]);
   });
 

@@ -1,7 +1,9 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
+import { CustomerResponseDto } from '@order-saga/contracts/http';
 import { DataSource } from 'typeorm';
 import { ClientId } from '../../common/client-id.decorator';
 import { Customer } from '../customer.entity';
+import { toCustomerResponse } from '../customer.response.dto';
 import { UpsertCustomerRequestDto } from './upsert-customer.request.dto';
 
 @Controller('customers')
@@ -9,16 +11,9 @@ export class UpsertCustomerHttpController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Put(':customerId')
-  async upsert(@ClientId() clientId: string, @Param('customerId') customerId: string, @Body() body: UpsertCustomerRequestDto) {
+  async upsert(@ClientId() clientId: string, @Param('customerId') customerId: string, @Body() body: UpsertCustomerRequestDto): Promise<CustomerResponseDto> {
     const repository = this.dataSource.getRepository(Customer);
     await repository.upsert({ clientId, customerId, name: body.name, email: body.email ?? null, status: body.status ?? 'active' }, ['clientId', 'customerId']);
-    const customer = await repository.findOneByOrFail({ clientId, customerId });
-    return {
-      customer_id: customer.customerId,
-      name: customer.name,
-      email: customer.email,
-      status: customer.status,
-      created_at: customer.createdAt.toISOString(),
-    };
+    return toCustomerResponse(await repository.findOneByOrFail({ clientId, customerId }));
   }
 }

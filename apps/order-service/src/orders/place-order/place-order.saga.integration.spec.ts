@@ -1,19 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import {
   MessageDefinition,
   MessageEnvelope,
   PAYMENT_DECLINED,
   PAYMENT_REFUNDED,
   PAYMENT_SUCCEEDED,
+  PaymentSucceededReply,
   STOCK_RELEASED,
   STOCK_RESERVED,
   StockReservedReply,
   TOPICS,
 } from '@order-saga/contracts';
 import { deferOutboxAppends, kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
-import { adminQuery, pollUntil } from '@order-saga/shared/testing';
+import { pollUntil, ServiceUnderTest, startServiceUnderTest, testEnvelope, testKafkaBrokers } from '@order-saga/shared/testing';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
@@ -21,7 +21,7 @@ import { decide } from '../domain/place-order.saga';
 import { ORDER_OUTCOME_CHANNEL, OrderOutcomeWaiter } from './order-outcome.waiter';
 import { newOrderId } from '../domain/order-id';
 import { PlaceOrderSagaHandler } from './place-order-saga.handler';
-import { PlaceOrderSagaRepository } from './place-order-saga.repository';
+import { NewOrder, PlaceOrderSagaRepository } from './place-order-saga.repository';
 import type { PlaceOrderHandler, PlaceOrderResult } from './place-order.handler';
 import type { PlaceOrderRequestDto } from '@order-saga/contracts/http';
 
@@ -31,10 +31,7 @@ import type { PlaceOrderRequestDto } from '@order-saga/contracts/http';
  * on the command and reply topics, so it can stay silent, answer late or answer twice.
  * Needs KAFKA_BROKERS (set by `npm test`).
  */
-const brokers = process.env.KAFKA_BROKERS;
-const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const suffix = randomBytes(4).toString('hex');
-const database = `order_saga_it_${suffix}`;
 const group = `order-service-it-${suffix}`;
 const CLIENT = 'it-client';
 const CUSTOMER = 'CUST-IT-1';
@@ -43,6 +40,25 @@ const STEP_TIMEOUT_MS = 1500;
 interface SeenCommand {
   topic: string;
   envelope: MessageEnvelope<{ orderId: string } & Record<string, unknown>>;
+}
+
+/** What inventory answers when it reserved `quantity` of SKU-IT-1 at 12.50 for the order. */
+function stockReservedFor(orderId: string, quantity: number, reservationId: string = randomUUID()): StockReservedReply {
+  return { orderId, reservationId, items: [{ productId: 'SKU-IT-1', quantity, unitPriceCents: 1250 }], totalCents: quantity * 1250, currency: 'USD' };
+}
+
+/** An order of `quantity` SKU-IT-1 by the test's customer, without address or idempotency key. */
+function newOrderOf(orderId: string, quantity: number, estimatedDelivery: Date): NewOrder {
+  return {
+    orderId,
+    clientId: CLIENT,
+    customerId: CUSTOMER,
+    shippingAddress: null,
+    idempotencyKey: null,
+    idempotencyRequestHash: null,
+    estimatedDelivery,
+    lines: [{ productId: 'SKU-IT-1', quantity, requestedUnitPriceCents: null }],
+  };
 }
 
 /** Plays the participants: records every command the saga sends, and sends replies as they would. */
@@ -86,23 +102,16 @@ class FakeParticipants {
   }
 
   async reply<T extends object>(definition: MessageDefinition<T>, cause: SeenCommand | null, orderId: string, payload: T): Promise<void> {
-    const envelope: MessageEnvelope<T> = {
-      messageId: randomUUID(),
-      type: definition.type,
-      correlationId: orderId,
-      causationId: cause?.envelope.messageId ?? null,
-      occurredAt: new Date().toISOString(),
-      requestId: null,
-      traceparent: null,
-      payload,
-    };
+    const envelope = testEnvelope(definition, orderId, payload, { causationId: cause?.envelope.messageId ?? null });
     await this.producer!.send({ topic: definition.topic, messages: [{ key: orderId, value: JSON.stringify(envelope) }] });
   }
 }
 
 describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL + Kafka, 2 replicas)', () => {
-  const kafka = new Kafka({ clientId: 'order-saga-it', brokers: (brokers ?? '').split(','), logLevel: logLevel.NOTHING });
+  const brokers = process.env.KAFKA_BROKERS ?? '';
+  const kafka = new Kafka({ clientId: 'order-saga-it', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const participants = new FakeParticipants(kafka);
+  let service: ServiceUnderTest | undefined;
   /** Replica A answers HTTP and consumes nothing; replica B consumes the replies. Both relay and sweep. */
   let replicaA: INestApplication;
   let replicaB: INestApplication;
@@ -112,37 +121,26 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
   let listener: Client | undefined;
 
   beforeAll(async () => {
-    if (!brokers) throw new Error('KAFKA_BROKERS is not set: run this suite through `npm test`');
-    await adminQuery(`CREATE DATABASE ${database}`);
-    Object.assign(process.env, {
-      DATABASE_URL: `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`,
-      KAFKA_BROKERS: brokers,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      SAGA_STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS),
-      SAGA_COMPENSATION_RETRY_MS: String(STEP_TIMEOUT_MS),
-      SAGA_SWEEP_INTERVAL_MS: '200',
-      OUTBOX_POLL_INTERVAL_MS: '200',
-      // Longer than any test: an answer before it can only come from the outcome notification.
-      ORDER_OUTCOME_WAIT_MS: '55000',
+    service = await startServiceUnderTest({
+      name: 'saga',
+      module: () => import('../../app.module').then((loaded) => loaded.AppModule),
+      env: {
+        KAFKA_BROKERS: testKafkaBrokers(),
+        SAGA_STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS),
+        SAGA_COMPENSATION_RETRY_MS: String(STEP_TIMEOUT_MS),
+        SAGA_SWEEP_INTERVAL_MS: '200',
+        OUTBOX_POLL_INTERVAL_MS: '200',
+        // Longer than any test: an answer before it can only come from the outcome notification.
+        ORDER_OUTCOME_WAIT_MS: '55000',
+      },
     });
-    // Config is validated when the module is loaded, so it is loaded after the environment is set.
-    const { AppModule } = await import('../../app.module');
-    const boot = async (consume: boolean) => {
-      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-      const app = moduleRef.createNestApplication({ logger: false });
-      if (consume) app.connectMicroservice(kafkaConsumerOptions(group, brokers), { inheritAppConfig: true });
-      await app.init();
-      if (consume) await app.startAllMicroservices();
-      return app;
-    };
-    replicaA = await boot(false);
-    replicaB = await boot(true);
+    replicaA = await service.boot();
+    replicaB = await service.boot(kafkaConsumerOptions(group, brokers));
     dataSource = replicaA.get(DataSource);
     await waitForConsumerGroup(kafka, group);
     await participants.start();
     await dataSource.query(`INSERT INTO customer (client_id, customer_id, name, status) VALUES ($1, $2, 'IT customer', 'active')`, [CLIENT, CUSTOMER]);
-    listener = new Client({ connectionString: process.env.DATABASE_URL });
+    listener = new Client({ connectionString: service.database.url });
     await listener.connect();
     listener.on('notification', ({ payload }) => void outcomeNotifications.push(payload ?? ''));
     await listener.query(`LISTEN ${ORDER_OUTCOME_CHANNEL}`);
@@ -151,9 +149,7 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
   afterAll(async () => {
     await listener?.end();
     await participants.stop();
-    await replicaB?.close();
-    await replicaA?.close();
-    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await service?.stop();
   });
 
   /** Places an order on replica A (unless told); resolves with the handler's answer (or its error) once it has one. */
@@ -209,6 +205,16 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
   };
   const timeline = async (orderId: string) =>
     (await dataSource.query('SELECT kind, name FROM saga_step WHERE order_id = $1 ORDER BY id', [orderId])) as { kind: string; name: string }[];
+  /** The saga took the reservation and asked for the payment: its state, its outbox and its timeline say so. */
+  const expectPaymentAskedFor = async (orderId: string) => {
+    expect((await sagaOf(orderId)).state).toBe('PROCESSING_PAYMENT');
+    expect(await outboxTypes(orderId)).toEqual(['ReserveStock', 'ProcessPayment']);
+    expect(await timeline(orderId)).toEqual([
+      { kind: 'command', name: 'ReserveStock' },
+      { kind: 'reply', name: 'StockReserved' },
+      { kind: 'command', name: 'ProcessPayment' },
+    ]);
+  };
   /** The order_outcome notifications sent so far: a sentinel sent now arrives after every NOTIFY already committed. */
   const notifiedSoFar = async () => {
     const sentinel = `sentinel-${randomUUID()}`;
@@ -217,13 +223,19 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     return outcomeNotifications;
   };
   const reserve = (command: SeenCommand, reservationId = randomUUID()) =>
-    participants.reply(STOCK_RESERVED, command, command.envelope.correlationId, {
-      orderId: command.envelope.correlationId,
-      reservationId,
-      items: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }],
-      totalCents: 2500,
-      currency: 'USD',
-    });
+    participants.reply(STOCK_RESERVED, command, command.envelope.correlationId, stockReservedFor(command.envelope.correlationId, 2, reservationId));
+  /**
+   * A saga of `quantity` SKU-IT-1 started, in a transaction of its own, at `later` (an hour ahead), so the
+   * sweep leaves its deadlines alone during the test; `statements` counts what the start sent.
+   */
+  const sagaStartedAhead = async (quantity: number, later = new Date(Date.now() + 3_600_000)) => {
+    const orderId = newOrderId();
+    knownOrders = new Set([...knownOrders, orderId]);
+    const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
+    const saga = replicaA.get(PlaceOrderSagaHandler);
+    const statements = await statementsOf((manager) => saga.start(manager, newOrderOf(orderId, quantity, later), origin, later));
+    return { orderId, origin, later, saga, statements };
+  };
 
   it('confirms an order answered in time, the answer reaching replica A while replica B consumed the replies', async () => {
     const { orderId, answer } = await placeOrder();
@@ -249,28 +261,7 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
   }, 30_000);
 
   it('a step whose saga changed after it was read writes nothing and fails as a serialization failure, to be decided again', async () => {
-    // Started an hour ahead, so the sweep leaves its deadline alone during the test.
-    const orderId = newOrderId();
-    knownOrders = new Set([...knownOrders, orderId]);
-    const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
-    const later = new Date(Date.now() + 3_600_000);
-    await dataSource.transaction((manager) =>
-      replicaA.get(PlaceOrderSagaHandler).start(
-        manager,
-        {
-          orderId,
-          clientId: CLIENT,
-          customerId: CUSTOMER,
-          shippingAddress: null,
-          idempotencyKey: null,
-          idempotencyRequestHash: null,
-          estimatedDelivery: later,
-          lines: [{ productId: 'SKU-IT-1', quantity: 1, requestedUnitPriceCents: null }],
-        },
-        origin,
-        later,
-      ),
-    );
+    const { orderId, origin, later } = await sagaStartedAhead(1);
     const repository = replicaA.get(PlaceOrderSagaRepository);
     const attempt = dataSource.transaction(async (manager) => {
       const record = (await repository.find(manager, orderId))!;
@@ -293,78 +284,19 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
   }, 30_000);
 
   it('a step deciding on a stale copy of the saga writes nothing, reads the saga again and applies in the same transaction', async () => {
-    const orderId = newOrderId();
-    knownOrders = new Set([...knownOrders, orderId]);
-    const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
-    const later = new Date(Date.now() + 3_600_000);
-    const saga = replicaA.get(PlaceOrderSagaHandler);
-    await saga.start(
-      dataSource.manager,
-      {
-        orderId,
-        clientId: CLIENT,
-        customerId: CUSTOMER,
-        shippingAddress: null,
-        idempotencyKey: null,
-        idempotencyRequestHash: null,
-        estimatedDelivery: later,
-        lines: [{ productId: 'SKU-IT-1', quantity: 2, requestedUnitPriceCents: null }],
-      },
-      origin,
-      later,
-    );
+    const { orderId, later, saga } = await sagaStartedAhead(2);
     // Another replica or the sweep moved the saga: replica A's copy is now one version behind.
     await dataSource.query('UPDATE saga_instance SET version = version + 1 WHERE order_id = $1', [orderId]);
-    const reserved = {
-      orderId,
-      reservationId: randomUUID(),
-      items: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }],
-      totalCents: 2500,
-      currency: 'USD' as const,
-    };
-    const envelope: MessageEnvelope<typeof reserved> = {
-      messageId: randomUUID(),
-      type: 'StockReserved',
-      correlationId: orderId,
-      causationId: null,
-      occurredAt: later.toISOString(),
-      requestId: null,
-      traceparent: null,
-      payload: reserved,
-    };
+    const reserved = stockReservedFor(orderId, 2);
+    const envelope = testEnvelope(STOCK_RESERVED, orderId, reserved, { occurredAt: later });
 
     // The refused compare-and-set, the read, the compare-and-set that applies.
     expect(await statementsOf((manager) => saga.onReply(manager, envelope, { type: 'StockReserved', reply: reserved }, later))).toBe(3);
-    expect(await sagaOf(orderId)).toMatchObject({ state: 'PROCESSING_PAYMENT' });
-    expect(await outboxTypes(orderId)).toEqual(['ReserveStock', 'ProcessPayment']);
-    expect(await timeline(orderId)).toEqual([
-      { kind: 'command', name: 'ReserveStock' },
-      { kind: 'reply', name: 'StockReserved' },
-      { kind: 'command', name: 'ProcessPayment' },
-    ]);
+    await expectPaymentAskedFor(orderId);
   }, 30_000);
 
   it("a deadline's step decides on the saga as the database has it, not on this process's stale copy", async () => {
-    const orderId = newOrderId();
-    knownOrders = new Set([...knownOrders, orderId]);
-    const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
-    const later = new Date(Date.now() + 3_600_000);
-    const saga = replicaA.get(PlaceOrderSagaHandler);
-    await saga.start(
-      dataSource.manager,
-      {
-        orderId,
-        clientId: CLIENT,
-        customerId: CUSTOMER,
-        shippingAddress: null,
-        idempotencyKey: null,
-        idempotencyRequestHash: null,
-        estimatedDelivery: later,
-        lines: [{ productId: 'SKU-IT-1', quantity: 1, requestedUnitPriceCents: null }],
-      },
-      origin,
-      later,
-    );
+    const { orderId, later, saga } = await sagaStartedAhead(1);
     // Another replica moved the saga on: its deadline has passed at `later`, while replica A's copy
     // still holds the deadline it started with, which has not (so that copy would say "nothing to do").
     await dataSource.query(`UPDATE saga_instance SET step_deadline_at = $2, version = version + 1 WHERE order_id = $1`, [
@@ -403,46 +335,15 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
   }, 30_000);
 
   it('a paid saga costs 1 statement to start and 1 per reply (the compare-and-set carrying outbox and timeline), and the waiting request gets the settled order in-process', async () => {
-    // Started an hour ahead, so the sweep leaves its deadlines alone during the test.
-    const orderId = newOrderId();
-    knownOrders = new Set([...knownOrders, orderId]);
-    const later = new Date(Date.now() + 3_600_000);
-    const saga = replicaA.get(PlaceOrderSagaHandler);
+    const { orderId, later, saga, statements } = await sagaStartedAhead(2);
     const waiting = replicaA.get(OrderOutcomeWaiter).expect(orderId);
-    const reply = <T extends object>(type: string, payload: T): MessageEnvelope<T> => ({
-      messageId: randomUUID(),
-      type,
-      correlationId: orderId,
-      causationId: null,
-      occurredAt: later.toISOString(),
-      requestId: null,
-      traceparent: null,
-      payload,
-    });
-    const reservationId = randomUUID();
+    const reply = <T extends object>(definition: MessageDefinition<T>, payload: T) => testEnvelope(definition, orderId, payload, { occurredAt: later });
 
-    const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
-    const newOrder = {
-      orderId,
-      clientId: CLIENT,
-      customerId: CUSTOMER,
-      shippingAddress: null,
-      idempotencyKey: null,
-      idempotencyRequestHash: null,
-      estimatedDelivery: later,
-      lines: [{ productId: 'SKU-IT-1', quantity: 2, requestedUnitPriceCents: null }],
-    };
-    expect(await statementsOf((manager) => saga.start(manager, newOrder, origin, later))).toBe(1);
-    const reserved = {
-      orderId,
-      reservationId,
-      items: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }],
-      totalCents: 2500,
-      currency: 'USD' as const,
-    };
-    expect(await statementsOf((manager) => saga.onReply(manager, reply('StockReserved', reserved), { type: 'StockReserved', reply: reserved }, later))).toBe(1);
-    const paid = { orderId, paymentId: randomUUID(), amountCents: 2500, currency: 'USD' as const };
-    expect(await statementsOf((manager) => saga.onReply(manager, reply('PaymentSucceeded', paid), { type: 'PaymentSucceeded', reply: paid }, later))).toBe(1);
+    expect(statements).toBe(1);
+    const reserved = stockReservedFor(orderId, 2);
+    expect(await statementsOf((manager) => saga.onReply(manager, reply(STOCK_RESERVED, reserved), { type: 'StockReserved', reply: reserved }, later))).toBe(1);
+    const paid: PaymentSucceededReply = { orderId, paymentId: randomUUID(), amountCents: 2500, currency: 'USD' };
+    expect(await statementsOf((manager) => saga.onReply(manager, reply(PAYMENT_SUCCEEDED, paid), { type: 'PaymentSucceeded', reply: paid }, later))).toBe(1);
 
     await expect(waiting).resolves.toEqual({
       status: 'confirmed',
@@ -471,39 +372,9 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     const saga = replicaA.get(PlaceOrderSagaHandler);
     const replies: { orderId: string; envelope: MessageEnvelope<StockReservedReply>; reserved: StockReservedReply }[] = [];
     for (let i = 0; i < 2; i++) {
-      const orderId = newOrderId();
-      knownOrders = new Set([...knownOrders, orderId]);
-      const origin = { correlationId: orderId, causationId: null, requestId: null, traceparent: null };
-      const lines = [{ productId: 'SKU-IT-1', quantity: 1, requestedUnitPriceCents: null }];
-      const order = {
-        orderId,
-        clientId: CLIENT,
-        customerId: CUSTOMER,
-        shippingAddress: null,
-        idempotencyKey: null,
-        idempotencyRequestHash: null,
-        estimatedDelivery: later,
-        lines,
-      };
-      await saga.start(dataSource.manager, order, origin, later);
-      const reserved: StockReservedReply = {
-        orderId,
-        reservationId: randomUUID(),
-        items: [{ productId: 'SKU-IT-1', quantity: 1, unitPriceCents: 1250 }],
-        totalCents: 1250,
-        currency: 'USD',
-      };
-      const envelope = {
-        messageId: randomUUID(),
-        type: 'StockReserved',
-        correlationId: orderId,
-        causationId: null,
-        occurredAt: later.toISOString(),
-        requestId: null,
-        traceparent: null,
-        payload: reserved,
-      };
-      replies.push({ orderId, envelope, reserved });
+      const { orderId } = await sagaStartedAhead(1, later);
+      const reserved = stockReservedFor(orderId, 1);
+      replies.push({ orderId, envelope: testEnvelope(STOCK_RESERVED, orderId, reserved, { occurredAt: later }), reserved });
     }
     return { saga, later, replies };
   };
@@ -537,15 +408,7 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     }
 
     expect(counted.statements).toBe(1);
-    for (const { orderId } of replies) {
-      expect((await sagaOf(orderId)).state).toBe('PROCESSING_PAYMENT');
-      expect(await outboxTypes(orderId)).toEqual(['ReserveStock', 'ProcessPayment']);
-      expect(await timeline(orderId)).toEqual([
-        { kind: 'command', name: 'ReserveStock' },
-        { kind: 'reply', name: 'StockReserved' },
-        { kind: 'command', name: 'ProcessPayment' },
-      ]);
-    }
+    for (const { orderId } of replies) await expectPaymentAskedFor(orderId);
   }, 30_000);
 
   it("in a consumer batch, a step whose saga moved on fails the batch's commit, and none of the batch's steps is written", async () => {

@@ -1,9 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { MessageDefinition, MessageEnvelope, PROCESS_PAYMENT, REFUND_PAYMENT } from '@order-saga/contracts';
+import { randomBytes } from 'node:crypto';
+import { PROCESS_PAYMENT, REFUND_PAYMENT } from '@order-saga/contracts';
 import { Outbox } from '@order-saga/shared/messaging';
-import { adminQuery } from '@order-saga/shared/testing';
+import { createMigratedTestDatabase, MigratedTestDatabase, statementsInTransaction, statementVerb, testEnvelope } from '@order-saga/shared/testing';
 import type { PinoLogger } from 'nestjs-pino';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { InitialSchema1763700000000 } from '../../database/migrations/1763700000000-initial-schema';
 import { Refunds1763900000000 } from '../../database/migrations/1763900000000-refunds';
 import { MessagingRetention1764200000000 } from '../../database/migrations/1764200000000-messaging-retention';
@@ -19,22 +19,6 @@ import { ProcessPaymentHandler } from './process-payment.handler';
  * migrations, several in one transaction as a consumer batch runs them. Outbox statements (the messaging
  * library's) and transaction control are not counted.
  */
-const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_payments_${randomBytes(4).toString('hex')}`;
-
-function envelope<T extends object>(definition: MessageDefinition<T>, orderId: string, payload: T): MessageEnvelope<T> {
-  return {
-    messageId: randomUUID(),
-    type: definition.type,
-    correlationId: orderId,
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-    requestId: null,
-    traceparent: null,
-    payload,
-  };
-}
-
 describe('ProcessPayment in a batch (PostgreSQL)', () => {
   const charged: string[] = [];
   const sandbox = new SandboxPaymentProvider(1_000_000);
@@ -47,27 +31,23 @@ describe('ProcessPayment in a batch (PostgreSQL)', () => {
   const outcomes = new ChargeOutcomeRepository();
   const processHandler = new ProcessPaymentHandler(new Outbox(), provider, outcomes);
   const refundHandler = new RefundPaymentHandler(new Outbox(), { info: () => undefined } as unknown as PinoLogger, outcomes);
+  let database: MigratedTestDatabase | undefined;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    await adminQuery(`CREATE DATABASE ${database}`, adminUrl);
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`,
+    database = await createMigratedTestDatabase('payments', {
       migrations: [InitialSchema1763700000000, Refunds1763900000000, MessagingRetention1764200000000, PaymentClaim1764300000000],
     });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    dataSource = database.dataSource;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`, adminUrl);
+    await database?.drop();
   });
 
   const newOrderId = () => `ORD-PP-${randomBytes(4).toString('hex').toUpperCase()}`;
   const processCommand = (orderId: string) =>
-    envelope(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-PP-1', amountCents: 4200, currency: 'USD' as const });
+    testEnvelope(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-PP-1', amountCents: 4200, currency: 'USD' as const });
   const paymentOf = async (orderId: string) =>
     ((await dataSource.query('SELECT status, refunded_cents, provider_reference FROM payment WHERE order_id = $1', [orderId])) as Record<string, unknown>[])[0];
   const replyTypes = async (orderId: string) =>
@@ -75,21 +55,10 @@ describe('ProcessPayment in a batch (PostgreSQL)', () => {
       (row) => row.message_type,
     );
 
-  /** Runs `work` in one transaction; returns the payment statements sent while it ran and those sent as it committed. */
+  /** Runs `work` in one transaction; returns the verbs of the payment statements sent while it ran and as it committed. */
   async function inOneTransaction(work: (manager: EntityManager) => Promise<void>): Promise<{ byHandlers: string[]; atCommit: string[] }> {
-    const sent = { byHandlers: [] as string[], atCommit: [] as string[] };
-    let phase: keyof typeof sent = 'byHandlers';
-    await dataSource.transaction(async (manager) => {
-      const runner = manager.queryRunner as QueryRunner;
-      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-      runner.query = ((sql: string, ...rest: unknown[]) => {
-        if (/\bpayment\b/.test(sql)) sent[phase].push(sql.trim().split(/\s+/)[0]);
-        return query(sql, ...rest);
-      }) as typeof runner.query;
-      await work(manager);
-      phase = 'atCommit';
-    });
-    return sent;
+    const { byHandlers, atCommit } = await statementsInTransaction(dataSource, work, (sql) => /\bpayment\b/.test(sql));
+    return { byHandlers: byHandlers.map(statementVerb), atCommit: atCommit.map(statementVerb) };
   }
 
   it('charges three orders of one transaction with three claims, and writes their outcomes in one statement as it commits', async () => {
@@ -112,7 +81,7 @@ describe('ProcessPayment in a batch (PostgreSQL)', () => {
     await inOneTransaction(async (manager) => {
       await processHandler.handle(processCommand(orderId), manager);
       await processHandler.handle(processCommand(orderId), manager);
-      await refundHandler.handle(envelope(REFUND_PAYMENT, orderId, { orderId, reason: 'payment_timeout' }), manager);
+      await refundHandler.handle(testEnvelope(REFUND_PAYMENT, orderId, { orderId, reason: 'payment_timeout' }), manager);
     });
 
     expect(charged.filter((id) => id === orderId)).toHaveLength(1);

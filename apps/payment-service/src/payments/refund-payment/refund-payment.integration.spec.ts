@@ -1,6 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import {
   MessageDefinition,
   MessageEnvelope,
@@ -11,10 +10,11 @@ import {
   REFUND_PAYMENT,
 } from '@order-saga/contracts';
 import { headersOf, kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
-import { adminQuery, pollUntil } from '@order-saga/shared/testing';
+import { pollUntil, ServiceUnderTest, startServiceUnderTest, testEnvelope, testKafkaBrokers } from '@order-saga/shared/testing';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
-import type { ChargeRequest, ChargeResult } from '../../provider/payment-provider';
+import { ChargeRequest, ChargeResult, PaymentProvider } from '../../provider/payment-provider';
+import { SandboxPaymentProvider } from '../../provider/sandbox-payment.provider';
 
 /**
  * RefundPayment, the compensation of ProcessPayment, through payment-service's real consumers on a
@@ -22,10 +22,7 @@ import type { ChargeRequest, ChargeResult } from '../../provider/payment-provide
  * reads the effects from the payment table and the replies from the outbox (where the relay takes them).
  * Needs KAFKA_BROKERS (set by `npm test`).
  */
-const brokers = process.env.KAFKA_BROKERS;
-const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const suffix = randomBytes(4).toString('hex');
-const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_refund_${suffix}`;
 const group = `payment-service-it-${suffix}`;
 const AMOUNT_CENTS = 4200;
 
@@ -41,29 +38,18 @@ interface PaymentRow {
 }
 
 describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers on PostgreSQL + Kafka)', () => {
-  const kafka = new Kafka({ clientId: `refund-it-${suffix}`, brokers: (brokers ?? '').split(','), logLevel: logLevel.NOTHING });
+  const brokers = process.env.KAFKA_BROKERS ?? '';
+  const kafka = new Kafka({ clientId: `refund-it-${suffix}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   /** Orders the card processor was asked to charge: "not charged" is then a fact, not an inference. */
   const charged: string[] = [];
   /** Charges of these orders stay in flight (inside ProcessPayment's transaction) until the promise settles. */
   const heldCharges = new Map<string, Promise<void>>();
+  let service: ServiceUnderTest | undefined;
   let app: INestApplication;
   let dataSource: DataSource;
   let producer: Producer;
 
   beforeAll(async () => {
-    if (!brokers) throw new Error('KAFKA_BROKERS is not set: run this suite through `npm test`');
-    await adminQuery(`CREATE DATABASE ${database}`);
-    Object.assign(process.env, {
-      DATABASE_URL: `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`,
-      KAFKA_BROKERS: brokers,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      OUTBOX_POLL_INTERVAL_MS: '200',
-    });
-    // Config is validated when the module is loaded, so it is loaded after the environment is set.
-    const { AppModule } = await import('../../app.module');
-    const { PaymentProvider } = await import('../../provider/payment-provider');
-    const { SandboxPaymentProvider } = await import('../../provider/sandbox-payment.provider');
     const sandbox = new SandboxPaymentProvider(1_000_000);
     const recordingProvider = {
       charge: async (request: ChargeRequest): Promise<ChargeResult> => {
@@ -72,14 +58,13 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
         return sandbox.charge(request);
       },
     };
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(PaymentProvider)
-      .useValue(recordingProvider)
-      .compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    app.connectMicroservice(kafkaConsumerOptions(group, brokers), { inheritAppConfig: true });
-    await app.init();
-    await app.startAllMicroservices();
+    service = await startServiceUnderTest({
+      name: 'refund',
+      module: () => import('../../app.module').then((loaded) => loaded.AppModule),
+      env: { KAFKA_BROKERS: testKafkaBrokers(), OUTBOX_POLL_INTERVAL_MS: '200' },
+      override: (builder) => builder.overrideProvider(PaymentProvider).useValue(recordingProvider),
+    });
+    app = await service.boot(kafkaConsumerOptions(group, brokers));
     dataSource = app.get(DataSource);
     producer = kafka.producer();
     await producer.connect();
@@ -88,24 +73,10 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
 
   afterAll(async () => {
     await producer?.disconnect();
-    await app?.close();
-    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await service?.stop();
   });
 
   const newOrderId = () => `ORD-RF-${randomBytes(4).toString('hex').toUpperCase()}`;
-
-  function envelopeOf<T extends object>(definition: MessageDefinition<T>, orderId: string, payload: T): MessageEnvelope<T> {
-    return {
-      messageId: randomUUID(),
-      type: definition.type,
-      correlationId: orderId,
-      causationId: null,
-      occurredAt: new Date().toISOString(),
-      requestId: null,
-      traceparent: null,
-      payload,
-    };
-  }
 
   /** Publishes like the order-service relay does (key = order id); resolves with where it landed. */
   async function publish<T extends object>(definition: MessageDefinition<T>, envelope: MessageEnvelope<T>): Promise<{ partition: number; offset: number }> {
@@ -156,10 +127,10 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
     ).map((row) => row.envelope);
 
   const charge = async (orderId: string) => {
-    await publish(PROCESS_PAYMENT, envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' }));
+    await publish(PROCESS_PAYMENT, testEnvelope(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' }));
     return untilPayment(orderId, 'succeeded');
   };
-  const refundCommand = (orderId: string, reason = 'payment_timeout') => envelopeOf(REFUND_PAYMENT, orderId, { orderId, reason });
+  const refundCommand = (orderId: string, reason = 'payment_timeout') => testEnvelope(REFUND_PAYMENT, orderId, { orderId, reason });
 
   it('refunds a succeeded charge: the payment becomes refunded and a PaymentRefunded reply is in the outbox', async () => {
     const orderId = newOrderId();
@@ -196,7 +167,7 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
     expect(refundReply.payload).toEqual({ orderId, paymentId: voided.payment_id, outcome: 'nothing_to_refund', refundedCents: 0 });
 
     // The ProcessPayment that was still in flight when the saga gave up.
-    await publish(PROCESS_PAYMENT, envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' }));
+    await publish(PROCESS_PAYMENT, testEnvelope(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' }));
 
     const [declined] = await pollUntil(
       async () => {
@@ -256,7 +227,7 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
     const orderId = newOrderId();
     const first = await charge(orderId);
 
-    const resent = envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' });
+    const resent = testEnvelope(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' });
     await publish(PROCESS_PAYMENT, resent);
     const replies = await pollUntil(
       async () => {
@@ -282,7 +253,7 @@ describe('RefundPayment and a re-sent ProcessPayment (payment-service consumers 
     const orderId = newOrderId();
     let releaseCharge = () => undefined as void;
     heldCharges.set(orderId, new Promise<void>((resolve) => (releaseCharge = resolve)));
-    const processCommand = envelopeOf(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' as const });
+    const processCommand = testEnvelope(PROCESS_PAYMENT, orderId, { orderId, customerId: 'CUST-RF-1', amountCents: AMOUNT_CENTS, currency: 'USD' as const });
     const refund = (manager: EntityManager) => app.get(RefundPaymentHandler).handle(refundCommand(orderId, 'payment_timeout'), manager);
 
     const processing = dataSource.transaction((manager) => app.get(ProcessPaymentHandler).handle(processCommand, manager));

@@ -1,18 +1,12 @@
 import { IsIn, IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { defineMessage } from '../../message-definition';
 import { TOPICS } from '../../topics';
+import { OrderLifecycleEventBase, sharedFieldsFirst } from './order-lifecycle.event';
 import { ORDER_STATUSES, OrderStatus } from './order-status';
 
 /** The saga ended without an order: stock was short or payment was declined (and stock released). */
-export class OrderCancelledEvent {
-  @IsString()
-  @IsNotEmpty()
-  orderId: string;
-
-  @IsString()
-  @IsNotEmpty()
-  clientId: string;
-
+@sharedFieldsFirst
+export class OrderCancelledEvent extends OrderLifecycleEventBase {
   @IsString()
   @IsNotEmpty()
   customerId: string;

@@ -3,19 +3,12 @@ import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsString, Mi
 import { CURRENCIES, Currency, PricedOrderLine } from '../../common';
 import { defineMessage } from '../../message-definition';
 import { TOPICS } from '../../topics';
+import { OrderLifecycleEventBase, sharedFieldsFirst } from './order-lifecycle.event';
 import { ORDER_STATUSES, OrderStatus } from './order-status';
 
 /** The order went through the saga: stock reserved and payment taken. */
-export class OrderCreatedEvent {
-  @IsString()
-  @IsNotEmpty()
-  orderId: string;
-
-  /** The API client that owns the order; webhooks go only to that client's endpoints. */
-  @IsString()
-  @IsNotEmpty()
-  clientId: string;
-
+@sharedFieldsFirst
+export class OrderCreatedEvent extends OrderLifecycleEventBase {
   @IsString()
   @IsNotEmpty()
   customerId: string;

@@ -1,18 +1,12 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsString } from 'class-validator';
+import { IsIn, IsISO8601 } from 'class-validator';
 import { defineMessage } from '../../message-definition';
 import { TOPICS } from '../../topics';
+import { OrderLifecycleEventBase, sharedFieldsFirst } from './order-lifecycle.event';
 import { ORDER_STATUSES, OrderStatus } from './order-status';
 
 /** Any status change of an order, alongside the more specific created / cancelled events. */
-export class OrderUpdatedEvent {
-  @IsString()
-  @IsNotEmpty()
-  orderId: string;
-
-  @IsString()
-  @IsNotEmpty()
-  clientId: string;
-
+@sharedFieldsFirst
+export class OrderUpdatedEvent extends OrderLifecycleEventBase {
   @IsIn(ORDER_STATUSES)
   previousStatus: OrderStatus;
 

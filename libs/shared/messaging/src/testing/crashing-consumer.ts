@@ -9,14 +9,14 @@ import { Controller, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
-import { defineMessage, TopicName } from '@order-saga/contracts';
+import { TopicName } from '@order-saga/contracts';
 import { DatabaseModule } from '@order-saga/shared/database';
-import { IsInt, IsString } from 'class-validator';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { kafkaConsumerOptions } from '../kafka-microservice';
 import { MessageProcessor } from '../message-processor';
 import { MessagingModule } from '../messaging.module';
+import { addToCounter, CountMe, countMeOn } from './count-me.message';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -28,14 +28,7 @@ const group = env('CRASH_GROUP');
 const crashOn = process.env.CRASH_ON;
 const crashAt = process.env.CRASH_AT;
 
-class CountMe {
-  @IsString()
-  counter: string;
-
-  @IsInt()
-  by: number;
-}
-const COUNT_ME = defineMessage('CountMe', topic, CountMe);
+const COUNT_ME = countMeOn(topic);
 
 @Controller()
 class CrashingConsumer {
@@ -53,10 +46,7 @@ class CrashingConsumer {
       context,
       accepts: [COUNT_ME],
       handle: async (envelope, manager) => {
-        await manager.query(`INSERT INTO counter (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counter.value + EXCLUDED.value`, [
-          envelope.payload.counter,
-          envelope.payload.by,
-        ]);
+        await addToCounter(manager, envelope.payload);
         // Dies with the effect and the inbox row written but not committed.
         if (envelope.payload.counter === crashOn && crashAt === 'in-transaction') process.kill(process.pid, 'SIGKILL');
       },
