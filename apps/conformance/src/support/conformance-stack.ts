@@ -1,70 +1,32 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ensureSigningKeys, Infra, registerOAuthClient, Services, startInfra, startServices } from '@order-saga/infra';
-import { unthrottledGatewayEnv } from '@order-saga/shared/testing';
+import { publishSystem, RunningSystem, startSystem } from '@order-saga/shared/testing';
 
 export const CONFORMANCE_CLIENT_ID = 'conformance-client';
 
-interface Running {
-  infra: Infra;
-  services?: Services;
-}
-
-const running = globalThis as typeof globalThis & { __orderSagaConformance?: Running };
+const running = globalThis as typeof globalThis & { __orderSagaConformance?: RunningSystem };
 
 /**
- * The whole system as real processes: the broker `npm test` runs (KAFKA_BROKERS) or a private one,
- * fresh databases under ORDER_SAGA_CONFORMANCE_DB_PREFIX, all five services, one OAuth client.
+ * The whole system as real processes: the broker `npm test` runs (KAFKA_BROKERS) or a private one, fresh
+ * databases under ORDER_SAGA_CONFORMANCE_DB_PREFIX, all five services, one OAuth client. The gateway is
+ * unthrottled: sdk.e2e-spec.ts starts a gateway of its own with tiny limits.
  */
 export async function startConformanceStack(): Promise<void> {
-  const log = (line: string) => process.stdout.write(`[conformance] ${line}\n`);
-  const dataDir = mkdtempSync(join(process.env.ORDER_SAGA_TEST_DATA_DIR ?? tmpdir(), 'conformance-'));
-  const infra = await startInfra({
-    dataDir,
+  const system = await startSystem({
+    name: 'conformance',
     databasePrefix: process.env.ORDER_SAGA_CONFORMANCE_DB_PREFIX ?? `${process.env.ORDER_SAGA_E2E_DB_PREFIX ?? 'order_saga_e2e'}_conf`,
-    resetDatabases: true,
-    postgresAdminUrl: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    kafkaBrokers: process.env.KAFKA_BROKERS,
-    log,
+    clients: { default: { id: CONFORMANCE_CLIENT_ID, scopes: ['read', 'write'] } },
   });
-  running.__orderSagaConformance = { infra };
-  try {
-    const jwtSigningKeysFile = await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json'));
-    running.__orderSagaConformance.services = await startServices(infra, {
-      jwtSigningKeysFile,
-      logLevel: 'info',
-      // Unthrottled: sdk.e2e-spec.ts starts a gateway of its own with tiny limits.
-      env: { gateway: unthrottledGatewayEnv('conf') },
-    });
-    const secret = randomBytes(18).toString('base64url');
-    await registerOAuthClient(infra.databaseUrls.gateway, CONFORMANCE_CLIENT_ID, secret, ['read', 'write']);
-    const services = running.__orderSagaConformance.services;
-    Object.assign(process.env, {
-      CONFORMANCE_GATEWAY_URL: services.urls.gateway,
-      CONFORMANCE_CLIENT_SECRET: secret,
-      CONFORMANCE_KAFKA_BROKERS: infra.kafkaBrokers,
-      CONFORMANCE_GATEWAY_DB: infra.databaseUrls.gateway,
-      CONFORMANCE_ORDER_DB: infra.databaseUrls['order-service'],
-      CONFORMANCE_ORDER_URL: services.urls['order-service'],
-      CONFORMANCE_INVENTORY_URL: services.urls['inventory-service'],
-      CONFORMANCE_NOTIFICATION_URL: services.urls['notification-service'],
-      CONFORMANCE_JWT_SIGNING_KEYS_FILE: jwtSigningKeysFile,
-      CONFORMANCE_LOG_DIR: join(dataDir, 'logs'),
-    });
-    log(`stack ready; service logs in ${join(dataDir, 'logs')}`);
-  } catch (error) {
-    // Jest skips global teardown when setup fails, so nothing started may be left behind here.
-    await stopConformanceStack();
-    throw error;
-  }
+  running.__orderSagaConformance = system;
+  publishSystem(system);
+  // The names the spec files read.
+  Object.assign(process.env, {
+    CONFORMANCE_GATEWAY_URL: system.gatewayUrl,
+    CONFORMANCE_CLIENT_SECRET: system.client().secret,
+    CONFORMANCE_KAFKA_BROKERS: system.address.kafkaBrokers,
+  });
 }
 
 export async function stopConformanceStack(): Promise<void> {
-  const state = running.__orderSagaConformance;
-  await state?.services?.stop();
-  await state?.infra.stop();
+  await running.__orderSagaConformance?.stop();
 }
 
 export function conformanceEnv(name: string): string {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { clientCredentialsToken } from '@order-saga/shared/testing';
+import { attachSystem, TestSystem } from '@order-saga/shared/testing';
 import { E2E_CLIENTS } from './e2e-stack';
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -9,18 +8,16 @@ export interface ApiResponse<T = Record<string, unknown>> {
   body: T;
 }
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the e2e suite through its Nx target or npm test`);
-  return value;
-}
+let attached: TestSystem | undefined;
+/** The system the suite's global setup started (e2e-stack.ts). */
+export const system = (): TestSystem => (attached ??= attachSystem());
 
 export const urls = {
-  gateway: () => env('E2E_GATEWAY_URL'),
-  inventory: () => env('E2E_INVENTORY_URL'),
-  orders: () => env('E2E_ORDER_URL'),
-  payments: () => env('E2E_PAYMENT_URL'),
-  notifications: () => env('E2E_NOTIFICATION_URL'),
+  gateway: () => system().gatewayUrl,
+  inventory: () => system().urls['inventory-service'],
+  orders: () => system().urls['order-service'],
+  payments: () => system().urls['payment-service'],
+  notifications: () => system().urls['notification-service'],
 };
 
 export async function call<T = Record<string, unknown>>(
@@ -40,7 +37,7 @@ export async function call<T = Record<string, unknown>>(
 
 /** A client-credentials token from the gateway, as an API client would get it. */
 export async function tokenFor(role: keyof typeof E2E_CLIENTS, scope?: string): Promise<string> {
-  return clientCredentialsToken(urls.gateway(), { id: E2E_CLIENTS[role].id, secret: env(`E2E_${role.toUpperCase()}_SECRET`) }, { scope });
+  return system().token(role, scope);
 }
 
 export function bearer(token: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -50,15 +47,11 @@ export function bearer(token: string, extra: Record<string, string> = {}): Recor
 /** A product of its own for one test, so tests never share stock. */
 export async function createProduct(available: number, unitPrice = 10): Promise<string> {
   const productId = `SKU-E2E-${randomUUID().slice(0, 8)}`;
-  const response = await call('PUT', `${urls.inventory()}/products/${productId}`, { name: `e2e ${productId}`, unit_price: unitPrice, available });
-  if (response.status !== 200) throw new Error(`product setup failed: ${JSON.stringify(response.body)}`);
-  return productId;
+  return system().seed.product({ productId, name: `e2e ${productId}`, unitPrice, available });
 }
 
 export async function createCustomer(clientId: string, customerId = `CUST-${randomUUID().slice(0, 8)}`): Promise<string> {
-  const response = await call('PUT', `${urls.orders()}/customers/${customerId}`, { name: 'E2E customer' }, { 'x-client-id': clientId });
-  if (response.status !== 200) throw new Error(`customer setup failed: ${JSON.stringify(response.body)}`);
-  return customerId;
+  return system().seed.customer({ clientId, customerId, name: 'E2E customer' });
 }
 
 export async function stockOf(productId: string): Promise<{ available: number; reserved: number }> {
@@ -66,15 +59,11 @@ export async function stockOf(productId: string): Promise<{ available: number; r
   return { available: body.available, reserved: body.reserved };
 }
 
+const DATABASES = { E2E_INVENTORY_DB: 'inventory-service', E2E_ORDER_DB: 'order-service', E2E_PAYMENT_DB: 'payment-service' } as const;
+
 /** Runs one query against a service's own database, to check what the API does not show. */
-export async function queryDatabase<T>(database: 'E2E_INVENTORY_DB' | 'E2E_ORDER_DB' | 'E2E_PAYMENT_DB', sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: env(database) });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
+export async function queryDatabase<T>(database: keyof typeof DATABASES, sql: string, params: unknown[] = []): Promise<T[]> {
+  return system().query<T>(DATABASES[database], sql, params);
 }
 
 export const shippingAddress = { street: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' };

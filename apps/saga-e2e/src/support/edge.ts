@@ -4,15 +4,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REGISTER, REPO_ROOT, registerOAuthClient, RunningService, stopService } from '@order-saga/infra';
 import { ERROR_CODES, HTTP_STATUS_BY_CODE } from '@order-saga/shared/http';
-import { clientCredentialsToken, freePort, startExtraGateway as startGateway } from '@order-saga/shared/testing';
+import { clientCredentialsToken, freePort } from '@order-saga/shared/testing';
+import { system } from './api';
 
 /** Helpers of the edge-*.e2e-spec.ts suites: the seed's error format, extra gateway processes, clients. */
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the e2e suite through its Nx target or npm test`);
-  return value;
-}
 
 const ERROR_FIELDS = new Set(['error_code', 'message', 'details', 'request_id', 'timestamp']);
 /** Top-level additions the API documents for particular codes. */
@@ -94,16 +89,7 @@ export const closedPort = freePort;
  * environment changed by `overrides` (small limits, another key file, a dead Redis…).
  */
 export async function startExtraGateway(name: string, overrides: Record<string, string>): Promise<RunningService> {
-  return startGateway({
-    name,
-    databaseUrl: env('E2E_GATEWAY_DB'),
-    jwtSigningKeysFile: env('E2E_JWT_SIGNING_KEYS_FILE'),
-    orderServiceUrl: env('E2E_ORDER_URL'),
-    inventoryServiceUrl: env('E2E_INVENTORY_URL'),
-    notificationServiceUrl: env('E2E_NOTIFICATION_URL'),
-    logDir: env('E2E_LOG_DIR'),
-    env: overrides,
-  });
+  return system().startGateway(name, overrides);
 }
 
 export { stopService };
@@ -111,7 +97,7 @@ export { stopService };
 /** Registers a client of its own for one test (so no other test shares its counters) and returns its secret. */
 export async function registerClient(clientId: string, scopes: string[], tier: 'standard' | 'sandbox' = 'standard'): Promise<string> {
   const secret = randomBytes(24).toString('base64url');
-  await registerOAuthClient(env('E2E_GATEWAY_DB'), clientId, secret, scopes, tier);
+  await registerOAuthClient(system().databaseUrls.gateway, clientId, secret, scopes, tier);
   return secret;
 }
 
@@ -127,5 +113,5 @@ export async function signingKeys(command: string, file: string, kid?: string): 
 }
 
 export function dataFile(name: string): string {
-  return join(env('E2E_DATA_DIR'), name);
+  return join(system().address.dataDir, name);
 }

@@ -7,5 +7,6 @@ export * from './test-envelope';
 export * from './test-database';
 export * from './service-under-test';
 export * from './statements-in-transaction';
+export * from './system';
 // Defined beside the launcher that needs it too; tools/infra may not import this library.
 export { freePort } from '@order-saga/infra';
