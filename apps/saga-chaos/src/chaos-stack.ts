@@ -1,24 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allTopics, TOPIC_PARTITIONS } from '@order-saga/contracts';
-import {
-  CACHE_DIR,
-  callService,
-  ensureSigningKeys,
-  Infra,
-  KafkaCluster,
-  killOnExit,
-  registerOAuthClient,
-  RunningService,
-  ServiceName,
-  Services,
-  startInfra,
-  startKafkaCluster,
-  startServices,
-} from '@order-saga/infra';
-import { unthrottledGatewayEnv, WebhookRecorder } from '@order-saga/shared/testing';
+import { CACHE_DIR, callService, Infra, KafkaCluster, RunningService, ServiceName, Services, startKafkaCluster } from '@order-saga/infra';
+import { RunningSystem, startSystem, WebhookRecorder } from '@order-saga/shared/testing';
 import { Workload } from './workload';
 
 export type Variant = 'single' | 'cluster';
@@ -39,22 +24,16 @@ export interface ChaosStack {
 export const CHAOS_CLIENT_ID = 'chaos-client';
 
 /**
- * Everything one chaos run needs, all its own: Kafka (1 node, or 3 with replication factor 3), fresh
- * `chaos_<variant>_*` databases, two replicas of each service, a webhook recorder, an OAuth client, the
- * catalog and customers of the workload and a webhook endpoint for the recorder.
+ * Everything one chaos run needs, all its own: Kafka (1 node, or 3 with replication factor 3), and on it the
+ * system as startSystem boots it (fresh `chaos_<variant>_*` databases, two replicas of each service, an OAuth
+ * client), a webhook recorder, the catalog and customers of the workload and a webhook endpoint for the recorder.
  */
 export async function startChaosStack(variant: Variant, workload: Workload, log: (line: string) => void): Promise<ChaosStack> {
   const dataDir = mkdtempSync(join(tmpdir(), `order-saga-chaos-${variant}-`));
-  const forgets = new Map<RunningService, () => void>();
-  const watch = (service: RunningService) => {
-    forgets.get(service)?.();
-    forgets.set(service, killOnExit(service.child));
-  };
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: Error) => log(`cleanup failed: ${error.message}`));
     cleanups.length = 0;
-    for (const forget of forgets.values()) forget();
   };
 
   try {
@@ -68,34 +47,26 @@ export async function startChaosStack(variant: Variant, workload: Workload, log:
     cleanups.push(() => cluster.stop());
     await cluster.ensureTopics(allTopics(), TOPIC_PARTITIONS);
 
-    const infra = await startInfra({
-      dataDir,
-      databasePrefix: `chaos_${variant}`,
-      resetDatabases: true,
-      postgresAdminUrl: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-      kafkaBrokers: cluster.bootstrapServers,
-      log,
-    });
-    cleanups.push(() => infra.stop());
-
     const recorder = new WebhookRecorder();
     const webhookUrl = await recorder.start();
     cleanups.push(() => recorder.stop());
 
-    const services = await startServices(infra, {
-      jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')),
-      logLevel: 'info',
+    const system = await startSystem({
+      name: 'chaos',
+      dataDir,
+      databasePrefix: `chaos_${variant}`,
+      kafkaBrokers: cluster.bootstrapServers,
       replicas: 2,
       env: serviceEnv(),
+      clients: { chaos: { id: CHAOS_CLIENT_ID, scopes: ['read', 'write'] } },
+      log,
     });
-    services.running.forEach(watch);
-    cleanups.push(() => services.stop());
+    cleanups.push(() => system.stop());
 
-    const client = { id: CHAOS_CLIENT_ID, secret: randomBytes(24).toString('base64url') };
-    await registerOAuthClient(infra.databaseUrls.gateway, client.id, client.secret, ['read', 'write']);
-    const webhookSecret = await seed(services, workload, webhookUrl, client.id);
-    log(`stack ready: ${services.running.length} service processes, Kafka ${cluster.bootstrapServers}, logs in ${join(dataDir, 'logs')}`);
-    return { dataDir, cluster, infra, services, recorder, webhookSecret, client, watch, stop };
+    const webhookSecret = await seed(system, workload, webhookUrl);
+    const { infra, services } = system;
+    log(`stack ready: ${services.running.length} service processes, Kafka ${cluster.bootstrapServers}, logs in ${system.address.logDir}`);
+    return { dataDir, cluster, infra, services, recorder, webhookSecret, client: system.client(), watch: (service) => system.watch(service), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -104,15 +75,12 @@ export async function startChaosStack(variant: Variant, workload: Workload, log:
 
 /**
  * Settings for a run on a shared 2-core machine: small connection pools (ten processes share one
- * PostgreSQL), no rate limit in the way of the load, quick webhook retries, loopback receivers allowed.
+ * PostgreSQL), quick webhook retries, loopback receivers allowed (startSystem keeps the gateway's limits out of the way).
  */
 function serviceEnv(): Partial<Record<ServiceName, Record<string, string>>> {
   const pool = (size: number) => ({ DATABASE_POOL_SIZE: String(size) });
   return {
-    gateway: {
-      ...pool(2),
-      ...unthrottledGatewayEnv('chaos'),
-    },
+    gateway: pool(2),
     'order-service': pool(5),
     'inventory-service': pool(4),
     'payment-service': pool(4),
@@ -120,22 +88,23 @@ function serviceEnv(): Partial<Record<ServiceName, Record<string, string>>> {
   };
 }
 
-/** Catalog, customers and the recorder's webhook endpoint, through the services' internal APIs. */
-async function seed(services: Services, workload: Workload, webhookUrl: string, clientId: string): Promise<string> {
-  const { urls } = services;
+/** Catalog, customers and the recorder's webhook endpoint. */
+async function seed(system: RunningSystem, workload: Workload, webhookUrl: string): Promise<string> {
+  const clientId = system.client().id;
   for (const product of workload.products) {
-    await callService('PUT', `${urls['inventory-service']}/products/${product.productId}`, {
+    await system.seed.product({
+      productId: product.productId,
       name: `chaos ${product.productId}`,
-      unit_price: product.unitPrice,
+      unitPrice: product.unitPrice,
       available: product.initialStock,
     });
   }
   for (const customerId of [...workload.customers, ...workload.decliningCustomers]) {
-    await callService('PUT', `${urls['order-service']}/customers/${customerId}`, { name: `chaos ${customerId}` }, { 'x-client-id': clientId });
+    await system.seed.customer({ clientId, customerId, name: `chaos ${customerId}` });
   }
   const endpoint = { url: `${webhookUrl}/webhooks`, event_types: ['order.created', 'order.updated', 'order.cancelled'], description: 'chaos suite recorder' };
   const register = (body: object) =>
-    callService<{ secret: string }>('POST', `${urls['notification-service']}/webhook-endpoints`, body, { 'x-client-id': clientId });
+    callService<{ secret: string }>('POST', `${system.urls['notification-service']}/webhook-endpoints`, body, { 'x-client-id': clientId });
   // The owning client comes in the x-client-id header; older notification-service builds took it in the body.
   const registered = await register(endpoint).catch(() => register({ ...endpoint, client_id: clientId }));
   return registered.secret;

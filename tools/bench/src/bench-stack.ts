@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { buildDist, callService, ensureSigningKeys, REPO_ROOT, registerOAuthClient, ServiceName, startInfra, startServices } from '@order-saga/infra';
-import { clientCredentialsToken, unthrottledGatewayEnv } from '@order-saga/shared/testing';
+import { buildDist, REPO_ROOT, ServiceName } from '@order-saga/infra';
+import { clientCredentialsToken, seedCustomer, seedProduct, startSystem } from '@order-saga/shared/testing';
 import type { BenchOptions } from './bench-options';
 import { kafkaSecurityFromEnvironment } from './floor-probes';
 import { pidsWithCommandLine } from './process-stats';
@@ -47,22 +46,12 @@ const BENCH_CLIENT_ID = 'bench-client';
 export async function startBenchStack(options: BenchOptions, log: (line: string) => void): Promise<BenchTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-bench-'));
   const databasePrefix = benchDatabasePrefix(options);
-  const infra = await startInfra({
-    dataDir,
-    databasePrefix,
-    resetDatabases: true,
-    postgresAdminUrl: POSTGRES_ADMIN_URL,
-    kafkaBrokers: process.env.KAFKA_BROKERS,
-    kafkaClientSecurity: await kafkaSecurityFromEnvironment(),
-    log,
-  });
   const profileDir = resolve(options.outDir, 'profiles');
   const env: Partial<Record<ServiceName, Record<string, string>>> = {};
   const add = (service: ServiceName, extra: Record<string, string>) => (env[service] = { ...env[service], ...extra });
   // The services run with the image's heap settings (Dockerfile), so their RSS is what a deployment sees.
   for (const service of BENCHED_SERVICES) add(service, { NODE_OPTIONS: IMAGE_NODE_OPTIONS });
-  // The gateway's per-client limits (POST 100/min by default) would turn the load into 429s within a second.
-  add('gateway', unthrottledGatewayEnv('bench'));
+  // startSystem lifts the gateway's per-client limits (POST 100/min by default), which would turn the load into 429s within a second.
   if (options.mode === 'smoke') {
     add('order-service', SMOKE_OUTCOME_BUDGET);
     add('gateway', SMOKE_GATEWAY_TIMEOUT);
@@ -78,55 +67,48 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
   }
   for (const [service, extra] of Object.entries(options.serviceEnv)) add(service as ServiceName, extra);
 
-  let services: Awaited<ReturnType<typeof startServices>> | undefined;
-  try {
-    // Compiled into the run's own folder (inside the checkout measured, so `node_modules` resolves from it), so
-    // a concurrent run or a deploy's `dist/` is never overwritten.
-    const systemUnderTest = resolve(options.systemUnderTest ?? REPO_ROOT);
-    const distDir = options.prebuiltDist ? resolve(options.prebuiltDist) : join(systemUnderTest, 'tmp', 'bench-dist', basename(dataDir));
-    if (options.prebuiltDist) {
-      log(`running the services compiled in ${distDir}`);
-    } else if (options.runtime === 'dist') {
-      log(`compiling the services of ${systemUnderTest} into ${distDir} …`);
-      buildDist(distDir, systemUnderTest);
-    }
-    services = await startServices(infra, {
-      jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')),
-      logLevel: options.logLevel,
-      env,
-      runtime: options.runtime,
-      distDir,
-    });
-    const clientSecret = randomBytes(18).toString('base64url');
-    await registerOAuthClient(infra.databaseUrls.gateway, BENCH_CLIENT_ID, clientSecret, ['read', 'write']);
-    const running = services;
-    return {
-      gatewayUrl: running.urls.gateway,
-      orderServiceUrl: running.urls['order-service'],
-      inventoryServiceUrl: running.urls['inventory-service'],
-      orderDatabaseUrl: infra.databaseUrls['order-service'],
-      kafkaBrokers: infra.kafkaBrokers,
-      postgresAdminUrl: POSTGRES_ADMIN_URL,
-      databasePrefix,
-      clientId: BENCH_CLIENT_ID,
-      clientSecret,
-      processes: [
-        ...running.running.flatMap((service) => (service.child.pid ? [{ name: service.spec.name, pid: service.child.pid }] : [])),
-        // The launcher does not hand out the broker's PID; its JVM is the one started on our data folder.
-        ...pidsWithCommandLine(join(dataDir, 'kafka')).map((pid) => ({ name: 'kafka', pid })),
-      ],
-      databaseNames: Object.values(infra.databaseUrls).map((url) => new URL(url).pathname.slice(1)),
-      logDir: join(dataDir, 'logs'),
-      stop: async () => {
-        await running.stop();
-        await infra.stop();
-      },
-    };
-  } catch (error) {
-    await services?.stop();
-    await infra.stop();
-    throw error;
+  // Compiled into the run's own folder (inside the checkout measured, so `node_modules` resolves from it), so
+  // a concurrent run or a deploy's `dist/` is never overwritten.
+  const systemUnderTest = resolve(options.systemUnderTest ?? REPO_ROOT);
+  const distDir = options.prebuiltDist ? resolve(options.prebuiltDist) : join(systemUnderTest, 'tmp', 'bench-dist', basename(dataDir));
+  if (options.prebuiltDist) {
+    log(`running the services compiled in ${distDir}`);
+  } else if (options.runtime === 'dist') {
+    log(`compiling the services of ${systemUnderTest} into ${distDir} …`);
+    buildDist(distDir, systemUnderTest);
   }
+  const system = await startSystem({
+    name: 'bench',
+    dataDir,
+    databasePrefix,
+    kafkaClientSecurity: await kafkaSecurityFromEnvironment(),
+    clients: { bench: { id: BENCH_CLIENT_ID, scopes: ['read', 'write'] } },
+    env,
+    logLevel: options.logLevel,
+    runtime: options.runtime,
+    distDir,
+    log,
+  });
+  const { infra, services } = system;
+  return {
+    gatewayUrl: system.gatewayUrl,
+    orderServiceUrl: system.urls['order-service'],
+    inventoryServiceUrl: system.urls['inventory-service'],
+    orderDatabaseUrl: infra.databaseUrls['order-service'],
+    kafkaBrokers: infra.kafkaBrokers,
+    postgresAdminUrl: POSTGRES_ADMIN_URL,
+    databasePrefix,
+    clientId: BENCH_CLIENT_ID,
+    clientSecret: system.client().secret,
+    processes: [
+      ...services.running.flatMap((service) => (service.child.pid ? [{ name: service.spec.name, pid: service.child.pid }] : [])),
+      // The launcher does not hand out the broker's PID; its JVM is the one started on our data folder.
+      ...pidsWithCommandLine(join(dataDir, 'kafka')).map((pid) => ({ name: 'kafka', pid })),
+    ],
+    databaseNames: Object.values(infra.databaseUrls).map((url) => new URL(url).pathname.slice(1)),
+    logDir: system.address.logDir,
+    stop: () => system.stop(),
+  };
 }
 
 /**
@@ -176,18 +158,14 @@ export async function seedCatalog(target: BenchTarget, runId: string): Promise<B
   const emptyProductId = `SKU-BENCH-${runId}-EMPTY`;
   const unitPrice = 1.25;
   for (const productId of stockedProductIds) {
-    await callService('PUT', `${target.inventoryServiceUrl}/products/${productId}`, {
-      name: `bench ${productId}`,
-      unit_price: unitPrice,
-      available: 1_000_000_000,
-    });
+    await seedProduct(target.inventoryServiceUrl, { productId, name: `bench ${productId}`, unitPrice, available: 1_000_000_000 });
   }
-  await callService('PUT', `${target.inventoryServiceUrl}/products/${emptyProductId}`, { name: 'bench sold out', unit_price: unitPrice, available: 0 });
+  await seedProduct(target.inventoryServiceUrl, { productId: emptyProductId, name: 'bench sold out', unitPrice, available: 0 });
   return { stockedProductIds, emptyProductId, unitPrice };
 }
 
 export async function createCustomer(target: BenchTarget, customerId: string): Promise<void> {
-  await callService('PUT', `${target.orderServiceUrl}/customers/${customerId}`, { name: `bench ${customerId}` }, { 'x-client-id': target.clientId });
+  await seedCustomer(target.orderServiceUrl, { clientId: target.clientId, customerId, name: `bench ${customerId}` });
 }
 
 export async function accessToken(target: BenchTarget): Promise<string> {
