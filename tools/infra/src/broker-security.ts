@@ -108,6 +108,9 @@ export async function createBrokerSecurity(dir: string, users: string[]): Promis
   };
 }
 
+/** openssl req's options for a new, unencrypted EC P-256 key. */
+const NEW_EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+
 /** A self-signed CA (EC P-256) as `<name>.pem` and `<name>.key` in `dir`. */
 export async function createCertificateAuthority(dir: string, name: string, commonName: string): Promise<CertificateAuthority> {
   await mkdir(dir, { recursive: true });
@@ -116,11 +119,7 @@ export async function createCertificateAuthority(dir: string, name: string, comm
   await openssl([
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
+    ...NEW_EC_KEY,
     '-keyout',
     keyFile,
     '-out',
@@ -148,21 +147,7 @@ async function issueCertificate(
   const certFile = join(dir, `${name}.pem`);
   const csrFile = join(dir, `${name}.csr`);
   const extFile = join(dir, `${name}.ext`);
-  await openssl([
-    'req',
-    '-new',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    keyFile,
-    '-out',
-    csrFile,
-    '-subj',
-    `/CN=${subject}`,
-  ]);
+  await openssl(['req', '-new', ...NEW_EC_KEY, '-keyout', keyFile, '-out', csrFile, '-subj', `/CN=${subject}`]);
   await writeFile(extFile, [`extendedKeyUsage=${usage}`, ...(altNames ? [`subjectAltName=${altNames}`] : [])].join('\n') + '\n');
   await openssl([
     'x509',

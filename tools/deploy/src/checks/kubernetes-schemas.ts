@@ -37,36 +37,41 @@ const MODELS: Record<string, () => Promise<unknown>> = {
     (await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor')).ServiceMonitor,
 };
 
+/** A Strimzi v1beta2 resource of `kind`: named, labelled with its Kafka cluster, and its closed `spec`. */
+function strimziResourceSchema<Spec extends object>(kind: string, spec: Spec) {
+  return {
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    properties: {
+      apiVersion: { const: 'kafka.strimzi.io/v1beta2' },
+      kind: { const: kind },
+      metadata: {
+        type: 'object',
+        required: ['name', 'labels'],
+        properties: {
+          name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 },
+          labels: { type: 'object', required: ['strimzi.io/cluster'], additionalProperties: { type: 'string' } },
+        },
+      },
+      spec,
+    },
+  } as const;
+}
+
 /**
  * Strimzi publishes no npm models; this follows the KafkaTopic v1beta2 CRD's openAPIV3Schema. `spec` is
  * closed: the API server prunes unknown fields of a structural CRD, so a typo there would vanish silently.
  */
-const KAFKA_TOPIC_SCHEMA = {
+const KAFKA_TOPIC_SCHEMA = strimziResourceSchema('KafkaTopic', {
   type: 'object',
-  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  additionalProperties: false,
   properties: {
-    apiVersion: { const: 'kafka.strimzi.io/v1beta2' },
-    kind: { const: 'KafkaTopic' },
-    metadata: {
-      type: 'object',
-      required: ['name', 'labels'],
-      properties: {
-        name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 },
-        labels: { type: 'object', required: ['strimzi.io/cluster'], additionalProperties: { type: 'string' } },
-      },
-    },
-    spec: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        topicName: { type: 'string', pattern: '^[a-zA-Z0-9._-]{1,249}$' },
-        partitions: { type: 'integer', minimum: 1 },
-        replicas: { type: 'integer', minimum: 1, maximum: 32767 },
-        config: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
-      },
-    },
+    topicName: { type: 'string', pattern: '^[a-zA-Z0-9._-]{1,249}$' },
+    partitions: { type: 'integer', minimum: 1 },
+    replicas: { type: 'integer', minimum: 1, maximum: 32767 },
+    config: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
   },
-} as const;
+} as const);
 
 const KAFKA_ACL_OPERATIONS = [
   'Read',
@@ -87,84 +92,68 @@ const KAFKA_ACL_OPERATIONS = [
  * authorization's ACL rules (resource types and pattern types, the operation enum), quotas; `spec`, each
  * rule and its resource closed for the same pruning reason. A named resource needs its name; `cluster` has none.
  */
-const KAFKA_USER_SCHEMA = {
+const KAFKA_USER_SCHEMA = strimziResourceSchema('KafkaUser', {
   type: 'object',
-  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  additionalProperties: false,
   properties: {
-    apiVersion: { const: 'kafka.strimzi.io/v1beta2' },
-    kind: { const: 'KafkaUser' },
-    metadata: {
-      type: 'object',
-      required: ['name', 'labels'],
-      properties: {
-        name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 },
-        labels: { type: 'object', required: ['strimzi.io/cluster'], additionalProperties: { type: 'string' } },
-      },
-    },
-    spec: {
+    authentication: {
       type: 'object',
       additionalProperties: false,
+      required: ['type'],
       properties: {
-        authentication: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type'],
-          properties: {
-            type: { enum: ['tls', 'tls-external', 'scram-sha-512'] },
-            password: { type: 'object' },
-          },
-        },
-        authorization: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'acls'],
-          properties: {
-            type: { enum: ['simple'] },
-            acls: {
-              type: 'array',
-              items: {
+        type: { enum: ['tls', 'tls-external', 'scram-sha-512'] },
+        password: { type: 'object' },
+      },
+    },
+    authorization: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'acls'],
+      properties: {
+        type: { enum: ['simple'] },
+        acls: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['resource'],
+            anyOf: [{ required: ['operations'] }, { required: ['operation'] }],
+            properties: {
+              type: { enum: ['allow', 'deny'] },
+              host: { type: 'string' },
+              operation: { enum: KAFKA_ACL_OPERATIONS },
+              operations: { type: 'array', minItems: 1, items: { enum: KAFKA_ACL_OPERATIONS } },
+              resource: {
                 type: 'object',
                 additionalProperties: false,
-                required: ['resource'],
-                anyOf: [{ required: ['operations'] }, { required: ['operation'] }],
+                required: ['type'],
                 properties: {
-                  type: { enum: ['allow', 'deny'] },
-                  host: { type: 'string' },
-                  operation: { enum: KAFKA_ACL_OPERATIONS },
-                  operations: { type: 'array', minItems: 1, items: { enum: KAFKA_ACL_OPERATIONS } },
-                  resource: {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['type'],
-                    properties: {
-                      type: { enum: ['topic', 'group', 'cluster', 'transactionalId'] },
-                      name: { type: 'string', minLength: 1 },
-                      patternType: { enum: ['literal', 'prefix'] },
-                    },
-                    if: { properties: { type: { const: 'cluster' } } },
-                    then: { not: { required: ['name'] } },
-                    else: { required: ['name'] },
-                  },
+                  type: { enum: ['topic', 'group', 'cluster', 'transactionalId'] },
+                  name: { type: 'string', minLength: 1 },
+                  patternType: { enum: ['literal', 'prefix'] },
                 },
+                if: { properties: { type: { const: 'cluster' } } },
+                then: { not: { required: ['name'] } },
+                else: { required: ['name'] },
               },
             },
           },
         },
-        quotas: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            producerByteRate: { type: 'integer', minimum: 0 },
-            consumerByteRate: { type: 'integer', minimum: 0 },
-            requestPercentage: { type: 'integer', minimum: 0 },
-            controllerMutationRate: { type: 'number', minimum: 0 },
-          },
-        },
-        template: { type: 'object' },
       },
     },
+    quotas: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        producerByteRate: { type: 'integer', minimum: 0 },
+        consumerByteRate: { type: 'integer', minimum: 0 },
+        requestPercentage: { type: 'integer', minimum: 0 },
+        controllerMutationRate: { type: 'number', minimum: 0 },
+      },
+    },
+    template: { type: 'object' },
   },
-} as const;
+} as const);
 
 /**
  * External Secrets Operator publishes no npm models either. Written here from the fields of its
