@@ -1,15 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ensureSigningKeys, SERVICE_NAMES, startInfra, startServices } from '@order-saga/infra';
+import { SERVICE_NAMES } from '@order-saga/infra';
+import { startSystem } from '@order-saga/shared/testing';
 import { exportedNamesOf, unknownMetrics } from './metric-names';
 import { committedQueries, DASHBOARD_FILE } from './queries';
 
 /*
  * Fails when a query of the Grafana dashboard or of the alert rules names a metric that no service
- * exports. The names come from a live /metrics scrape of the five real services: started here (against
- * KAFKA_BROKERS when set, else a private broker), or already running when --scrape URLs are given.
+ * exports. The names come from a live /metrics scrape of the five real services: started here with
+ * startSystem (against KAFKA_BROKERS when set, else a private broker), or already running when --scrape URLs are given.
  *
  *   node -r ./tools/register.js tools/dashboard-check/src/dashboard-check.cli.ts [--dashboard=file] [--scrape=http://host:port/metrics ...]
  */
@@ -22,25 +21,18 @@ async function scrape(url: string): Promise<string> {
 }
 
 async function scrapeStartedServices(): Promise<Map<string, string>> {
-  const dataDir = mkdtempSync(join(process.env.ORDER_SAGA_TEST_DATA_DIR ?? tmpdir(), 'dashboard-check-'));
-  const infra = await startInfra({
-    dataDir,
+  const system = await startSystem({
+    name: 'dashboard-check',
     databasePrefix: process.env.ORDER_SAGA_DASHBOARD_CHECK_DB_PREFIX ?? 'order_saga_dashcheck',
-    resetDatabases: true,
-    postgresAdminUrl: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     kafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+    logLevel: 'warn',
     log,
   });
   try {
-    const services = await startServices(infra, { jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')), logLevel: 'warn' });
-    try {
-      return new Map(await Promise.all(SERVICE_NAMES.map(async (service) => [service, await scrape(`${services.urls[service]}/metrics`)] as const)));
-    } finally {
-      await services.stop();
-    }
+    return new Map(await Promise.all(SERVICE_NAMES.map(async (service) => [service, await scrape(`${system.address.urls[service]}/metrics`)] as const)));
   } finally {
-    await infra.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await system.stop();
+    rmSync(system.address.dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,9 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureSigningKeys, Infra, InfraOptions, registerOAuthClient, ServiceName, Services, startInfra, startServices } from '@order-saga/infra';
-import { clientCredentialsToken, unthrottledGatewayEnv } from '@order-saga/shared/testing';
+import { Infra, InfraOptions, SERVICE_NAMES, ServiceName, Services } from '@order-saga/infra';
+import { clientCredentialsToken, startSystem } from '@order-saga/shared/testing';
 
 export const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Databases are `<prefix>_<name>_<service>`; overridable so two checkouts can run this at once. */
@@ -31,44 +31,24 @@ export interface ObservedStack {
 }
 
 /**
- * Kafka (a private broker), fresh databases and all five services, every one exporting its spans to
- * one JSON-lines file, and one OAuth client.
+ * Kafka (a private broker), fresh databases and all five services (startSystem), every one exporting its
+ * spans to one JSON-lines file, and one OAuth client.
  */
 export async function startObservedStack(name: string, env: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<ObservedStack> {
-  const options = infraOptions(name);
-  const infra = await startInfra(options);
-  const tracesFile = join(options.dataDir, 'spans.jsonl');
+  const { dataDir, databasePrefix } = infraOptions(name);
+  const tracesFile = join(dataDir, 'spans.jsonl');
   const tracing = { OTEL_TRACES_EXPORTER: 'file', OTEL_TRACES_FILE: tracesFile };
-  let services: Services;
-  try {
-    services = await startServices(infra, {
-      jwtSigningKeysFile: await ensureSigningKeys(join(options.dataDir, 'jwt-signing-keys.json')),
-      env: {
-        gateway: { ...tracing, ...unthrottledGatewayEnv('obs-e2e'), ...env.gateway },
-        'order-service': { ...tracing, ...env['order-service'] },
-        'inventory-service': { ...tracing, ...env['inventory-service'] },
-        'payment-service': { ...tracing, ...env['payment-service'] },
-        'notification-service': { ...tracing, ...env['notification-service'] },
-      },
-    });
-  } catch (error) {
-    await infra.stop();
-    throw error;
-  }
-  const clientId = `obs-${randomUUID().slice(0, 8)}`;
-  const clientSecret = randomBytes(18).toString('base64url');
-  await registerOAuthClient(infra.databaseUrls.gateway, clientId, clientSecret, ['read', 'write']);
-  return {
-    infra,
-    services,
-    clientId,
-    clientSecret,
-    tracesFile,
-    stop: async () => {
-      await services.stop();
-      await infra.stop();
-    },
-  };
+  const system = await startSystem({
+    name: 'obs-e2e',
+    databasePrefix,
+    dataDir,
+    ownBroker: true,
+    log,
+    clients: { default: { id: `obs-${randomUUID().slice(0, 8)}`, scopes: ['read', 'write'] } },
+    env: Object.fromEntries(SERVICE_NAMES.map((service) => [service, { ...tracing, ...env[service] }])),
+  });
+  const { id: clientId, secret: clientSecret } = system.address.clients.default;
+  return { infra: system.infra, services: system.services, clientId, clientSecret, tracesFile, stop: () => system.stop() };
 }
 
 export async function tokenFor(stack: ObservedStack): Promise<string> {

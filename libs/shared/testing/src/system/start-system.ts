@@ -34,6 +34,8 @@ export interface SystemOptions extends Pick<ServicesOptions, 'replicas' | 'runti
   dataDir?: string;
   /** A running broker or cluster; default KAFKA_BROKERS (the one `npm test` started), else a broker of the system's own. */
   kafkaBrokers?: string;
+  /** A broker of the system's own even when KAFKA_BROKERS is set (a suite that reads the broker's or the groups' state). */
+  ownBroker?: boolean;
   /** How the launcher's topic creation reaches a given broker that wants TLS or SASL (see InfraOptions). */
   kafkaClientSecurity?: InfraOptions['kafkaClientSecurity'];
   /** OAuth clients to register with fresh secrets, by role; the first is the default. Default: `<name>-client`, read write. */
@@ -88,7 +90,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     databasePrefix: options.databasePrefix,
     resetDatabases: true,
     postgresAdminUrl: postgresAdminUrl(),
-    kafkaBrokers: options.kafkaBrokers ?? process.env.KAFKA_BROKERS,
+    kafkaBrokers: options.ownBroker ? undefined : (options.kafkaBrokers ?? process.env.KAFKA_BROKERS),
     kafkaClientSecurity: options.kafkaClientSecurity,
     log,
   });
