@@ -26,6 +26,10 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   // 409 like CONFLICT, which answered these before: the order is cancelled for good, so a retry cannot help.
   INVENTORY_TIMEOUT: 409,
   PAYMENT_TIMEOUT: 409,
+  // The order is cancelled for good, like the timeouts.
+  CANCELLED_BY_OPERATOR: 409,
+  // The action does not fit the saga's state; the operator reads the saga again.
+  SAGA_ALREADY_ENDED: 409,
 };
 
 export function errorBody(

@@ -54,6 +54,14 @@ describe('OrderFailure → the API error', () => {
     expect(orderFailureError('ORD-1', { code: 'PAYMENT_TIMEOUT', details: { reason: 'payment_timeout' } }, LINES).code).toBe('PAYMENT_TIMEOUT');
   });
 
+  it('an order an operator cancelled answers CANCELLED_BY_OPERATOR, naming the order', () => {
+    expect(orderFailureError('ORD-1', { code: 'CANCELLED_BY_OPERATOR', details: { reason: 'operator_cancelled' } }, LINES)).toMatchObject({
+      code: 'CANCELLED_BY_OPERATOR',
+      message: 'An operator cancelled the order; any charge was refunded and any reserved stock released',
+      extra: { order_id: 'ORD-1' },
+    });
+  });
+
   it('a cancelled order without a stored failure is a CONFLICT', () => {
     expect(orderFailureError('ORD-1', storedFailure(null, null), LINES)).toMatchObject({ code: 'CONFLICT', message: 'Order ORD-1 was cancelled' });
   });

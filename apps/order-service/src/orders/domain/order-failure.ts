@@ -13,6 +13,8 @@ export type OrderFailure =
   | Failure<'PAYMENT_FAILED', { declineCode: string; message: string }>
   | Failure<'INVENTORY_TIMEOUT', { reason: 'inventory_timeout' }>
   | Failure<'PAYMENT_TIMEOUT', { reason: 'payment_timeout' }>
+  /** An operator cancelled the order's saga (who and why are on the saga's timeline). */
+  | Failure<'CANCELLED_BY_OPERATOR', { reason: 'operator_cancelled' }>
   /** A compensated saga whose reason names no other failure. */
   | Failure<'CONFLICT', { reason: string }>;
 
@@ -77,6 +79,8 @@ export function orderFailureError(orderId: string, failure: OrderFailure | null,
         [],
         extra,
       );
+    case 'CANCELLED_BY_OPERATOR':
+      return new DomainError('CANCELLED_BY_OPERATOR', 'An operator cancelled the order; any charge was refunded and any reserved stock released', [], extra);
     default:
       return new DomainError('CONFLICT', `Order ${orderId} was cancelled`, [], extra);
   }

@@ -4,7 +4,9 @@ import {
   decide,
   deadlineEvent,
   MAX_COMPENSATION_RETRY_MS,
+  OperatorAction,
   PlaceOrderSagaState,
+  reserveStockItems,
   SAGA_STATES,
   SagaDecision,
   SagaEvent,
@@ -27,6 +29,8 @@ const shortage: OrderFailure = {
   details: { reason: 'INSUFFICIENT_INVENTORY', shortages: [{ productId: 'SKU-1', requested: 2, available: 1 }] },
 };
 const inventoryTimeout: OrderFailure = { code: 'INVENTORY_TIMEOUT', details: { reason: 'inventory_timeout' } };
+const operatorCancelled: OrderFailure = { code: 'CANCELLED_BY_OPERATOR', details: { reason: 'operator_cancelled' } };
+const ACTION: OperatorAction = { actionId: '6f1c3c1e-8a1b-4c55-9d47-0d3f1f0b6a11', operatorId: 'ops@example.com', reason: 'customer asked to cancel' };
 
 const base: SagaView = {
   state: 'RESERVING_STOCK',
@@ -67,6 +71,17 @@ const SAGA_IN: Record<PlaceOrderSagaState, SagaView> = {
     orderStatus: 'cancelled',
     orderFailure: inventoryTimeout,
   },
+  CANCELLED: {
+    ...base,
+    state: 'CANCELLED',
+    reservationId: OURS,
+    paymentId: 'pay-1',
+    stepDeadlineAt: null,
+    failureReason: 'operator_cancelled',
+    stockReleased: true,
+    orderStatus: 'cancelled',
+    orderFailure: operatorCancelled,
+  },
 };
 
 /** One event of each type; StockReserved and StockReleased name a reservation the saga has not seen unless told. */
@@ -85,13 +100,16 @@ const EVENT: Record<SagaEventType, SagaEvent> = {
   StockReleased: { type: 'StockReleased', reply: { orderId: 'ORD-1', reservationId: OURS } },
   StepDeadlinePassed: { type: 'StepDeadlinePassed' },
   CompensationRetryDue: { type: 'CompensationRetryDue' },
+  StepRetryRequested: { type: 'StepRetryRequested', action: ACTION, order: { items: [{ productId: 'SKU-1', quantity: 2 }], totalCents: 2500 } },
+  CancelRequested: { type: 'CancelRequested', action: ACTION },
 };
 const stockReservedAgain = (reservationId: string): SagaEvent =>
   ({ ...EVENT.StockReserved, reply: { ...(EVENT.StockReserved as Extract<SagaEvent, { type: 'StockReserved' }>).reply, reservationId } }) as SagaEvent;
 
-/** A decision in one line: next state | commands | order change | timeline | outcome. */
+/** A decision in one line: next state | commands | order change | timeline | outcome; or the state and the refusal. */
 function summary(decision: SagaDecision): string {
   const { order } = decision;
+  if (decision.refused) return `${decision.saga.state} | refused ${decision.refused.code}`;
   const change = !order
     ? '-'
     : order.status === 'confirmed'
@@ -112,6 +130,11 @@ function summary(decision: SagaDecision): string {
 /** A reply that does not fit: on the timeline, nothing else. */
 const ignoredReply = (state: PlaceOrderSagaState, event: SagaEventType) => `${state} | - | - | late-reply ${event} (ignored) | -`;
 const unchanged = (state: PlaceOrderSagaState) => `${state} | - | - | - | -`;
+/** An operator action on a saga that ended: refused, nothing changes. */
+const ended = (state: PlaceOrderSagaState) => ({
+  StepRetryRequested: `${state} | refused SAGA_ALREADY_ENDED`,
+  CancelRequested: `${state} | refused SAGA_ALREADY_ENDED`,
+});
 
 /**
  * The whole table, every state × every event, as the saga answers it. Rows not listed are the ones no
@@ -122,33 +145,49 @@ const EXPECTED: Partial<Record<PlaceOrderSagaState, Partial<Record<SagaEventType
     StockReserved: 'PROCESSING_PAYMENT | ProcessPayment | priced 2500 | reply StockReserved, command ProcessPayment | -',
     StockReservationRejected: 'REJECTED | - | cancelled INSUFFICIENT_INVENTORY | reply StockReservationRejected, outcome OrderCancelled | rejected',
     StepDeadlinePassed: 'TIMED_OUT | - | cancelled INVENTORY_TIMEOUT | timeout ReserveStock, outcome OrderCancelled | timed_out',
+    StepRetryRequested: 'RESERVING_STOCK | ReserveStock | - | operator StepRetryRequested, command ReserveStock | -',
+    CancelRequested: 'CANCELLED | - | cancelled CANCELLED_BY_OPERATOR | operator CancelRequested, outcome OrderCancelled | cancelled',
   },
   PROCESSING_PAYMENT: {
     PaymentSucceeded: 'CONFIRMED | ConfirmReservation | confirmed | reply PaymentSucceeded, outcome OrderConfirmed, command ConfirmReservation | confirmed',
     PaymentDeclined: 'RELEASING_STOCK | ReleaseStock | pending PAYMENT_FAILED | reply PaymentDeclined, compensation ReleaseStock | -',
     StepDeadlinePassed: 'REFUNDING_PAYMENT | RefundPayment | pending PAYMENT_TIMEOUT | timeout ProcessPayment, compensation RefundPayment | -',
+    StepRetryRequested: 'PROCESSING_PAYMENT | ProcessPayment | - | operator StepRetryRequested, command ProcessPayment | -',
+    CancelRequested: 'REFUNDING_PAYMENT | RefundPayment | pending CANCELLED_BY_OPERATOR | operator CancelRequested, compensation RefundPayment | -',
   },
   REFUNDING_PAYMENT: {
     PaymentRefunded: 'RELEASING_STOCK | ReleaseStock | - | reply PaymentRefunded, compensation ReleaseStock | -',
     CompensationRetryDue: 'REFUNDING_PAYMENT | RefundPayment | - | timeout RefundPayment, compensation RefundPayment | -',
+    StepRetryRequested: 'REFUNDING_PAYMENT | RefundPayment | - | operator StepRetryRequested, compensation RefundPayment | -',
+    CancelRequested: 'REFUNDING_PAYMENT | RefundPayment | - | operator CancelRequested, compensation RefundPayment | -',
   },
   RELEASING_STOCK: {
     PaymentSucceeded: 'REFUNDING_PAYMENT | RefundPayment | - | late-reply PaymentSucceeded, compensation RefundPayment | -',
     StockReleased: 'COMPENSATED | - | cancelled PAYMENT_FAILED | reply StockReleased, outcome OrderCancelled | compensated',
     CompensationRetryDue: 'RELEASING_STOCK | ReleaseStock | - | timeout ReleaseStock, compensation ReleaseStock | -',
+    StepRetryRequested: 'RELEASING_STOCK | ReleaseStock | - | operator StepRetryRequested, compensation ReleaseStock | -',
+    CancelRequested: 'RELEASING_STOCK | ReleaseStock | - | operator CancelRequested, compensation ReleaseStock | -',
   },
-  CONFIRMED: {},
+  CONFIRMED: { ...ended('CONFIRMED') },
   REJECTED: {
     StockReserved: 'RELEASING_STOCK | ReleaseStock | - | late-reply StockReserved, compensation ReleaseStock | -',
     PaymentSucceeded: 'REFUNDING_PAYMENT | RefundPayment | - | late-reply PaymentSucceeded, compensation RefundPayment | -',
+    ...ended('REJECTED'),
   },
   COMPENSATED: {
     StockReserved: 'RELEASING_STOCK | ReleaseStock | - | late-reply StockReserved, compensation ReleaseStock | -',
     PaymentSucceeded: 'REFUNDING_PAYMENT | RefundPayment | - | late-reply PaymentSucceeded, compensation RefundPayment | -',
+    ...ended('COMPENSATED'),
   },
   TIMED_OUT: {
     StockReserved: 'RELEASING_STOCK | ReleaseStock | - | late-reply StockReserved, compensation ReleaseStock | -',
     PaymentSucceeded: 'REFUNDING_PAYMENT | RefundPayment | - | late-reply PaymentSucceeded, compensation RefundPayment | -',
+    ...ended('TIMED_OUT'),
+  },
+  CANCELLED: {
+    StockReserved: 'RELEASING_STOCK | ReleaseStock | - | late-reply StockReserved, compensation ReleaseStock | -',
+    PaymentSucceeded: 'REFUNDING_PAYMENT | RefundPayment | - | late-reply PaymentSucceeded, compensation RefundPayment | -',
+    ...ended('CANCELLED'),
   },
 };
 
@@ -222,6 +261,42 @@ describe('PlaceOrder saga: late, duplicate and conditional rows', () => {
         },
       },
       expected: 'REJECTED | - | cancelled VALIDATION_ERROR | reply StockReservationRejected, outcome OrderCancelled | rejected',
+    },
+    {
+      name: 'the refund an operator’s cancel asked for is followed by the release of the reservation',
+      saga: { ...SAGA_IN.REFUNDING_PAYMENT, failureReason: 'operator_cancelled', orderFailure: operatorCancelled },
+      event: EVENT.PaymentRefunded,
+      expected: 'RELEASING_STOCK | ReleaseStock | - | reply PaymentRefunded, compensation ReleaseStock | -',
+    },
+    {
+      name: 'the release that completes an operator’s cancel ends the saga CANCELLED and the order cancelled by the operator',
+      saga: { ...SAGA_IN.RELEASING_STOCK, failureReason: 'operator_cancelled', orderFailure: operatorCancelled },
+      event: EVENT.StockReleased,
+      expected: 'CANCELLED | - | cancelled CANCELLED_BY_OPERATOR | reply StockReleased, outcome OrderCancelled | cancelled',
+    },
+    {
+      name: 'a late reservation released after an operator’s cancel ends the saga CANCELLED again without touching the order',
+      saga: { ...SAGA_IN.RELEASING_STOCK, failureReason: 'operator_cancelled', orderStatus: 'cancelled', orderFailure: operatorCancelled, paymentId: null },
+      event: EVENT.StockReleased,
+      expected: 'CANCELLED | - | - | reply StockReleased, outcome CompensationCompleted | cancelled',
+    },
+    {
+      name: 'a charge that lands while the refund of an operator’s cancel is in flight is left to that refund (by order id)',
+      saga: { ...SAGA_IN.REFUNDING_PAYMENT, failureReason: 'operator_cancelled', orderFailure: operatorCancelled },
+      event: EVENT.PaymentSucceeded,
+      expected: ignoredReply('REFUNDING_PAYMENT', 'PaymentSucceeded'),
+    },
+    {
+      name: 'an operator’s cancel of a late charge’s refund on a settled order re-sends the refund and leaves the order alone',
+      saga: { ...SAGA_IN.REFUNDING_PAYMENT, orderStatus: 'cancelled', orderFailure: inventoryTimeout, failureReason: 'inventory_timeout' },
+      event: EVENT.CancelRequested,
+      expected: 'REFUNDING_PAYMENT | RefundPayment | - | operator CancelRequested, compensation RefundPayment | -',
+    },
+    {
+      name: 'an operator may retry a step whose deadline has not passed yet',
+      saga: { ...SAGA_IN.PROCESSING_PAYMENT, stepDeadlineAt: new Date(NOW.getTime() + 1) },
+      event: EVENT.StepRetryRequested,
+      expected: 'PROCESSING_PAYMENT | ProcessPayment | - | operator StepRetryRequested, command ProcessPayment | -',
     },
     {
       name: 'a forward step whose deadline has not passed yet is left alone',
@@ -304,6 +379,86 @@ describe('PlaceOrder saga: what the transitions carry', () => {
     const decision = decide({ ...SAGA_IN.CONFIRMED, stepDeadlineAt: OVERDUE }, deadlineEvent('CONFIRMED'), timing);
     expect(decision.saga.stepDeadlineAt).toBeNull();
     expect(decision.timeline).toEqual([]);
+  });
+
+  it('an operator’s action is first on the timeline: who, why, the states before and after, and the commands sent', () => {
+    const decision = decide(SAGA_IN.PROCESSING_PAYMENT, EVENT.CancelRequested, timing);
+    expect(decision.timeline[0]).toEqual({
+      kind: 'operator',
+      name: 'CancelRequested',
+      message: null,
+      detail: {
+        actionId: ACTION.actionId,
+        operatorId: 'ops@example.com',
+        reason: 'customer asked to cancel',
+        fromState: 'PROCESSING_PAYMENT',
+        toState: 'REFUNDING_PAYMENT',
+        commands: ['RefundPayment'],
+      },
+    });
+  });
+
+  it('a retry of the reservation re-sends the order’s items, one attempt more, under a fresh step deadline', () => {
+    const items = [{ productId: 'SKU-1', quantity: 2, expectedUnitPriceCents: 1250 }];
+    const decision = decide(
+      { ...SAGA_IN.RESERVING_STOCK, stepAttempts: 2 },
+      { type: 'StepRetryRequested', action: ACTION, order: { items, totalCents: null } },
+      timing,
+    );
+    expect(decision.commands).toEqual([{ type: 'ReserveStock', items }]);
+    expect(decision.saga).toMatchObject({ state: 'RESERVING_STOCK', stepAttempts: 3, stepDeadlineAt: new Date(NOW.getTime() + 30_000) });
+    expect(decision.timeline[1]).toEqual({
+      kind: 'command',
+      name: 'ReserveStock',
+      message: 'command',
+      detail: { items: 1, attempt: 3, deadline: new Date(NOW.getTime() + 30_000) },
+    });
+  });
+
+  it('a retry of the payment charges the order’s total again; without a total it refuses to guess', () => {
+    expect(decide(SAGA_IN.PROCESSING_PAYMENT, EVENT.StepRetryRequested, timing).commands).toEqual([{ type: 'ProcessPayment', amountCents: 2500 }]);
+    expect(() => decide(SAGA_IN.PROCESSING_PAYMENT, { type: 'StepRetryRequested', action: ACTION, order: { items: [], totalCents: null } }, timing)).toThrow(
+      'saga in PROCESSING_PAYMENT has no order total',
+    );
+  });
+
+  it('a retry of a compensation sends it now, one attempt more, and backs off from there', () => {
+    const decision = decide({ ...SAGA_IN.RELEASING_STOCK, stepAttempts: 3 }, EVENT.StepRetryRequested, timing);
+    expect(decision.commands).toEqual([{ type: 'ReleaseStock', reservationId: OURS, reason: 'payment_declined' }]);
+    expect(decision.saga).toMatchObject({ stepAttempts: 4, stepDeadlineAt: new Date(NOW.getTime() + 80_000) });
+  });
+
+  it('a cancel while paying refunds by order id for the operator’s cancel, and the order waits for the compensation with the operator’s failure', () => {
+    const decision = decide(SAGA_IN.PROCESSING_PAYMENT, EVENT.CancelRequested, timing);
+    expect(decision.commands).toEqual([{ type: 'RefundPayment', reason: 'operator_cancelled' }]);
+    expect(decision.order).toEqual({ status: 'pending', failure: operatorCancelled });
+    expect(decision.saga).toMatchObject({ failureReason: 'operator_cancelled', stepAttempts: 1, stepDeadlineAt: new Date(NOW.getTime() + 10_000) });
+  });
+
+  it('a cancel while compensating keeps the failure the order is already cancelled for', () => {
+    const decision = decide(SAGA_IN.RELEASING_STOCK, EVENT.CancelRequested, timing);
+    expect(decision.order).toBeNull();
+    expect(decision.saga).toMatchObject({ failureReason: 'payment_declined', stepAttempts: 2 });
+  });
+
+  it('a refused action writes nothing: the saga as it was, no command, no timeline, and a message naming the state', () => {
+    const { orderStatus: _status, orderFailure: _failure, ...before } = SAGA_IN.CONFIRMED;
+    const decision = decide(SAGA_IN.CONFIRMED, EVENT.CancelRequested, timing);
+    expect(decision).toMatchObject({ saga: before, commands: [], order: null, timeline: [], outcome: null });
+    expect(decision.refused).toEqual({ code: 'SAGA_ALREADY_ENDED', message: 'The saga already ended in CONFIRMED: nothing left to cancel' });
+    expect(decide(SAGA_IN.TIMED_OUT, EVENT.StepRetryRequested, timing).refused?.message).toBe('The saga already ended in TIMED_OUT: no step to retry');
+  });
+
+  it('ReserveStock asks the catalog to confirm a price only where the client stated one', () => {
+    expect(
+      reserveStockItems([
+        { productId: 'SKU-1', quantity: 2, requestedUnitPriceCents: 1250 },
+        { productId: 'SKU-2', quantity: 1, requestedUnitPriceCents: null },
+      ]),
+    ).toEqual([
+      { productId: 'SKU-1', quantity: 2, expectedUnitPriceCents: 1250 },
+      { productId: 'SKU-2', quantity: 1 },
+    ]);
   });
 
   it('an overdue compensation is a retry; an overdue forward step is a timeout', () => {

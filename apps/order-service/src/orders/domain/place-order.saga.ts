@@ -10,25 +10,43 @@ import type {
 import type { OrderFailure } from './order-failure';
 
 export type PlaceOrderSagaState =
-  'RESERVING_STOCK' | 'PROCESSING_PAYMENT' | 'REFUNDING_PAYMENT' | 'RELEASING_STOCK' | 'CONFIRMED' | 'REJECTED' | 'COMPENSATED' | 'TIMED_OUT';
+  'RESERVING_STOCK' | 'PROCESSING_PAYMENT' | 'REFUNDING_PAYMENT' | 'RELEASING_STOCK' | 'CONFIRMED' | 'REJECTED' | 'COMPENSATED' | 'TIMED_OUT' | 'CANCELLED';
 
 /** States in which the saga waits for a participant's reply, with a deadline. */
 export const OPEN_SAGA_STATES: readonly PlaceOrderSagaState[] = ['RESERVING_STOCK', 'PROCESSING_PAYMENT', 'REFUNDING_PAYMENT', 'RELEASING_STOCK'];
 /** Open states that undo earlier steps; their commands are re-sent until answered. */
 export const COMPENSATING_SAGA_STATES: readonly PlaceOrderSagaState[] = ['REFUNDING_PAYMENT', 'RELEASING_STOCK'];
-/** Terminal states of a saga whose order was not confirmed. */
-export const FAILED_SAGA_STATES: readonly PlaceOrderSagaState[] = ['REJECTED', 'COMPENSATED', 'TIMED_OUT'];
+/** Terminal states of a saga whose order was not confirmed. CANCELLED: an operator cancelled it (CancelRequested). */
+export const FAILED_SAGA_STATES: readonly PlaceOrderSagaState[] = ['REJECTED', 'COMPENSATED', 'TIMED_OUT', 'CANCELLED'];
 export const SAGA_STATES: readonly PlaceOrderSagaState[] = [...OPEN_SAGA_STATES, 'CONFIRMED', ...FAILED_SAGA_STATES];
+/** Terminal states: nothing to retry, nothing left to cancel (a late reply may still reopen a failed saga). */
+export const ENDED_SAGA_STATES: readonly PlaceOrderSagaState[] = ['CONFIRMED', ...FAILED_SAGA_STATES];
 
-export type FailureReason = 'insufficient_inventory' | 'price_mismatch' | 'payment_declined' | 'payment_timeout' | 'inventory_timeout';
+/** The command an open saga waits on the reply of: what a retry re-sends. */
+export const STEP_OF_STATE: Readonly<Partial<Record<PlaceOrderSagaState, SagaCommand['type']>>> = {
+  RESERVING_STOCK: 'ReserveStock',
+  PROCESSING_PAYMENT: 'ProcessPayment',
+  REFUNDING_PAYMENT: 'RefundPayment',
+  RELEASING_STOCK: 'ReleaseStock',
+};
+
+export type FailureReason =
+  | 'insufficient_inventory'
+  | 'price_mismatch'
+  | 'payment_declined'
+  | 'payment_timeout'
+  | 'inventory_timeout'
+  /** An operator cancelled the saga before it had failed for a reason of its own. */
+  | 'operator_cancelled';
 
 /** Final saga states, as the `outcome` label of order_saga_sagas_total. */
-export type SagaOutcome = 'confirmed' | 'rejected' | 'compensated' | 'timed_out';
+export type SagaOutcome = 'confirmed' | 'rejected' | 'compensated' | 'timed_out' | 'cancelled';
 const OUTCOMES: Partial<Record<PlaceOrderSagaState, SagaOutcome>> = {
   CONFIRMED: 'confirmed',
   REJECTED: 'rejected',
   COMPENSATED: 'compensated',
   TIMED_OUT: 'timed_out',
+  CANCELLED: 'cancelled',
 };
 
 /** Compensations are re-sent with a growing pause, but never less often than this. */
@@ -64,8 +82,33 @@ export type SagaEvent =
   /** A forward step's reply did not come by its deadline. */
   | { type: 'StepDeadlinePassed' }
   /** A compensation's reply did not come by its deadline: it is sent again. */
-  | { type: 'CompensationRetryDue' };
+  | { type: 'CompensationRetryDue' }
+  /** An operator asks to send the command of the step the saga waits on again (sagas/operate-saga). */
+  | { type: 'StepRetryRequested'; action: OperatorAction; order: RetryInput }
+  /** An operator asks to end the saga cancelled, undoing what it did (sagas/operate-saga). */
+  | { type: 'CancelRequested'; action: OperatorAction };
 export type SagaEventType = SagaEvent['type'];
+
+/** Who asked for an operator action, why, and the id that makes asking twice one action. */
+export interface OperatorAction {
+  actionId: string;
+  operatorId: string;
+  reason: string;
+}
+
+/** What a re-sent forward command is made of: the saga row keeps neither the order's lines nor its total. */
+export interface RetryInput {
+  /** ReserveStock's items, as POST /orders sent them (reserveStockItems). */
+  items: ReserveStockLine[];
+  /** The order's total once priced (ProcessPayment's amount); null before the stock was reserved. */
+  totalCents: number | null;
+}
+
+/** An operator action the saga refuses; the code is the API's error code. */
+export interface SagaRefusal {
+  code: 'SAGA_ALREADY_ENDED';
+  message: string;
+}
 
 /** A command to a participant; the repository fills in the order's id and customer. */
 export type SagaCommand =
@@ -85,9 +128,9 @@ export type OrderChange =
 /**
  * command / reply: the forward steps; compensation: a command that undoes a step (or its re-send);
  * timeout: a step's deadline passed; late-reply: a reply that came after the saga moved on;
- * outcome: the order confirmed or cancelled.
+ * outcome: the order confirmed or cancelled; operator: an operator's action (who, why, what it did).
  */
-export type SagaStepKind = 'command' | 'reply' | 'compensation' | 'timeout' | 'late-reply' | 'outcome';
+export type SagaStepKind = 'command' | 'reply' | 'compensation' | 'timeout' | 'late-reply' | 'outcome' | 'operator';
 
 /** One line of the saga's timeline; `message` says whose message id it carries: the event's reply, or this decision's command of that name. */
 export interface TimelineEntry {
@@ -107,6 +150,8 @@ export interface SagaDecision {
   outcome: SagaOutcome | null;
   /** The event did not fit the saga's state: it is on the timeline and changed nothing else. */
   ignored: boolean;
+  /** An operator action the saga's state does not allow: nothing is written, the operator gets this error. */
+  refused: SagaRefusal | null;
 }
 
 export interface SagaTiming {
@@ -117,7 +162,7 @@ export interface SagaTiming {
 
 type EventOf<T extends SagaEventType> = Extract<SagaEvent, { type: T }>;
 /** What a row of the table does: the new saga data, and what it sends, changes and records. */
-type Step = Partial<SagaData> & Pick<SagaDecision, 'commands' | 'timeline'> & { order?: OrderChange };
+type Step = Partial<SagaData> & Pick<SagaDecision, 'commands' | 'timeline'> & { order?: OrderChange; refused?: SagaRefusal };
 type Transition<T extends SagaEventType> = (saga: SagaView, event: EventOf<T>, timing: SagaTiming) => Step;
 interface Row<T extends SagaEventType> {
   on: T;
@@ -160,10 +205,23 @@ export const PLACE_ORDER_SAGA: readonly Row<SagaEventType>[] = [
   // A charge after the saga stopped waiting for it: the money goes back. Not while REFUNDING_PAYMENT: the
   // refund in flight is by order id and payment-service applies it after this charge.
   row({ on: 'PaymentSucceeded', in: ['RELEASING_STOCK', ...FAILED_SAGA_STATES], then: refundLateCharge }),
+  // ── operator actions: each is on the timeline first, with who asked and why ──────────────────────
+  // Retry: the command of the step waited on goes again (a new message, the same order: every participant
+  // answers a repeat with its first outcome), with a fresh deadline and one more attempt.
+  row({ on: 'StepRetryRequested', in: OPEN_SAGA_STATES, then: retryStep }),
+  // Cancel: nothing known to undo yet; a reservation that still shows up is released as a late reply.
+  row({ on: 'CancelRequested', in: ['RESERVING_STOCK'], then: cancelBeforeReservation }),
+  // Cancel: a charge may have happened (or may still): refund by order id, then release, then CANCELLED.
+  row({ on: 'CancelRequested', in: ['PROCESSING_PAYMENT'], then: cancelWithRefund }),
+  // Cancel while already compensating: the order keeps the failure it is being cancelled for; the
+  // compensation waited on is sent again now rather than at its backed-off deadline.
+  row({ on: 'CancelRequested', in: COMPENSATING_SAGA_STATES, then: cancelWhileCompensating }),
+  row({ on: 'StepRetryRequested', in: ENDED_SAGA_STATES, then: refuseEnded }),
+  row({ on: 'CancelRequested', in: ENDED_SAGA_STATES, then: refuseEnded }),
 ];
 
 /** Starts the saga for a freshly inserted pending order: reserve its stock. */
-export function startPlaceOrderSaga(items: ReserveStockLine[], timing: SagaTiming): Omit<SagaDecision, 'order' | 'outcome' | 'ignored'> {
+export function startPlaceOrderSaga(items: ReserveStockLine[], timing: SagaTiming): Omit<SagaDecision, 'order' | 'outcome' | 'ignored' | 'refused'> {
   const saga: SagaData = {
     state: 'RESERVING_STOCK',
     reservationId: null,
@@ -180,6 +238,15 @@ export function startPlaceOrderSaga(items: ReserveStockLine[], timing: SagaTimin
   };
 }
 
+/** ReserveStock's items for an order's lines: a price the client stated is one the catalog must confirm. */
+export function reserveStockItems(lines: readonly { productId: string; quantity: number; requestedUnitPriceCents: number | null }[]): ReserveStockLine[] {
+  return lines.map(({ productId, quantity, requestedUnitPriceCents }) => ({
+    productId,
+    quantity,
+    ...(requestedUnitPriceCents !== null ? { expectedUnitPriceCents: requestedUnitPriceCents } : {}),
+  }));
+}
+
 /** The saga's answer to one event: pure, so every row is tested without a database. */
 export function decide(saga: SagaView, event: SagaEvent, timing: SagaTiming): SagaDecision {
   const match = PLACE_ORDER_SAGA.find(
@@ -191,12 +258,21 @@ export function decide(saga: SagaView, event: SagaEvent, timing: SagaTiming): Sa
       'reply' in event ? [{ kind: 'late-reply' as const, name: `${event.type} (ignored)`, message: 'reply' as const, detail: { state: saga.state } }] : [];
     // A terminal saga has no deadline; a stray one is cleared so the sweeper does not pick it again.
     const clearDeadline = !('reply' in event) && !OPEN_SAGA_STATES.includes(saga.state);
-    return { saga: clearDeadline ? { ...before, stepDeadlineAt: null } : before, commands: [], order: null, timeline, outcome: null, ignored: true };
+    return {
+      saga: clearDeadline ? { ...before, stepDeadlineAt: null } : before,
+      commands: [],
+      order: null,
+      timeline,
+      outcome: null,
+      ignored: true,
+      refused: null,
+    };
   }
-  const { commands, timeline, order, ...changes } = match.then(saga, event, timing);
+  const { commands, timeline, order, refused, ...changes } = match.then(saga, event, timing);
+  if (refused) return { saga: before, commands: [], order: null, timeline: [], outcome: null, ignored: true, refused };
   const after = { ...before, ...changes };
   const outcome = after.state !== saga.state ? (OUTCOMES[after.state] ?? null) : null;
-  return { saga: after, commands, order: order ?? null, timeline, outcome, ignored: false };
+  return { saga: after, commands, order: order ?? null, timeline, outcome, ignored: false, refused: null };
 }
 
 /** The deadline event for a saga found overdue in `state`. */
@@ -321,24 +397,106 @@ function refundLateCharge(saga: SagaView, { reply }: EventOf<'PaymentSucceeded'>
   };
 }
 
+function retryStep(saga: SagaView, { action, order }: EventOf<'StepRetryRequested'>, timing: SagaTiming): Step {
+  if (saga.state !== 'RESERVING_STOCK' && saga.state !== 'PROCESSING_PAYMENT')
+    return operatorStep(saga, 'StepRetryRequested', action, resendCompensation(saga, timing));
+  const stepDeadlineAt = stepDeadline(timing);
+  const attempt = saga.stepAttempts + 1;
+  if (saga.state === 'RESERVING_STOCK') {
+    return operatorStep(saga, 'StepRetryRequested', action, {
+      stepDeadlineAt,
+      stepAttempts: attempt,
+      commands: [{ type: 'ReserveStock', items: order.items }],
+      timeline: [command('command', 'ReserveStock', { items: order.items.length, attempt, deadline: stepDeadlineAt })],
+    });
+  }
+  if (order.totalCents === null) throw new Error(`saga in ${saga.state} has no order total`);
+  return operatorStep(saga, 'StepRetryRequested', action, {
+    stepDeadlineAt,
+    stepAttempts: attempt,
+    commands: [{ type: 'ProcessPayment', amountCents: order.totalCents }],
+    timeline: [command('command', 'ProcessPayment', { amountCents: order.totalCents, attempt, deadline: stepDeadlineAt })],
+  });
+}
+
+function cancelBeforeReservation(saga: SagaView, { action }: EventOf<'CancelRequested'>): Step {
+  return operatorStep(saga, 'CancelRequested', action, {
+    state: 'CANCELLED',
+    stepDeadlineAt: null,
+    failureReason: 'operator_cancelled',
+    ...cancel(OPERATOR_CANCELLED, 'operator_cancelled', []),
+  });
+}
+
+function cancelWithRefund(saga: SagaView, { action }: EventOf<'CancelRequested'>, timing: SagaTiming): Step {
+  return operatorStep(saga, 'CancelRequested', action, {
+    failureReason: 'operator_cancelled',
+    order: { status: 'pending', failure: OPERATOR_CANCELLED },
+    ...refund('operator_cancelled', 1, timing, []),
+  });
+}
+
+function cancelWhileCompensating(saga: SagaView, { action }: EventOf<'CancelRequested'>, timing: SagaTiming): Step {
+  return operatorStep(saga, 'CancelRequested', action, resendCompensation(saga, timing));
+}
+
+function refuseEnded(saga: SagaView, event: EventOf<'StepRetryRequested' | 'CancelRequested'>): Step {
+  const what = event.type === 'CancelRequested' ? 'nothing left to cancel' : 'no step to retry';
+  return { commands: [], timeline: [], refused: { code: 'SAGA_ALREADY_ENDED', message: `The saga already ended in ${saga.state}: ${what}` } };
+}
+
 // ── building blocks ───────────────────────────────────────────────────────────────────────────────
 
-/** Every compensation was answered: the saga is compensated, and the order cancelled unless it already was settled. */
+const OPERATOR_CANCELLED: OrderFailure = { code: 'CANCELLED_BY_OPERATOR', details: { reason: 'operator_cancelled' } };
+
+/**
+ * An operator's action, first on the timeline: who, why, and what it came to (the states before and
+ * after, the commands sent), which is also what the action's idempotent answer is read back from.
+ */
+function operatorStep(saga: SagaView, name: 'StepRetryRequested' | 'CancelRequested', action: OperatorAction, step: Step): Step {
+  const entry: TimelineEntry = {
+    kind: 'operator',
+    name,
+    message: null,
+    detail: {
+      actionId: action.actionId,
+      operatorId: action.operatorId,
+      reason: action.reason,
+      fromState: saga.state,
+      toState: step.state ?? saga.state,
+      commands: step.commands.map((sent) => sent.type),
+    },
+  };
+  return { ...step, timeline: [entry, ...step.timeline] };
+}
+
+/**
+ * Every compensation was answered: the saga is compensated (CANCELLED when an operator cancelled it), and
+ * the order cancelled unless it already was settled.
+ */
 function finishCompensation(saga: SagaView, timeline: TimelineEntry[]): Step {
+  const state: PlaceOrderSagaState = saga.failureReason === 'operator_cancelled' ? 'CANCELLED' : 'COMPENSATED';
   if (saga.orderStatus !== 'pending') {
     return {
-      state: 'COMPENSATED',
+      state,
       stepDeadlineAt: null,
       commands: [],
       timeline: [...timeline, outcome('CompensationCompleted', { orderStatus: saga.orderStatus })],
     };
   }
   const failure = saga.orderFailure ?? failureFor(saga.failureReason);
-  return { state: 'COMPENSATED', stepDeadlineAt: null, ...cancel(failure, saga.failureReason, timeline) };
+  return { state, stepDeadlineAt: null, ...cancel(failure, saga.failureReason, timeline) };
 }
 
 function cancel(failure: OrderFailure, reason: FailureReason | null, timeline: TimelineEntry[]): Step {
   return { order: { status: 'cancelled', failure }, commands: [], timeline: [...timeline, outcome('OrderCancelled', { failureCode: failure.code, reason })] };
+}
+
+/** The compensation the saga waits on, sent again now: one attempt more, the backoff counted from it. */
+function resendCompensation(saga: SagaView, timing: SagaTiming): Step {
+  const reason = saga.failureReason ?? 'compensation retry';
+  const attempt = saga.stepAttempts + 1;
+  return saga.state === 'REFUNDING_PAYMENT' ? refund(reason, attempt, timing, []) : release(reservationOf(saga), reason, attempt, timing, []);
 }
 
 function release(reservationId: string, reason: string, attempt: number, timing: SagaTiming, timeline: TimelineEntry[]): Step {
@@ -367,6 +525,7 @@ function refund(reason: string, attempt: number, timing: SagaTiming, timeline: T
 function failureFor(reason: FailureReason | null): OrderFailure {
   if (reason === 'payment_timeout') return { code: 'PAYMENT_TIMEOUT', details: { reason } };
   if (reason === 'inventory_timeout') return { code: 'INVENTORY_TIMEOUT', details: { reason } };
+  if (reason === 'operator_cancelled') return OPERATOR_CANCELLED;
   return { code: 'CONFLICT', details: { reason: reason ?? 'compensated' } };
 }
 

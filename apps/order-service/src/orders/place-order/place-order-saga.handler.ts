@@ -4,8 +4,9 @@ import { originOf } from '@order-saga/shared/messaging';
 import { PinoLogger } from 'nestjs-pino';
 import type { EntityManager } from 'typeorm';
 import { afterCommit } from '@order-saga/shared/database';
+import { DomainError } from '@order-saga/shared/http';
 import { OrderServiceConfig } from '../../config/order-service.config';
-import { deadlineEvent, decide, SagaEvent, SagaTiming, startPlaceOrderSaga } from '../domain/place-order.saga';
+import { deadlineEvent, decide, reserveStockItems, SagaDecision, SagaEvent, SagaTiming, startPlaceOrderSaga } from '../domain/place-order.saga';
 import { OrderOutcomeWaiter } from './order-outcome.waiter';
 import { PlaceOrderSagaMetrics } from './place-order-saga.metrics';
 import { InsertOutcome, NewOrder, PlaceOrderSagaRepository, SagaMovedOnError, SagaRecord } from './place-order-saga.repository';
@@ -30,12 +31,7 @@ export class PlaceOrderSagaHandler {
 
   /** Inserts a pending order with its saga, which starts by reserving the stock; in `manager`'s transaction if it has one, else as one autocommit statement. */
   async start(manager: EntityManager, order: NewOrder, origin: MessageOrigin, now = new Date()): Promise<InsertOutcome> {
-    const items = order.lines.map(({ productId, quantity, requestedUnitPriceCents }) => ({
-      productId,
-      quantity,
-      ...(requestedUnitPriceCents !== null ? { expectedUnitPriceCents: requestedUnitPriceCents } : {}),
-    }));
-    const { saga, ...decision } = startPlaceOrderSaga(items, this.timing(now));
+    const { saga, ...decision } = startPlaceOrderSaga(reserveStockItems(order.lines), this.timing(now));
     const outcome = await this.repository.insert(manager, order, saga, decision, origin, now);
     if (outcome === 'placed') afterCommit(manager, () => this.metrics.recordStarted());
     return outcome;
@@ -49,6 +45,29 @@ export class PlaceOrderSagaHandler {
   /** The sweep found the saga's deadline passed (its row locked by the sweep's transaction). */
   async onDeadline(manager: EntityManager, orderId: string, now = new Date()): Promise<void> {
     await this.step(manager, orderId, null, null, now);
+  }
+
+  /**
+   * An operator's action (sagas/operate-saga), in the caller's transaction: decided on the saga as the
+   * database has it, written with the compare-and-set (SagaMovedOnError, having written nothing, when the
+   * saga moved meanwhile: the caller retries its transaction). A state the action does not fit is a
+   * DomainError and writes nothing. Null when the order has no saga.
+   */
+  async onOperatorAction(
+    manager: EntityManager,
+    orderId: string,
+    event: Extract<SagaEvent, { type: 'StepRetryRequested' | 'CancelRequested' }>,
+    origin: MessageOrigin,
+    now = new Date(),
+  ): Promise<{ before: SagaRecord; decision: SagaDecision; after: SagaRecord } | null> {
+    const record = await this.repository.find(manager, orderId, true);
+    if (!record) return null;
+    const decision = decide(record.view, event, this.timing(now));
+    if (decision.refused) throw new DomainError(decision.refused.code, decision.refused.message, [], { order_id: orderId });
+    const after = await this.repository.apply(manager, record, decision, null, origin, now);
+    this.logger.info({ order_id: orderId, action: event.type, operator_id: event.action.operatorId, state: record.view.state }, 'operator action on the saga');
+    await this.settled(manager, record, decision, after, now);
+    return { before: record, decision, after };
   }
 
   private async step(manager: EntityManager, orderId: string, event: SagaEvent | null, reply: MessageEnvelope | null, now: Date): Promise<void> {
@@ -78,13 +97,18 @@ export class PlaceOrderSagaHandler {
       } else if (!reply) {
         this.logger.warn({ order_id: orderId, state: record.view.state, attempts: record.view.stepAttempts }, 'saga step timed out');
       }
-      if (decision.order && decision.order.status !== 'pending') {
-        await this.waiter.settled(manager, after, now);
-      }
-      const { outcome } = decision;
-      if (outcome) afterCommit(manager, () => this.metrics.recordOutcome(outcome, record.createdAt));
+      await this.settled(manager, record, decision, after, now);
       return;
     }
+  }
+
+  /** A step that settled the order wakes whoever waits for it; one that ended the saga counts its outcome. */
+  private async settled(manager: EntityManager, record: SagaRecord, decision: SagaDecision, after: SagaRecord, now: Date): Promise<void> {
+    if (decision.order && decision.order.status !== 'pending') {
+      await this.waiter.settled(manager, after, now);
+    }
+    const { outcome } = decision;
+    if (outcome) afterCommit(manager, () => this.metrics.recordOutcome(outcome, record.createdAt));
   }
 
   private timing(now: Date): SagaTiming {

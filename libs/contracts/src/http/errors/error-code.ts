@@ -12,6 +12,10 @@ export const ERROR_CODES = [
   // Not in the seed's list: the order was cancelled because a participant did not answer within its deadline.
   'INVENTORY_TIMEOUT',
   'PAYMENT_TIMEOUT',
+  // Not in the seed's list: an operator cancelled the order (the operator console's cancel).
+  'CANCELLED_BY_OPERATOR',
+  // Not in the seed's list: an operator action on a saga that already ended (nothing to retry or cancel).
+  'SAGA_ALREADY_ENDED',
   'RATE_LIMIT_EXCEEDED',
   'INTERNAL_ERROR',
   'SERVICE_UNAVAILABLE',

@@ -14,10 +14,11 @@ export const SAGA_STATES = [
   'REJECTED',
   'COMPENSATED',
   'TIMED_OUT',
+  'CANCELLED',
 ] as const;
 export type SagaState = (typeof SAGA_STATES)[number];
 
-export const SAGA_STEP_KINDS = ['command', 'reply', 'compensation', 'timeout', 'late-reply', 'outcome'] as const;
+export const SAGA_STEP_KINDS = ['command', 'reply', 'compensation', 'timeout', 'late-reply', 'outcome', 'operator'] as const;
 export type SagaStepKind = (typeof SAGA_STEP_KINDS)[number];
 
 @ApiClosedSchema('SagaTimelineEntry', 'One line of the saga timeline')
@@ -25,7 +26,7 @@ export class SagaTimelineEntryResponseDto {
   @ApiProperty({
     enum: SAGA_STEP_KINDS,
     description:
-      'command/reply: forward steps; compensation: a command that undoes a step (or its re-send); timeout: a deadline passed; late-reply: a reply after the saga moved on; outcome: confirmed or cancelled',
+      'command/reply: forward steps; compensation: a command that undoes a step (or its re-send); timeout: a deadline passed; late-reply: a reply after the saga moved on; outcome: confirmed or cancelled; operator: an operator retried the current step or cancelled the saga',
     example: 'command',
   })
   kind: SagaStepKind;
@@ -63,7 +64,8 @@ export class TrackOrderResponseDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'Why a failed saga failed, e.g. payment_declined, insufficient_inventory, price_mismatch, inventory_timeout, payment_timeout',
+    description:
+      'Why a failed saga failed, e.g. payment_declined, insufficient_inventory, price_mismatch, inventory_timeout, payment_timeout, operator_cancelled',
     example: null,
   })
   failure_reason: string | null;
