@@ -11,8 +11,13 @@ import { InitialSchema1763700000000 } from './database/migrations/1763700000000-
 import { OrderResources1763800000000 } from './database/migrations/1763800000000-order-resources';
 import { SagaDeadlines1763900000000 } from './database/migrations/1763900000000-saga-deadlines';
 import { MessagingRetention1764200000000 } from './database/migrations/1764200000000-messaging-retention';
+import { SagaOperatorActions1764400000000 } from './database/migrations/1764400000000-saga-operator-actions';
 import { SagaTimeoutsHandler } from './orders/place-order/saga-timeouts.handler';
+import { GetSagaHttpController } from './sagas/get-saga/get-saga.http.controller';
 import { ListSagasHttpController } from './sagas/list-sagas/list-sagas.http.controller';
+import { OperateSagaHandler } from './sagas/operate-saga/operate-saga.handler';
+import { OperateSagaHttpController } from './sagas/operate-saga/operate-saga.http.controller';
+import { OperatorSagaRepository } from './sagas/operator-saga.repository';
 import { SagasInFlightMetrics } from './sagas/sagas-in-flight.metrics';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
 import { OrderLine } from './orders/order-line.entity';
@@ -46,12 +51,20 @@ export const SERVICE_NAME = 'order-service';
     ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({
       entities: [Customer, Order, OrderLine, SagaInstance, SagaStep],
-      migrations: [InitialSchema1763700000000, OrderResources1763800000000, SagaDeadlines1763900000000, MessagingRetention1764200000000],
+      migrations: [
+        InitialSchema1763700000000,
+        OrderResources1763800000000,
+        SagaDeadlines1763900000000,
+        MessagingRetention1764200000000,
+        SagaOperatorActions1764400000000,
+      ],
     }),
     MessagingModule.forRoot(SERVICE_NAME),
   ],
   controllers: [
     ListSagasHttpController,
+    GetSagaHttpController,
+    OperateSagaHttpController,
     ListOrdersHttpController,
     SearchOrdersHttpController,
     CreateCustomerHttpController,
@@ -66,6 +79,8 @@ export const SERVICE_NAME = 'order-service';
   ],
   providers: [
     SagasInFlightMetrics,
+    OperatorSagaRepository,
+    OperateSagaHandler,
     PlaceOrderSagaMetrics,
     SagaTimeoutsHandler,
     OrderPageRepository,

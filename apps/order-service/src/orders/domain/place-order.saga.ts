@@ -7,6 +7,7 @@ import type {
   StockReservationRejectedReply,
   StockReservedReply,
 } from '@order-saga/contracts';
+import type { SagaStep } from '@order-saga/contracts/http';
 import type { OrderFailure } from './order-failure';
 
 export type PlaceOrderSagaState =
@@ -23,7 +24,7 @@ export const SAGA_STATES: readonly PlaceOrderSagaState[] = [...OPEN_SAGA_STATES,
 export const ENDED_SAGA_STATES: readonly PlaceOrderSagaState[] = ['CONFIRMED', ...FAILED_SAGA_STATES];
 
 /** The command an open saga waits on the reply of: what a retry re-sends. */
-export const STEP_OF_STATE: Readonly<Partial<Record<PlaceOrderSagaState, SagaCommand['type']>>> = {
+export const STEP_OF_STATE: Readonly<Partial<Record<PlaceOrderSagaState, SagaStep>>> = {
   RESERVING_STOCK: 'ReserveStock',
   PROCESSING_PAYMENT: 'ProcessPayment',
   REFUNDING_PAYMENT: 'RefundPayment',

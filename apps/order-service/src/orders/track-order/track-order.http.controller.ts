@@ -4,12 +4,13 @@ import { DomainError } from '@order-saga/shared/http';
 import { DataSource } from 'typeorm';
 import { ClientId } from '../../common/client-id.decorator';
 import { findOrder } from '../order.queries';
+import { toTimelineEntry } from '../saga-timeline.response.dto';
 import { SagaInstance } from '../place-order/saga-instance.entity';
 import { SagaStep } from '../place-order/saga-step.entity';
 
 /**
  * The order's saga timeline, in order: every command, reply, compensation (and its re-sends), timeout,
- * late reply and the outcome, each with its time and detail.
+ * late reply, operator action and the outcome, each with its time and detail.
  */
 @Controller('orders')
 export class TrackOrderHttpController {
@@ -27,13 +28,7 @@ export class TrackOrderHttpController {
       saga_state: saga.state,
       failure_reason: saga.failureReason,
       step_deadline_at: saga.stepDeadlineAt?.toISOString() ?? null,
-      timeline: steps.map((step) => ({
-        kind: step.kind,
-        name: step.name,
-        message_id: step.messageId,
-        detail: step.detail,
-        occurred_at: step.occurredAt.toISOString(),
-      })),
+      timeline: steps.map((step) => toTimelineEntry(step, 'client')),
     };
   }
 }
