@@ -10,11 +10,11 @@ import {
   STOCK_RELEASED,
   STOCK_RESERVED,
   StockReservedReply,
-  TOPICS,
 } from '@order-saga/contracts';
 import { deferOutboxAppends, kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
+import { FakeParticipants, SeenCommand, stockReservedFor } from '../../testing/fake-participants';
 import { pollUntil, ServiceUnderTest, startServiceUnderTest, testEnvelope, testKafkaBrokers } from '@order-saga/shared/testing';
-import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { decide } from '../domain/place-order.saga';
@@ -37,16 +37,6 @@ const CLIENT = 'it-client';
 const CUSTOMER = 'CUST-IT-1';
 const STEP_TIMEOUT_MS = 1500;
 
-interface SeenCommand {
-  topic: string;
-  envelope: MessageEnvelope<{ orderId: string } & Record<string, unknown>>;
-}
-
-/** What inventory answers when it reserved `quantity` of SKU-IT-1 at 12.50 for the order. */
-function stockReservedFor(orderId: string, quantity: number, reservationId: string = randomUUID()): StockReservedReply {
-  return { orderId, reservationId, items: [{ productId: 'SKU-IT-1', quantity, unitPriceCents: 1250 }], totalCents: quantity * 1250, currency: 'USD' };
-}
-
 /** An order of `quantity` SKU-IT-1 by the test's customer, without address or idempotency key. */
 function newOrderOf(orderId: string, quantity: number, estimatedDelivery: Date): NewOrder {
   return {
@@ -61,56 +51,10 @@ function newOrderOf(orderId: string, quantity: number, estimatedDelivery: Date):
   };
 }
 
-/** Plays the participants: records every command the saga sends, and sends replies as they would. */
-class FakeParticipants {
-  readonly commands: SeenCommand[] = [];
-  private consumer: Consumer | undefined;
-  private producer: Producer | undefined;
-
-  constructor(private readonly kafka: Kafka) {}
-
-  async start(): Promise<void> {
-    const groupId = `fake-participants-${suffix}`;
-    this.consumer = this.kafka.consumer({ groupId });
-    this.producer = this.kafka.producer();
-    await Promise.all([this.consumer.connect(), this.producer.connect()]);
-    await this.consumer.subscribe({
-      fromBeginning: true,
-      topics: [
-        TOPICS.inventory.reserveStockCommand,
-        TOPICS.inventory.releaseStockCommand,
-        TOPICS.inventory.confirmReservationCommand,
-        TOPICS.payment.processPaymentCommand,
-        TOPICS.payment.refundPaymentCommand,
-      ],
-    });
-    await this.consumer.run({ eachMessage: async ({ topic, message }) => void this.commands.push({ topic, envelope: JSON.parse(String(message.value)) }) });
-    await waitForConsumerGroup(this.kafka, groupId);
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([this.consumer?.disconnect(), this.producer?.disconnect()]);
-  }
-
-  sent(orderId: string, type: string): SeenCommand[] {
-    return this.commands.filter((command) => command.envelope.correlationId === orderId && command.envelope.type === type);
-  }
-
-  /** Resolves with the `count`-th command of `type` the saga sent for the order. */
-  awaitCommand(orderId: string, type: string, count = 1): Promise<SeenCommand> {
-    return pollUntil(async () => this.sent(orderId, type)[count - 1], { description: `${type} #${count} for ${orderId}` });
-  }
-
-  async reply<T extends object>(definition: MessageDefinition<T>, cause: SeenCommand | null, orderId: string, payload: T): Promise<void> {
-    const envelope = testEnvelope(definition, orderId, payload, { causationId: cause?.envelope.messageId ?? null });
-    await this.producer!.send({ topic: definition.topic, messages: [{ key: orderId, value: JSON.stringify(envelope) }] });
-  }
-}
-
 describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL + Kafka, 2 replicas)', () => {
   const brokers = process.env.KAFKA_BROKERS ?? '';
   const kafka = new Kafka({ clientId: 'order-saga-it', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-  const participants = new FakeParticipants(kafka);
+  const participants = new FakeParticipants(kafka, `fake-participants-${suffix}`);
   let service: ServiceUnderTest | undefined;
   /** Replica A answers HTTP and consumes nothing; replica B consumes the replies. Both relay and sweep. */
   let replicaA: INestApplication;
