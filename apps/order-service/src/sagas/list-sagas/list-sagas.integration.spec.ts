@@ -1,48 +1,55 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { INestApplication, Module, Type } from '@nestjs/common';
+import type { OperatorSagaDetailResponseDto, OperatorSagaPageResponseDto, OperatorSagaResponseDto } from '@order-saga/contracts/http';
 import { BaseServiceConfig, TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { createServiceApp } from '@order-saga/shared/http';
 import { LoggingModule } from '@order-saga/shared/logging';
+import { adminQuery } from '@order-saga/shared/testing';
 import { DataSource } from 'typeorm';
 import { Customer } from '../../customers/customer.entity';
 import { InitialSchema1763700000000 } from '../../database/migrations/1763700000000-initial-schema';
 import { OrderResources1763800000000 } from '../../database/migrations/1763800000000-order-resources';
 import { SagaDeadlines1763900000000 } from '../../database/migrations/1763900000000-saga-deadlines';
+import { SagaOperatorActions1764400000000 } from '../../database/migrations/1764400000000-saga-operator-actions';
 import { OrderLine } from '../../orders/order-line.entity';
 import { Order } from '../../orders/order.entity';
 import { SagaInstance } from '../../orders/place-order/saga-instance.entity';
 import { SagaStep } from '../../orders/place-order/saga-step.entity';
+import { GetSagaHttpController } from '../get-saga/get-saga.http.controller';
+import { OperatorSagaRepository } from '../operator-saga.repository';
 import { ListSagasHttpController } from './list-sagas.http.controller';
-import { adminQuery } from '@order-saga/shared/testing';
 
 /**
- * GET /sagas, the operators' listing, over HTTP against a Nest app with the service's real HTTP setup
- * (createServiceApp: validation pipe, error filter, request ids) and order-service's migrations on
- * PostgreSQL. Only the controller is mounted: the saga's timeout sweeper would otherwise act on the
- * overdue sagas this test plants, and a stuck saga has to stay stuck to be listed.
+ * GET /sagas and GET /sagas/{order_id}, the operators' reads, over HTTP against a Nest app with the
+ * service's real HTTP setup (createServiceApp: validation pipe, error filter, request ids) and order-service's
+ * migrations on PostgreSQL. Only these controllers are mounted: the saga's timeout sweeper would otherwise
+ * act on the overdue sagas this test plants, and a stuck saga has to stay stuck to be listed.
  */
 const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_sagas_${randomBytes(4).toString('hex')}`;
 const CLIENT = 'ops-it-client';
 const CUSTOMER = 'CUST-OPS-1';
+const OTHER_CLIENT = 'ops-it-other';
+const OTHER_CUSTOMER = 'CUST-OPS-2';
 
 /** Built after the environment is set: the config module validates it when the module is declared. */
-function sagaListingModule(): Type<unknown> {
+function sagaReadsModule(): Type<unknown> {
   @Module({
     imports: [
       TypedConfigModule.forRoot(BaseServiceConfig),
       LoggingModule.forRoot('order-service'),
       DatabaseModule.forRoot({
         entities: [Customer, Order, OrderLine, SagaInstance, SagaStep],
-        migrations: [InitialSchema1763700000000, OrderResources1763800000000, SagaDeadlines1763900000000],
+        migrations: [InitialSchema1763700000000, OrderResources1763800000000, SagaDeadlines1763900000000, SagaOperatorActions1764400000000],
       }),
     ],
-    controllers: [ListSagasHttpController],
+    controllers: [ListSagasHttpController, GetSagaHttpController],
+    providers: [OperatorSagaRepository],
   })
-  class SagaListingModule {}
-  return SagaListingModule;
+  class SagaReadsModule {}
+  return SagaReadsModule;
 }
 
 /**
@@ -50,30 +57,32 @@ function sagaListingModule(): Type<unknown> {
  * listing compares with now() too, and the margins (minutes) dwarf the test's own duration.
  */
 const SAGAS = {
-  reservingOverdue: { state: 'RESERVING_STOCK', deadline: -60, updated: -120, failure: null, attempts: 1 },
-  payingInTime: { state: 'PROCESSING_PAYMENT', deadline: 60, updated: -5, failure: null, attempts: 1 },
-  refundingOverdue: { state: 'REFUNDING_PAYMENT', deadline: -10, updated: -20, failure: 'payment_timeout', attempts: 3 },
-  releasingInTime: { state: 'RELEASING_STOCK', deadline: 60, updated: -1, failure: 'payment_declined', attempts: 1 },
-  confirmed: { state: 'CONFIRMED', deadline: null, updated: -180, failure: null, attempts: 1 },
-  rejected: { state: 'REJECTED', deadline: null, updated: -240, failure: 'insufficient_inventory', attempts: 1 },
-  timedOut: { state: 'TIMED_OUT', deadline: null, updated: -60, failure: 'inventory_timeout', attempts: 1 },
-  compensated: { state: 'COMPENSATED', deadline: null, updated: -2, failure: 'payment_declined', attempts: 1 },
+  reservingOverdue: { state: 'RESERVING_STOCK', deadline: -60, updated: -120, failure: null, attempts: 1, client: CLIENT },
+  payingInTime: { state: 'PROCESSING_PAYMENT', deadline: 60, updated: -5, failure: null, attempts: 1, client: OTHER_CLIENT },
+  refundingOverdue: { state: 'REFUNDING_PAYMENT', deadline: -10, updated: -20, failure: 'payment_timeout', attempts: 3, client: CLIENT },
+  releasingInTime: { state: 'RELEASING_STOCK', deadline: 60, updated: -1, failure: 'payment_declined', attempts: 1, client: CLIENT },
+  confirmed: { state: 'CONFIRMED', deadline: null, updated: -180, failure: null, attempts: 1, client: OTHER_CLIENT },
+  rejected: { state: 'REJECTED', deadline: null, updated: -240, failure: 'insufficient_inventory', attempts: 1, client: CLIENT },
+  timedOut: { state: 'TIMED_OUT', deadline: null, updated: -60, failure: 'inventory_timeout', attempts: 1, client: CLIENT },
+  cancelled: { state: 'CANCELLED', deadline: null, updated: -40, failure: 'operator_cancelled', attempts: 1, client: CLIENT },
+  compensated: { state: 'COMPENSATED', deadline: null, updated: -2, failure: 'payment_declined', attempts: 1, client: CLIENT },
 } as const;
 type SagaName = keyof typeof SAGAS;
 const orderIdOf = (name: SagaName) => `ORD-OPS-${name}`;
+/** Every saga, oldest change first: the listing's order. */
+const ALL: SagaName[] = [
+  'rejected',
+  'confirmed',
+  'reservingOverdue',
+  'timedOut',
+  'cancelled',
+  'refundingOverdue',
+  'payingInTime',
+  'compensated',
+  'releasingInTime',
+];
 
-interface ListedSaga {
-  saga_id: string;
-  order_id: string;
-  state: string;
-  failure_reason: string | null;
-  step_deadline_at: string | null;
-  step_attempts: number;
-  created_at: string;
-  updated_at: string;
-}
-
-describe('GET /sagas: the ops listing of stuck, failed, compensating and open sagas (HTTP + PostgreSQL)', () => {
+describe('GET /sagas and GET /sagas/{order_id}: the operators’ reads of every client’s sagas (HTTP + PostgreSQL)', () => {
   let app: INestApplication;
   let dataSource: DataSource;
   let baseUrl: string;
@@ -81,17 +90,22 @@ describe('GET /sagas: the ops listing of stuck, failed, compensating and open sa
   beforeAll(async () => {
     await adminQuery(`CREATE DATABASE ${database}`);
     Object.assign(process.env, { DATABASE_URL: `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`, PORT: '0', LOG_LEVEL: 'silent' });
-    app = await createServiceApp(sagaListingModule());
+    app = await createServiceApp(sagaReadsModule());
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     dataSource = app.get(DataSource);
 
-    await dataSource.query(`INSERT INTO customer (client_id, customer_id, name, status) VALUES ($1, $2, 'Ops customer', 'active')`, [CLIENT, CUSTOMER]);
+    for (const [client, customer] of [
+      [CLIENT, CUSTOMER],
+      [OTHER_CLIENT, OTHER_CUSTOMER],
+    ]) {
+      await dataSource.query(`INSERT INTO customer (client_id, customer_id, name, status) VALUES ($1, $2, 'Ops customer', 'active')`, [client, customer]);
+    }
     for (const [name, saga] of Object.entries(SAGAS) as [SagaName, (typeof SAGAS)[SagaName]][]) {
       const orderStatus = saga.state === 'CONFIRMED' ? 'confirmed' : saga.deadline === null ? 'cancelled' : 'pending';
       await dataSource.query(
-        `INSERT INTO customer_order (order_id, client_id, customer_id, status, currency, estimated_delivery) VALUES ($1, $2, $3, $4, 'USD', now() + interval '5 days')`,
-        [orderIdOf(name), CLIENT, CUSTOMER, orderStatus],
+        `INSERT INTO customer_order (order_id, client_id, customer_id, status, currency, estimated_delivery, total_cents) VALUES ($1, $2, $3, $4, 'USD', now() + interval '5 days', 2500)`,
+        [orderIdOf(name), saga.client, saga.client === CLIENT ? CUSTOMER : OTHER_CUSTOMER, orderStatus],
       );
       await dataSource.query(
         `INSERT INTO saga_instance (saga_id, order_id, saga_type, state, version, step_deadline_at, step_attempts, failure_reason, created_at, updated_at)
@@ -108,23 +122,26 @@ describe('GET /sagas: the ops listing of stuck, failed, compensating and open sa
     await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   });
 
-  const get = (query: string, headers: Record<string, string> = {}) => fetch(`${baseUrl}/sagas${query}`, { headers });
-  /** The order ids listed for `query`, in the order the endpoint returned them. */
-  const listed = async (query: string): Promise<string[]> => {
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${baseUrl}/sagas${path}`, { headers });
+  const page = async (query: string): Promise<OperatorSagaPageResponseDto> => {
     const response = await get(query);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { filter: string; count: number; sagas: ListedSaga[] };
-    expect(body.count).toBe(body.sagas.length);
-    return body.sagas.map((saga) => saga.order_id);
+    return (await response.json()) as OperatorSagaPageResponseDto;
   };
+  /** The order ids listed for `query`, in the order the endpoint returned them. */
+  const listed = async (query: string): Promise<string[]> => (await page(query)).data.map((saga) => saga.order_id);
   const ids = (...names: SagaName[]) => names.map(orderIdOf);
 
-  it('state=stuck lists the open sagas whose step deadline already passed, oldest change first', async () => {
+  it('lists every client’s sagas, oldest change first', async () => {
+    expect(await listed('?limit=100')).toEqual(ids(...ALL));
+  });
+
+  it('state=stuck lists the open sagas whose step deadline already passed', async () => {
     expect(await listed('?state=stuck')).toEqual(ids('reservingOverdue', 'refundingOverdue'));
   });
 
-  it('state=failed lists rejected, timed-out and compensated sagas, never a confirmed or running one', async () => {
-    expect(await listed('?state=failed')).toEqual(ids('rejected', 'timedOut', 'compensated'));
+  it('state=failed lists rejected, timed-out, cancelled and compensated sagas, never a confirmed or running one', async () => {
+    expect(await listed('?state=failed')).toEqual(ids('rejected', 'timedOut', 'cancelled', 'compensated'));
   });
 
   it('state=compensating lists the sagas refunding a payment or releasing stock, overdue or not', async () => {
@@ -135,48 +152,151 @@ describe('GET /sagas: the ops listing of stuck, failed, compensating and open sa
     expect(await listed('?state=open')).toEqual(ids('reservingOverdue', 'refundingOverdue', 'payingInTime', 'releasingInTime'));
   });
 
+  it('state may name one saga state', async () => {
+    expect(await listed('?state=CANCELLED')).toEqual(ids('cancelled'));
+    expect(await listed('?state=PROCESSING_PAYMENT')).toEqual(ids('payingInTime'));
+    expect(await listed('?state=CONFIRMED')).toEqual(ids('confirmed'));
+  });
+
+  it('step lists the sagas waiting on the reply to that command', async () => {
+    expect(await listed('?step=ReserveStock')).toEqual(ids('reservingOverdue'));
+    expect(await listed('?step=ProcessPayment')).toEqual(ids('payingInTime'));
+    expect(await listed('?step=RefundPayment')).toEqual(ids('refundingOverdue'));
+    expect(await listed('?step=ReleaseStock&state=stuck')).toEqual([]);
+  });
+
   it('older_than keeps only the sagas not updated for at least that many seconds', async () => {
     expect(await listed('?state=stuck&older_than=3600')).toEqual(ids('reservingOverdue'));
-    expect(await listed('?state=failed&older_than=1800')).toEqual(ids('rejected', 'timedOut'));
+    expect(await listed('?state=failed&older_than=1800')).toEqual(ids('rejected', 'timedOut', 'cancelled'));
     expect(await listed('?state=open&older_than=600')).toEqual(ids('reservingOverdue', 'refundingOverdue'));
     expect(await listed('?state=compensating&older_than=7200')).toEqual([]);
-    expect(await listed('?state=failed&older_than=0')).toEqual(ids('rejected', 'timedOut', 'compensated'));
+    expect(await listed('?state=failed&older_than=0')).toEqual(ids('rejected', 'timedOut', 'cancelled', 'compensated'));
   });
 
-  it('limit caps the list to the oldest changes', async () => {
-    expect(await listed('?state=open&limit=2')).toEqual(ids('reservingOverdue', 'refundingOverdue'));
+  it('client_id and customer_id keep one client’s or one customer’s sagas, with the other filters', async () => {
+    expect(await listed(`?client_id=${OTHER_CLIENT}`)).toEqual(ids('confirmed', 'payingInTime'));
+    expect(await listed(`?customer_id=${OTHER_CUSTOMER}&state=open`)).toEqual(ids('payingInTime'));
+    expect(await listed(`?client_id=${CLIENT}&state=open`)).toEqual(ids('reservingOverdue', 'refundingOverdue', 'releasingInTime'));
+    expect(await listed(`?client_id=${CLIENT}&customer_id=${OTHER_CUSTOMER}`)).toEqual([]);
   });
 
-  it('describes each saga: state, failure reason, deadline, attempts and times', async () => {
-    const response = await get('?state=compensating');
-    const body = (await response.json()) as { filter: string; count: number; sagas: ListedSaga[] };
-    const [refunding] = body.sagas;
-    const stored: { saga_id: string; step_deadline_at: Date; updated_at: Date }[] = await dataSource.query(
-      'SELECT saga_id, step_deadline_at, updated_at FROM saga_instance WHERE order_id = $1',
-      [orderIdOf('refundingOverdue')],
-    );
+  it('pages with the cursor through every saga once, in order', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const answer: OperatorSagaPageResponseDto = await page(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...answer.data.map((saga) => saga.order_id));
+      expect(answer.pagination).toMatchObject({ limit: 2, has_more: answer.pagination.next_cursor !== null });
+      expect(answer.data.length).toBe(answer.pagination.has_more ? 2 : 1);
+      cursor = answer.pagination.next_cursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(5);
+    expect(seen).toEqual(ids(...ALL));
+  });
 
-    expect(body).toMatchObject({ filter: 'compensating', count: 2 });
-    expect(refunding).toEqual({
-      saga_id: stored[0].saga_id,
+  it('describes each saga: client, customer, state, step waited on, order status, failure, deadline, attempts and times', async () => {
+    const [refunding] = (await page('?state=REFUNDING_PAYMENT')).data;
+    const [stored] = (await dataSource.query('SELECT saga_id, step_deadline_at, created_at, updated_at FROM saga_instance WHERE order_id = $1', [
+      orderIdOf('refundingOverdue'),
+    ])) as { saga_id: string; step_deadline_at: Date; created_at: Date; updated_at: Date }[];
+
+    const expected: OperatorSagaResponseDto = {
       order_id: orderIdOf('refundingOverdue'),
+      saga_id: stored.saga_id,
+      client_id: CLIENT,
+      customer_id: CUSTOMER,
       state: 'REFUNDING_PAYMENT',
+      step: 'RefundPayment',
+      order_status: 'pending',
       failure_reason: 'payment_timeout',
-      step_deadline_at: stored[0].step_deadline_at.toISOString(),
+      failure_code: null,
+      step_deadline_at: stored.step_deadline_at.toISOString(),
       step_attempts: 3,
-      created_at: expect.any(String),
-      updated_at: stored[0].updated_at.toISOString(),
+      created_at: stored.created_at.toISOString(),
+      updated_at: stored.updated_at.toISOString(),
+    };
+    expect(refunding).toEqual(expected);
+    expect((await page('?state=CONFIRMED')).data[0]).toMatchObject({ step: null, order_status: 'confirmed', step_deadline_at: null });
+  });
+
+  it('GET /sagas/{order_id}: the saga with its timeline, the order’s outbox rows (by key, from its first message on) and the replies in its inbox', async () => {
+    const orderId = orderIdOf('refundingOverdue');
+    const [{ saga_id: sagaId }] = (await dataSource.query('SELECT saga_id FROM saga_instance WHERE order_id = $1', [orderId])) as { saga_id: string }[];
+    const [reserve, reserved, charge, refund, updated, elsewhere, laterElsewhere] = Array.from({ length: 7 }, () => randomUUID());
+    const steps = [
+      ['command', 'ReserveStock', reserve],
+      ['reply', 'StockReserved', reserved],
+      ['command', 'ProcessPayment', charge],
+      ['timeout', 'ProcessPayment', null],
+      ['compensation', 'RefundPayment', refund],
+    ];
+    for (const [kind, name, messageId] of steps) {
+      await dataSource.query(
+        `INSERT INTO saga_step (saga_id, order_id, kind, name, message_id, detail, occurred_at) VALUES ($1, $2, $3, $4, $5, '{"n": 1}', now())`,
+        [sagaId, orderId, kind, name, messageId],
+      );
+    }
+    const outbox: [string, string, string, boolean][] = [
+      [elsewhere, 'ORD-OPS-elsewhere', 'ReserveStock', true],
+      [reserve, orderId, 'ReserveStock', true],
+      [laterElsewhere, 'ORD-OPS-elsewhere', 'ProcessPayment', true],
+      [charge, orderId, 'ProcessPayment', true],
+      [refund, orderId, 'RefundPayment', false],
+      [updated, orderId, 'OrderUpdated', false],
+    ];
+    for (const [messageId, key, type, published] of outbox) {
+      await dataSource.query(
+        `INSERT INTO outbox (message_id, topic, message_key, message_type, envelope, published_at) VALUES ($1, 'some.topic.v1', $2, $3, $4, CASE WHEN $5 THEN now() END)`,
+        [messageId, key, type, JSON.stringify({ messageId, type }), published],
+      );
+    }
+    await dataSource.query(`INSERT INTO inbox (message_id, consumer) VALUES ($1, 'order.reserve-stock-reply'), ($2, 'order.reserve-stock-reply')`, [
+      reserved,
+      randomUUID(),
+    ]);
+
+    const response = await get(`/${orderId}`);
+    expect(response.status).toBe(200);
+    const saga = (await response.json()) as OperatorSagaDetailResponseDto;
+    expect(saga).toMatchObject({
+      order_id: orderId,
+      saga_id: sagaId,
+      state: 'REFUNDING_PAYMENT',
+      step: 'RefundPayment',
+      total_cents: 2500,
+      reservation_id: null,
     });
+    expect(saga.timeline.map((entry) => [entry.kind, entry.name, entry.message_id])).toEqual(steps);
+    expect(saga.outbox.map((message) => [message.message_id, message.message_type, message.published_at !== null])).toEqual([
+      [reserve, 'ReserveStock', true],
+      [charge, 'ProcessPayment', true],
+      [refund, 'RefundPayment', false],
+      [updated, 'OrderUpdated', false],
+    ]);
+    expect(saga.outbox[0].envelope).toEqual({ messageId: reserve, type: 'ReserveStock' });
+    expect(saga.inbox).toEqual([
+      { message_id: reserved, consumer: 'order.reserve-stock-reply', message_type: 'StockReserved', received_at: expect.any(String) },
+    ]);
+  });
+
+  it('GET /sagas/{order_id} of an order without a saga is 404 NOT_FOUND', async () => {
+    const response = await get('/ORD-OPS-missing');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error_code: 'NOT_FOUND', message: 'Order ORD-OPS-missing has no saga' });
   });
 
   it.each([
-    ['no state', '', 'state'],
     ['an unknown state', '?state=closed', 'state'],
+    ['an unknown step', '?step=ShipOrder', 'step'],
     ['a negative older_than', '?state=stuck&older_than=-5', 'older_than'],
     ['an older_than that is not a number', '?state=stuck&older_than=soon', 'older_than'],
     ['a fractional older_than', '?state=stuck&older_than=1.5', 'older_than'],
     ['a limit of 0', '?state=open&limit=0', 'limit'],
-    ['a limit above 500', '?state=open&limit=501', 'limit'],
+    ['a limit above 100', '?state=open&limit=101', 'limit'],
+    ['a client_id with a space', '?client_id=a%20b', 'client_id'],
+    ['a cursor this endpoint did not issue', '?cursor=bm90LWEtY3Vyc29y', 'cursor'],
     ['an unknown parameter', '?state=open&sort=desc', 'sort'],
   ])('answers %s with 400 VALIDATION_ERROR in the error format, naming the parameter', async (_case, query, field) => {
     const requestId = `ops-it-${randomBytes(4).toString('hex')}`;
