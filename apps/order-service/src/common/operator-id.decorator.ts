@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { isOperatorId, OPERATOR_ID_HEADER } from '@order-saga/contracts/http';
+import { isOperatorId, OPERATOR_ID_HEADER } from '@order-saga/contracts/http/operator';
 import { DomainError } from '@order-saga/shared/http';
 import type { Request } from 'express';
 

@@ -6,7 +6,7 @@ import type {
   OperatorSagaResponseDto,
   SagaStateFilter,
   SagaStep as SagaStepName,
-} from '@order-saga/contracts/http';
+} from '@order-saga/contracts/http/operator';
 import type { OrderStatus } from '@order-saga/contracts';
 import { DataSource } from 'typeorm';
 import { decodeCursor, PagePosition, positionSql } from '../common/page-cursor';

@@ -7,7 +7,7 @@ import type {
   StockReservationRejectedReply,
   StockReservedReply,
 } from '@order-saga/contracts';
-import type { SagaStep } from '@order-saga/contracts/http';
+import type { SagaStep } from '@order-saga/contracts/http/operator';
 import type { OrderFailure } from './order-failure';
 
 export type PlaceOrderSagaState =

@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import type { OperatorSagaDetailResponseDto } from '@order-saga/contracts/http';
+import type { OperatorSagaDetailResponseDto } from '@order-saga/contracts/http/operator';
 import { DomainError } from '@order-saga/shared/http';
 import { OperatorSagaRepository } from '../operator-saga.repository';
 

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { DEFAULT_PAGE_LIMIT, ListSagasRequestDto, OperatorSagaPageResponseDto } from '@order-saga/contracts/http';
+import { DEFAULT_PAGE_LIMIT } from '@order-saga/contracts/http';
+import { ListSagasRequestDto, OperatorSagaPageResponseDto } from '@order-saga/contracts/http/operator';
 import { pageOf } from '../../common/page-cursor';
 import { OperatorSagaRepository } from '../operator-saga.repository';
 

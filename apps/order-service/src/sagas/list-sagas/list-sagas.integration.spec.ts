@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { INestApplication, Module, Type } from '@nestjs/common';
-import type { OperatorSagaDetailResponseDto, OperatorSagaPageResponseDto, OperatorSagaResponseDto } from '@order-saga/contracts/http';
+import type { OperatorSagaDetailResponseDto, OperatorSagaPageResponseDto, OperatorSagaResponseDto } from '@order-saga/contracts/http/operator';
 import { BaseServiceConfig, TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { createServiceApp } from '@order-saga/shared/http';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageOrigin } from '@order-saga/contracts';
-import type { SagaAction, SagaActionRequestDto, SagaActionResponseDto, SagaState, SagaStep as SagaStepName } from '@order-saga/contracts/http';
+import type { SagaState } from '@order-saga/contracts/http';
+import type { SagaAction, SagaActionRequestDto, SagaActionResponseDto, SagaStep as SagaStepName } from '@order-saga/contracts/http/operator';
 import { DomainError } from '@order-saga/shared/http';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestMeta } from '../../common/client-id.decorator';

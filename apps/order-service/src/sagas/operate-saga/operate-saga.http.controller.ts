@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { SagaAction, SagaActionRequestDto, SagaActionResponseDto } from '@order-saga/contracts/http';
+import { SagaAction, SagaActionRequestDto, SagaActionResponseDto } from '@order-saga/contracts/http/operator';
 import type { Response } from 'express';
 import { RequestMeta, RequestMetadata } from '../../common/client-id.decorator';
 import { OperatorId } from '../../common/operator-id.decorator';

@@ -1,0 +1,12 @@
+/*
+ * The operator API's contract (issue 17: the operator console), an entry point of its own beside the public
+ * one: API clients and the SDK never load it, and the gateway loads it only where it mounts the operator
+ * routes, so its OpenAPI document describes these classes (closed, under the `operator` tag) exactly when it
+ * serves them. Services validate with the request classes and type their answers with the response classes.
+ */
+
+export * from './operator-identity';
+export * from './list-sagas.request.dto';
+export * from './operator-saga.response.dto';
+export * from './saga-action.request.dto';
+export * from './saga-action.response.dto';
