@@ -9,7 +9,7 @@ import { kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/m
 import { pollUntil, ServiceUnderTest, startServiceUnderTest, testKafkaBrokers } from '@order-saga/shared/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { FakeParticipants, SeenCommand, stockReservedFor } from '../../testing/fake-participants';
+import { FakeParticipants, stockReservedFor } from '../../testing/fake-participants';
 
 /**
  * Operator actions on real PostgreSQL and Kafka, over HTTP: order-service (the AppModule with its HTTP
