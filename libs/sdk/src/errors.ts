@@ -15,8 +15,10 @@ export class OrderSagaApiError extends Error {
   readonly body: ApiErrorBody | null;
   /** How many requests were sent before giving up (retries included). */
   readonly attempts: number;
+  /** The error answer's headers (`Retry-After`, `WWW-Authenticate`, `X-RateLimit-*`…); empty when built without them. */
+  readonly headers: Headers;
 
-  constructor(status: number, body: ApiErrorBody | null, requestId: string | null, attempts: number) {
+  constructor(status: number, body: ApiErrorBody | null, requestId: string | null, attempts: number, headers: Headers = new Headers()) {
     super(body ? `${body.error_code}: ${body.message} (request_id ${body.request_id ?? requestId})` : `HTTP ${status} (request_id ${requestId})`);
     this.name = 'OrderSagaApiError';
     this.status = status;
@@ -25,6 +27,7 @@ export class OrderSagaApiError extends Error {
     this.details = body?.details ?? [];
     this.body = body;
     this.attempts = attempts;
+    this.headers = headers;
   }
 }
 

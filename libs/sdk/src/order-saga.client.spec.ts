@@ -160,6 +160,51 @@ describe('OrderSagaClient', () => {
     expect(script.api().map((s) => s.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
   });
 
+  it("sends a call's extra headers, but its own authorization, request id and idempotency key win over theirs", async () => {
+    const script = scriptedFetch([() => json(201, order)]);
+    const { sdk } = client(script.fetchFn);
+
+    await sdk.placeOrder(
+      { customer_id: 'CUST-1', items: [{ product_id: 'SKU-1', quantity: 1 }] },
+      {
+        requestId: 'req-7',
+        idempotencyKey: 'key-7',
+        headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', Authorization: 'Bearer forged', 'X-Request-ID': 'other' },
+      },
+    );
+
+    expect(script.api()[0].headers).toMatchObject({
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      authorization: 'Bearer token-1',
+      'x-request-id': 'req-7',
+      'x-idempotency-key': 'key-7',
+    });
+    expect(Object.keys(script.api()[0].headers).filter((name) => name.toLowerCase() === 'authorization')).toEqual(['authorization']);
+  });
+
+  it("carries an error answer's headers on the OrderSagaApiError", async () => {
+    const forbidden = json(
+      403,
+      { error_code: 'FORBIDDEN', message: 'needs write', request_id: 'r', timestamp: 't' },
+      { 'www-authenticate': 'Bearer error="insufficient_scope"' },
+    );
+    const script = scriptedFetch([() => forbidden]);
+    const { sdk } = client(script.fetchFn);
+
+    const failure = await sdk.adjustStock('SKU-1', { delta: 1 }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(OrderSagaApiError);
+    expect((failure as OrderSagaApiError).headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
+  });
+
+  it('gives up on a token request that is not answered within timeoutMs', async () => {
+    const hangs = ((_input: string | URL | Request, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)))) as typeof fetch;
+    const { sdk } = client(hangs, { timeoutMs: 50 });
+
+    await expect(sdk.getOrder('ORD-1')).rejects.toThrow(/timed? ?out|abort/i);
+  });
+
   it('gives up with OrderSagaNetworkError when no attempt gets an answer', async () => {
     const script = scriptedFetch([() => new TypeError('socket hang up'), () => new TypeError('socket hang up')]);
     const { sdk } = client(script.fetchFn, { retry: { maxAttempts: 2, random: () => 0 } });

@@ -48,7 +48,7 @@ export interface OrderSagaClientOptions {
   /** How the client waits between attempts; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   fetch?: typeof fetch;
-  /** Per attempt; a request that takes longer counts as a failed attempt. */
+  /** Per attempt, and per token request; a request that takes longer counts as a failed attempt. Default 30 000. */
   timeoutMs?: number;
   idempotencyKeyFactory?: () => string;
   requestIdFactory?: () => string;
@@ -59,6 +59,11 @@ export interface RequestOptions {
   requestId?: string;
   /** POST only: replaces the generated key, e.g. to resume a request from an earlier process. */
   idempotencyKey?: string;
+  /**
+   * More headers for this call, e.g. a W3C `traceparent` that puts the request in the caller's trace. The
+   * client's own (authorization, accept, content-type, X-Request-ID, the idempotency key) win over them.
+   */
+  headers?: Record<string, string>;
 }
 
 export interface ApiResponse<T> {
@@ -93,6 +98,7 @@ export class OrderSagaClient {
       refreshThresholdSeconds: options.refreshThresholdSeconds,
       clock: options.clock,
       fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
     });
   }
 
@@ -218,6 +224,7 @@ export class OrderSagaClient {
 
     for (let attempt = 1; ; attempt += 1) {
       const headers: Record<string, string> = {
+        ...lowerCased(options.headers),
         authorization: `Bearer ${await this.tokens.accessToken()}`,
         accept: 'application/json',
         'x-request-id': requestId,
@@ -264,7 +271,13 @@ export class OrderSagaClient {
         ? this.retry.delayBeforeNextAttempt(attempt, response.headers.get('retry-after'), this.now())
         : undefined;
       if (delay === undefined) {
-        throw new OrderSagaApiError(response.status, isErrorBody(parsed) ? parsed : null, response.headers.get('x-request-id') ?? requestId, attempt);
+        throw new OrderSagaApiError(
+          response.status,
+          isErrorBody(parsed) ? parsed : null,
+          response.headers.get('x-request-id') ?? requestId,
+          attempt,
+          response.headers,
+        );
       }
       await sleep(delay);
     }
@@ -289,6 +302,11 @@ function queryString(query: Query | undefined): string {
   for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** Header names in lower case, so that the client's own headers replace a caller's of the same name in any spelling. */
+function lowerCased(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 function parseJson(text: string): unknown {

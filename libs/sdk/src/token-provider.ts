@@ -13,6 +13,8 @@ export interface TokenProviderOptions {
   /** Milliseconds since the epoch; injectable so tests can move time. */
   clock?: () => number;
   fetch?: typeof fetch;
+  /** Gives up on a token request that has not been answered after this long (default 30 000 ms). */
+  timeoutMs?: number;
 }
 
 interface CachedToken {
@@ -54,7 +56,12 @@ export class ClientCredentialsTokenProvider {
     if (scope) form.set('scope', scope);
     const requestedAt = this.now();
     this.requests += 1;
-    const response = await (this.options.fetch ?? fetch)(tokenUrl, { method: 'POST', body: form, headers: { accept: 'application/json' } });
+    const response = await (this.options.fetch ?? fetch)(tokenUrl, {
+      method: 'POST',
+      body: form,
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+    });
     const body = (await response.json().catch(() => ({}))) as Partial<TokenResponseDto & OAuthErrorResponseDto>;
     if (!response.ok || typeof body.access_token !== 'string') {
       throw new OrderSagaAuthError(response.status, body.error ?? 'invalid_response', body.error_description);
