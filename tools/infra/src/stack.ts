@@ -121,79 +121,35 @@ export interface ServicesOptions {
   runtime?: ServiceRuntime;
   /** For runtime `dist`: the folder buildDist compiled into (default `<repo>/dist`). */
   distDir?: string;
+  /**
+   * Start only these services (default all five). Every service still gets its port and its URL, so one
+   * started later on that port (serviceSpec) is where the others look for it.
+   */
+  only?: ServiceName[];
 }
 
 export interface Services {
-  /** Of the first replica of each service. */
+  /** Of the first replica of each service; a service not started has its URL all the same (see `only`). */
   urls: Record<ServiceName, string>;
+  /** The port of each service's first replica, those not started included. */
+  ports: Record<ServiceName, number>;
   running: RunningService[];
   replicas: Record<ServiceName, RunningService[]>;
   stop(): Promise<void>;
 }
 
-/** Starts all five services against the infra and waits until each is ready. */
+/** Starts the services (all five unless `only` says) against the infra and waits until each is ready. */
 export async function startServices(infra: Infra, options: ServicesOptions): Promise<Services> {
   const ports = {} as Record<ServiceName, number>;
   for (const [index, service] of SERVICE_NAMES.entries()) {
     ports[service] = options.basePort ? options.basePort + index : await freePort();
   }
-  const gatewayUrl = `http://localhost:${ports.gateway}`;
-  const common = (service: ServiceName): Record<string, string> => ({
-    DATABASE_URL: infra.databaseUrls[service],
-    KAFKA_BROKERS: infra.kafkaBrokers,
-    LOG_LEVEL: options.logLevel ?? 'info',
-    ...(service === 'gateway' ? {} : infra.kafkaClientEnv(service)),
-    ...(options.env?.[service] ?? {}),
-  });
-  const specs: ServiceSpec[] = [
-    {
-      name: 'gateway',
-      port: ports.gateway,
-      entry: 'apps/gateway/src/main.ts',
-      readyPath: '/health/ready',
-      env: {
-        ...common('gateway'),
-        JWT_SIGNING_KEYS_FILE: options.jwtSigningKeysFile,
-        ORDER_SERVICE_URL: `http://127.0.0.1:${ports['order-service']}`,
-        INVENTORY_SERVICE_URL: `http://127.0.0.1:${ports['inventory-service']}`,
-        NOTIFICATION_SERVICE_URL: `http://127.0.0.1:${ports['notification-service']}`,
-        PUBLIC_BASE_URL: gatewayUrl,
-      },
-    },
-    {
-      name: 'order-service',
-      port: ports['order-service'],
-      entry: 'apps/order-service/src/main.ts',
-      readyPath: '/health/ready',
-      env: { ...common('order-service'), PUBLIC_BASE_URL: gatewayUrl },
-    },
-    {
-      name: 'inventory-service',
-      port: ports['inventory-service'],
-      entry: 'apps/inventory-service/src/main.ts',
-      readyPath: '/health/ready',
-      env: common('inventory-service'),
-    },
-    {
-      name: 'payment-service',
-      port: ports['payment-service'],
-      entry: 'apps/payment-service/src/main.ts',
-      readyPath: '/health/ready',
-      env: common('payment-service'),
-    },
-    {
-      name: 'notification-service',
-      port: ports['notification-service'],
-      entry: 'apps/notification-service/src/main.ts',
-      readyPath: '/health/ready',
-      env: common('notification-service'),
-    },
-  ];
-  for (const spec of specs) Object.assign(spec, { runtime: options.runtime, distDir: options.distDir });
+  const started = options.only ?? SERVICE_NAMES;
+  const specs = started.map((service) => serviceSpec(infra, service, ports, options));
   const logDir = join(infra.options.dataDir, 'logs');
   const replicaSpecs = await withReplicas(specs, ports, options.replicas ?? 1);
   const replicas = Object.fromEntries(
-    Object.entries(replicaSpecs).map(([service, list]) => [service, list.map((spec) => spawnService(spec, logDir))]),
+    SERVICE_NAMES.map((service) => [service, (replicaSpecs[service] ?? []).map((spec) => spawnService(spec, logDir))]),
   ) as Record<ServiceName, RunningService[]>;
   const running = Object.values(replicas).flat();
   const stop = async () => {
@@ -206,8 +162,46 @@ export async function startServices(infra: Infra, options: ServicesOptions): Pro
     throw error;
   }
   infra.options.log(`services ready; logs in ${logDir}`);
-  const urls = Object.fromEntries(Object.entries(replicas).map(([service, list]) => [service, list[0].url])) as Record<ServiceName, string>;
-  return { urls, running, replicas, stop };
+  const urls = Object.fromEntries(SERVICE_NAMES.map((service) => [service, `http://127.0.0.1:${ports[service]}`])) as Record<ServiceName, string>;
+  return { urls, ports, running, replicas, stop };
+}
+
+/**
+ * How the launcher runs `service` against `infra`, on its port in `ports`: its entry, its readiness path and its
+ * environment (its database, the broker and, on a secured broker, its own Kafka user, then `options.env`, then
+ * the addresses in `ports` of the services it calls and of the public gateway).
+ */
+export function serviceSpec(infra: Infra, service: ServiceName, ports: Record<ServiceName, number>, options: ServicesOptions): ServiceSpec {
+  const gatewayUrl = `http://localhost:${ports.gateway}`;
+  const own: Record<ServiceName, Record<string, string>> = {
+    gateway: {
+      JWT_SIGNING_KEYS_FILE: options.jwtSigningKeysFile,
+      ORDER_SERVICE_URL: `http://127.0.0.1:${ports['order-service']}`,
+      INVENTORY_SERVICE_URL: `http://127.0.0.1:${ports['inventory-service']}`,
+      NOTIFICATION_SERVICE_URL: `http://127.0.0.1:${ports['notification-service']}`,
+      PUBLIC_BASE_URL: gatewayUrl,
+    },
+    'order-service': { PUBLIC_BASE_URL: gatewayUrl },
+    'inventory-service': {},
+    'payment-service': {},
+    'notification-service': {},
+  };
+  return {
+    name: service,
+    port: ports[service],
+    entry: `apps/${service}/src/main.ts`,
+    readyPath: '/health/ready',
+    env: {
+      DATABASE_URL: infra.databaseUrls[service],
+      KAFKA_BROKERS: infra.kafkaBrokers,
+      LOG_LEVEL: options.logLevel ?? 'info',
+      ...(service === 'gateway' ? {} : infra.kafkaClientEnv(service)),
+      ...options.env?.[service],
+      ...own[service],
+    },
+    runtime: options.runtime,
+    distDir: options.distDir,
+  };
 }
 
 /** Waits for every service, naming each as it gets ready and, every 10 s, those still starting. */
@@ -232,8 +226,8 @@ async function waitWithProgress(running: RunningService[], log: Log): Promise<vo
  * Copies of each spec on free ports. In a copy's environment, every 127.0.0.1 address of a service's
  * first replica is pointed at the same-numbered replica, so the pairs stay independent.
  */
-async function withReplicas(specs: ServiceSpec[], ports: Record<ServiceName, number>, count: number): Promise<Record<ServiceName, ServiceSpec[]>> {
-  if (count <= 1) return Object.fromEntries(specs.map((spec) => [spec.name, [spec]])) as Record<ServiceName, ServiceSpec[]>;
+async function withReplicas(specs: ServiceSpec[], ports: Record<ServiceName, number>, count: number): Promise<Partial<Record<ServiceName, ServiceSpec[]>>> {
+  if (count <= 1) return Object.fromEntries(specs.map((spec) => [spec.name, [spec]]));
   const taken = new Set<number>(Object.values(ports));
   const portOf = {} as Record<ServiceName, number[]>;
   for (const service of SERVICE_NAMES) {
@@ -262,5 +256,5 @@ async function withReplicas(specs: ServiceSpec[], ports: Record<ServiceName, num
       const copies = portOf[service].map((port, replica) => ({ ...spec, name: `${spec.name}-${replica + 1}`, port, env: retarget(spec.env, replica) }));
       return [service, copies];
     }),
-  ) as Record<ServiceName, ServiceSpec[]>;
+  );
 }

@@ -2,6 +2,7 @@ export * from './poll-until';
 export * from './webhook-recorder';
 export * from './admin-query';
 export * from './client-token';
+export * from './api-answer';
 export * from './test-gateway';
 export * from './test-envelope';
 export * from './test-database';

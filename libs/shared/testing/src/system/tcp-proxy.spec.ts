@@ -1,5 +1,5 @@
 import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, createConnection } from 'node:net';
 import { TcpProxy } from './tcp-proxy';
 
 describe('TcpProxy', () => {
@@ -48,5 +48,22 @@ describe('TcpProxy', () => {
 
     expect(await response.text()).toBe('done');
     expect(proxy.dropped).toBe(0);
+  });
+
+  it('cut refuses new connections and resets open ones; restore relays again on the same port', async () => {
+    proxy = new TcpProxy(target());
+    const url = await proxy.start();
+    const port = proxy.port;
+    const open = createConnection({ host: '127.0.0.1', port });
+    const reset = new Promise<NodeJS.ErrnoException>((resolve) => open.once('error', resolve));
+    await new Promise((resolve) => open.once('connect', resolve));
+
+    await proxy.cut();
+
+    expect((await reset).code).toBe('ECONNRESET');
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+    await proxy.restore();
+    const response = await fetch(`${url}/health`);
+    expect([proxy.port, response.status, await response.text()]).toEqual([port, 200, 'done']);
   });
 });

@@ -32,12 +32,15 @@ export interface SystemAddress {
 /** A running system as a test uses it: addresses, SDK clients, seed helpers, one more gateway. */
 export class TestSystem {
   readonly gatewayUrl: string;
-  /** The SDK, as the default client (the first registered). */
-  readonly api: OrderSagaClient;
+  private defaultSdk: OrderSagaClient | undefined;
 
   constructor(readonly address: SystemAddress) {
     this.gatewayUrl = address.gatewayUrl;
-    this.api = this.sdk();
+  }
+
+  /** The SDK, as the default client (the first registered). */
+  get api(): OrderSagaClient {
+    return (this.defaultSdk ??= this.sdk());
   }
 
   get urls(): Record<ServiceName, string> {
