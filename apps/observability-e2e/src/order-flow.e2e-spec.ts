@@ -1,23 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Client } from 'pg';
 import { respawnService, waitUntilReady } from '@order-saga/infra';
 import { SpanKind } from '@opentelemetry/api';
+import { OrderSagaClient, RequestOptions } from '@order-saga/sdk';
 import { ancestorsOf, ExportedSpan, formatTraceTree } from '@order-saga/shared/observability';
-import { pollUntil } from '@order-saga/shared/testing';
-import {
-  createCustomer,
-  createProduct,
-  json,
-  jsonLines,
-  log,
-  metricValue,
-  ObservedStack,
-  scrape,
-  shippingAddress,
-  startObservedStack,
-  tokenFor,
-} from './support/observed-stack';
+import { answerOf, pollUntil, RunningSystem } from '@order-saga/shared/testing';
+import { jsonLines, log, metricValue, scrape, shippingAddress, startObservedStack } from './support/observed-stack';
 
 const FIVE_SERVICES = ['gateway', 'order-service', 'inventory-service', 'payment-service', 'notification-service'];
 
@@ -32,41 +20,46 @@ interface LogLine {
 
 /** All five services as processes, spans exported to a file, orders placed through the gateway. */
 describe('observing orders through all five services', () => {
-  let stack: ObservedStack;
-  let token: string;
+  let system: RunningSystem;
+  let tracesFile: string;
+  /** One attempt per call: each answer as the gateway gave it (the burst counts the 503s of a stopped order-service). */
+  let api: OrderSagaClient;
   let productId: string;
   let customerId: string;
 
-  const placeOrder = (headers: Record<string, string> = {}, customer = customerId) =>
-    json<{ order_id?: string; status?: string; error_code?: string }>(`${stack.services.urls.gateway}/api/v1/orders`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ customer_id: customer, items: [{ product_id: productId, quantity: 1 }], shipping_address: shippingAddress }),
-    });
-  const orderService = () => stack.services.replicas['order-service'][0];
+  const placeOrder = (options: RequestOptions = {}, customer = customerId) =>
+    answerOf<{ order_id?: string; status?: string; error_code?: string }>(
+      api.send('POST', '/api/v1/orders', {
+        ...options,
+        body: { customer_id: customer, items: [{ product_id: productId, quantity: 1 }], shipping_address: shippingAddress },
+      }),
+    );
+  const orderService = () => system.services.replicas['order-service'][0];
 
   beforeAll(async () => {
     // Per-message lines ('message handled') are debug (a hot path at info costs a line per message);
     // the participants log at debug here so the request id's crossing of Kafka can be read off them.
-    stack = await startObservedStack('flow', {
+    ({ system, tracesFile } = await startObservedStack('flow', {
       'order-service': { SHUTDOWN_TIMEOUT_MS: '20000' },
       'inventory-service': { LOG_LEVEL: 'debug' },
       'payment-service': { LOG_LEVEL: 'debug' },
-    });
-    token = await tokenFor(stack);
-    productId = await createProduct(stack, 10_000);
-    customerId = await createCustomer(stack);
+    }));
+    api = system.sdk(undefined, { retry: { maxAttempts: 1 } });
+    // The token now, so the first test's trace is the order's alone.
+    await api.tokens.accessToken();
+    productId = await system.seed.product({ available: 10_000 });
+    customerId = await system.seed.customer();
   });
 
   afterAll(async () => {
-    await stack?.stop();
+    await system?.stop();
   });
 
   it('one order is one trace: every service, with its pg, Redis and producer spans, each under the step that caused it', async () => {
     const traceId = randomBytes(16).toString('hex');
     const clientSpanId = randomBytes(8).toString('hex');
 
-    const response = await placeOrder({ traceparent: `00-${traceId}-${clientSpanId}-01` });
+    const response = await placeOrder({ headers: { traceparent: `00-${traceId}-${clientSpanId}-01` } });
     expect(response.status).toBe(201);
     const orderId = String(response.body.order_id);
 
@@ -75,7 +68,7 @@ describe('observing orders through all five services', () => {
     // The trace is awaited until it is whole: every hop of the saga consumed, the gateway's root span and every parent on file.
     const spans = await pollUntil(
       async () => {
-        const inTrace = jsonLines<ExportedSpan>(stack.tracesFile).filter((span) => span.traceId === traceId);
+        const inTrace = jsonLines<ExportedSpan>(tracesFile).filter((span) => span.traceId === traceId);
         const rooted = inTrace.some((span) => span.service === 'gateway' && span.parentSpanId === clientSpanId);
         const consumed = SAGA_HOPS.every((hop) => inTrace.some((span) => span.service === hop.to && span.name === `${hop.message} process`));
         return rooted && consumed && orphansOf(inTrace, clientSpanId).length === 0 ? inTrace : undefined;
@@ -85,7 +78,7 @@ describe('observing orders through all five services', () => {
     log(`the trace of order ${orderId}:\n${formatTraceTree(spans)}`);
 
     // One trace: no span of any service that names this order (message consumers by order_id, sends by their key) is in another.
-    const aboutTheOrder = jsonLines<ExportedSpan>(stack.tracesFile).filter(
+    const aboutTheOrder = jsonLines<ExportedSpan>(tracesFile).filter(
       (span) => span.attributes.order_id === orderId || span.attributes['messaging.kafka.message.key'] === orderId,
     );
     expect(aboutTheOrder.filter((span) => span.traceId !== traceId)).toEqual([]);
@@ -136,7 +129,7 @@ describe('observing orders through all five services', () => {
   it("an order-service log line carries the request's X-Request-ID, with trace and order ids", async () => {
     const requestId = `obs-${randomUUID()}`;
 
-    const response = await placeOrder({ 'x-request-id': requestId });
+    const response = await placeOrder({ requestId });
     expect(response.status).toBe(201);
 
     const lines = await pollUntil(
@@ -154,13 +147,13 @@ describe('observing orders through all five services', () => {
   it("the request's X-Request-ID crosses Kafka: inventory and payment log the messages they handle with it (at debug)", async () => {
     const requestId = `obs-kafka-${randomUUID()}`;
 
-    const response = await placeOrder({ 'x-request-id': requestId });
+    const response = await placeOrder({ requestId });
     expect(response.status).toBe(201);
 
     for (const service of ['inventory-service', 'payment-service'] as const) {
       const lines = await pollUntil(
         async () => {
-          const found = jsonLines<LogLine>(stack.services.replicas[service][0].logFile).filter((line) => line.request_id === requestId);
+          const found = jsonLines<LogLine>(system.services.replicas[service][0].logFile).filter((line) => line.request_id === requestId);
           return found.length > 0 ? found : undefined;
         },
         { description: `${service} log lines with the request id` },
@@ -172,7 +165,7 @@ describe('observing orders through all five services', () => {
 
   it('/metrics exposes the saga counters and they move as orders flow', async () => {
     const before = await scrape(orderService().url);
-    const declining = await createCustomer(stack, `CUST-${randomUUID().slice(0, 8)}-DECLINE`);
+    const declining = await system.seed.customer({ customerId: `CUST-${randomUUID().slice(0, 8)}-DECLINE` });
 
     expect((await placeOrder()).status).toBe(201);
     expect((await placeOrder({}, declining)).status).toBe(402);
@@ -202,22 +195,24 @@ describe('observing orders through all five services', () => {
     expect(metricValue(after, 'http_request_duration_seconds_count', { route: '/orders', method: 'POST', status_code: '201' })).toBeGreaterThan(0);
     expect(after).toContain('process_cpu_user_seconds_total');
 
-    const gateway = await scrape(stack.services.urls.gateway);
+    const gateway = await scrape(system.urls.gateway);
     expect(metricValue(gateway, 'http_request_duration_seconds_count', { service: 'gateway', route: '/api/v1/orders', status_code: '402' })).toBeGreaterThan(0);
-    const inventory = await scrape(stack.services.urls['inventory-service']);
+    const inventory = await scrape(system.urls['inventory-service']);
     expect(metricValue(inventory, 'order_saga_messages_processed_total', { result: 'handled' })).toBeGreaterThan(0);
     expect(inventory).toMatch(/^order_saga_consumer_lag\{[^}]*topic="inventory\./m);
   });
 
   it('no bearer token or client secret reaches a log line; the Authorization header is redacted', async () => {
-    expect((await placeOrder({ 'x-request-id': `obs-redaction-${randomUUID()}` })).status).toBe(201);
-    const logs = stack.services.running.map((service) => readFileSync(service.logFile, 'utf8'));
+    expect((await placeOrder({ requestId: `obs-redaction-${randomUUID()}` })).status).toBe(201);
+    // The token the SDK sent: cached from the first call, well inside its hour.
+    const token = await api.tokens.accessToken();
+    const logs = system.services.running.map((service) => readFileSync(service.logFile, 'utf8'));
 
     for (const text of logs) {
       expect(text).not.toContain(token);
-      expect(text).not.toContain(stack.clientSecret);
+      expect(text).not.toContain(system.client().secret);
     }
-    const gatewayLines = jsonLines<LogLine>(stack.services.replicas.gateway[0].logFile);
+    const gatewayLines = jsonLines<LogLine>(system.services.replicas.gateway[0].logFile);
     expect(gatewayLines.some((line) => line.req?.headers?.authorization === '[REDACTED]')).toBe(true);
   });
 
@@ -233,7 +228,7 @@ describe('observing orders through all five services', () => {
     await Promise.all(
       [0, 1, 2, 3].map(async (client) => {
         for (const key of keys.filter((_, index) => index % 4 === client)) {
-          const response = await placeOrder({ 'x-idempotency-key': key }).catch(() => ({ status: 0 }));
+          const response = await placeOrder({ idempotencyKey: key }).catch(() => ({ status: 0 }));
           answered.set(key, response.status);
           if (!terminated && answered.size >= count / 4) {
             const child = service.child;
@@ -250,20 +245,25 @@ describe('observing orders through all five services', () => {
     await waitUntilReady(service);
     // What the gateway refused while order-service was down (503) a client sends again, same key.
     for (const key of keys.filter((candidate) => ![200, 201, 202].includes(answered.get(candidate) ?? 0))) {
-      const retry = await placeOrder({ 'x-idempotency-key': key });
+      const retry = await placeOrder({ idempotencyKey: key });
       expect([200, 201, 202]).toContain(retry.status);
     }
 
     const orders = await pollUntil(
       async () => {
-        const rows = await queryOrders(stack.infra.databaseUrls['order-service'], keys);
+        const rows = await system.query<{ idempotency_key: string; status: string }>(
+          'order-service',
+          'SELECT idempotency_key, status FROM customer_order WHERE idempotency_key = ANY($1::text[])',
+          [keys],
+        );
         return rows.length === count && rows.every((row) => row.status === 'confirmed') ? rows : undefined;
       },
       { timeoutMs: 60_000, description: `all ${count} burst orders confirmed` },
     );
     expect(new Set(orders.map((row) => row.idempotency_key))).toEqual(new Set(keys));
     // The outbox rows of the last confirmations commit with them and go out a moment later: awaited, not raced.
-    const unpublished = () => queryOne(stack.infra.databaseUrls['order-service'], 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+    const unpublished = async () =>
+      (await system.query<{ n: number }>('order-service', 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n;
     await expect(pollUntil(async () => ((await unpublished()) === 0 ? 'drained' : undefined), { description: "order-service's outbox drained" })).resolves.toBe(
       'drained',
     );
@@ -293,25 +293,4 @@ const pick = ({ service, kind, name }: ExportedSpan) => ({ service, kind, name }
 function orphansOf(spans: ExportedSpan[], clientSpanId: string): ExportedSpan[] {
   const ids = new Set(spans.map((span) => span.spanId));
   return spans.filter((span) => span.parentSpanId !== clientSpanId && !ids.has(span.parentSpanId ?? ''));
-}
-
-async function queryOrders(databaseUrl: string, keys: string[]): Promise<{ idempotency_key: string; status: string }[]> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query('SELECT idempotency_key, status FROM customer_order WHERE idempotency_key = ANY($1::text[])', [keys]);
-    return rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function queryOne(databaseUrl: string, sql: string): Promise<number> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows[0].n;
-  } finally {
-    await client.end();
-  }
 }

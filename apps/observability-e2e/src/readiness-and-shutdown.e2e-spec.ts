@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { Infra, REGISTER, REPO_ROOT, RunningService, spawnService, startInfra, stopService, waitUntilReady } from '@order-saga/infra';
-import { pollUntil } from '@order-saga/shared/testing';
-import { infraOptions, json } from './support/observed-stack';
-import { TcpProxy } from './support/tcp-proxy';
+import { REGISTER, REPO_ROOT, RunningService } from '@order-saga/infra';
+import { pollUntil, RunningSystem, startSystem, TcpProxy } from '@order-saga/shared/testing';
+import { json, observedSystemOptions } from './support/observed-stack';
 
 interface Readiness {
   status: string;
@@ -13,15 +11,13 @@ interface Readiness {
 }
 
 /**
- * order-service alone, with its database behind a TCP proxy the test cuts and restores, and a
- * private Kafka broker the test stops and starts again on the same port.
+ * order-service alone (startSystem with no service, then this one), with its database behind a TCP proxy
+ * the test cuts and restores, and the system's own Kafka broker, which the test stops and starts again.
  */
 describe('health and shutdown of a real order-service process', () => {
-  const options = infraOptions('ready');
-  let infra: Infra;
+  let system: RunningSystem;
   let proxy: TcpProxy;
   let service: RunningService;
-  let kafkaPort: number;
 
   const readiness = () => json<Readiness>(`${service.url}/health/ready`);
   /**
@@ -38,35 +34,21 @@ describe('health and shutdown of a real order-service process', () => {
     );
 
   beforeAll(async () => {
-    infra = await startInfra(options);
-    kafkaPort = Number(infra.kafkaBrokers.split(':').pop());
-    proxy = await TcpProxy.start({ host: '127.0.0.1', port: 5432 });
-    const databaseUrl = new URL(infra.databaseUrls['order-service']);
+    system = await startSystem({ ...observedSystemOptions('ready'), services: [], clients: {} });
+    const databaseUrl = new URL(system.databaseUrls['order-service']);
+    proxy = new TcpProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
+    await proxy.start();
     databaseUrl.port = String(proxy.port);
-    service = spawnService(
-      {
-        name: 'order-service-ready',
-        entry: 'apps/order-service/src/main.ts',
-        port: await freeishPort(),
-        readyPath: '/health/ready',
-        env: {
-          DATABASE_URL: databaseUrl.toString(),
-          KAFKA_BROKERS: infra.kafkaBrokers,
-          LOG_LEVEL: 'info',
-          SHUTDOWN_DRAIN_DELAY_MS: '1500',
-          SHUTDOWN_TIMEOUT_MS: '20000',
-        },
-      },
-      join(options.dataDir, 'logs'),
-    );
-    await waitUntilReady(service);
+    service = await system.startService('order-service', {
+      env: { DATABASE_URL: databaseUrl.toString(), SHUTDOWN_DRAIN_DELAY_MS: '1500', SHUTDOWN_TIMEOUT_MS: '20000' },
+    });
   });
 
   afterAll(async () => {
+    // The database back first, so that a service still running shuts down cleanly.
     await proxy?.restore();
-    if (service) await stopService(service);
-    await proxy?.cut();
-    await infra?.stop();
+    await system?.stop();
+    await proxy?.stop();
   });
 
   it('is ready with its database and Kafka, and reports each check', async () => {
@@ -89,12 +71,12 @@ describe('health and shutdown of a real order-service process', () => {
   });
 
   it('readiness goes false while Kafka is unreachable and true again after', async () => {
-    await infra.stop();
+    await system.stopBroker();
 
     const down = await waitForReadiness(503, 'readiness 503 naming the broker, stopped', (body) => body.error?.kafka?.status === 'down');
     expect(down.body.info?.database?.status).toBe('up');
 
-    infra = await startInfra({ ...options, resetDatabases: false, kafkaPort });
+    await system.startBroker();
     const up = await waitForReadiness(200, 'readiness 200 with the broker back');
     expect(up.body.info?.kafka?.status).toBe('up');
   });
@@ -132,11 +114,3 @@ describe('health and shutdown of a real order-service process', () => {
     expect(output).not.toMatch(/\bKAFKA_BROKERS:/);
   });
 });
-
-async function freeishPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
