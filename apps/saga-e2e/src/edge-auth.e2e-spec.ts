@@ -1,6 +1,7 @@
 import { copyFileSync } from 'node:fs';
 import { RunningService } from '@order-saga/infra';
-import { dataFile, expectSeedError, registerClient, send, signingKeys, startExtraGateway, stopService, tokenFrom } from './support/edge';
+import { clientCredentialsToken } from '@order-saga/shared/testing';
+import { dataFile, expectSeedError, registerClient, send, signingKeys, startExtraGateway, stopService } from './support/edge';
 import { accessTokenClaims, es256, gatewaySigningKey, strangerKey, unsigned } from './support/jwt-forge';
 
 /**
@@ -99,7 +100,7 @@ describe('access token checks at /api/v1', () => {
   const attempt = (authorization?: string) => send(`${gateway()}${ORDER_PATH}`, { headers: authorization === undefined ? {} : { authorization } });
 
   it('lets a valid token through to the service behind', async () => {
-    const response = await attempt(`Bearer ${await tokenFrom(gateway(), clientId, secret)}`);
+    const response = await attempt(`Bearer ${await clientCredentialsToken(gateway(), { id: clientId, secret })}`);
 
     expectSeedError(response, 404, 'NOT_FOUND');
   });
@@ -122,7 +123,7 @@ describe('access token checks at /api/v1', () => {
     [
       'a real token whose payload was rewritten',
       async () => {
-        const [header, , signature] = (await tokenFrom(gateway(), readerId, readerSecret)).split('.');
+        const [header, , signature] = (await clientCredentialsToken(gateway(), { id: readerId, secret: readerSecret })).split('.');
         const payload = Buffer.from(JSON.stringify(accessTokenClaims(readerId))).toString('base64url');
         return `Bearer ${header}.${payload}.${signature}`;
       },
@@ -130,7 +131,7 @@ describe('access token checks at /api/v1', () => {
     [
       'a real token with a flipped signature',
       async () => {
-        const token = await tokenFrom(gateway(), clientId, secret);
+        const token = await clientCredentialsToken(gateway(), { id: clientId, secret });
         const last = token.at(-5) === 'A' ? 'B' : 'A';
         return `Bearer ${token.slice(0, -5)}${last}${token.slice(-4)}`;
       },
@@ -153,7 +154,7 @@ describe('access token checks at /api/v1', () => {
   });
 
   it('answers a read-only token on POST with 403 FORBIDDEN, error="insufficient_scope", scope="write"', async () => {
-    const token = await tokenFrom(gateway(), readerId, readerSecret);
+    const token = await clientCredentialsToken(gateway(), { id: readerId, secret: readerSecret });
     const response = await send(`${gateway()}/api/v1/orders`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -165,7 +166,7 @@ describe('access token checks at /api/v1', () => {
   });
 
   it('answers a write-only token on GET with 403 FORBIDDEN, scope="read"', async () => {
-    const token = await tokenFrom(gateway(), clientId, secret, 'write');
+    const token = await clientCredentialsToken(gateway(), { id: clientId, secret }, { scope: 'write' });
     const response = await attempt(`Bearer ${token}`);
 
     expectSeedError(response, 403, 'FORBIDDEN');
@@ -180,7 +181,7 @@ describe('signing key rotation', () => {
   });
 
   it('keeps tokens of the old key valid on a gateway that signs with a new one, until the old key is retired', async () => {
-    const beforeRotation = await tokenFrom(gateway(), clientId, secret);
+    const beforeRotation = await clientCredentialsToken(gateway(), { id: clientId, secret });
     const oldKid = decode(beforeRotation.split('.')[0]).kid as string;
     const rotatedFile = dataFile('rotated-keys.json');
     copyFileSync(process.env.E2E_JWT_SIGNING_KEYS_FILE as string, rotatedFile);
@@ -189,7 +190,7 @@ describe('signing key rotation', () => {
     const rotated = await startExtraGateway('gateway-rotated', { JWT_SIGNING_KEYS_FILE: rotatedFile });
     running.push(rotated);
 
-    const afterRotation = await tokenFrom(rotated.url, clientId, secret);
+    const afterRotation = await clientCredentialsToken(rotated.url, { id: clientId, secret });
     expect(decode(afterRotation.split('.')[0]).kid).toBe('e2e-next');
     const published = await send(`${rotated.url}/.well-known/jwks.json`);
     expect((published.json.keys as { kid: string }[]).map((key) => key.kid)).toEqual(['e2e-next', oldKid]);

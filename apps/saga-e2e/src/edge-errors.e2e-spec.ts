@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pollUntil } from '@order-saga/shared/testing';
-import { createCustomer, createProduct, queryDatabase, shippingAddress, tokenFor } from './support/api';
+import { createCustomer, createProduct, queryDatabase, shippingAddress, system } from './support/api';
 import { E2E_CLIENTS } from './support/e2e-stack';
 import { expectSeedError, send } from './support/edge';
 
@@ -15,7 +15,7 @@ const gateway = () => process.env.E2E_GATEWAY_URL as string;
 let writeToken: string;
 
 beforeAll(async () => {
-  writeToken = await tokenFor('writer');
+  writeToken = await system().token('writer');
 });
 
 function post(path: string, body: string | undefined, headers: Record<string, string>) {
@@ -118,7 +118,7 @@ describe('errors from every layer, in the seed format', () => {
   });
 
   it('answers a request with a bad percent-escape in the path in the seed format, not with a 500', async () => {
-    const response = await send(`${gateway()}/api/v1/orders/%E0%A4%A`, { headers: { authorization: `Bearer ${await tokenFor('reader')}` } });
+    const response = await send(`${gateway()}/api/v1/orders/%E0%A4%A`, { headers: { authorization: `Bearer ${await system().token('reader')}` } });
 
     expect(response.status).toBeLessThan(500);
     expectSeedError(response, response.status, response.json.error_code as string);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { tokenFor } from './support/api';
+import { system } from './support/api';
 import { errorFormatViolations, send } from './support/edge';
 import { accessTokenClaims, unsigned } from './support/jwt-forge';
 
@@ -270,7 +270,7 @@ function oauthViolations(status: number, text: string): string[] {
 
 describe('fuzzing the gateway with malformed requests', () => {
   it(`answers ${REQUESTS} generated malformed requests with no 5xx and every error in its format`, async () => {
-    const requests = buildRequests({ write: await tokenFor('writer'), read: await tokenFor('reader') });
+    const requests = buildRequests({ write: await system().token('writer'), read: await system().token('reader') });
     const statuses = new Map<number, number>();
     const shapes = new Map<string, number>();
     for (const request of requests) if (request.shape) shapes.set(request.shape, (shapes.get(request.shape) ?? 0) + 1);

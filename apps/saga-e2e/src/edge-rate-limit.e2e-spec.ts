@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { RunningService } from '@order-saga/infra';
-import { closedPort, expectSeedError, RawResponse, registerClient, send, startExtraGateway, stopService, tokenFrom } from './support/edge';
+import { clientCredentialsToken } from '@order-saga/shared/testing';
+import { closedPort, expectSeedError, RawResponse, registerClient, send, startExtraGateway, stopService } from './support/edge';
 
 /**
  * Rate limits through real gateway processes on the machine's Redis. Two gateways share one key
@@ -38,7 +39,7 @@ afterAll(async () => {
 
 async function clientToken(name: string, tier: 'standard' | 'sandbox' = 'standard'): Promise<string> {
   const clientId = `rl-${name}-${run}`;
-  return tokenFrom(replicas[0].url, clientId, await registerClient(clientId, ['read', 'write'], tier));
+  return clientCredentialsToken(replicas[0].url, { id: clientId, secret: await registerClient(clientId, ['read', 'write'], tier) });
 }
 
 /** `count` GETs of one order, alternating between the two replicas. */

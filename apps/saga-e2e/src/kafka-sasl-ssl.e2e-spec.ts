@@ -1,73 +1,46 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WebhookEvent } from '@order-saga/contracts';
-import {
-  createCertificateAuthority,
-  DEMO,
-  ensureSigningKeys,
-  freePort,
-  Infra,
-  registerOAuthClient,
-  RunningService,
-  seedDemoData,
-  Services,
-  spawnService,
-  startInfra,
-  startServices,
-  stopService,
-  waitUntilReady,
-} from '@order-saga/infra';
+import { createCertificateAuthority, DEMO, KAFKA_SERVICES, RunningService, seedDemoData, waitUntilReady } from '@order-saga/infra';
+import { OrderSagaClient } from '@order-saga/sdk';
 import { checkKafkaAccess, KafkaAccessError, kafkaSecurityConfigFrom } from '@order-saga/shared/messaging';
-import { clientCredentialsToken, pollUntil, unthrottledGatewayEnv, WebhookRecorder } from '@order-saga/shared/testing';
-import { bearer, call, shippingAddress } from './support/api';
+import { answerOf, pollUntil, RunningSystem, startSystem, WebhookRecorder } from '@order-saga/shared/testing';
+import { shippingAddress } from './support/api';
 
 /**
  * The seed's scenarios on a broker that only has a SASL_SSL listener (SCRAM-SHA-512, a CA and certificates
  * made for the run) and a mutual-TLS one, with ACLs enforced: each service connects as its own SCRAM user
- * holding exactly the ACLs of its KafkaUser in k8s/components/kafka-security. A stack of its own, next to
- * the suite's plaintext one.
+ * holding exactly the ACLs of its KafkaUser in k8s/components/kafka-security. A system of its own
+ * (startSystem's kafkaSecurity), next to the suite's plaintext one.
  */
 describe('the saga on a SASL_SSL broker, each service as its own SCRAM user with its KafkaUser ACLs', () => {
-  const log = (line: string) => process.stdout.write(`[e2e sasl_ssl] ${line}\n`);
-  const dataDir = mkdtempSync(join(process.env.ORDER_SAGA_TEST_DATA_DIR ?? tmpdir(), 'e2e-sasl-ssl-'));
   const receiver = new WebhookRecorder();
   // Set by the first beforeAll; a failed start fails every test before any of them reads these.
-  let infra: Infra;
-  let services: Services;
-  let token: string;
+  let system: RunningSystem;
+  /** The demo client, one attempt per call: each answer as the gateway gave it. */
+  let api: OrderSagaClient;
 
   beforeAll(async () => {
-    infra = await startInfra({
-      dataDir,
+    system = await startSystem({
+      name: 'e2e-sasl',
       databasePrefix: `${process.env.ORDER_SAGA_E2E_DB_PREFIX ?? 'order_saga_e2e'}_sasl`,
-      resetDatabases: true,
-      postgresAdminUrl: process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
       kafkaSecurity: 'sasl_ssl',
-      log,
+      clients: { demo: { id: DEMO.clientId, scopes: ['read', 'write'] } },
     });
-    services = await startServices(infra, {
-      jwtSigningKeysFile: await ensureSigningKeys(join(dataDir, 'jwt-signing-keys.json')),
-      env: { gateway: unthrottledGatewayEnv('e2e-sasl') },
-    });
-    await registerOAuthClient(infra.databaseUrls.gateway, DEMO.clientId, DEMO.clientSecret, ['read', 'write']);
-    const urls = services.urls;
+    const urls = system.urls;
     await seedDemoData(
       { inventory: urls['inventory-service'], orders: urls['order-service'], notifications: urls['notification-service'] },
       `${await receiver.start()}/hooks`,
     );
-    token = await clientCredentialsToken(urls.gateway, { id: DEMO.clientId, secret: DEMO.clientSecret });
+    api = system.sdk('demo', { retry: { maxAttempts: 1 } });
   }, 150_000);
 
   afterAll(async () => {
     await receiver.stop();
-    await services?.stop();
-    await infra?.stop();
+    await system?.stop();
   });
 
-  const placeOrder = (body: unknown) => call('POST', `${services.urls.gateway}/api/v1/orders`, body, bearer(token));
-  const stockOf = async (productId: string) =>
-    (await call<{ available: number; reserved: number }>('GET', `${services.urls['inventory-service']}/products/${productId}`)).body;
+  const placeOrder = (body: unknown) => answerOf(api.send('POST', '/api/v1/orders', { body }));
 
   it('happy path: 201 confirmed, and notification-service delivers the order.created webhook', async () => {
     const response = await placeOrder({ customer_id: DEMO.customerId, items: [{ product_id: 'SKU-001', quantity: 2 }], shipping_address: shippingAddress });
@@ -83,19 +56,19 @@ describe('the saga on a SASL_SSL broker, each service as its own SCRAM user with
       { description: `the order.created webhook of ${String(response.body.order_id)}` },
     );
     // Every service logged how it got in: over SASL_SSL, as its own user.
-    for (const service of ['order-service', 'inventory-service', 'payment-service', 'notification-service']) {
-      expect(readFileSync(join(dataDir, 'logs', `${service}.log`), 'utf8')).toContain(`Kafka let this service in: SASL_SSL, SCRAM-SHA-512 as ${service}`);
+    for (const service of KAFKA_SERVICES) {
+      expect(readFileSync(system.services.replicas[service][0].logFile, 'utf8')).toContain(`Kafka let this service in: SASL_SSL, SCRAM-SHA-512 as ${service}`);
     }
   });
 
   it('payment declined: 402 PAYMENT_FAILED, the reservation released', async () => {
-    const before = await stockOf('SKU-002');
+    const before = await api.getProduct('SKU-002');
 
     const response = await placeOrder({ customer_id: DEMO.decliningCustomerId, items: [{ product_id: 'SKU-002', quantity: 3 }] });
 
     expect(response.status).toBe(402);
     expect(response.body).toMatchObject({ error_code: 'PAYMENT_FAILED', decline_code: 'card_declined' });
-    await expect(stockOf('SKU-002')).resolves.toEqual(expect.objectContaining({ available: before.available, reserved: before.reserved }));
+    await expect(api.getProduct('SKU-002')).resolves.toEqual(expect.objectContaining({ available: before.available, reserved: before.reserved }));
   });
 
   it('out of stock: 409 INSUFFICIENT_INVENTORY, nothing reserved', async () => {
@@ -103,10 +76,11 @@ describe('the saga on a SASL_SSL broker, each service as its own SCRAM user with
 
     expect(response.status).toBe(409);
     expect(response.body).toMatchObject({ error_code: 'INSUFFICIENT_INVENTORY' });
-    await expect(stockOf('SKU-003')).resolves.toEqual(expect.objectContaining({ available: 0, reserved: 0 }));
+    await expect(api.getProduct('SKU-003')).resolves.toEqual(expect.objectContaining({ available: 0, reserved: 0 }));
   });
 
   it('connects with mutual TLS and with SASL/PLAIN over TLS, and names the settings a refused client certificate needs', async () => {
+    const { infra } = system;
     const security = infra.kafkaSecurity;
     if (!security) throw new Error('the launcher started the broker without its SASL_SSL security');
     const tls = { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: security.ca.certFile };
@@ -124,39 +98,21 @@ describe('the saga on a SASL_SSL broker, each service as its own SCRAM user with
     let wrongPassword: RunningService;
     let untrustedCa: RunningService;
 
-    /** inventory-service with the suite's settings but for `kafka`; both boot at once to save time. */
-    const spawnInventory = async (name: string, kafka: Record<string, string>) =>
-      spawnService(
-        {
-          name,
-          entry: 'apps/inventory-service/src/main.ts',
-          port: await freePort(),
-          readyPath: '/health/ready',
-          env: { DATABASE_URL: infra.databaseUrls['inventory-service'], KAFKA_BROKERS: infra.kafkaBrokers, LOG_LEVEL: 'info', ...kafka },
-        },
-        join(dataDir, 'logs'),
-      );
+    /** One more inventory-service with the system's settings but for `kafka`, not waited for; both boot at once to save time. */
+    const spawnInventory = (name: string, kafka: Record<string, string>) =>
+      system.startService('inventory-service', { name, env: kafka, waitUntilReady: false });
     const bootFailure = async (service: RunningService) => {
       await expect(waitUntilReady(service, 60_000)).rejects.toThrow(`${service.spec.name} exited with code 1 while starting`);
       return readFileSync(service.logFile, 'utf8');
     };
 
     beforeAll(async () => {
+      const { dataDir } = system.address;
       const wrongPasswordFile = join(dataDir, 'wrong.password');
       writeFileSync(wrongPasswordFile, 'not-the-password\n');
       const stranger = await createCertificateAuthority(join(dataDir, 'stranger-ca'), 'stranger', 'a CA that signed nothing of this broker');
-      wrongPassword = await spawnInventory('inventory-service-wrong-password', {
-        ...infra.kafkaClientEnv('inventory-service'),
-        KAFKA_SASL_PASSWORD_FILE: wrongPasswordFile,
-      });
-      untrustedCa = await spawnInventory('inventory-service-untrusted-ca', {
-        ...infra.kafkaClientEnv('inventory-service'),
-        KAFKA_SSL_CA_FILE: stranger.certFile,
-      });
-    });
-
-    afterAll(async () => {
-      await Promise.all([wrongPassword, untrustedCa].filter(Boolean).map((service) => stopService(service)));
+      wrongPassword = await spawnInventory('inventory-service-wrong-password', { KAFKA_SASL_PASSWORD_FILE: wrongPasswordFile });
+      untrustedCa = await spawnInventory('inventory-service-untrusted-ca', { KAFKA_SSL_CA_FILE: stranger.certFile });
     });
 
     it('a wrong SCRAM password: KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD_FILE', async () => {
@@ -167,7 +123,7 @@ describe('the saga on a SASL_SSL broker, each service as its own SCRAM user with
 
     it("a CA that did not sign the broker's certificate: KAFKA_SSL_CA_FILE", async () => {
       expect(await bootFailure(untrustedCa)).toContain(
-        `inventory-service failed to start: the broker's certificate at ${infra.kafkaBrokers} is not trusted by KAFKA_SSL_CA_FILE (${join(dataDir, 'stranger-ca', 'stranger.pem')}): `,
+        `inventory-service failed to start: the broker's certificate at ${system.infra.kafkaBrokers} is not trusted by KAFKA_SSL_CA_FILE (${join(system.address.dataDir, 'stranger-ca', 'stranger.pem')}): `,
       );
     });
   });

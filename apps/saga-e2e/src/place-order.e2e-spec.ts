@@ -1,8 +1,11 @@
 import { WebhookEvent } from '@order-saga/contracts';
+import { callService } from '@order-saga/infra';
+import { RequestOptions } from '@order-saga/sdk';
 import { pollUntil, WebhookRecorder } from '@order-saga/shared/testing';
 import { verifyWebhook } from '@order-saga/webhooks';
-import { bearer, call, createCustomer, createProduct, queryDatabase, shippingAddress, stockOf, tokenFor, urls } from './support/api';
+import { apiCall, createCustomer, createProduct, queryDatabase, sdkAs, shippingAddress, stockOf, system, urls } from './support/api';
 import { E2E_CLIENTS } from './support/e2e-stack';
+import { send } from './support/edge';
 
 /**
  * The integration spec's testing scenarios, through the gateway, on the real broker and databases,
@@ -11,20 +14,17 @@ import { E2E_CLIENTS } from './support/e2e-stack';
 describe('POST /api/v1/orders — the seed testing scenarios', () => {
   const receiver = new WebhookRecorder();
   let webhookSecret: string;
-  let writeToken: string;
   let customerId: string;
 
   beforeAll(async () => {
     const receiverUrl = await receiver.start();
-    const endpoint = await call<{ secret: string }>(
+    const endpoint = await callService<{ secret: string }>(
       'POST',
       `${urls.notifications()}/webhook-endpoints`,
       { url: `${receiverUrl}/hooks`, event_types: ['order.created', 'order.updated', 'order.cancelled'] },
       { 'x-client-id': E2E_CLIENTS.writer.id },
     );
-    expect(endpoint.status).toBe(201);
-    webhookSecret = endpoint.body.secret;
-    writeToken = await tokenFor('writer');
+    webhookSecret = endpoint.secret;
     customerId = await createCustomer(E2E_CLIENTS.writer.id);
   });
 
@@ -32,8 +32,7 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
     await receiver.stop();
   });
 
-  const placeOrder = (body: unknown, headers: Record<string, string> = {}) =>
-    call('POST', `${urls.gateway()}/api/v1/orders`, body, bearer(writeToken, headers));
+  const placeOrder = (body: unknown, options: RequestOptions = {}) => apiCall('writer', 'POST', '/orders', { ...options, body });
 
   it('happy path: 201 with the spec fields, order confirmed, stock reserved, payment recorded, webhook received', async () => {
     const productId = await createProduct(10, 29.99);
@@ -46,7 +45,7 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
     expect(response.body).toMatchObject({ status: 'confirmed', total_amount: 59.98, currency: 'USD' });
     expect(Date.parse(response.body.created_at as string)).not.toBeNaN();
     expect(Date.parse(response.body.estimated_delivery as string)).toBeGreaterThan(Date.parse(response.body.created_at as string));
-    expect(response.body.tracking_url).toBe(`${urls.gateway().replace('127.0.0.1', 'localhost')}/api/v1/orders/${orderId}/track`);
+    expect(response.body.tracking_url).toBe(`${system().gatewayUrl.replace('127.0.0.1', 'localhost')}/api/v1/orders/${orderId}/track`);
 
     const [order] = await queryDatabase<{ status: string; total_cents: number }>(
       'E2E_ORDER_DB',
@@ -63,8 +62,8 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
     expect(reservations).toEqual([{ status: 'reserved', quantity: 2 }]);
     await expect(stockOf(productId)).resolves.toEqual({ available: 8, reserved: 2 });
 
-    const payment = await call('GET', `${urls.payments()}/payments/by-order/${orderId}`);
-    expect(payment.body).toMatchObject({ status: 'succeeded', amount: 59.98, customer_id: customerId });
+    const payment = await callService('GET', `${urls.payments()}/payments/by-order/${orderId}`, undefined);
+    expect(payment).toMatchObject({ status: 'succeeded', amount: 59.98, customer_id: customerId });
 
     const delivery = await pollUntil(
       async () =>
@@ -85,7 +84,7 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
   it('missing required field: 400 VALIDATION_ERROR naming customer_id, nothing created', async () => {
     const productId = await createProduct(5);
 
-    const response = await placeOrder({ items: [{ product_id: productId, quantity: 1 }] }, { 'x-request-id': 'req-missing-customer' });
+    const response = await placeOrder({ items: [{ product_id: productId, quantity: 1 }] }, { requestId: 'req-missing-customer' });
 
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error_code: 'VALIDATION_ERROR', message: 'Request validation failed', request_id: 'req-missing-customer' });
@@ -145,14 +144,9 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
     const payments = await queryDatabase<{ status: string }>('E2E_PAYMENT_DB', 'SELECT status FROM payment WHERE order_id = $1', [orderId]);
     expect(payments).toEqual([{ status: 'declined' }]);
 
-    const track = await call<{ saga_state: string; timeline: { name: string }[] }>(
-      'GET',
-      `${urls.gateway()}/api/v1/orders/${orderId}/track`,
-      undefined,
-      bearer(writeToken),
-    );
-    expect(track.body.saga_state).toBe('COMPENSATED');
-    expect(track.body.timeline.map((step) => step.name)).toEqual([
+    const track = await sdkAs('writer').trackOrder(orderId);
+    expect(track.saga_state).toBe('COMPENSATED');
+    expect(track.timeline.map((step) => step.name)).toEqual([
       'ReserveStock',
       'StockReserved',
       'ProcessPayment',
@@ -168,8 +162,8 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
     const body = { customer_id: customerId, items: [{ product_id: productId, quantity: 1 }] };
     const key = `idem-${Date.now()}`;
 
-    const first = await placeOrder(body, { 'x-idempotency-key': key });
-    const second = await placeOrder(body, { 'x-idempotency-key': key });
+    const first = await placeOrder(body, { idempotencyKey: key });
+    const second = await placeOrder(body, { idempotencyKey: key });
 
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
@@ -178,12 +172,16 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
   });
 
   it('rejects a request without a token with 401 UNAUTHORIZED and one with only the read scope with 403 FORBIDDEN', async () => {
-    const anonymous = await call('POST', `${urls.gateway()}/api/v1/orders`, { customer_id: customerId, items: [] });
+    // Without a token: the SDK always sends one, so this request goes raw.
+    const anonymous = await send(`${system().gatewayUrl}/api/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customer_id: customerId, items: [] }),
+    });
     expect(anonymous.status).toBe(401);
-    expect(anonymous.body.error_code).toBe('UNAUTHORIZED');
+    expect(anonymous.json.error_code).toBe('UNAUTHORIZED');
 
-    const readToken = await tokenFor('reader');
-    const readOnly = await call('POST', `${urls.gateway()}/api/v1/orders`, { customer_id: customerId, items: [] }, bearer(readToken));
+    const readOnly = await apiCall('reader', 'POST', '/orders', { body: { customer_id: customerId, items: [] } });
     expect(readOnly.status).toBe(403);
     expect(readOnly.body.error_code).toBe('FORBIDDEN');
   });
@@ -191,9 +189,8 @@ describe('POST /api/v1/orders — the seed testing scenarios', () => {
   it("hides another client's order: 404 NOT_FOUND", async () => {
     const productId = await createProduct(3);
     const placed = await placeOrder({ customer_id: customerId, items: [{ product_id: productId, quantity: 1 }] });
-    const otherToken = await tokenFor('other');
 
-    const response = await call('GET', `${urls.gateway()}/api/v1/orders/${placed.body.order_id}`, undefined, bearer(otherToken));
+    const response = await apiCall('other', 'GET', `/orders/${placed.body.order_id}`);
 
     expect(response.status).toBe(404);
     expect(response.body.error_code).toBe('NOT_FOUND');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, call, createProduct, shippingAddress, tokenFor, urls } from './support/api';
+import { apiCall, createProduct, Role, shippingAddress } from './support/api';
 
 interface CustomerView {
   customer_id: string;
@@ -23,19 +23,9 @@ interface Body<T> {
   details?: { field: string; error: string }[];
 }
 
-const api = (path: string) => `${urls.gateway()}/api/v1${path}`;
-
 describe('/api/v1/customers — create, get, list, deactivate, per client', () => {
-  let writeToken: string;
-  let readToken: string;
-  let otherToken: string;
-
-  beforeAll(async () => {
-    [writeToken, readToken, otherToken] = await Promise.all([tokenFor('writer'), tokenFor('reader'), tokenFor('other')]);
-  });
-
-  const createCustomer = (body: unknown, token = writeToken) =>
-    call<CustomerView & { error_code?: string; details?: Body<never>['details'] }>('POST', api('/customers'), body, bearer(token));
+  const createCustomer = (body: unknown, role: Role = 'writer') =>
+    apiCall<CustomerView & { error_code?: string; details?: Body<never>['details'] }>(role, 'POST', '/customers', { body });
 
   it('creates a customer with the client’s own id (201), reads it back, and refuses the id a second time (409 CONFLICT)', async () => {
     const customerId = `CUST-${randomUUID().slice(0, 8)}`;
@@ -44,7 +34,7 @@ describe('/api/v1/customers — create, get, list, deactivate, per client', () =
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ customer_id: customerId, name: 'Ada Lovelace', email: 'ada@example.com', status: 'active' });
 
-    const read = await call<CustomerView>('GET', api(`/customers/${customerId}`), undefined, bearer(writeToken));
+    const read = await apiCall<CustomerView>('writer', 'GET', `/customers/${customerId}`);
     expect(read.status).toBe(200);
     expect(read.body).toEqual(created.body);
 
@@ -75,9 +65,9 @@ describe('/api/v1/customers — create, get, list, deactivate, per client', () =
   });
 
   it('needs the write scope to create or deactivate (403 with a read-only token)', async () => {
-    expect((await createCustomer({ name: 'x' }, readToken)).status).toBe(403);
+    expect((await createCustomer({ name: 'x' }, 'reader')).status).toBe(403);
     const created = await createCustomer({ name: 'x' });
-    const deactivate = await call('POST', api(`/customers/${created.body.customer_id}/deactivate`), undefined, bearer(readToken));
+    const deactivate = await apiCall('reader', 'POST', `/customers/${created.body.customer_id}/deactivate`);
     expect(deactivate.status).toBe(403);
     expect(deactivate.body).toMatchObject({ error_code: 'FORBIDDEN' });
   });
@@ -86,16 +76,16 @@ describe('/api/v1/customers — create, get, list, deactivate, per client', () =
     const mine: string[] = [];
     for (let i = 0; i < 3; i += 1) mine.unshift((await createCustomer({ name: `page ${i}` })).body.customer_id);
 
-    const first = await call<Body<CustomerView>>('GET', api('/customers?limit=2'), undefined, bearer(writeToken));
+    const first = await apiCall<Body<CustomerView>>('writer', 'GET', '/customers?limit=2');
     expect(first.status).toBe(200);
     expect(first.body.data.map((customer) => customer.customer_id)).toEqual(mine.slice(0, 2));
     expect(first.body.pagination).toMatchObject({ limit: 2, has_more: true });
-    const second = await call<Body<CustomerView>>('GET', api(`/customers?limit=2&cursor=${first.body.pagination.next_cursor}`), undefined, bearer(writeToken));
+    const second = await apiCall<Body<CustomerView>>('writer', 'GET', `/customers?limit=2&cursor=${first.body.pagination.next_cursor}`);
     expect(second.body.data[0].customer_id).toBe(mine[2]);
 
-    const inactive = await call<Body<CustomerView>>('GET', api('/customers?status=inactive&limit=100'), undefined, bearer(writeToken));
+    const inactive = await apiCall<Body<CustomerView>>('writer', 'GET', '/customers?status=inactive&limit=100');
     for (const customer of inactive.body.data) expect(customer.status).toBe('inactive');
-    const invalid = await call<Body<CustomerView>>('GET', api('/customers?status=gone'), undefined, bearer(writeToken));
+    const invalid = await apiCall<Body<CustomerView>>('writer', 'GET', '/customers?status=gone');
     expect(invalid.status).toBe(400);
     expect(invalid.body.details?.map((detail) => detail.field)).toEqual(['status']);
   });
@@ -104,67 +94,60 @@ describe('/api/v1/customers — create, get, list, deactivate, per client', () =
     const customerId = (await createCustomer({ name: 'Leaving soon' })).body.customer_id;
     const productId = await createProduct(5, 2);
     const order = { customer_id: customerId, items: [{ product_id: productId, quantity: 1 }], shipping_address: shippingAddress };
-    expect((await call('POST', api('/orders'), order, bearer(writeToken))).status).toBe(201);
+    expect((await apiCall('writer', 'POST', '/orders', { body: order })).status).toBe(201);
 
-    const deactivated = await call<CustomerView>('POST', api(`/customers/${customerId}/deactivate`), undefined, bearer(writeToken));
+    const deactivated = await apiCall<CustomerView>('writer', 'POST', `/customers/${customerId}/deactivate`);
     expect(deactivated.status).toBe(200);
     expect(deactivated.body.status).toBe('inactive');
-    expect((await call<CustomerView>('POST', api(`/customers/${customerId}/deactivate`), undefined, bearer(writeToken))).body.status).toBe('inactive');
+    expect((await apiCall<CustomerView>('writer', 'POST', `/customers/${customerId}/deactivate`)).body.status).toBe('inactive');
 
-    const refused = await call<Body<never>>('POST', api('/orders'), order, bearer(writeToken));
+    const refused = await apiCall<Body<never>>('writer', 'POST', '/orders', { body: order });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error_code: 'INVALID_CUSTOMER', details: [{ field: 'customer_id', error: expect.any(String) }] });
-    const listed = await call<Body<CustomerView>>('GET', api('/customers?status=inactive&limit=100'), undefined, bearer(writeToken));
+    const listed = await apiCall<Body<CustomerView>>('writer', 'GET', '/customers?status=inactive&limit=100');
     expect(listed.body.data.map((customer) => customer.customer_id)).toContain(customerId);
   });
 
   it('keeps customers per client: another client gets 404 for them, cannot deactivate them, and does not list them', async () => {
     const customerId = (await createCustomer({ name: 'Private' })).body.customer_id;
 
-    const read = await call('GET', api(`/customers/${customerId}`), undefined, bearer(otherToken));
+    const read = await apiCall('other', 'GET', `/customers/${customerId}`);
     expect(read.status).toBe(404);
     expect(read.body).toMatchObject({ error_code: 'NOT_FOUND' });
-    expect((await call('POST', api(`/customers/${customerId}/deactivate`), undefined, bearer(otherToken))).status).toBe(404);
-    const listed = await call<Body<CustomerView>>('GET', api('/customers?limit=100'), undefined, bearer(otherToken));
+    expect((await apiCall('other', 'POST', `/customers/${customerId}/deactivate`)).status).toBe(404);
+    const listed = await apiCall<Body<CustomerView>>('other', 'GET', '/customers?limit=100');
     expect(listed.body.data.map((customer) => customer.customer_id)).not.toContain(customerId);
-    const mine = await call<CustomerView>('GET', api(`/customers/${customerId}`), undefined, bearer(writeToken));
+    const mine = await apiCall<CustomerView>('writer', 'GET', `/customers/${customerId}`);
     expect(mine.body.status).toBe('active');
   });
 });
 
 describe('/api/v1/products — catalog and stock administration', () => {
-  let writeToken: string;
-  let readToken: string;
-
-  beforeAll(async () => {
-    [writeToken, readToken] = await Promise.all([tokenFor('writer'), tokenFor('reader')]);
-  });
-
   it('needs the write scope to change a product or its stock: 403 FORBIDDEN with a read-only token, nothing changed', async () => {
     const productId = await createProduct(10, 4);
 
-    const put = await call('PUT', api(`/products/${productId}`), { name: 'renamed', unit_price: 1 }, bearer(readToken));
-    const adjust = await call('POST', api(`/products/${productId}/stock-adjustments`), { delta: 5 }, bearer(readToken));
+    const put = await apiCall('reader', 'PUT', `/products/${productId}`, { body: { name: 'renamed', unit_price: 1 } });
+    const adjust = await apiCall('reader', 'POST', `/products/${productId}/stock-adjustments`, { body: { delta: 5 } });
 
     expect(put.status).toBe(403);
     expect(put.body).toMatchObject({ error_code: 'FORBIDDEN' });
     expect(put.headers.get('www-authenticate')).toContain('insufficient_scope');
     expect(adjust.status).toBe(403);
-    const product = await call<ProductView>('GET', api(`/products/${productId}`), undefined, bearer(readToken));
+    const product = await apiCall<ProductView>('reader', 'GET', `/products/${productId}`);
     expect(product.body).toMatchObject({ name: `e2e ${productId}`, unit_price: 4, available: 10 });
   });
 
   it('creates and updates a product (name, price, active) with the write scope; its stock is kept when not given', async () => {
     const productId = `SKU-ADM-${randomUUID().slice(0, 8)}`;
 
-    const created = await call<ProductView>('PUT', api(`/products/${productId}`), { name: 'Widget', unit_price: 12.5, available: 7 }, bearer(writeToken));
+    const created = await apiCall<ProductView>('writer', 'PUT', `/products/${productId}`, { body: { name: 'Widget', unit_price: 12.5, available: 7 } });
     expect(created.status).toBe(200);
     expect(created.body).toEqual({ product_id: productId, name: 'Widget', unit_price: 12.5, available: 7, reserved: 0, active: true });
 
-    const updated = await call<ProductView>('PUT', api(`/products/${productId}`), { name: 'Widget v2', unit_price: 13, active: false }, bearer(writeToken));
+    const updated = await apiCall<ProductView>('writer', 'PUT', `/products/${productId}`, { body: { name: 'Widget v2', unit_price: 13, active: false } });
     expect(updated.body).toEqual({ product_id: productId, name: 'Widget v2', unit_price: 13, available: 7, reserved: 0, active: false });
 
-    const invalid = await call<Body<never>>('PUT', api(`/products/${productId}`), { name: 'x', unit_price: 1.234 }, bearer(writeToken));
+    const invalid = await apiCall<Body<never>>('writer', 'PUT', `/products/${productId}`, { body: { name: 'x', unit_price: 1.234 } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.details?.map((detail) => detail.field)).toContain('unit_price');
   });
@@ -172,32 +155,32 @@ describe('/api/v1/products — catalog and stock administration', () => {
   it('adjusts stock by a delta and refuses to take it below zero (409 CONFLICT)', async () => {
     const productId = await createProduct(3, 1);
 
-    const added = await call<ProductView>('POST', api(`/products/${productId}/stock-adjustments`), { delta: 5, reason: 'goods received' }, bearer(writeToken));
+    const added = await apiCall<ProductView>('writer', 'POST', `/products/${productId}/stock-adjustments`, { body: { delta: 5, reason: 'goods received' } });
     expect(added.status).toBe(200);
     expect(added.body.available).toBe(8);
 
-    const tooMuch = await call<Body<never>>('POST', api(`/products/${productId}/stock-adjustments`), { delta: -9 }, bearer(writeToken));
+    const tooMuch = await apiCall<Body<never>>('writer', 'POST', `/products/${productId}/stock-adjustments`, { body: { delta: -9 } });
     expect(tooMuch.status).toBe(409);
     expect(tooMuch.body).toMatchObject({ error_code: 'CONFLICT', details: [{ field: 'delta', error: expect.stringContaining('currently 8') }] });
 
-    const zero = await call<Body<never>>('POST', api(`/products/${productId}/stock-adjustments`), { delta: 0 }, bearer(writeToken));
+    const zero = await apiCall<Body<never>>('writer', 'POST', `/products/${productId}/stock-adjustments`, { body: { delta: 0 } });
     expect(zero.status).toBe(400);
-    const missing = await call('POST', api(`/products/SKU-NOPE-${randomUUID().slice(0, 8)}/stock-adjustments`), { delta: 1 }, bearer(writeToken));
+    const missing = await apiCall('writer', 'POST', `/products/SKU-NOPE-${randomUUID().slice(0, 8)}/stock-adjustments`, { body: { delta: 1 } });
     expect(missing.status).toBe(404);
-    expect((await call<ProductView>('GET', api(`/products/${productId}`), undefined, bearer(readToken))).body.available).toBe(8);
+    expect((await apiCall<ProductView>('reader', 'GET', `/products/${productId}`)).body.available).toBe(8);
   });
 
   it('lists the catalog in pages with the read scope', async () => {
     await Promise.all([createProduct(1), createProduct(1), createProduct(1)]);
 
-    const first = await call<Body<ProductView>>('GET', api('/products?limit=2'), undefined, bearer(readToken));
+    const first = await apiCall<Body<ProductView>>('reader', 'GET', '/products?limit=2');
     expect(first.status).toBe(200);
     expect(first.body.data).toHaveLength(2);
     expect(first.body.pagination.has_more).toBe(true);
-    const second = await call<Body<ProductView>>('GET', api(`/products?limit=2&cursor=${first.body.pagination.next_cursor}`), undefined, bearer(readToken));
+    const second = await apiCall<Body<ProductView>>('reader', 'GET', `/products?limit=2&cursor=${first.body.pagination.next_cursor}`);
     expect(second.body.data[0].product_id > first.body.data[1].product_id).toBe(true);
 
-    expect((await call('GET', api('/products?active=maybe'), undefined, bearer(readToken))).status).toBe(400);
-    expect((await call('GET', api('/products/no%2Fslash'), undefined, bearer(readToken))).status).toBe(404);
+    expect((await apiCall('reader', 'GET', '/products?active=maybe')).status).toBe(400);
+    expect((await apiCall('reader', 'GET', '/products/no%2Fslash')).status).toBe(404);
   });
 });

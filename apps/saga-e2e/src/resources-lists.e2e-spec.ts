@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, call, createCustomer, createProduct, shippingAddress, tokenFor, urls } from './support/api';
+import { apiCall, createCustomer, createProduct, Role, sdkAs, shippingAddress } from './support/api';
 import { E2E_CLIENTS } from './support/e2e-stack';
 
 interface OrderView {
@@ -18,15 +18,12 @@ interface PageBody<T> {
 
 /** GET /api/v1/orders and /api/v1/search through the gateway: cursor pages, filters, and one client's view only. */
 describe('GET /api/v1/orders and /api/v1/search — cursor pagination, filters, search', () => {
-  let writeToken: string;
-  let otherToken: string;
   let customerId: string;
   let productId: string;
   /** Newest first, as the API lists them. */
   const placed: OrderView[] = [];
 
   beforeAll(async () => {
-    [writeToken, otherToken] = await Promise.all([tokenFor('writer'), tokenFor('other')]);
     customerId = await createCustomer(E2E_CLIENTS.writer.id, `LIST-${randomUUID().slice(0, 8)}`);
     productId = await createProduct(100, 3);
     const soldOut = await createProduct(0, 3);
@@ -40,20 +37,16 @@ describe('GET /api/v1/orders and /api/v1/search — cursor pagination, filters, 
       [productId, 201],
       [productId, 201],
     ] as const) {
-      const response = await call<OrderView & { order_id: string }>(
-        'POST',
-        `${urls.gateway()}/api/v1/orders`,
-        { customer_id: customerId, items: [{ product_id: product, quantity: 1 }], shipping_address: shippingAddress },
-        bearer(writeToken),
-      );
+      const response = await apiCall<OrderView>('writer', 'POST', '/orders', {
+        body: { customer_id: customerId, items: [{ product_id: product, quantity: 1 }], shipping_address: shippingAddress },
+      });
       expect(response.status).toBe(expected);
-      const order = await call<OrderView>('GET', `${urls.gateway()}/api/v1/orders/${response.body.order_id}`, undefined, bearer(writeToken));
-      placed.unshift(order.body);
+      placed.unshift(await sdkAs('writer').getOrder(response.body.order_id));
     }
   });
 
   // The writer client's token carries read too; e2e-reader is another client and sees none of these orders.
-  const get = <T>(path: string, token = writeToken) => call<PageBody<T>>('GET', `${urls.gateway()}/api/v1${path}`, undefined, bearer(token));
+  const get = <T>(path: string, role: Role = 'writer') => apiCall<PageBody<T>>(role, 'GET', path);
 
   /** Follows next_cursor to the end, returning each page's size. */
   async function allPages(path: string): Promise<{ ids: string[]; sizes: number[]; orders: OrderView[] }> {
@@ -129,15 +122,15 @@ describe('GET /api/v1/orders and /api/v1/search — cursor pagination, filters, 
   });
 
   it('shows a client only its own orders: another client lists none of them and gets 404 for one of them', async () => {
-    const others = await get<OrderView>(`/orders?customer_id=${customerId}`, otherToken);
+    const others = await get<OrderView>(`/orders?customer_id=${customerId}`, 'other');
     expect(others.status).toBe(200);
     expect(others.body.data).toEqual([]);
 
-    const direct = await call('GET', `${urls.gateway()}/api/v1/orders/${placed[0].order_id}`, undefined, bearer(otherToken));
+    const direct = await apiCall('other', 'GET', `/orders/${placed[0].order_id}`);
     expect(direct.status).toBe(404);
     expect(direct.body).toMatchObject({ error_code: 'NOT_FOUND' });
 
-    const searched = await get<OrderView>(`/search?q=${placed[0].order_id}`, otherToken);
+    const searched = await get<OrderView>(`/search?q=${placed[0].order_id}`, 'other');
     expect(searched.body.data).toEqual([]);
   });
 

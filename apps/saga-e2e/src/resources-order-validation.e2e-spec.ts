@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pollUntil } from '@order-saga/shared/testing';
-import { bearer, call, createCustomer, createProduct, queryDatabase, shippingAddress, tokenFor, urls } from './support/api';
+import { RequestOptions } from '@order-saga/sdk';
+import { apiCall, createCustomer, createProduct, queryDatabase, sdkAs, shippingAddress, stockOf } from './support/api';
 import { E2E_CLIENTS } from './support/e2e-stack';
 
 interface ErrorBody {
@@ -18,18 +19,16 @@ interface ErrorBody {
  * (`items[0].quantity`), in the seed's error format, and create nothing.
  */
 describe('POST /api/v1/orders — request validation, catalog prices and customers', () => {
-  let writeToken: string;
   let customerId: string;
   let productId: string;
 
   beforeAll(async () => {
-    writeToken = await tokenFor('writer');
     customerId = await createCustomer(E2E_CLIENTS.writer.id);
     productId = await createProduct(1000, 29.99);
   });
 
-  const placeOrder = (body: unknown, headers: Record<string, string> = {}) =>
-    call<ErrorBody & Record<string, unknown>>('POST', `${urls.gateway()}/api/v1/orders`, body, bearer(writeToken, headers));
+  const placeOrder = (body: unknown, options: RequestOptions = {}) =>
+    apiCall<ErrorBody & Record<string, unknown>>('writer', 'POST', '/orders', { ...options, body });
   const validOrder = (): Record<string, unknown> => ({
     customer_id: customerId,
     items: [{ product_id: productId, quantity: 1 }],
@@ -105,7 +104,7 @@ describe('POST /api/v1/orders — request validation, catalog prices and custome
     const customer = await createCustomer(E2E_CLIENTS.writer.id);
     const requestId = `req-${randomUUID()}`;
 
-    const response = await placeOrder(change({ ...validOrder(), customer_id: customer }), { 'x-request-id': requestId });
+    const response = await placeOrder(change({ ...validOrder(), customer_id: customer }), { requestId });
 
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error_code: 'VALIDATION_ERROR', request_id: requestId });
@@ -133,13 +132,8 @@ describe('POST /api/v1/orders — request validation, catalog prices and custome
     expect([201, 202]).toContain(response.status);
     const order = await pollUntil(
       async () => {
-        const current = await call<{ status: string; total_amount: number; items: unknown[] }>(
-          'GET',
-          `${urls.gateway()}/api/v1/orders/${response.body.order_id}`,
-          undefined,
-          bearer(writeToken),
-        );
-        return current.body.status === 'pending' ? undefined : current.body;
+        const current = await sdkAs('writer').getOrder(String(response.body.order_id));
+        return current.status === 'pending' ? undefined : current;
       },
       { description: 'the 100-line order to leave pending' },
     );
@@ -156,7 +150,7 @@ describe('POST /api/v1/orders — request validation, catalog prices and custome
 
   it('price mismatch: a unit_price the catalog disagrees with is 400 at items[i].unit_price naming the catalog price, nothing reserved', async () => {
     const other = await createProduct(10, 5);
-    const before = await call<{ available: number }>('GET', `${urls.inventory()}/products/${other}`);
+    const before = await stockOf(other);
 
     const response = await placeOrder({
       ...validOrder(),
@@ -168,8 +162,7 @@ describe('POST /api/v1/orders — request validation, catalog prices and custome
     expect(response.body.details).toEqual([{ field: 'items[1].unit_price', error: `Catalog price of ${other} is 5.00, not 4.50` }]);
     const reservations = await queryDatabase('E2E_INVENTORY_DB', 'SELECT 1 FROM reservation WHERE order_id = $1', [response.body.order_id]);
     expect(reservations).toEqual([]);
-    const after = await call<{ available: number }>('GET', `${urls.inventory()}/products/${other}`);
-    expect(after.body.available).toBe(before.body.available);
+    expect((await stockOf(other)).available).toBe(before.available);
   });
 
   it('INVALID_CUSTOMER: a customer this client never created is 400 INVALID_CUSTOMER at customer_id', async () => {

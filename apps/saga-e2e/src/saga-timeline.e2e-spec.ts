@@ -1,5 +1,5 @@
 import { pollUntil } from '@order-saga/shared/testing';
-import { bearer, call, createCustomer, createProduct, queryDatabase, shippingAddress, tokenFor, urls } from './support/api';
+import { apiCall, createCustomer, createProduct, queryDatabase, shippingAddress } from './support/api';
 import { E2E_CLIENTS } from './support/e2e-stack';
 
 interface TimelineEntry {
@@ -25,22 +25,15 @@ interface Track {
  * compensation and outcome, each timestamped, in order.
  */
 describe('GET /api/v1/orders/:id/track — the saga timeline through the gateway', () => {
-  let token: string;
   let customerId: string;
 
   beforeAll(async () => {
-    token = await tokenFor('writer');
     customerId = await createCustomer(E2E_CLIENTS.writer.id);
   });
 
   const placeOrder = (customer: string, productId: string, quantity: number) =>
-    call(
-      'POST',
-      `${urls.gateway()}/api/v1/orders`,
-      { customer_id: customer, items: [{ product_id: productId, quantity }], shipping_address: shippingAddress },
-      bearer(token),
-    );
-  const track = (orderId: string) => call<Track>('GET', `${urls.gateway()}/api/v1/orders/${orderId}/track`, undefined, bearer(token));
+    apiCall('writer', 'POST', '/orders', { body: { customer_id: customer, items: [{ product_id: productId, quantity }], shipping_address: shippingAddress } });
+  const track = (orderId: string) => apiCall<Track>('writer', 'GET', `/orders/${orderId}/track`);
   const steps = (body: Track) => body.timeline.map(({ kind, name }) => `${kind}:${name}`);
   /**
    * Places an order the saga cancels, expects the gateway's `answer` status, and returns the order's track,
@@ -145,7 +138,7 @@ describe('GET /api/v1/orders/:id/track — the saga timeline through the gateway
   });
 
   it('an unknown order: 404 NOT_FOUND in the spec error format', async () => {
-    const response = await call('GET', `${urls.gateway()}/api/v1/orders/ORD-NOPE0000/track`, undefined, bearer(token, { 'x-request-id': 'req-track-404' }));
+    const response = await apiCall('writer', 'GET', '/orders/ORD-NOPE0000/track', { requestId: 'req-track-404' });
 
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ error_code: 'NOT_FOUND', request_id: 'req-track-404' });

@@ -1,47 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import { attachSystem, TestSystem } from '@order-saga/shared/testing';
+import { callService } from '@order-saga/infra';
+import { OrderSagaClient, RequestOptions } from '@order-saga/sdk';
+import { answerOf, ApiAnswer, attachSystem, TestSystem } from '@order-saga/shared/testing';
 import { E2E_CLIENTS } from './e2e-stack';
-
-export interface ApiResponse<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
 
 let attached: TestSystem | undefined;
 /** The system the suite's global setup started (e2e-stack.ts). */
 export const system = (): TestSystem => (attached ??= attachSystem());
 
+/** The services' own addresses, for what the public API does not show (payments, the webhook registry). */
 export const urls = {
-  gateway: () => system().gatewayUrl,
   inventory: () => system().urls['inventory-service'],
   orders: () => system().urls['order-service'],
   payments: () => system().urls['payment-service'],
   notifications: () => system().urls['notification-service'],
 };
 
-export async function call<T = Record<string, unknown>>(
+export type Role = keyof typeof E2E_CLIENTS;
+
+const clients = new Map<Role, OrderSagaClient>();
+/**
+ * The SDK as one of the suite's clients. One attempt per call: a test sees each answer as the gateway gave
+ * it, never a retry's.
+ */
+export function sdkAs(role: Role): OrderSagaClient {
+  let client = clients.get(role);
+  if (!client) clients.set(role, (client = system().sdk(role, { retry: { maxAttempts: 1 } })));
+  return client;
+}
+
+/** One call of the public API (`/api/v1` + `path`) as `role`, through the SDK, whatever the answer (see answerOf). */
+export function apiCall<T = Record<string, unknown>>(
+  role: Role,
   method: string,
-  url: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<ApiResponse<T>> {
-  const response = await fetch(url, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
-}
-
-/** A client-credentials token from the gateway, as an API client would get it. */
-export async function tokenFor(role: keyof typeof E2E_CLIENTS, scope?: string): Promise<string> {
-  return system().token(role, scope);
-}
-
-export function bearer(token: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { authorization: `Bearer ${token}`, 'x-request-id': randomUUID(), ...extra };
+  path: string,
+  options: RequestOptions & { body?: unknown } = {},
+): Promise<ApiAnswer<T>> {
+  return answerOf<T>(sdkAs(role).send(method, `/api/v1${path}`, options));
 }
 
 /** A product of its own for one test, so tests never share stock. */
@@ -54,9 +49,10 @@ export async function createCustomer(clientId: string, customerId = `CUST-${rand
   return system().seed.customer({ clientId, customerId, name: 'E2E customer' });
 }
 
+/** A product's stock as inventory-service holds it. */
 export async function stockOf(productId: string): Promise<{ available: number; reserved: number }> {
-  const { body } = await call<{ available: number; reserved: number }>('GET', `${urls.inventory()}/products/${productId}`);
-  return { available: body.available, reserved: body.reserved };
+  const { available, reserved } = await callService<{ available: number; reserved: number }>('GET', `${urls.inventory()}/products/${productId}`, undefined);
+  return { available, reserved };
 }
 
 const DATABASES = { E2E_INVENTORY_DB: 'inventory-service', E2E_ORDER_DB: 'order-service', E2E_PAYMENT_DB: 'payment-service' } as const;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REGISTER, REPO_ROOT, registerOAuthClient, RunningService, stopService } from '@order-saga/infra';
 import { ERROR_CODES, HTTP_STATUS_BY_CODE } from '@order-saga/shared/http';
-import { clientCredentialsToken, freePort } from '@order-saga/shared/testing';
+import { freePort } from '@order-saga/shared/testing';
 import { system } from './api';
 
 /** Helpers of the edge-*.e2e-spec.ts suites: the seed's error format, extra gateway processes, clients. */
@@ -62,6 +62,10 @@ export interface RawResponse {
   json: Record<string, unknown>;
 }
 
+/**
+ * One raw HTTP request, for the tests whose point is what the SDK would never send (malformed bodies, forged
+ * or missing tokens, odd headers) or the exact HTTP of an answer (rate-limit headers, the error format).
+ */
 export async function send(url: string, init: RequestInit = {}): Promise<RawResponse> {
   const response = await fetch(url, init);
   const text = await response.text();
@@ -99,10 +103,6 @@ export async function registerClient(clientId: string, scopes: string[], tier: '
   const secret = randomBytes(24).toString('base64url');
   await registerOAuthClient(system().databaseUrls.gateway, clientId, secret, scopes, tier);
   return secret;
-}
-
-export async function tokenFrom(gatewayUrl: string, clientId: string, secret: string, scope?: string): Promise<string> {
-  return clientCredentialsToken(gatewayUrl, { id: clientId, secret }, { scope });
 }
 
 /** Runs the gateway's signing-keys CLI, as an operator would during a rotation. */
