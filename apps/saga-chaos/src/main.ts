@@ -6,11 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killService, respawnService, SERVICE_NAMES, waitUntilReady } from '@order-saga/infra';
-import { clientCredentialsToken, pollUntil } from '@order-saga/shared/testing';
+import { pollUntil } from '@order-saga/shared/testing';
 import { ChaosStack, startChaosStack } from './chaos-stack';
 import { FaultInjector, FaultTarget } from './fault-injector';
 import { ClientOutcome, evaluate } from './invariants';
-import { fetchOrderStatus, OrderDriver } from './order-driver';
+import { OrderDriver } from './order-driver';
 import { formatReport } from './report';
 import { ReceivedWebhooks } from './received-webhooks';
 import { parseRunOptions, RunOptions } from './run-options';
@@ -178,13 +178,12 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
   ).catch(() => log('not every order event reached the webhook receiver within 90 s'));
 
   // A client that got 202 polls the order; what it reads must be what the database holds.
-  const token = await clientToken(gateways, stack);
   const polledOrders = outcomes.flatMap((outcome) => ((outcome.finalStatus === 202 || outcome.inFlight) && outcome.orderId ? [outcome.orderId] : []));
   const dbOrders = await readOrders(orderDb);
   const dbStatus = new Map(dbOrders.map((order) => [order.orderId, order.status]));
   const apiMismatches: string[] = [];
   for (const orderId of polledOrders) {
-    const status = await fetchOrderStatus(gateways, token, orderId, 30_000);
+    const status = await driver.orderStatus(orderId, 30_000);
     if (status !== dbStatus.get(orderId)) apiMismatches.push(`${orderId}: GET says ${status}, database ${dbStatus.get(orderId)}`);
   }
 
@@ -250,14 +249,6 @@ async function run(stack: ChaosStack, workload: Workload, options: RunOptions, r
   writeFileSync(reportFile, JSON.stringify({ facts, figures, violations }, null, 2));
   log(`full figures (order ids included) in ${reportFile}`);
   return violations.length === 0 ? 0 : 1;
-}
-
-async function clientToken(gateways: string[], stack: ChaosStack): Promise<string> {
-  return pollUntil(() => clientCredentialsToken(gateways[0], stack.client, { scope: 'read write', timeoutMs: 10_000 }), {
-    timeoutMs: 30_000,
-    intervalMs: 500,
-    description: 'an access token',
-  });
 }
 
 main().then(

@@ -82,4 +82,43 @@ describe('order driver', () => {
     expect(counts.orders).toBe(9);
     expect(counts.maxInFlight).toBe(3);
   });
+
+  it('retries a 503 and an error answer outside the spec format with the same idempotency key, counting both, until an order is placed', async () => {
+    const answers = [
+      { status: 503, body: JSON.stringify({ error_code: 'SERVICE_UNAVAILABLE', message: 'down', request_id: 'r', timestamp: 't' }) },
+      { status: 502, body: 'Bad Gateway' },
+      { status: 201, body: JSON.stringify({ order_id: 'o-9' }) },
+    ];
+    const keys: string[] = [];
+    const scripted = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        if (request.url === '/oauth/token') return response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 't' }));
+        keys.push(String(request.headers['x-idempotency-key']));
+        const answer = answers.shift() ?? { status: 500, body: 'unexpected request' };
+        response.writeHead(answer.status, { 'content-type': answer.body.startsWith('{') ? 'application/json' : 'text/plain' }).end(answer.body);
+      });
+    });
+    await new Promise<void>((resolve) => scripted.listen(0, '127.0.0.1', resolve));
+    const run = new OrderDriver({
+      gateways: [`http://127.0.0.1:${(scripted.address() as AddressInfo).port}`],
+      clientId: 'id',
+      clientSecret: 'secret',
+      concurrency: 1,
+      orderDeadlineMs: 10_000,
+      attemptTimeoutMs: 5_000,
+      log: () => undefined,
+    });
+
+    try {
+      const [outcome] = await run.run(orders(1));
+
+      expect(outcome).toEqual({ idempotencyKey: 'k-0', finalStatus: 201, orderId: 'o-9', attempts: 3 });
+      expect(keys).toEqual(['k-0', 'k-0', 'k-0']);
+      expect(run.counters).toMatchObject({ attempts: 3, retriedStatuses: { 502: 1, 503: 1 }, malformedErrors: 1, droppedConnections: 0 });
+    } finally {
+      scripted.closeAllConnections();
+      await new Promise((resolve) => scripted.close(resolve));
+    }
+  });
 });

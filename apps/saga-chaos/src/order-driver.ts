@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { clientCredentialsToken } from '@order-saga/shared/testing';
+import { OrderSagaApiError, OrderSagaClient, RETRYABLE_STATUSES } from '@order-saga/sdk';
 import { ClientOutcome } from './invariants';
 import { PlannedOrder } from './workload';
 
@@ -47,13 +47,13 @@ export function startOffsetMs(position: number, ratePerSecond: number | undefine
   return ratePerSecond ? (position * 1000) / ratePerSecond : 0;
 }
 
-/** Answers a client retries with the same idempotency key: the service may not have seen the request or may be restarting. */
-const RETRIED_STATUSES = new Set([500, 502, 503, 504, 429]);
 const SHIPPING_ADDRESS = { street: '1 Chaos Way', city: 'Springfield', postal_code: '12345', country: 'US' };
 
 /**
  * Places orders through the gateways the way a careful API client does: one idempotency key per
- * order, and a retry with the same key whenever the connection drops or the answer is 5xx/429.
+ * order, and a retry with the same key whenever the connection drops or the answer is 5xx/429 (the SDK's
+ * RETRYABLE_STATUSES). Each attempt is one call of the SDK, through the next gateway in turn; the retries
+ * are this driver's own, so that it can count them, spread them over the gateways and stop at a deadline.
  */
 export class OrderDriver {
   readonly counters: DriverCounters = { attempts: 0, droppedConnections: 0, retriedStatuses: {}, malformedErrors: 0 };
@@ -65,11 +65,23 @@ export class OrderDriver {
     maxStartLagMs: 0,
     maxInFlight: 0,
   };
-  private token: string | undefined;
-  private fetchingToken: Promise<string> | undefined;
+  /** One SDK client per gateway, each with its own token (orders that need one while it is fetched share that request). */
+  private readonly clients: OrderSagaClient[];
   private nextGateway = 0;
 
-  constructor(private readonly options: DriverOptions) {}
+  constructor(private readonly options: DriverOptions) {
+    this.clients = options.gateways.map(
+      (baseUrl) =>
+        new OrderSagaClient({
+          baseUrl,
+          clientId: options.clientId,
+          clientSecret: options.clientSecret,
+          scope: 'read write',
+          timeoutMs: options.attemptTimeoutMs,
+          retry: { maxAttempts: 1 },
+        }),
+    );
+  }
 
   async run(orders: PlannedOrder[]): Promise<ClientOutcome[]> {
     const outcomes: ClientOutcome[] = new Array(orders.length);
@@ -111,42 +123,28 @@ export class OrderDriver {
 
   private async place(order: PlannedOrder): Promise<ClientOutcome> {
     const deadline = Date.now() + this.options.orderDeadlineMs;
-    const body = JSON.stringify({ customer_id: order.customerId, items: order.items, shipping_address: SHIPPING_ADDRESS });
+    const body = { customer_id: order.customerId, items: order.items, shipping_address: SHIPPING_ADDRESS };
     for (let attempt = 1; ; attempt++) {
       if (Date.now() > deadline) return { idempotencyKey: order.idempotencyKey, finalStatus: 'gave-up', attempts: attempt - 1 };
       if (attempt > 1) await backoff(attempt);
       this.counters.attempts++;
-      let status: number;
-      let text: string;
-      let location: string | null;
+      const requestId = `${order.idempotencyKey}-a${attempt}-${randomUUID().slice(0, 8)}`;
+      let answer: { status: number; body: Record<string, unknown> | undefined; location: string | null };
       try {
-        const token = await this.accessToken();
-        const response = await fetch(`${this.gateway()}/api/v1/orders`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'x-idempotency-key': order.idempotencyKey,
-            'x-request-id': `${order.idempotencyKey}-a${attempt}-${randomUUID().slice(0, 8)}`,
-          },
-          body,
-          signal: AbortSignal.timeout(this.options.attemptTimeoutMs),
-        });
-        status = response.status;
-        location = response.headers.get('location');
-        text = await response.text();
-      } catch {
-        this.counters.droppedConnections++;
-        continue;
+        const placed = await this.client().placeOrder(body, { idempotencyKey: order.idempotencyKey, requestId });
+        answer = { status: placed.status, body: { ...placed.order }, location: placed.location };
+      } catch (error) {
+        if (!(error instanceof OrderSagaApiError)) {
+          // No answer, or no token: the gateway is down or restarting.
+          this.counters.droppedConnections++;
+          continue;
+        }
+        answer = { status: error.status, body: error.body ? { ...error.body } : undefined, location: error.headers.get('location') };
+        if (!isSpecError(answer.body)) this.counters.malformedErrors++;
       }
-      const json = parseJson(text);
-      if (status >= 400 && !isSpecError(json)) this.counters.malformedErrors++;
-      if (status === 401) {
-        this.token = undefined;
-        this.count(status);
-        continue;
-      }
-      if (RETRIED_STATUSES.has(status)) {
+      const { status, body: json, location } = answer;
+      // A 401 survived the fresh token the SDK fetched on the first one (a gateway restarting): tried again later.
+      if (status === 401 || RETRYABLE_STATUSES.has(status)) {
         this.count(status);
         continue;
       }
@@ -165,26 +163,28 @@ export class OrderDriver {
   }
 
   /**
-   * A client-credentials token; fetched again through any gateway when it is missing or refused. Orders that
-   * need one while it is being fetched share that request: at 50 orders/s, one request each would queue on the
-   * gateway's bounded secret checks and be refused.
+   * GET /api/v1/orders/:id through the gateways, as a client polls the Location of a 202; retries like
+   * place(). The order's status, `HTTP <status>` for an answer not retried, or undefined at the deadline.
    */
-  private accessToken(): Promise<string> {
-    if (this.token) return Promise.resolve(this.token);
-    this.fetchingToken ??= this.fetchToken().finally(() => (this.fetchingToken = undefined));
-    return this.fetchingToken;
+  async orderStatus(orderId: string, deadlineMs: number): Promise<string | undefined> {
+    const deadline = Date.now() + deadlineMs;
+    for (let attempt = 1; Date.now() < deadline; attempt++) {
+      if (attempt > 1) await backoff(attempt);
+      try {
+        return (await this.client().getOrder(orderId)).status;
+      } catch (error) {
+        if (error instanceof OrderSagaApiError && !RETRYABLE_STATUSES.has(error.status)) return `HTTP ${error.status}`;
+        // no answer, or one worth another attempt
+      }
+    }
+    return undefined;
   }
 
-  private async fetchToken(): Promise<string> {
-    const client = { id: this.options.clientId, secret: this.options.clientSecret };
-    this.token = await clientCredentialsToken(this.gateway(), client, { scope: 'read write', timeoutMs: this.options.attemptTimeoutMs });
-    return this.token;
-  }
-
-  private gateway(): string {
-    const url = this.options.gateways[this.nextGateway % this.options.gateways.length];
+  /** The next gateway's client, round-robin. */
+  private client(): OrderSagaClient {
+    const client = this.clients[this.nextGateway % this.clients.length];
     this.nextGateway++;
-    return url;
+    return client;
   }
 
   private count(status: number): void {
@@ -192,39 +192,10 @@ export class OrderDriver {
   }
 }
 
-/** GET /api/v1/orders/:id through the gateways, as a client polls the Location of a 202; retries like place(). */
-export async function fetchOrderStatus(gateways: string[], token: string, orderId: string, deadlineMs: number): Promise<string | undefined> {
-  const deadline = Date.now() + deadlineMs;
-  for (let attempt = 1; Date.now() < deadline; attempt++) {
-    if (attempt > 1) await backoff(attempt);
-    try {
-      const response = await fetch(`${gateways[attempt % gateways.length]}/api/v1/orders/${orderId}`, {
-        headers: { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(10_000),
-      });
-      const json = parseJson(await response.text());
-      if (response.ok && typeof json?.status === 'string') return json.status;
-      if (!RETRIED_STATUSES.has(response.status)) return `HTTP ${response.status}`;
-    } catch {
-      // dropped connection: try again
-    }
-  }
-  return undefined;
-}
-
 /** Exponential, capped at 2 s, with jitter so retries of many clients do not arrive in lockstep. */
 function backoff(attempt: number): Promise<void> {
   const base = Math.min(2000, 100 * 2 ** (attempt - 2));
   return new Promise((resolve) => setTimeout(resolve, base / 2 + Math.random() * base));
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The spec's error format: error_code, message, request_id, timestamp (details optional). */

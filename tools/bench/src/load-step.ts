@@ -52,7 +52,13 @@ export interface StepSetup {
   settleTimeoutMs: number;
 }
 
-/** One POST through the gateway: the status (or the error code of a failed connection), and whether the gateway shed it. */
+/**
+ * One POST through the gateway: the status (or the error code of a failed connection), and whether the gateway shed it.
+ * Raw undici, not the SDK the other drivers use: this driver's CPU is counted in the CPU per saga it reports
+ * (main.ts), and the SDK would add to it on every order (fetch's Response and streams, a timer per request,
+ * every body read and parsed where this drains them unread); its retries, even one attempt's 401 refresh,
+ * would change the load offered. The token still comes the SDK's way (bench-stack.ts accessToken).
+ */
 async function postOrder(pool: Pool, token: string, body: string): Promise<PostAnswer> {
   try {
     const response = await pool.request({
