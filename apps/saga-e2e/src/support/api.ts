@@ -11,7 +11,6 @@ export const system = (): TestSystem => (attached ??= attachSystem());
 /** The services' own addresses, for what the public API does not show (payments, the webhook registry). */
 export const urls = {
   inventory: () => system().urls['inventory-service'],
-  orders: () => system().urls['order-service'],
   payments: () => system().urls['payment-service'],
   notifications: () => system().urls['notification-service'],
 };
