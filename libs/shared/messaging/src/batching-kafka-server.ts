@@ -34,6 +34,8 @@ interface PartitionBatch {
 export class BatchingKafkaServer extends ServerKafka {
   private gathering: PartitionBatch[] | undefined;
   private readonly offsets: OffsetCommitter;
+  /** Topic → handler route, worked out once per topic (see getRouteFromPattern). */
+  private readonly routes = new Map<string, string>();
 
   /**
    * `commitIntervalMs`: 0 commits the offsets of every transaction right after it (one OffsetCommit each);
@@ -54,6 +56,20 @@ export class BatchingKafkaServer extends ServerKafka {
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
+  }
+
+  /**
+   * Nest's lookup first tries `JSON.parse` on the pattern, for object patterns: a topic name makes it throw
+   * a SyntaxError, stack trace included, and it looks a message's handler up twice (handleMessage, then
+   * handleEvent). The route of a topic never changes, so it is worked out once per topic.
+   */
+  protected override getRouteFromPattern(pattern: string): string {
+    let route = this.routes.get(pattern);
+    if (route === undefined) {
+      route = super.getRouteFromPattern(pattern);
+      this.routes.set(pattern, route);
+    }
+    return route;
   }
 
   /** Commits what was resolved and not yet committed, then leaves the group. */
