@@ -33,6 +33,19 @@ import { ListProductsHttpController } from './products/list-products/list-produc
 import { UpsertProductHttpController } from './products/upsert-product/upsert-product.http.controller';
 import { SearchOrdersHttpController } from './search/search-orders/search-orders.http.controller';
 import { WEBHOOK_CONTROLLERS } from './webhooks/webhooks.controllers';
+import { OperatorAccount } from './operators/accounts/operator-account.entity';
+import { OperatorAccountRepository } from './operators/accounts/operator-account.repository';
+import { OperatorAuditMiddleware } from './operators/audit/operator-audit.middleware';
+import { OperatorAuditRepository } from './operators/audit/operator-audit.repository';
+import { Clock } from './operators/clock';
+import { OPERATOR_CONTROLLERS } from './operators/operators.controllers';
+import { OperatorSessionGuard } from './operators/sessions/operator-session.guard';
+import { OperatorSessionRepository } from './operators/sessions/operator-session.repository';
+import { SignInLimits } from './operators/sessions/sign-in/sign-in-limits';
+import { SignInHandler } from './operators/sessions/sign-in/sign-in.handler';
+import { GATEWAY_REDIS } from './rate-limit/rate-limit.tokens';
+import type Redis from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -41,7 +54,7 @@ export const SERVICE_NAME = 'gateway';
     TypedConfigModule.forRoot(GatewayConfig),
     LoggingModule.forRoot(SERVICE_NAME),
     ObservabilityModule.forRoot(SERVICE_NAME),
-    DatabaseModule.forRoot({ entities: [OAuthClient], migrations: GATEWAY_MIGRATIONS }),
+    DatabaseModule.forRoot({ entities: [OAuthClient, OperatorAccount], migrations: GATEWAY_MIGRATIONS }),
     RateLimitModule,
   ],
   controllers: [
@@ -61,6 +74,7 @@ export const SERVICE_NAME = 'gateway';
     PlaceOrderHttpController,
     GetOrderHttpController,
     TrackOrderHttpController,
+    ...OPERATOR_CONTROLLERS,
   ],
   providers: [
     {
@@ -90,6 +104,18 @@ export const SERVICE_NAME = 'gateway';
     OrderServiceProxy,
     InventoryServiceProxy,
     NotificationServiceProxy,
+    Clock,
+    OperatorAccountRepository,
+    OperatorSessionRepository,
+    OperatorSessionGuard,
+    OperatorAuditRepository,
+    OperatorAuditMiddleware,
+    SignInHandler,
+    {
+      provide: SignInLimits,
+      inject: [GATEWAY_REDIS, GatewayConfig, PinoLogger],
+      useFactory: (redis: Redis, config: GatewayConfig, logger: PinoLogger) => SignInLimits.of(redis, config, logger),
+    },
   ],
 })
 export class AppModule {}

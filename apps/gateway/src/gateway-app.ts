@@ -5,7 +5,10 @@ import { createServiceApp } from '@order-saga/shared/http';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { API_VERSION } from './auth/api-v1-controller';
+import { GatewayConfig } from './config/gateway.config';
 import { openApiDocument } from './openapi/openapi-document';
+import { OperatorAuditMiddleware } from './operators/audit/operator-audit.middleware';
+import { OPERATOR_ROUTES_PATH } from './operators/operator-route';
 
 /** The service app plus what the public edge needs on top of it. */
 export async function createGatewayApp(): Promise<INestApplication> {
@@ -18,6 +21,11 @@ export async function createGatewayApp(): Promise<INestApplication> {
     response.setHeader('API-Version', API_VERSION);
     next();
   });
+  const { TRUSTED_PROXY_HOPS } = app.get(GatewayConfig);
+  // request.ip becomes the address the proxies in front report (the operator sign-in limit counts per address).
+  if (TRUSTED_PROXY_HOPS > 0) express.set('trust proxy', TRUSTED_PROXY_HOPS);
+  // Before the routes: it holds the end of every state-changing operator answer until its audit entry is written.
+  express.use(OPERATOR_ROUTES_PATH, app.get(OperatorAuditMiddleware).handler());
   SwaggerModule.setup('api/docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

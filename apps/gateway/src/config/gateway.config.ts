@@ -151,13 +151,66 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(10_000)
   OAUTH_SECRET_CHECKS_WAITING: number = 32;
 
-  /** The origin clients reach the gateway at; for links the gateway itself builds (none yet, OpenAPI page next). */
+  /** The origin clients and operators reach the gateway at. https makes the operator session cookie Secure. */
   @IsUrl(HTTP_URL)
   PUBLIC_BASE_URL: string = 'http://localhost:3000';
 
-  /** Rate-limit counters; shared by every replica. Unreachable Redis means per-process limits, not an outage. */
+  /**
+   * Proxies in front of the gateway that append the client's address to X-Forwarded-For (an ingress: 1). The
+   * operator sign-in limit per address counts the address they report; 0 counts the connection's own address.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  TRUSTED_PROXY_HOPS: number = 0;
+
+  /**
+   * Rate-limit counters and operator sessions; shared by every replica. Unreachable Redis means per-process
+   * rate limits for the API (not an outage) and 503 on the operator routes.
+   */
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  /** An operator session ends after this many seconds without a request. */
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  OPERATOR_SESSION_IDLE_TIMEOUT_SECONDS: number = 1800;
+
+  /** An operator session ends this many seconds after the sign-in however active it is; at least the idle timeout. */
+  @IsInt()
+  @Min(60)
+  @Max(604_800)
+  @ValidateBy({
+    name: 'notBelowIdleTimeout',
+    validator: {
+      validate: (value: unknown, args) => typeof value === 'number' && value >= (args?.object as GatewayConfig).OPERATOR_SESSION_IDLE_TIMEOUT_SECONDS,
+      defaultMessage: () => 'OPERATOR_SESSION_MAX_LIFETIME_SECONDS must be at least OPERATOR_SESSION_IDLE_TIMEOUT_SECONDS',
+    },
+  })
+  OPERATOR_SESSION_MAX_LIFETIME_SECONDS: number = 43_200;
+
+  /** Prefix of the operator session keys in Redis, so two deployments (or test runs) on one Redis never share sessions. */
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/)
+  OPERATOR_SESSION_KEY_PREFIX: string = 'order-saga:operator-session';
+
+  /** Operator sign-in attempts per username (any outcome), per minute; past it 429 until the minute is over. */
+  @IsInt()
+  @Min(1)
+  OPERATOR_SIGN_IN_PER_USERNAME_PER_MINUTE: number = 5;
+
+  @IsInt()
+  @Min(1)
+  OPERATOR_SIGN_IN_PER_USERNAME_PER_DAY: number = 100;
+
+  /** Operator sign-in attempts per client address (see TRUSTED_PROXY_HOPS), per minute, whichever usernames they name. */
+  @IsInt()
+  @Min(1)
+  OPERATOR_SIGN_IN_PER_ADDRESS_PER_MINUTE: number = 20;
+
+  @IsInt()
+  @Min(1)
+  OPERATOR_SIGN_IN_PER_ADDRESS_PER_DAY: number = 1000;
 
   /** Prefix of every rate-limit key, so two deployments (or test runs) on one Redis do not share counters. */
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/)
@@ -216,7 +269,7 @@ export function externalIdpSettingsOf(config: GatewayConfig): ExternalIdpSetting
   };
 }
 
-/** What the register-client CLI needs: only the gateway's database, not the service's secrets. */
+/** What the register-client and operators CLIs need: only the gateway's database, not the service's secrets. */
 export function registerClientCliConfig(): DatabaseConfig {
   return validateConfig(DatabaseConfig, process.env);
 }

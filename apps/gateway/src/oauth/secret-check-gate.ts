@@ -2,7 +2,8 @@ import { GatewayError } from '../errors/gateway-error';
 import { SecretCheckMetrics } from './secret-checks.metrics';
 
 /**
- * Bounds the client secret checks one gateway process runs at once. Each is an scrypt run of tens of
+ * Bounds the client secret checks (and the operators' password checks, the same scrypt) one gateway process
+ * runs at once. Each is an scrypt run of tens of
  * milliseconds and ~32 MiB on libuv's thread pool (4 threads, shared with DNS look-ups and file I/O),
  * and anyone can ask for one: unknown client ids are checked too, so their answer takes as long as a
  * known one's. Unbounded, a flood of token requests would take the whole pool and grow memory by 32 MiB
@@ -29,7 +30,7 @@ export class SecretCheckGate {
     if (this.active >= this.running) {
       if (this.queue.length >= this.waiting) {
         this.metrics.refused.inc();
-        throw new GatewayError('SERVICE_UNAVAILABLE', 'Too many token requests at once; retry shortly', { 'Retry-After': '1' });
+        throw new GatewayError('SERVICE_UNAVAILABLE', 'Too many credential checks at once; retry shortly', { 'Retry-After': '1' });
       }
       // The slot is handed over by the check that ends (see below), so `active` never drops in between.
       await new Promise<void>((resolve) => this.queue.push(resolve));

@@ -50,3 +50,21 @@ export function ApiV1Response(status: number, description: string, type?: Type<u
 export function ApiV1ErrorResponse(status: number, description: string): MethodDecorator & ClassDecorator {
   return ApiResponse({ status, description, type: ApiErrorResponseDto, headers: apiV1Headers(status) });
 }
+
+/**
+ * Headers of an operator route's answer: no rate-limit headers (only the sign-in is limited, per username and
+ * address, not per client) and no Bearer challenge (operators have a session cookie, not a token).
+ */
+export function operatorHeaders(status: number): Headers {
+  return { ...EVERY_RESPONSE_HEADERS, ...(status === 429 || status === 503 ? RETRY_AFTER : {}) };
+}
+
+/** A success of an operator route with a JSON body of `type`, or no body for a 204. */
+export function OperatorResponse(status: number, description: string, type?: Type<unknown>, headers: Headers = {}): MethodDecorator & ClassDecorator {
+  return ApiResponse({ status, description, ...(type ? { type } : {}), headers: { ...operatorHeaders(status), ...headers } });
+}
+
+/** An error of an operator route: the seed's error format, like every other. */
+export function OperatorErrorResponse(status: number, description: string): MethodDecorator & ClassDecorator {
+  return ApiResponse({ status, description, type: ApiErrorResponseDto, headers: operatorHeaders(status) });
+}

@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { OPERATOR_CSRF_SCHEME, OPERATOR_SESSION_SCHEME } from '../operators/operator-route';
+import { CSRF_HEADER, OPERATOR_SESSION_COOKIE } from '../operators/sessions/session-cookie';
 import { closeSchemas } from './closed-schema';
 
 /**
@@ -11,7 +13,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('order-saga public API')
     .setDescription(
-      'Orders through the gateway. Every error has the body {error_code, message, details?, request_id, timestamp}; ' +
+      'Orders through the gateway, and the operator API (tag operator: a session cookie, not a token; docs/operator-access.md). Every error has the body {error_code, message, details?, request_id, timestamp}; ' +
         'every response carries X-Request-ID and API-Version; /api/v1 responses carry X-RateLimit-Limit/-Remaining/-Reset. ' +
         'See docs/edge-contract.md.',
     )
@@ -21,6 +23,15 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       type: 'oauth2',
       flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { read: 'GET routes', write: 'routes that change state' } } },
     })
+    .addCookieAuth(
+      OPERATOR_SESSION_COOKIE,
+      { type: 'apiKey', description: 'Operator routes: the session cookie POST /api/v1/operator/session sets (HttpOnly, SameSite=Strict)' },
+      OPERATOR_SESSION_SCHEME,
+    )
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: CSRF_HEADER, description: "Operator routes that change state: the session's csrf_token" },
+      OPERATOR_CSRF_SCHEME,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   // Operational routes (/health, /metrics) are for the platform, not API clients.

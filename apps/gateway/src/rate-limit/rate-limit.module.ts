@@ -5,7 +5,7 @@ import { GatewayConfig } from '../config/gateway.config';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitMetrics } from './rate-limit.metrics';
 import { RateLimiter } from './rate-limiter';
-import { RATE_LIMIT_REDIS } from './rate-limit.tokens';
+import { GATEWAY_REDIS } from './rate-limit.tokens';
 import { RedisReadiness } from './redis.readiness';
 
 const READY_WAIT_MS = 3000;
@@ -14,7 +14,7 @@ const READY_WAIT_MS = 3000;
 @Injectable()
 class RateLimitRedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
+    @Inject(GATEWAY_REDIS) private readonly redis: Redis,
     @InjectPinoLogger('RateLimitRedis') private readonly logger: PinoLogger,
   ) {}
 
@@ -39,7 +39,7 @@ class RateLimitRedisLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({
   providers: [
     {
-      provide: RATE_LIMIT_REDIS,
+      provide: GATEWAY_REDIS,
       inject: [GatewayConfig],
       useFactory: (config: GatewayConfig) => {
         const redis = new Redis(config.REDIS_URL, {
@@ -58,7 +58,7 @@ class RateLimitRedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     RedisReadiness,
     {
       provide: RateLimiter,
-      inject: [RATE_LIMIT_REDIS, GatewayConfig, PinoLogger],
+      inject: [GATEWAY_REDIS, GatewayConfig, PinoLogger],
       useFactory: (redis: Redis, config: GatewayConfig, logger: PinoLogger) =>
         new RateLimiter(
           redis,
@@ -81,6 +81,6 @@ class RateLimitRedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     RateLimitMetrics,
     RateLimitGuard,
   ],
-  exports: [RateLimiter, RateLimitMetrics, RateLimitGuard],
+  exports: [GATEWAY_REDIS, RateLimiter, RateLimitMetrics, RateLimitGuard],
 })
 export class RateLimitModule {}

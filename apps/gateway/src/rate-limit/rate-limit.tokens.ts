@@ -1,2 +1,2 @@
-/** The rate limiter's Redis connection. */
-export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
+/** The gateway's Redis connection: rate-limit counters and operator sessions. */
+export const GATEWAY_REDIS = Symbol('GATEWAY_REDIS');

@@ -1,17 +1,17 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ServiceLifecycle } from '@order-saga/shared/observability';
 import type Redis from 'ioredis';
-import { RATE_LIMIT_REDIS } from './rate-limit.tokens';
+import { GATEWAY_REDIS } from './rate-limit.tokens';
 
 /**
  * Redis in the gateway's readiness report, as a non-critical check: without Redis the limiter counts
- * per process (see RateLimiter), so an outage shows as `degraded` in /health/ready but does not take
- * every gateway replica out of rotation.
+ * per process (see RateLimiter) and only the operator routes answer 503 (their sessions are there), so an
+ * outage shows as `degraded` in /health/ready but does not take every gateway replica out of rotation.
  */
 @Injectable()
 export class RedisReadiness implements OnModuleInit {
   constructor(
-    @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
+    @Inject(GATEWAY_REDIS) private readonly redis: Redis,
     private readonly lifecycle: ServiceLifecycle,
   ) {}
 

@@ -9,7 +9,7 @@ import { ClientJsonBody, ForwardedContext, pathSegment, UpstreamReply, UpstreamR
 type UpstreamQuery = NonNullable<UpstreamRequest['query']>;
 
 /**
- * order-service: orders, their saga timelines, customers. Placing an order holds the call for the
+ * order-service: orders, their saga timelines, customers, and the operators' sagas. Placing an order holds the call for the
  * saga's outcome (up to order-service's ORDER_OUTCOME_WAIT_MS), so placements have a limit of their
  * own: a saga backlog sheds new orders but never the reads clients poll a pending order with.
  */
@@ -65,6 +65,20 @@ export class OrderServiceProxy extends UpstreamServiceProxy {
 
   deactivateCustomer(customerId: string, context: ForwardedContext): Promise<UpstreamReply> {
     return this.send('POST', `/customers/${pathSegment(customerId, 'Customer')}/deactivate`, context);
+  }
+
+  /** Operators: every client's sagas, filtered (order-service validates the filters). */
+  listSagas(query: UpstreamQuery, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('GET', '/sagas', context, { query });
+  }
+
+  getSaga(orderId: string, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('GET', `/sagas/${pathSegment(orderId, 'Order')}`, context);
+  }
+
+  /** Operators: retry the saga's current step, or cancel it with compensation; `{action_id, reason}` relayed as sent. */
+  operateSaga(orderId: string, action: 'retry' | 'cancel', body: ClientJsonBody, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('POST', `/sagas/${pathSegment(orderId, 'Order')}/${action}`, context, { body });
   }
 }
 

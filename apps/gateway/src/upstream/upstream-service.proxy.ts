@@ -1,4 +1,5 @@
 import { OnApplicationShutdown } from '@nestjs/common';
+import { OPERATOR_ID_HEADER } from '@order-saga/contracts/http/operator';
 import { DomainError, JsonBodyReader } from '@order-saga/shared/http';
 import { ensureTraceparent } from '@order-saga/shared/logging';
 import type { Request, Response } from 'express';
@@ -8,10 +9,13 @@ import { AuthenticatedRequest } from '../auth/access-token.guard';
 import { GatewayError } from '../errors/gateway-error';
 import { InFlightLimit } from './in-flight-limit';
 
-/** What the gateway vouches for on every call to a service behind it. */
-export interface ForwardedContext {
-  /** From the verified token: the services trust it because only the gateway can reach them. */
-  clientId: string;
+/**
+ * What the gateway vouches for on every call to a service behind it: the caller, either an API client or an
+ * operator (never both), and the request. The services trust it because only the gateway can reach them.
+ */
+export type ForwardedContext = ForwardedRequest & ({ clientId: string; operatorId?: never } | { operatorId: string; clientId?: never });
+
+interface ForwardedRequest {
   requestId: string;
   traceparent: string;
   idempotencyKey?: string;
@@ -46,8 +50,11 @@ export interface UpstreamRequest {
   query?: Record<string, string | number | undefined>;
 }
 
-/** Location points at a created resource (202 while a saga runs); Retry-After at a busy service. */
-const RELAYED_HEADERS = ['location', 'retry-after'];
+/**
+ * Location points at a created resource (202 while a saga runs); Retry-After at a busy service;
+ * Idempotent-Replayed marks an operator action's repeated answer.
+ */
+const RELAYED_HEADERS = ['location', 'retry-after', 'idempotent-replayed'];
 const RETRY_AFTER_SECONDS = '5';
 /**
  * A slot frees as soon as any call in flight ends (well under a second at capacity), so a refused
@@ -60,14 +67,22 @@ const SHED_WARN_EVERY_MS = 10_000;
 const RESOURCE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function forwardedContextOf(request: AuthenticatedRequest): ForwardedContext {
-  const { traceparent } = request.headers;
   const idempotencyKey = idempotencyKeyOf(request);
   return {
     clientId: request.auth.clientId,
-    requestId: String(request.id),
-    traceparent: ensureTraceparent(typeof traceparent === 'string' ? traceparent : undefined),
+    ...forwardedRequestOf(request),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
   };
+}
+
+/** An operator's call: the operator from the checked session; idempotency is the body's action id, not a header. */
+export function operatorContextOf(request: Request & { id: string }, operatorId: string): ForwardedContext {
+  return { operatorId, ...forwardedRequestOf(request) };
+}
+
+function forwardedRequestOf(request: Request & { id: string }): ForwardedRequest {
+  const { traceparent } = request.headers;
+  return { requestId: String(request.id), traceparent: ensureTraceparent(typeof traceparent === 'string' ? traceparent : undefined) };
 }
 
 /** 1–255 printable ASCII characters: the key is stored and compared as given, so nothing invisible may hide in it. */
@@ -274,11 +289,15 @@ function queryString(query: UpstreamRequest['query']): string {
 /** What undici (and fetch before it) accepts as a header value: no control characters but tab. */
 const SENDABLE_HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
+/**
+ * Built from nothing but the context: no header of the client's reaches a service, so a client cannot pass for
+ * another client or for an operator by sending x-client-id or x-operator-id itself.
+ */
 function upstreamHeaders(context: ForwardedContext, hasBody: boolean): Record<string, string> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     ...(hasBody ? { 'content-type': 'application/json' } : {}),
-    'x-client-id': context.clientId,
+    ...(context.clientId !== undefined ? { 'x-client-id': context.clientId } : { [OPERATOR_ID_HEADER]: context.operatorId }),
     'x-request-id': context.requestId,
     traceparent: context.traceparent,
     ...(context.idempotencyKey !== undefined ? { 'x-idempotency-key': context.idempotencyKey } : {}),

@@ -30,6 +30,11 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   CANCELLED_BY_OPERATOR: 409,
   // The action does not fit the saga's state; the operator reads the saga again.
   SAGA_ALREADY_ENDED: 409,
+  // The operator API's sign-in and session: 401 like UNAUTHORIZED, a code of their own so the console can tell
+  // "wrong password" from "sign in again"; a missing CSRF token is 403 like FORBIDDEN.
+  INVALID_CREDENTIALS: 401,
+  OPERATOR_SESSION_REQUIRED: 401,
+  CSRF_TOKEN_INVALID: 403,
 };
 
 export function errorBody(
