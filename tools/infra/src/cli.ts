@@ -8,7 +8,7 @@ import { javaBin, kafkaJarsCached } from './kafka-broker';
 import { CACHE_DIR, DATA_DIR, REPO_ROOT } from './paths';
 import { formatProblems, preflight, PreflightOptions, withoutPassword } from './preflight';
 import { formatElapsed } from './progress';
-import { DEMO, ensureSigningKeys, registerOAuthClient, seedDemoData } from './seed';
+import { createOperator, DEMO, ensureSigningKeys, OperatorSignIn, registerOAuthClient, seedDemoData } from './seed';
 import { ServiceStartFailed, spawnService, stopService } from './services';
 import { Infra, KAFKA_SERVICES, startInfra, startServices } from './stack';
 
@@ -89,6 +89,7 @@ async function start(kafkaSecurity: KafkaSecurityMode): Promise<number> {
   });
   const receiverPort = GATEWAY_PORT + 5;
   let receiver: ReturnType<typeof spawnService> | undefined;
+  let operator: OperatorSignIn;
   const stopAll = async () => {
     if (receiver) await stopService(receiver);
     await services.stop();
@@ -96,6 +97,7 @@ async function start(kafkaSecurity: KafkaSecurityMode): Promise<number> {
   };
   try {
     await registerOAuthClient(infra.databaseUrls.gateway, DEMO.clientId, DEMO.clientSecret, ['read', 'write']);
+    operator = await createOperator(infra.databaseUrls.gateway, DEMO.operator.username, DEMO.operator.displayName);
     const { webhookSecret } = await seedDemoData(
       { inventory: services.urls['inventory-service'], orders: services.urls['order-service'], notifications: services.urls['notification-service'] },
       `http://127.0.0.1:${receiverPort}/webhooks`,
@@ -108,7 +110,7 @@ async function start(kafkaSecurity: KafkaSecurityMode): Promise<number> {
     await stopAll();
     throw error;
   }
-  process.stdout.write(quickStart(services.urls.gateway));
+  process.stdout.write(quickStart(services.urls.gateway, operator));
   await untilSignal();
   log('stopping …');
   await stopAll();
@@ -256,7 +258,7 @@ function untilSignal(): Promise<void> {
   });
 }
 
-function quickStart(gateway: string): string {
+function quickStart(gateway: string, operator: OperatorSignIn): string {
   return `
 The order saga is running. Gateway: ${gateway}   (Ctrl-C stops everything)
 
@@ -272,6 +274,12 @@ The order saga is running. Gateway: ${gateway}   (Ctrl-C stops everything)
           "shipping_address":{"street":"1 Main St","city":"Springfield","postal_code":"12345","country":"US"}}'
 
    Try customer_id "${DEMO.decliningCustomerId}" (payment declined → 402) or product "SKU-003" (out of stock → 409).
+
+3. Operators (the console's API; a new password at every start, docs/operator-access.md):
+   sign in at POST ${gateway}/api/v1/operator/session as ${operator.username}, password ${operator.password}
+   curl -s -c .data/operator.cookies -X POST ${gateway}/api/v1/operator/session \
+     -H 'Content-Type: application/json' -d '{"username":"${operator.username}","password":"${operator.password}"}'
+   curl -s -b .data/operator.cookies '${gateway}/api/v1/operator/sagas?state=stuck'
 
 Logs: ${join(DATA_DIR, 'logs')}/<service>.log (the webhook receiver logs each delivered event)
 `;

@@ -27,6 +27,34 @@ export async function registerOAuthClient(
   );
 }
 
+export interface OperatorSignIn {
+  username: string;
+  password: string;
+}
+
+/**
+ * Creates an operator of the console, or gives the existing one a new password (whose sessions then end), through
+ * the gateway's own CLI, and returns the sign-in with the password the CLI generated.
+ */
+export async function createOperator(gatewayDatabaseUrl: string, username: string, displayName: string): Promise<OperatorSignIn> {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '-r',
+      REGISTER,
+      'apps/gateway/src/operators/accounts/operators.cli.ts',
+      'create',
+      `--username=${username}`,
+      `--display-name=${displayName}`,
+      '--if-exists=reset-password',
+    ],
+    { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: gatewayDatabaseUrl, LOG_LEVEL: 'warn' } },
+  );
+  const password = /^password=(.+)$/m.exec(stdout)?.[1];
+  if (password === undefined) throw new Error(`the operators CLI printed no password for ${username}`);
+  return { username, password };
+}
+
 /**
  * Creates the gateway's signing key file (one ES256 key) unless it exists, through the gateway's own
  * CLI, and returns its path. Kept across restarts, so tokens issued before a restart stay valid.
@@ -59,6 +87,8 @@ export const DEMO = {
   clientSecret: 'demo-secret-for-local-runs-only',
   customerId: 'CUST-12345',
   decliningCustomerId: 'CUST-67890-DECLINE',
+  /** `npm start` gives it a new generated password every time, printed with the quick start. */
+  operator: { username: 'demo-operator', displayName: 'Demo Operator' },
   products: [
     { id: 'SKU-001', name: 'Espresso beans 1 kg', unit_price: 29.99, available: 100 },
     { id: 'SKU-002', name: 'Ceramic mug', unit_price: 12.5, available: 40 },

@@ -86,3 +86,27 @@ describe('GatewayConfig external identity provider settings', () => {
     expect(bootError({ ...IDP, EXTERNAL_IDP_CLIENT_ID_PREFIX: 'idp-' })).toContain('EXTERNAL_IDP_CLIENT_ID_PREFIX must be');
   });
 });
+
+describe('GatewayConfig operator session settings', () => {
+  it('reads the idle timeout and the absolute lifetime, 30 minutes and 12 hours by default', () => {
+    const config = validateConfig(GatewayConfig, REQUIRED);
+
+    expect([config.OPERATOR_SESSION_IDLE_TIMEOUT_SECONDS, config.OPERATOR_SESSION_MAX_LIFETIME_SECONDS]).toEqual([1800, 43_200]);
+    expect(
+      validateConfig(GatewayConfig, { ...REQUIRED, OPERATOR_SESSION_IDLE_TIMEOUT_SECONDS: '900', OPERATOR_SESSION_MAX_LIFETIME_SECONDS: '900' }),
+    ).toMatchObject({
+      OPERATOR_SESSION_IDLE_TIMEOUT_SECONDS: 900,
+      OPERATOR_SESSION_MAX_LIFETIME_SECONDS: 900,
+    });
+  });
+
+  it('refuses an absolute lifetime shorter than the idle timeout, naming both settings', () => {
+    expect(bootError({ OPERATOR_SESSION_IDLE_TIMEOUT_SECONDS: '3600', OPERATOR_SESSION_MAX_LIFETIME_SECONDS: '1800' })).toContain(
+      'OPERATOR_SESSION_MAX_LIFETIME_SECONDS must be at least OPERATOR_SESSION_IDLE_TIMEOUT_SECONDS',
+    );
+  });
+
+  it('refuses an idle timeout under a minute', () => {
+    expect(bootError({ OPERATOR_SESSION_IDLE_TIMEOUT_SECONDS: '10' })).toContain('OPERATOR_SESSION_IDLE_TIMEOUT_SECONDS');
+  });
+});

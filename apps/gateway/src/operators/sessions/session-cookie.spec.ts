@@ -1,4 +1,4 @@
-import { csrfTokenMatches, sessionIdOf } from './session-cookie';
+import { csrfTokenMatches, sessionCookieOptions, sessionIdOf } from './session-cookie';
 
 const ID = 'a'.repeat(43);
 const OTHER = 'B'.repeat(20) + '-_' + 'c'.repeat(21);
@@ -35,5 +35,17 @@ describe('csrfTokenMatches', () => {
     expect(csrfTokenMatches(undefined, 'token-1')).toBe(false);
     expect(csrfTokenMatches('', 'token-1')).toBe(false);
     expect(csrfTokenMatches(['token-1', 'token-1'], 'token-1')).toBe(false);
+  });
+});
+
+describe('sessionCookieOptions', () => {
+  it('makes the cookie HttpOnly, SameSite=Strict and sent to the operator routes only, Secure when the gateway is reached over https', () => {
+    expect(sessionCookieOptions({ PUBLIC_BASE_URL: 'https://api.example.com' })).toEqual({
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/api/v1/operator',
+      secure: true,
+    });
+    expect(sessionCookieOptions({ PUBLIC_BASE_URL: 'http://localhost:3000' }).secure).toBe(false);
   });
 });

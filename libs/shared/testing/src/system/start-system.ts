@@ -3,12 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  createOperator,
   ensureSigningKeys,
   freePort,
   Infra,
   InfraOptions,
   KafkaSecurityMode,
   killOnExit,
+  OperatorSignIn,
   registerOAuthClient,
   RunningService,
   ServiceName,
@@ -55,6 +57,8 @@ export interface SystemOptions extends Pick<ServicesOptions, 'replicas' | 'runti
   services?: ServiceName[];
   /** OAuth clients to register with fresh secrets, by role; the first is the default. Default: `<name>-client`, read write. */
   clients?: Record<string, SystemClient>;
+  /** Operators of the console to create with generated passwords, by role (the first is the default). Default: none. */
+  operators?: Record<string, { username: string; displayName?: string }>;
   /**
    * Per service, on top of the defaults: the gateway unthrottled (limits far above any suite's rate, counters
    * of this run's own), so only a test that starts a gateway with small limits of its own sees a 429.
@@ -197,6 +201,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       infra.databaseUrls.gateway,
       options.clients ?? { default: { id: `${options.name}-client`, scopes: ['read', 'write'] } },
     );
+    const operators = await createOperators(infra.databaseUrls.gateway, options.operators ?? {});
     const logDir = join(dataDir, 'logs');
     log(`system ready: gateway ${services.urls.gateway}, logs in ${logDir}`);
     const address = {
@@ -208,6 +213,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       logDir,
       jwtSigningKeysFile,
       clients,
+      operators,
     };
     return new RunningSystem(address, infra, services, servicesOptions, forget);
   } catch (error) {
@@ -228,4 +234,17 @@ async function registerClients(gatewayDatabaseUrl: string, clients: Record<strin
     }),
   );
   return Object.fromEntries(registered);
+}
+
+/** Creates each operator through the gateway's own CLI, which generates the password. */
+async function createOperators(
+  gatewayDatabaseUrl: string,
+  operators: Record<string, { username: string; displayName?: string }>,
+): Promise<Record<string, OperatorSignIn>> {
+  const created = await Promise.all(
+    Object.entries(operators).map(
+      async ([role, operator]) => [role, await createOperator(gatewayDatabaseUrl, operator.username, operator.displayName ?? operator.username)] as const,
+    ),
+  );
+  return Object.fromEntries(created);
 }

@@ -46,6 +46,14 @@ describe('TestSystem', () => {
     expect(() => system.client('admin')).toThrow("no OAuth client 'admin' was registered (roles: writer, reader)");
   });
 
+  it('takes the first created operator as the default, and says when none was created', () => {
+    const withOperators = new TestSystem({ ...address, operators: { console: { username: 'ops@example.com', password: 'pw-of-24-characters-xxxx' } } });
+
+    expect(withOperators.operator()).toEqual({ username: 'ops@example.com', password: 'pw-of-24-characters-xxxx' });
+    expect(withOperators.operator('console').username).toBe('ops@example.com');
+    expect(() => new TestSystem(address).operator()).toThrow('no operator was created (roles: none)');
+  });
+
   it("gives an SDK client of the gateway as a role's client, asking for all of its scopes", async () => {
     const asked: { url: string; body: string }[] = [];
     const fetch = async (input: string | URL | Request, init?: RequestInit) => {

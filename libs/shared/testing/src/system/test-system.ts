@@ -1,4 +1,4 @@
-import type { ServiceName } from '@order-saga/infra';
+import type { OperatorSignIn, ServiceName } from '@order-saga/infra';
 import { RunningService } from '@order-saga/infra';
 import { OrderSagaClient, OrderSagaClientOptions } from '@order-saga/sdk';
 import { Client } from 'pg';
@@ -27,6 +27,8 @@ export interface SystemAddress {
   jwtSigningKeysFile: string;
   /** The OAuth clients registered at start, by role; the first is the default. */
   clients: Record<string, RegisteredClient>;
+  /** The console's operators created at start (startSystem's `operators`), by role; the first is the default. */
+  operators?: Record<string, OperatorSignIn>;
 }
 
 /** A running system as a test uses it: addresses, SDK clients, seed helpers, one more gateway. */
@@ -58,6 +60,14 @@ export class TestSystem {
     if (!client)
       throw new Error(`no OAuth client ${role === undefined ? '' : `'${role}' `}was registered (roles: ${Object.keys(clients).join(', ') || 'none'})`);
     return client;
+  }
+
+  /** An operator's sign-in by role (the default one without a role): POST it to /api/v1/operator/session. */
+  operator(role?: string): OperatorSignIn {
+    const operators = this.address.operators ?? {};
+    const operator = role === undefined ? Object.values(operators)[0] : operators[role];
+    if (!operator) throw new Error(`no operator ${role === undefined ? '' : `'${role}' `}was created (roles: ${Object.keys(operators).join(', ') || 'none'})`);
+    return operator;
   }
 
   /** A new SDK client of the gateway as `role`'s client, with all its scopes unless `options` says otherwise. */
