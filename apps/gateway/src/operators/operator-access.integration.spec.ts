@@ -166,6 +166,20 @@ describe('sign-in', () => {
     expect(await auditRowOf(response)).toMatchObject({ action: 'sign-in', status: 400, error_code: 'VALIDATION_ERROR', operator_username: null });
   });
 
+  it.each(['null', '[]', '"ops"', '{"username":"ops"}', '{"username":"ops","password":7}', '{"username":"ops","password":"pw","remember":true}'])(
+    'answers the JSON body %s with 400 VALIDATION_ERROR and no session',
+    async (body) => {
+      const response = await fetch(`${gateway.url}/api/v1/operator/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId(), 'x-forwarded-for': '10.77.0.1' },
+        body,
+      });
+
+      await expectError(response, 400, 'VALIDATION_ERROR');
+      expect(response.headers.getSetCookie()).toEqual([]);
+    },
+  );
+
   it('limits sign-in attempts per username: past the limit even the right password gets 429 with Retry-After', async () => {
     const { username, password } = await gateway.createOperator();
     for (let attempt = 0; attempt < PER_USERNAME; attempt += 1) expect((await gateway.signInRequest(username, 'wrong-password')).status).toBe(401);

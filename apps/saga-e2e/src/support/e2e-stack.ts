@@ -7,6 +7,9 @@ export const E2E_CLIENTS = {
   other: { id: 'e2e-other-client', scopes: ['read', 'write'] },
 } as const;
 
+/** The console's operator of the suite; its generated password is in the system's address (system().operator()). */
+export const E2E_OPERATOR = { username: 'e2e-operator@example.com', displayName: 'E2E Operator' } as const;
+
 const running = globalThis as typeof globalThis & { __orderSagaE2e?: RunningSystem };
 
 /**
@@ -20,6 +23,7 @@ export async function startE2eStack(): Promise<void> {
     // Overridable so that two checkouts on one machine can run the suite at once.
     databasePrefix: process.env.ORDER_SAGA_E2E_DB_PREFIX ?? 'order_saga_e2e',
     clients: Object.fromEntries(Object.entries(E2E_CLIENTS).map(([role, client]) => [role, { id: client.id, scopes: [...client.scopes] }])),
+    operators: { console: { ...E2E_OPERATOR } },
   });
   running.__orderSagaE2e = system;
   publishSystem(system);
