@@ -5,6 +5,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
+import Redis from 'ioredis';
 import { startServiceApp } from '@order-saga/shared/http';
 import { createTestDatabase, TestDatabase, withPgClient } from '@order-saga/shared/testing';
 import { hashClientSecret } from '../oauth/client-secret';
@@ -106,6 +107,23 @@ async function writeKeyFile(): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), 'gateway-operators-')), 'keys.json');
   writeFileSync(path, JSON.stringify(await addKey(undefined, 'operators-key')));
   return path;
+}
+
+/** The run's rate-limit counters (kept up to a day) and sessions, off the machine's Redis. */
+async function deleteKeys(patterns: string[]): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    for (const pattern of patterns) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        if (keys.length > 0) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } finally {
+    redis.disconnect();
+  }
 }
 
 function randomAddress(): string {
@@ -210,6 +228,7 @@ export async function startOperatorTestGateway(settings: Record<string, string> 
       orderService.closeAllConnections();
       await new Promise((resolve) => orderService.close(resolve));
       await database.drop();
+      await deleteKeys([`${env.RATE_LIMIT_KEY_PREFIX}:*`, `${env.OPERATOR_SESSION_KEY_PREFIX}:*`]);
     },
   };
 }
