@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import { startServiceApp } from '@order-saga/shared/http';
 import { createTestDatabase, TestDatabase, withPgClient } from '@order-saga/shared/testing';
 import { hashClientSecret } from '../oauth/client-secret';
 import { OAuthClientRepository } from '../oauth/oauth-client.repository';
-import { addKey } from '../oauth/signing-keys/signing-keys';
+import { ReceivedRequest, startStubService, writeSigningKeyFile } from '../testing/stub-service';
 import { OperatorAccountRepository } from './accounts/operator-account.repository';
 import { Clock } from './clock';
 
@@ -23,12 +20,7 @@ import { Clock } from './clock';
 export const SAGA_ORDER = 'ORD-00000001';
 export const ENDED_ORDER = 'ORD-00000002';
 
-export interface ReceivedRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+export type { ReceivedRequest } from '../testing/stub-service';
 
 export interface SignedInSession {
   cookie: string;
@@ -60,53 +52,38 @@ export interface OperatorTestGateway {
 /** Stands in for order-service's operator routes (apps/order-service/src/sagas), answering as they answer. */
 function startOrderService(received: ReceivedRequest[]): Promise<Server> {
   const actions = new Map<string, string>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
-      };
-      // The services' error format, with the request id the gateway passed on.
-      const error = (status: number, code: string, message: string) =>
-        reply(status, { error_code: code, message, request_id: req.headers['x-request-id'], timestamp: new Date().toISOString() });
-      const url = new URL(req.url ?? '/', 'http://order-service');
-      const operator = req.headers['x-operator-id'];
-      if (!url.pathname.startsWith('/sagas')) return error(404, 'NOT_FOUND', 'Requested resource does not exist');
-      if (typeof operator !== 'string') return error(401, 'UNAUTHORIZED', 'Missing operator identity');
-      const action = /^\/sagas\/([^/]+)\/(retry|cancel)$/.exec(url.pathname);
-      if (req.method === 'GET' && url.pathname === '/sagas') {
-        return reply(200, { data: [], pagination: { limit: Number(url.searchParams.get('limit') ?? 20), has_more: false, next_cursor: null } });
-      }
-      if (req.method === 'GET' && url.pathname === `/sagas/${SAGA_ORDER}`) return reply(200, { order_id: SAGA_ORDER, state: 'PROCESSING_PAYMENT' });
-      if (req.method === 'POST' && action && action[1] === ENDED_ORDER) {
-        return error(409, 'SAGA_ALREADY_ENDED', 'The saga already ended in CONFIRMED: nothing left to cancel');
-      }
-      if (req.method === 'POST' && action && action[1] === SAGA_ORDER) {
-        const { action_id: actionId, reason } = JSON.parse(body) as { action_id: string; reason: string };
-        const first = actions.get(actionId);
-        if (first !== undefined) return res.writeHead(202, { 'content-type': 'application/json', 'idempotent-replayed': 'true' }).end(first);
-        const answer = JSON.stringify({
-          action_id: actionId,
-          action: action[2] === 'retry' ? 'retry-step' : 'cancel',
-          order_id: SAGA_ORDER,
-          operator_id: operator,
-          reason,
-        });
-        actions.set(actionId, answer);
-        return res.writeHead(202, { 'content-type': 'application/json' }).end(answer);
-      }
-      return error(404, 'NOT_FOUND', 'Requested resource does not exist');
-    });
+  return startStubService(received, (request, reply, { req, res }) => {
+    // The services' error format, with the request id the gateway passed on.
+    const error = (status: number, code: string, message: string) =>
+      reply(status, { error_code: code, message, request_id: req.headers['x-request-id'], timestamp: new Date().toISOString() });
+    const url = new URL(req.url ?? '/', 'http://order-service');
+    const operator = req.headers['x-operator-id'];
+    if (!url.pathname.startsWith('/sagas')) return error(404, 'NOT_FOUND', 'Requested resource does not exist');
+    if (typeof operator !== 'string') return error(401, 'UNAUTHORIZED', 'Missing operator identity');
+    const action = /^\/sagas\/([^/]+)\/(retry|cancel)$/.exec(url.pathname);
+    if (req.method === 'GET' && url.pathname === '/sagas') {
+      return reply(200, { data: [], pagination: { limit: Number(url.searchParams.get('limit') ?? 20), has_more: false, next_cursor: null } });
+    }
+    if (req.method === 'GET' && url.pathname === `/sagas/${SAGA_ORDER}`) return reply(200, { order_id: SAGA_ORDER, state: 'PROCESSING_PAYMENT' });
+    if (req.method === 'POST' && action && action[1] === ENDED_ORDER) {
+      return error(409, 'SAGA_ALREADY_ENDED', 'The saga already ended in CONFIRMED: nothing left to cancel');
+    }
+    if (req.method === 'POST' && action && action[1] === SAGA_ORDER) {
+      const { action_id: actionId, reason } = JSON.parse(request.body) as { action_id: string; reason: string };
+      const first = actions.get(actionId);
+      if (first !== undefined) return res.writeHead(202, { 'content-type': 'application/json', 'idempotent-replayed': 'true' }).end(first);
+      const answer = JSON.stringify({
+        action_id: actionId,
+        action: action[2] === 'retry' ? 'retry-step' : 'cancel',
+        order_id: SAGA_ORDER,
+        operator_id: operator,
+        reason,
+      });
+      actions.set(actionId, answer);
+      return res.writeHead(202, { 'content-type': 'application/json' }).end(answer);
+    }
+    return error(404, 'NOT_FOUND', 'Requested resource does not exist');
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-async function writeKeyFile(): Promise<string> {
-  const path = join(mkdtempSync(join(tmpdir(), 'gateway-operators-')), 'keys.json');
-  writeFileSync(path, JSON.stringify(await addKey(undefined, 'operators-key')));
-  return path;
 }
 
 /** The run's rate-limit counters (kept up to a day) and sessions, off the machine's Redis. */
@@ -141,7 +118,7 @@ export async function startOperatorTestGateway(settings: Record<string, string> 
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,
-    JWT_SIGNING_KEYS_FILE: await writeKeyFile(),
+    JWT_SIGNING_KEYS_FILE: await writeSigningKeyFile('operators-key'),
     RATE_LIMIT_KEY_PREFIX: `gateway-operators-${randomBytes(4).toString('hex')}`,
     OPERATOR_SESSION_KEY_PREFIX: `gateway-operators-session-${randomBytes(4).toString('hex')}`,
     ORDER_SERVICE_URL: `http://127.0.0.1:${(orderService.address() as AddressInfo).port}`,

@@ -1,9 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { INestApplication } from '@nestjs/common';
@@ -13,7 +11,7 @@ import { Client } from 'pg';
 import { hashClientSecret } from '../client-secret';
 import { OAuthClientRepository } from '../oauth-client.repository';
 import { SecretCheckGate } from '../secret-check-gate';
-import { addKey } from '../signing-keys/signing-keys';
+import { ReceivedRequest, startStubService, writeSigningKeyFile } from '../../testing/stub-service';
 
 /**
  * The gateway against a real PostgreSQL (a throwaway database) and a stand-in order-service on a
@@ -27,13 +25,6 @@ const UPSTREAM_TIMEOUT_MS = 1000;
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
-interface ReceivedRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 const received: ReceivedRequest[] = [];
 let orderService: Server;
 let app: INestApplication;
@@ -42,37 +33,22 @@ const secrets = { shop: 'shop-secret-with-at-least-24-chars', reader: 'reader-se
 
 /** Stands in for order-service: answers like it would and keeps every request for the assertions. */
 function startOrderService(): Promise<Server> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
-      };
-      if (req.method === 'POST' && req.url === '/orders') {
-        const order = JSON.parse(body) as { customer_id?: string };
-        if (order.customer_id === 'CUST-SLOW') {
-          setTimeout(() => reply(201, { order_id: 'ORD-SLOW' }), UPSTREAM_TIMEOUT_MS * 3).unref();
-          return;
-        }
-        reply(201, { order_id: 'ORD-00000001', status: 'confirmed', total_amount: 59.98 }, { location: '/api/v1/orders/ORD-00000001' });
-      } else if (req.method === 'GET' && req.url === '/orders/ORD-00000001') {
-        reply(200, { order_id: 'ORD-00000001', status: 'confirmed' });
-      } else if (req.method === 'GET' && req.url === '/orders/ORD-00000001/track') {
-        reply(200, { order_id: 'ORD-00000001', events: [{ status: 'confirmed' }] });
-      } else {
-        reply(404, { error_code: 'NOT_FOUND', message: 'Requested resource does not exist' });
+  return startStubService(received, (request, reply) => {
+    if (request.method === 'POST' && request.url === '/orders') {
+      const order = JSON.parse(request.body) as { customer_id?: string };
+      if (order.customer_id === 'CUST-SLOW') {
+        setTimeout(() => reply(201, { order_id: 'ORD-SLOW' }), UPSTREAM_TIMEOUT_MS * 3).unref();
+        return;
       }
-    });
+      reply(201, { order_id: 'ORD-00000001', status: 'confirmed', total_amount: 59.98 }, { location: '/api/v1/orders/ORD-00000001' });
+    } else if (request.method === 'GET' && request.url === '/orders/ORD-00000001') {
+      reply(200, { order_id: 'ORD-00000001', status: 'confirmed' });
+    } else if (request.method === 'GET' && request.url === '/orders/ORD-00000001/track') {
+      reply(200, { order_id: 'ORD-00000001', events: [{ status: 'confirmed' }] });
+    } else {
+      reply(404, { error_code: 'NOT_FOUND', message: 'Requested resource does not exist' });
+    }
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-async function writeKeyFile(): Promise<string> {
-  const path = join(mkdtempSync(join(tmpdir(), 'gateway-it-')), 'keys.json');
-  writeFileSync(path, JSON.stringify(await addKey(undefined, 'it-key')));
-  return path;
 }
 
 const withClient = <T>(database: string, work: (client: Client) => Promise<T>): Promise<T> => withPgClient(`${POSTGRES}/${database}`, work);
@@ -126,7 +102,7 @@ beforeAll(async () => {
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: `${POSTGRES}/${DATABASE}`,
-    JWT_SIGNING_KEYS_FILE: await writeKeyFile(),
+    JWT_SIGNING_KEYS_FILE: await writeSigningKeyFile('it-key'),
     RATE_LIMIT_KEY_PREFIX: `gateway-it-${randomBytes(4).toString('hex')}`,
     ORDER_SERVICE_URL: `http://127.0.0.1:${(orderService.address() as AddressInfo).port}`,
     // Not called by these tests; any URL passes config validation.
