@@ -3,7 +3,7 @@ import { TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { LoggingModule } from '@order-saga/shared/logging';
 import { ObservabilityModule } from '@order-saga/shared/observability';
-import { MessagingModule } from '@order-saga/shared/messaging';
+import { DeadLettersModule, MessagingModule } from '@order-saga/shared/messaging';
 import { InventoryServiceConfig } from './config/inventory-service.config';
 import { INVENTORY_ENTITIES, INVENTORY_MIGRATIONS } from './database/schema';
 import { ConfirmReservationConsumer } from './reservations/confirm-reservation/confirm-reservation.consumer';
@@ -27,6 +27,7 @@ export const SERVICE_NAME = 'inventory-service';
     ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({ entities: INVENTORY_ENTITIES, migrations: INVENTORY_MIGRATIONS }),
     MessagingModule.forRoot(SERVICE_NAME),
+    DeadLettersModule,
   ],
   controllers: [
     ListProductsHttpController,

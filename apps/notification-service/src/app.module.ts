@@ -3,7 +3,7 @@ import { TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { LoggingModule } from '@order-saga/shared/logging';
 import { ObservabilityModule } from '@order-saga/shared/observability';
-import { MessagingModule } from '@order-saga/shared/messaging';
+import { DeadLettersModule, MessagingModule } from '@order-saga/shared/messaging';
 import { NotificationServiceConfig } from './config/notification-service.config';
 import { NOTIFICATION_MIGRATIONS } from './database/migrations';
 import { DeliverWebhooksHandler } from './deliveries/deliver-webhooks/deliver-webhooks.handler';
@@ -46,6 +46,7 @@ export const SERVICE_NAME = 'notification-service';
     ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({ entities: [WebhookEndpoint, WebhookDelivery, WebhookAttempt], migrations: NOTIFICATION_MIGRATIONS }),
     MessagingModule.forRoot(SERVICE_NAME),
+    DeadLettersModule,
   ],
   controllers: [
     RegisterWebhookEndpointHttpController,

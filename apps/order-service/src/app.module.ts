@@ -3,7 +3,7 @@ import { TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { LoggingModule } from '@order-saga/shared/logging';
 import { ObservabilityModule } from '@order-saga/shared/observability';
-import { MessagingModule } from '@order-saga/shared/messaging';
+import { DeadLettersModule, MessagingModule } from '@order-saga/shared/messaging';
 import { OrderServiceConfig } from './config/order-service.config';
 import { Customer } from './customers/customer.entity';
 import { UpsertCustomerHttpController } from './customers/upsert-customer/upsert-customer.http.controller';
@@ -12,6 +12,7 @@ import { OrderResources1763800000000 } from './database/migrations/1763800000000
 import { SagaDeadlines1763900000000 } from './database/migrations/1763900000000-saga-deadlines';
 import { MessagingRetention1764200000000 } from './database/migrations/1764200000000-messaging-retention';
 import { SagaOperatorActions1764400000000 } from './database/migrations/1764400000000-saga-operator-actions';
+import { DeadLetterOperations1764500000000 } from './database/migrations/1764500000000-dead-letter-operations';
 import { SagaTimeoutsHandler } from './orders/place-order/saga-timeouts.handler';
 import { GetSagaHttpController } from './sagas/get-saga/get-saga.http.controller';
 import { ListSagasHttpController } from './sagas/list-sagas/list-sagas.http.controller';
@@ -57,9 +58,11 @@ export const SERVICE_NAME = 'order-service';
         SagaDeadlines1763900000000,
         MessagingRetention1764200000000,
         SagaOperatorActions1764400000000,
+        DeadLetterOperations1764500000000,
       ],
     }),
     MessagingModule.forRoot(SERVICE_NAME),
+    DeadLettersModule,
   ],
   controllers: [
     ListSagasHttpController,

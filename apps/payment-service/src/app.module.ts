@@ -3,12 +3,13 @@ import { TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { LoggingModule } from '@order-saga/shared/logging';
 import { ObservabilityModule } from '@order-saga/shared/observability';
-import { MessagingModule } from '@order-saga/shared/messaging';
+import { DeadLettersModule, MessagingModule } from '@order-saga/shared/messaging';
 import { PaymentServiceConfig } from './config/payment-service.config';
 import { InitialSchema1763700000000 } from './database/migrations/1763700000000-initial-schema';
 import { Refunds1763900000000 } from './database/migrations/1763900000000-refunds';
 import { MessagingRetention1764200000000 } from './database/migrations/1764200000000-messaging-retention';
 import { PaymentClaim1764300000000 } from './database/migrations/1764300000000-payment-claim';
+import { DeadLetterOperations1764500000000 } from './database/migrations/1764500000000-dead-letter-operations';
 import { ChargeOutcomeRepository } from './payments/charge-outcome.repository';
 import { RefundPaymentConsumer } from './payments/refund-payment/refund-payment.consumer';
 import { RefundPaymentHandler } from './payments/refund-payment/refund-payment.handler';
@@ -28,9 +29,10 @@ export const SERVICE_NAME = 'payment-service';
     ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({
       entities: [Payment],
-      migrations: [InitialSchema1763700000000, Refunds1763900000000, MessagingRetention1764200000000, PaymentClaim1764300000000],
+      migrations: [InitialSchema1763700000000, Refunds1763900000000, MessagingRetention1764200000000, PaymentClaim1764300000000, DeadLetterOperations1764500000000],
     }),
     MessagingModule.forRoot(SERVICE_NAME),
+    DeadLettersModule,
   ],
   controllers: [ProcessPaymentConsumer, RefundPaymentConsumer, GetPaymentHttpController],
   providers: [

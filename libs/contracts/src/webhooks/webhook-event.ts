@@ -4,6 +4,13 @@ import type { OrderStatus } from '../order/order-lifecycle/order-status';
 export const WEBHOOK_EVENT_TYPES = ['order.created', 'order.updated', 'order.cancelled'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
+/**
+ * The event an operator sends to one endpoint to check that it receives and verifies webhooks (like GitHub's
+ * ping): signed like the others, sent once, never subscribed to, about no order. Receivers may ignore it.
+ */
+export const WEBHOOK_TEST_EVENT_TYPE = 'webhook.test';
+export type WebhookTestEventType = typeof WEBHOOK_TEST_EVENT_TYPE;
+
 /** The body POSTed to a subscriber, in the spec's payload structure. */
 export interface WebhookEvent<TData extends WebhookEventData = WebhookEventData> {
   event_id: string;
@@ -42,4 +49,12 @@ export interface OrderCancelledWebhookData extends WebhookEventData {
   previous_status: OrderStatus;
   reason: string;
   cancelled_at: string;
+}
+
+/** The body of a test event (WEBHOOK_TEST_EVENT_TYPE). */
+export interface WebhookTestEvent {
+  event_id: string;
+  event_type: WebhookTestEventType;
+  timestamp: string;
+  data: { object_type: 'webhook_endpoint'; object_id: string; message: string };
 }

@@ -10,10 +10,13 @@ import { KAFKA } from './kafka.tokens';
 /**
  * Parks a message a consumer cannot process on that consumer's dead-letter topic
  * (`<owner>.deadletter.<name>.v1`): the original key, bytes and headers, plus headers naming the
- * original topic/partition/offset, the consumer and the error. `npm run dlq:redrive` puts them back.
+ * original topic/partition/offset, the consumer and the error.
  *
- * The `dead_letter` table gets the same record. The topic is what re-drive reads; the table is a local,
- * queryable audit trail (what did this service dead-letter, and why) that needs no Kafka tooling.
+ * The `dead_letter` table gets the same record, `parked`: that row is what operators list, redrive and
+ * discard (dead-letters/: a redrive goes through the outbox in the transaction that marks the row, so it
+ * happens once). The topic stays for Kafka tooling (`npm run dlq:redrive` reads it, and knows nothing of
+ * the rows). A crash between the two writes redelivers the message, which parks it again: one more copy on
+ * the topic, one row still (unique per topic, partition, offset and consumer).
  */
 @Injectable()
 export class DeadLetterQueue implements OnApplicationBootstrap, OnApplicationShutdown {

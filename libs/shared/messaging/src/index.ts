@@ -19,3 +19,6 @@ export * from './consumer-group';
 export * from './kafka.readiness';
 export * from './kafka-security';
 export { applyKafkajsIdleTimerFix } from './kafkajs-idle-timer.fix';
+export * from './dead-letters/dead-letters.module';
+export * from './dead-letters/dead-letter-actions.handler';
+export * from './dead-letters/dead-letter.repository';

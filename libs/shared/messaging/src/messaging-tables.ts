@@ -1,3 +1,4 @@
+import { createOperatorActionTable, dropOperatorActionTable } from '@order-saga/shared/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -70,6 +71,51 @@ export abstract class MessagingRetentionMigration implements MigrationInterface 
 
   async down(runner: QueryRunner): Promise<void> {
     await dropMessagingRetentionIndexes(runner);
+  }
+}
+
+/**
+ * What operators need to act on dead letters (dead-letters/): each one's status (parked until an operator
+ * redrives or discards it, then who, when, why and by which action), the indexes of the listing (newest
+ * first) and of the parked ones (the depth gauge, redrive of many), and the table of operator actions that
+ * makes each action idempotent (takeOperatorAction). Rows parked before this migration are `parked`.
+ */
+export async function createDeadLetterOperations(runner: QueryRunner): Promise<void> {
+  await runner.query(`
+    ALTER TABLE dead_letter
+      ADD COLUMN status            text NOT NULL DEFAULT 'parked' CHECK (status IN ('parked', 'redriven', 'discarded')),
+      ADD COLUMN settled_at        timestamptz,
+      ADD COLUMN settled_by        text,
+      ADD COLUMN settled_reason    text,
+      ADD COLUMN settled_action_id uuid,
+      ADD CONSTRAINT dead_letter_settled_check CHECK ((status = 'parked') = (settled_at IS NULL))`);
+  await runner.query('CREATE INDEX dead_letter_listing_idx ON dead_letter (created_at, id)');
+  await runner.query(`CREATE INDEX dead_letter_parked_idx ON dead_letter (id) WHERE status = 'parked'`);
+  await createOperatorActionTable(runner);
+}
+
+export async function dropDeadLetterOperations(runner: QueryRunner): Promise<void> {
+  await dropOperatorActionTable(runner);
+  await runner.query('DROP INDEX dead_letter_parked_idx');
+  await runner.query('DROP INDEX dead_letter_listing_idx');
+  await runner.query(`
+    ALTER TABLE dead_letter
+      DROP CONSTRAINT dead_letter_settled_check,
+      DROP COLUMN status, DROP COLUMN settled_at, DROP COLUMN settled_by, DROP COLUMN settled_reason, DROP COLUMN settled_action_id`);
+}
+
+/** The migration that adds them, the same in every service with messaging tables (declared like MessagingRetentionMigration). */
+export abstract class DeadLetterOperationsMigration implements MigrationInterface {
+  get name(): string {
+    return this.constructor.name;
+  }
+
+  async up(runner: QueryRunner): Promise<void> {
+    await createDeadLetterOperations(runner);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await dropDeadLetterOperations(runner);
   }
 }
 

@@ -1,12 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { SagaAction, SagaActionRequestDto, SagaActionResponseDto } from '@order-saga/contracts/http/operator';
+import { IDEMPOTENT_REPLAYED_HEADER, SagaAction, SagaActionRequestDto, SagaActionResponseDto } from '@order-saga/contracts/http/operator';
+import { OperatorId } from '@order-saga/shared/http';
 import type { Response } from 'express';
 import { RequestMeta, RequestMetadata } from '../../common/client-id.decorator';
-import { OperatorId } from '../../common/operator-id.decorator';
 import { OperateSagaHandler } from './operate-saga.handler';
-
-/** Set on the answer to a repeated action id: the body is the first request's, and nothing was done now. */
-export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
 /**
  * Operators' actions on a saga (behind the gateway's operator routes): each is an event of the saga's

@@ -1,4 +1,4 @@
-import { DomainError } from '@order-saga/shared/http';
+import { DomainError } from './domain-error';
 import { decodeCursor, encodeCursor, likePrefix, pageOf } from './page-cursor';
 
 describe('page cursors', () => {
