@@ -23,6 +23,13 @@ import { WebhookDelivery } from './deliveries/webhook-delivery.entity';
 import { WebhookDeliveryRepository } from './deliveries/webhook-delivery.repository';
 import { Clock } from './domain/clock';
 import { NetworkPolicy } from './domain/network-policy';
+import { ListOperatorWebhookDeliveriesHttpController } from './operator-webhooks/list-deliveries/list-operator-webhook-deliveries.http.controller';
+import { ListOperatorWebhookEndpointsHttpController } from './operator-webhooks/list-endpoints/list-operator-webhook-endpoints.http.controller';
+import { OperatorWebhookRepository } from './operator-webhooks/operator-webhook.repository';
+import { ResendWebhookDeliveriesHandler } from './operator-webhooks/resend-deliveries/resend-webhook-deliveries.handler';
+import { ResendWebhookDeliveriesHttpController } from './operator-webhooks/resend-deliveries/resend-webhook-deliveries.http.controller';
+import { SendTestEventHandler } from './operator-webhooks/send-test-event/send-test-event.handler';
+import { SendTestEventHttpController } from './operator-webhooks/send-test-event/send-test-event.http.controller';
 import { DeleteWebhookEndpointHandler } from './webhook-endpoints/delete-webhook-endpoint/delete-webhook-endpoint.handler';
 import { DeleteWebhookEndpointHttpController } from './webhook-endpoints/delete-webhook-endpoint/delete-webhook-endpoint.http.controller';
 import { GetWebhookEndpointHttpController } from './webhook-endpoints/get-webhook-endpoint/get-webhook-endpoint.http.controller';
@@ -59,6 +66,10 @@ export const SERVICE_NAME = 'notification-service';
     RetryDeliveryHttpController,
     RedeliverFailedHttpController,
     ListDeliveriesHttpController,
+    ListOperatorWebhookEndpointsHttpController,
+    ListOperatorWebhookDeliveriesHttpController,
+    ResendWebhookDeliveriesHttpController,
+    SendTestEventHttpController,
     ScheduleDeliveriesConsumer,
   ],
   providers: [
@@ -78,6 +89,9 @@ export const SERVICE_NAME = 'notification-service';
     WebhookSender,
     DeliverWebhooksHandler,
     WebhookDeliveryWorker,
+    OperatorWebhookRepository,
+    ResendWebhookDeliveriesHandler,
+    SendTestEventHandler,
   ],
 })
 export class AppModule {}

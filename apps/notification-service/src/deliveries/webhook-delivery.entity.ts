@@ -1,4 +1,4 @@
-import { WebhookEventType } from '@order-saga/contracts';
+import { WebhookEventType, WebhookTestEventType } from '@order-saga/contracts';
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryColumn, Relation } from 'typeorm';
 import { WebhookAttempt } from './webhook-attempt.entity';
 
@@ -18,11 +18,13 @@ export class WebhookDelivery {
   @Column({ name: 'event_id', type: 'uuid' })
   eventId: string;
 
+  /** An order event, or an operator's test event (WEBHOOK_TEST_EVENT_TYPE). */
   @Column({ name: 'event_type', type: 'text' })
-  eventType: WebhookEventType;
+  eventType: WebhookEventType | WebhookTestEventType;
 
-  @Column({ name: 'order_id', type: 'text' })
-  orderId: string;
+  /** Null exactly for a test event, which is about no order. */
+  @Column({ name: 'order_id', type: 'text', nullable: true })
+  orderId: string | null;
 
   /** The exact bytes signed and POSTed, kept so every retry sends (and signs) the same body. */
   @Column({ type: 'text' })

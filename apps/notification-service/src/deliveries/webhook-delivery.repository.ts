@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { WEBHOOK_DELIVERY_FAILED, WebhookEventType } from '@order-saga/contracts';
+import { WEBHOOK_DELIVERY_FAILED, WEBHOOK_TEST_EVENT_TYPE, WebhookEventType, WebhookTestEventType } from '@order-saga/contracts';
 import { afterCommit, DeferredStatement } from '@order-saga/shared/database';
 import { Outbox } from '@order-saga/shared/messaging';
 import { isUUID } from 'class-validator';
@@ -21,14 +21,26 @@ export interface EventToSchedule {
 /** What a request to re-queue one delivery found. */
 export type RequeueResult = 'queued' | 'not found' | 'being sent';
 
+/** Whose failed deliveries requeueFailed puts back in line: one endpoint's, or those of every endpoint of one client. */
+export type FailedDeliveriesScope = { endpointId: string } | { clientId: string };
+
+/** An operator's test event to one endpoint, as queueTestEvent takes it. */
+export interface TestEventToQueue {
+  endpointId: string;
+  eventId: string;
+  /** The exact bytes signed and sent. */
+  body: string;
+}
+
 /** A delivery this process holds until `locked_until`, with what it needs to send it. */
 export interface ClaimedDelivery {
   deliveryId: string;
   endpointId: string;
   clientId: string;
   eventId: string;
-  eventType: WebhookEventType;
-  orderId: string;
+  eventType: WebhookEventType | WebhookTestEventType;
+  /** Null for an operator's test event. */
+  orderId: string | null;
   body: string;
   url: string;
   /** Newest first: the current secret, then the rotated-out one while its grace period lasts. */
@@ -88,8 +100,8 @@ interface ClaimedRow {
   endpoint_id: string;
   client_id: string;
   event_id: string;
-  event_type: WebhookEventType;
-  order_id: string;
+  event_type: WebhookEventType | WebhookTestEventType;
+  order_id: string | null;
   body: string;
   url: string;
   secret: string;
@@ -184,20 +196,47 @@ export class WebhookDeliveryRepository {
     return 'queued';
   }
 
-  /** Puts up to `limit` failed deliveries of the endpoint created since `since` back in line at `now`, oldest first; returns how many. */
-  async requeueFailed(manager: EntityManager, endpointId: string, since: Date, now: Date, limit: number): Promise<number> {
-    const [, count]: [unknown, number] = await manager.query(
-      `UPDATE webhook_delivery
-          SET status = 'pending', failure_reason = NULL, next_attempt_at = $3
-        WHERE delivery_id IN (
-                SELECT delivery_id FROM webhook_delivery
-                 WHERE endpoint_id = $1 AND status = 'failed' AND created_at >= $2
-                 ORDER BY created_at
-                 LIMIT $4)`,
-      [endpointId, since, now, limit],
+  /**
+   * Puts up to `limit` failed deliveries of order events created since `since` back in line at `now`, oldest
+   * first, of the scope's live, enabled endpoints (the worker sends to no other); returns their ids. The
+   * status is checked again on each row as it is updated, so two such requests at once queue a delivery once.
+   */
+  async requeueFailed(manager: EntityManager, scope: FailedDeliveriesScope, since: Date, now: Date, limit: number): Promise<string[]> {
+    const [endpointId, clientId] = 'endpointId' in scope ? [scope.endpointId, null] : [null, scope.clientId];
+    const rows: { delivery_id: string }[] = await manager.query(
+      `WITH queued AS (
+         UPDATE webhook_delivery
+            SET status = 'pending', failure_reason = NULL, next_attempt_at = $4
+          WHERE status = 'failed'
+            AND delivery_id IN (
+                  SELECT d.delivery_id
+                    FROM webhook_delivery d JOIN webhook_endpoint e USING (endpoint_id)
+                   WHERE (e.endpoint_id = $1 OR e.client_id = $2) AND e.enabled AND e.deleted_at IS NULL
+                     AND d.status = 'failed' AND d.created_at >= $3 AND d.event_type <> $6
+                   ORDER BY d.created_at, d.delivery_id
+                   LIMIT $5)
+         RETURNING delivery_id, created_at
+       )
+       SELECT delivery_id FROM queued ORDER BY created_at, delivery_id`,
+      [endpointId, clientId, since, now, limit, WEBHOOK_TEST_EVENT_TYPE],
     );
-    if (count > 0) this.announceDue(manager);
-    return count;
+    if (rows.length > 0) this.announceDue(manager);
+    return rows.map((row) => row.delivery_id);
+  }
+
+  /**
+   * A test event to one endpoint, due at `now`: one delivery like any other (signed, leased, recorded), but
+   * of no order, so its failure announces nothing (see DeliverWebhooksHandler for its single attempt).
+   */
+  async queueTestEvent(manager: EntityManager, event: TestEventToQueue, now: Date): Promise<string> {
+    const [{ delivery_id }]: { delivery_id: string }[] = await manager.query(
+      `INSERT INTO webhook_delivery (delivery_id, endpoint_id, event_id, event_type, order_id, body, status, attempt_count, next_attempt_at)
+       VALUES (gen_random_uuid(), $1, $2, $3, NULL, $4, 'pending', 0, $5)
+       RETURNING delivery_id`,
+      [event.endpointId, event.eventId, WEBHOOK_TEST_EVENT_TYPE, event.body, now],
+    );
+    this.announceDue(manager);
+    return delivery_id;
   }
 
   /** Cancels the endpoint's pending deliveries (it was deleted); a send already under way still records its attempt. Returns how many. */
@@ -385,6 +424,8 @@ export class WebhookDeliveryRepository {
             delivery.endpointId,
           ]);
         }
+        // A test event is about no order: its failure is the operator's to read on the delivery, not an alert.
+        if (delivery.orderId === null || delivery.eventType === WEBHOOK_TEST_EVENT_TYPE) return { attemptNumber, decision, applied };
         await this.outbox.append(
           manager,
           WEBHOOK_DELIVERY_FAILED,

@@ -1,4 +1,4 @@
-import { decideAfterAttempt, firstAttemptAt, parseRetryAfter, parseRetrySchedule } from './retry-schedule';
+import { decideAfterAttempt, firstAttemptAt, parseRetryAfter, parseRetrySchedule, scheduleOf } from './retry-schedule';
 
 const SPEC_SCHEDULE = [0, 60, 300, 1800, 7200];
 const now = new Date('2025-01-15T10:00:00.000Z');
@@ -83,5 +83,19 @@ describe('parseRetryAfter', () => {
 
   it.each([null, '', 'soon', '-5', '1.5'])('ignores %p', (header) => {
     expect(parseRetryAfter(header, now)).toBeNull();
+  });
+});
+
+describe("an operator's test event", () => {
+  it('is sent once: a failed first attempt fails it, where an order event waits a minute', () => {
+    const failed = { succeeded: false };
+
+    expect(decideAfterAttempt(scheduleOf('webhook.test', SPEC_SCHEDULE), 1, failed, now)).toEqual({ status: 'failed', reason: 'exhausted' });
+    expect(decideAfterAttempt(scheduleOf('order.created', SPEC_SCHEDULE), 1, failed, now)).toEqual({ status: 'pending', nextAttemptAt: plusSeconds(60) });
+  });
+
+  it('gets one attempt again when an operator resends it, and no retry after that', () => {
+    expect(decideAfterAttempt(scheduleOf('webhook.test', SPEC_SCHEDULE), 2, { succeeded: false }, now)).toEqual({ status: 'failed', reason: 'exhausted' });
+    expect(decideAfterAttempt(scheduleOf('webhook.test', SPEC_SCHEDULE), 2, { succeeded: true }, now)).toEqual({ status: 'succeeded' });
   });
 });

@@ -1,3 +1,5 @@
+import { WEBHOOK_TEST_EVENT_TYPE } from '@order-saga/contracts';
+
 /** Longest single delay accepted; a typo like 72000000 should fail at boot, not park a delivery for years. */
 const MAX_DELAY_SECONDS = 7 * 24 * 3600;
 const MAX_ATTEMPTS = 20;
@@ -18,6 +20,17 @@ export function parseRetrySchedule(text: string): number[] {
     return seconds;
   });
 }
+
+/**
+ * The schedule a delivery follows: the configured one, except for an operator's test event, which is sent
+ * once (a manual resend adds one more): the operator reads its attempt, and a receiver that did not take it
+ * is not knocked on for hours for an event nobody subscribed to.
+ */
+export function scheduleOf(eventType: string, configured: readonly number[]): readonly number[] {
+  return eventType === WEBHOOK_TEST_EVENT_TYPE ? TEST_EVENT_SCHEDULE : configured;
+}
+
+const TEST_EVENT_SCHEDULE: readonly number[] = [0];
 
 export function firstAttemptAt(scheduleSeconds: readonly number[], now: Date): Date {
   return addSeconds(now, scheduleSeconds[0]);

@@ -8,3 +8,4 @@ export * from './json-body';
 export * from './json-body-limits.config';
 export * from './operator-id.decorator';
 export * from './page-cursor';
+export * from './operator-action-answer';

@@ -2,10 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Readable } from 'node:stream';
+import { WEBHOOK_TEST_EVENT_TYPE } from '@order-saga/contracts';
 import { signWebhook } from '@order-saga/webhooks';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { Clock } from '../../domain/clock';
-import { AttemptOutcome, decideAfterAttempt, parseRetryAfter, parseRetrySchedule } from '../../domain/retry-schedule';
+import { AttemptOutcome, decideAfterAttempt, parseRetryAfter, parseRetrySchedule, scheduleOf } from '../../domain/retry-schedule';
 import { WebhookDeliveryMetrics } from '../webhook-delivery.metrics';
 import { AttemptResult, AttemptToRecord, ClaimedDelivery, RecordedAttempt, WebhookDeliveryRepository } from '../webhook-delivery.repository';
 import { WebhookSender } from './webhook-sender';
@@ -46,12 +47,14 @@ export class DeliverWebhooksHandler {
     const attemptedAt = this.clock.now();
     const { outcome, ...attempt } = await this.post(delivery, attemptedAt);
     // Measured from the end of this attempt, so a slow receiver does not eat into its own back-off.
+    const schedule = scheduleOf(delivery.eventType, this.schedule);
     const recorded = await this.record({
       delivery,
       attempt,
-      decide: (attemptsMade) => decideAfterAttempt(this.schedule, attemptsMade, outcome, this.clock.now()),
+      decide: (attemptsMade) => decideAfterAttempt(schedule, attemptsMade, outcome, this.clock.now()),
     });
-    this.count(recorded);
+    // An operator's test event is not a delivery of the platform's: webhook_deliveries_total and its alert leave it out.
+    if (delivery.eventType !== WEBHOOK_TEST_EVENT_TYPE) this.count(recorded);
     this.logOutcome(delivery, attempt, recorded);
     return recorded;
   }
@@ -149,6 +152,10 @@ export class DeliverWebhooksHandler {
         this.logger.warn({ ...fields, next_attempt_at: decision.nextAttemptAt.toISOString() }, 'webhook attempt failed; will retry');
         return;
       case 'failed':
+        if (delivery.eventType === WEBHOOK_TEST_EVENT_TYPE) {
+          this.logger.warn(fields, `test webhook not taken by its endpoint${decision.reason === 'gone' ? ' (410 Gone: endpoint disabled)' : ''}`);
+          return;
+        }
         // The spec's "event logged, alert sent": alerting keys on this error line and on WebhookDeliveryFailed.
         if (decision.reason === 'gone') this.logger.error(fields, 'webhook endpoint answered 410 Gone; delivery failed and endpoint disabled');
         else this.logger.error(fields, 'webhook delivery failed after its last scheduled attempt');

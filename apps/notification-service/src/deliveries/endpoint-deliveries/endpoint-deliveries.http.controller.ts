@@ -6,7 +6,7 @@ import { EndpointDeliveriesRequestDto, WebhookDeliveryResponseDto } from '@order
 import { ClientId } from '../../common/client-id.decorator';
 import { WebhookEndpointRepository } from '../../webhook-endpoints/webhook-endpoint.repository';
 import { WebhookDelivery } from '../webhook-delivery.entity';
-import { toWebhookDeliveryResponse } from '../webhook-delivery.response.dto';
+import { isOrderEventDelivery, ORDER_EVENTS_ONLY, toWebhookDeliveryResponse } from '../webhook-delivery.response.dto';
 
 const DEFAULT_LIMIT = 50;
 
@@ -25,7 +25,7 @@ export class EndpointDeliveriesHttpController {
     @Query() query: EndpointDeliveriesRequestDto,
   ): Promise<{ data: WebhookDeliveryResponseDto[] }> {
     await this.endpoints.findOwned(clientId, endpointId);
-    const where: FindOptionsWhere<WebhookDelivery> = { endpointId };
+    const where: FindOptionsWhere<WebhookDelivery> = { endpointId, eventType: ORDER_EVENTS_ONLY };
     if (query.status) where.status = query.status;
     if (query.since) where.createdAt = MoreThanOrEqual(new Date(query.since));
     const deliveries = await this.dataSource.getRepository(WebhookDelivery).find({
@@ -34,7 +34,7 @@ export class EndpointDeliveriesHttpController {
       order: { createdAt: 'DESC', deliveryId: 'ASC' },
       take: query.limit ?? DEFAULT_LIMIT,
     });
-    return { data: deliveries.map(toWebhookDeliveryResponse) };
+    return { data: deliveries.filter(isOrderEventDelivery).map(toWebhookDeliveryResponse) };
   }
 
   @Get(':deliveryId')
@@ -45,9 +45,9 @@ export class EndpointDeliveriesHttpController {
   ): Promise<WebhookDeliveryResponseDto> {
     await this.endpoints.findOwned(clientId, endpointId);
     const delivery = isUUID(deliveryId)
-      ? await this.dataSource.getRepository(WebhookDelivery).findOne({ where: { deliveryId, endpointId }, relations: { attempts: true } })
+      ? await this.dataSource.getRepository(WebhookDelivery).findOne({ where: { deliveryId, endpointId, eventType: ORDER_EVENTS_ONLY }, relations: { attempts: true } })
       : null;
-    if (!delivery) throw new DomainError('NOT_FOUND', `Webhook delivery ${deliveryId} does not exist`);
+    if (!delivery || !isOrderEventDelivery(delivery)) throw new DomainError('NOT_FOUND', `Webhook delivery ${deliveryId} does not exist`);
     return toWebhookDeliveryResponse(delivery);
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { DataSource, FindOptionsWhere } from 'typeorm';
 import { WebhookDeliveryResponseDto } from '@order-saga/contracts/http';
 import { WebhookDelivery } from '../webhook-delivery.entity';
-import { toWebhookDeliveryResponse } from '../webhook-delivery.response.dto';
+import { isOrderEventDelivery, ORDER_EVENTS_ONLY, toWebhookDeliveryResponse } from '../webhook-delivery.response.dto';
 import { ListDeliveriesRequestDto } from './list-deliveries.request.dto';
 
 /** A filter-less call must not return the whole table. */
@@ -15,7 +15,7 @@ export class ListDeliveriesHttpController {
 
   @Get()
   async list(@Query() query: ListDeliveriesRequestDto): Promise<{ data: WebhookDeliveryResponseDto[] }> {
-    const where: FindOptionsWhere<WebhookDelivery> = {};
+    const where: FindOptionsWhere<WebhookDelivery> = { eventType: ORDER_EVENTS_ONLY };
     if (query.event_id) where.eventId = query.event_id;
     if (query.endpoint_id) where.endpointId = query.endpoint_id;
     if (query.order_id) where.orderId = query.order_id;
@@ -25,6 +25,6 @@ export class ListDeliveriesHttpController {
       order: { createdAt: 'DESC', deliveryId: 'ASC' },
       take: MAX_DELIVERIES,
     });
-    return { data: deliveries.map(toWebhookDeliveryResponse) };
+    return { data: deliveries.filter(isOrderEventDelivery).map(toWebhookDeliveryResponse) };
   }
 }

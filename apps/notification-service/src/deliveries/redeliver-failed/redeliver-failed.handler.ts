@@ -6,7 +6,7 @@ import { WebhookEndpointRepository } from '../../webhook-endpoints/webhook-endpo
 import { WebhookDeliveryRepository } from '../webhook-delivery.repository';
 
 /** Upper bound per call, so one request cannot queue an unbounded burst at a receiver that just came back. */
-const MAX_REDELIVERIES = 1000;
+export const MAX_REDELIVERIES = 1000;
 
 /**
  * Bulk recovery after an outage of the client's receiver: every failed delivery of this endpoint created
@@ -27,7 +27,7 @@ export class RedeliverFailedHandler {
     const queued = await this.endpoints.transaction(async (manager) => {
       const endpoint = await this.endpoints.findOwned(clientId, endpointId, manager);
       if (!endpoint.enabled) throw new DomainError('CONFLICT', `Webhook endpoint ${endpointId} is disabled; enable it before re-delivering to it`);
-      return this.deliveries.requeueFailed(manager, endpointId, since, now, MAX_REDELIVERIES);
+      return (await this.deliveries.requeueFailed(manager, { endpointId }, since, now, MAX_REDELIVERIES)).length;
     });
     this.logger.info({ endpoint_id: endpointId, client_id: clientId, since: since.toISOString(), queued }, 'failed webhook deliveries queued again');
     return { endpoint_id: endpointId, since: since.toISOString(), queued };

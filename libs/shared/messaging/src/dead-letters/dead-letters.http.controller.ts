@@ -5,13 +5,11 @@ import {
   DeadLetterPageResponseDto,
   DeadLetterResponseDto,
   DeadLettersRedrivenResponseDto,
-  IDEMPOTENT_REPLAYED_HEADER,
   ListDeadLettersRequestDto,
   OperatorActionRequestDto,
   RedriveDeadLettersRequestDto,
 } from '@order-saga/contracts/http/operator';
-import type { OperatorActionResult } from '@order-saga/shared/database';
-import { DomainError, OperatorId, pageOf } from '@order-saga/shared/http';
+import { answerOperatorAction, DomainError, OperatorId, pageOf } from '@order-saga/shared/http';
 import type { Response } from 'express';
 import { DeadLetterActionsHandler } from './dead-letter-actions.handler';
 import { DeadLetterRepository } from './dead-letter.repository';
@@ -52,7 +50,7 @@ export class DeadLettersHttpController {
     @Body() body: RedriveDeadLettersRequestDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DeadLettersRedrivenResponseDto> {
-    return answered(await this.actions.redriveAll(body, operatorId), response);
+    return answerOperatorAction(await this.actions.redriveAll(body, operatorId), response);
   }
 
   /** Puts the message back on its topic, once. */
@@ -64,7 +62,7 @@ export class DeadLettersHttpController {
     @Body() body: OperatorActionRequestDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DeadLetterActionResponseDto> {
-    return answered(await this.actions.redrive(id, body, operatorId), response);
+    return answerOperatorAction(await this.actions.redrive(id, body, operatorId), response);
   }
 
   /** Keeps it, marked discarded with who and why; it can no longer be redriven. */
@@ -76,11 +74,6 @@ export class DeadLettersHttpController {
     @Body() body: OperatorActionRequestDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DeadLetterActionResponseDto> {
-    return answered(await this.actions.discard(id, body, operatorId), response);
+    return answerOperatorAction(await this.actions.discard(id, body, operatorId), response);
   }
-}
-
-function answered<A>({ answer, replayed }: OperatorActionResult<A>, response: Response): A {
-  if (replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
-  return answer;
 }
