@@ -29,7 +29,13 @@ export const SERVICE_NAME = 'payment-service';
     ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({
       entities: [Payment],
-      migrations: [InitialSchema1763700000000, Refunds1763900000000, MessagingRetention1764200000000, PaymentClaim1764300000000, DeadLetterOperations1764500000000],
+      migrations: [
+        InitialSchema1763700000000,
+        Refunds1763900000000,
+        MessagingRetention1764200000000,
+        PaymentClaim1764300000000,
+        DeadLetterOperations1764500000000,
+      ],
     }),
     MessagingModule.forRoot(SERVICE_NAME),
     DeadLettersModule,

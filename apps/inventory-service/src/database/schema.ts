@@ -8,4 +8,9 @@ import { DeadLetterOperations1764500000000 } from './migrations/1764500000000-de
 
 /** inventory-service's tables: the entities it maps and the migrations that create them, oldest first. */
 export const INVENTORY_ENTITIES = [Product, Reservation, ReservationLine];
-export const INVENTORY_MIGRATIONS = [InitialSchema1763700000000, ReservationConfirmation1763900000000, MessagingRetention1764200000000, DeadLetterOperations1764500000000];
+export const INVENTORY_MIGRATIONS = [
+  InitialSchema1763700000000,
+  ReservationConfirmation1763900000000,
+  MessagingRetention1764200000000,
+  DeadLetterOperations1764500000000,
+];

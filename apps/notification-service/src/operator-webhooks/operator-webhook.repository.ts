@@ -145,7 +145,9 @@ export class OperatorWebhookRepository {
 function positionOf(cursor: string): PagePosition {
   const position = decodeCursor(cursor);
   if (!isUUID(position.id)) {
-    throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [{ field: 'cursor', error: 'Must be a next_cursor value returned by this endpoint' }]);
+    throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [
+      { field: 'cursor', error: 'Must be a next_cursor value returned by this endpoint' },
+    ]);
   }
   return position;
 }

@@ -31,6 +31,7 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
   let service: ServiceUnderTest | undefined;
   let app: INestApplication | undefined;
   let dataSource: DataSource;
+  let schedule: ScheduleDeliveriesHandler;
   let baseUrl: string;
   let urls: { taking: string; refusing: string };
 
@@ -49,6 +50,7 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     dataSource = app.get(DataSource);
+    schedule = app.get(ScheduleDeliveriesHandler);
   }, 90_000);
 
   afterAll(async () => {
@@ -75,7 +77,12 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
   const action = (reason = 'the receiver is back') => ({ action_id: randomUUID(), reason });
   /** A client's endpoint, registered through the client's own route. */
   const register = async (clientId: string, url: string) => {
-    const registered = await call<WebhookEndpointWithSecretResponseDto>('POST', '/webhook-endpoints', { url, event_types: ['order.created'] }, { 'x-client-id': clientId });
+    const registered = await call<WebhookEndpointWithSecretResponseDto>(
+      'POST',
+      '/webhook-endpoints',
+      { url, event_types: ['order.created'] },
+      { 'x-client-id': clientId },
+    );
     expect(registered.status).toBe(201);
     return registered.body;
   };
@@ -92,7 +99,7 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
       items: [{ productId: 'SKU-OPS-1', quantity: 1, unitPriceCents: 1999 }],
       createdAt: new Date().toISOString(),
     });
-    await dataSource.transaction((manager) => app!.get(ScheduleDeliveriesHandler).handle(envelope, manager));
+    await dataSource.transaction((manager) => schedule.handle(envelope, manager));
     return orderId;
   };
   const delivery = async (deliveryId: string) => (await call<OperatorWebhookDeliveryResponseDto>('GET', `/operator/webhook-deliveries/${deliveryId}`)).body;
@@ -105,7 +112,8 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
       },
       { description: `${count} settled deliveries of ${clientId}` },
     );
-  const requestsWithEventId = (recorder: WebhookRecorder, eventId: string) => recorder.requests.filter((request) => request.headers['x-webhook-id'] === eventId);
+  const requestsWithEventId = (recorder: WebhookRecorder, eventId: string) =>
+    recorder.requests.filter((request) => request.headers['x-webhook-id'] === eventId);
 
   it("lists every client's live endpoints, oldest first, by client and by enabled; never a secret", async () => {
     const [clientA, clientB] = [`ops-a-${suffix}`, `ops-b-${suffix}`];
@@ -143,7 +151,11 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
       seen.push(...page.data.map((endpoint) => endpoint.endpoint_id));
       cursor = page.pagination.next_cursor;
     } while (cursor);
-    expect(seen.filter((id) => [first.endpoint_id, second.endpoint_id, other.endpoint_id].includes(id))).toEqual([first.endpoint_id, second.endpoint_id, other.endpoint_id]);
+    expect(seen.filter((id) => [first.endpoint_id, second.endpoint_id, other.endpoint_id].includes(id))).toEqual([
+      first.endpoint_id,
+      second.endpoint_id,
+      other.endpoint_id,
+    ]);
     expect(new Set(seen).size).toBe(seen.length);
   });
 
@@ -177,10 +189,18 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
         [bad.endpoint_id, 'failed'],
       ].sort(),
     );
-    const byEvent = await call<OperatorWebhookDeliveryPageResponseDto>('GET', `/operator/webhook-deliveries?event_id=${all[0].event_id}&endpoint_id=${good.endpoint_id}`);
-    expect(byEvent.body.data.map((found) => found.delivery_id)).toEqual(all.filter((found) => found.event_id === all[0].event_id && found.endpoint_id === good.endpoint_id).map((found) => found.delivery_id));
+    const byEvent = await call<OperatorWebhookDeliveryPageResponseDto>(
+      'GET',
+      `/operator/webhook-deliveries?event_id=${all[0].event_id}&endpoint_id=${good.endpoint_id}`,
+    );
+    expect(byEvent.body.data.map((found) => found.delivery_id)).toEqual(
+      all.filter((found) => found.event_id === all[0].event_id && found.endpoint_id === good.endpoint_id).map((found) => found.delivery_id),
+    );
     const firstPage = await call<OperatorWebhookDeliveryPageResponseDto>('GET', `/operator/webhook-deliveries?client_id=${clientId}&limit=3`);
-    const secondPage = await call<OperatorWebhookDeliveryPageResponseDto>('GET', `/operator/webhook-deliveries?client_id=${clientId}&limit=3&cursor=${firstPage.body.pagination.next_cursor}`);
+    const secondPage = await call<OperatorWebhookDeliveryPageResponseDto>(
+      'GET',
+      `/operator/webhook-deliveries?client_id=${clientId}&limit=3&cursor=${firstPage.body.pagination.next_cursor}`,
+    );
     expect([...firstPage.body.data, ...secondPage.body.data].map((found) => found.delivery_id)).toEqual(all.map((found) => found.delivery_id));
     expect(secondPage.body.pagination).toEqual({ limit: 3, has_more: false, next_cursor: null });
   });
@@ -251,7 +271,13 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
     const resend = { ...action(), since: since.toISOString(), client_id: clientId };
     const answer = await call<WebhookActionResponseDto>('POST', '/operator/webhook-deliveries/resend-failed', resend);
     expect(answer.status).toBe(202);
-    expect(answer.body).toMatchObject({ action: 'resend-failed', client_id: clientId, endpoint_id: null, since: since.toISOString(), delivery_ids: failedAfter });
+    expect(answer.body).toMatchObject({
+      action: 'resend-failed',
+      client_id: clientId,
+      endpoint_id: null,
+      since: since.toISOString(),
+      delivery_ids: failedAfter,
+    });
     for (const deliveryId of failedAfter) {
       await pollUntil(async () => ((await delivery(deliveryId)).attempt_count === 2 ? true : undefined), { description: `a second attempt of ${deliveryId}` });
     }
@@ -270,9 +296,18 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
       endpoint_id: bad.endpoint_id,
     });
     expect(byEndpoint.body).toMatchObject({ endpoint_id: bad.endpoint_id, client_id: clientId, delivery_ids: failedAfter });
-    const both = await call('POST', '/operator/webhook-deliveries/resend-failed', { ...action(), since: since.toISOString(), endpoint_id: bad.endpoint_id, client_id: clientId });
+    const both = await call('POST', '/operator/webhook-deliveries/resend-failed', {
+      ...action(),
+      since: since.toISOString(),
+      endpoint_id: bad.endpoint_id,
+      client_id: clientId,
+    });
     expect(both.status).toBe(400);
-    const future = await call('POST', '/operator/webhook-deliveries/resend-failed', { ...action(), since: new Date(Date.now() + 3_600_000).toISOString(), client_id: clientId });
+    const future = await call('POST', '/operator/webhook-deliveries/resend-failed', {
+      ...action(),
+      since: new Date(Date.now() + 3_600_000).toISOString(),
+      client_id: clientId,
+    });
     expect(future.status).toBe(400);
   });
 
@@ -284,7 +319,12 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
 
     const answer = await call<WebhookActionResponseDto>('POST', `/operator/webhook-endpoints/${endpoint.endpoint_id}/test-event`, send);
     expect(answer.status).toBe(202);
-    expect(answer.body).toMatchObject({ action: 'send-test-event', endpoint_id: endpoint.endpoint_id, client_id: clientId, delivery_ids: [expect.any(String)] });
+    expect(answer.body).toMatchObject({
+      action: 'send-test-event',
+      endpoint_id: endpoint.endpoint_id,
+      client_id: clientId,
+      delivery_ids: [expect.any(String)],
+    });
     const [deliveryId] = answer.body.delivery_ids;
     const sent = await pollUntil(async () => {
       const found = await delivery(deliveryId);
@@ -312,8 +352,14 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
       return found.status === 'failed' ? found : undefined;
     });
     expect(failed).toMatchObject({ attempt_count: 1, failure_reason: 'exhausted' });
-    expect(await dataSource.query(`SELECT 1 FROM outbox WHERE message_type = 'WebhookDeliveryFailed' AND envelope->'payload'->>'deliveryId' = $1`, [failed.delivery_id])).toEqual([]);
-    const clientLog = await call<WebhookDeliveryListResponseDto>('GET', `/webhook-endpoints/${endpoint.endpoint_id}/deliveries`, undefined, { 'x-client-id': clientId });
+    expect(
+      await dataSource.query(`SELECT 1 FROM outbox WHERE message_type = 'WebhookDeliveryFailed' AND envelope->'payload'->>'deliveryId' = $1`, [
+        failed.delivery_id,
+      ]),
+    ).toEqual([]);
+    const clientLog = await call<WebhookDeliveryListResponseDto>('GET', `/webhook-endpoints/${endpoint.endpoint_id}/deliveries`, undefined, {
+      'x-client-id': clientId,
+    });
     expect(clientLog.body.data).toEqual([]);
     expect(requestsWithEventId(taking, sent.event_id)).toHaveLength(1);
   });
@@ -333,7 +379,10 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
     await call('PATCH', `/webhook-endpoints/${endpoint.endpoint_id}`, { enabled: false }, { 'x-client-id': clientId });
     const disabled = await call('POST', path, action());
     expect(disabled.status).toBe(409);
-    expect(disabled.body).toMatchObject({ error_code: 'CONFLICT', message: `Webhook endpoint ${endpoint.endpoint_id} is disabled; its client must enable it before anything is sent to it` });
+    expect(disabled.body).toMatchObject({
+      error_code: 'CONFLICT',
+      message: `Webhook endpoint ${endpoint.endpoint_id} is disabled; its client must enable it before anything is sent to it`,
+    });
   });
 
   it("serves the operators' dead-letter list of notification-service", async () => {

@@ -45,7 +45,9 @@ export class EndpointDeliveriesHttpController {
   ): Promise<WebhookDeliveryResponseDto> {
     await this.endpoints.findOwned(clientId, endpointId);
     const delivery = isUUID(deliveryId)
-      ? await this.dataSource.getRepository(WebhookDelivery).findOne({ where: { deliveryId, endpointId, eventType: ORDER_EVENTS_ONLY }, relations: { attempts: true } })
+      ? await this.dataSource
+          .getRepository(WebhookDelivery)
+          .findOne({ where: { deliveryId, endpointId, eventType: ORDER_EVENTS_ONLY }, relations: { attempts: true } })
       : null;
     if (!delivery || !isOrderEventDelivery(delivery)) throw new DomainError('NOT_FOUND', `Webhook delivery ${deliveryId} does not exist`);
     return toWebhookDeliveryResponse(delivery);

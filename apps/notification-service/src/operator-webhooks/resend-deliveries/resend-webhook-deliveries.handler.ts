@@ -35,8 +35,16 @@ export class ResendWebhookDeliveriesHandler {
       if (!endpoint) throw new DomainError('NOT_FOUND', `Webhook delivery ${deliveryId} does not exist`);
       refuseUnsendable(endpoint);
       const queued = await this.deliveries.requeue(manager, endpoint.endpointId, deliveryId, now);
-      if (queued === 'being sent') throw new DomainError('CONFLICT', `Webhook delivery ${deliveryId} is being sent right now; try again when its attempt is recorded`);
-      return toWebhookActionResponse('resend', request, operatorId, { endpointId: endpoint.endpointId, clientId: endpoint.clientId, since: null }, [deliveryId], now);
+      if (queued === 'being sent')
+        throw new DomainError('CONFLICT', `Webhook delivery ${deliveryId} is being sent right now; try again when its attempt is recorded`);
+      return toWebhookActionResponse(
+        'resend',
+        request,
+        operatorId,
+        { endpointId: endpoint.endpointId, clientId: endpoint.clientId, since: null },
+        [deliveryId],
+        now,
+      );
     });
     this.logAction(result);
     return result;
@@ -46,7 +54,9 @@ export class ResendWebhookDeliveriesHandler {
     const now = this.clock.now();
     const since = new Date(request.since);
     if ((request.endpoint_id === undefined) === (request.client_id === undefined)) {
-      throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [{ field: 'endpoint_id', error: 'Give exactly one of endpoint_id and client_id' }]);
+      throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [
+        { field: 'endpoint_id', error: 'Give exactly one of endpoint_id and client_id' },
+      ]);
     }
     if (since > now) throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [{ field: 'since', error: 'since must not be in the future' }]);
     const scopeName = request.endpoint_id ? `endpoint ${request.endpoint_id}` : `client ${request.client_id}`;
@@ -71,7 +81,14 @@ export class ResendWebhookDeliveriesHandler {
         scope = { clientId };
       }
       const queued = await this.deliveries.requeueFailed(manager, scope, since, now, MAX_REDELIVERIES);
-      return toWebhookActionResponse('resend-failed', request, operatorId, { endpointId: request.endpoint_id ?? null, clientId, since: since.toISOString() }, queued, now);
+      return toWebhookActionResponse(
+        'resend-failed',
+        request,
+        operatorId,
+        { endpointId: request.endpoint_id ?? null, clientId, since: since.toISOString() },
+        queued,
+        now,
+      );
     });
     this.logAction(result);
     return result;

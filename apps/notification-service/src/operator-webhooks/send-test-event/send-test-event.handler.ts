@@ -29,7 +29,13 @@ export class SendTestEventHandler {
 
   async send(endpointId: string, request: OperatorActionRequestDto, operatorId: string): Promise<OperatorActionResult<WebhookActionResponseDto>> {
     const now = this.clock.now();
-    const action = { actionId: request.action_id, action: 'webhook.send-test-event', target: `webhook endpoint ${endpointId}`, operatorId, reason: request.reason };
+    const action = {
+      actionId: request.action_id,
+      action: 'webhook.send-test-event',
+      target: `webhook endpoint ${endpointId}`,
+      operatorId,
+      reason: request.reason,
+    };
     const result = await takeOperatorAction(this.dataSource, action, async (manager) => {
       const endpoint = await this.webhooks.lockEndpoint(manager, endpointId);
       if (!endpoint) throw new DomainError('NOT_FOUND', `Webhook endpoint ${endpointId} does not exist`);

@@ -366,4 +366,12 @@ describe('operator actions on a saga: retry the current step, cancel with compen
     }
     expect(await rowsOf(orderId)).toEqual(before);
   }, 60_000);
+
+  it("serves the operators' dead-letter routes of order-service, refusing an action without an operator", async () => {
+    const list = await request('GET', '/dead-letters?status=parked');
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ data: [], pagination: { has_more: false, next_cursor: null } });
+    expect((await request('POST', '/dead-letters/1/redrive', newAction())).status).toBe(401);
+    expect((await request('POST', '/dead-letters/1/redrive', newAction(), { [OPERATOR_ID_HEADER]: OPERATOR })).status).toBe(404);
+  });
 });

@@ -18,7 +18,11 @@ export class ResendFailedWebhooksRequestDto extends OperatorActionRequestDto {
   @IsUUID('all', { message: 'Must be a UUID' })
   endpoint_id?: string;
 
-  @ApiPropertyOptional({ maxLength: 100, pattern: '^[A-Za-z0-9._~-]+$', description: "The failed deliveries of every endpoint of this client (or give endpoint_id)" })
+  @ApiPropertyOptional({
+    maxLength: 100,
+    pattern: '^[A-Za-z0-9._~-]+$',
+    description: 'The failed deliveries of every endpoint of this client (or give endpoint_id)',
+  })
   @IsOptional()
   @MaxLength(100)
   @Matches(/^[A-Za-z0-9._~-]+$/, { message: 'Must be a client id (letters, digits, . _ ~ -)' })

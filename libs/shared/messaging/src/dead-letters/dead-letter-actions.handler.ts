@@ -31,24 +31,43 @@ export class DeadLetterActionsHandler {
     @InjectPinoLogger(DeadLetterActionsHandler.name) private readonly logger: PinoLogger,
   ) {}
 
-  async redrive(id: string, request: OperatorActionRequestDto, operatorId: string, now = new Date()): Promise<OperatorActionResult<DeadLetterActionResponseDto>> {
-    const result = await takeOperatorAction(this.dataSource, this.actionOf('dead-letter.redrive', `dead letter ${id}`, request, operatorId), async (manager) => {
-      const row = await this.parked(manager, id, 'redrive');
-      const { redrive, notRedrivableReason } = readDeadLetterMessage(row.message_key, row.value);
-      if (!redrive) throw new DomainError('CONFLICT', `Dead letter ${id} cannot be redriven: ${notRedrivableReason}; discard it instead`, [], { dead_letter_id: id });
-      await this.deadLetters.markRedriven(manager, [{ id, message: redrive }], settlementOf(request, operatorId, now));
-      return this.answerOf('redrive', id, manager, request, operatorId, now);
-    });
+  async redrive(
+    id: string,
+    request: OperatorActionRequestDto,
+    operatorId: string,
+    now = new Date(),
+  ): Promise<OperatorActionResult<DeadLetterActionResponseDto>> {
+    const result = await takeOperatorAction(
+      this.dataSource,
+      this.actionOf('dead-letter.redrive', `dead letter ${id}`, request, operatorId),
+      async (manager) => {
+        const row = await this.parked(manager, id, 'redrive');
+        const { redrive, notRedrivableReason } = readDeadLetterMessage(row.message_key, row.value);
+        if (!redrive)
+          throw new DomainError('CONFLICT', `Dead letter ${id} cannot be redriven: ${notRedrivableReason}; discard it instead`, [], { dead_letter_id: id });
+        await this.deadLetters.markRedriven(manager, [{ id, message: redrive }], settlementOf(request, operatorId, now));
+        return this.answerOf('redrive', id, manager, request, operatorId, now);
+      },
+    );
     this.logAction(result, { dead_letter_id: id });
     return result;
   }
 
-  async discard(id: string, request: OperatorActionRequestDto, operatorId: string, now = new Date()): Promise<OperatorActionResult<DeadLetterActionResponseDto>> {
-    const result = await takeOperatorAction(this.dataSource, this.actionOf('dead-letter.discard', `dead letter ${id}`, request, operatorId), async (manager) => {
-      await this.parked(manager, id, 'discard');
-      await this.deadLetters.markDiscarded(manager, id, settlementOf(request, operatorId, now));
-      return this.answerOf('discard', id, manager, request, operatorId, now);
-    });
+  async discard(
+    id: string,
+    request: OperatorActionRequestDto,
+    operatorId: string,
+    now = new Date(),
+  ): Promise<OperatorActionResult<DeadLetterActionResponseDto>> {
+    const result = await takeOperatorAction(
+      this.dataSource,
+      this.actionOf('dead-letter.discard', `dead letter ${id}`, request, operatorId),
+      async (manager) => {
+        await this.parked(manager, id, 'discard');
+        await this.deadLetters.markDiscarded(manager, id, settlementOf(request, operatorId, now));
+        return this.answerOf('discard', id, manager, request, operatorId, now);
+      },
+    );
     this.logAction(result, { dead_letter_id: id });
     return result;
   }

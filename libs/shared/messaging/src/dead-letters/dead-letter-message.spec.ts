@@ -50,10 +50,18 @@ describe('reading a dead letter: what operators see and what a redrive would put
 
   it.each([
     ['no messageId', { ...envelope, messageId: undefined }, 'its envelope has no messageId (a UUID), so its consumers could not apply it only once'],
-    ['a messageId that is not a UUID', { ...envelope, messageId: 'msg-1' }, 'its envelope has no messageId (a UUID), so its consumers could not apply it only once'],
+    [
+      'a messageId that is not a UUID',
+      { ...envelope, messageId: 'msg-1' },
+      'its envelope has no messageId (a UUID), so its consumers could not apply it only once',
+    ],
     ['no type', { ...envelope, type: '' }, 'its envelope has no type'],
     ['no correlationId', { ...envelope, correlationId: null }, 'its envelope has no correlationId'],
-    ['a NUL character, which jsonb refuses', { ...envelope, payload: { note: 'a\u0000b' } }, 'its value holds a NUL character, which the outbox (jsonb) cannot store'],
+    [
+      'a NUL character, which jsonb refuses',
+      { ...envelope, payload: { note: 'a\u0000b' } },
+      'its value holds a NUL character, which the outbox (jsonb) cannot store',
+    ],
   ])('shows an object with %s as its payload, and refuses to redrive it', (_case, value, reason) => {
     const read = readDeadLetterMessage(null, bytes(value));
 

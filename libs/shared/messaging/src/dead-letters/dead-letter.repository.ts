@@ -155,7 +155,9 @@ function filterSql(filters: DeadLetterFilters, param: (value: unknown) => string
 function positionOf(cursor: string): PagePosition {
   const position = decodeCursor(cursor);
   if (!ID_PATTERN.test(position.id)) {
-    throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [{ field: 'cursor', error: 'Must be a next_cursor value returned by this endpoint' }]);
+    throw new DomainError('VALIDATION_ERROR', 'Request validation failed', [
+      { field: 'cursor', error: 'Must be a next_cursor value returned by this endpoint' },
+    ]);
   }
   return position;
 }

@@ -161,7 +161,12 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
     await service?.stop();
   });
 
-  const call = async <T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown, operator: string | null = OPERATOR): Promise<Answer<T>> => {
+  const call = async <T = Record<string, unknown>>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    operator: string | null = OPERATOR,
+  ): Promise<Answer<T>> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(operator ? { 'x-operator-id': operator } : {}) },
@@ -186,7 +191,9 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
     ((await dataSource.query('SELECT value FROM counter WHERE name = $1', [name])) as { value: number }[])[0]?.value;
   const rowOf = async (id: string) =>
     (
-      (await dataSource.query('SELECT status, settled_by, settled_reason, settled_action_id::text AS settled_action_id FROM dead_letter WHERE id = $1', [id])) as {
+      (await dataSource.query('SELECT status, settled_by, settled_reason, settled_action_id::text AS settled_action_id FROM dead_letter WHERE id = $1', [
+        id,
+      ])) as {
         status: string;
         settled_by: string | null;
         settled_reason: string | null;
@@ -196,7 +203,9 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
   /** Sends `value` keyed `key` and resolves with its dead letter's id once it is parked (row and topic). */
   const park = async (key: string, value: string, headers: Record<string, string> = {}): Promise<string> => {
     await producer.send({ topic, messages: [{ key, value, headers }] });
-    await pollUntil(async () => tap.messages.find((message) => message.key?.toString() === key), { description: `a dead letter keyed ${key} on ${deadLetterTopic}` });
+    await pollUntil(async () => tap.messages.find((message) => message.key?.toString() === key), {
+      description: `a dead letter keyed ${key} on ${deadLetterTopic}`,
+    });
     const [row]: { id: string }[] = await dataSource.query(`SELECT id::text AS id FROM dead_letter WHERE convert_from(message_key, 'UTF8') = $1`, [key]);
     return row.id;
   };
@@ -206,7 +215,7 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
     await producer.send({ topic, messages: [{ key: sentinel, value: JSON.stringify(envelopeOf({ counter: sentinel, by: 1 })) }] });
     await pollUntil(() => counter(sentinel), { description: 'a message sent after the others' });
   };
-  const depth = async () => (await metricsRegistry.getSingleMetric('order_saga_dead_letter_depth')!.get()).values[0]?.value;
+  const depth = async () => (await metricsRegistry.getSingleMetric('order_saga_dead_letter_depth')?.get())?.values[0]?.value;
 
   it('parks a message its handler cannot process in the dead_letter table and on the dead-letter topic; the list shows it with its error, headers and payload', async () => {
     const name = `${failing.prefix}${randomUUID()}`;
@@ -288,13 +297,16 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
       // Exactly one action changed the row: the one named on it.
       const changedIt = answers.filter(
         ({ status, replayed, body }) =>
-          status === 202 && replayed === null && ((body as DeadLetterActionResponseDto).dead_letter?.id === id || (body as DeadLettersRedrivenResponseDto).redriven?.includes(id)),
+          status === 202 &&
+          replayed === null &&
+          ((body as DeadLetterActionResponseDto).dead_letter?.id === id || (body as DeadLettersRedrivenResponseDto).redriven?.includes(id)),
       );
       expect(changedIt).toHaveLength(1);
       expect(changedIt[0].body.action_id).toBe(row.settled_action_id);
       for (const answer of answers.filter((answer) => answer !== changedIt[0])) {
         // The same id again replays; another id is refused (one id) or redrives nothing (all).
-        if (answer.replayed === 'true') expect(answer.text).toBe(answers.find((other) => other.body.action_id === answer.body.action_id && other !== answer)!.text);
+        if (answer.replayed === 'true')
+          expect(answer.text).toBe(answers.find((other) => other.body.action_id === answer.body.action_id && other !== answer)?.text);
         else if (answer.status === 409) expect(answer.body).toMatchObject({ error_code: 'CONFLICT', dead_letter_id: id, status: 'redriven' });
         else expect(answer.body).toMatchObject({ action: 'redrive-all', redriven: [] });
       }
@@ -340,7 +352,12 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
         not_redrivable_reason: 'it was already discarded',
       }),
     });
-    expect(await rowOf(id)).toEqual({ status: 'discarded', settled_by: OPERATOR, settled_reason: 'duplicate of an order cancelled by hand', settled_action_id: discard.action_id });
+    expect(await rowOf(id)).toEqual({
+      status: 'discarded',
+      settled_by: OPERATOR,
+      settled_reason: 'duplicate of an order cancelled by hand',
+      settled_action_id: discard.action_id,
+    });
 
     const redrive = await call('POST', `/dead-letters/${id}/redrive`, action());
     expect(redrive.status).toBe(409);
@@ -352,9 +369,12 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
     expect(await dataSource.query(`SELECT 1 FROM outbox WHERE message_key = $1`, [name])).toEqual([]);
   });
 
-  it("redrives every parked dead letter of a consumer, oldest first, and leaves those it cannot redrive parked, named with the reason", async () => {
+  it('redrives every parked dead letter of a consumer, oldest first, and leaves those it cannot redrive parked, named with the reason', async () => {
     const names = [`${failing.prefix}${randomUUID()}`, `${failing.prefix}${randomUUID()}`];
-    const ids = [await park(names[0], JSON.stringify(envelopeOf({ counter: names[0], by: 2 }))), await park(names[1], JSON.stringify(envelopeOf({ counter: names[1], by: 3 })))];
+    const ids = [
+      await park(names[0], JSON.stringify(envelopeOf({ counter: names[0], by: 2 }))),
+      await park(names[1], JSON.stringify(envelopeOf({ counter: names[1], by: 3 }))),
+    ];
     const unreadable = await park(`${poisonPrefix}${randomUUID()}`, 'not json at all');
     failing.active = false;
     try {
@@ -374,13 +394,18 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
         has_more: false,
         occurred_at: expect.any(String),
       });
-      expect(await pollUntil(async () => ((await counter(names[0])) && (await counter(names[1])) ? [await counter(names[0]), await counter(names[1])] : undefined))).toEqual([2, 3]);
+      expect(
+        await pollUntil(async () => ((await counter(names[0])) && (await counter(names[1])) ? [await counter(names[0]), await counter(names[1])] : undefined)),
+      ).toEqual([2, 3]);
       expect(await rowOf(unreadable)).toMatchObject({ status: 'parked' });
       const again = await call('POST', '/dead-letters/redrive', redrive);
       expect(again).toMatchObject({ status: 202, replayed: 'true', text: answer.text });
       const conflicting = await call('POST', '/dead-letters/redrive', { ...redrive, consumer: undefined, topic });
       expect(conflicting.status).toBe(409);
-      expect(conflicting.body).toMatchObject({ error_code: 'CONFLICT', details: [{ field: 'action_id', error: 'Already used for another action; send a new id for a new action' }] });
+      expect(conflicting.body).toMatchObject({
+        error_code: 'CONFLICT',
+        details: [{ field: 'action_id', error: 'Already used for another action; send a new id for a new action' }],
+      });
     } finally {
       failing.active = true;
     }
