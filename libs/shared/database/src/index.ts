@@ -4,4 +4,3 @@ export * from './pg-listener';
 export * from './database.readiness';
 export * from './preparing-client';
 export * from './transaction-hooks';
-export * from './operator-actions';

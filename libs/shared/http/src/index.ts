@@ -6,6 +6,4 @@ export * from './service-app';
 export * from './json-structure';
 export * from './json-body';
 export * from './json-body-limits.config';
-export * from './operator-id.decorator';
 export * from './page-cursor';
-export * from './operator-action-answer';

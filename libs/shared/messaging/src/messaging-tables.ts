@@ -1,4 +1,4 @@
-import { createOperatorActionTable, dropOperatorActionTable } from '@order-saga/shared/database';
+import { createOperatorActionTable, dropOperatorActionTable } from '@order-saga/shared/operator';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**

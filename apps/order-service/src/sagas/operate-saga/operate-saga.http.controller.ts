@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { IDEMPOTENT_REPLAYED_HEADER, SagaAction, SagaActionRequestDto, SagaActionResponseDto } from '@order-saga/contracts/http/operator';
-import { OperatorId } from '@order-saga/shared/http';
+import { OperatorId } from '@order-saga/shared/operator';
 import type { Response } from 'express';
 import { RequestMeta, RequestMetadata } from '../../common/client-id.decorator';
 import { OperateSagaHandler } from './operate-saga.handler';

@@ -5,7 +5,7 @@ import type {
   OperatorActionRequestDto,
   RedriveDeadLettersRequestDto,
 } from '@order-saga/contracts/http/operator';
-import { OperatorActionResult, takeOperatorAction } from '@order-saga/shared/database';
+import { OperatorActionResult, takeOperatorAction } from '@order-saga/shared/operator';
 import { DomainError } from '@order-saga/shared/http';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager } from 'typeorm';

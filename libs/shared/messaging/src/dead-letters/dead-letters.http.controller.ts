@@ -9,7 +9,8 @@ import {
   OperatorActionRequestDto,
   RedriveDeadLettersRequestDto,
 } from '@order-saga/contracts/http/operator';
-import { answerOperatorAction, DomainError, OperatorId, pageOf } from '@order-saga/shared/http';
+import { DomainError, pageOf } from '@order-saga/shared/http';
+import { answerOperatorAction, OperatorId } from '@order-saga/shared/operator';
 import type { Response } from 'express';
 import { DeadLetterActionsHandler } from './dead-letter-actions.handler';
 import { DeadLetterRepository } from './dead-letter.repository';

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { isOperatorId, OPERATOR_ID_HEADER } from '@order-saga/contracts/http/operator';
-import { DomainError } from './domain-error';
+import { DomainError } from '@order-saga/shared/http';
 import type { Request } from 'express';
 
 /**

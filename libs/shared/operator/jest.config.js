@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-operator',
+  preset: '../../../jest.preset.js',
+};
