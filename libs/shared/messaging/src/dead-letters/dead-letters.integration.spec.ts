@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Controller, INestApplication, Module } from '@nestjs/common';
+import { Controller, INestApplication, Module, Type } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { MessageEnvelope, TopicName } from '@order-saga/contracts';
 import type { DeadLetterActionResponseDto, DeadLetterPageResponseDto, DeadLettersRedrivenResponseDto } from '@order-saga/contracts/http/operator';
@@ -77,6 +77,25 @@ class CountMeConsumer {
   }
 }
 
+/**
+ * A Kafka service reduced to the dead-letter routes and one consumer. Made once the environment is set: its
+ * config is validated as the module is declared.
+ */
+function testModule(): Type<unknown> {
+  @Module({
+    imports: [
+      TypedConfigModule.forRoot(KafkaServiceConfig),
+      LoggingModule.forRoot(group),
+      DatabaseModule.forRoot({ entities: [], migrations: [TestSchema1700000000000, DeadLetterOperations1700000000001] }),
+      MessagingModule.forRoot(group),
+      DeadLettersModule,
+    ],
+    controllers: [CountMeConsumer],
+  })
+  class TestModule {}
+  return TestModule;
+}
+
 /** Every message of the dead-letter topic, as a plain consumer sees it. */
 class DeadLetterTap {
   readonly messages: KafkaMessage[] = [];
@@ -114,10 +133,10 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
   let baseUrl: string;
 
   beforeAll(async () => {
-    // Only for its database and environment: the app is made below, as a service makes it.
+    // Its database and environment; the app is made below as a service makes it (createServiceApp).
     service = await startServiceUnderTest({
       name: 'dead_letters',
-      module: () => Promise.reject(new Error('not booted through the testing module')),
+      module: async () => testModule(),
       env: { KAFKA_BROKERS: brokers, OUTBOX_POLL_INTERVAL_MS: '200', MESSAGE_MAX_ATTEMPTS: '2', MESSAGE_RETRY_BACKOFF_MS: '10' },
     });
     const admin = kafka.admin();
@@ -132,19 +151,7 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
     await admin.disconnect();
     await producer.connect();
 
-    @Module({
-      imports: [
-        TypedConfigModule.forRoot(KafkaServiceConfig),
-        LoggingModule.forRoot(group),
-        DatabaseModule.forRoot({ entities: [], migrations: [TestSchema1700000000000, DeadLetterOperations1700000000001] }),
-        MessagingModule.forRoot(group),
-        DeadLettersModule,
-      ],
-      controllers: [CountMeConsumer],
-    })
-    class TestModule {}
-
-    app = await createServiceApp(TestModule);
+    app = await createServiceApp(testModule());
     app.connectMicroservice(kafkaConsumerOptions(group, brokers), { inheritAppConfig: true });
     await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
