@@ -26,8 +26,8 @@ export class WebhookActionResponseDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The endpoint acted on (resend-failed by client: null)' })
   endpoint_id: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'resend-failed by client: the client' })
-  client_id: string | null;
+  @ApiProperty({ description: 'The client whose endpoint (or endpoints, for resend-failed by client) the action was on', example: 'demo-client' })
+  client_id: string;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'resend-failed: the instant given' })
   since: string | null;
