@@ -1,5 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { OperatorActionRequestDto, ResendFailedWebhooksRequestDto, WebhookActionResponseDto } from '@order-saga/contracts/http/operator';
+import {
+  OperatorActionRequestDto,
+  ResendFailedWebhooksRequestDto,
+  WebhookActionResponseDto,
+} from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
 import { answerOperatorAction, OperatorId } from '@order-saga/shared/operator';
 import type { Response } from 'express';
 import { ResendWebhookDeliveriesHandler } from './resend-webhook-deliveries.handler';

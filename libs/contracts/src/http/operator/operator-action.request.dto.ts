@@ -2,12 +2,6 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { ApiClosedSchema } from '../api-closed-schema';
 
-/**
- * Set on the answer to a repeated action id: the body is the first request's answer, and nothing was done now.
- * Every operator action answers this way (saga actions, dead letters, webhook resends).
- */
-export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
-
 /** The body of an operator action on dead letters or webhooks: an id that makes it idempotent, and why. */
 @ApiClosedSchema('OperatorActionRequestDto')
 export class OperatorActionRequestDto {

@@ -9,3 +9,9 @@ export const OPERATOR_ID_MAX_LENGTH = 200;
 export function isOperatorId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= OPERATOR_ID_MAX_LENGTH && /^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u.test(value);
 }
+
+/**
+ * Set on the answer to a repeated action id: the body is the first request's answer, and nothing was done now.
+ * Every operator action of a service answers this way (saga actions, dead letters, webhook resends).
+ */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';

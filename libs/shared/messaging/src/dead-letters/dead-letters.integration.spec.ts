@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { Controller, INestApplication, Module, Type } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { MessageEnvelope, TopicName } from '@order-saga/contracts';
-import type { DeadLetterActionResponseDto, DeadLetterPageResponseDto, DeadLettersRedrivenResponseDto } from '@order-saga/contracts/http/operator';
+import type {
+  DeadLetterActionResponseDto,
+  DeadLetterPageResponseDto,
+  DeadLettersRedrivenResponseDto,
+} from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
 import { KafkaServiceConfig, TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { createServiceApp } from '@order-saga/shared/http';
