@@ -1,4 +1,8 @@
+import type { AddressInfo } from 'node:net';
+import { INestApplication, Type } from '@nestjs/common';
+import { createServiceApp } from '@order-saga/shared/http';
 import { Kafka } from 'kafkajs';
+import { kafkaConsumerOptions } from './kafka-microservice';
 
 /**
  * Resolves once consumer group `groupId` is Stable with at least `members` members, all of them with
@@ -23,4 +27,21 @@ export async function waitForConsumerGroup(kafka: Kafka, groupId: string, { memb
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * A service's module serving HTTP on a free loopback port with its Kafka consumers in group `group`, for
+ * integration specs: resolves once the group has its member, so what a spec produces next is consumed.
+ */
+export async function serveWithConsumers(
+  module: Type<unknown>,
+  { group, brokers, kafka }: { group: string; brokers: string; kafka: Kafka },
+): Promise<{ app: INestApplication; baseUrl: string }> {
+  const app = await createServiceApp(module);
+  app.connectMicroservice(kafkaConsumerOptions(group, brokers), { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  await waitForConsumerGroup(kafka, group);
+  return { app, baseUrl };
 }

@@ -1,11 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { PAYMENT_REFUNDED, PAYMENT_SUCCEEDED, STOCK_RELEASED, STOCK_RESERVED } from '@order-saga/contracts';
 import type { TrackOrderResponseDto } from '@order-saga/contracts/http';
 import { OPERATOR_ID_HEADER, OperatorSagaDetailResponseDto, SagaActionResponseDto } from '@order-saga/contracts/http/operator';
-import { createServiceApp } from '@order-saga/shared/http';
-import { kafkaConsumerOptions, waitForConsumerGroup } from '@order-saga/shared/messaging';
+import { serveWithConsumers } from '@order-saga/shared/messaging';
 import { pollUntil, ServiceUnderTest, startServiceUnderTest, testKafkaBrokers } from '@order-saga/shared/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -45,13 +43,8 @@ describe('operator actions on a saga: retry the current step, cancel with compen
       },
     });
     const { AppModule } = await import('../../app.module');
-    app = await createServiceApp(AppModule);
-    app.connectMicroservice(kafkaConsumerOptions(group, brokers), { inheritAppConfig: true });
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    ({ app, baseUrl } = await serveWithConsumers(AppModule, { group, brokers, kafka }));
     dataSource = app.get(DataSource);
-    await waitForConsumerGroup(kafka, group);
     await participants.start();
     await dataSource.query(`INSERT INTO customer (client_id, customer_id, name, status) VALUES ($1, $2, 'Operate customer', 'active')`, [CLIENT, CUSTOMER]);
   }, 90_000);

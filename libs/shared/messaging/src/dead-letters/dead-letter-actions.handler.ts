@@ -31,41 +31,38 @@ export class DeadLetterActionsHandler {
     @InjectPinoLogger(DeadLetterActionsHandler.name) private readonly logger: PinoLogger,
   ) {}
 
-  async redrive(
-    id: string,
-    request: OperatorActionRequestDto,
-    operatorId: string,
-    now = new Date(),
-  ): Promise<OperatorActionResult<DeadLetterActionResponseDto>> {
-    const result = await takeOperatorAction(
-      this.dataSource,
-      this.actionOf('dead-letter.redrive', `dead letter ${id}`, request, operatorId),
-      async (manager) => {
-        const row = await this.parked(manager, id, 'redrive');
-        const { redrive, notRedrivableReason } = readDeadLetterMessage(row.message_key, row.value);
-        if (!redrive)
-          throw new DomainError('CONFLICT', `Dead letter ${id} cannot be redriven: ${notRedrivableReason}; discard it instead`, [], { dead_letter_id: id });
-        await this.deadLetters.markRedriven(manager, [{ id, message: redrive }], settlementOf(request, operatorId, now));
-        return this.answerOf('redrive', id, manager, request, operatorId, now);
-      },
-    );
-    this.logAction(result, { dead_letter_id: id });
-    return result;
+  /** Re-publishes the parked dead letter through the outbox, once: the statement that marks it appends it. */
+  redrive(id: string, request: OperatorActionRequestDto, operatorId: string, now = new Date()): Promise<OperatorActionResult<DeadLetterActionResponseDto>> {
+    return this.settleOne('redrive', id, request, operatorId, now, async (manager, row) => {
+      const { redrive, notRedrivableReason } = readDeadLetterMessage(row.message_key, row.value);
+      if (!redrive)
+        throw new DomainError('CONFLICT', `Dead letter ${id} cannot be redriven: ${notRedrivableReason}; discard it instead`, [], { dead_letter_id: id });
+      await this.deadLetters.markRedriven(manager, [{ id, message: redrive }], settlementOf(request, operatorId, now));
+    });
   }
 
-  async discard(
+  /** Marks the parked dead letter discarded: kept, with who and why, never redriven. */
+  discard(id: string, request: OperatorActionRequestDto, operatorId: string, now = new Date()): Promise<OperatorActionResult<DeadLetterActionResponseDto>> {
+    return this.settleOne('discard', id, request, operatorId, now, (manager) =>
+      this.deadLetters.markDiscarded(manager, id, settlementOf(request, operatorId, now)),
+    );
+  }
+
+  /** One operator action on one dead letter that must still be parked, taken once per action id. */
+  private async settleOne(
+    action: 'redrive' | 'discard',
     id: string,
     request: OperatorActionRequestDto,
     operatorId: string,
-    now = new Date(),
+    now: Date,
+    settle: (manager: EntityManager, row: DeadLetterRow) => Promise<unknown>,
   ): Promise<OperatorActionResult<DeadLetterActionResponseDto>> {
     const result = await takeOperatorAction(
       this.dataSource,
-      this.actionOf('dead-letter.discard', `dead letter ${id}`, request, operatorId),
+      this.actionOf(`dead-letter.${action}`, `dead letter ${id}`, request, operatorId),
       async (manager) => {
-        await this.parked(manager, id, 'discard');
-        await this.deadLetters.markDiscarded(manager, id, settlementOf(request, operatorId, now));
-        return this.answerOf('discard', id, manager, request, operatorId, now);
+        await settle(manager, await this.parked(manager, id, action));
+        return this.answerOf(action, id, manager, request, operatorId, now);
       },
     );
     this.logAction(result, { dead_letter_id: id });

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Controller, INestApplication, Module, Type } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { MessageEnvelope, TopicName } from '@order-saga/contracts';
@@ -10,14 +9,12 @@ import type {
 } from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
 import { KafkaServiceConfig, TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
-import { createServiceApp } from '@order-saga/shared/http';
 import { metricsRegistry } from '@order-saga/shared/observability';
 import { pollUntil, ServiceUnderTest, startServiceUnderTest, testKafkaBrokers } from '@order-saga/shared/testing';
 import { Consumer, Kafka, KafkaMessage, logLevel, Producer } from 'kafkajs';
 import { LoggingModule } from '@order-saga/shared/logging';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { waitForConsumerGroup } from '../consumer-group';
-import { kafkaConsumerOptions } from '../kafka-microservice';
+import { serveWithConsumers, waitForConsumerGroup } from '../consumer-group';
 import { MessageProcessor } from '../message-processor';
 import { createDeadLetterOperations, createMessagingTables } from '../messaging-tables';
 import { MessagingModule } from '../messaging.module';
@@ -155,13 +152,8 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
     await admin.disconnect();
     await producer.connect();
 
-    app = await createServiceApp(testModule());
-    app.connectMicroservice(kafkaConsumerOptions(group, brokers), { inheritAppConfig: true });
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    ({ app, baseUrl } = await serveWithConsumers(testModule(), { group, brokers, kafka }));
     dataSource = app.get(DataSource);
-    await waitForConsumerGroup(kafka, group);
     await tap.start(kafka);
   }, 90_000);
 
