@@ -19,7 +19,7 @@ import { GetOrderHttpController } from './orders/get-order/get-order.http.contro
 import { PlaceOrderHttpController } from './orders/place-order/place-order.http.controller';
 import { TrackOrderHttpController } from './orders/track-order/track-order.http.controller';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { InventoryServiceProxy, NotificationServiceProxy, OrderServiceProxy } from './upstream/upstream-proxies';
+import { InventoryServiceProxy, NotificationServiceProxy, OrderServiceProxy, PaymentServiceProxy } from './upstream/upstream-proxies';
 import { JSON_BODY_LIMIT } from './upstream/upstream-service.proxy';
 import { UpstreamMetrics } from './upstream/upstream.metrics';
 import { CreateCustomerHttpController } from './customers/create-customer/create-customer.http.controller';
@@ -37,6 +37,7 @@ import { OperatorAccount } from './operators/accounts/operator-account.entity';
 import { OperatorAccountRepository } from './operators/accounts/operator-account.repository';
 import { OperatorAuditMiddleware } from './operators/audit/operator-audit.middleware';
 import { OperatorAuditRepository } from './operators/audit/operator-audit.repository';
+import { DeadLettersProxy } from './operators/dead-letters/dead-letters.proxy';
 import { Clock } from './operators/clock';
 import { OPERATOR_CONTROLLERS } from './operators/operators.controllers';
 import { OperatorSessionGuard } from './operators/sessions/operator-session.guard';
@@ -104,6 +105,8 @@ export const SERVICE_NAME = 'gateway';
     OrderServiceProxy,
     InventoryServiceProxy,
     NotificationServiceProxy,
+    PaymentServiceProxy,
+    DeadLettersProxy,
     Clock,
     OperatorAccountRepository,
     OperatorSessionRepository,

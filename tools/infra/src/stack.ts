@@ -179,6 +179,7 @@ export function serviceSpec(infra: Infra, service: ServiceName, ports: Record<Se
       ORDER_SERVICE_URL: `http://127.0.0.1:${ports['order-service']}`,
       INVENTORY_SERVICE_URL: `http://127.0.0.1:${ports['inventory-service']}`,
       NOTIFICATION_SERVICE_URL: `http://127.0.0.1:${ports['notification-service']}`,
+      PAYMENT_SERVICE_URL: `http://127.0.0.1:${ports['payment-service']}`,
       PUBLIC_BASE_URL: gatewayUrl,
     },
     'order-service': { PUBLIC_BASE_URL: gatewayUrl },

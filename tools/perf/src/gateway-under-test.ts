@@ -125,6 +125,7 @@ export async function startGatewayUnderTest(options: GatewayOptions): Promise<Ga
         ORDER_SERVICE_URL: stubUrl,
         INVENTORY_SERVICE_URL: stubUrl,
         NOTIFICATION_SERVICE_URL: stubUrl,
+        PAYMENT_SERVICE_URL: stubUrl,
         REDIS_URL,
         RATE_LIMIT_KEY_PREFIX: rateLimitPrefix,
         // Far above anything a run sends: every request pays for the Redis checks, none is refused.

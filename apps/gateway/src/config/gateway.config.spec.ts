@@ -8,6 +8,7 @@ const REQUIRED = {
   ORDER_SERVICE_URL: 'http://order-service:3001',
   INVENTORY_SERVICE_URL: 'http://inventory-service:3002',
   NOTIFICATION_SERVICE_URL: 'http://notification-service:3004',
+  PAYMENT_SERVICE_URL: 'http://payment-service:3003',
 };
 
 const IDP = {

@@ -115,6 +115,10 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsUrl(HTTP_URL)
   NOTIFICATION_SERVICE_URL: string;
 
+  /** Base URL of payment-service: only operators reach it, for its dead letters. */
+  @IsUrl(HTTP_URL)
+  PAYMENT_SERVICE_URL: string;
+
   /** Applies to every upstream call. Must exceed order-service's own wait for the saga outcome, or slow-but-successful orders turn into 503s. */
   @IsInt()
   @Min(100)

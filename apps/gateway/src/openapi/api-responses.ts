@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { ApiResponse, HeaderObject, SchemaObject } from '@nestjs/swagger';
 import { ApiErrorResponseDto } from '@order-saga/contracts/http';
+import { IDEMPOTENT_REPLAYED_HEADER } from '@order-saga/contracts/http/operator';
 
 type Headers = Record<string, HeaderObject>;
 
@@ -68,3 +69,11 @@ export function OperatorResponse(status: number, description: string, type?: Typ
 export function OperatorErrorResponse(status: number, description: string): MethodDecorator & ClassDecorator {
   return ApiResponse({ status, description, type: ApiErrorResponseDto, headers: operatorHeaders(status) });
 }
+
+/** On an operator action's answer: the service's header, relayed when the action id was taken before. */
+export const IDEMPOTENT_REPLAYED: Headers = {
+  [IDEMPOTENT_REPLAYED_HEADER]: stringHeader('true on the answer to an action_id already taken: the first answer again, nothing done now', false, {
+    type: 'string',
+    enum: ['true'],
+  }),
+};

@@ -18,6 +18,7 @@ const PLACEHOLDER_ENV = {
   ORDER_SERVICE_URL: 'http://127.0.0.1:1',
   INVENTORY_SERVICE_URL: 'http://127.0.0.1:1',
   NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:1',
+  PAYMENT_SERVICE_URL: 'http://127.0.0.1:1',
 };
 
 async function main(check: boolean): Promise<number> {

@@ -19,7 +19,7 @@ export const OPERATOR_CSRF_SCHEME = 'operator-csrf';
 /** What the audit log records of a state-changing operator request; the guard starts it, the sign-in adds the account it named. */
 export interface OperatorAuditNote {
   action: OperatorAction;
-  /** The route's target (an order id), when it has one and it can be one. */
+  /** The route's target (an order id, a delivery id, `<service>/<dead letter id>`…), when it has one and it can be one. */
   target: string | null;
   /** The operator the request is on behalf of, once known. */
   operator: string | null;
@@ -38,8 +38,8 @@ export type OperatorRequest = Request & { id: string; operatorAudit?: OperatorAu
 export interface OperatorAccess {
   session: boolean;
   action?: OperatorAction;
-  /** The route parameter that names the action's target. */
-  targetParam?: string;
+  /** The route parameters that name the action's target, joined with `/` (a dead letter is `<service>/<id>`). */
+  targetParams?: string[];
 }
 
 export const OPERATOR_ACCESS = 'gateway:operator-access';
@@ -81,10 +81,13 @@ export function OperatorRead(): MethodDecorator {
   );
 }
 
-/** A change: a live session and its CSRF token; recorded in the audit log as `action`, allowed or refused. */
-export function OperatorChange(action: OperatorAction, targetParam?: string): MethodDecorator {
+/**
+ * A change: a live session and its CSRF token; recorded in the audit log as `action` on the target the route
+ * parameters `targetParams` name, allowed or refused.
+ */
+export function OperatorChange(action: OperatorAction, ...targetParams: string[]): MethodDecorator {
   return applyDecorators(
-    SetMetadata(OPERATOR_ACCESS, { session: true, action, ...(targetParam ? { targetParam } : {}) } satisfies OperatorAccess),
+    SetMetadata(OPERATOR_ACCESS, { session: true, action, ...(targetParams.length > 0 ? { targetParams } : {}) } satisfies OperatorAccess),
     ApiSecurity({ [OPERATOR_SESSION_SCHEME]: [], [OPERATOR_CSRF_SCHEME]: [] }),
     OperatorErrorResponse(401, SESSION_REQUIRED),
     OperatorErrorResponse(403, `${BEARER_REFUSED}; CSRF_TOKEN_INVALID: X-CSRF-Token missing or not the session's`),

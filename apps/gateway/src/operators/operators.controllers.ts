@@ -1,12 +1,23 @@
 import { ListAuditLogHttpController } from './audit/list-audit-log/list-audit-log.http.controller';
+import { GetDeadLetterHttpController } from './dead-letters/get-dead-letter/get-dead-letter.http.controller';
+import { ListDeadLettersHttpController } from './dead-letters/list-dead-letters/list-dead-letters.http.controller';
+import { OperateDeadLettersHttpController } from './dead-letters/operate-dead-letters/operate-dead-letters.http.controller';
 import { GetSagaHttpController } from './sagas/get-saga/get-saga.http.controller';
 import { ListSagasHttpController } from './sagas/list-sagas/list-sagas.http.controller';
 import { OperateSagaHttpController } from './sagas/operate-saga/operate-saga.http.controller';
 import { GetSessionHttpController } from './sessions/get-session/get-session.http.controller';
 import { SignInHttpController } from './sessions/sign-in/sign-in.http.controller';
 import { SignOutHttpController } from './sessions/sign-out/sign-out.http.controller';
+import { GetOperatorWebhookDeliveryHttpController } from './webhooks/get-webhook-delivery/get-operator-webhook-delivery.http.controller';
+import { ListOperatorWebhookDeliveriesHttpController } from './webhooks/list-webhook-deliveries/list-operator-webhook-deliveries.http.controller';
+import { ListOperatorWebhookEndpointsHttpController } from './webhooks/list-webhook-endpoints/list-operator-webhook-endpoints.http.controller';
+import { ResendWebhookDeliveriesHttpController } from './webhooks/resend-webhook-deliveries/resend-webhook-deliveries.http.controller';
+import { SendTestEventHttpController } from './webhooks/send-test-event/send-test-event.http.controller';
 
-/** The operator API below /api/v1/operator: sessions, the sagas (relayed to order-service), the audit log. */
+/**
+ * The operator API below /api/v1/operator: sessions, the sagas (relayed to order-service), every Kafka service's
+ * dead letters, every client's webhooks (relayed to notification-service), the audit log.
+ */
 export const OPERATOR_CONTROLLERS = [
   SignInHttpController,
   GetSessionHttpController,
@@ -14,5 +25,13 @@ export const OPERATOR_CONTROLLERS = [
   ListSagasHttpController,
   GetSagaHttpController,
   OperateSagaHttpController,
+  ListDeadLettersHttpController,
+  GetDeadLetterHttpController,
+  OperateDeadLettersHttpController,
+  ListOperatorWebhookEndpointsHttpController,
+  SendTestEventHttpController,
+  ListOperatorWebhookDeliveriesHttpController,
+  GetOperatorWebhookDeliveryHttpController,
+  ResendWebhookDeliveriesHttpController,
   ListAuditLogHttpController,
 ];

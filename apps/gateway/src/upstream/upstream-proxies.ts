@@ -113,7 +113,7 @@ export class InventoryServiceProxy extends UpstreamServiceProxy {
   }
 }
 
-/** notification-service: webhook endpoints and deliveries. */
+/** notification-service: webhook endpoints and deliveries, and the operators' view of every client's. */
 @Injectable()
 export class NotificationServiceProxy extends UpstreamServiceProxy {
   constructor(config: GatewayConfig, bodyReader: JsonBodyReader, metrics: UpstreamMetrics, logger: PinoLogger) {
@@ -122,6 +122,21 @@ export class NotificationServiceProxy extends UpstreamServiceProxy {
       config.NOTIFICATION_SERVICE_URL,
       config.UPSTREAM_TIMEOUT_MS,
       new InFlightLimit('notification-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE, metrics),
+      bodyReader,
+      logger,
+    );
+  }
+}
+
+/** payment-service: nothing of the public API; operators reach its dead letters. */
+@Injectable()
+export class PaymentServiceProxy extends UpstreamServiceProxy {
+  constructor(config: GatewayConfig, bodyReader: JsonBodyReader, metrics: UpstreamMetrics, logger: PinoLogger) {
+    super(
+      'payment service',
+      config.PAYMENT_SERVICE_URL,
+      config.UPSTREAM_TIMEOUT_MS,
+      new InFlightLimit('payment-service', config.UPSTREAM_MAX_IN_FLIGHT_PER_SERVICE, metrics),
       bodyReader,
       logger,
     );

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { WebhookEventType, WebhookTestEventType } from '@order-saga/contracts';
 import type { WebhookDeliveryStatus } from '@order-saga/contracts/http';
-import type { OperatorWebhookEventType } from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+import type { OperatorWebhookEventType } from '@order-saga/contracts/http/operator';
 import { decodeCursor, DomainError, PagePosition, positionSql } from '@order-saga/shared/http';
 import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, In } from 'typeorm';

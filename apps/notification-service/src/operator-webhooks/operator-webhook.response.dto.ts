@@ -3,7 +3,7 @@ import type {
   OperatorWebhookDeliveryResponseDto,
   OperatorWebhookEndpointResponseDto,
   WebhookActionResponseDto,
-} from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+} from '@order-saga/contracts/http/operator';
 import { toAttemptResponse } from '../deliveries/webhook-delivery.response.dto';
 import { WebhookEndpoint } from '../webhook-endpoints/webhook-endpoint.entity';
 import { toWebhookEndpointResponse } from '../webhook-endpoints/webhook-endpoint.response.dto';

@@ -9,7 +9,7 @@ import type {
   OperatorWebhookDeliveryResponseDto,
   OperatorWebhookEndpointPageResponseDto,
   WebhookActionResponseDto,
-} from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+} from '@order-saga/contracts/http/operator';
 import { createServiceApp } from '@order-saga/shared/http';
 import { pollUntil, ServiceUnderTest, startServiceUnderTest, testEnvelope, testKafkaBrokers, WebhookRecorder } from '@order-saga/shared/testing';
 import { verifyWebhook, WEBHOOK_HEADERS } from '@order-saga/webhooks';

@@ -27,6 +27,7 @@ export interface ExtraGatewayOptions {
   orderServiceUrl: string;
   inventoryServiceUrl: string;
   notificationServiceUrl: string;
+  paymentServiceUrl: string;
   logDir: string;
   /** Changes to the environment (small limits, another key file, a dead Redis…), applied last. */
   env?: Record<string, string>;
@@ -50,6 +51,7 @@ export async function startExtraGateway(options: ExtraGatewayOptions): Promise<R
         ORDER_SERVICE_URL: options.orderServiceUrl,
         INVENTORY_SERVICE_URL: options.inventoryServiceUrl,
         NOTIFICATION_SERVICE_URL: options.notificationServiceUrl,
+        PAYMENT_SERVICE_URL: options.paymentServiceUrl,
         ...unthrottledGatewayEnv(options.name),
         ...options.env,
       },

@@ -151,6 +151,7 @@ beforeAll(async () => {
     ORDER_SERVICE_URL: `http://127.0.0.1:${(orderService.address() as AddressInfo).port}`,
     INVENTORY_SERVICE_URL: 'http://127.0.0.1:9',
     NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9',
+    PAYMENT_SERVICE_URL: 'http://127.0.0.1:9',
     EXTERNAL_IDP_JWKS_URL: idp.jwksUrl,
     EXTERNAL_IDP_ISSUER: ISSUER,
     EXTERNAL_IDP_AUDIENCE: AUDIENCE,

@@ -108,6 +108,7 @@ beforeAll(async () => {
     // Not called by these tests; any URL passes config validation.
     INVENTORY_SERVICE_URL: 'http://127.0.0.1:9',
     NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:9',
+    PAYMENT_SERVICE_URL: 'http://127.0.0.1:9',
     UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
   });
   // Imported only now: the config module reads and validates the environment when AppModule loads.

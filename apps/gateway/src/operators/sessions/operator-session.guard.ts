@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { OPERATOR_AUDIT_TARGET_PATTERN } from '@order-saga/contracts/http/operator';
 import { DomainError } from '@order-saga/shared/http';
 import type { CookieOptions, Response } from 'express';
 import { bearerTokenOf } from '../../auth/access-token.guard';
@@ -12,8 +13,10 @@ import { accountAllowsSession } from './domain/session-lifetime';
 import { OperatorSessionRepository } from './operator-session.repository';
 import { clearSessionCookie, CSRF_HEADER, csrfTokenMatches, sessionCookieOptions, sessionIdOf } from './session-cookie';
 
-/** Order-id-like targets only: the log keeps what a route could act on, not whatever text was in the path. */
-const TARGET = /^[A-Za-z0-9_-]{1,128}$/;
+/** Id-like targets only: the log keeps what a route could act on, not whatever text was in the path. */
+const TARGET = new RegExp(OPERATOR_AUDIT_TARGET_PATTERN);
+/** One parameter's part of a target; express decodes `%2F` in a parameter, which must not pass for a separator. */
+const TARGET_PART = /^[A-Za-z0-9_-]+$/;
 
 /**
  * The one gate of every operator route, in this order:
@@ -51,10 +54,7 @@ export class OperatorSessionGuard implements CanActivate {
     if (changesState(request.method) !== (access.action !== undefined)) {
       throw new Error(`${route}: ${request.method} ${access.action ? 'is not a change' : 'changes state'} but is declared otherwise`);
     }
-    if (access.action) {
-      const target = access.targetParam ? request.params[access.targetParam] : undefined;
-      request.operatorAudit = { action: access.action, target: typeof target === 'string' && TARGET.test(target) ? target : null, operator: null };
-    }
+    if (access.action) request.operatorAudit = { action: access.action, target: targetOf(request, access.targetParams), operator: null };
 
     if (bearerTokenOf(request.headers.authorization) !== undefined) {
       throw new GatewayError('FORBIDDEN', 'Operator routes take an operator session, not an access token', {});
@@ -84,4 +84,12 @@ export class OperatorSessionGuard implements CanActivate {
     if (hadCookie) clearSessionCookie(response, this.cookieOptions);
     return new DomainError('OPERATOR_SESSION_REQUIRED', 'Sign in first: there is no operator session, or it ended');
   }
+}
+
+/** The audit entry's target: the route parameters named, joined with `/`; null when one of them is not id-like. */
+function targetOf(request: OperatorRequest, params: string[] | undefined): string | null {
+  const parts = (params ?? []).map((name) => request.params[name]);
+  if (parts.length === 0 || !parts.every((part) => typeof part === 'string' && TARGET_PART.test(part))) return null;
+  const target = parts.join('/');
+  return TARGET.test(target) ? target : null;
 }

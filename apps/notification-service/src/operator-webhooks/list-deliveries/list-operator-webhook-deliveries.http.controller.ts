@@ -4,7 +4,7 @@ import {
   ListOperatorWebhookDeliveriesRequestDto,
   OperatorWebhookDeliveryPageResponseDto,
   OperatorWebhookDeliveryResponseDto,
-} from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+} from '@order-saga/contracts/http/operator';
 import { DomainError, pageOf } from '@order-saga/shared/http';
 import { OperatorWebhookRepository } from '../operator-webhook.repository';
 import { toOperatorDeliveryResponse } from '../operator-webhook.response.dto';

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { DEFAULT_PAGE_LIMIT } from '@order-saga/contracts/http';
-import { ListOperatorWebhookEndpointsRequestDto, OperatorWebhookEndpointPageResponseDto } from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+import { ListOperatorWebhookEndpointsRequestDto, OperatorWebhookEndpointPageResponseDto } from '@order-saga/contracts/http/operator';
 import { pageOf } from '@order-saga/shared/http';
 import { Clock } from '../../domain/clock';
 import { OperatorWebhookRepository } from '../operator-webhook.repository';

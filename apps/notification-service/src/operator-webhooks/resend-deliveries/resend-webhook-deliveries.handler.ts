@@ -1,9 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  OperatorActionRequestDto,
-  ResendFailedWebhooksRequestDto,
-  WebhookActionResponseDto,
-} from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+import type { OperatorActionRequestDto, ResendFailedWebhooksRequestDto, WebhookActionResponseDto } from '@order-saga/contracts/http/operator';
 import { OperatorActionResult, takeOperatorAction } from '@order-saga/shared/operator';
 import { DomainError } from '@order-saga/shared/http';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';

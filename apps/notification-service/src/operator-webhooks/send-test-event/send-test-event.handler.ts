@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { WEBHOOK_TEST_EVENT_TYPE, WebhookTestEvent } from '@order-saga/contracts';
-import type { OperatorActionRequestDto, WebhookActionResponseDto } from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+import type { OperatorActionRequestDto, WebhookActionResponseDto } from '@order-saga/contracts/http/operator';
 import { OperatorActionResult, takeOperatorAction } from '@order-saga/shared/operator';
 import { DomainError } from '@order-saga/shared/http';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';

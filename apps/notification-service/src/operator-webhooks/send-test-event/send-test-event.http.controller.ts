@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { OperatorActionRequestDto, WebhookActionResponseDto } from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+import { OperatorActionRequestDto, WebhookActionResponseDto } from '@order-saga/contracts/http/operator';
 import { answerOperatorAction, OperatorId } from '@order-saga/shared/operator';
 import type { Response } from 'express';
 import { SendTestEventHandler } from './send-test-event.handler';

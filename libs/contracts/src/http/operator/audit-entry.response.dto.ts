@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ApiClosedSchema } from '../api-closed-schema';
 import { PaginationResponseDto } from '../common/pagination.response.dto';
 import { ERROR_CODES, type ErrorCode } from '../errors/error-code';
-import { OPERATOR_ACTIONS, type OperatorAction } from './list-audit-log.request.dto';
+import { OPERATOR_ACTIONS, OPERATOR_AUDIT_TARGET_PATTERN, type OperatorAction } from './list-audit-log.request.dto';
 
 @ApiClosedSchema('OperatorAuditEntry', 'One state-changing operator request and how it ended, allowed or refused')
 export class OperatorAuditEntryResponseDto {
@@ -23,7 +23,15 @@ export class OperatorAuditEntryResponseDto {
   @ApiProperty({ enum: OPERATOR_ACTIONS, enumName: 'OperatorAction', example: 'saga.cancel' })
   action: OperatorAction;
 
-  @ApiProperty({ type: String, nullable: true, description: 'What the action was on: the order id of a saga action', example: 'ORD-12345678' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    pattern: OPERATOR_AUDIT_TARGET_PATTERN,
+    description:
+      "What the action was on: a saga action's order id, a webhook resend's delivery id, a test event's endpoint id, " +
+      'a dead letter as <service>/<id>, a redrive of many the service; null when the request named nothing (sign-in, sign-out, resend-failed)',
+    example: 'ORD-12345678',
+  })
   target: string | null;
 
   @ApiProperty({ type: 'integer', description: 'The HTTP status the operator got', example: 202 })

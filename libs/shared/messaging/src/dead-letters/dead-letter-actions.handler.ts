@@ -4,7 +4,7 @@ import type {
   DeadLettersRedrivenResponseDto,
   OperatorActionRequestDto,
   RedriveDeadLettersRequestDto,
-} from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+} from '@order-saga/contracts/http/operator';
 import { OperatorActionResult, takeOperatorAction } from '@order-saga/shared/operator';
 import { DomainError } from '@order-saga/shared/http';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';

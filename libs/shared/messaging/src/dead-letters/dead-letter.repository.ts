@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DeadLetterStatus } from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+import type { DeadLetterStatus } from '@order-saga/contracts/http/operator';
 import { decodeCursor, DomainError, PagePosition, positionSql } from '@order-saga/shared/http';
 import { DataSource, EntityManager } from 'typeorm';
 import { noteOutboxAppended } from '../outbox-commits';

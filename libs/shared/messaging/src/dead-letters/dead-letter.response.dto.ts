@@ -1,5 +1,5 @@
 import { deadLetterTopicOf } from '@order-saga/contracts';
-import type { DeadLetterResponseDto } from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+import type { DeadLetterResponseDto } from '@order-saga/contracts/http/operator';
 import { readDeadLetterMessage } from './dead-letter-message';
 import type { DeadLetterRow } from './dead-letter.repository';
 

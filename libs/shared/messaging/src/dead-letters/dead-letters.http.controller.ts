@@ -8,7 +8,7 @@ import {
   ListDeadLettersRequestDto,
   OperatorActionRequestDto,
   RedriveDeadLettersRequestDto,
-} from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+} from '@order-saga/contracts/http/operator';
 import { DomainError, pageOf } from '@order-saga/shared/http';
 import { answerOperatorAction, OperatorId } from '@order-saga/shared/operator';
 import type { Response } from 'express';

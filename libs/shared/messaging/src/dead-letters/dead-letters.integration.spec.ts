@@ -2,11 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Controller, INestApplication, Module, Type } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { MessageEnvelope, TopicName } from '@order-saga/contracts';
-import type {
-  DeadLetterActionResponseDto,
-  DeadLetterPageResponseDto,
-  DeadLettersRedrivenResponseDto,
-} from '@order-saga/contracts/http/operator/dead-letters-and-webhooks';
+import type { DeadLetterActionResponseDto, DeadLetterPageResponseDto, DeadLettersRedrivenResponseDto } from '@order-saga/contracts/http/operator';
 import { KafkaServiceConfig, TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { metricsRegistry } from '@order-saga/shared/observability';

@@ -113,6 +113,7 @@ export class TestSystem {
       orderServiceUrl: this.urls['order-service'],
       inventoryServiceUrl: this.urls['inventory-service'],
       notificationServiceUrl: this.urls['notification-service'],
+      paymentServiceUrl: this.urls['payment-service'],
       logDir: this.address.logDir,
       env,
     });

@@ -2,19 +2,11 @@ import { Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation } from '@nestjs/swagger';
 import { SagaActionRequestDto, SagaActionResponseDto } from '@order-saga/contracts/http/operator';
 import type { Response } from 'express';
-import { OperatorErrorResponse, OperatorResponse } from '../../../openapi/api-responses';
+import { IDEMPOTENT_REPLAYED, OperatorErrorResponse, OperatorResponse } from '../../../openapi/api-responses';
 import { requireJsonBody } from '../../../orders/list-orders/relay-input';
 import { OrderServiceProxy } from '../../../upstream/upstream-proxies';
 import { operatorContextOf, relayReply } from '../../../upstream/upstream-service.proxy';
 import { OperatorChange, OperatorController, OperatorRequest, SignedInOperator } from '../../operator-route';
-
-const IDEMPOTENT_REPLAYED = {
-  'Idempotent-Replayed': {
-    description: 'true on the answer to an action_id already taken: the first answer again, nothing done now',
-    required: false,
-    schema: { type: 'string', enum: ['true'] },
-  },
-};
 
 /**
  * POST /api/v1/operator/sagas/{orderId}/retry and /cancel → order-service's operator actions, with the
