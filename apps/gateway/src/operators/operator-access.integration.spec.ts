@@ -3,12 +3,24 @@ import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
-import { ENDED_ORDER, OperatorTestGateway, SAGA_ORDER, SignedInSession, startOperatorTestGateway } from './operator-test-gateway';
+import { DEAD_LETTER_SERVICES } from '@order-saga/contracts/http/operator';
+import {
+  DEAD_LETTER_ID,
+  ENDED_ORDER,
+  OperatorTestGateway,
+  SAGA_ORDER,
+  SETTLED_DEAD_LETTER_ID,
+  SignedInSession,
+  startOperatorTestGateway,
+  WEBHOOK_DELIVERY,
+  WEBHOOK_ENDPOINT,
+} from './operator-test-gateway';
 
 /**
  * Operator access through the real gateway (HTTP, PostgreSQL, Redis), its clock moved by the test instead of
- * waiting: sign-in, sessions and their two expiries, sign-out, CSRF, the operator saga routes relayed to a
- * stand-in order-service, the operators CLI, and the audit row of every state-changing request.
+ * waiting: sign-in, sessions and their two expiries, sign-out, CSRF, the operator routes relayed to stand-ins
+ * for the services (order-service's sagas, every service's dead letters, notification-service's webhooks), the
+ * operators CLI, and the audit row of every state-changing request.
  */
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
@@ -400,6 +412,221 @@ describe('the operator saga routes', () => {
       status: 401,
       error_code: 'OPERATOR_SESSION_REQUIRED',
     });
+  });
+});
+
+describe('the operator dead-letter routes', () => {
+  const action = () => ({ action_id: randomUUID(), reason: 'fixed in release 1.4.2' });
+
+  it('relays each service’s dead letters to that service, as the signed-in operator, with the filters as given', async () => {
+    const { username, password } = await gateway.createOperator();
+    const session = await gateway.signIn(username, password);
+
+    const answers = [];
+    for (const service of DEAD_LETTER_SERVICES) {
+      const list = await operatorRequest('GET', `/dead-letters/${service}?status=parked&limit=5`, session);
+      const one = await operatorRequest('GET', `/dead-letters/${service}/${DEAD_LETTER_ID}`, session);
+      answers.push([list.status, ((await list.json()) as { data: { consumer: string }[] }).data[0].consumer, one.status]);
+    }
+
+    expect(answers).toEqual([
+      [200, 'order.stand-in', 200],
+      [200, 'inventory.stand-in', 200],
+      [200, 'payment.stand-in', 200],
+      [200, 'notification.stand-in', 200],
+    ]);
+    expect(gateway.received.map((request) => [request.service, `${request.method} ${request.url}`])).toEqual(
+      DEAD_LETTER_SERVICES.flatMap((service) => [
+        [service, 'GET /dead-letters?status=parked&limit=5'],
+        [service, `GET /dead-letters/${DEAD_LETTER_ID}`],
+      ]),
+    );
+    for (const request of gateway.received) {
+      expect(request.headers['x-operator-id']).toBe(username);
+      expect(request.headers['x-client-id']).toBeUndefined();
+      expect(request.headers.cookie).toBeUndefined();
+    }
+  });
+
+  it('relays a redrive as the session’s operator whatever x-operator-id it carries, a repeat with Idempotent-Replayed, a refusal as it came; each audited as dead-letter.redrive of <service>/<id>', async () => {
+    const { username, password } = await gateway.createOperator();
+    const session = await gateway.signIn(username, password);
+    const body = action();
+    const redrive = (id: string, sent: object) =>
+      operatorRequest('POST', `/dead-letters/inventory-service/${id}/redrive`, session, {
+        body: sent,
+        headers: { ...withCsrf(session), 'x-operator-id': 'mallory' },
+      });
+
+    const first = await redrive(DEAD_LETTER_ID, body);
+    const repeated = await redrive(DEAD_LETTER_ID, body);
+    const settled = await redrive(SETTLED_DEAD_LETTER_ID, action());
+
+    expect(first.status).toBe(202);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(repeated.status).toBe(202);
+    expect(repeated.headers.get('idempotent-replayed')).toBe('true');
+    const firstText = await first.text();
+    expect(await repeated.text()).toBe(firstText);
+    expect(JSON.parse(firstText)).toMatchObject({ action_id: body.action_id, action: 'redrive', operator_id: username, reason: body.reason });
+    await expectError(settled, 409, 'CONFLICT');
+    expect(gateway.received.map((request) => [request.service, `${request.method} ${request.url}`, request.headers['x-operator-id']])).toEqual([
+      ['inventory-service', `POST /dead-letters/${DEAD_LETTER_ID}/redrive`, username],
+      ['inventory-service', `POST /dead-letters/${DEAD_LETTER_ID}/redrive`, username],
+      ['inventory-service', `POST /dead-letters/${SETTLED_DEAD_LETTER_ID}/redrive`, username],
+    ]);
+    expect(JSON.parse(gateway.received[0].body)).toEqual(body);
+
+    const rows = await Promise.all([first, repeated, settled].map(auditRowOf));
+    expect(rows.map((row) => [row.operator_username, row.action, row.target, row.status, row.error_code])).toEqual([
+      [username, 'dead-letter.redrive', `inventory-service/${DEAD_LETTER_ID}`, 202, null],
+      [username, 'dead-letter.redrive', `inventory-service/${DEAD_LETTER_ID}`, 202, null],
+      [username, 'dead-letter.redrive', `inventory-service/${SETTLED_DEAD_LETTER_ID}`, 409, 'CONFLICT'],
+    ]);
+    const onTarget = await operatorRequest(
+      'GET',
+      `/audit-log?target=${encodeURIComponent(`inventory-service/${DEAD_LETTER_ID}`)}&operator=${encodeURIComponent(username)}`,
+      session,
+    );
+    expect(((await onTarget.json()) as { data: { request_id: string }[] }).data.map((entry) => entry.request_id)).toEqual(
+      [repeated, first].map((response) => response.headers.get('x-request-id')),
+    );
+  });
+
+  it('redrives every parked dead letter of a service and discards one, each audited under its own action and target', async () => {
+    const { username, password } = await gateway.createOperator();
+    const session = await gateway.signIn(username, password);
+    const all = { ...action(), consumer: 'payment.process-payment' };
+
+    const redriven = await operatorRequest('POST', '/dead-letters/payment-service/redrive', session, { body: all, headers: withCsrf(session) });
+    const discarded = await operatorRequest('POST', `/dead-letters/order-service/${DEAD_LETTER_ID}/discard`, session, {
+      body: action(),
+      headers: withCsrf(session),
+    });
+
+    expect(redriven.status).toBe(202);
+    expect(await redriven.json()).toMatchObject({ action: 'redrive-all', operator_id: username, consumer: all.consumer, redriven: [DEAD_LETTER_ID] });
+    expect(discarded.status).toBe(200);
+    expect(await discarded.json()).toMatchObject({ action: 'discard', operator_id: username, dead_letter: { id: DEAD_LETTER_ID } });
+    expect(gateway.received.map((request) => [request.service, `${request.method} ${request.url}`])).toEqual([
+      ['payment-service', 'POST /dead-letters/redrive'],
+      ['order-service', `POST /dead-letters/${DEAD_LETTER_ID}/discard`],
+    ]);
+    expect(JSON.parse(gateway.received[0].body)).toEqual(all);
+    expect((await Promise.all([redriven, discarded].map(auditRowOf))).map((row) => [row.operator_username, row.action, row.target, row.status])).toEqual([
+      [username, 'dead-letter.redrive-all', 'payment-service', 202],
+      [username, 'dead-letter.discard', `order-service/${DEAD_LETTER_ID}`, 200],
+    ]);
+  });
+
+  it('refuses a service that is not one of the four with 400 VALIDATION_ERROR naming the parameter, reaching no service; the refused action audited', async () => {
+    const { username, password } = await gateway.createOperator();
+    const session = await gateway.signIn(username, password);
+    const invalidService = {
+      field: 'service',
+      error: 'Must be one of order-service, inventory-service, payment-service, notification-service',
+    };
+
+    const list = await operatorRequest('GET', '/dead-letters/billing-service', session);
+    const one = await operatorRequest('GET', `/dead-letters/billing-service/${DEAD_LETTER_ID}`, session);
+    const redrive = await operatorRequest('POST', `/dead-letters/billing-service/${DEAD_LETTER_ID}/redrive`, session, {
+      body: action(),
+      headers: withCsrf(session),
+    });
+    const redriveAll = await operatorRequest('POST', '/dead-letters/billing-service/redrive', session, { body: action(), headers: withCsrf(session) });
+
+    for (const refused of [list, one, redrive, redriveAll]) {
+      expect(await expectError(refused, 400, 'VALIDATION_ERROR')).toMatchObject({ details: [invalidService], timestamp: expect.any(String) });
+    }
+    expect(gateway.received).toEqual([]);
+    expect(
+      (await Promise.all([redrive, redriveAll].map(auditRowOf))).map((row) => [row.operator_username, row.action, row.target, row.status, row.error_code]),
+    ).toEqual([
+      [username, 'dead-letter.redrive', `billing-service/${DEAD_LETTER_ID}`, 400, 'VALIDATION_ERROR'],
+      [username, 'dead-letter.redrive-all', 'billing-service', 400, 'VALIDATION_ERROR'],
+    ]);
+  });
+});
+
+describe('the operator webhook routes', () => {
+  const action = () => ({ action_id: randomUUID(), reason: 'receiver fixed their TLS certificate' });
+
+  it('relays the endpoints, the deliveries (of one order, say) and one delivery to notification-service as the signed-in operator', async () => {
+    const { username, password } = await gateway.createOperator();
+    const session = await gateway.signIn(username, password);
+
+    const endpoints = await operatorRequest('GET', '/webhook-endpoints?client_id=shop&enabled=true', session);
+    const ofOrder = await operatorRequest('GET', `/webhook-deliveries?order_id=${SAGA_ORDER}`, session);
+    const one = await operatorRequest('GET', `/webhook-deliveries/${WEBHOOK_DELIVERY}`, session);
+    const missing = await operatorRequest('GET', `/webhook-deliveries/${randomUUID()}`, session);
+
+    expect(endpoints.status).toBe(200);
+    expect(((await endpoints.json()) as { data: unknown[] }).data).toEqual([{ endpoint_id: WEBHOOK_ENDPOINT }]);
+    expect(((await ofOrder.json()) as { data: unknown[] }).data).toEqual([{ delivery_id: WEBHOOK_DELIVERY, order_id: SAGA_ORDER }]);
+    expect(await one.json()).toEqual({ delivery_id: WEBHOOK_DELIVERY, status: 'failed' });
+    await expectError(missing, 404, 'NOT_FOUND');
+    expect(gateway.received.map((request) => [request.service, `${request.method} ${request.url}`, request.headers['x-operator-id']])).toEqual([
+      ['notification-service', 'GET /operator/webhook-endpoints?client_id=shop&enabled=true', username],
+      ['notification-service', `GET /operator/webhook-deliveries?order_id=${SAGA_ORDER}`, username],
+      ['notification-service', `GET /operator/webhook-deliveries/${WEBHOOK_DELIVERY}`, username],
+      ['notification-service', expect.stringMatching(/^GET \/operator\/webhook-deliveries\/[0-9a-f-]{36}$/), username],
+    ]);
+  });
+
+  it('relays a resend as the session’s operator whatever x-operator-id it carries, a repeat with Idempotent-Replayed; both audited as webhook.resend of the delivery', async () => {
+    const { username, password } = await gateway.createOperator();
+    const session = await gateway.signIn(username, password);
+    const body = action();
+    const resend = () =>
+      operatorRequest('POST', `/webhook-deliveries/${WEBHOOK_DELIVERY}/resend`, session, {
+        body,
+        headers: { ...withCsrf(session), 'x-operator-id': 'mallory' },
+      });
+
+    const first = await resend();
+    const repeated = await resend();
+
+    expect(first.status).toBe(202);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(repeated.status).toBe(202);
+    expect(repeated.headers.get('idempotent-replayed')).toBe('true');
+    const firstText = await first.text();
+    expect(await repeated.text()).toBe(firstText);
+    expect(JSON.parse(firstText)).toMatchObject({ action: 'resend', operator_id: username, delivery_ids: [WEBHOOK_DELIVERY] });
+    expect(gateway.received.map((request) => [request.service, `${request.method} ${request.url}`, request.headers['x-operator-id']])).toEqual([
+      ['notification-service', `POST /operator/webhook-deliveries/${WEBHOOK_DELIVERY}/resend`, username],
+      ['notification-service', `POST /operator/webhook-deliveries/${WEBHOOK_DELIVERY}/resend`, username],
+    ]);
+    expect(JSON.parse(gateway.received[0].body)).toEqual(body);
+    expect(
+      (await Promise.all([first, repeated].map(auditRowOf))).map((row) => [row.operator_username, row.action, row.target, row.status, row.error_code]),
+    ).toEqual([
+      [username, 'webhook.resend', WEBHOOK_DELIVERY, 202, null],
+      [username, 'webhook.resend', WEBHOOK_DELIVERY, 202, null],
+    ]);
+  });
+
+  it('relays a resend of the failed deliveries and a test event; audited as webhook.resend-failed (its scope is in the body, so no target) and webhook.test-event of the endpoint', async () => {
+    const { username, password } = await gateway.createOperator();
+    const session = await gateway.signIn(username, password);
+    const failed = { ...action(), since: '2026-01-01T00:00:00Z', client_id: 'shop' };
+
+    const resent = await operatorRequest('POST', '/webhook-deliveries/resend-failed', session, { body: failed, headers: withCsrf(session) });
+    const test = await operatorRequest('POST', `/webhook-endpoints/${WEBHOOK_ENDPOINT}/test-event`, session, { body: action(), headers: withCsrf(session) });
+
+    expect(resent.status).toBe(202);
+    expect(await resent.json()).toMatchObject({ action: 'resend-failed', operator_id: username, since: failed.since });
+    expect(test.status).toBe(202);
+    expect(await test.json()).toMatchObject({ action: 'send-test-event', operator_id: username, endpoint_id: WEBHOOK_ENDPOINT });
+    expect(gateway.received.map((request) => [request.service, `${request.method} ${request.url}`])).toEqual([
+      ['notification-service', 'POST /operator/webhook-deliveries/resend-failed'],
+      ['notification-service', `POST /operator/webhook-endpoints/${WEBHOOK_ENDPOINT}/test-event`],
+    ]);
+    expect(JSON.parse(gateway.received[0].body)).toEqual(failed);
+    expect((await Promise.all([resent, test].map(auditRowOf))).map((row) => [row.operator_username, row.action, row.target, row.status])).toEqual([
+      [username, 'webhook.resend-failed', null, 202],
+      [username, 'webhook.test-event', WEBHOOK_ENDPOINT, 202],
+    ]);
   });
 });
 

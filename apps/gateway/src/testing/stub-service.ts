@@ -6,6 +6,8 @@ import { addKey } from '../oauth/signing-keys/signing-keys';
 
 /** A request a stub service received, body read whole. */
 export interface ReceivedRequest {
+  /** The service a named stub stands in for (startNamedStubService). */
+  service?: string;
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
@@ -15,19 +17,27 @@ export interface ReceivedRequest {
 /** Answers with a JSON body. */
 export type ReplyWithJson = (status: number, payload: unknown, headers?: Record<string, string>) => void;
 
+export type StubAnswer = (request: ReceivedRequest, reply: ReplyWithJson, raw: { req: IncomingMessage; res: ServerResponse }) => void;
+
 /**
  * An HTTP server on a free loopback port standing in for a service behind the gateway, for the gateway's
  * specs: it keeps every request in `received` (in arrival order) and lets `answer` reply to it.
  */
-export function startStubService(
-  received: ReceivedRequest[],
-  answer: (request: ReceivedRequest, reply: ReplyWithJson, raw: { req: IncomingMessage; res: ServerResponse }) => void,
-): Promise<Server> {
+export function startStubService(received: ReceivedRequest[], answer: StubAnswer): Promise<Server> {
+  return serve(received, answer);
+}
+
+/** startStubService for one of several stubs that share `received`: each request it keeps is marked with `service`. */
+export function startNamedStubService(service: string, received: ReceivedRequest[], answer: StubAnswer): Promise<Server> {
+  return serve(received, answer, service);
+}
+
+function serve(received: ReceivedRequest[], answer: StubAnswer, service?: string): Promise<Server> {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      const request = { ...(service !== undefined ? { service } : {}), method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
       received.push(request);
       const reply: ReplyWithJson = (status, payload, headers = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
