@@ -19,6 +19,8 @@ import { ListSagasHttpController } from './sagas/list-sagas/list-sagas.http.cont
 import { OperateSagaHandler } from './sagas/operate-saga/operate-saga.handler';
 import { OperateSagaHttpController } from './sagas/operate-saga/operate-saga.http.controller';
 import { OperatorSagaRepository } from './sagas/operator-saga.repository';
+import { SagaFiguresHttpController } from './sagas/saga-figures/saga-figures.http.controller';
+import { SagaFiguresRepository } from './sagas/saga-figures/saga-figures.repository';
 import { SagasInFlightMetrics } from './sagas/sagas-in-flight.metrics';
 import { GetOrderHttpController } from './orders/get-order/get-order.http.controller';
 import { OrderLine } from './orders/order-line.entity';
@@ -66,6 +68,8 @@ export const SERVICE_NAME = 'order-service';
   ],
   controllers: [
     ListSagasHttpController,
+    // Before GetSagaHttpController: GET /sagas/figures would otherwise be GET /sagas/:orderId.
+    SagaFiguresHttpController,
     GetSagaHttpController,
     OperateSagaHttpController,
     ListOrdersHttpController,
@@ -83,6 +87,7 @@ export const SERVICE_NAME = 'order-service';
   providers: [
     SagasInFlightMetrics,
     OperatorSagaRepository,
+    SagaFiguresRepository,
     OperateSagaHandler,
     PlaceOrderSagaMetrics,
     SagaTimeoutsHandler,

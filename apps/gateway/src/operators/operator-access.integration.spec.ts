@@ -351,6 +351,18 @@ describe('the operator saga routes', () => {
     expect(gateway.received[0].headers['x-request-id']).toBe(list.headers.get('x-request-id'));
   });
 
+  it('relays the overview’s figures with their window to order-service’s GET /sagas/figures, not as a saga named "figures"', async () => {
+    const { username, password } = await gateway.createOperator();
+    const session = await gateway.signIn(username, password);
+
+    const figures = await operatorRequest('GET', '/sagas/figures?minutes=15', session);
+
+    expect(figures.status).toBe(200);
+    expect(await figures.json()).toEqual({ window_minutes: 15 });
+    expect(gateway.received.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /sagas/figures?minutes=15']);
+    expect(gateway.received[0].headers['x-operator-id']).toBe(username);
+  });
+
   it('names the session’s operator to order-service whatever x-operator-id the request carries, and never lets an API client name one', async () => {
     const { username, password } = await gateway.createOperator();
     const session = await gateway.signIn(username, password);

@@ -175,6 +175,7 @@ function startOrderService(received: ReceivedRequest[]): Promise<Server> {
     if (req.method === 'GET' && url.pathname === '/sagas') {
       return reply(200, { data: [], pagination: { limit: Number(url.searchParams.get('limit') ?? 20), has_more: false, next_cursor: null } });
     }
+    if (req.method === 'GET' && url.pathname === '/sagas/figures') return reply(200, { window_minutes: Number(url.searchParams.get('minutes') ?? 60) });
     if (req.method === 'GET' && url.pathname === `/sagas/${SAGA_ORDER}`) return reply(200, { order_id: SAGA_ORDER, state: 'PROCESSING_PAYMENT' });
     if (req.method === 'POST' && action && action[1] === ENDED_ORDER) {
       return error(409, 'SAGA_ALREADY_ENDED', 'The saga already ended in CONFIRMED: nothing left to cancel');

@@ -5,6 +5,7 @@ import { OperateDeadLettersHttpController } from './dead-letters/operate-dead-le
 import { GetSagaHttpController } from './sagas/get-saga/get-saga.http.controller';
 import { ListSagasHttpController } from './sagas/list-sagas/list-sagas.http.controller';
 import { OperateSagaHttpController } from './sagas/operate-saga/operate-saga.http.controller';
+import { SagaFiguresHttpController } from './sagas/saga-figures/saga-figures.http.controller';
 import { GetSessionHttpController } from './sessions/get-session/get-session.http.controller';
 import { SignInHttpController } from './sessions/sign-in/sign-in.http.controller';
 import { SignOutHttpController } from './sessions/sign-out/sign-out.http.controller';
@@ -15,7 +16,7 @@ import { ResendWebhookDeliveriesHttpController } from './webhooks/resend-webhook
 import { SendTestEventHttpController } from './webhooks/send-test-event/send-test-event.http.controller';
 
 /**
- * The operator API below /api/v1/operator: sessions, the sagas (relayed to order-service), every Kafka service's
+ * The operator API below /api/v1/operator: sessions, the sagas and their figures (relayed to order-service), every Kafka service's
  * dead letters, every client's webhooks (relayed to notification-service), the audit log.
  */
 export const OPERATOR_CONTROLLERS = [
@@ -23,6 +24,8 @@ export const OPERATOR_CONTROLLERS = [
   GetSessionHttpController,
   SignOutHttpController,
   ListSagasHttpController,
+  // Before GetSagaHttpController: /sagas/figures would otherwise be /sagas/{orderId}.
+  SagaFiguresHttpController,
   GetSagaHttpController,
   OperateSagaHttpController,
   ListDeadLettersHttpController,

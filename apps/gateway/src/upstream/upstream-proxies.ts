@@ -72,6 +72,11 @@ export class OrderServiceProxy extends UpstreamServiceProxy {
     return this.send('GET', '/sagas', context, { query });
   }
 
+  /** Operators: the console overview's figures over the last `minutes` (order-service validates the query). */
+  sagaFigures(query: UpstreamQuery, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.send('GET', '/sagas/figures', context, { query });
+  }
+
   getSaga(orderId: string, context: ForwardedContext): Promise<UpstreamReply> {
     return this.send('GET', `/sagas/${pathSegment(orderId, 'Order')}`, context);
   }

@@ -10,6 +10,8 @@ export * from './list-sagas.request.dto';
 export * from './operator-saga.response.dto';
 export * from './saga-action.request.dto';
 export * from './saga-action.response.dto';
+export * from './saga-figures.request.dto';
+export * from './saga-figures.response.dto';
 export * from './sign-in.request.dto';
 export * from './operator-session.response.dto';
 export * from './list-audit-log.request.dto';
