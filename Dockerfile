@@ -2,7 +2,8 @@
 # One image per app, picked with a build argument:
 #   docker build --build-arg APP=order-service -t order-saga/order-service .
 # APP is one of: gateway, order-service, inventory-service, payment-service, notification-service,
-# webhook-receiver. Checked offline by tools/deploy, there being no Docker engine in CI: dockerfile.spec.ts
+# webhook-receiver. The gateway image also carries the operator console's static files (apps/console, built by
+# Vite), which it serves at /console/. Checked offline by tools/deploy, there being no Docker engine in CI: dockerfile.spec.ts
 # lints it, docker-build-context.spec.ts runs the build stage's COPY and compile steps on the context
 # .dockerignore leaves. tsconfig.build.json names what is compiled: these apps and the runtime CLIs.
 
@@ -22,6 +23,9 @@ COPY tools/deploy/src/runtime ./tools/deploy/src/runtime
 RUN npx tsc -p tsconfig.build.json && npx tsc-alias -p tsconfig.build.json
 ARG APP
 RUN test -f "dist/apps/${APP}/src/main.js" || { echo "build argument APP must name an app under apps/ (got '${APP}')" >&2; exit 1; }
+# The operator console: HTML, one script, one stylesheet for the browser, served by the gateway (CONSOLE_DIR).
+# The other images get the folder empty, so the runtime stage's COPY is the same for every app.
+RUN if [ "${APP}" = gateway ]; then npx vite build apps/console --logLevel warn; else mkdir -p dist/apps/console; fi
 
 # ── prod-deps: production dependencies only, no compilers, no test tools
 FROM ${NODE_IMAGE} AS prod-deps
@@ -47,6 +51,8 @@ COPY --from=build /src/dist/tools ./dist/tools
 # The app lands under a fixed name, so CMD needs no shell and the migrations job its default directory.
 # Relative imports still resolve: dist/apps/<any>/src sits at the same depth below dist/.
 COPY --from=build /src/dist/apps/${APP} ./dist/apps/service
+# Where the gateway's CONSOLE_DIR (default dist/apps/console, relative to WORKDIR) finds it.
+COPY --from=build /src/dist/apps/console ./dist/apps/console
 # The node image's unprivileged user, by number: Kubernetes' runAsNonRoot can only verify a numeric user.
 # Files stay owned by root, so the process cannot rewrite its own code.
 USER 1000:1000

@@ -7,7 +7,7 @@ export default [
   ...nx.configs['flat/typescript'],
   { ignores: ['**/node_modules', '**/dist', '.cache', '.data', '.nx', 'tmp', '**/*.js', '**/*.mjs'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       // A service never imports another service's code; it talks to it through contracts and Kafka.
@@ -23,6 +23,8 @@ export default [
             scope('payment', 'scope:shared'),
             scope('notification', 'scope:shared'),
             scope('demo', 'scope:shared'),
+            // The operator console (a browser app) uses the HTTP contract's types only; see the rule below.
+            scope('console', 'scope:shared'),
             // Only for libs/shared/testing, which starts processes through tools/infra: the type rules below keep
             // every other shared library (type:lib, type:contracts) away from tooling.
             scope('shared', 'scope:tooling'),
@@ -44,6 +46,21 @@ export default [
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
       'no-console': 'error',
+    },
+  },
+  {
+    // The console is bundled for the browser: a value import of a workspace library would ship its Nest and
+    // class-validator code to every operator's browser. Types are erased by the bundler, so they are allowed.
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@order-saga/*'], allowTypeImports: true, message: 'The console may import only types from workspace libraries (import type).' },
+          ],
+        },
+      ],
     },
   },
 ];

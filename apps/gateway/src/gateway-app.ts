@@ -2,8 +2,10 @@ import { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { createServiceApp } from '@order-saga/shared/http';
+import { pinoLoggerFor } from '@order-saga/shared/logging';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { consoleAssets } from './console/serve-console';
 import { API_VERSION } from './auth/api-v1-controller';
 import { GatewayConfig } from './config/gateway.config';
 import { openApiDocument } from './openapi/openapi-document';
@@ -21,11 +23,17 @@ export async function createGatewayApp(): Promise<INestApplication> {
     response.setHeader('API-Version', API_VERSION);
     next();
   });
-  const { TRUSTED_PROXY_HOPS } = app.get(GatewayConfig);
+  const { TRUSTED_PROXY_HOPS, CONSOLE_DIR } = app.get(GatewayConfig);
   // request.ip becomes the address the proxies in front report (the operator sign-in limit counts per address).
   if (TRUSTED_PROXY_HOPS > 0) express.set('trust proxy', TRUSTED_PROXY_HOPS);
   // Before the routes: it holds the end of every state-changing operator answer until its audit entry is written.
   express.use(OPERATOR_ROUTES_PATH, app.get(OperatorAuditMiddleware).handler());
+  const operatorConsole = consoleAssets(CONSOLE_DIR);
+  if (!operatorConsole.built) {
+    const logger = await pinoLoggerFor(app, 'OperatorConsole');
+    logger.warn({ directory: operatorConsole.directory }, 'the operator console is not built (npx nx run console:build): /console/ answers 404 until it is');
+  }
+  express.use(operatorConsole.router);
   SwaggerModule.setup('api/docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

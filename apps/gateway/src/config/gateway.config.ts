@@ -160,6 +160,14 @@ export class GatewayConfig extends BaseServiceConfig {
   PUBLIC_BASE_URL: string = 'http://localhost:3000';
 
   /**
+   * The operator console's build (`npx nx run console:build`; the image has it), served at /console/. Relative to
+   * the working directory. Not built: /console/ says so, the API is unaffected.
+   */
+  @IsString()
+  @IsNotEmpty()
+  CONSOLE_DIR: string = 'dist/apps/console';
+
+  /**
    * Proxies in front of the gateway that append the client's address to X-Forwarded-For (an ingress: 1). The
    * operator sign-in limit per address counts the address they report; 0 counts the connection's own address.
    */

@@ -70,18 +70,39 @@ describe('the Docker build context', () => {
     expect(taken.filter((path) => !existsSync(join(buildDir, path)))).toEqual([]);
   });
 
+  it('builds the operator console into the gateway image: its page, script and stylesheet, which the runtime stage takes', () => {
+    for (const step of appArg < 0 ? [] : steps.slice(appArg + 1)) {
+      if (step.kind === 'run') run(step, buildDir, { APP: 'gateway' });
+    }
+    const built = filesUnder(join(buildDir, 'dist', 'apps', 'console'));
+    expect(built).toContain('index.html');
+    expect(built.filter((file) => /^assets\/index-[\w-]+\.js$/.test(file))).toHaveLength(1);
+    expect(built.filter((file) => /^assets\/index-[\w-]+\.css$/.test(file))).toHaveLength(1);
+    expect(copiedFromStage(dockerfile, 'build', workdir, { APP: 'gateway' })).toContain('dist/apps/console');
+  });
+
   it('compiles only what an image runs: the documented apps and the runtime CLIs, no spec, test support or measuring program', () => {
     const dist = join(buildDir, 'dist');
-    expect(readdirSync(join(dist, 'apps')).sort()).toEqual([...apps].sort());
+    // `console` is the operator console's static build (the gateway's), not a compiled program.
+    expect(
+      readdirSync(join(dist, 'apps'))
+        .filter((app) => app !== 'console')
+        .sort(),
+    ).toEqual([...apps].sort());
     const emitted = filesUnder(dist);
     expect(emitted.filter((file) => file.startsWith('tools/') && !file.startsWith('tools/deploy/src/runtime/'))).toEqual([]);
+    expect(emitted.filter((file) => file.startsWith('apps/console/') && !/^apps\/console\/(index\.html|assets\/index-[\w-]+\.(js|css))$/.test(file))).toEqual(
+      [],
+    );
     expect(emitted.filter((file) => /\.spec\.js$|e2e|libs\/shared\/testing\/|\/perf\/|-cost\.cli\.js$/.test(file))).toEqual([]);
   });
 
-  it('documents every deployable app (tagged type:app) as an APP value', () => {
+  it('documents every deployable app (tagged type:app, a Node program with src/main.ts) as an APP value', () => {
+    // The operator console is type:app too, but a browser app: it ships inside the gateway image (above).
     const deployable = readdirSync(join(REPO_ROOT, 'apps')).filter((app) => {
       const project = join(REPO_ROOT, 'apps', app, 'project.json');
-      return existsSync(project) && (JSON.parse(readFileSync(project, 'utf8')) as { tags?: string[] }).tags?.includes('type:app');
+      const tagged = existsSync(project) && (JSON.parse(readFileSync(project, 'utf8')) as { tags?: string[] }).tags?.includes('type:app');
+      return tagged && existsSync(join(REPO_ROOT, 'apps', app, 'src', 'main.ts'));
     });
     expect([...apps].sort()).toEqual(deployable.sort());
   });

@@ -1,0 +1,96 @@
+import type { SagaFiguresMinuteResponseDto, SagaOutcome } from '@order-saga/contracts/http/operator';
+import { formatDuration } from '../timeline/timeline-layout';
+import { Box, linePath, niceTicks, stackedBars, yScale } from './chart-geometry';
+
+/** Drawn bottom-up in this order; the colours are the badges' (styles.css). */
+export const OUTCOMES: { key: SagaOutcome; label: string }[] = [
+  { key: 'confirmed', label: 'Confirmed' },
+  { key: 'rejected', label: 'Rejected' },
+  { key: 'compensated', label: 'Compensated' },
+  { key: 'timed_out', label: 'Timed out' },
+  { key: 'cancelled', label: 'Cancelled' },
+];
+
+const BOX: Box = { width: 720, height: 220, left: 44, right: 8, top: 10, bottom: 26 };
+
+const minuteLabel = (iso: string) => {
+  const date = new Date(iso);
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+};
+
+/** Every n-th minute gets a label, about six across. */
+function XAxis({ minutes }: { minutes: readonly SagaFiguresMinuteResponseDto[] }) {
+  const width = (BOX.width - BOX.left - BOX.right) / Math.max(minutes.length, 1);
+  const every = Math.max(1, Math.ceil(minutes.length / 6));
+  return (
+    <g class="axis">
+      <line x1={BOX.left} x2={BOX.width - BOX.right} y1={BOX.height - BOX.bottom} y2={BOX.height - BOX.bottom} />
+      {minutes.map((minute, index) =>
+        index % every === 0 ? (
+          <text key={minute.minute} x={BOX.left + (index + 0.5) * width} y={BOX.height - 8} text-anchor="middle">
+            {minuteLabel(minute.minute)}
+          </text>
+        ) : null,
+      )}
+    </g>
+  );
+}
+
+function YAxis({ ticks, format }: { ticks: number[]; format: (value: number) => string }) {
+  const y = yScale(ticks[ticks.length - 1], BOX);
+  return (
+    <g class="axis">
+      {ticks.map((tick) => (
+        <g key={tick}>
+          <line class="grid" x1={BOX.left} x2={BOX.width - BOX.right} y1={y(tick)} y2={y(tick)} />
+          <text x={BOX.left - 6} y={y(tick) + 4} text-anchor="end">
+            {format(tick)}
+          </text>
+        </g>
+      ))}
+    </g>
+  );
+}
+
+/** Sagas that ended per minute, stacked by outcome. */
+export function OutcomesChart({ minutes }: { minutes: readonly SagaFiguresMinuteResponseDto[] }) {
+  const columns = minutes.map((minute) => minute.outcomes);
+  const { bars, ticks } = stackedBars(
+    columns,
+    OUTCOMES.map((outcome) => outcome.key),
+    BOX,
+  );
+  const total = columns.reduce((sum, column) => sum + OUTCOMES.reduce((inner, outcome) => inner + column[outcome.key], 0), 0);
+  return (
+    <svg
+      class="chart"
+      viewBox={`0 0 ${BOX.width} ${BOX.height}`}
+      role="img"
+      aria-label={`Sagas ended per minute, by outcome: ${total} over ${minutes.length} minutes`}
+    >
+      <YAxis ticks={ticks} format={(value) => String(value)} />
+      {bars.map((bar) => (
+        <rect key={`${bar.column}-${bar.key}`} class={`fill-${bar.key}`} x={bar.x} y={bar.y} width={bar.width} height={bar.height}>
+          <title>{`${minuteLabel(minutes[bar.column].minute)}: ${bar.value} ${bar.key.replace('_', ' ')}`}</title>
+        </rect>
+      ))}
+      <XAxis minutes={minutes} />
+    </svg>
+  );
+}
+
+/** Median and 99th percentile of the durations of the sagas that ended each minute. */
+export function DurationsChart({ minutes }: { minutes: readonly SagaFiguresMinuteResponseDto[] }) {
+  const p50 = minutes.map((minute) => minute.duration_p50_ms);
+  const p99 = minutes.map((minute) => minute.duration_p99_ms);
+  const ticks = niceTicks(Math.max(0, ...p99.map((value) => value ?? 0), ...p50.map((value) => value ?? 0)));
+  const max = ticks[ticks.length - 1];
+  return (
+    <svg class="chart" viewBox={`0 0 ${BOX.width} ${BOX.height}`} role="img" aria-label="Saga duration per minute: median and 99th percentile">
+      <YAxis ticks={ticks} format={(value) => formatDuration(value)} />
+      <path class="line line-p99" d={linePath(p99, max, BOX)} />
+      <path class="line line-p50" d={linePath(p50, max, BOX)} />
+      <XAxis minutes={minutes} />
+    </svg>
+  );
+}

@@ -1,0 +1,111 @@
+import type { OperatorSagaPageResponseDto, SagaActionResponseDto } from '@order-saga/contracts/http/operator';
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import type { SagaFilters } from '../api/operator-api';
+import { useConsole } from '../components/console-context';
+import { ErrorNotice } from '../components/error-notice';
+import { PageHeading } from '../components/page-heading';
+import { ActionResult, SagaActionDialog, SagaActionRequest } from '../components/saga-action-dialog';
+import { SagaTable } from '../components/saga-table';
+import { Loaded, useLoad } from '../components/use-load';
+import { hrefOf } from '../routing/routes';
+import { Link, navigate } from '../routing/router';
+
+const WAITING = [
+  { value: '10', label: '10 seconds' },
+  { value: '60', label: '1 minute' },
+  { value: '300', label: '5 minutes' },
+  { value: '3600', label: '1 hour' },
+];
+const REFRESH_MS = 5_000;
+
+/**
+ * What needs an operator: sagas whose step deadline passed (stuck), open sagas that have not moved for a while
+ * (a participant down answers nothing, and the deadline may be far), and failed ones. Open ones can be
+ * retried or cancelled from here, after a confirmation.
+ */
+export function AttentionPage({ query }: { query: URLSearchParams }) {
+  const { api } = useConsole();
+  const waitingFor = query.get('waiting') ?? '60';
+  const [request, setRequest] = useState<SagaActionRequest | null>(null);
+  const [result, setResult] = useState<SagaActionResponseDto | null>(null);
+  const stuck = useLoad(() => api.listSagas({ state: 'stuck', limit: '50' }), 'stuck', REFRESH_MS);
+  const waiting = useLoad(() => api.listSagas({ state: 'open', older_than: waitingFor, limit: '50' }), waitingFor, REFRESH_MS);
+  const failed = useLoad(() => api.listSagas({ state: 'failed', limit: '50' }), 'failed', REFRESH_MS);
+
+  const done = (answer: SagaActionResponseDto) => {
+    setRequest(null);
+    setResult(answer);
+    stuck.reload();
+    waiting.reload();
+    failed.reload();
+  };
+
+  return (
+    <>
+      <PageHeading title="Stuck & failed" />
+      <div role="status" class="status-line">
+        {result ? (
+          <>
+            <ActionResult result={result} /> <Link href={hrefOf(`/sagas/${encodeURIComponent(result.order_id)}`)}>Open its timeline</Link>
+          </>
+        ) : null}
+      </div>
+      <Section title="Stuck: the step's deadline passed" id="stuck" filters={{ state: 'stuck' }} loaded={stuck} onAction={setRequest} />
+      <Section
+        title="Waiting: open and unchanged"
+        id="waiting"
+        filters={{ state: 'open', older_than: waitingFor }}
+        loaded={waiting}
+        onAction={setRequest}
+        control={
+          <div class="toolbar">
+            <label for="waiting-for">Unchanged for at least</label>
+            <select
+              id="waiting-for"
+              value={waitingFor}
+              onChange={(event) => navigate(hrefOf('/attention', { waiting: event.currentTarget.value }), { replace: true })}
+            >
+              {WAITING.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        }
+      />
+      <Section title="Failed: ended without a confirmed order" id="failed" filters={{ state: 'failed' }} loaded={failed} />
+      {request ? <SagaActionDialog request={request} onClose={() => setRequest(null)} onDone={done} /> : null}
+    </>
+  );
+}
+
+function Section(props: {
+  title: string;
+  id: string;
+  filters: SagaFilters;
+  loaded: Loaded<OperatorSagaPageResponseDto>;
+  onAction?: (request: SagaActionRequest) => void;
+  control?: ComponentChildren;
+}) {
+  const { loaded } = props;
+  const count = loaded.data ? `${loaded.data.data.length}${loaded.data.pagination.has_more ? '+' : ''}` : '…';
+  return (
+    <section class="card" aria-labelledby={`${props.id}-title`} data-section={props.id}>
+      <div class="section-heading">
+        <h2 id={`${props.id}-title`}>
+          {props.title} <span class="count">{count}</span>
+        </h2>
+        {props.control}
+      </div>
+      {loaded.error ? <ErrorNotice error={loaded.error} onRetry={loaded.reload} /> : null}
+      {loaded.data ? <SagaTable sagas={loaded.data.data} caption={props.title} onAction={props.onAction} /> : loaded.loading ? <p>Loading…</p> : null}
+      {loaded.data?.pagination.has_more ? (
+        <p>
+          <Link href={hrefOf('/sagas', props.filters as Record<string, string>)}>All of them in the sagas list</Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}

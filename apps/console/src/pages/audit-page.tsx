@@ -1,0 +1,119 @@
+import type { OperatorAuditEntryResponseDto } from '@order-saga/contracts/http/operator';
+import type { AuditFilters } from '../api/operator-api';
+import { useConsole } from '../components/console-context';
+import { ErrorNotice } from '../components/error-notice';
+import { PageHeading } from '../components/page-heading';
+import { useLoad } from '../components/use-load';
+import { formatTime } from '../format';
+import { hrefOf, sagaHref } from '../routing/routes';
+import { Link, navigate } from '../routing/router';
+
+const ACTIONS = ['sign-in', 'sign-out', 'saga.retry', 'saga.cancel'];
+const FILTERS = ['operator', 'action', 'target'] as const;
+
+/** Every state-changing operator request, allowed or refused, newest first (the gateway's audit log). */
+export function AuditPage({ query }: { query: URLSearchParams }) {
+  const { api } = useConsole();
+  const filters: AuditFilters = Object.fromEntries(FILTERS.map((name) => [name, query.get(name) ?? ''])) as AuditFilters;
+  const cursor = query.get('cursor') ?? undefined;
+  const key = query.toString();
+  const page = useLoad(() => api.auditLog({ ...filters, cursor, limit: '50' }), key);
+
+  const apply = (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    navigate(hrefOf('/audit', Object.fromEntries(FILTERS.map((name) => [name, String(form.get(name) ?? '').trim()]))));
+  };
+
+  return (
+    <>
+      <PageHeading title="Audit log" />
+      <form class="card filters" aria-label="Filter the audit log" onSubmit={apply} key={key}>
+        <div class="field">
+          <label for="audit-operator">Operator</label>
+          <input id="audit-operator" name="operator" value={filters.operator} autocomplete="off" />
+        </div>
+        <div class="field">
+          <label for="audit-action">Action</label>
+          <select id="audit-action" name="action" value={filters.action}>
+            <option value="">Any</option>
+            {ACTIONS.map((action) => (
+              <option key={action} value={action}>
+                {action}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="audit-target">Order id</label>
+          <input id="audit-target" name="target" value={filters.target} autocomplete="off" />
+        </div>
+        <div class="field field-buttons">
+          <button type="submit" class="button button-primary">
+            Apply filters
+          </button>
+          <Link class="button" href={hrefOf('/audit')}>
+            Clear
+          </Link>
+        </div>
+      </form>
+      {page.error ? <ErrorNotice error={page.error} onRetry={page.reload} /> : null}
+      <section class="card" aria-labelledby="audit-entries" aria-busy={page.loading}>
+        <h2 id="audit-entries">Entries, newest first</h2>
+        {page.data ? <AuditTable entries={page.data.data} /> : page.loading ? <p>Loading…</p> : null}
+        <nav class="pager" aria-label="Pages">
+          {cursor ? (
+            <Link class="button" href={hrefOf('/audit', { ...filters })}>
+              Newest
+            </Link>
+          ) : null}
+          {page.data?.pagination.next_cursor ? (
+            <Link class="button" href={hrefOf('/audit', { ...filters, cursor: page.data.pagination.next_cursor })}>
+              Older entries
+            </Link>
+          ) : null}
+        </nav>
+      </section>
+    </>
+  );
+}
+
+export function AuditTable({ entries }: { entries: OperatorAuditEntryResponseDto[] }) {
+  if (entries.length === 0) return <p class="empty">No entries.</p>;
+  return (
+    <table class="responsive-table">
+      <caption class="visually-hidden">Audit log entries</caption>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Operator</th>
+          <th scope="col">Action</th>
+          <th scope="col">Order</th>
+          <th scope="col">Outcome</th>
+          <th scope="col">Request id</th>
+          <th scope="col">Address</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((entry) => (
+          <tr key={entry.entry_id} data-action={entry.action}>
+            <td data-label="When">
+              <time dateTime={entry.occurred_at}>{formatTime(entry.occurred_at)}</time>
+            </td>
+            <td data-label="Operator">{entry.operator ?? '—'}</td>
+            <td data-label="Action">{entry.action}</td>
+            <td data-label="Order">{entry.target ? <Link href={sagaHref(entry.target)}>{entry.target}</Link> : '—'}</td>
+            <td data-label="Outcome" class={entry.status >= 400 ? 'overdue' : undefined}>
+              {entry.status}
+              {entry.error_code ? ` ${entry.error_code}` : ''}
+            </td>
+            <td data-label="Request id">
+              <code>{entry.request_id}</code>
+            </td>
+            <td data-label="Address">{entry.address ?? '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
