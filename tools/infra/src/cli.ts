@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BROKER_ADMIN_USER, KAFKA_SECURITY_MODES, KafkaSecurityMode } from './broker-security';
+import { CHROMIUM_PATH_VARIABLE, ensureChromium } from './chromium';
 import { javaBin, kafkaJarsCached } from './kafka-broker';
 import { CACHE_DIR, DATA_DIR, REPO_ROOT } from './paths';
 import { formatProblems, preflight, PreflightOptions, withoutPassword } from './preflight';
@@ -53,9 +54,10 @@ async function main(command: string | undefined, args: string[]): Promise<number
     case 'infra':
       await checkPrerequisites('npm run infra', [{ port: DEV_KAFKA_PORT, what: 'Kafka', variable: 'KAFKA_PORT' }]);
       return infraOnly(kafkaSecurity);
-    case 'test':
-      await checkPrerequisites('npm test', []);
-      return test();
+    case 'test': {
+      const { chromium } = await checkPrerequisites('npm test', [], { chromium: true });
+      return test(chromium);
+    }
     default:
       process.stderr.write('usage: cli.ts start [--security sasl_ssl] | infra [--security sasl_ssl] | test\n');
       return 2;
@@ -65,8 +67,10 @@ async function main(command: string | undefined, args: string[]): Promise<number
 /** Reported without a stack trace: the message is the whole story. */
 class PrerequisitesMissing extends Error {}
 
-async function checkPrerequisites(command: string, ports: PreflightOptions['ports']): Promise<void> {
+/** `chromium`: the console's browser suite needs one (npm test); found, or installed when it can be (chromium.ts). */
+async function checkPrerequisites(command: string, ports: PreflightOptions['ports'], needs: { chromium?: boolean } = {}): Promise<{ chromium?: string }> {
   const needsMaven = !(await kafkaJarsCached(CACHE_DIR));
+  const browser = needs.chromium ? await ensureChromium(log) : undefined;
   const problems = await preflight({
     nodeVersion: process.versions.node,
     javaBin: javaBin(),
@@ -76,11 +80,17 @@ async function checkPrerequisites(command: string, ports: PreflightOptions['port
     redisUrl: REDIS_URL,
     ports,
   });
+  if (browser && 'problem' in browser) problems.push(browser.problem);
   if (problems.length > 0) throw new PrerequisitesMissing(formatProblems(problems, command));
-  log(`prerequisites found: Java, ${needsMaven ? 'Maven, ' : ''}PostgreSQL at ${withoutPassword(POSTGRES_ADMIN_URL)}, Redis at ${withoutPassword(REDIS_URL)}`);
+  const chromium = browser && 'path' in browser ? browser.path : undefined;
+  log(
+    `prerequisites found: Java, ${needsMaven ? 'Maven, ' : ''}PostgreSQL at ${withoutPassword(POSTGRES_ADMIN_URL)}, Redis at ${withoutPassword(REDIS_URL)}${chromium ? `, Chromium at ${chromium}` : ''}`,
+  );
+  return { chromium };
 }
 
 async function start(kafkaSecurity: KafkaSecurityMode): Promise<number> {
+  await buildConsole();
   const jwtSigningKeysFile = await ensureSigningKeys(join(DATA_DIR, 'dev-jwt-signing-keys.json'));
   const infra = await startInfra(devInfraOptions(kafkaSecurity));
   const services = await startServices(infra, { basePort: GATEWAY_PORT, jwtSigningKeysFile }).catch(async (error) => {
@@ -154,7 +164,7 @@ async function infraOnly(kafkaSecurity: KafkaSecurityMode): Promise<number> {
  * processes, and the short forms of the chaos suite and the benchmark. Those bring up their own brokers where
  * they need to kill or restart one. A failing stage does not skip the others; the summary names each.
  */
-async function test(): Promise<number> {
+async function test(chromium: string | undefined): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-test-'));
   let infra: Infra | undefined;
   try {
@@ -172,6 +182,7 @@ async function test(): Promise<number> {
       ORDER_SAGA_TEST_DATA_DIR: dataDir,
       NX_DAEMON: 'false',
       NX_NO_CLOUD: 'true',
+      ...(chromium ? { [CHROMIUM_PATH_VARIABLE]: chromium } : {}),
     };
     // Suites that start and kill their own broker must not inherit the shared one.
     const ownBrokerEnv = { ...env, KAFKA_BROKERS: undefined };
@@ -179,6 +190,8 @@ async function test(): Promise<number> {
     const stages: Array<[string, string[], NodeJS.ProcessEnv]> = [
       ['unit/integration suites', nx('run-many', '-t', 'test', '--parallel=1'), env],
       ['end-to-end suite', nx('run', 'saga-e2e:e2e'), env],
+      // Builds the console first (its e2e target depends on console:build), then drives it in headless Chromium.
+      ['console browser suite', nx('run', 'console-e2e:e2e'), env],
       ['observability suite', nx('run', 'observability-e2e:e2e'), ownBrokerEnv],
       ['chaos suite (short form)', nx('run', 'saga-chaos:chaos-short'), ownBrokerEnv],
       ['benchmark smoke run', nx('run', 'bench:smoke'), ownBrokerEnv],
@@ -218,6 +231,19 @@ function devInfraOptions(kafkaSecurity: KafkaSecurityMode = 'plaintext') {
     kafkaSecurity,
     log,
   };
+}
+
+/**
+ * The operator console's static files, which the gateway serves at /console/ (a couple of seconds with Vite). A
+ * failed build leaves the API as it is: the gateway then answers /console/ with how to build it.
+ */
+async function buildConsole(): Promise<void> {
+  const started = Date.now();
+  // vite's exports do not name its bin; its package.json is exported, and the bin sits beside it.
+  const vite = join(dirname(require.resolve('vite/package.json', { paths: [REPO_ROOT] })), 'bin', 'vite.js');
+  const code = await runCommand(process.execPath, [vite, 'build', 'apps/console', '--logLevel', 'warn'], process.env);
+  if (code === 0) log(`operator console built (${formatElapsed(Date.now() - started)})`);
+  else log(`the operator console did not build (exit ${code}); the API runs without it: \`npx nx run console:build\` shows why`);
 }
 
 /**
@@ -262,6 +288,9 @@ function quickStart(gateway: string, operator: OperatorSignIn): string {
   return `
 The order saga is running. Gateway: ${gateway}   (Ctrl-C stops everything)
 
+Operator console: ${gateway}/console/
+   sign in as ${operator.username}, password ${operator.password}   (a new password at every start)
+
 1. Get a token:
    TOKEN=$(curl -s -X POST ${gateway}/oauth/token \\
      -d grant_type=client_credentials -d client_id=${DEMO.clientId} -d client_secret=${DEMO.clientSecret} -d 'scope=read write' \\
@@ -275,8 +304,7 @@ The order saga is running. Gateway: ${gateway}   (Ctrl-C stops everything)
 
    Try customer_id "${DEMO.decliningCustomerId}" (payment declined → 402) or product "SKU-003" (out of stock → 409).
 
-3. Operators (the console's API; a new password at every start, docs/operator-access.md):
-   sign in at POST ${gateway}/api/v1/operator/session as ${operator.username}, password ${operator.password}
+3. Operators (the console's API, docs/operator-access.md), with the sign-in above:
    curl -s -c .data/operator.cookies -X POST ${gateway}/api/v1/operator/session \
      -H 'Content-Type: application/json' -d '{"username":"${operator.username}","password":"${operator.password}"}'
    curl -s -b .data/operator.cookies '${gateway}/api/v1/operator/sagas?state=stuck'

@@ -7,3 +7,4 @@ export * from './broker-security';
 export * from './kafka-acls';
 export { killOnExit } from './kafka-broker';
 export { freePort } from './free-port';
+export * from './chromium';

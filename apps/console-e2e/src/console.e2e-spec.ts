@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import { pollUntil, RunningSystem, startSystem } from '@order-saga/shared/testing';
+import { stopService } from '@order-saga/infra';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium, screenshot } from './support/console-browser';
+
+/**
+ * The operator console in a real headless Chromium, against the whole system started by startSystem (gateway,
+ * order, inventory, payment and notification services on real Kafka, PostgreSQL and Redis), the console served
+ * by the gateway at /console/ from its build. Every step waits for what the page shows, with a deadline; nothing
+ * sleeps. Each page's screenshot lands in dist/apps/console-e2e/screenshots.
+ *
+ * One saga is made stuck the way it happens in production: payment-service stops, an order's saga reserves its
+ * stock and then waits on ProcessPayment (the step timeout is raised so the saga does not give up by itself
+ * during the test). The operator cancels it from the console; payment-service comes back, refunds, inventory
+ * releases, and the saga ends CANCELLED.
+ */
+
+const OPERATOR = { username: 'console-e2e@example.com', displayName: 'Console E2E' };
+const SHIPPING = { street: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' };
+const WIDE = { width: 1280, height: 900 };
+const NARROW = { width: 390, height: 844 };
+
+let system: RunningSystem;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let customerId: string;
+let confirmedOrder: string;
+
+/** Waits until `locator`'s text matches, and returns it. */
+async function textOf(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  return pollUntil(
+    async () => {
+      const text = (await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '';
+      return pattern.test(text) ? text : undefined;
+    },
+    { timeoutMs, intervalMs: 200, description: `${String(locator)} to read ${pattern}` },
+  );
+}
+
+const consoleUrl = (path = '/') => `${system.gatewayUrl}/console${path}`;
+const heading = () => page.getByRole('heading', { level: 1 });
+/** A link of the console's menu. */
+const menu = (name: string) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
+
+beforeAll(async () => {
+  system = await startSystem({
+    name: 'console-e2e',
+    databasePrefix: process.env.ORDER_SAGA_CONSOLE_E2E_DB_PREFIX ?? 'order_saga_console_e2e',
+    operators: { console: OPERATOR },
+    env: {
+      // A saga waiting on a stopped participant stays open for the test (the sweeper would give up after the
+      // default 30 s); a placement answers 202 after 1 s instead of holding the request 8 s.
+      'order-service': { SAGA_STEP_TIMEOUT_MS: '600000', ORDER_OUTCOME_WAIT_MS: '1000' },
+    },
+  });
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: WIDE, locale: 'en-GB', timezoneId: 'UTC' });
+  page = await context.newPage();
+
+  customerId = await system.seed.customer();
+  const declining = await system.seed.customer({ customerId: `CUST-${randomUUID().slice(0, 6)}-DECLINE` });
+  const productId = await system.seed.product({ available: 100, unitPrice: 12.5 });
+  const confirmed = await system.api.placeOrder({ customer_id: customerId, items: [{ product_id: productId, quantity: 2 }], shipping_address: SHIPPING });
+  expect(confirmed.status).toBe(201);
+  confirmedOrder = confirmed.order.order_id;
+  const declined = await system.api
+    .placeOrder({ customer_id: declining, items: [{ product_id: productId, quantity: 1 }] })
+    .catch((error: { status?: number }) => error);
+  expect((declined as { status?: number }).status).toBe(402);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+}, 60_000);
+
+describe('the operator console in headless Chromium, on the whole system', () => {
+  it('signs in with the operator’s username and password into a session the page’s scripts cannot read', async () => {
+    await page.goto(consoleUrl('/'));
+    const { username, password } = system.operator();
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await screenshot(page, 'sign-in', { forDocs: false });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await textOf(heading(), /^Overview$/);
+    const cookie = (await context.cookies()).find((candidate) => candidate.name === 'operator_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/operator' });
+    expect(await page.evaluate('document.cookie')).toBe('');
+    // A reload keeps the cookie but loses the CSRF token held in memory; the console reads it again.
+    await page.reload();
+    await textOf(heading(), /^Overview$/);
+    expect(await page.getByRole('banner').textContent()).toContain(OPERATOR.displayName);
+  });
+
+  it('the overview shows what the system did: one saga confirmed, one compensated, none in flight or stuck, with the charts', async () => {
+    await textOf(page.locator('[data-figure="ended"]'), /^2$/);
+    expect(await page.locator('[data-figure="in-flight"]').textContent()).toBe('0');
+    expect(await page.locator('[data-figure="stuck"]').textContent()).toBe('0');
+    const legend = (await page.locator('figure').first().textContent()) ?? '';
+    expect(legend).toMatch(/Confirmed 1/);
+    expect(legend).toMatch(/Compensated 1/);
+    expect(await page.locator('svg.chart rect.fill-confirmed').count()).toBe(1);
+    expect(await page.locator('svg.chart rect.fill-compensated').count()).toBe(1);
+    expect(await page.locator('svg.chart path.line-p50').getAttribute('d')).toMatch(/^M/);
+    await screenshot(page, 'overview', { forDocs: true });
+  });
+
+  it('finds an order in the sagas list by its customer and reads its timeline, drawn with each step’s duration', async () => {
+    await menu('Sagas').click();
+    await textOf(heading(), /^Sagas$/);
+    await page.getByLabel('Customer id').fill(customerId);
+    await page.getByLabel('State').selectOption('CONFIRMED');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const row = page.locator(`tr[data-order-id="${confirmedOrder}"]`);
+    await row.waitFor();
+    expect(page.url()).toContain(`customer_id=${customerId}`);
+    await screenshot(page, 'sagas', { forDocs: false });
+
+    await row.getByRole('link', { name: confirmedOrder }).click();
+    await textOf(heading(), new RegExp(`^Saga ${confirmedOrder}$`));
+    await page.locator('[data-saga-state="CONFIRMED"]').waitFor();
+    const entries = page.locator('.timeline-list li');
+    await textOf(entries.last(), /ConfirmReservation/);
+    const lines = await entries.allTextContents();
+    const steps = await entries.evaluateAll((items) =>
+      items.map((item) => `${item.querySelector('.chip')?.textContent} ${item.querySelector('.entry-name')?.textContent}`),
+    );
+    expect(steps).toEqual([
+      'command ReserveStock',
+      'reply StockReserved',
+      'command ProcessPayment',
+      'reply PaymentSucceeded',
+      'outcome OrderConfirmed',
+      'command ConfirmReservation',
+    ]);
+    expect(lines[1]).toMatch(/answered ReserveStock after \d+(\.\d+)? (ms|s)/);
+    expect(lines[3]).toMatch(/answered ProcessPayment after \d+(\.\d+)? (ms|s)/);
+    // Drawn: a bar per command that had a reply, marks for the replies, the outcome and the fire-and-forget command.
+    expect(await page.locator('svg.timeline-drawing .span').count()).toBe(2);
+    expect(await page.locator('svg.timeline-drawing .mark').count()).toBe(4);
+    await screenshot(page, 'saga-timeline', { forDocs: true });
+  });
+
+  it('a saga stuck on a stopped payment-service is cancelled from the console after a confirmation: the stock comes back, the timeline shows the operator’s action', async () => {
+    const productId = await system.seed.product({ available: 5, unitPrice: 20 });
+    await stopService(system.services.replicas['payment-service'][0]);
+    const placed = await system.api.placeOrder({ customer_id: customerId, items: [{ product_id: productId, quantity: 3 }], shipping_address: SHIPPING });
+    expect(placed.status).toBe(202);
+    const orderId = placed.order.order_id;
+    await pollUntil(async () => ((await system.api.getProduct(productId)).reserved === 3 ? true : undefined), { description: 'the stock reserved' });
+    expect(await system.api.getProduct(productId)).toMatchObject({ available: 2, reserved: 3 });
+
+    await menu('Stuck & failed').click();
+    await textOf(heading(), /^Stuck & failed$/);
+    await page.getByLabel('Unchanged for at least').selectOption('10');
+    const waiting = page.locator('[data-section="waiting"]');
+    const row = waiting.locator(`tr[data-order-id="${orderId}"]`);
+    // The saga shows up once it has not changed for 10 s; the page refreshes every 5 s.
+    await row.waitFor({ timeout: 45_000 });
+    expect(await row.textContent()).toContain('ProcessPayment');
+
+    // Escape closes the confirmation without acting, and gives the focus back to the button that opened it.
+    const cancel = row.getByRole('button', { name: `Cancel ${orderId}` });
+    await cancel.click();
+    const dialog = page.getByRole('dialog', { name: `Cancel the saga of ${orderId}?` });
+    await dialog.waitFor();
+    expect(await page.evaluate('document.activeElement.id')).toBe('action-reason');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await cancel.evaluate((button) => button === (button.ownerDocument as { activeElement: unknown }).activeElement)).toBe(true);
+
+    await cancel.click();
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('refunded (RefundPayment), then the stock released (ReleaseStock)');
+    await dialog.getByLabel(/Reason/).fill('payment provider down, customer asked to cancel');
+    await screenshot(page, 'cancel-confirmation', { forDocs: false });
+    await dialog.getByRole('button', { name: 'Cancel the saga' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await textOf(page.getByRole('status'), new RegExp(`Cancel of ${orderId} taken: PROCESSING_PAYMENT → REFUNDING_PAYMENT, sent RefundPayment`));
+
+    // Payment comes back: it refunds (the charge never happened, so the payment is voided), inventory releases.
+    await system.startService('payment-service');
+    await page.getByRole('link', { name: 'Open its timeline' }).click();
+    await page.locator('[data-saga-state="CANCELLED"]').waitFor({ timeout: 60_000 });
+    await pollUntil(
+      async () => {
+        const product = await system.api.getProduct(productId);
+        return product.available === 5 && product.reserved === 0 ? product : undefined;
+      },
+      { timeoutMs: 30_000, description: 'the reserved stock back (inventory)' },
+    );
+
+    const operatorLine = page.locator('.timeline-list li.entry-operator');
+    expect(await textOf(operatorLine, /CancelRequested/)).toContain(
+      `by ${OPERATOR.username}: “payment provider down, customer asked to cancel” — PROCESSING_PAYMENT → REFUNDING_PAYMENT, sent RefundPayment`,
+    );
+    const names = (await page.locator('.timeline-list li .entry-name').allTextContents()).join(' ');
+    expect(names).toMatch(/CancelRequested RefundPayment .*PaymentRefunded ReleaseStock StockReleased OrderCancelled/);
+    expect(await page.locator('svg.timeline-drawing .mark-operator').count()).toBe(1);
+    // Ended: nothing left to retry or cancel, so no button offers it.
+    expect(await page.getByRole('button', { name: 'Cancel saga' }).count()).toBe(0);
+    await textOf(page.locator('section[aria-labelledby="saga-audit"] tr[data-action="saga.cancel"]'), /202/);
+    await screenshot(page, 'saga-cancelled', { forDocs: true });
+  });
+
+  it('the stuck & failed page lists the failed sagas, and the audit log the operator’s sign-in and cancel', async () => {
+    await menu('Stuck & failed').click();
+    const failed = page.locator('[data-section="failed"] tbody tr');
+    await textOf(page.locator('[data-section="failed"] h2'), /Failed.* 2$/);
+    expect((await failed.allTextContents()).join(' ')).toMatch(/COMPENSATED.*CANCELLED/);
+    await screenshot(page, 'stuck-and-failed', { forDocs: true });
+
+    await menu('Audit log').click();
+    await textOf(heading(), /^Audit log$/);
+    const actions = await pollUntil(
+      async () => {
+        const rows = await page.locator('tbody tr').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-action')));
+        return rows.includes('saga.cancel') ? rows : undefined;
+      },
+      { description: 'the cancel in the audit log' },
+    );
+    expect(actions.slice(0, 2)).toEqual(['saga.cancel', 'sign-in']);
+    await page.getByLabel('Action').selectOption('saga.cancel');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await textOf(page.locator('tbody tr').first(), new RegExp(`${OPERATOR.username}saga\\.cancelORD-\\w+202`));
+    await screenshot(page, 'audit-log', { forDocs: true });
+  });
+
+  it('an API client’s token gets 403 on an operator route, from the console’s own page (session cookie and all)', async () => {
+    const token = await system.token();
+    const answer = await page.evaluate(async (bearer) => {
+      const response = await fetch('/api/v1/operator/sagas', { headers: { authorization: `Bearer ${bearer}` }, credentials: 'same-origin' });
+      return { status: response.status, body: (await response.json()) as { error_code: string } };
+    }, token);
+
+    expect(answer.status).toBe(403);
+    expect(answer.body.error_code).toBe('FORBIDDEN');
+  });
+
+  it('reads at 390 px wide: no sideways scrolling, the tables become cards, the timeline list readable', async () => {
+    await page.setViewportSize(NARROW);
+    for (const [path, name] of [
+      [`/sagas/${confirmedOrder}`, 'saga-timeline-390'],
+      ['/sagas?state=failed', 'sagas-390'],
+      ['/', 'overview-390'],
+    ]) {
+      await page.goto(consoleUrl(path));
+      await heading().waitFor();
+      await page.locator('main .card, main .tiles').first().waitFor();
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(NARROW.width);
+      await screenshot(page, name);
+    }
+    await page.setViewportSize(WIDE);
+  });
+
+  it('is usable from the keyboard: a skip link first, then the menu, each control with a visible focus', async () => {
+    await page.goto(consoleUrl('/'));
+    await heading().waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to the content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Overview');
+    const outline = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');
+    expect(outline).toBe('solid');
+  });
+
+  it('signs out: the gateway ends the session and the sign-in comes back', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Username').waitFor();
+    const session = await page.evaluate(async () => (await fetch('/api/v1/operator/session', { credentials: 'same-origin' })).status);
+    expect(session).toBe(401);
+  });
+});
