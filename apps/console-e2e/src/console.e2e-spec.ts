@@ -69,6 +69,15 @@ beforeAll(async () => {
     .placeOrder({ customer_id: declining, items: [{ product_id: productId, quantity: 1 }] })
     .catch((error: { status?: number }) => error);
   expect((declined as { status?: number }).status).toBe(402);
+  const more = await Promise.all(
+    [1, 2, 3].map((quantity) => system.api.placeOrder({ customer_id: customerId, items: [{ product_id: productId, quantity }], shipping_address: SHIPPING })),
+  );
+  expect(more.map((placed) => placed.status)).toEqual([201, 201, 201]);
+  const soldOut = await system.seed.product({ available: 0 });
+  const rejected = await system.api
+    .placeOrder({ customer_id: customerId, items: [{ product_id: soldOut, quantity: 1 }] })
+    .catch((error: { status?: number }) => error);
+  expect((rejected as { status?: number }).status).toBe(409);
 }, 240_000);
 
 afterAll(async () => {
@@ -80,8 +89,8 @@ describe('the operator console in headless Chromium, on the whole system', () =>
   it('signs in with the operator’s username and password into a session the page’s scripts cannot read', async () => {
     await page.goto(consoleUrl('/'));
     const { username, password } = system.operator();
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Username', { exact: true }).fill(username);
+    await page.getByLabel('Password', { exact: true }).fill(password);
     await screenshot(page, 'sign-in', { forDocs: false });
     await page.getByRole('button', { name: 'Sign in' }).click();
 
@@ -95,24 +104,35 @@ describe('the operator console in headless Chromium, on the whole system', () =>
     expect(await page.getByRole('banner').textContent()).toContain(OPERATOR.displayName);
   });
 
-  it('the overview shows what the system did: one saga confirmed, one compensated, none in flight or stuck, with the charts', async () => {
-    await textOf(page.locator('[data-figure="ended"]'), /^2$/);
+  it('the overview shows what the system did: four sagas confirmed, one compensated, one rejected, none in flight or stuck, in the charts too', async () => {
+    await textOf(page.locator('[data-figure="ended"]'), /^6$/);
     expect(await page.locator('[data-figure="in-flight"]').textContent()).toBe('0');
     expect(await page.locator('[data-figure="stuck"]').textContent()).toBe('0');
     const legend = (await page.locator('figure').first().textContent()) ?? '';
-    expect(legend).toMatch(/Confirmed 1/);
+    expect(legend).toMatch(/Confirmed 4/);
+    expect(legend).toMatch(/Rejected 1/);
     expect(legend).toMatch(/Compensated 1/);
-    expect(await page.locator('svg.chart rect.fill-confirmed').count()).toBe(1);
-    expect(await page.locator('svg.chart rect.fill-compensated').count()).toBe(1);
-    expect(await page.locator('svg.chart path.line-p50').getAttribute('d')).toMatch(/^M/);
+    // The bars say the same, whichever minutes the sagas ended in: each bar's tooltip is `HH:MM: n outcome`.
+    const barTotal = async (outcome: string) =>
+      (await page.locator(`svg.chart rect.fill-${outcome} title`).allTextContents()).reduce((sum, title) => sum + Number(/: (\d+) /.exec(title)?.[1]), 0);
+    expect({ confirmed: await barTotal('confirmed'), rejected: await barTotal('rejected'), compensated: await barTotal('compensated') }).toEqual({
+      confirmed: 4,
+      rejected: 1,
+      compensated: 1,
+    });
+    expect(await page.locator('svg.chart circle.dot-p50').count()).toBeGreaterThanOrEqual(1);
+    // Another window reads the figures again: a quarter of an hour, 15 bars.
+    await page.getByLabel('Window', { exact: true }).selectOption('15');
+    await textOf(page.getByText(/minutes from/), /^15 minutes from/);
+    await textOf(page.locator('[data-figure="ended"]'), /^6$/);
     await screenshot(page, 'overview', { forDocs: true });
   });
 
   it('finds an order in the sagas list by its customer and reads its timeline, drawn with each step’s duration', async () => {
     await menu('Sagas').click();
     await textOf(heading(), /^Sagas$/);
-    await page.getByLabel('Customer id').fill(customerId);
-    await page.getByLabel('State').selectOption('CONFIRMED');
+    await page.getByLabel('Customer id', { exact: true }).fill(customerId);
+    await page.getByLabel('State', { exact: true }).selectOption('CONFIRMED');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const row = page.locator(`tr[data-order-id="${confirmedOrder}"]`);
     await row.waitFor();
@@ -155,7 +175,7 @@ describe('the operator console in headless Chromium, on the whole system', () =>
 
     await menu('Stuck & failed').click();
     await textOf(heading(), /^Stuck & failed$/);
-    await page.getByLabel('Unchanged for at least').selectOption('10');
+    await page.getByLabel('Unchanged for at least', { exact: true }).selectOption('10');
     const waiting = page.locator('[data-section="waiting"]');
     const row = waiting.locator(`tr[data-order-id="${orderId}"]`);
     // The saga shows up once it has not changed for 10 s; the page refreshes every 5 s.
@@ -181,7 +201,8 @@ describe('the operator console in headless Chromium, on the whole system', () =>
     await dialog.waitFor({ state: 'hidden' });
     await textOf(page.getByRole('status'), new RegExp(`Cancel of ${orderId} taken: PROCESSING_PAYMENT → REFUNDING_PAYMENT, sent RefundPayment`));
 
-    // Payment comes back: it refunds (the charge never happened, so the payment is voided), inventory releases.
+    // payment-service comes back and takes what waited for it (the ProcessPayment, then the RefundPayment): what
+    // was charged is refunded, inventory releases the stock, the saga ends CANCELLED.
     await system.startService('payment-service');
     await page.getByRole('link', { name: 'Open its timeline' }).click();
     await page.locator('[data-saga-state="CANCELLED"]').waitFor({ timeout: 60_000 });
@@ -209,8 +230,8 @@ describe('the operator console in headless Chromium, on the whole system', () =>
   it('the stuck & failed page lists the failed sagas, and the audit log the operator’s sign-in and cancel', async () => {
     await menu('Stuck & failed').click();
     const failed = page.locator('[data-section="failed"] tbody tr');
-    await textOf(page.locator('[data-section="failed"] h2'), /Failed.* 2$/);
-    expect((await failed.allTextContents()).join(' ')).toMatch(/COMPENSATED.*CANCELLED/);
+    await textOf(page.locator('[data-section="failed"] h2'), /Failed.* 3$/);
+    expect((await failed.allTextContents()).join(' ')).toMatch(/COMPENSATED.*REJECTED.*CANCELLED/);
     await screenshot(page, 'stuck-and-failed', { forDocs: true });
 
     await menu('Audit log').click();
@@ -223,7 +244,7 @@ describe('the operator console in headless Chromium, on the whole system', () =>
       { description: 'the cancel in the audit log' },
     );
     expect(actions.slice(0, 2)).toEqual(['saga.cancel', 'sign-in']);
-    await page.getByLabel('Action').selectOption('saga.cancel');
+    await page.getByLabel('Action', { exact: true }).selectOption('saga.cancel');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await textOf(page.locator('tbody tr').first(), new RegExp(`${OPERATOR.username}saga\\.cancelORD-\\w+202`));
     await screenshot(page, 'audit-log', { forDocs: true });
@@ -270,7 +291,7 @@ describe('the operator console in headless Chromium, on the whole system', () =>
 
   it('signs out: the gateway ends the session and the sign-in comes back', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('Username').waitFor();
+    await page.getByLabel('Username', { exact: true }).waitFor();
     const session = await page.evaluate(async () => (await fetch('/api/v1/operator/session', { credentials: 'same-origin' })).status);
     expect(session).toBe(401);
   });

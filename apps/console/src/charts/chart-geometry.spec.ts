@@ -11,6 +11,11 @@ describe('niceTicks', () => {
   ])('for a maximum of %d gives %j', (max, ticks) => {
     expect(niceTicks(max)).toEqual(ticks);
   });
+
+  it('counts get whole steps only', () => {
+    expect(niceTicks(2, 4, true)).toEqual([0, 1, 2]);
+    expect(niceTicks(10, 4, true)).toEqual([0, 5, 10]);
+  });
 });
 
 describe('stackedBars', () => {

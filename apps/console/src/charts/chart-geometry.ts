@@ -19,12 +19,16 @@ export function yScale(max: number, box: Box): (value: number) => number {
   return (value) => box.height - box.bottom - (max > 0 ? (value / max) * plot : 0);
 }
 
-/** About `count` round values from 0 to at least `max` (1, 2, 2.5 or 5 times a power of ten apart). */
-export function niceTicks(max: number, count = 4): number[] {
+/**
+ * About `count` round values from 0 to at least `max` (1, 2, 2.5 or 5 times a power of ten apart); with
+ * `integers`, whole steps only (counts of sagas).
+ */
+export function niceTicks(max: number, count = 4, integers = false): number[] {
   if (!(max > 0)) return [0, 1];
   const raw = max / count;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= raw) ?? 10 * power;
+  const candidates = [1, 2, 2.5, 5, 10].map((factor) => factor * power).filter((candidate) => !integers || (candidate >= 1 && Number.isInteger(candidate)));
+  const step = candidates.find((candidate) => candidate >= raw) ?? (integers ? Math.max(1, Math.ceil(raw)) : 10 * power);
   const ticks: number[] = [];
   for (let value = 0; value < max + step - 1e-9; value += step) ticks.push(Number(value.toPrecision(12)));
   return ticks;
@@ -51,7 +55,7 @@ export function stackedBars<K extends string>(
   box: Box,
 ): { bars: StackedBar<K>[]; ticks: number[]; columnWidth: number } {
   const totals = columns.map((column) => keys.reduce((sum, key) => sum + column[key], 0));
-  const ticks = niceTicks(Math.max(0, ...totals));
+  const ticks = niceTicks(Math.max(0, ...totals), 4, true);
   const y = yScale(ticks[ticks.length - 1], box);
   const columnWidth = (box.width - box.left - box.right) / Math.max(columns.length, 1);
   const gap = Math.min(2, columnWidth * 0.2);
@@ -90,6 +94,13 @@ export function linePath(values: readonly (number | null)[], max: number, box: B
     drawing = true;
   });
   return parts.join(' ');
+}
+
+/** The points of a series at the columns' centres, null values left out: dots, so a lone minute shows. */
+export function linePoints(values: readonly (number | null)[], max: number, box: Box): { index: number; x: number; y: number }[] {
+  const y = yScale(max, box);
+  const columnWidth = (box.width - box.left - box.right) / Math.max(values.length, 1);
+  return values.flatMap((value, index) => (value === null ? [] : [{ index, x: round(box.left + (index + 0.5) * columnWidth), y: round(y(value)) }]));
 }
 
 function round(value: number): number {

@@ -1,6 +1,6 @@
 import type { SagaFiguresMinuteResponseDto, SagaOutcome } from '@order-saga/contracts/http/operator';
 import { formatDuration } from '../timeline/timeline-layout';
-import { Box, linePath, niceTicks, stackedBars, yScale } from './chart-geometry';
+import { Box, linePath, linePoints, niceTicks, stackedBars, yScale } from './chart-geometry';
 
 /** Drawn bottom-up in this order; the colours are the badges' (styles.css). */
 export const OUTCOMES: { key: SagaOutcome; label: string }[] = [
@@ -11,7 +11,7 @@ export const OUTCOMES: { key: SagaOutcome; label: string }[] = [
   { key: 'cancelled', label: 'Cancelled' },
 ];
 
-const BOX: Box = { width: 720, height: 220, left: 44, right: 8, top: 10, bottom: 26 };
+const BOX: Box = { width: 720, height: 220, left: 60, right: 8, top: 10, bottom: 26 };
 
 const minuteLabel = (iso: string) => {
   const date = new Date(iso);
@@ -88,8 +88,19 @@ export function DurationsChart({ minutes }: { minutes: readonly SagaFiguresMinut
   return (
     <svg class="chart" viewBox={`0 0 ${BOX.width} ${BOX.height}`} role="img" aria-label="Saga duration per minute: median and 99th percentile">
       <YAxis ticks={ticks} format={(value) => formatDuration(value)} />
-      <path class="line line-p99" d={linePath(p99, max, BOX)} />
-      <path class="line line-p50" d={linePath(p50, max, BOX)} />
+      {[
+        { name: 'p99', values: p99 },
+        { name: 'p50', values: p50 },
+      ].map((series) => (
+        <g key={series.name}>
+          <path class={`line line-${series.name}`} d={linePath(series.values, max, BOX)} />
+          {linePoints(series.values, max, BOX).map((point) => (
+            <circle key={point.index} class={`dot dot-${series.name}`} cx={point.x} cy={point.y} r={3.5}>
+              <title>{`${minuteLabel(minutes[point.index].minute)}: ${series.name} ${formatDuration(series.values[point.index] ?? 0)}`}</title>
+            </circle>
+          ))}
+        </g>
+      ))}
       <XAxis minutes={minutes} />
     </svg>
   );

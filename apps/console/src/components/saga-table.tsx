@@ -45,8 +45,10 @@ export function SagaTable({
                 <Link href={sagaHref(saga.order_id)}>{saga.order_id}</Link>
               </th>
               <td data-label="State">
-                <StateBadge state={saga.state} />
-                {saga.failure_reason ? <span class="muted"> {saga.failure_reason}</span> : null}
+                <span>
+                  <StateBadge state={saga.state} />
+                  {saga.failure_reason ? <span class="muted"> {saga.failure_reason}</span> : null}
+                </span>
               </td>
               <td data-label="Waiting on">{saga.step ?? '—'}</td>
               <td data-label="Client">{saga.client_id}</td>

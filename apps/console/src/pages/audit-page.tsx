@@ -3,6 +3,7 @@ import type { AuditFilters } from '../api/operator-api';
 import { useConsole } from '../components/console-context';
 import { ErrorNotice } from '../components/error-notice';
 import { PageHeading } from '../components/page-heading';
+import { useDraft } from '../components/use-draft';
 import { useLoad } from '../components/use-load';
 import { formatTime } from '../format';
 import { hrefOf, sagaHref } from '../routing/routes';
@@ -19,44 +20,10 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
   const key = query.toString();
   const page = useLoad(() => api.auditLog({ ...filters, cursor, limit: '50' }), key);
 
-  const apply = (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    navigate(hrefOf('/audit', Object.fromEntries(FILTERS.map((name) => [name, String(form.get(name) ?? '').trim()]))));
-  };
-
   return (
     <>
       <PageHeading title="Audit log" />
-      <form class="card filters" aria-label="Filter the audit log" onSubmit={apply} key={key}>
-        <div class="field">
-          <label for="audit-operator">Operator</label>
-          <input id="audit-operator" name="operator" value={filters.operator} autocomplete="off" />
-        </div>
-        <div class="field">
-          <label for="audit-action">Action</label>
-          <select id="audit-action" name="action" value={filters.action}>
-            <option value="">Any</option>
-            {ACTIONS.map((action) => (
-              <option key={action} value={action}>
-                {action}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="audit-target">Order id</label>
-          <input id="audit-target" name="target" value={filters.target} autocomplete="off" />
-        </div>
-        <div class="field field-buttons">
-          <button type="submit" class="button button-primary">
-            Apply filters
-          </button>
-          <Link class="button" href={hrefOf('/audit')}>
-            Clear
-          </Link>
-        </div>
-      </form>
+      <AuditFilterForm key={key} initial={filters as Record<(typeof FILTERS)[number], string>} />
       {page.error ? <ErrorNotice error={page.error} onRetry={page.reload} /> : null}
       <section class="card" aria-labelledby="audit-entries" aria-busy={page.loading}>
         <h2 id="audit-entries">Entries, newest first</h2>
@@ -75,6 +42,45 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
         </nav>
       </section>
     </>
+  );
+}
+
+function AuditFilterForm({ initial }: { initial: Record<(typeof FILTERS)[number], string> }) {
+  const { draft, input, select } = useDraft(initial);
+  const apply = (event: Event) => {
+    event.preventDefault();
+    navigate(hrefOf('/audit', Object.fromEntries(FILTERS.map((name) => [name, draft[name].trim()]))));
+  };
+  return (
+    <form class="card filters" aria-label="Filter the audit log" onSubmit={apply}>
+      <div class="field">
+        <label for="audit-operator">Operator</label>
+        <input id="audit-operator" {...input('operator')} autocomplete="off" />
+      </div>
+      <div class="field">
+        <label for="audit-action">Action</label>
+        <select id="audit-action" {...select('action')}>
+          <option value="">Any</option>
+          {ACTIONS.map((action) => (
+            <option key={action} value={action}>
+              {action}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="audit-target">Order id</label>
+        <input id="audit-target" {...input('target')} autocomplete="off" />
+      </div>
+      <div class="field field-buttons">
+        <button type="submit" class="button button-primary">
+          Apply filters
+        </button>
+        <Link class="button" href={hrefOf('/audit')}>
+          Clear
+        </Link>
+      </div>
+    </form>
   );
 }
 

@@ -81,7 +81,7 @@ function Figures({ data }: { data: SagaFiguresResponseDto }) {
         </li>
         <li class="tile">
           <span class="tile-label">Duration p50 / p99</span>
-          <span class="tile-value" data-figure="durations">
+          <span class="tile-value tile-value-small" data-figure="durations">
             {data.duration_p50_ms === null ? '—' : formatDuration(data.duration_p50_ms)} /{' '}
             {data.duration_p99_ms === null ? '—' : formatDuration(data.duration_p99_ms)}
           </span>

@@ -4,6 +4,7 @@ import { useConsole } from '../components/console-context';
 import { ErrorNotice } from '../components/error-notice';
 import { PageHeading } from '../components/page-heading';
 import { SagaTable } from '../components/saga-table';
+import { useDraft } from '../components/use-draft';
 import { useLoad } from '../components/use-load';
 import { SAGA_STATES } from '../format';
 import { hrefOf, sagaHref } from '../routing/routes';
@@ -35,11 +36,6 @@ export function SagasPage({ query }: { query: URLSearchParams }) {
   const page = useLoad(() => api.listSagas({ ...filters, cursor, limit: '25' }), key);
   const [orderId, setOrderId] = useState('');
 
-  const apply = (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    navigate(hrefOf('/sagas', Object.fromEntries(FILTERS.map((name) => [name, String(form.get(name) ?? '').trim()]))));
-  };
   const open = (event: Event) => {
     event.preventDefault();
     if (orderId.trim()) navigate(sagaHref(orderId.trim()));
@@ -55,68 +51,7 @@ export function SagasPage({ query }: { query: URLSearchParams }) {
           Open
         </button>
       </form>
-      <form class="card filters" aria-label="Filter the sagas" onSubmit={apply} key={key}>
-        <div class="field">
-          <label for="filter-state">State</label>
-          <select id="filter-state" name="state" value={filters.state}>
-            <option value="">Any</option>
-            <optgroup label="Groups">
-              {STATE_GROUPS.map((group) => (
-                <option key={group.value} value={group.value}>
-                  {group.label}
-                </option>
-              ))}
-            </optgroup>
-            <optgroup label="States">
-              {SAGA_STATES.map((state) => (
-                <option key={state} value={state}>
-                  {state}
-                </option>
-              ))}
-            </optgroup>
-          </select>
-        </div>
-        <div class="field">
-          <label for="filter-step">Waiting on</label>
-          <select id="filter-step" name="step" value={filters.step}>
-            <option value="">Any step</option>
-            {STEPS.map((step) => (
-              <option key={step} value={step}>
-                {step}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="filter-age">Unchanged for at least</label>
-          <select id="filter-age" name="older_than" value={filters.older_than}>
-            {AGES.map((age) => (
-              <option key={age.value} value={age.value}>
-                {age.label}
-              </option>
-            ))}
-            {filters.older_than && !AGES.some((age) => age.value === filters.older_than) ? (
-              <option value={filters.older_than}>{filters.older_than} s</option>
-            ) : null}
-          </select>
-        </div>
-        <div class="field">
-          <label for="filter-client">Client id</label>
-          <input id="filter-client" name="client_id" value={filters.client_id} autocomplete="off" />
-        </div>
-        <div class="field">
-          <label for="filter-customer">Customer id</label>
-          <input id="filter-customer" name="customer_id" value={filters.customer_id} autocomplete="off" />
-        </div>
-        <div class="field field-buttons">
-          <button type="submit" class="button button-primary">
-            Apply filters
-          </button>
-          <Link class="button" href={hrefOf('/sagas')}>
-            Clear
-          </Link>
-        </div>
-      </form>
+      <SagaFilterForm key={key} initial={filters as Record<(typeof FILTERS)[number], string>} />
       {page.error ? <ErrorNotice error={page.error} onRetry={page.reload} /> : null}
       <section class="card" aria-labelledby="sagas-found" aria-busy={page.loading}>
         <h2 id="sagas-found">{page.data ? `${page.data.data.length}${page.data.pagination.has_more ? '+' : ''} sagas, oldest change first` : 'Sagas'}</h2>
@@ -135,5 +70,77 @@ export function SagasPage({ query }: { query: URLSearchParams }) {
         </nav>
       </section>
     </>
+  );
+}
+
+function SagaFilterForm({ initial }: { initial: Record<(typeof FILTERS)[number], string> }) {
+  const { draft, input, select } = useDraft(initial);
+  const apply = (event: Event) => {
+    event.preventDefault();
+    navigate(hrefOf('/sagas', Object.fromEntries(FILTERS.map((name) => [name, draft[name].trim()]))));
+  };
+  return (
+    <form class="card filters" aria-label="Filter the sagas" onSubmit={apply}>
+      <div class="field">
+        <label for="filter-state">State</label>
+        <select id="filter-state" {...select('state')}>
+          <option value="">Any</option>
+          <optgroup label="Groups">
+            {STATE_GROUPS.map((group) => (
+              <option key={group.value} value={group.value}>
+                {group.label}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="States">
+            {SAGA_STATES.map((state) => (
+              <option key={state} value={state}>
+                {state}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-step">Waiting on</label>
+        <select id="filter-step" {...select('step')}>
+          <option value="">Any step</option>
+          {STEPS.map((step) => (
+            <option key={step} value={step}>
+              {step}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-age">Unchanged for at least</label>
+        <select id="filter-age" {...select('older_than')}>
+          {AGES.map((age) => (
+            <option key={age.value} value={age.value}>
+              {age.label}
+            </option>
+          ))}
+          {initial.older_than && !AGES.some((age) => age.value === initial.older_than) ? (
+            <option value={initial.older_than}>{initial.older_than} s</option>
+          ) : null}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-client">Client id</label>
+        <input id="filter-client" {...input('client_id')} autocomplete="off" />
+      </div>
+      <div class="field">
+        <label for="filter-customer">Customer id</label>
+        <input id="filter-customer" {...input('customer_id')} autocomplete="off" />
+      </div>
+      <div class="field field-buttons">
+        <button type="submit" class="button button-primary">
+          Apply filters
+        </button>
+        <Link class="button" href={hrefOf('/sagas')}>
+          Clear
+        </Link>
+      </div>
+    </form>
   );
 }

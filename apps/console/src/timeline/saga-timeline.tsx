@@ -1,13 +1,15 @@
 import type { SagaTimelineEntryResponseDto } from '@order-saga/contracts/http';
 import { niceTicks } from '../charts/chart-geometry';
 import { formatClock } from '../format';
-import { formatDuration, Lane, LANES, layOutTimeline, TimelineMark, TimelineRow } from './timeline-layout';
+import { formatDuration, Lane, LANES, layOutTimeline, placeLabels, TimelineMark, TimelineRow } from './timeline-layout';
 
 const WIDTH = 960;
 const LABELS = 96;
 const RIGHT = 16;
 const AXIS = 26;
 const LANE_HEIGHT = 46;
+/** The span labels' font (11px system sans): about this wide per character. */
+const CHAR_WIDTH = 6.4;
 const LANE_NAMES: Record<Lane, string> = { inventory: 'inventory', payment: 'payment', operator: 'operator', saga: 'saga' };
 /** Replies and outcomes that are bad news get the failure colour. */
 const BAD = /Rejected|Declined|Cancelled|ignored/;
@@ -63,57 +65,68 @@ export function SagaTimeline({ entries, open, now }: { entries: readonly SagaTim
   const x = (at: number) => LABELS + ((at - layout.start) / axisEnd) * (WIDTH - LABELS - RIGHT);
   const laneY = (lane: Lane) => AXIS + LANES.indexOf(lane) * LANE_HEIGHT + LANE_HEIGHT / 2;
   const height = AXIS + LANES.length * LANE_HEIGHT + 6;
+  const spanText = (span: (typeof layout.spans)[number]) => `${span.name} · ${formatDuration(span.durationMs)}`;
+  const labels = placeLabels(
+    layout.spans.map((span) => ({ lane: span.lane, left: x(span.start), text: spanText(span) })),
+    WIDTH - RIGHT,
+    CHAR_WIDTH,
+  );
   return (
     <div class="timeline">
-      <svg
-        class="timeline-drawing"
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        role="img"
-        aria-label={`Timeline of ${entries.length} entries over ${formatDuration(total)}`}
-      >
-        <defs>
-          <pattern id="waiting-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-            <rect width="8" height="8" class="hatch-back" />
-            <line x1="0" y1="0" x2="0" y2="8" class="hatch-line" />
-          </pattern>
-        </defs>
-        {LANES.map((lane, index) => (
-          <g key={lane}>
-            <rect class={index % 2 === 0 ? 'lane lane-even' : 'lane'} x={0} y={AXIS + index * LANE_HEIGHT} width={WIDTH} height={LANE_HEIGHT} />
-            <text class="lane-label" x={8} y={laneY(lane) + 4}>
-              {LANE_NAMES[lane]}
-            </text>
-          </g>
-        ))}
-        <g class="axis">
-          {ticks.map((tick) => (
-            <g key={tick}>
-              <line class="grid" x1={x(layout.start + tick)} x2={x(layout.start + tick)} y1={AXIS - 4} y2={height - 6} />
-              <text x={x(layout.start + tick)} y={AXIS - 9} text-anchor="middle">
-                {`+${formatDuration(tick)}`}
+      <div class="timeline-scroll" tabIndex={0} role="group" aria-label="Timeline drawing (scrolls sideways on a narrow screen)">
+        <svg
+          class="timeline-drawing"
+          viewBox={`0 0 ${WIDTH} ${height}`}
+          role="img"
+          aria-label={`Timeline of ${entries.length} entries over ${formatDuration(total)}`}
+        >
+          <defs>
+            <pattern id="waiting-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+              <rect width="8" height="8" class="hatch-back" />
+              <line x1="0" y1="0" x2="0" y2="8" class="hatch-line" />
+            </pattern>
+          </defs>
+          {LANES.map((lane, index) => (
+            <g key={lane}>
+              <rect class={index % 2 === 0 ? 'lane lane-even' : 'lane'} x={0} y={AXIS + index * LANE_HEIGHT} width={WIDTH} height={LANE_HEIGHT} />
+              <text class="lane-label" x={8} y={laneY(lane) + 4}>
+                {LANE_NAMES[lane]}
               </text>
             </g>
           ))}
-        </g>
-        {layout.spans.map((span) => {
-          const left = x(span.start);
-          const width = Math.max(x(span.end) - left, 3);
-          const y = laneY(span.lane);
-          return (
-            <g key={`span-${span.entry}`} class={`span span-${span.kind}${span.waiting ? ' span-waiting' : ''}`}>
-              <rect x={left} y={y - 8} width={width} height={16} rx={3}>
-                <title>{`${span.name}: ${formatDuration(span.durationMs)}, ${span.waiting ? 'still waiting' : `ended by ${span.endedBy}`}`}</title>
-              </rect>
-              <text class="span-label" x={left} y={y - 12}>
-                {`${span.name} · ${formatDuration(span.durationMs)}`}
-              </text>
-            </g>
-          );
-        })}
-        {layout.marks.map((mark) => (
-          <MarkShape key={`mark-${mark.entry}`} mark={mark} x={x(mark.at)} y={laneY(mark.lane)} />
-        ))}
-      </svg>
+          <g class="axis">
+            {ticks.map((tick) => (
+              <g key={tick}>
+                <line class="grid" x1={x(layout.start + tick)} x2={x(layout.start + tick)} y1={AXIS - 4} y2={height - 6} />
+                <text x={x(layout.start + tick)} y={AXIS - 9} text-anchor="middle">
+                  {`+${formatDuration(tick)}`}
+                </text>
+              </g>
+            ))}
+          </g>
+          {layout.spans.map((span, index) => {
+            const left = x(span.start);
+            const label = labels[index];
+            const width = Math.max(x(span.end) - left, 3);
+            const y = laneY(span.lane);
+            return (
+              <g key={`span-${span.entry}`} class={`span span-${span.kind}${span.waiting ? ' span-waiting' : ''}`}>
+                <rect x={left} y={y - 8} width={width} height={16} rx={3}>
+                  <title>{`${span.name}: ${formatDuration(span.durationMs)}, ${span.waiting ? 'still waiting' : `ended by ${span.endedBy}`}`}</title>
+                </rect>
+                {label ? (
+                  <text class="span-label" x={label.x} y={y - 12} text-anchor={label.anchor}>
+                    {spanText(span)}
+                  </text>
+                ) : null}
+              </g>
+            );
+          })}
+          {layout.marks.map((mark) => (
+            <MarkShape key={`mark-${mark.entry}`} mark={mark} x={x(mark.at)} y={laneY(mark.lane)} />
+          ))}
+        </svg>
+      </div>
       <ol class="timeline-list">
         {layout.rows.map((row, index) => (
           <TimelineListItem key={index} row={row} />

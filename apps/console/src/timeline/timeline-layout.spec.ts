@@ -1,5 +1,5 @@
 import type { SagaTimelineEntryResponseDto } from '@order-saga/contracts/http';
-import { formatDuration, layOutTimeline } from './timeline-layout';
+import { formatDuration, layOutTimeline, placeLabels } from './timeline-layout';
 
 const T0 = Date.parse('2026-11-21T10:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -136,5 +136,31 @@ describe('formatDuration', () => {
     [7_500_000, '2 h 5 min'],
   ])('%d ms reads %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('placeLabels', () => {
+  it('labels from the start of each bar, ends a label at the right edge rather than past it, and drops one that would overlap its lane’s previous label', () => {
+    const placed = placeLabels(
+      [
+        { lane: 'inventory', left: 0, text: 'ReserveStock' },
+        { lane: 'payment', left: 5, text: 'ProcessPayment' },
+        { lane: 'inventory', left: 40, text: 'ReleaseStock' },
+        { lane: 'inventory', left: 150, text: 'ReleaseStock' },
+        { lane: 'payment', left: 180, text: 'RefundPayment' },
+      ],
+      200,
+      5,
+    );
+
+    expect(placed).toEqual([
+      { x: 0, anchor: 'start' },
+      { x: 5, anchor: 'start' },
+      // 0 + 12 × 5 = 60 > 40: it would overlap ReserveStock's label.
+      null,
+      // 150 + 60 > 200: ends at the right edge instead.
+      { x: 200, anchor: 'end' },
+      { x: 200, anchor: 'end' },
+    ]);
   });
 });

@@ -180,3 +180,27 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
+
+export interface LabelRequest {
+  lane: Lane;
+  /** Where the thing labelled starts, in drawing units. */
+  left: number;
+  text: string;
+}
+
+/**
+ * Where each label goes on its lane: from the start of what it names, or ending at `right` when it would run
+ * past the drawing; null when it would overlap the previous label of its lane (the bar keeps its tooltip and the
+ * list under the drawing says the same). Widths are estimated at `charWidth` per character.
+ */
+export function placeLabels(labels: readonly LabelRequest[], right: number, charWidth: number): ({ x: number; anchor: 'start' | 'end' } | null)[] {
+  const lastEnd = new Map<Lane, number>();
+  return labels.map((label) => {
+    const width = label.text.length * charWidth;
+    const fits = label.left + width <= right;
+    const start = fits ? label.left : right - width;
+    if (start < (lastEnd.get(label.lane) ?? -Infinity) + charWidth) return null;
+    lastEnd.set(label.lane, start + width);
+    return fits ? { x: label.left, anchor: 'start' } : { x: right, anchor: 'end' };
+  });
+}

@@ -1,0 +1,19 @@
+import { useState } from 'preact/hooks';
+
+/**
+ * A filter form's values while the operator edits them. Controlled, so a page refresh in the middle of typing
+ * (the lists poll) re-renders the form without losing what was typed; applied, they go to the URL, and the form
+ * is mounted again (keyed by the URL's query) from there.
+ */
+export function useDraft<K extends string>(initial: Record<K, string>) {
+  const [draft, setDraft] = useState(initial);
+  const set = (name: K) => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement | HTMLSelectElement).value;
+    setDraft((previous) => ({ ...previous, [name]: value }));
+  };
+  return {
+    draft,
+    input: (name: K) => ({ name, value: draft[name], onInput: set(name) }),
+    select: (name: K) => ({ name, value: draft[name], onChange: set(name) }),
+  };
+}
