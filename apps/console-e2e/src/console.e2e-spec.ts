@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { pollUntil, RunningSystem, startSystem } from '@order-saga/shared/testing';
+import { TOPICS } from '@order-saga/contracts';
 import { stopService } from '@order-saga/infra';
+import { pollUntil, RunningSystem, startSystem, WebhookRecorder } from '@order-saga/shared/testing';
+import { WEBHOOK_HEADERS } from '@order-saga/webhooks';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './support/console-browser';
 
@@ -53,6 +56,8 @@ beforeAll(async () => {
       // A saga waiting on a stopped participant stays open for the test (the sweeper would give up after the
       // default 30 s); a placement answers 202 after 1 s instead of holding the request 8 s.
       'order-service': { SAGA_STEP_TIMEOUT_MS: '600000', ORDER_OUTCOME_WAIT_MS: '1000' },
+      // Webhooks to the test's receiver on loopback, one attempt each: a refused delivery is failed at once.
+      'notification-service': { DEPLOY_ENV: 'test', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_RETRY_SCHEDULE_SECONDS: '0' },
     },
   });
   browser = await launchChromium();
@@ -108,6 +113,7 @@ describe('the operator console in headless Chromium, on the whole system', () =>
     await textOf(page.locator('[data-figure="ended"]'), /^6$/);
     expect(await page.locator('[data-figure="in-flight"]').textContent()).toBe('0');
     expect(await page.locator('[data-figure="stuck"]').textContent()).toBe('0');
+    await textOf(page.locator('[data-figure="dead-letters"]'), /^0$/);
     const legend = (await page.locator('figure').first().textContent()) ?? '';
     expect(legend).toMatch(/Confirmed 4/);
     expect(legend).toMatch(/Rejected 1/);
@@ -227,7 +233,108 @@ describe('the operator console in headless Chromium, on the whole system', () =>
     await screenshot(page, 'saga-cancelled', { forDocs: true });
   });
 
-  it('the stuck & failed page lists the failed sagas, and the audit log the operator’s sign-in and cancel', async () => {
+  it('a poison message parked as inventory’s dead letter is redriven from the console: back on its topic once', async () => {
+    // A ReserveStock whose envelope is sound (so it can be redriven) and whose payload is not: inventory cannot
+    // decode it and parks it. Redriven, it is consumed again and parked again: one new dead letter, not two.
+    const messageId = randomUUID();
+    const orderId = `ORD-POISON-${messageId.slice(0, 8)}`;
+    const envelope = {
+      messageId,
+      type: 'ReserveStock',
+      correlationId: orderId,
+      causationId: null,
+      occurredAt: new Date().toISOString(),
+      requestId: 'console-e2e-poison',
+      traceparent: null,
+      payload: { orderId, items: 'not a list of items' },
+    };
+    const producer = new Kafka({ clientId: 'console-e2e', brokers: system.address.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: TOPICS.inventory.reserveStockCommand, messages: [{ key: orderId, value: JSON.stringify(envelope) }] });
+    } finally {
+      await producer.disconnect();
+    }
+
+    await menu('Dead letters').click();
+    await textOf(heading(), /^Dead letters$/);
+    await page.getByLabel('Service', { exact: true }).selectOption('inventory-service');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const rows = page.locator(`tr[data-message-id="${messageId}"]`);
+    await rows.first().waitFor({ timeout: 30_000 });
+    expect(await rows.count()).toBe(1);
+    const parked = rows.first();
+    const id = (await parked.getAttribute('data-dead-letter-id')) ?? '';
+    expect(await parked.textContent()).toMatch(/inventory\.reserve-stock.*ReserveStock/);
+    await parked.locator('summary').click();
+    expect(await parked.locator('pre').last().textContent()).toContain('not a list of items');
+    await screenshot(page, 'dead-letters', { forDocs: true });
+
+    await parked.getByRole('button', { name: `Redrive dead letter ${id}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Redrive dead letter ${id} of inventory-service?` });
+    await dialog.getByLabel(/Reason/).fill('payload fixed upstream, try again');
+    await dialog.getByRole('button', { name: 'Redrive it' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await textOf(page.getByRole('status'), new RegExp(`Dead letter ${id} redriven by ${OPERATOR.username}`));
+
+    await page.getByLabel('Status', { exact: true }).selectOption('any');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await textOf(page.locator('h2#dead-letters-found'), /any status/);
+    const settled = await pollUntil(
+      async () => {
+        const found = await rows.evaluateAll((elements) =>
+          elements.map((element) => ({ id: element.getAttribute('data-dead-letter-id'), text: element.textContent ?? '' })),
+        );
+        return found.length === 2 ? found : undefined;
+      },
+      { timeoutMs: 30_000, description: 'the redriven message parked again, once' },
+    );
+    const redriven = settled.find((row) => row.id === id);
+    const again = settled.find((row) => row.id !== id);
+    expect(redriven?.text).toContain(`redriven by ${OPERATOR.username}: “payload fixed upstream, try again”`);
+    expect(again?.text).toMatch(/parked/);
+    expect(Number(again?.id)).toBeGreaterThan(Number(id));
+  });
+
+  it('a failed webhook delivery is resent from the console: one more attempt, same event, now answered', async () => {
+    const receiver = new WebhookRecorder();
+    receiver.status = 503;
+    const url = await receiver.start();
+    try {
+      await system.api.registerWebhook({ url: `${url}/hooks`, event_types: ['order.created'], description: 'console-e2e receiver' });
+      const productId = await system.seed.product({ available: 10 });
+      const placed = await system.api.placeOrder({ customer_id: customerId, items: [{ product_id: productId, quantity: 1 }], shipping_address: SHIPPING });
+      expect(placed.status).toBe(201);
+      await pollUntil(async () => (receiver.requests.length === 1 ? true : undefined), { timeoutMs: 30_000, description: 'the first attempt' });
+
+      await menu('Webhooks').click();
+      await textOf(heading(), /^Webhooks$/);
+      await page.getByLabel('Order id', { exact: true }).fill(placed.order.order_id);
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      const failed = page.locator('tr[data-delivery-id][data-status="failed"]');
+      await failed.waitFor({ timeout: 30_000 });
+      const deliveryId = (await failed.getAttribute('data-delivery-id')) ?? '';
+      expect(await failed.textContent()).toContain('order.created');
+      await screenshot(page, 'webhooks', { forDocs: true });
+
+      receiver.status = 204;
+      await failed.getByRole('button', { name: `Resend delivery ${deliveryId}` }).click();
+      const dialog = page.getByRole('dialog', { name: `Resend delivery ${deliveryId}?` });
+      await dialog.getByLabel(/Reason/).fill('receiver fixed, customer asked for the event');
+      await dialog.getByRole('button', { name: 'Resend it' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await textOf(page.getByRole('status'), new RegExp(`Resend taken: 1 delivery queued \\(${deliveryId}\\)`));
+      await page.locator(`tr[data-delivery-id="${deliveryId}"][data-status="succeeded"]`).waitFor({ timeout: 30_000 });
+
+      expect(receiver.requests).toHaveLength(2);
+      const eventIds = receiver.requests.map((request) => request.headers[WEBHOOK_HEADERS.id.toLowerCase()]);
+      expect(eventIds[1]).toBe(eventIds[0]);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('the stuck & failed page lists the failed sagas, and the audit log every action of the operator, newest first', async () => {
     await menu('Stuck & failed').click();
     const failed = page.locator('[data-section="failed"] tbody tr');
     await textOf(page.locator('[data-section="failed"] h2'), /Failed.* 3$/);
@@ -239,11 +346,11 @@ describe('the operator console in headless Chromium, on the whole system', () =>
     const actions = await pollUntil(
       async () => {
         const rows = await page.locator('tbody tr').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-action')));
-        return rows.includes('saga.cancel') ? rows : undefined;
+        return rows.includes('webhook.resend') ? rows : undefined;
       },
-      { description: 'the cancel in the audit log' },
+      { description: 'the resend in the audit log' },
     );
-    expect(actions.slice(0, 2)).toEqual(['saga.cancel', 'sign-in']);
+    expect(actions.slice(0, 4)).toEqual(['webhook.resend', 'dead-letter.redrive', 'saga.cancel', 'sign-in']);
     await page.getByLabel('Action', { exact: true }).selectOption('saga.cancel');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await textOf(page.locator('tbody tr').first(), new RegExp(`${OPERATOR.username}saga\\.cancelORD-\\w+202`));

@@ -6,10 +6,12 @@ import { ErrorNotice } from './components/error-notice';
 import { PageHeading } from './components/page-heading';
 import { AttentionPage } from './pages/attention-page';
 import { AuditPage } from './pages/audit-page';
+import { DeadLettersPage } from './pages/dead-letters-page';
 import { OverviewPage } from './pages/overview-page';
 import { SagaPage } from './pages/saga-page';
 import { SagasPage } from './pages/sagas-page';
 import { SignInPage } from './pages/sign-in-page';
+import { WebhooksPage } from './pages/webhooks-page';
 import { hrefOf, NAVIGATION } from './routing/routes';
 import { Link, Location, navigate, useLocation } from './routing/router';
 
@@ -99,6 +101,10 @@ function Page({ location }: { location: Location }) {
       return <SagaPage key={route.orderId} orderId={route.orderId} />;
     case 'attention':
       return <AttentionPage query={query} />;
+    case 'dead-letters':
+      return <DeadLettersPage query={query} />;
+    case 'webhooks':
+      return <WebhooksPage query={query} />;
     case 'audit':
       return <AuditPage query={query} />;
     default:

@@ -1,11 +1,19 @@
 import type { ApiErrorResponseDto } from '@order-saga/contracts/http';
 import type {
+  DeadLetterActionResponseDto,
+  DeadLetterPageResponseDto,
+  DeadLetterService,
+  DeadLettersRedrivenResponseDto,
   OperatorAuditPageResponseDto,
+  OperatorWebhookDeliveryPageResponseDto,
+  OperatorWebhookDeliveryResponseDto,
+  OperatorWebhookEndpointPageResponseDto,
   OperatorSagaDetailResponseDto,
   OperatorSagaPageResponseDto,
   OperatorSessionResponseDto,
   SagaActionResponseDto,
   SagaFiguresResponseDto,
+  WebhookActionResponseDto,
 } from '@order-saga/contracts/http/operator';
 
 export const OPERATOR_API = '/api/v1/operator';
@@ -40,6 +48,36 @@ export type AuditFilters = {
   limit?: string;
   cursor?: string;
 };
+
+export type DeadLetterFilters = {
+  consumer?: string;
+  topic?: string;
+  status?: string;
+  limit?: string;
+  cursor?: string;
+};
+
+export type WebhookDeliveryFilters = {
+  status?: string;
+  client_id?: string;
+  endpoint_id?: string;
+  event_id?: string;
+  event_type?: string;
+  order_id?: string;
+  since?: string;
+  limit?: string;
+  cursor?: string;
+};
+
+export type WebhookEndpointFilters = {
+  client_id?: string;
+  enabled?: string;
+  limit?: string;
+  cursor?: string;
+};
+
+/** resend-failed's scope: one endpoint or every endpoint of a client, from `since` on. */
+export type ResendFailedScope = { since: string } & ({ endpoint_id: string } | { client_id: string });
 
 export type SagaActionName = 'retry' | 'cancel';
 
@@ -106,6 +144,53 @@ export class OperatorApi {
 
   actOnSaga(orderId: string, action: SagaActionName, actionId: string, reason: string): Promise<SagaActionResponseDto> {
     return this.call('POST', `/sagas/${encodeURIComponent(orderId)}/${action}`, { body: { action_id: actionId, reason } });
+  }
+
+  deadLetters(service: DeadLetterService, filters: DeadLetterFilters): Promise<DeadLetterPageResponseDto> {
+    return this.call('GET', `/dead-letters/${service}${queryOf(filters)}`);
+  }
+
+  redriveDeadLetter(service: DeadLetterService, id: string, actionId: string, reason: string): Promise<DeadLetterActionResponseDto> {
+    return this.call('POST', `/dead-letters/${service}/${encodeURIComponent(id)}/redrive`, { body: { action_id: actionId, reason } });
+  }
+
+  discardDeadLetter(service: DeadLetterService, id: string, actionId: string, reason: string): Promise<DeadLetterActionResponseDto> {
+    return this.call('POST', `/dead-letters/${service}/${encodeURIComponent(id)}/discard`, { body: { action_id: actionId, reason } });
+  }
+
+  /** Every parked dead letter of the service matching `consumer`/`topic` (up to 500 a call; has_more says to act again). */
+  redriveAllDeadLetters(
+    service: DeadLetterService,
+    scope: { consumer?: string; topic?: string },
+    actionId: string,
+    reason: string,
+  ): Promise<DeadLettersRedrivenResponseDto> {
+    const filters = Object.fromEntries(Object.entries(scope).filter(([, value]) => value));
+    return this.call('POST', `/dead-letters/${service}/redrive`, { body: { action_id: actionId, reason, ...filters } });
+  }
+
+  webhookEndpoints(filters: WebhookEndpointFilters): Promise<OperatorWebhookEndpointPageResponseDto> {
+    return this.call('GET', `/webhook-endpoints${queryOf(filters)}`);
+  }
+
+  webhookDeliveries(filters: WebhookDeliveryFilters): Promise<OperatorWebhookDeliveryPageResponseDto> {
+    return this.call('GET', `/webhook-deliveries${queryOf(filters)}`);
+  }
+
+  webhookDelivery(deliveryId: string): Promise<OperatorWebhookDeliveryResponseDto> {
+    return this.call('GET', `/webhook-deliveries/${encodeURIComponent(deliveryId)}`);
+  }
+
+  resendWebhookDelivery(deliveryId: string, actionId: string, reason: string): Promise<WebhookActionResponseDto> {
+    return this.call('POST', `/webhook-deliveries/${encodeURIComponent(deliveryId)}/resend`, { body: { action_id: actionId, reason } });
+  }
+
+  resendFailedWebhooks(scope: ResendFailedScope, actionId: string, reason: string): Promise<WebhookActionResponseDto> {
+    return this.call('POST', '/webhook-deliveries/resend-failed', { body: { action_id: actionId, reason, ...scope } });
+  }
+
+  sendTestWebhookEvent(endpointId: string, actionId: string, reason: string): Promise<WebhookActionResponseDto> {
+    return this.call('POST', `/webhook-endpoints/${encodeURIComponent(endpointId)}/test-event`, { body: { action_id: actionId, reason } });
   }
 
   auditLog(filters: AuditFilters): Promise<OperatorAuditPageResponseDto> {

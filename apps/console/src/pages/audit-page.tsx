@@ -1,4 +1,4 @@
-import type { OperatorAuditEntryResponseDto } from '@order-saga/contracts/http/operator';
+import type { OperatorAction, OperatorAuditEntryResponseDto } from '@order-saga/contracts/http/operator';
 import type { AuditFilters } from '../api/operator-api';
 import { useConsole } from '../components/console-context';
 import { ErrorNotice } from '../components/error-notice';
@@ -9,7 +9,29 @@ import { formatTime } from '../format';
 import { hrefOf, sagaHref } from '../routing/routes';
 import { Link, navigate } from '../routing/router';
 
-const ACTIONS = ['sign-in', 'sign-out', 'saga.retry', 'saga.cancel'];
+/** Every audited action; `satisfies` fails the type check when the contract gains or loses one. */
+const ACTION_SET = {
+  'sign-in': true,
+  'sign-out': true,
+  'saga.retry': true,
+  'saga.cancel': true,
+  'dead-letter.redrive': true,
+  'dead-letter.redrive-all': true,
+  'dead-letter.discard': true,
+  'webhook.resend': true,
+  'webhook.resend-failed': true,
+  'webhook.test-event': true,
+} satisfies Record<OperatorAction, true>;
+const ACTIONS = Object.keys(ACTION_SET) as OperatorAction[];
+
+/** Where an entry's target is shown: a saga's page, a service's dead letters, a delivery or an endpoint's deliveries. */
+function targetHref(entry: OperatorAuditEntryResponseDto): string | null {
+  if (!entry.target) return null;
+  if (entry.action.startsWith('saga.')) return sagaHref(entry.target);
+  if (entry.action.startsWith('dead-letter.')) return hrefOf('/dead-letters', { service: entry.target.split('/')[0], status: 'any' });
+  if (entry.action === 'webhook.test-event') return hrefOf('/webhooks', { endpoint_id: entry.target });
+  return null;
+}
 const FILTERS = ['operator', 'action', 'target'] as const;
 
 /** Every state-changing operator request, allowed or refused, newest first (the gateway's audit log). */
@@ -69,7 +91,7 @@ function AuditFilterForm({ initial }: { initial: Record<(typeof FILTERS)[number]
         </select>
       </div>
       <div class="field">
-        <label for="audit-target">Order id</label>
+        <label for="audit-target">Target</label>
         <input id="audit-target" {...input('target')} autocomplete="off" />
       </div>
       <div class="field field-buttons">
@@ -94,7 +116,7 @@ export function AuditTable({ entries }: { entries: OperatorAuditEntryResponseDto
           <th scope="col">When</th>
           <th scope="col">Operator</th>
           <th scope="col">Action</th>
-          <th scope="col">Order</th>
+          <th scope="col">Target</th>
           <th scope="col">Outcome</th>
           <th scope="col">Request id</th>
           <th scope="col">Address</th>
@@ -108,7 +130,12 @@ export function AuditTable({ entries }: { entries: OperatorAuditEntryResponseDto
             </td>
             <td data-label="Operator">{entry.operator ?? '—'}</td>
             <td data-label="Action">{entry.action}</td>
-            <td data-label="Order">{entry.target ? <Link href={sagaHref(entry.target)}>{entry.target}</Link> : '—'}</td>
+            <td data-label="Target">
+              {(() => {
+                const href = targetHref(entry);
+                return href ? <Link href={href}>{entry.target}</Link> : (entry.target ?? '—');
+              })()}
+            </td>
             <td data-label="Outcome" class={entry.status >= 400 ? 'overdue' : undefined}>
               {entry.status}
               {entry.error_code ? ` ${entry.error_code}` : ''}

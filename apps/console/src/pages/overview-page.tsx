@@ -9,6 +9,7 @@ import { formatTime } from '../format';
 import { hrefOf } from '../routing/routes';
 import { Link } from '../routing/router';
 import { formatDuration } from '../timeline/timeline-layout';
+import { DEAD_LETTER_SERVICES } from './dead-letters-page';
 
 const WINDOWS = [
   { minutes: 15, label: 'Last 15 minutes' },
@@ -23,6 +24,18 @@ export function OverviewPage() {
   const { api } = useConsole();
   const [minutes, setMinutes] = useState(60);
   const figures = useLoad(() => api.sagaFigures(minutes), String(minutes), REFRESH_MS);
+  // The depth per service: a page of up to 100 parked ones each (the listings have no count).
+  const parked = useLoad(
+    () =>
+      Promise.all(
+        DEAD_LETTER_SERVICES.map(async (service) => {
+          const page = await api.deadLetters(service, { status: 'parked', limit: '100' });
+          return { service, count: page.data.length, more: page.pagination.has_more };
+        }),
+      ),
+    'dead-letters',
+    REFRESH_MS,
+  );
   const data = figures.data;
   return (
     <>
@@ -42,12 +55,16 @@ export function OverviewPage() {
         </div>
       </PageHeading>
       {figures.error ? <ErrorNotice error={figures.error} onRetry={figures.reload} /> : null}
-      {data ? <Figures data={data} /> : figures.loading ? <p aria-busy="true">Loading figures…</p> : null}
+      {data ? <Figures data={data} parked={parked.data} /> : figures.loading ? <p aria-busy="true">Loading figures…</p> : null}
     </>
   );
 }
 
-function Figures({ data }: { data: SagaFiguresResponseDto }) {
+type ParkedDepth = { service: string; count: number; more: boolean }[];
+
+function Figures({ data, parked }: { data: SagaFiguresResponseDto; parked: ParkedDepth | undefined }) {
+  const parkedTotal = parked?.reduce((sum, one) => sum + one.count, 0);
+  const parkedMore = parked?.some((one) => one.more) ?? false;
   const ended = OUTCOMES.reduce((sum, outcome) => sum + data.outcomes[outcome.key], 0);
   const failed = ended - data.outcomes.confirmed;
   return (
@@ -69,6 +86,19 @@ function Figures({ data }: { data: SagaFiguresResponseDto }) {
             {data.stuck}
           </span>
           <Link href={hrefOf('/attention')}>Stuck &amp; failed</Link>
+        </li>
+        <li class={`tile${parkedTotal ? ' tile-alert' : ''}`}>
+          <span class="tile-label">Dead letters parked</span>
+          <span class="tile-value" data-figure="dead-letters">
+            {parkedTotal === undefined ? '…' : `${parkedTotal}${parkedMore ? '+' : ''}`}
+          </span>
+          <span class="muted">
+            {parked
+              ?.filter((one) => one.count > 0)
+              .map((one) => `${one.service} ${one.count}${one.more ? '+' : ''}`)
+              .join(', ') || 'in no service'}
+          </span>
+          <Link href={hrefOf('/dead-letters')}>Dead letters</Link>
         </li>
         <li class="tile">
           <span class="tile-label">Ended in the window</span>

@@ -9,7 +9,9 @@ describe('the console’s routes', () => {
     ['/console/attention', { page: 'attention' }],
     ['/console/audit/', { page: 'audit' }],
     ['/console/sign-in', { page: 'sign-in' }],
-    ['/console/dead-letters', { page: 'not-found' }],
+    ['/console/dead-letters', { page: 'dead-letters' }],
+    ['/console/webhooks/', { page: 'webhooks' }],
+    ['/console/dead-letter', { page: 'not-found' }],
   ])('%s is %j', (path, route) => {
     expect(routeOf(path)).toEqual(route);
   });

@@ -6,19 +6,20 @@ export type Route =
   | { page: 'sagas' }
   | { page: 'saga'; orderId: string }
   | { page: 'attention' }
+  | { page: 'dead-letters' }
+  | { page: 'webhooks' }
   | { page: 'audit' }
   | { page: 'sign-in' }
   | { page: 'not-found' };
 
-/**
- * The console's pages by path. A page the operator API cannot serve yet has no row: the dead letters and the
- * webhooks pages come with their routes on the gateway (a row here, a link in NAVIGATION, a page module).
- */
+/** The console's pages by path; a new page is a row here, a link in NAVIGATION and a page module. */
 const ROUTES: { pattern: RegExp; route: (match: RegExpExecArray) => Route }[] = [
   { pattern: /^\/?$/, route: () => ({ page: 'overview' }) },
   { pattern: /^\/sagas\/?$/, route: () => ({ page: 'sagas' }) },
   { pattern: /^\/sagas\/([^/]+)\/?$/, route: (match) => ({ page: 'saga', orderId: decodeURIComponent(match[1]) }) },
   { pattern: /^\/attention\/?$/, route: () => ({ page: 'attention' }) },
+  { pattern: /^\/dead-letters\/?$/, route: () => ({ page: 'dead-letters' }) },
+  { pattern: /^\/webhooks\/?$/, route: () => ({ page: 'webhooks' }) },
   { pattern: /^\/audit\/?$/, route: () => ({ page: 'audit' }) },
   { pattern: /^\/sign-in\/?$/, route: () => ({ page: 'sign-in' }) },
 ];
@@ -28,6 +29,8 @@ export const NAVIGATION: { label: string; path: string; pages: Route['page'][] }
   { label: 'Overview', path: '/', pages: ['overview'] },
   { label: 'Sagas', path: '/sagas', pages: ['sagas', 'saga'] },
   { label: 'Stuck & failed', path: '/attention', pages: ['attention'] },
+  { label: 'Dead letters', path: '/dead-letters', pages: ['dead-letters'] },
+  { label: 'Webhooks', path: '/webhooks', pages: ['webhooks'] },
   { label: 'Audit log', path: '/audit', pages: ['audit'] },
 ];
 

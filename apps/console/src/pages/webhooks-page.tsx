@@ -1,0 +1,368 @@
+import type { OperatorWebhookDeliveryResponseDto, OperatorWebhookEndpointResponseDto, WebhookActionResponseDto } from '@order-saga/contracts/http/operator';
+import { useState } from 'preact/hooks';
+import type { ResendFailedScope, WebhookDeliveryFilters } from '../api/operator-api';
+import { ConfirmActionDialog } from '../components/confirm-action-dialog';
+import { useConsole } from '../components/console-context';
+import { ErrorNotice } from '../components/error-notice';
+import { PageHeading } from '../components/page-heading';
+import { useDraft } from '../components/use-draft';
+import { useLoad } from '../components/use-load';
+import { formatAge, formatTime } from '../format';
+import { hrefOf, sagaHref } from '../routing/routes';
+import { Link, navigate } from '../routing/router';
+
+const STATUSES = ['', 'pending', 'succeeded', 'failed', 'cancelled'];
+const FILTERS = ['status', 'client_id', 'endpoint_id', 'order_id'] as const;
+type Filter = (typeof FILTERS)[number];
+const REFRESH_MS = 5_000;
+
+type Pending =
+  | { kind: 'resend'; delivery: OperatorWebhookDeliveryResponseDto }
+  | { kind: 'resend-failed'; scope: ResendFailedScope }
+  | { kind: 'test-event'; endpoint: OperatorWebhookEndpointResponseDto };
+
+/**
+ * Every client's webhook deliveries (newest first, each with its attempts) and endpoints, from notification-service:
+ * resend one delivery, resend the failed ones of an endpoint or a client since a time, send a test event. Each goes
+ * through the delivery machinery: the answer names the deliveries, the worker makes the attempts.
+ */
+export function WebhooksPage({ query }: { query: URLSearchParams }) {
+  const { api } = useConsole();
+  const filters: WebhookDeliveryFilters = Object.fromEntries(FILTERS.map((name) => [name, query.get(name) ?? ''])) as WebhookDeliveryFilters;
+  const cursor = query.get('cursor') ?? undefined;
+  const key = query.toString();
+  const deliveries = useLoad(() => api.webhookDeliveries({ ...filters, cursor, limit: '25' }), key, REFRESH_MS);
+  const endpoints = useLoad(() => api.webhookEndpoints({ limit: '50' }), 'endpoints', REFRESH_MS);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [result, setResult] = useState<WebhookActionResponseDto | null>(null);
+
+  const done = (answer: WebhookActionResponseDto) => {
+    setPending(null);
+    setResult(answer);
+    deliveries.reload();
+  };
+
+  return (
+    <>
+      <PageHeading title="Webhooks" />
+      <div role="status" class="status-line">
+        {result ? (
+          <p>
+            {result.action === 'resend' ? 'Resend' : result.action === 'resend-failed' ? 'Resend of the failed deliveries' : 'Test event'} taken:{' '}
+            {result.delivery_ids.length} {result.delivery_ids.length === 1 ? 'delivery' : 'deliveries'} queued ({result.delivery_ids.join(', ') || 'none'}).
+          </p>
+        ) : null}
+      </div>
+      <DeliveryFilterForm key={key} initial={filters as Record<Filter, string>} />
+      {deliveries.error ? <ErrorNotice error={deliveries.error} onRetry={deliveries.reload} /> : null}
+      <section class="card" aria-labelledby="deliveries-found" aria-busy={deliveries.loading}>
+        <h2 id="deliveries-found">
+          Deliveries, newest first{' '}
+          <span class="count">{deliveries.data ? `${deliveries.data.data.length}${deliveries.data.pagination.has_more ? '+' : ''}` : '…'}</span>
+        </h2>
+        {deliveries.data ? (
+          <DeliveryTable deliveries={deliveries.data.data} onResend={(delivery) => setPending({ kind: 'resend', delivery })} />
+        ) : deliveries.loading ? (
+          <p>Loading…</p>
+        ) : null}
+        <nav class="pager" aria-label="Pages">
+          {cursor ? (
+            <Link class="button" href={hrefOf('/webhooks', { ...filters })}>
+              Newest
+            </Link>
+          ) : null}
+          {deliveries.data?.pagination.next_cursor ? (
+            <Link class="button" href={hrefOf('/webhooks', { ...filters, cursor: deliveries.data.pagination.next_cursor })}>
+              Older
+            </Link>
+          ) : null}
+        </nav>
+      </section>
+      <ResendFailedForm onRequest={(scope) => setPending({ kind: 'resend-failed', scope })} />
+      <section class="card" aria-labelledby="endpoints-found">
+        <h2 id="endpoints-found">Endpoints</h2>
+        {endpoints.error ? <ErrorNotice error={endpoints.error} onRetry={endpoints.reload} /> : null}
+        {endpoints.data ? (
+          <EndpointTable endpoints={endpoints.data.data} onTest={(endpoint) => setPending({ kind: 'test-event', endpoint })} />
+        ) : (
+          <p>Loading…</p>
+        )}
+      </section>
+      {pending ? <WebhookDialog pending={pending} onClose={() => setPending(null)} onDone={done} /> : null}
+    </>
+  );
+}
+
+function DeliveryFilterForm({ initial }: { initial: Record<Filter, string> }) {
+  const { draft, input, select } = useDraft(initial);
+  const apply = (event: Event) => {
+    event.preventDefault();
+    navigate(hrefOf('/webhooks', Object.fromEntries(FILTERS.map((name) => [name, draft[name].trim()]))));
+  };
+  return (
+    <form class="card filters" aria-label="Filter the deliveries" onSubmit={apply}>
+      <div class="field">
+        <label for="wh-status">Delivery status</label>
+        <select id="wh-status" {...select('status')}>
+          {STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {status || 'Any'}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="wh-client">Client id</label>
+        <input id="wh-client" {...input('client_id')} autocomplete="off" />
+      </div>
+      <div class="field">
+        <label for="wh-endpoint">Endpoint id</label>
+        <input id="wh-endpoint" {...input('endpoint_id')} autocomplete="off" />
+      </div>
+      <div class="field">
+        <label for="wh-order">Order id</label>
+        <input id="wh-order" {...input('order_id')} autocomplete="off" />
+      </div>
+      <div class="field field-buttons">
+        <button type="submit" class="button button-primary">
+          Apply filters
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function DeliveryTable({
+  deliveries,
+  onResend,
+}: {
+  deliveries: OperatorWebhookDeliveryResponseDto[];
+  onResend: (delivery: OperatorWebhookDeliveryResponseDto) => void;
+}) {
+  const now = Date.now();
+  if (deliveries.length === 0) return <p class="empty">No deliveries match.</p>;
+  return (
+    <table class="responsive-table">
+      <caption class="visually-hidden">Webhook deliveries</caption>
+      <thead>
+        <tr>
+          <th scope="col">Event</th>
+          <th scope="col">Client and endpoint</th>
+          <th scope="col">Status</th>
+          <th scope="col">Attempts</th>
+          <th scope="col">Created</th>
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        {deliveries.map((delivery) => {
+          const last = delivery.attempts[delivery.attempts.length - 1];
+          return (
+            <tr key={delivery.delivery_id} data-delivery-id={delivery.delivery_id} data-status={delivery.status}>
+              <th scope="row" data-label="Event">
+                <span>
+                  {delivery.event_type}
+                  {delivery.order_id ? (
+                    <>
+                      {' '}
+                      <Link href={sagaHref(delivery.order_id)}>{delivery.order_id}</Link>
+                    </>
+                  ) : null}
+                </span>
+              </th>
+              <td data-label="Client and endpoint">
+                <span>
+                  {delivery.client_id}
+                  <br />
+                  <code>{delivery.url}</code>
+                </span>
+              </td>
+              <td data-label="Status">
+                <span>
+                  <span
+                    class={`badge badge-${delivery.status === 'succeeded' ? 'good' : delivery.status === 'failed' ? 'failed' : delivery.status === 'pending' ? 'running' : 'cancelled'}`}
+                  >
+                    {delivery.status}
+                  </span>
+                  {delivery.failure_reason ? <span class="muted"> {delivery.failure_reason}</span> : null}
+                  {delivery.next_attempt_at ? <span class="muted"> next {formatAge(delivery.next_attempt_at, now)}</span> : null}
+                </span>
+              </td>
+              <td data-label="Attempts">
+                <details>
+                  <summary>
+                    {delivery.attempt_count}
+                    {last ? `, last ${last.status_code ?? last.error ?? 'no answer'}` : ''}
+                  </summary>
+                  <ol class="attempts">
+                    {delivery.attempts.map((attempt) => (
+                      <li key={attempt.attempt_number}>
+                        {formatTime(attempt.attempted_at)}: {attempt.status_code ?? 'no answer'} in {attempt.duration_ms} ms
+                        {attempt.error ? <span class="muted"> {attempt.error}</span> : null}
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              </td>
+              <td data-label="Created">
+                <time dateTime={delivery.created_at}>{formatTime(delivery.created_at)}</time>
+              </td>
+              <td data-label="Actions" class="row-actions">
+                <button type="button" class="button button-small" onClick={() => onResend(delivery)} aria-label={`Resend delivery ${delivery.delivery_id}`}>
+                  Resend
+                </button>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** datetime-local gives minutes in the browser's zone; the API takes an instant. */
+function sinceOf(local: string): string {
+  return new Date(local).toISOString();
+}
+
+function ResendFailedForm({ onRequest }: { onRequest: (scope: ResendFailedScope) => void }) {
+  const { draft, input, select } = useDraft({ since: '', scope: 'endpoint_id', id: '' });
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (!draft.since || !draft.id.trim()) return setProblem('Give a time and an endpoint or client id.');
+    setProblem(null);
+    const since = sinceOf(draft.since);
+    onRequest(draft.scope === 'client_id' ? { since, client_id: draft.id.trim() } : { since, endpoint_id: draft.id.trim() });
+  };
+  return (
+    <form class="card filters" aria-labelledby="resend-failed-title" onSubmit={submit}>
+      <h2 id="resend-failed-title" class="filters-title">
+        Resend the failed deliveries
+      </h2>
+      <div class="field">
+        <label for="rf-since">Of events since</label>
+        <input id="rf-since" type="datetime-local" {...input('since')} />
+      </div>
+      <div class="field">
+        <label for="rf-scope">For</label>
+        <select id="rf-scope" {...select('scope')}>
+          <option value="endpoint_id">one endpoint</option>
+          <option value="client_id">every endpoint of a client</option>
+        </select>
+      </div>
+      <div class="field">
+        <label for="rf-id">{draft.scope === 'client_id' ? 'Client id' : 'Endpoint id'}</label>
+        <input id="rf-id" {...input('id')} autocomplete="off" />
+      </div>
+      <div class="field field-buttons">
+        <button type="submit" class="button">
+          Resend failed…
+        </button>
+      </div>
+      {problem ? (
+        <p class="notice notice-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function EndpointTable({
+  endpoints,
+  onTest,
+}: {
+  endpoints: OperatorWebhookEndpointResponseDto[];
+  onTest: (endpoint: OperatorWebhookEndpointResponseDto) => void;
+}) {
+  if (endpoints.length === 0) return <p class="empty">No endpoints.</p>;
+  return (
+    <table class="responsive-table">
+      <caption class="visually-hidden">Webhook endpoints</caption>
+      <thead>
+        <tr>
+          <th scope="col">Endpoint</th>
+          <th scope="col">Client</th>
+          <th scope="col">Events</th>
+          <th scope="col">Enabled</th>
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        {endpoints.map((endpoint) => (
+          <tr key={endpoint.endpoint_id} data-endpoint-id={endpoint.endpoint_id}>
+            <th scope="row" data-label="Endpoint">
+              <span>
+                <code>{endpoint.url}</code>
+                <br />
+                <span class="muted">{endpoint.endpoint_id}</span>
+              </span>
+            </th>
+            <td data-label="Client">
+              <Link href={hrefOf('/webhooks', { client_id: endpoint.client_id })}>{endpoint.client_id}</Link>
+            </td>
+            <td data-label="Events">{endpoint.event_types.join(', ')}</td>
+            <td data-label="Enabled">{endpoint.enabled ? 'yes' : `no (${endpoint.disabled_reason ?? 'disabled'})`}</td>
+            <td data-label="Actions" class="row-actions">
+              <button type="button" class="button button-small" onClick={() => onTest(endpoint)} aria-label={`Send a test event to ${endpoint.url}`}>
+                Send test event
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function WebhookDialog({ pending, onClose, onDone }: { pending: Pending; onClose: () => void; onDone: (result: WebhookActionResponseDto) => void }) {
+  const { api } = useConsole();
+  if (pending.kind === 'resend') {
+    const { delivery } = pending;
+    return (
+      <ConfirmActionDialog
+        title={`Resend delivery ${delivery.delivery_id}?`}
+        confirmLabel="Resend it"
+        act={(actionId, reason) => api.resendWebhookDelivery(delivery.delivery_id, actionId, reason)}
+        onClose={onClose}
+        onDone={onDone}
+      >
+        <p>
+          The {delivery.event_type} event {delivery.order_id ? `of ${delivery.order_id} ` : ''}to <code>{delivery.url}</code> ({delivery.client_id}) is sent
+          once more, now, whatever its status: same event id and body, signed anew. It is {delivery.status} after {delivery.attempt_count}{' '}
+          {delivery.attempt_count === 1 ? 'attempt' : 'attempts'}.
+        </p>
+      </ConfirmActionDialog>
+    );
+  }
+  if (pending.kind === 'resend-failed') {
+    const { scope } = pending;
+    const who = 'client_id' in scope ? `every live, enabled endpoint of client ${scope.client_id}` : `endpoint ${scope.endpoint_id}`;
+    return (
+      <ConfirmActionDialog
+        title="Resend the failed deliveries?"
+        confirmLabel="Resend them"
+        act={(actionId, reason) => api.resendFailedWebhooks(scope, actionId, reason)}
+        onClose={onClose}
+        onDone={onDone}
+      >
+        <p>
+          The failed deliveries of order events created since {formatTime(scope.since)} to {who} go back in line, oldest first (up to 1000).
+        </p>
+      </ConfirmActionDialog>
+    );
+  }
+  const { endpoint } = pending;
+  return (
+    <ConfirmActionDialog
+      title={`Send a test event to ${endpoint.url}?`}
+      confirmLabel="Send the test event"
+      act={(actionId, reason) => api.sendTestWebhookEvent(endpoint.endpoint_id, actionId, reason)}
+      onClose={onClose}
+      onDone={onDone}
+    >
+      <p>A webhook.test event, signed like every webhook, is sent once to this endpoint of {endpoint.client_id}, whatever event types it subscribed to.</p>
+    </ConfirmActionDialog>
+  );
+}
