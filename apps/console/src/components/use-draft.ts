@@ -1,4 +1,6 @@
 import { useState } from 'preact/hooks';
+import { navigate } from '../routing/router';
+import { hrefOf } from '../routing/routes';
 
 /**
  * A filter form's values while the operator edits them. Controlled, so a page refresh in the middle of typing
@@ -16,4 +18,14 @@ export function useDraft<K extends string>(initial: Record<K, string>) {
     input: (name: K) => ({ name, value: draft[name], onInput: set(name) }),
     select: (name: K) => ({ name, value: draft[name], onChange: set(name) }),
   };
+}
+
+/** useDraft for a list's filter form, with its submit: the trimmed values become `path`'s query. */
+export function useFilterDraft<K extends string>(path: string, filters: readonly K[], initial: Record<K, string>) {
+  const form = useDraft(initial);
+  const apply = (event: Event) => {
+    event.preventDefault();
+    navigate(hrefOf(path, Object.fromEntries(filters.map((name) => [name, form.draft[name].trim()]))));
+  };
+  return { ...form, apply };
 }

@@ -5,11 +5,11 @@ import { ConfirmActionDialog } from '../components/confirm-action-dialog';
 import { useConsole } from '../components/console-context';
 import { ErrorNotice } from '../components/error-notice';
 import { PageHeading } from '../components/page-heading';
-import { useDraft } from '../components/use-draft';
+import { useFilterDraft } from '../components/use-draft';
 import { useLoad } from '../components/use-load';
 import { formatTime } from '../format';
 import { hrefOf } from '../routing/routes';
-import { Link, navigate } from '../routing/router';
+import { Link } from '../routing/router';
 
 /** Every Kafka service keeps its own dead letters; `satisfies` fails the type check when the contract's list changes. */
 const SERVICES = { 'order-service': true, 'inventory-service': true, 'payment-service': true, 'notification-service': true } satisfies Record<
@@ -97,11 +97,7 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
 }
 
 function DeadLetterFilterForm({ initial }: { initial: Record<Filter, string> }) {
-  const { draft, input, select } = useDraft(initial);
-  const apply = (event: Event) => {
-    event.preventDefault();
-    navigate(hrefOf('/dead-letters', Object.fromEntries(FILTERS.map((name) => [name, draft[name].trim()]))));
-  };
+  const { input, select, apply } = useFilterDraft('/dead-letters', FILTERS, initial);
   return (
     <form class="card filters" aria-label="Filter the dead letters" onSubmit={apply}>
       <div class="field">

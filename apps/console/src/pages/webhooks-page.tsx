@@ -5,11 +5,11 @@ import { ConfirmActionDialog } from '../components/confirm-action-dialog';
 import { useConsole } from '../components/console-context';
 import { ErrorNotice } from '../components/error-notice';
 import { PageHeading } from '../components/page-heading';
-import { useDraft } from '../components/use-draft';
+import { useDraft, useFilterDraft } from '../components/use-draft';
 import { useLoad } from '../components/use-load';
 import { formatAge, formatTime } from '../format';
 import { hrefOf, sagaHref } from '../routing/routes';
-import { Link, navigate } from '../routing/router';
+import { Link } from '../routing/router';
 
 const STATUSES = ['', 'pending', 'succeeded', 'failed', 'cancelled'];
 const FILTERS = ['status', 'client_id', 'endpoint_id', 'order_id'] as const;
@@ -94,11 +94,7 @@ export function WebhooksPage({ query }: { query: URLSearchParams }) {
 }
 
 function DeliveryFilterForm({ initial }: { initial: Record<Filter, string> }) {
-  const { draft, input, select } = useDraft(initial);
-  const apply = (event: Event) => {
-    event.preventDefault();
-    navigate(hrefOf('/webhooks', Object.fromEntries(FILTERS.map((name) => [name, draft[name].trim()]))));
-  };
+  const { input, select, apply } = useFilterDraft('/webhooks', FILTERS, initial);
   return (
     <form class="card filters" aria-label="Filter the deliveries" onSubmit={apply}>
       <div class="field">

@@ -313,13 +313,8 @@ describe('CSRF', () => {
 
     for (const refused of [missing, wrong, anotherSessions]) {
       await expectError(refused, 403, 'CSRF_TOKEN_INVALID');
-      expect(await auditRowOf(refused)).toMatchObject({
-        operator_username: username,
-        action: 'saga.cancel',
-        target: SAGA_ORDER,
-        status: 403,
-        error_code: 'CSRF_TOKEN_INVALID',
-      });
+      const audited = { operator_username: username, action: 'saga.cancel', target: SAGA_ORDER, status: 403, error_code: 'CSRF_TOKEN_INVALID' };
+      expect(await auditRowOf(refused)).toMatchObject(audited);
     }
     expect(gateway.received).toEqual([]);
   });
@@ -417,13 +412,8 @@ describe('the operator saga routes', () => {
     const refused = await operatorRequest('POST', `/sagas/${SAGA_ORDER}/retry`, {}, { body: { action_id: randomUUID(), reason: 'x' } });
 
     await expectError(refused, 401, 'OPERATOR_SESSION_REQUIRED');
-    expect(await auditRowOf(refused)).toMatchObject({
-      operator_username: null,
-      action: 'saga.retry',
-      target: SAGA_ORDER,
-      status: 401,
-      error_code: 'OPERATOR_SESSION_REQUIRED',
-    });
+    const audited = { operator_username: null, action: 'saga.retry', target: SAGA_ORDER, status: 401, error_code: 'OPERATOR_SESSION_REQUIRED' };
+    expect(await auditRowOf(refused)).toMatchObject(audited);
   });
 });
 

@@ -1,22 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { INestApplication, Module, Type } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import type { OperatorSagaDetailResponseDto, OperatorSagaPageResponseDto, OperatorSagaResponseDto } from '@order-saga/contracts/http/operator';
-import { BaseServiceConfig, TypedConfigModule } from '@order-saga/shared/config';
-import { DatabaseModule } from '@order-saga/shared/database';
 import { createServiceApp } from '@order-saga/shared/http';
-import { LoggingModule } from '@order-saga/shared/logging';
 import { adminQuery } from '@order-saga/shared/testing';
 import { DataSource } from 'typeorm';
-import { Customer } from '../../customers/customer.entity';
-import { InitialSchema1763700000000 } from '../../database/migrations/1763700000000-initial-schema';
-import { OrderResources1763800000000 } from '../../database/migrations/1763800000000-order-resources';
-import { SagaDeadlines1763900000000 } from '../../database/migrations/1763900000000-saga-deadlines';
-import { SagaOperatorActions1764400000000 } from '../../database/migrations/1764400000000-saga-operator-actions';
-import { OrderLine } from '../../orders/order-line.entity';
-import { Order } from '../../orders/order.entity';
-import { SagaInstance } from '../../orders/place-order/saga-instance.entity';
-import { SagaStep } from '../../orders/place-order/saga-step.entity';
+import { sagaReadsModule } from '../../testing/saga-reads-module';
 import { GetSagaHttpController } from '../get-saga/get-saga.http.controller';
 import { OperatorSagaRepository } from '../operator-saga.repository';
 import { ListSagasHttpController } from './list-sagas.http.controller';
@@ -33,24 +22,6 @@ const CLIENT = 'ops-it-client';
 const CUSTOMER = 'CUST-OPS-1';
 const OTHER_CLIENT = 'ops-it-other';
 const OTHER_CUSTOMER = 'CUST-OPS-2';
-
-/** Built after the environment is set: the config module validates it when the module is declared. */
-function sagaReadsModule(): Type<unknown> {
-  @Module({
-    imports: [
-      TypedConfigModule.forRoot(BaseServiceConfig),
-      LoggingModule.forRoot('order-service'),
-      DatabaseModule.forRoot({
-        entities: [Customer, Order, OrderLine, SagaInstance, SagaStep],
-        migrations: [InitialSchema1763700000000, OrderResources1763800000000, SagaDeadlines1763900000000, SagaOperatorActions1764400000000],
-      }),
-    ],
-    controllers: [ListSagasHttpController, GetSagaHttpController],
-    providers: [OperatorSagaRepository],
-  })
-  class SagaReadsModule {}
-  return SagaReadsModule;
-}
 
 /**
  * One saga per situation an operator cares about. Offsets are minutes from the database's now(): the
@@ -90,7 +61,7 @@ describe('GET /sagas and GET /sagas/{order_id}: the operators’ reads of every 
   beforeAll(async () => {
     await adminQuery(`CREATE DATABASE ${database}`);
     Object.assign(process.env, { DATABASE_URL: `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`, PORT: '0', LOG_LEVEL: 'silent' });
-    app = await createServiceApp(sagaReadsModule());
+    app = await createServiceApp(sagaReadsModule([ListSagasHttpController, GetSagaHttpController], [OperatorSagaRepository]));
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     dataSource = app.get(DataSource);

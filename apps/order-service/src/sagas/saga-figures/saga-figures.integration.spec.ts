@@ -1,22 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { INestApplication, Module, Type } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import type { SagaFiguresMinuteResponseDto, SagaFiguresResponseDto } from '@order-saga/contracts/http/operator';
-import { BaseServiceConfig, TypedConfigModule } from '@order-saga/shared/config';
-import { DatabaseModule } from '@order-saga/shared/database';
 import { createServiceApp } from '@order-saga/shared/http';
-import { LoggingModule } from '@order-saga/shared/logging';
 import { adminQuery } from '@order-saga/shared/testing';
 import { DataSource } from 'typeorm';
-import { Customer } from '../../customers/customer.entity';
-import { InitialSchema1763700000000 } from '../../database/migrations/1763700000000-initial-schema';
-import { OrderResources1763800000000 } from '../../database/migrations/1763800000000-order-resources';
-import { SagaDeadlines1763900000000 } from '../../database/migrations/1763900000000-saga-deadlines';
-import { SagaOperatorActions1764400000000 } from '../../database/migrations/1764400000000-saga-operator-actions';
-import { OrderLine } from '../../orders/order-line.entity';
-import { Order } from '../../orders/order.entity';
-import { SagaInstance } from '../../orders/place-order/saga-instance.entity';
-import { SagaStep } from '../../orders/place-order/saga-step.entity';
+import { sagaReadsModule } from '../../testing/saga-reads-module';
 import { GetSagaHttpController } from '../get-saga/get-saga.http.controller';
 import { OperatorSagaRepository } from '../operator-saga.repository';
 import { SagaFiguresHttpController } from './saga-figures.http.controller';
@@ -32,23 +21,6 @@ const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.
 const database = `${process.env.ORDER_SAGA_TEST_DB_PREFIX ?? 'order_saga_test'}_figures_${randomBytes(4).toString('hex')}`;
 const CLIENT = 'figures-it-client';
 const CUSTOMER = 'CUST-FIG-1';
-
-function figuresModule(): Type<unknown> {
-  @Module({
-    imports: [
-      TypedConfigModule.forRoot(BaseServiceConfig),
-      LoggingModule.forRoot('order-service'),
-      DatabaseModule.forRoot({
-        entities: [Customer, Order, OrderLine, SagaInstance, SagaStep],
-        migrations: [InitialSchema1763700000000, OrderResources1763800000000, SagaDeadlines1763900000000, SagaOperatorActions1764400000000],
-      }),
-    ],
-    controllers: [SagaFiguresHttpController, GetSagaHttpController],
-    providers: [SagaFiguresRepository, OperatorSagaRepository],
-  })
-  class FiguresModule {}
-  return FiguresModule;
-}
 
 /** Ended sagas: `minutesAgo` whole minutes before the current one (10 s into it), `durationMs` from start to end. */
 const ENDED = [
@@ -78,7 +50,7 @@ describe('GET /sagas/figures: the console overview’s figures (HTTP + PostgreSQ
   beforeAll(async () => {
     await adminQuery(`CREATE DATABASE ${database}`);
     Object.assign(process.env, { DATABASE_URL: `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`, PORT: '0', LOG_LEVEL: 'silent' });
-    app = await createServiceApp(figuresModule());
+    app = await createServiceApp(sagaReadsModule([SagaFiguresHttpController, GetSagaHttpController], [SagaFiguresRepository, OperatorSagaRepository]));
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     const dataSource = app.get(DataSource);
