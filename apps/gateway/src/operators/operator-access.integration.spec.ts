@@ -88,6 +88,18 @@ async function auditRowOf(response: Response): Promise<AuditRow> {
   return rows[0];
 }
 
+/**
+ * An action and its repeat (same action id): both 202, only the repeat marked Idempotent-Replayed, the repeat's
+ * body the first's byte for byte. Returns the first answer's body.
+ */
+async function expectReplayedAnswer(first: Response, repeated: Response): Promise<Record<string, unknown>> {
+  expect([first.status, first.headers.get('idempotent-replayed')]).toEqual([202, null]);
+  expect([repeated.status, repeated.headers.get('idempotent-replayed')]).toEqual([202, 'true']);
+  const firstText = await first.text();
+  expect(await repeated.text()).toBe(firstText);
+  return JSON.parse(firstText) as Record<string, unknown>;
+}
+
 async function expectError(response: Response, status: number, errorCode: string): Promise<Record<string, unknown>> {
   expect(response.status).toBe(status);
   const body = (await response.json()) as Record<string, unknown>;
@@ -393,11 +405,7 @@ describe('the operator saga routes', () => {
       headers: withCsrf(session),
     });
 
-    expect(first.status).toBe(202);
-    expect(first.headers.get('idempotent-replayed')).toBeNull();
-    expect(repeated.status).toBe(202);
-    expect(repeated.headers.get('idempotent-replayed')).toBe('true');
-    expect(await repeated.text()).toBe(await first.text());
+    await expectReplayedAnswer(first, repeated);
     await expectError(ended, 409, 'SAGA_ALREADY_ENDED');
 
     const rows = await Promise.all([first, repeated, ended].map(auditRowOf));
@@ -464,13 +472,12 @@ describe('the operator dead-letter routes', () => {
     const repeated = await redrive(DEAD_LETTER_ID, body);
     const settled = await redrive(SETTLED_DEAD_LETTER_ID, action());
 
-    expect(first.status).toBe(202);
-    expect(first.headers.get('idempotent-replayed')).toBeNull();
-    expect(repeated.status).toBe(202);
-    expect(repeated.headers.get('idempotent-replayed')).toBe('true');
-    const firstText = await first.text();
-    expect(await repeated.text()).toBe(firstText);
-    expect(JSON.parse(firstText)).toMatchObject({ action_id: body.action_id, action: 'redrive', operator_id: username, reason: body.reason });
+    expect(await expectReplayedAnswer(first, repeated)).toMatchObject({
+      action_id: body.action_id,
+      action: 'redrive',
+      operator_id: username,
+      reason: body.reason,
+    });
     await expectError(settled, 409, 'CONFLICT');
     expect(gateway.received.map((request) => [request.service, `${request.method} ${request.url}`, request.headers['x-operator-id']])).toEqual([
       ['inventory-service', `POST /dead-letters/${DEAD_LETTER_ID}/redrive`, username],
@@ -588,13 +595,7 @@ describe('the operator webhook routes', () => {
     const first = await resend();
     const repeated = await resend();
 
-    expect(first.status).toBe(202);
-    expect(first.headers.get('idempotent-replayed')).toBeNull();
-    expect(repeated.status).toBe(202);
-    expect(repeated.headers.get('idempotent-replayed')).toBe('true');
-    const firstText = await first.text();
-    expect(await repeated.text()).toBe(firstText);
-    expect(JSON.parse(firstText)).toMatchObject({ action: 'resend', operator_id: username, delivery_ids: [WEBHOOK_DELIVERY] });
+    expect(await expectReplayedAnswer(first, repeated)).toMatchObject({ action: 'resend', operator_id: username, delivery_ids: [WEBHOOK_DELIVERY] });
     expect(gateway.received.map((request) => [request.service, `${request.method} ${request.url}`, request.headers['x-operator-id']])).toEqual([
       ['notification-service', `POST /operator/webhook-deliveries/${WEBHOOK_DELIVERY}/resend`, username],
       ['notification-service', `POST /operator/webhook-deliveries/${WEBHOOK_DELIVERY}/resend`, username],
