@@ -298,7 +298,7 @@ describe('the operator console in headless Chromium, on the whole system', () =>
     expect(Number(again?.id)).toBeGreaterThan(Number(id));
   });
 
-  it('a failed webhook delivery is resent from the console: one more attempt, same event, now answered', async () => {
+  it('a failed webhook delivery is resent from the console: one more attempt, same event, now answered, and the order’s page lists it', async () => {
     const receiver = new WebhookRecorder();
     receiver.status = 503;
     const url = await receiver.start();
@@ -331,6 +331,12 @@ describe('the operator console in headless Chromium, on the whole system', () =>
       expect(receiver.requests).toHaveLength(2);
       const eventIds = receiver.requests.map((request) => request.headers[WEBHOOK_HEADERS.id.toLowerCase()]);
       expect(eventIds[1]).toBe(eventIds[0]);
+
+      // The order's own page lists the same delivery, now answered, among the saga's facts.
+      await page.locator(`tr[data-delivery-id="${deliveryId}"]`).getByRole('link', { name: placed.order.order_id }).click();
+      await textOf(heading(), new RegExp(`Saga ${placed.order.order_id}`));
+      const ofTheOrder = page.getByRole('region', { name: 'Webhook deliveries of this order' });
+      await ofTheOrder.locator(`tr[data-delivery-id="${deliveryId}"][data-status="succeeded"]`).waitFor({ timeout: 30_000 });
     } finally {
       await receiver.stop();
     }

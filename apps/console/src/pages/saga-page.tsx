@@ -2,6 +2,7 @@ import type { OperatorSagaDetailResponseDto, SagaActionResponseDto } from '@orde
 import { useEffect, useState } from 'preact/hooks';
 import { OperatorApiError } from '../api/operator-api';
 import { useConsole } from '../components/console-context';
+import { DeliveryTable } from '../components/delivery-table';
 import { ErrorNotice } from '../components/error-notice';
 import { PageHeading } from '../components/page-heading';
 import { ActionResult, SagaActionDialog, SagaActionRequest } from '../components/saga-action-dialog';
@@ -15,12 +16,13 @@ import { AuditTable } from './audit-page';
 
 const LIVE_MS = 2_000;
 
-/** One saga: where it is, its timeline drawn, its Kafka messages, the operators' actions on it, retry and cancel. */
+/** One saga: where it is, its timeline drawn, its Kafka messages and webhook deliveries, the operators' actions on it, retry and cancel. */
 export function SagaPage({ orderId }: { orderId: string }) {
   const { api } = useConsole();
   const [live, setLive] = useState(true);
   const saga = useLoad(() => api.saga(orderId), orderId, live ? LIVE_MS : undefined);
   const audit = useLoad(() => api.auditLog({ target: orderId, limit: '20' }), `${orderId}:${saga.data?.updated_at ?? ''}`);
+  const deliveries = useLoad(() => api.webhookDeliveries({ order_id: orderId, limit: '20' }), `${orderId}:${saga.data?.updated_at ?? ''}`);
   const [request, setRequest] = useState<SagaActionRequest | null>(null);
   const [result, setResult] = useState<SagaActionResponseDto | null>(null);
   const state = saga.data?.state;
@@ -67,6 +69,23 @@ export function SagaPage({ orderId }: { orderId: string }) {
         <section class="card" aria-labelledby="saga-audit">
           <h2 id="saga-audit">Operator actions on this order (audit log)</h2>
           {audit.data ? <AuditTable entries={audit.data.data} /> : audit.error ? <ErrorNotice error={audit.error} /> : <p>Loading…</p>}
+        </section>
+      ) : null}
+      {data ? (
+        <section class="card" aria-labelledby="saga-webhooks">
+          <h2 id="saga-webhooks">Webhook deliveries of this order</h2>
+          {deliveries.data ? (
+            <>
+              <DeliveryTable deliveries={deliveries.data.data} />
+              <p>
+                <Link href={hrefOf('/webhooks', { order_id: orderId })}>Resend from the webhooks page</Link>
+              </p>
+            </>
+          ) : deliveries.error ? (
+            <ErrorNotice error={deliveries.error} />
+          ) : (
+            <p>Loading…</p>
+          )}
         </section>
       ) : null}
       {request ? <SagaActionDialog request={request} onClose={() => setRequest(null)} onDone={done} /> : null}
