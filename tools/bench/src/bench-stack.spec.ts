@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@order-saga/infra';
+import { IMAGE_NODE_OPTIONS, REPO_ROOT } from '@order-saga/infra';
 import { UNTHROTTLED_GATEWAY_LIMITS } from '@order-saga/shared/testing';
-import { benchDatabasePrefix, IMAGE_NODE_OPTIONS } from './bench-stack';
+import { benchDatabasePrefix } from './bench-stack';
 
 describe('bench stack settings', () => {
   it('names the smoke databases after the engineer test prefix, so parallel npm test runs do not reset each other', () => {
@@ -20,6 +20,6 @@ describe('bench stack settings', () => {
 
   it("runs the services with the image's NODE_OPTIONS, as the Dockerfile sets them", () => {
     const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
-    expect(/^\s*NODE_OPTIONS=(\S+)/m.exec(dockerfile)?.[1]).toBe(IMAGE_NODE_OPTIONS);
+    expect(/^\s*NODE_OPTIONS="?([^"\\\n]+?)"?\s*\\?$/m.exec(dockerfile)?.[1]).toBe(IMAGE_NODE_OPTIONS);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { buildDist, REPO_ROOT, ServiceName } from '@order-saga/infra';
+import { buildDist, IMAGE_NODE_OPTIONS, REPO_ROOT, ServiceName } from '@order-saga/infra';
 import { clientCredentialsToken, seedCustomer, seedProduct, startSystem } from '@order-saga/shared/testing';
 import type { BenchOptions } from './bench-options';
 import { kafkaSecurityFromEnvironment } from './floor-probes';
@@ -28,8 +28,6 @@ export interface BenchTarget {
   stop(): Promise<void>;
 }
 
-/** NODE_OPTIONS of the services' image (the Dockerfile's ENV); bench-stack.spec.ts keeps the two equal. */
-export const IMAGE_NODE_OPTIONS = '--max-old-space-size=96';
 const BENCHED_SERVICES: readonly ServiceName[] = ['gateway', 'order-service', 'inventory-service', 'payment-service', 'notification-service'];
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MessageDefinition, MessageEnvelope, PROCESS_PAYMENT, RESERVE_STOCK, TOPICS } from '@order-saga/contracts';
-import { freePort, killOnExit, killService, spawnService, startInfra, waitUntilReady } from '@order-saga/infra';
+import { freePort, IMAGE_NODE_OPTIONS, killOnExit, killService, spawnService, startInfra, waitUntilReady } from '@order-saga/infra';
 import { headersOf } from '@order-saga/shared/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
       readyPath: '/health/ready',
       runtime: options.distDir ? 'dist' : 'source',
       distDir: options.distDir,
-      env: { DATABASE_URL: databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers, LOG_LEVEL: 'info', NODE_OPTIONS: '--max-old-space-size=96', ...options.env },
+      env: { DATABASE_URL: databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers, LOG_LEVEL: 'info', NODE_OPTIONS: IMAGE_NODE_OPTIONS, ...options.env },
     },
     join(dataDir, 'logs'),
   );
