@@ -94,5 +94,3 @@ export function DeliveryTable({
     </table>
   );
 }
-
-/** datetime-local gives minutes in the browser's zone; the API takes an instant. */

@@ -2,6 +2,14 @@ import { useState } from 'preact/hooks';
 import { navigate } from '../routing/router';
 import { hrefOf } from '../routing/routes';
 
+/** What a draft's input(name) and select(name) spread on their control. */
+export interface DraftControl {
+  name: string;
+  value: string;
+  onInput?: (event: Event) => void;
+  onChange?: (event: Event) => void;
+}
+
 /**
  * A filter form's values while the operator edits them. Controlled, so a page refresh in the middle of typing
  * (the lists poll) re-renders the form without losing what was typed; applied, they go to the URL, and the form
@@ -15,8 +23,8 @@ export function useDraft<K extends string>(initial: Record<K, string>) {
   };
   return {
     draft,
-    input: (name: K) => ({ name, value: draft[name], onInput: set(name) }),
-    select: (name: K) => ({ name, value: draft[name], onChange: set(name) }),
+    input: (name: K): DraftControl => ({ name, value: draft[name], onInput: set(name) }),
+    select: (name: K): DraftControl => ({ name, value: draft[name], onChange: set(name) }),
   };
 }
 

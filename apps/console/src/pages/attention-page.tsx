@@ -1,9 +1,10 @@
 import type { OperatorSagaPageResponseDto, SagaActionResponseDto } from '@order-saga/contracts/http/operator';
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
 import type { SagaFilters } from '../api/operator-api';
 import { useConsole } from '../components/console-context';
 import { ErrorNotice } from '../components/error-notice';
+import { countOf, Options } from '../components/list-page';
+import { ActionStatus, useOperatorAction } from '../components/operator-action';
 import { PageHeading } from '../components/page-heading';
 import { ActionResult, SagaActionDialog, SagaActionRequest } from '../components/saga-action-dialog';
 import { SagaTable } from '../components/saga-table';
@@ -27,37 +28,33 @@ const REFRESH_MS = 5_000;
 export function AttentionPage({ query }: { query: URLSearchParams }) {
   const { api } = useConsole();
   const waitingFor = query.get('waiting') ?? '60';
-  const [request, setRequest] = useState<SagaActionRequest | null>(null);
-  const [result, setResult] = useState<SagaActionResponseDto | null>(null);
   const stuck = useLoad(() => api.listSagas({ state: 'stuck', limit: '50' }), 'stuck', REFRESH_MS);
   const waiting = useLoad(() => api.listSagas({ state: 'open', older_than: waitingFor, limit: '50' }), waitingFor, REFRESH_MS);
   const failed = useLoad(() => api.listSagas({ state: 'failed', limit: '50' }), 'failed', REFRESH_MS);
-
-  const done = (answer: SagaActionResponseDto) => {
-    setRequest(null);
-    setResult(answer);
+  const action = useOperatorAction<SagaActionRequest, SagaActionResponseDto>(() => {
     stuck.reload();
     waiting.reload();
     failed.reload();
-  };
+  });
+  const { result } = action;
 
   return (
     <>
       <PageHeading title="Stuck & failed" />
-      <div role="status" class="status-line">
+      <ActionStatus>
         {result ? (
           <>
             <ActionResult result={result} /> <Link href={hrefOf(`/sagas/${encodeURIComponent(result.order_id)}`)}>Open its timeline</Link>
           </>
         ) : null}
-      </div>
-      <Section title="Stuck: the step's deadline passed" id="stuck" filters={{ state: 'stuck' }} loaded={stuck} onAction={setRequest} />
+      </ActionStatus>
+      <Section title="Stuck: the step's deadline passed" id="stuck" filters={{ state: 'stuck' }} loaded={stuck} onAction={action.ask} />
       <Section
         title="Waiting: open and unchanged"
         id="waiting"
         filters={{ state: 'open', older_than: waitingFor }}
         loaded={waiting}
-        onAction={setRequest}
+        onAction={action.ask}
         control={
           <div class="toolbar">
             <label for="waiting-for">Unchanged for at least</label>
@@ -66,17 +63,13 @@ export function AttentionPage({ query }: { query: URLSearchParams }) {
               value={waitingFor}
               onChange={(event) => navigate(hrefOf('/attention', { waiting: event.currentTarget.value }), { replace: true })}
             >
-              {WAITING.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
+              <Options options={WAITING} />
             </select>
           </div>
         }
       />
       <Section title="Failed: ended without a confirmed order" id="failed" filters={{ state: 'failed' }} loaded={failed} />
-      {request ? <SagaActionDialog request={request} onClose={() => setRequest(null)} onDone={done} /> : null}
+      {action.pending ? <SagaActionDialog request={action.pending} onClose={action.close} onDone={action.done} /> : null}
     </>
   );
 }
@@ -90,7 +83,7 @@ function Section(props: {
   control?: ComponentChildren;
 }) {
   const { loaded } = props;
-  const count = loaded.data ? `${loaded.data.data.length}${loaded.data.pagination.has_more ? '+' : ''}` : '…';
+  const count = loaded.data ? countOf(loaded.data) : '…';
   return (
     <section class="card" aria-labelledby={`${props.id}-title`} data-section={props.id}>
       <div class="section-heading">

@@ -1,13 +1,13 @@
 import type { OperatorAction, OperatorAuditEntryResponseDto } from '@order-saga/contracts/http/operator';
-import type { AuditFilters } from '../api/operator-api';
 import { useConsole } from '../components/console-context';
 import { ErrorNotice } from '../components/error-notice';
+import { FilterForm, filtersOf, optionsOf, Pager, SelectField, TextField } from '../components/list-page';
 import { PageHeading } from '../components/page-heading';
-import { useDraft } from '../components/use-draft';
+import { useFilterDraft } from '../components/use-draft';
 import { useLoad } from '../components/use-load';
 import { formatTime } from '../format';
 import { hrefOf, sagaHref } from '../routing/routes';
-import { Link, navigate } from '../routing/router';
+import { Link } from '../routing/router';
 
 /** Every audited action; `satisfies` fails the type check when the contract gains or loses one. */
 const ACTION_SET = {
@@ -22,7 +22,7 @@ const ACTION_SET = {
   'webhook.resend-failed': true,
   'webhook.test-event': true,
 } satisfies Record<OperatorAction, true>;
-const ACTIONS = Object.keys(ACTION_SET) as OperatorAction[];
+const ACTIONS = [{ value: '', label: 'Any' }, ...optionsOf(Object.keys(ACTION_SET) as OperatorAction[])];
 
 /** Where an entry's target is shown: a saga's page, a service's dead letters, a delivery or an endpoint's deliveries. */
 function targetHref(entry: OperatorAuditEntryResponseDto): string | null {
@@ -37,7 +37,7 @@ const FILTERS = ['operator', 'action', 'target'] as const;
 /** Every state-changing operator request, allowed or refused, newest first (the gateway's audit log). */
 export function AuditPage({ query }: { query: URLSearchParams }) {
   const { api } = useConsole();
-  const filters: AuditFilters = Object.fromEntries(FILTERS.map((name) => [name, query.get(name) ?? ''])) as AuditFilters;
+  const filters = filtersOf(query, FILTERS);
   const cursor = query.get('cursor') ?? undefined;
   const key = query.toString();
   const page = useLoad(() => api.auditLog({ ...filters, cursor, limit: '50' }), key);
@@ -45,64 +45,25 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
   return (
     <>
       <PageHeading title="Audit log" />
-      <AuditFilterForm key={key} initial={filters as Record<(typeof FILTERS)[number], string>} />
+      <AuditFilterForm key={key} initial={filters} />
       {page.error ? <ErrorNotice error={page.error} onRetry={page.reload} /> : null}
       <section class="card" aria-labelledby="audit-entries" aria-busy={page.loading}>
         <h2 id="audit-entries">Entries, newest first</h2>
         {page.data ? <AuditTable entries={page.data.data} /> : page.loading ? <p>Loading…</p> : null}
-        <nav class="pager" aria-label="Pages">
-          {cursor ? (
-            <Link class="button" href={hrefOf('/audit', { ...filters })}>
-              Newest
-            </Link>
-          ) : null}
-          {page.data?.pagination.next_cursor ? (
-            <Link class="button" href={hrefOf('/audit', { ...filters, cursor: page.data.pagination.next_cursor })}>
-              Older entries
-            </Link>
-          ) : null}
-        </nav>
+        <Pager path="/audit" filters={filters} cursor={cursor} nextCursor={page.data?.pagination.next_cursor} next="Older entries" />
       </section>
     </>
   );
 }
 
 function AuditFilterForm({ initial }: { initial: Record<(typeof FILTERS)[number], string> }) {
-  const { draft, input, select } = useDraft(initial);
-  const apply = (event: Event) => {
-    event.preventDefault();
-    navigate(hrefOf('/audit', Object.fromEntries(FILTERS.map((name) => [name, draft[name].trim()]))));
-  };
+  const { input, select, apply } = useFilterDraft('/audit', FILTERS, initial);
   return (
-    <form class="card filters" aria-label="Filter the audit log" onSubmit={apply}>
-      <div class="field">
-        <label for="audit-operator">Operator</label>
-        <input id="audit-operator" {...input('operator')} autocomplete="off" />
-      </div>
-      <div class="field">
-        <label for="audit-action">Action</label>
-        <select id="audit-action" {...select('action')}>
-          <option value="">Any</option>
-          {ACTIONS.map((action) => (
-            <option key={action} value={action}>
-              {action}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="audit-target">Target</label>
-        <input id="audit-target" {...input('target')} autocomplete="off" />
-      </div>
-      <div class="field field-buttons">
-        <button type="submit" class="button button-primary">
-          Apply filters
-        </button>
-        <Link class="button" href={hrefOf('/audit')}>
-          Clear
-        </Link>
-      </div>
-    </form>
+    <FilterForm label="Filter the audit log" onSubmit={apply} clearHref={hrefOf('/audit')}>
+      <TextField id="audit-operator" label="Operator" control={input('operator')} />
+      <SelectField id="audit-action" label="Action" control={select('action')} options={ACTIONS} />
+      <TextField id="audit-target" label="Target" control={input('target')} />
+    </FilterForm>
   );
 }
 

@@ -1,15 +1,14 @@
 import type { DeadLetterResponseDto, DeadLetterService } from '@order-saga/contracts/http/operator';
-import { useState } from 'preact/hooks';
 import type { DeadLetterFilters } from '../api/operator-api';
 import { ConfirmActionDialog } from '../components/confirm-action-dialog';
 import { useConsole } from '../components/console-context';
 import { ErrorNotice } from '../components/error-notice';
+import { countOf, FilterForm, optionsOf, Pager, SelectField, TextField } from '../components/list-page';
+import { ActionStatus, useOperatorAction } from '../components/operator-action';
 import { PageHeading } from '../components/page-heading';
 import { useFilterDraft } from '../components/use-draft';
 import { useLoad } from '../components/use-load';
 import { formatTime } from '../format';
-import { hrefOf } from '../routing/routes';
-import { Link } from '../routing/router';
 
 /** Every Kafka service keeps its own dead letters; `satisfies` fails the type check when the contract's list changes. */
 const SERVICES = { 'order-service': true, 'inventory-service': true, 'payment-service': true, 'notification-service': true } satisfies Record<
@@ -43,14 +42,7 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
   const cursor = query.get('cursor') ?? undefined;
   const key = query.toString();
   const page = useLoad(() => api.deadLetters(service, { ...listed, cursor, limit: '25' }), key, REFRESH_MS);
-  const [pending, setPending] = useState<Pending | null>(null);
-  const [result, setResult] = useState<string | null>(null);
-
-  const done = (message: string) => {
-    setPending(null);
-    setResult(message);
-    page.reload();
-  };
+  const action = useOperatorAction<Pending, string>(page.reload);
 
   return (
     <>
@@ -60,38 +52,24 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
             <button
               type="button"
               class="button"
-              onClick={() => setPending({ kind: 'redrive-all', scope: { consumer: filters.consumer, topic: filters.topic } })}
+              onClick={() => action.ask({ kind: 'redrive-all', scope: { consumer: filters.consumer, topic: filters.topic } })}
             >
               Redrive every parked one
             </button>
           </div>
         ) : null}
       </PageHeading>
-      <div role="status" class="status-line">
-        {result ? <p>{result}</p> : null}
-      </div>
+      <ActionStatus>{action.result ? <p>{action.result}</p> : null}</ActionStatus>
       <DeadLetterFilterForm key={key} initial={{ service, status, consumer: filters.consumer ?? '', topic: filters.topic ?? '' }} />
       {page.error ? <ErrorNotice error={page.error} onRetry={page.reload} /> : null}
       <section class="card" aria-labelledby="dead-letters-found" aria-busy={page.loading}>
         <h2 id="dead-letters-found">
-          {service}: {page.data ? `${page.data.data.length}${page.data.pagination.has_more ? '+' : ''}` : '…'} {status === 'any' ? 'any status' : status},
-          newest first
+          {service}: {page.data ? countOf(page.data) : '…'} {status === 'any' ? 'any status' : status}, newest first
         </h2>
-        {page.data ? <DeadLetterTable letters={page.data.data} onAction={setPending} /> : page.loading ? <p>Loading…</p> : null}
-        <nav class="pager" aria-label="Pages">
-          {cursor ? (
-            <Link class="button" href={hrefOf('/dead-letters', { service, ...filters })}>
-              Newest
-            </Link>
-          ) : null}
-          {page.data?.pagination.next_cursor ? (
-            <Link class="button" href={hrefOf('/dead-letters', { service, ...filters, cursor: page.data.pagination.next_cursor })}>
-              Older
-            </Link>
-          ) : null}
-        </nav>
+        {page.data ? <DeadLetterTable letters={page.data.data} onAction={action.ask} /> : page.loading ? <p>Loading…</p> : null}
+        <Pager path="/dead-letters" filters={{ service, ...filters }} cursor={cursor} nextCursor={page.data?.pagination.next_cursor} />
       </section>
-      {pending ? <DeadLetterDialog service={service} pending={pending} onClose={() => setPending(null)} onDone={done} /> : null}
+      {action.pending ? <DeadLetterDialog service={service} pending={action.pending} onClose={action.close} onDone={action.done} /> : null}
     </>
   );
 }
@@ -99,41 +77,12 @@ export function DeadLettersPage({ query }: { query: URLSearchParams }) {
 function DeadLetterFilterForm({ initial }: { initial: Record<Filter, string> }) {
   const { input, select, apply } = useFilterDraft('/dead-letters', FILTERS, initial);
   return (
-    <form class="card filters" aria-label="Filter the dead letters" onSubmit={apply}>
-      <div class="field">
-        <label for="dl-service">Service</label>
-        <select id="dl-service" {...select('service')}>
-          {DEAD_LETTER_SERVICES.map((service) => (
-            <option key={service} value={service}>
-              {service}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="dl-status">Status</label>
-        <select id="dl-status" {...select('status')}>
-          {STATUSES.map((status) => (
-            <option key={status.value} value={status.value}>
-              {status.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="dl-consumer">Consumer</label>
-        <input id="dl-consumer" {...input('consumer')} autocomplete="off" />
-      </div>
-      <div class="field">
-        <label for="dl-topic">Topic</label>
-        <input id="dl-topic" {...input('topic')} autocomplete="off" />
-      </div>
-      <div class="field field-buttons">
-        <button type="submit" class="button button-primary">
-          Apply filters
-        </button>
-      </div>
-    </form>
+    <FilterForm label="Filter the dead letters" onSubmit={apply}>
+      <SelectField id="dl-service" label="Service" control={select('service')} options={optionsOf(DEAD_LETTER_SERVICES)} />
+      <SelectField id="dl-status" label="Status" control={select('status')} options={STATUSES} />
+      <TextField id="dl-consumer" label="Consumer" control={input('consumer')} />
+      <TextField id="dl-topic" label="Topic" control={input('topic')} />
+    </FilterForm>
   );
 }
 

@@ -1,9 +1,16 @@
-import type { OperatorSagaDetailResponseDto, SagaActionResponseDto } from '@order-saga/contracts/http/operator';
+import type {
+  OperatorInboxMessageResponseDto,
+  OperatorOutboxMessageResponseDto,
+  OperatorSagaDetailResponseDto,
+  SagaActionResponseDto,
+} from '@order-saga/contracts/http/operator';
 import { useEffect, useState } from 'preact/hooks';
 import { OperatorApiError } from '../api/operator-api';
 import { useConsole } from '../components/console-context';
+import { Column, DataTable } from '../components/data-table';
 import { DeliveryTable } from '../components/delivery-table';
 import { ErrorNotice } from '../components/error-notice';
+import { ActionStatus, useOperatorAction } from '../components/operator-action';
 import { PageHeading } from '../components/page-heading';
 import { ActionResult, SagaActionDialog, SagaActionRequest } from '../components/saga-action-dialog';
 import { StateBadge } from '../components/state-badge';
@@ -16,6 +23,23 @@ import { AuditTable } from './audit-page';
 
 const LIVE_MS = 2_000;
 
+const MESSAGE_ID: Column<{ message_id: string }> = { heading: 'Message id', cell: (message) => <code>{message.message_id}</code> };
+/** What order-service wrote to its outbox for the order: commands to the participants, the order's events. */
+const OUTBOX_COLUMNS: Column<OperatorOutboxMessageResponseDto>[] = [
+  { heading: 'Sent', cell: (message) => formatTime(message.created_at) },
+  { heading: 'Type', cell: (message) => message.message_type },
+  { heading: 'Topic', cell: (message) => <code>{message.topic}</code> },
+  { heading: 'Published', cell: (message) => (message.published_at ? formatTime(message.published_at) : 'waiting in the outbox') },
+  MESSAGE_ID,
+];
+/** The participants' replies its inbox took for the order. */
+const INBOX_COLUMNS: Column<OperatorInboxMessageResponseDto>[] = [
+  { heading: 'Received', cell: (message) => formatTime(message.received_at) },
+  { heading: 'Reply', cell: (message) => message.message_type },
+  { heading: 'Consumer', cell: (message) => <code>{message.consumer}</code> },
+  MESSAGE_ID,
+];
+
 /** One saga: where it is, its timeline drawn, its Kafka messages and webhook deliveries, the operators' actions on it, retry and cancel. */
 export function SagaPage({ orderId }: { orderId: string }) {
   const { api } = useConsole();
@@ -23,17 +47,12 @@ export function SagaPage({ orderId }: { orderId: string }) {
   const saga = useLoad(() => api.saga(orderId), orderId, live ? LIVE_MS : undefined);
   const audit = useLoad(() => api.auditLog({ target: orderId, limit: '20' }), `${orderId}:${saga.data?.updated_at ?? ''}`);
   const deliveries = useLoad(() => api.webhookDeliveries({ order_id: orderId, limit: '20' }), `${orderId}:${saga.data?.updated_at ?? ''}`);
-  const [request, setRequest] = useState<SagaActionRequest | null>(null);
-  const [result, setResult] = useState<SagaActionResponseDto | null>(null);
-  const state = saga.data?.state;
-  useEffect(() => setLive(state === undefined || isOpen(state)), [state]);
-
-  const done = (answer: SagaActionResponseDto) => {
-    setRequest(null);
-    setResult(answer);
+  const action = useOperatorAction<SagaActionRequest, SagaActionResponseDto>(() => {
     saga.reload();
     audit.reload();
-  };
+  });
+  const state = saga.data?.state;
+  useEffect(() => setLive(state === undefined || isOpen(state)), [state]);
 
   if (saga.error instanceof OperatorApiError && saga.error.status === 404) {
     return (
@@ -51,18 +70,16 @@ export function SagaPage({ orderId }: { orderId: string }) {
       <PageHeading title={`Saga ${orderId}`}>
         {data && isOpen(data.state) ? (
           <div class="toolbar">
-            <button type="button" class="button" onClick={() => setRequest({ saga: data, action: 'retry' })}>
+            <button type="button" class="button" onClick={() => action.ask({ saga: data, action: 'retry' })}>
               Retry current step
             </button>
-            <button type="button" class="button button-danger" onClick={() => setRequest({ saga: data, action: 'cancel' })}>
+            <button type="button" class="button button-danger" onClick={() => action.ask({ saga: data, action: 'cancel' })}>
               Cancel saga
             </button>
           </div>
         ) : null}
       </PageHeading>
-      <div role="status" class="status-line">
-        {result ? <ActionResult result={result} /> : null}
-      </div>
+      <ActionStatus>{action.result ? <ActionResult result={action.result} /> : null}</ActionStatus>
       {saga.error ? <ErrorNotice error={saga.error} onRetry={saga.reload} /> : null}
       {data ? <SagaDetail saga={data} /> : saga.loading ? <p>Loading…</p> : null}
       {data ? (
@@ -88,7 +105,7 @@ export function SagaPage({ orderId }: { orderId: string }) {
           )}
         </section>
       ) : null}
-      {request ? <SagaActionDialog request={request} onClose={() => setRequest(null)} onDone={done} /> : null}
+      {action.pending ? <SagaActionDialog request={action.pending} onClose={action.close} onDone={action.done} /> : null}
     </>
   );
 }
@@ -169,58 +186,8 @@ function SagaDetail({ saga }: { saga: OperatorSagaDetailResponseDto }) {
             {saga.outbox.length} sent (outbox), {saga.inbox.length} replies received (inbox)
           </summary>
           <div class="table-scroll">
-            <table>
-              <caption class="visually-hidden">Messages written for the order</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Sent</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Topic</th>
-                  <th scope="col">Published</th>
-                  <th scope="col">Message id</th>
-                </tr>
-              </thead>
-              <tbody>
-                {saga.outbox.map((message) => (
-                  <tr key={message.message_id}>
-                    <td>{formatTime(message.created_at)}</td>
-                    <td>{message.message_type}</td>
-                    <td>
-                      <code>{message.topic}</code>
-                    </td>
-                    <td>{message.published_at ? formatTime(message.published_at) : 'waiting in the outbox'}</td>
-                    <td>
-                      <code>{message.message_id}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <table>
-              <caption class="visually-hidden">Replies consumed for the order</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Received</th>
-                  <th scope="col">Reply</th>
-                  <th scope="col">Consumer</th>
-                  <th scope="col">Message id</th>
-                </tr>
-              </thead>
-              <tbody>
-                {saga.inbox.map((message) => (
-                  <tr key={message.message_id}>
-                    <td>{formatTime(message.received_at)}</td>
-                    <td>{message.message_type}</td>
-                    <td>
-                      <code>{message.consumer}</code>
-                    </td>
-                    <td>
-                      <code>{message.message_id}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable caption="Messages written for the order" columns={OUTBOX_COLUMNS} rows={saga.outbox} rowKey={(message) => message.message_id} />
+            <DataTable caption="Replies consumed for the order" columns={INBOX_COLUMNS} rows={saga.inbox} rowKey={(message) => message.message_id} />
           </div>
         </details>
       </section>

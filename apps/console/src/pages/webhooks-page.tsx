@@ -1,10 +1,12 @@
 import type { OperatorWebhookDeliveryResponseDto, OperatorWebhookEndpointResponseDto, WebhookActionResponseDto } from '@order-saga/contracts/http/operator';
 import { useState } from 'preact/hooks';
-import type { ResendFailedScope, WebhookDeliveryFilters } from '../api/operator-api';
+import type { ResendFailedScope } from '../api/operator-api';
 import { ConfirmActionDialog } from '../components/confirm-action-dialog';
 import { useConsole } from '../components/console-context';
-import { ErrorNotice } from '../components/error-notice';
 import { DeliveryTable } from '../components/delivery-table';
+import { ErrorNotice } from '../components/error-notice';
+import { countOf, Field, FilterForm, filtersOf, Pager, SelectField, TextField } from '../components/list-page';
+import { ActionStatus, useOperatorAction } from '../components/operator-action';
 import { PageHeading } from '../components/page-heading';
 import { useDraft, useFilterDraft } from '../components/use-draft';
 import { useLoad } from '../components/use-load';
@@ -12,10 +14,14 @@ import { formatTime } from '../format';
 import { hrefOf } from '../routing/routes';
 import { Link } from '../routing/router';
 
-const STATUSES = ['', 'pending', 'succeeded', 'failed', 'cancelled'];
+const STATUSES = ['', 'pending', 'succeeded', 'failed', 'cancelled'].map((status) => ({ value: status, label: status || 'Any' }));
 const FILTERS = ['status', 'client_id', 'endpoint_id', 'order_id'] as const;
 type Filter = (typeof FILTERS)[number];
 const REFRESH_MS = 5_000;
+const SCOPES = [
+  { value: 'endpoint_id', label: 'one endpoint' },
+  { value: 'client_id', label: 'every endpoint of a client' },
+];
 
 type Pending =
   | { kind: 'resend'; delivery: OperatorWebhookDeliveryResponseDto }
@@ -29,67 +35,49 @@ type Pending =
  */
 export function WebhooksPage({ query }: { query: URLSearchParams }) {
   const { api } = useConsole();
-  const filters: WebhookDeliveryFilters = Object.fromEntries(FILTERS.map((name) => [name, query.get(name) ?? ''])) as WebhookDeliveryFilters;
+  const filters = filtersOf(query, FILTERS);
   const cursor = query.get('cursor') ?? undefined;
   const key = query.toString();
   const deliveries = useLoad(() => api.webhookDeliveries({ ...filters, cursor, limit: '25' }), key, REFRESH_MS);
   const endpoints = useLoad(() => api.webhookEndpoints({ limit: '50' }), 'endpoints', REFRESH_MS);
-  const [pending, setPending] = useState<Pending | null>(null);
-  const [result, setResult] = useState<WebhookActionResponseDto | null>(null);
-
-  const done = (answer: WebhookActionResponseDto) => {
-    setPending(null);
-    setResult(answer);
-    deliveries.reload();
-  };
+  const action = useOperatorAction<Pending, WebhookActionResponseDto>(deliveries.reload);
+  const { result } = action;
 
   return (
     <>
       <PageHeading title="Webhooks" />
-      <div role="status" class="status-line">
+      <ActionStatus>
         {result ? (
           <p>
             {result.action === 'resend' ? 'Resend' : result.action === 'resend-failed' ? 'Resend of the failed deliveries' : 'Test event'} taken:{' '}
             {result.delivery_ids.length} {result.delivery_ids.length === 1 ? 'delivery' : 'deliveries'} queued ({result.delivery_ids.join(', ') || 'none'}).
           </p>
         ) : null}
-      </div>
-      <DeliveryFilterForm key={key} initial={filters as Record<Filter, string>} />
+      </ActionStatus>
+      <DeliveryFilterForm key={key} initial={filters} />
       {deliveries.error ? <ErrorNotice error={deliveries.error} onRetry={deliveries.reload} /> : null}
       <section class="card" aria-labelledby="deliveries-found" aria-busy={deliveries.loading}>
         <h2 id="deliveries-found">
-          Deliveries, newest first{' '}
-          <span class="count">{deliveries.data ? `${deliveries.data.data.length}${deliveries.data.pagination.has_more ? '+' : ''}` : '…'}</span>
+          Deliveries, newest first <span class="count">{deliveries.data ? countOf(deliveries.data) : '…'}</span>
         </h2>
         {deliveries.data ? (
-          <DeliveryTable deliveries={deliveries.data.data} onResend={(delivery) => setPending({ kind: 'resend', delivery })} />
+          <DeliveryTable deliveries={deliveries.data.data} onResend={(delivery) => action.ask({ kind: 'resend', delivery })} />
         ) : deliveries.loading ? (
           <p>Loading…</p>
         ) : null}
-        <nav class="pager" aria-label="Pages">
-          {cursor ? (
-            <Link class="button" href={hrefOf('/webhooks', { ...filters })}>
-              Newest
-            </Link>
-          ) : null}
-          {deliveries.data?.pagination.next_cursor ? (
-            <Link class="button" href={hrefOf('/webhooks', { ...filters, cursor: deliveries.data.pagination.next_cursor })}>
-              Older
-            </Link>
-          ) : null}
-        </nav>
+        <Pager path="/webhooks" filters={filters} cursor={cursor} nextCursor={deliveries.data?.pagination.next_cursor} />
       </section>
-      <ResendFailedForm onRequest={(scope) => setPending({ kind: 'resend-failed', scope })} />
+      <ResendFailedForm onRequest={(scope) => action.ask({ kind: 'resend-failed', scope })} />
       <section class="card" aria-labelledby="endpoints-found">
         <h2 id="endpoints-found">Endpoints</h2>
         {endpoints.error ? <ErrorNotice error={endpoints.error} onRetry={endpoints.reload} /> : null}
         {endpoints.data ? (
-          <EndpointTable endpoints={endpoints.data.data} onTest={(endpoint) => setPending({ kind: 'test-event', endpoint })} />
+          <EndpointTable endpoints={endpoints.data.data} onTest={(endpoint) => action.ask({ kind: 'test-event', endpoint })} />
         ) : (
           <p>Loading…</p>
         )}
       </section>
-      {pending ? <WebhookDialog pending={pending} onClose={() => setPending(null)} onDone={done} /> : null}
+      {action.pending ? <WebhookDialog pending={action.pending} onClose={action.close} onDone={action.done} /> : null}
     </>
   );
 }
@@ -97,38 +85,16 @@ export function WebhooksPage({ query }: { query: URLSearchParams }) {
 function DeliveryFilterForm({ initial }: { initial: Record<Filter, string> }) {
   const { input, select, apply } = useFilterDraft('/webhooks', FILTERS, initial);
   return (
-    <form class="card filters" aria-label="Filter the deliveries" onSubmit={apply}>
-      <div class="field">
-        <label for="wh-status">Delivery status</label>
-        <select id="wh-status" {...select('status')}>
-          {STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {status || 'Any'}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="wh-client">Client id</label>
-        <input id="wh-client" {...input('client_id')} autocomplete="off" />
-      </div>
-      <div class="field">
-        <label for="wh-endpoint">Endpoint id</label>
-        <input id="wh-endpoint" {...input('endpoint_id')} autocomplete="off" />
-      </div>
-      <div class="field">
-        <label for="wh-order">Order id</label>
-        <input id="wh-order" {...input('order_id')} autocomplete="off" />
-      </div>
-      <div class="field field-buttons">
-        <button type="submit" class="button button-primary">
-          Apply filters
-        </button>
-      </div>
-    </form>
+    <FilterForm label="Filter the deliveries" onSubmit={apply}>
+      <SelectField id="wh-status" label="Delivery status" control={select('status')} options={STATUSES} />
+      <TextField id="wh-client" label="Client id" control={input('client_id')} />
+      <TextField id="wh-endpoint" label="Endpoint id" control={input('endpoint_id')} />
+      <TextField id="wh-order" label="Order id" control={input('order_id')} />
+    </FilterForm>
   );
 }
 
+/** datetime-local gives minutes in the browser's zone; the API takes an instant. */
 function sinceOf(local: string): string {
   return new Date(local).toISOString();
 }
@@ -148,21 +114,11 @@ function ResendFailedForm({ onRequest }: { onRequest: (scope: ResendFailedScope)
       <h2 id="resend-failed-title" class="filters-title">
         Resend the failed deliveries
       </h2>
-      <div class="field">
-        <label for="rf-since">Of events since</label>
+      <Field id="rf-since" label="Of events since">
         <input id="rf-since" type="datetime-local" {...input('since')} />
-      </div>
-      <div class="field">
-        <label for="rf-scope">For</label>
-        <select id="rf-scope" {...select('scope')}>
-          <option value="endpoint_id">one endpoint</option>
-          <option value="client_id">every endpoint of a client</option>
-        </select>
-      </div>
-      <div class="field">
-        <label for="rf-id">{draft.scope === 'client_id' ? 'Client id' : 'Endpoint id'}</label>
-        <input id="rf-id" {...input('id')} autocomplete="off" />
-      </div>
+      </Field>
+      <SelectField id="rf-scope" label="For" control={select('scope')} options={SCOPES} />
+      <TextField id="rf-id" label={draft.scope === 'client_id' ? 'Client id' : 'Endpoint id'} control={input('id')} />
       <div class="field field-buttons">
         <button type="submit" class="button">
           Resend failed…
