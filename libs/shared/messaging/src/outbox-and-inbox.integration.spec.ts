@@ -1,28 +1,27 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Controller, INestApplication, Module } from '@nestjs/common';
+import { INestApplication, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { DEAD_LETTER_HEADERS, MessageEnvelope, TopicName } from '@order-saga/contracts';
 import { DatabaseModule } from '@order-saga/shared/database';
-import { adminQuery, pollUntil, withPgClient } from '@order-saga/shared/testing';
-import { Consumer, IHeaders, Kafka, KafkaJSError, KafkaMessage, logLevel, Producer, ProducerConfig } from 'kafkajs';
+import { adminQuery, pollUntil, testEnvelope, withPgClient } from '@order-saga/shared/testing';
+import { Consumer, IHeaders, Kafka, KafkaJSError, logLevel, Producer, ProducerConfig } from 'kafkajs';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
-import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { waitForConsumerGroup } from './consumer-group';
 import { redriveDeadLetters } from './dead-letter-redrive';
 import { kafkaConsumerOptions } from './kafka-microservice';
 import { KAFKA } from './kafka.tokens';
 import { deleteExpiredMessages } from './messaging-retention';
-import { MessageProcessor } from './message-processor';
-import { createMessagingTables } from './messaging-tables';
 import { MessagingConfig } from './messaging.config';
 import { MessagingModule } from './messaging.module';
 import { originOf, Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { addToCounter, CountMe, countMeOn } from './testing/count-me.message';
+import { counterValue, countMeConsumer, countMeFaults, CountMeHandler, countMeSchema, countUnlessFaulty } from './testing/count-me.fixture';
+import { CountMe, countMeOn } from './testing/count-me.message';
+import { createTopics, TopicTap } from './testing/kafka-topics';
 
 /**
  * The outbox relay and the idempotent consumer on a real PostgreSQL and a real Kafka broker
@@ -40,10 +39,8 @@ const group = `messaging-it-${suffix}`;
 const consumerName = `it${suffix}.count-me`;
 const deadLetterTopic = `it${suffix}.deadletter.count-me.v1`;
 const crashTopic = `test.event.crash-it-${suffix}.v1` as TopicName;
-/** A handler bug: counters with this prefix fail while it is set, to be dead-lettered and re-driven. */
-const failing = { prefix: `broken-${suffix}-`, active: true };
-/** Counters with this prefix always fail: a poison message. */
-const poisonPrefix = `poison-${suffix}-`;
+const faults = countMeFaults(suffix);
+const { failing, poisonPrefix } = faults;
 /** Counters with this prefix record, outside any transaction, each time their handler runs and in which transaction. */
 const tracedPrefix = `traced-${suffix}-`;
 /** Counters with this prefix (but not their echoes) also append a CountMe for `<counter>:echo` to the outbox, in the handler's transaction. */
@@ -51,67 +48,10 @@ const echoPrefix = `echo-${suffix}-`;
 
 const COUNT_ME = countMeOn(topic);
 
-class TestSchema1700000000000 implements MigrationInterface {
-  name = 'TestSchema1700000000000';
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.query('CREATE TABLE counter (name text PRIMARY KEY, value integer NOT NULL)');
-    await runner.query('CREATE TABLE delivery (id bigserial PRIMARY KEY, message_id uuid NOT NULL, counter text NOT NULL)');
-    await runner.query('CREATE TABLE handled (id bigserial PRIMARY KEY, counter text NOT NULL, txid bigint NOT NULL)');
-    await createMessagingTables(runner);
-  }
-  async down(): Promise<void> {
-    // throwaway database
-  }
-}
-
-@Controller()
-class CountMeConsumer {
-  constructor(
-    private readonly processor: MessageProcessor,
-    private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
-  ) {}
-
-  @EventPattern(topic)
-  async onCountMe(@Ctx() context: KafkaContext): Promise<void> {
-    await this.processor.process({
-      consumer: consumerName,
-      context,
-      accepts: [COUNT_ME],
-      handle: async (envelope, manager) => {
-        if (envelope.payload.counter.startsWith(tracedPrefix)) {
-          const [{ txid }] = await manager.query('SELECT txid_current()::text AS txid');
-          await this.dataSource.query('INSERT INTO handled (counter, txid) VALUES ($1, $2)', [envelope.payload.counter, txid]);
-        }
-        if (failing.active && envelope.payload.counter.startsWith(failing.prefix)) throw new Error('handler bug: cannot count this yet');
-        if (envelope.payload.counter.startsWith(poisonPrefix)) throw new Error('handler bug: never counts this');
-        await addToCounter(manager, envelope.payload);
-        if (envelope.payload.counter.startsWith(echoPrefix) && !envelope.payload.counter.endsWith(':echo')) {
-          await this.outbox.append(manager, COUNT_ME, { counter: `${envelope.payload.counter}:echo`, by: envelope.payload.by }, originOf(envelope));
-        }
-      },
-    });
-  }
-}
-
-/** Every message of some topics, as a plain (non-Nest) consumer sees them, in arrival order. */
-class TopicTap {
-  readonly messages: { topic: string; partition: number; message: KafkaMessage }[] = [];
-  private consumer: Consumer | undefined;
-
-  async start(kafka: Kafka, topics: string[]): Promise<void> {
-    const groupId = `tap-${randomUUID()}`;
-    this.consumer = kafka.consumer({ groupId });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning: true });
-    await this.consumer.run({ eachMessage: async ({ topic: from, partition, message }) => void this.messages.push({ topic: from, partition, message }) });
-    await waitForConsumerGroup(kafka, groupId);
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-  }
-}
+const TestSchema = countMeSchema(
+  'CREATE TABLE delivery (id bigserial PRIMARY KEY, message_id uuid NOT NULL, counter text NOT NULL)',
+  'CREATE TABLE handled (id bigserial PRIMARY KEY, counter text NOT NULL, txid bigint NOT NULL)',
+);
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name];
@@ -127,20 +67,30 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
   const tap = new TopicTap();
   const extraRelays: OutboxRelay[] = [];
 
+  const count = countUnlessFaulty(faults);
+  /**
+   * The consumer's handler, in its transaction: a traced counter records the run and its transaction (outside
+   * it), the faults fail, an echo counter appends its echo to the outbox once counted.
+   */
+  const handleCountMe: CountMeHandler = async (envelope, manager) => {
+    if (envelope.payload.counter.startsWith(tracedPrefix)) {
+      const [{ txid }] = await manager.query('SELECT txid_current()::text AS txid');
+      await app.get(DataSource).query('INSERT INTO handled (counter, txid) VALUES ($1, $2)', [envelope.payload.counter, txid]);
+    }
+    await count(envelope, manager);
+    if (envelope.payload.counter.startsWith(echoPrefix) && !envelope.payload.counter.endsWith(':echo')) {
+      await app.get(Outbox).append(manager, COUNT_ME, { counter: `${envelope.payload.counter}:echo`, by: envelope.payload.by }, originOf(envelope));
+    }
+  };
+
   beforeAll(async () => {
     if (!brokers) throw new Error('KAFKA_BROKERS is not set: run this suite through `npm test`, or start `npm run infra` first');
     await adminQuery(`CREATE DATABASE ${database}`);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic, numPartitions: 3 },
-        { topic: deadLetterTopic, numPartitions: 1 },
-        { topic: crashTopic, numPartitions: 1 },
-      ],
-    });
-    await admin.disconnect();
+    await createTopics(kafka, [
+      { topic, numPartitions: 3 },
+      { topic: deadLetterTopic, numPartitions: 1 },
+      { topic: crashTopic, numPartitions: 1 },
+    ]);
     await producer.connect();
 
     databaseUrl = `${adminUrl.replace(/\/[^/]*$/, '')}/${database}`;
@@ -154,10 +104,10 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
           ],
         }),
         LoggerModule.forRoot({ pinoHttp: { level: 'silent' } }),
-        DatabaseModule.forRoot({ entities: [], migrations: [TestSchema1700000000000] }),
+        DatabaseModule.forRoot({ entities: [], migrations: [TestSchema] }),
         MessagingModule.forRoot(group),
       ],
-      controllers: [CountMeConsumer],
+      controllers: [countMeConsumer(topic, consumerName, handleCountMe)],
     })
     class TestModule {}
 
@@ -186,20 +136,8 @@ describe('outbox relay and idempotent consumer (PostgreSQL + Kafka)', () => {
       description: `outbox row ${messageId} marked published`,
     });
 
-  const counter = async (name: string) => {
-    const rows: { value: number }[] = await dataSource.query('SELECT value FROM counter WHERE name = $1', [name]);
-    return rows[0]?.value;
-  };
-  const envelopeOf = (payload: CountMe, messageId = randomUUID()): MessageEnvelope<CountMe> => ({
-    messageId,
-    type: 'CountMe',
-    correlationId: payload.counter,
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-    requestId: null,
-    traceparent: null,
-    payload,
-  });
+  const counter = (name: string) => counterValue(dataSource, name);
+  const envelopeOf = (payload: CountMe) => testEnvelope(COUNT_ME, payload.counter, payload);
   const originFor = (correlationId: string) => ({ correlationId, causationId: null, requestId: null, traceparent: null });
   const newRelay = () => new OutboxRelay(app.get(KAFKA), dataSource, app.get(MessagingConfig), quietLogger);
   /**

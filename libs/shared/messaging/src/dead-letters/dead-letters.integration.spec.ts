@@ -1,20 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Controller, INestApplication, Module, Type } from '@nestjs/common';
-import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
-import { MessageEnvelope, TopicName } from '@order-saga/contracts';
+import { INestApplication, Module, Type } from '@nestjs/common';
+import { TopicName } from '@order-saga/contracts';
 import type { DeadLetterActionResponseDto, DeadLetterPageResponseDto, DeadLettersRedrivenResponseDto } from '@order-saga/contracts/http/operator';
 import { KafkaServiceConfig, TypedConfigModule } from '@order-saga/shared/config';
 import { DatabaseModule } from '@order-saga/shared/database';
 import { metricsRegistry } from '@order-saga/shared/observability';
-import { pollUntil, ServiceUnderTest, startServiceUnderTest, testKafkaBrokers } from '@order-saga/shared/testing';
-import { Consumer, Kafka, KafkaMessage, logLevel, Producer } from 'kafkajs';
+import { pollUntil, ServiceUnderTest, startServiceUnderTest, testEnvelope, testKafkaBrokers } from '@order-saga/shared/testing';
+import { Kafka, logLevel, Producer } from 'kafkajs';
 import { LoggingModule } from '@order-saga/shared/logging';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { serveWithConsumers, waitForConsumerGroup } from '../consumer-group';
-import { MessageProcessor } from '../message-processor';
-import { createDeadLetterOperations, createMessagingTables } from '../messaging-tables';
+import { serveWithConsumers } from '../consumer-group';
+import { createDeadLetterOperations } from '../messaging-tables';
 import { MessagingModule } from '../messaging.module';
-import { addToCounter, CountMe, countMeOn } from '../testing/count-me.message';
+import { counterValue, countMeConsumer, countMeFaults, countMeSchema, countUnlessFaulty } from '../testing/count-me.fixture';
+import { CountMe, countMeOn } from '../testing/count-me.message';
+import { createTopics, TopicTap } from '../testing/kafka-topics';
 import { DeadLettersModule } from './dead-letters.module';
 
 /**
@@ -28,22 +28,11 @@ const group = `dead-letters-it-${suffix}`;
 const consumerName = `dl${suffix}.count-me`;
 const deadLetterTopic = `dl${suffix}.deadletter.count-me.v1`;
 const OPERATOR = 'ops@example.com';
-/** A handler bug: counters with this prefix fail while it is set, to be dead-lettered, fixed and redriven. */
-const failing = { prefix: `broken-${suffix}-`, active: true };
-/** Counters with this prefix always fail. */
-const poisonPrefix = `poison-${suffix}-`;
+const faults = countMeFaults(suffix);
+const { failing, poisonPrefix } = faults;
 const COUNT_ME = countMeOn(topic);
-
-class TestSchema1700000000000 implements MigrationInterface {
-  name = 'TestSchema1700000000000';
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.query('CREATE TABLE counter (name text PRIMARY KEY, value integer NOT NULL)');
-    await createMessagingTables(runner);
-  }
-  async down(): Promise<void> {
-    // throwaway database
-  }
-}
+const CountMeConsumer = countMeConsumer(topic, consumerName, countUnlessFaulty(faults));
+const TestSchema = countMeSchema();
 
 class DeadLetterOperations1700000000001 implements MigrationInterface {
   name = 'DeadLetterOperations1700000000001';
@@ -52,25 +41,6 @@ class DeadLetterOperations1700000000001 implements MigrationInterface {
   }
   async down(): Promise<void> {
     // throwaway database
-  }
-}
-
-@Controller()
-class CountMeConsumer {
-  constructor(private readonly processor: MessageProcessor) {}
-
-  @EventPattern(topic)
-  async onCountMe(@Ctx() context: KafkaContext): Promise<void> {
-    await this.processor.process({
-      consumer: consumerName,
-      context,
-      accepts: [COUNT_ME],
-      handle: async (envelope, manager) => {
-        if (failing.active && envelope.payload.counter.startsWith(failing.prefix)) throw new Error('handler bug: cannot count this yet');
-        if (envelope.payload.counter.startsWith(poisonPrefix)) throw new Error('handler bug: never counts this');
-        await addToCounter(manager, envelope.payload);
-      },
-    });
   }
 }
 
@@ -83,7 +53,7 @@ function testModule(): Type<unknown> {
     imports: [
       TypedConfigModule.forRoot(KafkaServiceConfig),
       LoggingModule.forRoot(group),
-      DatabaseModule.forRoot({ entities: [], migrations: [TestSchema1700000000000, DeadLetterOperations1700000000001] }),
+      DatabaseModule.forRoot({ entities: [], migrations: [TestSchema, DeadLetterOperations1700000000001] }),
       MessagingModule.forRoot(group),
       DeadLettersModule,
     ],
@@ -91,25 +61,6 @@ function testModule(): Type<unknown> {
   })
   class TestModule {}
   return TestModule;
-}
-
-/** Every message of the dead-letter topic, as a plain consumer sees it. */
-class DeadLetterTap {
-  readonly messages: KafkaMessage[] = [];
-  private consumer: Consumer | undefined;
-
-  async start(kafka: Kafka): Promise<void> {
-    const groupId = `dead-letters-tap-${randomUUID()}`;
-    this.consumer = kafka.consumer({ groupId });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [deadLetterTopic], fromBeginning: true });
-    await this.consumer.run({ eachMessage: async ({ message }) => void this.messages.push(message) });
-    await waitForConsumerGroup(kafka, groupId);
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-  }
 }
 
 interface Answer<T = Record<string, unknown>> {
@@ -123,7 +74,7 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
   const brokers = testKafkaBrokers();
   const kafka = new Kafka({ clientId: 'dead-letters-it', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const producer: Producer = kafka.producer();
-  const tap = new DeadLetterTap();
+  const tap = new TopicTap();
   let service: ServiceUnderTest | undefined;
   let app: INestApplication;
   let dataSource: DataSource;
@@ -136,21 +87,15 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
       module: async () => testModule(),
       env: { KAFKA_BROKERS: brokers, OUTBOX_POLL_INTERVAL_MS: '200', MESSAGE_MAX_ATTEMPTS: '2', MESSAGE_RETRY_BACKOFF_MS: '10' },
     });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic, numPartitions: 1 },
-        { topic: deadLetterTopic, numPartitions: 1 },
-      ],
-    });
-    await admin.disconnect();
+    await createTopics(kafka, [
+      { topic, numPartitions: 1 },
+      { topic: deadLetterTopic, numPartitions: 1 },
+    ]);
     await producer.connect();
 
     ({ app, baseUrl } = await serveWithConsumers(testModule(), { group, brokers, kafka }));
     dataSource = app.get(DataSource);
-    await tap.start(kafka);
+    await tap.start(kafka, [deadLetterTopic]);
   }, 90_000);
 
   afterAll(async () => {
@@ -176,18 +121,8 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
   };
   const action = (reason = 'the handler is fixed in 1.4.2') => ({ action_id: randomUUID(), reason });
 
-  const envelopeOf = (payload: CountMe): MessageEnvelope<CountMe> => ({
-    messageId: randomUUID(),
-    type: 'CountMe',
-    correlationId: payload.counter,
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-    requestId: 'req-dead-letters-it',
-    traceparent: null,
-    payload,
-  });
-  const counter = async (name: string): Promise<number | undefined> =>
-    ((await dataSource.query('SELECT value FROM counter WHERE name = $1', [name])) as { value: number }[])[0]?.value;
+  const envelopeOf = (payload: CountMe) => testEnvelope(COUNT_ME, payload.counter, payload);
+  const counter = (name: string) => counterValue(dataSource, name);
   const rowOf = async (id: string) =>
     (
       (await dataSource.query('SELECT status, settled_by, settled_reason, settled_action_id::text AS settled_action_id FROM dead_letter WHERE id = $1', [
@@ -202,7 +137,7 @@ describe('operators and dead letters: list, redrive once, discard (HTTP + Postgr
   /** Sends `value` keyed `key` and resolves with its dead letter's id once it is parked (row and topic). */
   const park = async (key: string, value: string, headers: Record<string, string> = {}): Promise<string> => {
     await producer.send({ topic, messages: [{ key, value, headers }] });
-    await pollUntil(async () => tap.messages.find((message) => message.key?.toString() === key), {
+    await pollUntil(async () => tap.messages.find(({ message }) => message.key?.toString() === key), {
       description: `a dead letter keyed ${key} on ${deadLetterTopic}`,
     });
     const [row]: { id: string }[] = await dataSource.query(`SELECT id::text AS id FROM dead_letter WHERE convert_from(message_key, 'UTF8') = $1`, [key]);

@@ -3,8 +3,8 @@ import { IsInt, IsString } from 'class-validator';
 import { EntityManager } from 'typeorm';
 
 /**
- * The message of the messaging library's own tests (outbox-and-inbox.integration.spec.ts and the process it
- * crashes, crashing-consumer.ts): add `by` to the counter `counter`.
+ * The message of the messaging library's own tests (outbox-and-inbox and dead-letters integration specs, through
+ * count-me.fixture.ts, and the process the first one crashes, crashing-consumer.ts): add `by` to the counter `counter`.
  */
 export class CountMe {
   @IsString()
