@@ -1,4 +1,5 @@
-import { BatchingKafkaServer } from './batching-kafka-server';
+import type { Consumer, ConsumerRunConfig, EachBatchPayload } from 'kafkajs';
+import { BatchingKafkaServer, RoundClock } from './batching-kafka-server';
 
 describe('BatchingKafkaServer', () => {
   function serverWith(patterns: string[]): BatchingKafkaServer {
@@ -30,5 +31,93 @@ describe('BatchingKafkaServer', () => {
     expect(inventory).not.toBe(replies);
     expect(server.getHandlerByPattern('payment.commands')).toBeNull();
     expect(server.getHandlerByPattern('payment.commands')).toBeNull();
+  });
+});
+
+describe('BatchingKafkaServer round linger', () => {
+  /** A clock whose time moves only when told, and whose sleeps end only when released. */
+  class ManualClock implements RoundClock {
+    time = 1_000;
+    readonly sleeps: { ms: number; wake: () => void }[] = [];
+    now(): number {
+      return this.time;
+    }
+    sleep(ms: number): Promise<void> {
+      return new Promise((wake) => this.sleeps.push({ ms, wake }));
+    }
+  }
+
+  /** A consumer that gives the server's eachBatch to the test instead of a broker. */
+  async function consumingServer(lingerMs: number, clock: ManualClock, handle: () => void = () => undefined) {
+    const server = new BatchingKafkaServer({ client: { brokers: ['127.0.0.1:1'] } }, { lingerMs, clock });
+    server.addHandler('inventory.commands', async () => handle(), true);
+    let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+    const consumer = { subscribe: async () => undefined, run: async (config: ConsumerRunConfig) => void (eachBatch = config.eachBatch) };
+    await server.bindEvents(consumer as unknown as Consumer);
+    return (payload: EachBatchPayload) => eachBatch!(payload);
+  }
+
+  function fetched(offsets: string[], { running = true } = {}) {
+    const resolved: string[] = [];
+    const payload = {
+      batch: {
+        topic: 'inventory.commands',
+        partition: 0,
+        messages: offsets.map((offset) => ({ offset, key: null, value: Buffer.from('{}'), headers: {}, timestamp: '0', attributes: 0 })),
+      },
+      isRunning: () => running,
+      isStale: () => false,
+      heartbeat: async () => undefined,
+      pause: () => () => undefined,
+      resolveOffset: (offset: string) => void resolved.push(offset),
+      commitOffsetsIfNecessary: async () => undefined,
+      uncommittedOffsets: () => ({ topics: [] }),
+    };
+    return { payload: payload as unknown as EachBatchPayload, resolved };
+  }
+
+  /** Lets the callbacks and promise chains the round queued run (no timers: the clock is the test's). */
+  async function flush(turns = 50): Promise<void> {
+    for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  it('holds the next fetch until the linger has passed since the round arrived, with offsets resolved before', async () => {
+    const clock = new ManualClock();
+    const eachBatch = await consumingServer(10, clock, () => (clock.time += 3));
+    const { payload, resolved } = fetched(['7', '8']);
+    let settled = false;
+    const round = eachBatch(payload).then(() => (settled = true));
+    await flush();
+
+    expect(resolved).toEqual(['7', '8']);
+    expect(clock.sleeps.map((sleep) => sleep.ms)).toEqual([4]);
+    expect(settled).toBe(false);
+    clock.sleeps[0].wake();
+    await round;
+    expect(settled).toBe(true);
+  });
+
+  it('fetches again at once after a round that took longer than the linger', async () => {
+    const clock = new ManualClock();
+    const eachBatch = await consumingServer(10, clock, () => (clock.time += 6));
+    const { payload, resolved } = fetched(['1', '2']);
+    await eachBatch(payload);
+
+    expect(resolved).toEqual(['1', '2']);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('never waits with no linger configured, nor when the consumer is stopping', async () => {
+    const noLinger = new ManualClock();
+    await (
+      await consumingServer(0, noLinger)
+    )(fetched(['1']).payload);
+    expect(noLinger.sleeps).toEqual([]);
+
+    const stopping = new ManualClock();
+    await (
+      await consumingServer(10, stopping)
+    )(fetched(['1'], { running: false }).payload);
+    expect(stopping.sleeps).toEqual([]);
   });
 });

@@ -37,13 +37,23 @@ export class BatchingKafkaServer extends ServerKafka {
   /** Topic → handler route, worked out once per topic (see getRouteFromPattern). */
   private readonly routes = new Map<string, string>();
 
+  private readonly lingerMs: number;
+  private readonly clock: RoundClock;
+
   /**
    * `commitIntervalMs`: 0 commits the offsets of every transaction right after it (one OffsetCommit each);
    * more commits what the transactions resolved at most that often (see OffsetCommitter).
+   * `lingerMs`: after a round, the next fetch waits until this long after the round's fetch arrived
+   * (MessagingConfig.KAFKA_CONSUMER_LINGER_MS); 0 fetches again at once.
    */
-  constructor(options: Required<KafkaOptions>['options'], { commitIntervalMs = 0 }: { commitIntervalMs?: number } = {}) {
+  constructor(
+    options: Required<KafkaOptions>['options'],
+    { commitIntervalMs = 0, lingerMs = 0, clock = SYSTEM_CLOCK }: { commitIntervalMs?: number; lingerMs?: number; clock?: RoundClock } = {},
+  ) {
     super(options);
     this.offsets = new OffsetCommitter(commitIntervalMs);
+    this.lingerMs = lingerMs;
+    this.clock = clock;
   }
 
   override async bindEvents(consumer: Consumer): Promise<void> {
@@ -92,16 +102,36 @@ export class BatchingKafkaServer extends ServerKafka {
     });
   }
 
+  /**
+   * Applies a round, then settles its partitions' eachBatch calls, which lets kafkajs fetch again. With a
+   * linger, that happens no sooner than `lingerMs` after the round's fetch arrived, so the next fetch
+   * carries what arrived in between (a partition that must be redelivered is settled at once).
+   */
   private async consumeRound(round: PartitionBatch[]): Promise<void> {
+    const arrivedAt = this.clock.now();
+    const done: PartitionBatch[] = [];
     let open = round;
     try {
       while (open.length > 0) {
         await this.consumeInOneTransaction(open);
-        open = open.filter((partition) => !finish(partition));
+        const unfinished: PartitionBatch[] = [];
+        for (const partition of open) {
+          // One that must be redelivered is settled at once: kafkajs fetches it again from its failed message.
+          if (partition.failure) finish(partition);
+          else if (isDone(partition)) done.push(partition);
+          else unfinished.push(partition);
+        }
+        open = unfinished;
       }
     } catch (error) {
+      // The group membership was lost: no linger, kafkajs rejoins.
       for (const partition of open) partition.reject(error);
+      for (const partition of done) finish(partition);
+      return;
     }
+    const wait = arrivedAt + this.lingerMs - this.clock.now();
+    if (wait > 0 && done.some((partition) => partition.payload.isRunning())) await this.clock.sleep(wait);
+    for (const partition of done) finish(partition);
   }
 
   /**
@@ -153,12 +183,26 @@ export class BatchingKafkaServer extends ServerKafka {
   }
 }
 
-/** Settles a partition's eachBatch if the round is done with it; true if it did. */
-function finish(partition: PartitionBatch): boolean {
+/** Time for the round linger; a test's own makes the wait observable without sleeping. */
+export interface RoundClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const SYSTEM_CLOCK: RoundClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** The round is done with the partition: every message taken, or its consumption stopped. */
+function isDone(partition: PartitionBatch): boolean {
+  return partition.stopped || partition.taken === partition.payload.batch.messages.length;
+}
+
+/** Settles a partition's eachBatch: rejected with its failure, else resolved. */
+function finish(partition: PartitionBatch): void {
   if (partition.failure) partition.reject(partition.failure.error);
-  else if (partition.stopped || partition.taken === partition.payload.batch.messages.length) partition.resolve();
-  else return false;
-  return true;
+  else partition.resolve();
 }
 
 /**

@@ -41,7 +41,9 @@ export function kafkaConsumerOptions(
     security = {},
   }: {
     concurrency?: number;
-    messaging?: Partial<Pick<MessagingConfig, 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS' | 'KAFKA_OFFSET_COMMIT_INTERVAL_MS'>>;
+    messaging?: Partial<
+      Pick<MessagingConfig, 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS' | 'KAFKA_OFFSET_COMMIT_INTERVAL_MS' | 'KAFKA_CONSUMER_LINGER_MS'>
+    >;
     /** TLS and SASL (kafkaClientSecurity); none: plaintext. */
     security?: KafkaClientSecurity;
   } = {},
@@ -68,7 +70,10 @@ export function kafkaConsumerOptions(
         run: { autoCommit: true, partitionsConsumedConcurrently: concurrency },
         parser: { keepBinary: true },
       },
-      { commitIntervalMs: messaging.KAFKA_OFFSET_COMMIT_INTERVAL_MS ?? DEFAULTS.KAFKA_OFFSET_COMMIT_INTERVAL_MS },
+      {
+        commitIntervalMs: messaging.KAFKA_OFFSET_COMMIT_INTERVAL_MS ?? DEFAULTS.KAFKA_OFFSET_COMMIT_INTERVAL_MS,
+        lingerMs: messaging.KAFKA_CONSUMER_LINGER_MS ?? DEFAULTS.KAFKA_CONSUMER_LINGER_MS,
+      },
     ),
   };
 }
