@@ -32,6 +32,16 @@ export function formatAge(iso: string, now: number = Date.now()): string {
   return ahead ? `in ${text}` : `${text} ago`;
 }
 
+/**
+ * A share from 0 to 1 as a percentage with one decimal (`97.5%`), `—` when there is none. Only exactly 1 reads
+ * 100% and only exactly 0 reads 0%: one failed webhook in ten thousand must not round away.
+ */
+export function formatRate(rate: number | null): string {
+  if (rate === null) return '—';
+  if (rate === 0 || rate === 1) return `${rate * 100}%`;
+  return `${Math.min(99.9, Math.max(0.1, Math.round(rate * 1000) / 10)).toFixed(1)}%`;
+}
+
 export function formatCents(cents: number | null, currency = 'USD'): string {
   return cents === null ? '—' : `${(cents / 100).toFixed(2)} ${currency}`;
 }

@@ -30,6 +30,8 @@ import { ResendWebhookDeliveriesHandler } from './operator-webhooks/resend-deliv
 import { ResendWebhookDeliveriesHttpController } from './operator-webhooks/resend-deliveries/resend-webhook-deliveries.http.controller';
 import { SendTestEventHandler } from './operator-webhooks/send-test-event/send-test-event.handler';
 import { SendTestEventHttpController } from './operator-webhooks/send-test-event/send-test-event.http.controller';
+import { WebhookFiguresHttpController } from './operator-webhooks/webhook-figures/webhook-figures.http.controller';
+import { WebhookFiguresRepository } from './operator-webhooks/webhook-figures/webhook-figures.repository';
 import { DeleteWebhookEndpointHandler } from './webhook-endpoints/delete-webhook-endpoint/delete-webhook-endpoint.handler';
 import { DeleteWebhookEndpointHttpController } from './webhook-endpoints/delete-webhook-endpoint/delete-webhook-endpoint.http.controller';
 import { GetWebhookEndpointHttpController } from './webhook-endpoints/get-webhook-endpoint/get-webhook-endpoint.http.controller';
@@ -67,6 +69,8 @@ export const SERVICE_NAME = 'notification-service';
     RedeliverFailedHttpController,
     ListDeliveriesHttpController,
     ListOperatorWebhookEndpointsHttpController,
+    // Before ListOperatorWebhookDeliveriesHttpController: /operator/webhook-deliveries/figures would otherwise be a delivery id.
+    WebhookFiguresHttpController,
     ListOperatorWebhookDeliveriesHttpController,
     ResendWebhookDeliveriesHttpController,
     SendTestEventHttpController,
@@ -90,6 +94,7 @@ export const SERVICE_NAME = 'notification-service';
     DeliverWebhooksHandler,
     WebhookDeliveryWorker,
     OperatorWebhookRepository,
+    WebhookFiguresRepository,
     ResendWebhookDeliveriesHandler,
     SendTestEventHandler,
   ],

@@ -72,6 +72,20 @@ describe('OperatorApi', () => {
     expect(sent[1].headers['x-csrf-token']).toBeUndefined();
   });
 
+  it('reads the overview from the gateway’s figures routes and each service’s dead-letter depth', async () => {
+    const { api, sent } = scripted([json(200, {}), json(200, {}), json(200, { parked: 0, consumers: [] })]);
+
+    await api.sagaFigures(15);
+    await api.webhookFigures(15);
+    await api.deadLetterDepth('payment-service');
+
+    expect(sent.map((request) => `${request.method} ${request.url}`)).toEqual([
+      'GET /api/v1/operator/sagas/figures?minutes=15',
+      'GET /api/v1/operator/webhook-deliveries/figures?minutes=15',
+      'GET /api/v1/operator/dead-letters/payment-service/depth',
+    ]);
+  });
+
   it('after a reload (no token in memory) a refused change reads the session’s token and repeats the same action once', async () => {
     const { api, sent } = scripted([error(403, 'CSRF_TOKEN_INVALID'), json(200, session('csrf-2')), accepted]);
 

@@ -1,6 +1,7 @@
 import type { ApiErrorResponseDto } from '@order-saga/contracts/http';
 import type {
   DeadLetterActionResponseDto,
+  DeadLetterDepthResponseDto,
   DeadLetterPageResponseDto,
   DeadLetterService,
   DeadLettersRedrivenResponseDto,
@@ -14,6 +15,7 @@ import type {
   SagaActionResponseDto,
   SagaFiguresResponseDto,
   WebhookActionResponseDto,
+  WebhookFiguresResponseDto,
 } from '@order-saga/contracts/http/operator';
 
 export const OPERATOR_API = '/api/v1/operator';
@@ -146,6 +148,11 @@ export class OperatorApi {
     return this.call('POST', `/sagas/${encodeURIComponent(orderId)}/${action}`, { body: { action_id: actionId, reason } });
   }
 
+  /** How many of the service's dead letters are parked, exactly (one count in the service). */
+  deadLetterDepth(service: DeadLetterService): Promise<DeadLetterDepthResponseDto> {
+    return this.call('GET', `/dead-letters/${service}/depth`);
+  }
+
   deadLetters(service: DeadLetterService, filters: DeadLetterFilters): Promise<DeadLetterPageResponseDto> {
     return this.call('GET', `/dead-letters/${service}${queryOf(filters)}`);
   }
@@ -167,6 +174,10 @@ export class OperatorApi {
   ): Promise<DeadLettersRedrivenResponseDto> {
     const filters = Object.fromEntries(Object.entries(scope).filter(([, value]) => value));
     return this.call('POST', `/dead-letters/${service}/redrive`, { body: { action_id: actionId, reason, ...filters } });
+  }
+
+  webhookFigures(minutes: number): Promise<WebhookFiguresResponseDto> {
+    return this.call('GET', `/webhook-deliveries/figures${queryOf({ minutes: String(minutes) })}`);
   }
 
   webhookEndpoints(filters: WebhookEndpointFilters): Promise<OperatorWebhookEndpointPageResponseDto> {

@@ -1,6 +1,7 @@
-import type { SagaFiguresMinuteResponseDto, SagaOutcome } from '@order-saga/contracts/http/operator';
+import type { SagaFiguresMinuteResponseDto, SagaOutcome, WebhookFiguresMinuteResponseDto } from '@order-saga/contracts/http/operator';
+import { formatRate } from '../format';
 import { formatDuration } from '../timeline/timeline-layout';
-import { Box, linePath, linePoints, niceTicks, stackedBars, yScale } from './chart-geometry';
+import { Box, linePath, linePoints, niceTicks, StackedBar, stackedBars, yScale } from './chart-geometry';
 
 /** Drawn bottom-up in this order; the colours are the badges' (styles.css). */
 export const OUTCOMES: { key: SagaOutcome; label: string }[] = [
@@ -8,6 +9,14 @@ export const OUTCOMES: { key: SagaOutcome; label: string }[] = [
   { key: 'rejected', label: 'Rejected' },
   { key: 'compensated', label: 'Compensated' },
   { key: 'timed_out', label: 'Timed out' },
+  { key: 'cancelled', label: 'Cancelled' },
+];
+
+/** A webhook delivery's status now, drawn bottom-up in this order (styles.css: fill-delivery-<key>). */
+export const DELIVERY_STATUSES: { key: keyof WebhookFiguresMinuteResponseDto['deliveries']; label: string }[] = [
+  { key: 'succeeded', label: 'Succeeded' },
+  { key: 'failed', label: 'Failed' },
+  { key: 'pending', label: 'Pending' },
   { key: 'cancelled', label: 'Cancelled' },
 ];
 
@@ -19,7 +28,7 @@ const minuteLabel = (iso: string) => {
 };
 
 /** Every n-th minute gets a label, about six across. */
-function XAxis({ minutes }: { minutes: readonly SagaFiguresMinuteResponseDto[] }) {
+function XAxis({ minutes }: { minutes: readonly { minute: string }[] }) {
   const width = (BOX.width - BOX.left - BOX.right) / Math.max(minutes.length, 1);
   const every = Math.max(1, Math.ceil(minutes.length / 6));
   return (
@@ -52,30 +61,51 @@ function YAxis({ ticks, format }: { ticks: number[]; format: (value: number) => 
   );
 }
 
-/** Sagas that ended per minute, stacked by outcome. */
-export function OutcomesChart({ minutes }: { minutes: readonly SagaFiguresMinuteResponseDto[] }) {
-  const columns = minutes.map((minute) => minute.outcomes);
-  const { bars, ticks } = stackedBars(
-    columns,
-    OUTCOMES.map((outcome) => outcome.key),
-    BOX,
-  );
-  const total = columns.reduce((sum, column) => sum + OUTCOMES.reduce((inner, outcome) => inner + column[outcome.key], 0), 0);
+/**
+ * Counts per minute stacked bottom-up in the order of `keys`, each bar coloured by its class (`fillOf`) with a
+ * tooltip (`titleOf`, after the minute); the SVG's label says the total.
+ */
+function StackedMinutesChart<K extends string>({
+  minutes,
+  columns,
+  keys,
+  label,
+  fillOf,
+  titleOf,
+}: {
+  minutes: readonly { minute: string }[];
+  columns: readonly Record<K, number>[];
+  keys: readonly K[];
+  label: string;
+  fillOf: (key: K) => string;
+  titleOf: (bar: StackedBar<K>) => string;
+}) {
+  const { bars, ticks } = stackedBars(columns, keys, BOX);
+  const total = columns.reduce((sum, column) => sum + keys.reduce((inner, key) => inner + column[key], 0), 0);
   return (
-    <svg
-      class="chart"
-      viewBox={`0 0 ${BOX.width} ${BOX.height}`}
-      role="img"
-      aria-label={`Sagas ended per minute, by outcome: ${total} over ${minutes.length} minutes`}
-    >
+    <svg class="chart" viewBox={`0 0 ${BOX.width} ${BOX.height}`} role="img" aria-label={`${label}: ${total} over ${minutes.length} minutes`}>
       <YAxis ticks={ticks} format={(value) => String(value)} />
       {bars.map((bar) => (
-        <rect key={`${bar.column}-${bar.key}`} class={`fill-${bar.key}`} x={bar.x} y={bar.y} width={bar.width} height={bar.height}>
-          <title>{`${minuteLabel(minutes[bar.column].minute)}: ${bar.value} ${bar.key.replace('_', ' ')}`}</title>
+        <rect key={`${bar.column}-${bar.key}`} class={fillOf(bar.key)} x={bar.x} y={bar.y} width={bar.width} height={bar.height}>
+          <title>{`${minuteLabel(minutes[bar.column].minute)}: ${titleOf(bar)}`}</title>
         </rect>
       ))}
       <XAxis minutes={minutes} />
     </svg>
+  );
+}
+
+/** Sagas that ended per minute, stacked by outcome. */
+export function OutcomesChart({ minutes }: { minutes: readonly SagaFiguresMinuteResponseDto[] }) {
+  return (
+    <StackedMinutesChart
+      minutes={minutes}
+      columns={minutes.map((minute) => minute.outcomes)}
+      keys={OUTCOMES.map((outcome) => outcome.key)}
+      label="Sagas ended per minute, by outcome"
+      fillOf={(key) => `fill-${key}`}
+      titleOf={(bar) => `${bar.value} ${bar.key.replace('_', ' ')}`}
+    />
   );
 }
 
@@ -103,5 +133,19 @@ export function DurationsChart({ minutes }: { minutes: readonly SagaFiguresMinut
       ))}
       <XAxis minutes={minutes} />
     </svg>
+  );
+}
+
+/** Webhook deliveries per minute of their creation, stacked by their status now; each bar's title has the minute's success rate. */
+export function DeliveriesChart({ minutes }: { minutes: readonly WebhookFiguresMinuteResponseDto[] }) {
+  return (
+    <StackedMinutesChart
+      minutes={minutes}
+      columns={minutes.map((minute) => minute.deliveries)}
+      keys={DELIVERY_STATUSES.map((status) => status.key)}
+      label="Webhook deliveries per minute, by status"
+      fillOf={(key) => `fill-delivery-${key}`}
+      titleOf={(bar) => `${bar.value} ${bar.key}, success ${formatRate(minutes[bar.column].success_rate)}`}
+    />
   );
 }

@@ -1,11 +1,11 @@
-import type { SagaFiguresResponseDto } from '@order-saga/contracts/http/operator';
+import type { DeadLetterService, SagaFiguresResponseDto, WebhookFiguresResponseDto } from '@order-saga/contracts/http/operator';
 import { useState } from 'preact/hooks';
-import { DurationsChart, OUTCOMES, OutcomesChart } from '../charts/figures-charts';
+import { DELIVERY_STATUSES, DeliveriesChart, DurationsChart, OUTCOMES, OutcomesChart } from '../charts/figures-charts';
 import { useConsole } from '../components/console-context';
 import { ErrorNotice } from '../components/error-notice';
 import { PageHeading } from '../components/page-heading';
 import { useLoad } from '../components/use-load';
-import { formatTime } from '../format';
+import { formatRate, formatTime } from '../format';
 import { hrefOf } from '../routing/routes';
 import { Link } from '../routing/router';
 import { formatDuration } from '../timeline/timeline-layout';
@@ -19,23 +19,34 @@ const WINDOWS = [
 ];
 const REFRESH_MS = 10_000;
 
-/** Throughput, outcomes and latency over time, from order-service's GET /sagas/figures, refreshed every 10 s. */
+/**
+ * Throughput, outcomes and latency over time from order-service's GET /sagas/figures, the webhook success rate
+ * from notification-service's figures, and each service's dead-letter depth; refreshed every 10 s.
+ */
 export function OverviewPage() {
   const { api } = useConsole();
   const [minutes, setMinutes] = useState(60);
   const figures = useLoad(() => api.sagaFigures(minutes), String(minutes), REFRESH_MS);
-  // The depth per service: a page of up to 100 parked ones each (the listings have no count).
+  const webhooks = useLoad(() => api.webhookFigures(minutes), String(minutes), REFRESH_MS);
+  // Exact: one count per service. A service that does not answer is named, and the others still counted.
   const parked = useLoad(
     () =>
       Promise.all(
-        DEAD_LETTER_SERVICES.map(async (service) => {
-          const page = await api.deadLetters(service, { status: 'parked', limit: '100' });
-          return { service, count: page.data.length, more: page.pagination.has_more };
-        }),
+        DEAD_LETTER_SERVICES.map((service) =>
+          api.deadLetterDepth(service).then(
+            (depth) => ({ service, count: depth.parked }),
+            () => ({ service, count: null }),
+          ),
+        ),
       ),
     'dead-letters',
     REFRESH_MS,
   );
+  const reload = () => {
+    figures.reload();
+    webhooks.reload();
+    parked.reload();
+  };
   const data = figures.data;
   return (
     <>
@@ -49,22 +60,39 @@ export function OverviewPage() {
               </option>
             ))}
           </select>
-          <button type="button" class="button" onClick={figures.reload}>
+          <button type="button" class="button" onClick={reload}>
             Refresh
           </button>
         </div>
       </PageHeading>
       {figures.error ? <ErrorNotice error={figures.error} onRetry={figures.reload} /> : null}
-      {data ? <Figures data={data} parked={parked.data} /> : figures.loading ? <p aria-busy="true">Loading figures…</p> : null}
+      {data ? (
+        <Figures data={data} webhooks={webhooks.data} webhooksFailed={webhooks.error !== undefined} parked={parked.data} />
+      ) : figures.loading ? (
+        <p aria-busy="true">Loading figures…</p>
+      ) : null}
     </>
   );
 }
 
-type ParkedDepth = { service: string; count: number; more: boolean }[];
+/** Each service's parked dead letters; null for one that did not answer. */
+type ParkedDepth = { service: DeadLetterService; count: number | null }[];
 
-function Figures({ data, parked }: { data: SagaFiguresResponseDto; parked: ParkedDepth | undefined }) {
-  const parkedTotal = parked?.reduce((sum, one) => sum + one.count, 0);
-  const parkedMore = parked?.some((one) => one.more) ?? false;
+function Figures({
+  data,
+  webhooks,
+  webhooksFailed,
+  parked,
+}: {
+  data: SagaFiguresResponseDto;
+  webhooks: WebhookFiguresResponseDto | undefined;
+  /** The webhook figures could not be read (the saga figures could). */
+  webhooksFailed: boolean;
+  parked: ParkedDepth | undefined;
+}) {
+  const parkedTotal = parked?.reduce((sum, one) => sum + (one.count ?? 0), 0);
+  const unread = parked?.filter((one) => one.count === null).map((one) => one.service) ?? [];
+  const parkedIn = parked?.filter((one) => (one.count ?? 0) > 0).map((one) => `${one.service} ${one.count}`) ?? [];
   const ended = OUTCOMES.reduce((sum, outcome) => sum + data.outcomes[outcome.key], 0);
   const failed = ended - data.outcomes.confirmed;
   return (
@@ -87,16 +115,14 @@ function Figures({ data, parked }: { data: SagaFiguresResponseDto; parked: Parke
           </span>
           <Link href={hrefOf('/attention')}>Stuck &amp; failed</Link>
         </li>
-        <li class={`tile${parkedTotal ? ' tile-alert' : ''}`}>
+        <li class={`tile${parkedTotal || unread.length > 0 ? ' tile-alert' : ''}`}>
           <span class="tile-label">Dead letters parked</span>
           <span class="tile-value" data-figure="dead-letters">
-            {parkedTotal === undefined ? '…' : `${parkedTotal}${parkedMore ? '+' : ''}`}
+            {parkedTotal === undefined ? '…' : `${parkedTotal}${unread.length > 0 ? '+?' : ''}`}
           </span>
-          <span class="muted">
-            {parked
-              ?.filter((one) => one.count > 0)
-              .map((one) => `${one.service} ${one.count}${one.more ? '+' : ''}`)
-              .join(', ') || 'in no service'}
+          <span class="muted" data-figure="dead-letters-by-service">
+            {parkedIn.join(', ') || (unread.length > 0 ? 'none counted' : 'in no service')}
+            {unread.length > 0 ? `; not read: ${unread.join(', ')}` : ''}
           </span>
           <Link href={hrefOf('/dead-letters')}>Dead letters</Link>
         </li>
@@ -116,6 +142,20 @@ function Figures({ data, parked }: { data: SagaFiguresResponseDto; parked: Parke
             {data.duration_p99_ms === null ? '—' : formatDuration(data.duration_p99_ms)}
           </span>
           <span class="muted">start to end, sagas ended in the window</span>
+        </li>
+        <li class={`tile${webhooks && webhooks.deliveries.failed > 0 ? ' tile-alert' : ''}`}>
+          <span class="tile-label">Webhook success</span>
+          <span class="tile-value" data-figure="webhook-success">
+            {webhooks ? formatRate(webhooks.success_rate) : webhooksFailed ? '—' : '…'}
+          </span>
+          <span class="muted" data-figure="webhook-deliveries">
+            {webhooks
+              ? `${webhooks.deliveries.succeeded} succeeded, ${webhooks.deliveries.failed} failed, ${webhooks.deliveries.pending} pending`
+              : webhooksFailed
+                ? 'not read: notification-service did not answer'
+                : 'deliveries made in the window'}
+          </span>
+          <Link href={hrefOf('/webhooks', { status: 'failed' })}>Failed deliveries</Link>
         </li>
       </ul>
       <div class="charts">
@@ -149,6 +189,22 @@ function Figures({ data, parked }: { data: SagaFiguresResponseDto; parked: Parke
           </figcaption>
           <DurationsChart minutes={data.minutes} />
         </figure>
+        {webhooks ? (
+          <figure class="card">
+            <figcaption>
+              <h2>Webhook deliveries per minute, by status</h2>
+              <ul class="legend">
+                {DELIVERY_STATUSES.map((status) => (
+                  <li key={status.key}>
+                    <span class={`swatch fill-delivery-${status.key}`} aria-hidden="true" />
+                    {status.label} <strong>{webhooks.deliveries[status.key]}</strong>
+                  </li>
+                ))}
+              </ul>
+            </figcaption>
+            <DeliveriesChart minutes={webhooks.minutes} />
+          </figure>
+        ) : null}
       </div>
       <details class="card">
         <summary>The figures per minute as a table</summary>
@@ -182,6 +238,38 @@ function Figures({ data, parked }: { data: SagaFiguresResponseDto; parked: Parke
           </table>
         </div>
       </details>
+      {webhooks ? (
+        <details class="card">
+          <summary>The webhook deliveries per minute as a table</summary>
+          <div class="table-scroll">
+            <table>
+              <caption class="visually-hidden">Webhook deliveries made per minute by their status now, with the success rate</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Minute</th>
+                  {DELIVERY_STATUSES.map((status) => (
+                    <th scope="col" key={status.key}>
+                      {status.label}
+                    </th>
+                  ))}
+                  <th scope="col">Success rate</th>
+                </tr>
+              </thead>
+              <tbody>
+                {webhooks.minutes.map((minute) => (
+                  <tr key={minute.minute}>
+                    <th scope="row">{formatTime(minute.minute)}</th>
+                    {DELIVERY_STATUSES.map((status) => (
+                      <td key={status.key}>{minute.deliveries[status.key]}</td>
+                    ))}
+                    <td>{formatRate(minute.success_rate)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      ) : null}
     </>
   );
 }

@@ -458,6 +458,27 @@ describe('the operator dead-letter routes', () => {
     }
   });
 
+  it('relays each service’s depth to that service’s GET /dead-letters/depth, not as a dead letter named "depth"', async () => {
+    const { username, password } = await gateway.createOperator();
+    const session = await gateway.signIn(username, password);
+
+    const depths = [];
+    for (const service of DEAD_LETTER_SERVICES) {
+      const depth = await operatorRequest('GET', `/dead-letters/${service}/depth`, session);
+      depths.push([depth.status, await depth.json()]);
+    }
+    const unknown = await operatorRequest('GET', '/dead-letters/billing-service/depth', session);
+
+    expect(depths.map(([status, body]) => [status, (body as { parked: number }).parked])).toEqual(DEAD_LETTER_SERVICES.map(() => [200, 1]));
+    expect((depths[1][1] as { consumers: unknown[] }).consumers).toEqual([
+      { consumer: 'inventory.stand-in', topic: 'inventory-service.stand-in.v1', parked: 1 },
+    ]);
+    await expectError(unknown, 400, 'VALIDATION_ERROR');
+    expect(gateway.received.map((request) => [request.service, `${request.method} ${request.url}`, request.headers['x-operator-id']])).toEqual(
+      DEAD_LETTER_SERVICES.map((service) => [service, 'GET /dead-letters/depth', username]),
+    );
+  });
+
   it('relays a redrive as the session’s operator whatever x-operator-id it carries, a repeat with Idempotent-Replayed, a refusal as it came; each audited as dead-letter.redrive of <service>/<id>', async () => {
     const { username, password } = await gateway.createOperator();
     const session = await gateway.signIn(username, password);
@@ -579,6 +600,19 @@ describe('the operator webhook routes', () => {
       ['notification-service', `GET /operator/webhook-deliveries?order_id=${SAGA_ORDER}`, username],
       ['notification-service', `GET /operator/webhook-deliveries/${WEBHOOK_DELIVERY}`, username],
       ['notification-service', expect.stringMatching(/^GET \/operator\/webhook-deliveries\/[0-9a-f-]{36}$/), username],
+    ]);
+  });
+
+  it('relays the overview’s figures with their window to notification-service, not as a delivery named "figures"', async () => {
+    const { username, password } = await gateway.createOperator();
+    const session = await gateway.signIn(username, password);
+
+    const figures = await operatorRequest('GET', '/webhook-deliveries/figures?minutes=15', session);
+
+    expect(figures.status).toBe(200);
+    expect(await figures.json()).toEqual({ window_minutes: 15, success_rate: 0.5 });
+    expect(gateway.received.map((request) => [request.service, `${request.method} ${request.url}`, request.headers['x-operator-id']])).toEqual([
+      ['notification-service', 'GET /operator/webhook-deliveries/figures?minutes=15', username],
     ]);
   });
 

@@ -89,6 +89,9 @@ function deadLettersOf(service: string): StubAnswer {
     const operator = req.headers['x-operator-id'];
     if (typeof operator !== 'string') return error(401, 'UNAUTHORIZED', 'Missing operator identity');
     if (req.method === 'GET' && url.pathname === '/dead-letters') return reply(200, pageOf([deadLetter(DEAD_LETTER_ID)], url));
+    if (req.method === 'GET' && url.pathname === '/dead-letters/depth') {
+      return reply(200, { parked: 1, consumers: [{ consumer: deadLetter(DEAD_LETTER_ID).consumer, topic: `${service}.stand-in.v1`, parked: 1 }] });
+    }
     if (req.method === 'GET' && url.pathname === `/dead-letters/${DEAD_LETTER_ID}`) return reply(200, deadLetter(DEAD_LETTER_ID));
     if (req.method !== 'POST') return error(404, 'NOT_FOUND', 'Requested resource does not exist');
     const body = JSON.parse(request.body) as { action_id: string; reason: string; consumer?: string; topic?: string };
@@ -131,6 +134,9 @@ function startNotificationService(received: ReceivedRequest[]): Promise<Server> 
     if (url.pathname.startsWith('/dead-letters')) return deadLetters(request, reply, raw);
     if (typeof operator !== 'string') return error(401, 'UNAUTHORIZED', 'Missing operator identity');
     if (req.method === 'GET' && url.pathname === '/operator/webhook-endpoints') return reply(200, pageOf([{ endpoint_id: WEBHOOK_ENDPOINT }], url));
+    if (req.method === 'GET' && url.pathname === '/operator/webhook-deliveries/figures') {
+      return reply(200, { window_minutes: Number(url.searchParams.get('minutes') ?? 60), success_rate: 0.5 });
+    }
     if (req.method === 'GET' && url.pathname === '/operator/webhook-deliveries') {
       return reply(200, pageOf([{ delivery_id: WEBHOOK_DELIVERY, order_id: url.searchParams.get('order_id') }], url));
     }

@@ -1,4 +1,5 @@
 import { ListAuditLogHttpController } from './audit/list-audit-log/list-audit-log.http.controller';
+import { DeadLetterDepthHttpController } from './dead-letters/dead-letter-depth/dead-letter-depth.http.controller';
 import { GetDeadLetterHttpController } from './dead-letters/get-dead-letter/get-dead-letter.http.controller';
 import { ListDeadLettersHttpController } from './dead-letters/list-dead-letters/list-dead-letters.http.controller';
 import { OperateDeadLettersHttpController } from './dead-letters/operate-dead-letters/operate-dead-letters.http.controller';
@@ -14,10 +15,11 @@ import { ListOperatorWebhookDeliveriesHttpController } from './webhooks/list-web
 import { ListOperatorWebhookEndpointsHttpController } from './webhooks/list-webhook-endpoints/list-operator-webhook-endpoints.http.controller';
 import { ResendWebhookDeliveriesHttpController } from './webhooks/resend-webhook-deliveries/resend-webhook-deliveries.http.controller';
 import { SendTestEventHttpController } from './webhooks/send-test-event/send-test-event.http.controller';
+import { WebhookFiguresHttpController } from './webhooks/webhook-figures/webhook-figures.http.controller';
 
 /**
  * The operator API below /api/v1/operator: sessions, the sagas and their figures (relayed to order-service), every Kafka service's
- * dead letters, every client's webhooks (relayed to notification-service), the audit log.
+ * dead letters and their depth, every client's webhooks and their figures (relayed to notification-service), the audit log.
  */
 export const OPERATOR_CONTROLLERS = [
   SignInHttpController,
@@ -29,11 +31,15 @@ export const OPERATOR_CONTROLLERS = [
   GetSagaHttpController,
   OperateSagaHttpController,
   ListDeadLettersHttpController,
+  // Before GetDeadLetterHttpController: /dead-letters/{service}/depth would otherwise be a dead letter's id.
+  DeadLetterDepthHttpController,
   GetDeadLetterHttpController,
   OperateDeadLettersHttpController,
   ListOperatorWebhookEndpointsHttpController,
   SendTestEventHttpController,
   ListOperatorWebhookDeliveriesHttpController,
+  // Before GetOperatorWebhookDeliveryHttpController: /webhook-deliveries/figures would otherwise be a delivery id.
+  WebhookFiguresHttpController,
   GetOperatorWebhookDeliveryHttpController,
   ResendWebhookDeliveriesHttpController,
   ListAuditLogHttpController,

@@ -4,11 +4,13 @@ import { INestApplication } from '@nestjs/common';
 import { ORDER_CREATED, WEBHOOK_TEST_EVENT_TYPE } from '@order-saga/contracts';
 import type { WebhookDeliveryListResponseDto, WebhookEndpointWithSecretResponseDto } from '@order-saga/contracts/http';
 import type {
+  DeadLetterDepthResponseDto,
   DeadLetterPageResponseDto,
   OperatorWebhookDeliveryPageResponseDto,
   OperatorWebhookDeliveryResponseDto,
   OperatorWebhookEndpointPageResponseDto,
   WebhookActionResponseDto,
+  WebhookFiguresResponseDto,
 } from '@order-saga/contracts/http/operator';
 import { createServiceApp } from '@order-saga/shared/http';
 import { pollUntil, ServiceUnderTest, startServiceUnderTest, testEnvelope, testKafkaBrokers, WebhookRecorder } from '@order-saga/shared/testing';
@@ -389,5 +391,36 @@ describe("operators and webhooks: every client's endpoints and deliveries, resen
     const page = await call<DeadLetterPageResponseDto>('GET', '/dead-letters?status=parked');
     expect(page.status).toBe(200);
     expect(page.body).toEqual({ data: [], pagination: { limit: 20, has_more: false, next_cursor: null } });
+  });
+
+  it('counts its parked dead letters exactly, per consumer and topic, the deepest first; settled ones are not counted', async () => {
+    expect((await call<DeadLetterDepthResponseDto>('GET', '/dead-letters/depth')).body).toEqual({ parked: 0, consumers: [] });
+    const park = (consumer: string, topic: string, offset: number, status = 'parked') =>
+      dataSource.query(
+        `INSERT INTO dead_letter (consumer, topic, partition, "offset", headers, error, status, settled_at)
+         VALUES ($1, $2, 0, $3, '{}', 'failed after 5 attempts', $4, CASE WHEN $4 = 'parked' THEN NULL ELSE now() END)`,
+        [consumer, topic, String(offset), status],
+      );
+    await park('notification.schedule-deliveries', 'order.event.order-created.v1', 1);
+    await park('notification.schedule-deliveries', 'order.event.order-created.v1', 2);
+    await park('notification.schedule-deliveries', 'order.event.order-cancelled.v1', 3);
+    await park('notification.schedule-deliveries', 'order.event.order-cancelled.v1', 4, 'discarded');
+
+    const depth = await call<DeadLetterDepthResponseDto>('GET', '/dead-letters/depth');
+    expect(depth.status).toBe(200);
+    expect(depth.body).toEqual({
+      parked: 3,
+      consumers: [
+        { consumer: 'notification.schedule-deliveries', topic: 'order.event.order-created.v1', parked: 2 },
+        { consumer: 'notification.schedule-deliveries', topic: 'order.event.order-cancelled.v1', parked: 1 },
+      ],
+    });
+  });
+
+  it("serves the overview's webhook figures before the delivery routes would take 'figures' for a delivery id", async () => {
+    const figures = await call<WebhookFiguresResponseDto>('GET', '/operator/webhook-deliveries/figures?minutes=5');
+    expect(figures.status).toBe(200);
+    expect(figures.body).toMatchObject({ window_minutes: 5, minutes: expect.any(Array) });
+    expect(figures.body.minutes).toHaveLength(5);
   });
 });

@@ -21,6 +21,11 @@ export class DeadLettersProxy {
     return this.of(service).send('GET', '/dead-letters', context, { query });
   }
 
+  /** The parked ones counted, per consumer and topic. */
+  depth(service: string, context: ForwardedContext): Promise<UpstreamReply> {
+    return this.of(service).send('GET', '/dead-letters/depth', context);
+  }
+
   get(service: string, id: string, context: ForwardedContext): Promise<UpstreamReply> {
     return this.of(service).send('GET', `/dead-letters/${pathSegment(id, 'Dead letter')}`, context);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { DEFAULT_FIGURES_MINUTES, SagaFiguresRequestDto, SagaFiguresResponseDto } from '@order-saga/contracts/http/operator';
+import { DEFAULT_FIGURES_MINUTES, FiguresRequestDto, SagaFiguresResponseDto } from '@order-saga/contracts/http/operator';
 import { SagaFiguresRepository } from './saga-figures.repository';
 
 /**
@@ -12,7 +12,7 @@ export class SagaFiguresHttpController {
   constructor(private readonly figures: SagaFiguresRepository) {}
 
   @Get('figures')
-  read(@Query() query: SagaFiguresRequestDto): Promise<SagaFiguresResponseDto> {
+  read(@Query() query: FiguresRequestDto): Promise<SagaFiguresResponseDto> {
     return this.figures.read(query.minutes ?? DEFAULT_FIGURES_MINUTES);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiClosedSchema } from '../api-closed-schema';
+import { FiguresWindowResponseDto } from './figures-window.response.dto';
 
 /** How a saga ended, by its final state (the `outcome` label of order_saga_sagas_total). */
 export const SAGA_OUTCOMES = ['confirmed', 'rejected', 'compensated', 'timed_out', 'cancelled'] as const;
@@ -43,16 +44,7 @@ export class SagaFiguresMinuteResponseDto {
 }
 
 @ApiClosedSchema('SagaFigures', "The console's overview: outcomes per minute, sagas in flight and stuck, durations over the window")
-export class SagaFiguresResponseDto {
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'The window, in minutes', example: 60 })
-  window_minutes: number;
-
-  @ApiProperty({ format: 'date-time', description: 'The start of the first minute of the window' })
-  from: string;
-
-  @ApiProperty({ format: 'date-time', description: "The database's clock when the figures were read" })
-  at: string;
-
+export class SagaFiguresResponseDto extends FiguresWindowResponseDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Sagas begun and not ended, now' })
   in_flight: number;
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { DEFAULT_PAGE_LIMIT } from '@order-saga/contracts/http';
 import {
   DeadLetterActionResponseDto,
+  DeadLetterDepthResponseDto,
   DeadLetterPageResponseDto,
   DeadLetterResponseDto,
   DeadLettersRedrivenResponseDto,
@@ -34,6 +35,13 @@ export class DeadLettersHttpController {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const rows = await this.deadLetters.findPage({ consumer: query.consumer, topic: query.topic, status: query.status }, limit, query.cursor);
     return pageOf(rows, limit, (row) => ({ createdAt: row.position, id: row.id }), toDeadLetterResponse);
+  }
+
+  /** How many are parked, exactly, and of which consumer and topic: the console overview's depth (declared before :id). */
+  @Get('depth')
+  async depth(): Promise<DeadLetterDepthResponseDto> {
+    const consumers = await this.deadLetters.countParkedByConsumer();
+    return { parked: consumers.reduce((sum, entry) => sum + entry.parked, 0), consumers };
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery } from '@nestjs/swagger';
-import { SagaFiguresRequestDto, SagaFiguresResponseDto } from '@order-saga/contracts/http/operator';
+import { FiguresRequestDto, SagaFiguresResponseDto } from '@order-saga/contracts/http/operator';
 import type { Response } from 'express';
 import { OperatorErrorResponse, OperatorResponse } from '../../../openapi/api-responses';
 import { singleValuedQuery } from '../../../orders/list-orders/relay-input';
@@ -19,7 +19,7 @@ export class SagaFiguresHttpController {
   @Get('figures')
   @OperatorRead()
   @ApiOperation({ summary: 'Sagas per outcome per minute, in flight, stuck, and saga duration p50/p99 over the last minutes (default 60)' })
-  @ApiQuery({ type: SagaFiguresRequestDto })
+  @ApiQuery({ type: FiguresRequestDto })
   @OperatorResponse(200, 'The figures, every minute of the window oldest first', SagaFiguresResponseDto)
   @OperatorErrorResponse(400, 'VALIDATION_ERROR: minutes not a whole number from 1 to 1440, or an unknown parameter')
   async read(@Req() request: OperatorRequest, @Res() response: Response): Promise<void> {

@@ -3,11 +3,14 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const DEFAULT_FIGURES_MINUTES = 60;
-/** One day of minutes: the window is read from the state index, so its cost grows with the sagas that ended in it. */
+/** One day of minutes: each figures route reads its window from an index range, so its cost grows with the rows in it. */
 export const MAX_FIGURES_MINUTES = 1440;
 
-/** GET /sagas/figures (operator): the console's overview, over the last `minutes` minutes. */
-export class SagaFiguresRequestDto {
+/**
+ * The console overview's figures routes (operator), order-service's GET /sagas/figures and notification-service's
+ * GET /operator/webhook-deliveries/figures: over the last `minutes` minutes.
+ */
+export class FiguresRequestDto {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,
