@@ -107,17 +107,25 @@ describe('BatchingKafkaServer round linger', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
+  it('fetches again at once after a lone message: light traffic gets no added latency', async () => {
+    const clock = new ManualClock();
+    const eachBatch = await consumingServer(10, clock);
+    const { payload, resolved } = fetched(['5']);
+    await eachBatch(payload);
+
+    expect(resolved).toEqual(['5']);
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it('never waits with no linger configured, nor when the consumer is stopping', async () => {
     const noLinger = new ManualClock();
-    await (
-      await consumingServer(0, noLinger)
-    )(fetched(['1']).payload);
+    const withoutLinger = await consumingServer(0, noLinger);
+    await withoutLinger(fetched(['1', '2']).payload);
     expect(noLinger.sleeps).toEqual([]);
 
     const stopping = new ManualClock();
-    await (
-      await consumingServer(10, stopping)
-    )(fetched(['1'], { running: false }).payload);
+    const whileStopping = await consumingServer(10, stopping);
+    await whileStopping(fetched(['1', '2'], { running: false }).payload);
     expect(stopping.sleeps).toEqual([]);
   });
 });

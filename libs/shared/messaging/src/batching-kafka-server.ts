@@ -5,6 +5,9 @@ import { MessageBatch } from './message-batch';
 /** Messages per transaction at most: a fetch after a backlog can hold thousands, and locks are held until commit. */
 export const MAX_MESSAGES_PER_TRANSACTION = 500;
 
+/** The linger follows only a round of at least this many messages (see consumeRound). */
+export const LINGER_AFTER_MESSAGES = 2;
+
 /** One partition's batch of a round: its messages are taken in order, `taken` of them so far. */
 interface PartitionBatch {
   payload: EachBatchPayload;
@@ -104,8 +107,9 @@ export class BatchingKafkaServer extends ServerKafka {
 
   /**
    * Applies a round, then settles its partitions' eachBatch calls, which lets kafkajs fetch again. With a
-   * linger, that happens no sooner than `lingerMs` after the round's fetch arrived, so the next fetch
-   * carries what arrived in between (a partition that must be redelivered is settled at once).
+   * linger, after a round of LINGER_AFTER_MESSAGES or more, that happens no sooner than `lingerMs` after the
+   * round's fetch arrived, so the next fetch carries what arrived in between (a partition that must be
+   * redelivered is settled at once).
    */
   private async consumeRound(round: PartitionBatch[]): Promise<void> {
     const arrivedAt = this.clock.now();
@@ -129,8 +133,11 @@ export class BatchingKafkaServer extends ServerKafka {
       for (const partition of done) finish(partition);
       return;
     }
+    // Only after a round of several messages: a lone message means traffic is light, and waiting would add
+    // latency without gathering anything.
+    const applied = done.reduce((sum, partition) => sum + partition.taken, 0);
     const wait = arrivedAt + this.lingerMs - this.clock.now();
-    if (wait > 0 && done.some((partition) => partition.payload.isRunning())) await this.clock.sleep(wait);
+    if (wait > 0 && applied >= LINGER_AFTER_MESSAGES && done.some((partition) => partition.payload.isRunning())) await this.clock.sleep(wait);
     for (const partition of done) finish(partition);
   }
 

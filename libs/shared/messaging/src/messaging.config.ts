@@ -148,11 +148,12 @@ export class MessagingConfig extends KafkaSecurityConfig {
   KAFKA_FETCH_MAX_WAIT_MS: number = 5000;
 
   /**
-   * After a round that applied messages, how long a consumer waits, counted from when that round's fetch
-   * arrived, before it fetches again (BatchingKafkaServer): what arrives meanwhile is applied together in the
-   * next round, one transaction and one fetch for several messages instead of one each. It costs a hop at
-   * most this much latency, and only while messages keep coming: an idle consumer still long-polls, and a
-   * round that took longer than this fetches again at once. 0: fetch again as soon as a round is done.
+   * After a round that applied two messages or more, how long a consumer waits, counted from when that
+   * round's fetch arrived, before it fetches again (BatchingKafkaServer): what arrives meanwhile is applied
+   * together in the next round, one transaction and one fetch for several messages instead of one each. It
+   * costs a hop at most this much latency, and only while messages come in bunches: after a lone message, an
+   * idle spell (long poll) or a round that took longer than this, the consumer fetches again at once.
+   * 0: fetch again as soon as a round is done.
    */
   @IsInt()
   @Min(0)
