@@ -158,7 +158,7 @@ export class MessagingConfig extends KafkaSecurityConfig {
   @IsInt()
   @Min(0)
   @Max(1000)
-  KAFKA_CONSUMER_LINGER_MS: number = 50;
+  KAFKA_CONSUMER_LINGER_MS: number = 30;
 
   /**
    * How often a consumer commits the offsets its transactions resolved (BatchingKafkaServer's
