@@ -126,8 +126,10 @@ export class GatewayConfig extends BaseServiceConfig {
 
   /**
    * Per replica: POST /api/v1/orders calls in flight to order-service; past it the gateway answers 503 with Retry-After
-   * at once. 64 is above what the measured ceiling needs (~45 sagas/s × ~1 s); overloaded, an admitted order then
-   * waits about (sum of the replicas' limits) ÷ sagas/s, well inside order-service's 8 s outcome wait.
+   * at once. 64 covers what a saturated 2-core stack holds in flight (~150–190 sagas/s × ~0.3 s); a larger limit only
+   * lengthens the queue once the stack is saturated (128 against 64 at 200/s: p99 1.1–1.4 s against 0.7–0.8 s,
+   * docs/performance.md). Overloaded, an admitted order waits about (sum of the replicas' limits) ÷ sagas/s, well
+   * inside order-service's 8 s outcome wait.
    */
   @IsInt()
   @Min(1)
