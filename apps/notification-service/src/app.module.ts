@@ -13,6 +13,7 @@ import { EndpointDeliveriesHttpController } from './deliveries/endpoint-deliveri
 import { ListDeliveriesHttpController } from './deliveries/list-deliveries/list-deliveries.http.controller';
 import { RedeliverFailedHandler } from './deliveries/redeliver-failed/redeliver-failed.handler';
 import { RedeliverFailedHttpController } from './deliveries/redeliver-failed/redeliver-failed.http.controller';
+import { WebhookDeliveryRetention } from './deliveries/retention/webhook-delivery-retention';
 import { RetryDeliveryHandler } from './deliveries/retry-delivery/retry-delivery.handler';
 import { RetryDeliveryHttpController } from './deliveries/retry-delivery/retry-delivery.http.controller';
 import { ScheduleDeliveriesConsumer } from './deliveries/schedule-deliveries/schedule-deliveries.consumer';
@@ -93,6 +94,7 @@ export const SERVICE_NAME = 'notification-service';
     WebhookSender,
     DeliverWebhooksHandler,
     WebhookDeliveryWorker,
+    WebhookDeliveryRetention,
     OperatorWebhookRepository,
     WebhookFiguresRepository,
     ResendWebhookDeliveriesHandler,

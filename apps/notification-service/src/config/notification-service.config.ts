@@ -7,6 +7,7 @@ export const DEPLOY_ENVS = ['development', 'test', 'sandbox', 'staging', 'produc
 export type DeployEnv = (typeof DEPLOY_ENVS)[number];
 /** Where webhook receivers legitimately run on loopback or a private network. */
 const LOCAL_ENVS: readonly DeployEnv[] = ['development', 'test'];
+const DAY_MS = 24 * 60 * 60_000;
 
 // Numeric fields carry explicit `: number`: implicit conversion of env strings reads the annotation's
 // design:type metadata, and an unannotated field would reject WEBHOOK_TIMEOUT_MS="5000" as not an integer.
@@ -93,6 +94,26 @@ export class NotificationServiceConfig extends KafkaServiceConfig {
   @Min(1000)
   @Max(600_000)
   DELIVERY_LEASE_MARGIN_MS: number = 30_000;
+
+  /**
+   * How long a settled delivery (succeeded, failed or cancelled) and its attempts are kept, counted from the
+   * delivery's creation; pending ones are kept however old. At least a day: the console's figures read up to
+   * the last 24 hours of deliveries.
+   */
+  @IsInt()
+  @Min(DAY_MS)
+  WEBHOOK_DELIVERY_RETENTION_MS: number = 30 * DAY_MS;
+
+  /** How often each replica deletes the deliveries past WEBHOOK_DELIVERY_RETENTION_MS. */
+  @IsInt()
+  @Min(1000)
+  WEBHOOK_DELIVERY_RETENTION_INTERVAL_MS: number = 5 * 60_000;
+
+  /** Deliveries per DELETE statement of the sweep, so none holds locks or writes WAL for long. */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  WEBHOOK_DELIVERY_RETENTION_CHUNK: number = 1000;
 
   get networkPolicy(): NetworkPolicyOptions {
     const local = LOCAL_ENVS.includes(this.DEPLOY_ENV);
