@@ -23,6 +23,7 @@ describe('bench options', () => {
       '--step-seconds=5',
       '--warmup-seconds=0',
       '--cpu-prof=gateway,order-service',
+      '--alloc-prof=order-service',
       '--env=order-service:DATABASE_POOL_SIZE=20',
       '--env=order-service:LOG_LEVEL=warn',
       '--label=pool 20',
@@ -32,6 +33,7 @@ describe('bench options', () => {
     expect(options.stepSeconds).toBe(5);
     expect(options.warmupSeconds).toBe(0);
     expect(options.cpuProfile).toEqual(['gateway', 'order-service']);
+    expect(options.allocationProfile).toEqual(['order-service']);
     expect(options.serviceEnv).toEqual({ 'order-service': { DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'warn' } });
     expect(options.label).toBe('pool 20');
   });

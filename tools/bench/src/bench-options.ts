@@ -18,6 +18,11 @@ export interface BenchOptions {
   logLevel: string;
   /** Services started with `--cpu-prof`; profiles land in `<outDir>/profiles/`. */
   cpuProfile: ServiceName[];
+  /**
+   * Services whose allocations are sampled from the first measured step to the end (V8's sampling heap
+   * profiler, freed objects included); profiles land in `<outDir>/profiles/`, read with allocation-summary.ts.
+   */
+  allocationProfile: ServiceName[];
   /** Extra environment per service for an experiment, e.g. `order-service:DATABASE_POOL_SIZE=20`. */
   serviceEnv: Partial<Record<ServiceName, Record<string, string>>>;
   /** Free text stored with the results (what this run changed). */
@@ -48,6 +53,7 @@ export const FULL_DEFAULTS: BenchOptions = {
   outDir: 'bench/results',
   logLevel: 'info',
   cpuProfile: [],
+  allocationProfile: [],
   serviceEnv: {},
   label: '',
   runtime: 'dist',
@@ -73,6 +79,7 @@ const USAGE = `usage: npm run bench [-- options] | npm run bench:smoke
   --sut=/path/to/checkout   measure that checkout's services (compiled there); driver and measuring stay this one's
   --dist=/path/to/dist      run services compiled already (buildDist output inside a checkout) instead of compiling
   --cpu-prof=gateway,order-service    run those services with --cpu-prof
+  --alloc-prof=gateway,order-service  sample those services' allocations during the measured steps
   one step, quickly:        npm run bench -- --rates=100 --duration=60 --warmup-seconds=10 --floor-rounds=0
   --env=order-service:KEY=VALUE       extra service environment (repeatable)
   --attach                  use a running stack: BENCH_GATEWAY_URL, BENCH_ORDER_SERVICE_URL, BENCH_INVENTORY_SERVICE_URL,
@@ -148,6 +155,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         break;
       case 'cpu-prof':
         options.cpuProfile = value.split(',').map((service) => serviceName(service, name));
+        break;
+      case 'alloc-prof':
+        options.allocationProfile = value.split(',').map((service) => serviceName(service, name));
         break;
       case 'env': {
         const env = /^([a-z-]+):([A-Z][A-Z0-9_]*)=(.*)$/.exec(value);

@@ -38,6 +38,7 @@ const SMOKE_OUTCOME_BUDGET = { ORDER_OUTCOME_WAIT_MS: '30000' };
 const SMOKE_GATEWAY_TIMEOUT = { UPSTREAM_TIMEOUT_MS: '40000' };
 
 const CPU_PROFILE_PRELOAD = join(__dirname, 'cpu-profile.preload.js');
+const ALLOCATION_PROFILE_PRELOAD = join(__dirname, 'allocation-profile.preload.js');
 const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_CLIENT_ID = 'bench-client';
 
@@ -54,13 +55,21 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
     add('order-service', SMOKE_OUTCOME_BUDGET);
     add('gateway', SMOKE_GATEWAY_TIMEOUT);
   }
-  if (options.cpuProfile.length) mkdirSync(profileDir, { recursive: true });
+  if (options.cpuProfile.length || options.allocationProfile.length) mkdirSync(profileDir, { recursive: true });
   // Node refuses --cpu-prof in NODE_OPTIONS; a preload starts the same V8 profiler from inside.
-  for (const service of options.cpuProfile) {
+  const stamp = Date.now();
+  for (const service of BENCHED_SERVICES) {
+    const preloads = [
+      ...(options.cpuProfile.includes(service) ? [CPU_PROFILE_PRELOAD] : []),
+      ...(options.allocationProfile.includes(service) ? [ALLOCATION_PROFILE_PRELOAD] : []),
+    ];
+    if (!preloads.length) continue;
     add(service, {
-      NODE_OPTIONS: `${IMAGE_NODE_OPTIONS} --require ${CPU_PROFILE_PRELOAD}`,
+      NODE_OPTIONS: [IMAGE_NODE_OPTIONS, ...preloads.map((preload) => `--require ${preload}`)].join(' '),
       BENCH_CPU_PROFILE_DIR: profileDir,
-      BENCH_CPU_PROFILE_NAME: `${service}-${Date.now()}`,
+      BENCH_CPU_PROFILE_NAME: `${service}-${stamp}`,
+      BENCH_ALLOCATION_PROFILE_DIR: profileDir,
+      BENCH_ALLOCATION_PROFILE_NAME: `${service}-${stamp}`,
     });
   }
   for (const [service, extra] of Object.entries(options.serviceEnv)) add(service as ServiceName, extra);

@@ -82,6 +82,11 @@ async function run(options: BenchOptions, target: BenchTarget, loadAverageBefore
     }
 
     const steps: StepResult[] = [];
+    // --alloc-prof: the preload starts sampling on SIGUSR2, so start-up and warm-up stay out of the profile.
+    for (const { name, pid } of target.processes.filter((candidate) => (options.allocationProfile as string[]).includes(candidate.name))) {
+      process.kill(pid, 'SIGUSR2');
+      log(`allocation sampling started in ${name} (pid ${pid})`);
+    }
     for (const rate of options.rates) {
       log(`step: ${options.stepSeconds} s at ${rate} orders/s …`);
       const step = await runLoadStep(await setupFor(`S${String(rate).replace('.', 'P')}`), rate, options.stepSeconds, nextIndex);
