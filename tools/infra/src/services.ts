@@ -22,10 +22,18 @@ export interface ServiceSpec {
 export type ServiceRuntime = 'source' | 'dist';
 
 /**
+ * AsyncLocalStorage (the request and trace ids of the logs, OpenTelemetry's context, the message batch's
+ * slot) kept on V8's context frame instead of a promise hook that sets one property per store on every
+ * promise; Node 24's default. Every service runs with it: the image, and every process spawned here (npm
+ * start, the suites, the bench), so the tests run what production runs. Measured: docs/performance.md.
+ */
+export const ASYNC_CONTEXT_FRAME_FLAG = '--experimental-async-context-frame';
+
+/**
  * NODE_OPTIONS of the services' image (the Dockerfile's ENV; tools/bench's bench-stack.spec.ts keeps the two
  * equal), for the tools that run the compiled services as the image does: the bench and tools/perf.
  */
-export const IMAGE_NODE_OPTIONS = '--max-old-space-size=96';
+export const IMAGE_NODE_OPTIONS = `--max-old-space-size=96 ${ASYNC_CONTEXT_FRAME_FLAG}`;
 
 export interface RunningService {
   spec: ServiceSpec;
@@ -44,7 +52,7 @@ export function spawnService(spec: ServiceSpec, logDir: string): RunningService 
 
 function spawnChild(spec: ServiceSpec, logFile: string): ChildProcess {
   const fd = openSync(logFile, 'a');
-  const args = spec.runtime === 'dist' ? [distEntry(spec)] : ['-r', REGISTER, spec.entry];
+  const args = [ASYNC_CONTEXT_FRAME_FLAG, ...(spec.runtime === 'dist' ? [distEntry(spec)] : ['-r', REGISTER, spec.entry])];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...spec.env, PORT: String(spec.port) },
