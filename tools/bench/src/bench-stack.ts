@@ -37,8 +37,7 @@ const BENCHED_SERVICES: readonly ServiceName[] = ['gateway', 'order-service', 'i
 const SMOKE_OUTCOME_BUDGET = { ORDER_OUTCOME_WAIT_MS: '30000' };
 const SMOKE_GATEWAY_TIMEOUT = { UPSTREAM_TIMEOUT_MS: '40000' };
 
-const CPU_PROFILE_PRELOAD = join(__dirname, 'cpu-profile.preload.js');
-const ALLOCATION_PROFILE_PRELOAD = join(__dirname, 'allocation-profile.preload.js');
+const PROFILING_PRELOAD = join(__dirname, 'profiling.preload.js');
 const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BENCH_CLIENT_ID = 'bench-client';
 
@@ -56,20 +55,17 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
     add('gateway', SMOKE_GATEWAY_TIMEOUT);
   }
   if (options.cpuProfile.length || options.allocationProfile.length) mkdirSync(profileDir, { recursive: true });
-  // Node refuses --cpu-prof in NODE_OPTIONS; a preload starts the same V8 profiler from inside.
+  // Node refuses --cpu-prof in NODE_OPTIONS; a preload starts the same V8 profilers from inside.
   const stamp = Date.now();
   for (const service of BENCHED_SERVICES) {
-    const preloads = [
-      ...(options.cpuProfile.includes(service) ? [CPU_PROFILE_PRELOAD] : []),
-      ...(options.allocationProfile.includes(service) ? [ALLOCATION_PROFILE_PRELOAD] : []),
-    ];
-    if (!preloads.length) continue;
+    const cpu = options.cpuProfile.includes(service);
+    const allocations = options.allocationProfile.includes(service);
+    if (!cpu && !allocations) continue;
     add(service, {
-      NODE_OPTIONS: [IMAGE_NODE_OPTIONS, ...preloads.map((preload) => `--require ${preload}`)].join(' '),
-      BENCH_CPU_PROFILE_DIR: profileDir,
-      BENCH_CPU_PROFILE_NAME: `${service}-${stamp}`,
-      BENCH_ALLOCATION_PROFILE_DIR: profileDir,
-      BENCH_ALLOCATION_PROFILE_NAME: `${service}-${stamp}`,
+      NODE_OPTIONS: `${IMAGE_NODE_OPTIONS} --require ${PROFILING_PRELOAD}`,
+      BENCH_PROFILE_NAME: `${service}-${stamp}`,
+      ...(cpu ? { BENCH_CPU_PROFILE_DIR: profileDir } : {}),
+      ...(allocations ? { BENCH_ALLOCATION_PROFILE_DIR: profileDir } : {}),
     });
   }
   for (const [service, extra] of Object.entries(options.serviceEnv)) add(service as ServiceName, extra);
