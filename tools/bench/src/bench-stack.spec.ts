@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IMAGE_NODE_OPTIONS, REPO_ROOT } from '@order-saga/infra';
+import { IMAGE_NODE_OPTIONS, REPO_ROOT, SERVICE_NODE_FLAGS } from '@order-saga/infra';
 import { UNTHROTTLED_GATEWAY_LIMITS } from '@order-saga/shared/testing';
 import { benchDatabasePrefix } from './bench-stack';
 
@@ -21,5 +21,14 @@ describe('bench stack settings', () => {
   it("runs the services with the image's NODE_OPTIONS, as the Dockerfile sets them", () => {
     const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
     expect(/^\s*NODE_OPTIONS="?([^"\\\n]+?)"?\s*\\?$/m.exec(dockerfile)?.[1]).toBe(IMAGE_NODE_OPTIONS);
+  });
+
+  it("gives node every flag the image's CMD and NODE_OPTIONS give it, and no other", () => {
+    const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    const command = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    expect(command[0]).toBe('node');
+    expect(command.at(-1)).toBe('dist/apps/service/src/main.js');
+    const imageFlags = [...command.slice(1, -1), ...IMAGE_NODE_OPTIONS.split(' ').filter((option) => !option.startsWith('--max-old-space-size'))];
+    expect([...new Set(imageFlags)].sort()).toEqual([...SERVICE_NODE_FLAGS].sort());
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { Pool } from 'undici';
-import { ensureSigningKeys, freePort, registerOAuthClient, REGISTER, REPO_ROOT } from '@order-saga/infra';
+import { ensureSigningKeys, freePort, IMAGE_NODE_OPTIONS, registerOAuthClient, REGISTER, REPO_ROOT, SERVICE_NODE_FLAGS } from '@order-saga/infra';
 import { ClientCredentialsTokenProvider } from '@order-saga/sdk';
 
 /*
@@ -119,6 +119,7 @@ export async function startGatewayUnderTest(options: GatewayOptions): Promise<Ga
       options,
       {
         PORT: String(port),
+        NODE_OPTIONS: IMAGE_NODE_OPTIONS,
         LOG_LEVEL: options.logLevel,
         DATABASE_URL: databaseUrl,
         JWT_SIGNING_KEYS_FILE: keysFile,
@@ -210,7 +211,11 @@ function spawnGateway(options: GatewayOptions, env: Record<string, string>, logF
   const entry =
     options.distDir === undefined ? ['-r', REGISTER, join(REPO_ROOT, 'apps/gateway/src/main.ts')] : [join(options.distDir, 'apps/gateway/src/main.js')];
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...profiling, ...entry], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profiling, ...entry], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   return child;
 }
