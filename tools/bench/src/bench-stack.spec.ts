@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IMAGE_NODE_OPTIONS, REPO_ROOT, SERVICE_NODE_FLAGS } from '@order-saga/infra';
+import { IMAGE_NODE_OPTIONS, imageNodeSettings, REPO_ROOT, SERVICE_NODE_FLAGS } from '@order-saga/infra';
 import { UNTHROTTLED_GATEWAY_LIMITS } from '@order-saga/shared/testing';
 import { benchDatabasePrefix } from './bench-stack';
 
@@ -30,5 +31,24 @@ describe('bench stack settings', () => {
     expect(command.at(-1)).toBe('dist/apps/service/src/main.js');
     const imageFlags = [...command.slice(1, -1), ...IMAGE_NODE_OPTIONS.split(' ').filter((option) => !option.startsWith('--max-old-space-size'))];
     expect([...new Set(imageFlags)].sort()).toEqual([...SERVICE_NODE_FLAGS].sort());
+  });
+
+  it("reads how a checkout's image runs node from its Dockerfile, so an A/B runs each commit with its own settings", () => {
+    expect(imageNodeSettings(REPO_ROOT)).toEqual({
+      nodeOptions: IMAGE_NODE_OPTIONS,
+      nodeFlags: SERVICE_NODE_FLAGS.filter((flag) => !IMAGE_NODE_OPTIONS.includes(flag)),
+    });
+    const older = mkdtempSync(join(tmpdir(), 'older-checkout-'));
+    try {
+      writeFileSync(
+        join(older, 'Dockerfile'),
+        'FROM node:22-slim\nENV NODE_OPTIONS="--max-old-space-size=96"\nCMD ["node", "dist/apps/service/src/main.js"]\n',
+      );
+      expect(imageNodeSettings(older)).toEqual({ nodeOptions: '--max-old-space-size=96', nodeFlags: [] });
+      rmSync(join(older, 'Dockerfile'));
+      expect(imageNodeSettings(older)).toEqual({ nodeOptions: '', nodeFlags: [] });
+    } finally {
+      rmSync(older, { recursive: true, force: true });
+    }
   });
 });

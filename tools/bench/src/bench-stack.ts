@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { buildDist, IMAGE_NODE_OPTIONS, REPO_ROOT, ServiceName } from '@order-saga/infra';
+import { buildDist, imageNodeSettings, REPO_ROOT, ServiceName } from '@order-saga/infra';
 import { clientCredentialsToken, seedCustomer, seedProduct, startSystem } from '@order-saga/shared/testing';
 import type { BenchOptions } from './bench-options';
 import { kafkaSecurityFromEnvironment } from './floor-probes';
@@ -47,8 +47,11 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
   const profileDir = resolve(options.outDir, 'profiles');
   const env: Partial<Record<ServiceName, Record<string, string>>> = {};
   const add = (service: ServiceName, extra: Record<string, string>) => (env[service] = { ...env[service], ...extra });
-  // The services run with the image's heap settings (Dockerfile), so their RSS is what a deployment sees.
-  for (const service of BENCHED_SERVICES) add(service, { NODE_OPTIONS: IMAGE_NODE_OPTIONS });
+  // The services run node as the image of the checkout measured does (its Dockerfile's NODE_OPTIONS and CMD
+  // flags), so their RSS is what a deployment sees, and an A/B of two commits runs each with its own settings.
+  const systemUnderTest = resolve(options.systemUnderTest ?? REPO_ROOT);
+  const image = imageNodeSettings(systemUnderTest);
+  for (const service of BENCHED_SERVICES) add(service, { NODE_OPTIONS: image.nodeOptions });
   // startSystem lifts the gateway's per-client limits (POST 100/min by default), which would turn the load into 429s within a second.
   if (options.mode === 'smoke') {
     add('order-service', SMOKE_OUTCOME_BUDGET);
@@ -62,7 +65,7 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
     const allocations = options.allocationProfile.includes(service);
     if (!cpu && !allocations) continue;
     add(service, {
-      NODE_OPTIONS: `${IMAGE_NODE_OPTIONS} --require ${PROFILING_PRELOAD}`,
+      NODE_OPTIONS: `${image.nodeOptions} --require ${PROFILING_PRELOAD}`,
       BENCH_PROFILE_NAME: `${service}-${stamp}`,
       ...(cpu ? { BENCH_CPU_PROFILE_DIR: profileDir } : {}),
       ...(allocations ? { BENCH_ALLOCATION_PROFILE_DIR: profileDir } : {}),
@@ -72,7 +75,6 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
 
   // Compiled into the run's own folder (inside the checkout measured, so `node_modules` resolves from it), so
   // a concurrent run or a deploy's `dist/` is never overwritten.
-  const systemUnderTest = resolve(options.systemUnderTest ?? REPO_ROOT);
   const distDir = options.prebuiltDist ? resolve(options.prebuiltDist) : join(systemUnderTest, 'tmp', 'bench-dist', basename(dataDir));
   if (options.prebuiltDist) {
     log(`running the services compiled in ${distDir}`);
@@ -90,6 +92,7 @@ export async function startBenchStack(options: BenchOptions, log: (line: string)
     logLevel: options.logLevel,
     runtime: options.runtime,
     distDir,
+    nodeFlags: image.nodeFlags,
     log,
   });
   const { infra, services } = system;

@@ -17,6 +17,8 @@ export interface ServiceSpec {
   runtime?: ServiceRuntime;
   /** Output folder of `tsc -p tsconfig.build.json` + `tsc-alias` (see buildDist); for runtime `dist`. */
   distDir?: string;
+  /** What node is given before the entry point (default SERVICE_NODE_FLAGS); see imageNodeSettings. */
+  nodeFlags?: readonly string[];
 }
 
 export type ServiceRuntime = 'source' | 'dist';
@@ -49,6 +51,26 @@ export const SERVICE_NODE_FLAGS: readonly string[] = [ASYNC_CONTEXT_FRAME_FLAG, 
  */
 export const IMAGE_NODE_OPTIONS = `--max-old-space-size=128 ${ASYNC_CONTEXT_FRAME_FLAG}`;
 
+/** How a checkout's image starts node: its Dockerfile's NODE_OPTIONS and the flags its CMD puts before the entry. */
+export interface ImageNodeSettings {
+  nodeOptions: string;
+  nodeFlags: string[];
+}
+
+/**
+ * Reads how the image of the checkout at `root` runs node (a Dockerfile without one or the other: none), so
+ * that a tool running another commit's services (the bench's `--sut`, and so its A/B) runs them with that
+ * commit's runtime settings rather than this checkout's.
+ */
+export function imageNodeSettings(root: string): ImageNodeSettings {
+  const path = join(root, 'Dockerfile');
+  const dockerfile = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const nodeOptions = /^\s*(?:ENV\s+)?NODE_OPTIONS="?([^"\\\n]+?)"?\s*\\?$/m.exec(dockerfile)?.[1] ?? '';
+  const command = /^CMD (\[.*\])\s*$/m.exec(dockerfile)?.[1];
+  const argv = command ? (JSON.parse(command) as string[]) : [];
+  return { nodeOptions, nodeFlags: argv[0] === 'node' ? argv.slice(1, -1) : [] };
+}
+
 export interface RunningService {
   spec: ServiceSpec;
   /** Replaced by respawnService: the current process of this service. */
@@ -66,7 +88,7 @@ export function spawnService(spec: ServiceSpec, logDir: string): RunningService 
 
 function spawnChild(spec: ServiceSpec, logFile: string): ChildProcess {
   const fd = openSync(logFile, 'a');
-  const args = [...SERVICE_NODE_FLAGS, ...(spec.runtime === 'dist' ? [distEntry(spec)] : ['-r', REGISTER, spec.entry])];
+  const args = [...(spec.nodeFlags ?? SERVICE_NODE_FLAGS), ...(spec.runtime === 'dist' ? [distEntry(spec)] : ['-r', REGISTER, spec.entry])];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...spec.env, PORT: String(spec.port) },

@@ -121,6 +121,8 @@ export interface ServicesOptions {
   runtime?: ServiceRuntime;
   /** For runtime `dist`: the folder buildDist compiled into (default `<repo>/dist`). */
   distDir?: string;
+  /** What node is given before each service's entry point (default SERVICE_NODE_FLAGS). */
+  nodeFlags?: readonly string[];
   /**
    * Start only these services (default all five). Every service still gets its port and its URL, so one
    * started later on that port (serviceSpec) is where the others look for it.
@@ -202,6 +204,7 @@ export function serviceSpec(infra: Infra, service: ServiceName, ports: Record<Se
     },
     runtime: options.runtime,
     distDir: options.distDir,
+    nodeFlags: options.nodeFlags,
   };
 }
 

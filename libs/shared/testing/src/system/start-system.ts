@@ -33,7 +33,7 @@ export interface SystemClient {
   tier?: 'standard' | 'sandbox';
 }
 
-export interface SystemOptions extends Pick<ServicesOptions, 'replicas' | 'runtime' | 'distDir' | 'logLevel'> {
+export interface SystemOptions extends Pick<ServicesOptions, 'replicas' | 'runtime' | 'distDir' | 'nodeFlags' | 'logLevel'> {
   /** Names the run: its log lines (`[name] …`), its data folder, its gateway's rate-limit counters. */
   name: string;
   /** The databases are `<databasePrefix>_<service>`, dropped and created afresh. */
@@ -193,6 +193,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       replicas: options.replicas,
       runtime: options.runtime,
       distDir: options.distDir,
+      nodeFlags: options.nodeFlags,
       env: { ...options.env, gateway: { ...unthrottledGatewayEnv(options.name), ...options.env?.gateway } },
     };
     services = await startServices(infra, { ...servicesOptions, only: options.services });
