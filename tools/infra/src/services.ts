@@ -33,7 +33,7 @@ export const ASYNC_CONTEXT_FRAME_FLAG = '--experimental-async-context-frame';
 
 /**
  * How far V8 lets the old generation grow past what the last full collection kept, before it marks the whole
- * heap again: 60 % instead of V8's own factor, which is at most 30 % for any heap cap below 256 MB. A service
+ * heap again: 60 % instead of V8's own factor, which is at most 30 % under a cap this small. A service
  * keeps ~50 MB alive, most of it the program itself, so under V8's factor it marked those ~50 MB again after
  * every ~15 MB of requests (every ~1.7 s in order-service at 100 orders/s). NODE_OPTIONS refuses V8 flags
  * like this one, so it goes on node's command line: the image's CMD (the Dockerfile; bench-stack.spec.ts keeps
