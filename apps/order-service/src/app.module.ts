@@ -13,6 +13,7 @@ import { SagaDeadlines1763900000000 } from './database/migrations/1763900000000-
 import { MessagingRetention1764200000000 } from './database/migrations/1764200000000-messaging-retention';
 import { SagaOperatorActions1764400000000 } from './database/migrations/1764400000000-saga-operator-actions';
 import { DeadLetterOperations1764500000000 } from './database/migrations/1764500000000-dead-letter-operations';
+import { RedundantOrderIndex1764600000000 } from './database/migrations/1764600000000-redundant-order-index';
 import { SagaTimeoutsHandler } from './orders/place-order/saga-timeouts.handler';
 import { GetSagaHttpController } from './sagas/get-saga/get-saga.http.controller';
 import { ListSagasHttpController } from './sagas/list-sagas/list-sagas.http.controller';
@@ -61,6 +62,7 @@ export const SERVICE_NAME = 'order-service';
         MessagingRetention1764200000000,
         SagaOperatorActions1764400000000,
         DeadLetterOperations1764500000000,
+        RedundantOrderIndex1764600000000,
       ],
     }),
     MessagingModule.forRoot(SERVICE_NAME),
