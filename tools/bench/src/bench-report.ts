@@ -165,6 +165,7 @@ export function formatReport(result: BenchResult): string {
         'sent/s',
         'sagas/s',
         'CPU ms/saga',
+        'machine probe ms',
         'confirmed/s',
         'admitted',
         'admitted p50 ms',
@@ -186,6 +187,7 @@ export function formatReport(result: BenchResult): string {
         rate(step.achievedRate),
         rate(step.completedSagasPerSecond),
         perSaga(step.cpu.msPerSaga),
+        step.machineSpeed ? step.machineSpeed.unitCpuMs.toFixed(1) : '–',
         rate(step.confirmedPerSecond),
         String(step.admittedLatencyMs.count),
         ms(step.admittedLatencyMs.p50),
@@ -210,7 +212,8 @@ export function formatReport(result: BenchResult): string {
   out.push('');
   out.push(
     "admitted: every answer but the gateway's shed 503s (refused at once by its in-flight limit, order-service never called); " +
-      'p50 ÷ floor is over the admitted orders. all: every answer, shed 503s included. Shed answers also count as errors.',
+      'p50 ÷ floor is over the admitted orders. all: every answer, shed 503s included. Shed answers also count as errors. ' +
+      'machine probe ms: CPU time of a fixed unit of work, read each second of the step (higher: a slower machine; machine-speed.ts).',
   );
   out.push('');
   out.push(formatCpuPerSaga(steps));

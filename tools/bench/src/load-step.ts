@@ -5,6 +5,7 @@ import { dueOffsetMs, runOpenLoop } from './open-loop-driver';
 import { StepOrders, settleStepOrders } from './order-outcomes';
 import { CpuTimeAccount, ProcessGroup, ProcessSampler, ProcessUsage, singleProcess } from './process-stats';
 import { cpuPercent, cpuPerSaga, StepCpu } from './cpu-per-saga';
+import { MachineSpeed, MachineSpeedProbe } from './machine-speed';
 import { isShedAnswer, PostAnswer, tallyAnswers } from './step-answers';
 import { BenchCatalog, EXPECTED_STATUS, kindOf, orderBody, StepCustomers } from './workload';
 
@@ -37,6 +38,8 @@ export interface StepResult {
   processes: ProcessUsage[];
   /** CPU time of every measured process per completed saga, up to the step's last saga settling. */
   cpu: StepCpu;
+  /** How fast the machine was over the same window (absent in results written before the probe existed). */
+  machineSpeed?: MachineSpeed;
 }
 
 export interface StepSetup {
@@ -84,6 +87,8 @@ const ORDER_CREATING = new Set(['201', '202', '402', '409']);
 export async function runLoadStep(setup: StepSetup, ratePerSecond: number, seconds: number, firstIndex: number): Promise<StepResult> {
   const sampler = new ProcessSampler(setup.processes);
   const cpu = new CpuTimeAccount([...setup.processes.map(singleProcess), ...setup.processGroups]);
+  const probe = new MachineSpeedProbe();
+  await probe.start();
   const started = performance.now();
   sampler.start();
   await cpu.start();
@@ -112,6 +117,7 @@ export async function runLoadStep(setup: StepSetup, ratePerSecond: number, secon
   const settled = orders.confirmed + orders.cancelled;
   // The CPU window ends only now: the sagas answered 202 finish after the last send, on the stack's CPU.
   const stepCpu = cpuPerSaga(await cpu.stop(), settled, (performance.now() - started) / 1000);
+  const machineSpeed = await probe.stop();
   const completedPerSecond = settled > 1 ? (settled - 1) / orders.spanSeconds : Number.NaN;
   // Arrivals 0..n-1 span n-1 intervals; a driver that lagged stretched that span.
   const lastSendOffsetMs = maxOf(completions.map((completion) => dueOffsetMs(completion.index - firstIndex, ratePerSecond) + completion.sendLagMs));
@@ -131,5 +137,6 @@ export async function runLoadStep(setup: StepSetup, ratePerSecond: number, secon
     confirmedPerSecond: completedPerSecond * (orders.confirmed / Math.max(1, settled)),
     processes,
     cpu: stepCpu,
+    machineSpeed,
   };
 }

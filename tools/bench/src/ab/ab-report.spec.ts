@@ -1,6 +1,6 @@
 import { cpuPerSaga } from '../cpu-per-saga';
 import type { StepResult } from '../load-step';
-import { AbRun, differencePercent, formatRuns, formatSummary, median, summarize } from './ab-report';
+import { AbRun, differencePercent, formatRuns, formatSummary, median, referenceSpeed, summarize } from './ab-report';
 
 function step(sagasPerSecond: number, cpuMs: Record<string, number>, p99: number, overrides: Partial<StepResult> = {}): StepResult {
   const completed = sagasPerSecond * 60;
@@ -69,10 +69,31 @@ describe('A/B report', () => {
     ]).split('\n');
 
     expect(lines[0]).toMatch(
-      /^\| round \| side +\| commit +\| sagas\/s \| CPU ms\/saga \| order-service ms\/saga \| postgres ms\/saga \| p50 ms \| p95 ms \| p99 ms \| errors \| shed \| unfinished \|$/,
+      /^\| round \| side +\| commit +\| sagas\/s \| CPU ms\/saga \| machine probe ms \| CPU ms\/saga at one speed \| order-service ms\/saga \| postgres ms\/saga \| p50 ms \| p95 ms \| p99 ms \| errors \| shed \| unfinished \|$/,
     );
-    expect(lines[2]).toMatch(/^\| 1 +\| base \| 4939d48aa \| 100\.0 +\| 30\.00 +\| 20\.00 +\| 10\.00 +\| 100 +\| 200 +\| 400 +\| 0 +\| 0 +\| 0 +\|$/);
+    expect(lines[2]).toMatch(
+      /^\| 1 +\| base \| 4939d48aa \| 100\.0 +\| 30\.00 +\| – +\| – +\| 20\.00 +\| 10\.00 +\| 100 +\| 200 +\| 400 +\| 0 +\| 0 +\| 0 +\|$/,
+    );
     expect(lines[3]).toMatch(/\| 1 +\| head \| f00dfeedb \| 90\.0 .*\| – +\| 1\.00 .*\| 3 +\| 2 +\| 4 +\|$/);
+  });
+
+  it('puts every run at the mean machine speed, so a slower machine is not read as a costlier commit', () => {
+    // The same cost per unit of work: base ran on a machine 25 % slower than head's.
+    const slowBase: AbRun = { ...runs[0], step: step(100, { 'order-service': 6000 * 10 }, 100, { machineSpeed: { samples: 40, unitCpuMs: 40 } }) };
+    const fastHead: AbRun = { ...runs[1], step: step(100, { 'order-service': 6000 * 8 }, 100, { machineSpeed: { samples: 40, unitCpuMs: 32 } }) };
+    const rows = Object.fromEntries(summarize([slowBase, fastHead]).map((row) => [row.figure, row]));
+
+    expect(referenceSpeed([slowBase, fastHead])).toBe(36);
+    expect(rows['CPU ms/saga']).toMatchObject({ base: 10, head: 8, differencePercent: -20 });
+    expect(rows['CPU ms/saga at one machine speed'].base).toBeCloseTo(9, 10);
+    expect(rows['CPU ms/saga at one machine speed'].head).toBeCloseTo(9, 10);
+    expect(rows['CPU ms/saga at one machine speed'].differencePercent).toBeCloseTo(0, 10);
+    expect(formatRuns([slowBase, fastHead]).split('\n')[2]).toMatch(/\| 10\.00 +\| 40\.0 +\| 9\.00 +\|/);
+  });
+
+  it('has no speed-adjusted figure for runs without probe readings', () => {
+    expect(referenceSpeed(runs)).toBeUndefined();
+    expect(summarize(runs).find((row) => row.figure === 'CPU ms/saga at one machine speed')?.base).toBeNaN();
   });
 
   it('prints the summary with a signed difference', () => {

@@ -1,7 +1,22 @@
 import { table } from '../bench-report';
 import type { StepResult } from '../load-step';
+import { atSpeed } from '../machine-speed';
 
 export type Side = 'base' | 'head';
+
+/**
+ * The speed every run of an A/B is put at: the mean of their machine probe readings (machine-speed.ts).
+ * Undefined when no run has one (results from before the probe).
+ */
+export function referenceSpeed(runs: AbRun[]): number | undefined {
+  const readings = runs.flatMap((run) => (run.step.machineSpeed ? [run.step.machineSpeed.unitCpuMs] : []));
+  return readings.length ? readings.reduce((sum, value) => sum + value, 0) / readings.length : undefined;
+}
+
+/** The run's CPU ms per saga as it would have read at `reference` (NaN without a probe reading). */
+export function cpuAtSpeed(run: AbRun, reference: number | undefined): number {
+  return reference === undefined ? Number.NaN : (atSpeed(run.step.cpu.msPerSaga, run.step.machineSpeed, reference) ?? Number.NaN);
+}
 
 /** One measured run of an A/B: one side's fresh stack, one step. */
 export interface AbRun {
@@ -64,9 +79,13 @@ export function summarize(runs: AbRun[]): AbSummaryRow[] {
     return { figure, base: baseMedian, head: headMedian, differencePercent: differencePercent(baseMedian, headMedian) };
   };
   const processNames = [...new Set([...base, ...head].flatMap((figures) => Object.keys(figures.cpuMsPerSagaByProcess)))];
+  const reference = referenceSpeed(runs);
+  const atOneSpeed = (side: Side) => median(runs.filter((run) => run.side === side).map((run) => cpuAtSpeed(run, reference)));
+  const adjusted = { base: atOneSpeed('base'), head: atOneSpeed('head') };
   return [
     row('sagas/s', (figures) => figures.sagasPerSecond),
     row('CPU ms/saga', (figures) => figures.cpuMsPerSaga),
+    { figure: 'CPU ms/saga at one machine speed', ...adjusted, differencePercent: differencePercent(adjusted.base, adjusted.head) },
     row('p50 ms', (figures) => figures.p50Ms),
     row('p95 ms', (figures) => figures.p95Ms),
     row('p99 ms', (figures) => figures.p99Ms),
@@ -80,6 +99,7 @@ const signedPercent = (value: number) => (Number.isFinite(value) ? `${value > 0 
 /** One row per run, in the order run: what each fresh stack measured. */
 export function formatRuns(runs: AbRun[]): string {
   const processNames = [...new Set(runs.flatMap((run) => run.step.cpu.byProcess.map((usage) => usage.name)))];
+  const reference = referenceSpeed(runs);
   return table(
     [
       'round',
@@ -87,6 +107,8 @@ export function formatRuns(runs: AbRun[]): string {
       'commit',
       'sagas/s',
       'CPU ms/saga',
+      'machine probe ms',
+      'CPU ms/saga at one speed',
       ...processNames.map((name) => `${name} ms/saga`),
       'p50 ms',
       'p95 ms',
@@ -103,6 +125,8 @@ export function formatRuns(runs: AbRun[]): string {
         run.commit.slice(0, 9),
         fixed(figures.sagasPerSecond, 1),
         fixed(figures.cpuMsPerSaga, 2),
+        fixed(run.step.machineSpeed?.unitCpuMs ?? Number.NaN, 1),
+        fixed(cpuAtSpeed(run, reference), 2),
         ...processNames.map((name) => fixed(figures.cpuMsPerSagaByProcess[name] ?? Number.NaN, 2)),
         fixed(figures.p50Ms, 0),
         fixed(figures.p95Ms, 0),

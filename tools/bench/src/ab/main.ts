@@ -60,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
     '',
     formatSummary(summary),
     '',
+    'CPU ms/saga at one machine speed: each run scaled by the mean machine probe reading of all runs over its own ' +
+      '(the CPU time of one fixed unit of work, read each second of the step; tools/bench/src/machine-speed.ts). ' +
+      'The measured figure stays the result; the scaled one tells a change from a slower or faster machine.',
+    '',
   ].join('\n');
   process.stdout.write(`\n${report}\n`);
   writeFileSync(join(runDir, 'ab.md'), report);
