@@ -7,7 +7,7 @@
 const { createHash } = require('node:crypto');
 
 const intervalMs = Number(process.env.BENCH_PROBE_INTERVAL_MS) || 1000;
-const REPEATS = 4;
+const REPEATS = 1;
 const ITEMS = 20_000;
 
 function unitOfWork() {
