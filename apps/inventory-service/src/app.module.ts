@@ -8,6 +8,7 @@ import { InventoryServiceConfig } from './config/inventory-service.config';
 import { INVENTORY_ENTITIES, INVENTORY_MIGRATIONS } from './database/schema';
 import { ConfirmReservationConsumer } from './reservations/confirm-reservation/confirm-reservation.consumer';
 import { ConfirmReservationHandler } from './reservations/confirm-reservation/confirm-reservation.handler';
+import { OrderCreatedConsumer } from './reservations/confirm-reservation/order-created.consumer';
 import { ExpireReservationsHandler } from './reservations/expire-reservations/expire-reservations.handler';
 import { GetProductHttpController } from './products/get-product/get-product.http.controller';
 import { UpsertProductHttpController } from './products/upsert-product/upsert-product.http.controller';
@@ -37,6 +38,7 @@ export const SERVICE_NAME = 'inventory-service';
     ReserveStockConsumer,
     ReleaseStockConsumer,
     ConfirmReservationConsumer,
+    OrderCreatedConsumer,
   ],
   providers: [ReserveStockHandler, ReleaseStockHandler, ConfirmReservationHandler, ExpireReservationsHandler],
 })

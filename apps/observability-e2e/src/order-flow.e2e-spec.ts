@@ -273,14 +273,14 @@ describe('observing orders through all five services', () => {
   });
 });
 
-/** The messages of a confirmed order, in the order the saga sends them: who sends, who consumes. */
+/** The messages of a confirmed order, in the order the saga sends them: who sends, who consumes (OrderCreated has two consumers). */
 const SAGA_HOPS = [
   { from: 'order-service', message: 'ReserveStock', to: 'inventory-service' },
   { from: 'inventory-service', message: 'StockReserved', to: 'order-service' },
   { from: 'order-service', message: 'ProcessPayment', to: 'payment-service' },
   { from: 'payment-service', message: 'PaymentSucceeded', to: 'order-service' },
   { from: 'order-service', message: 'OrderCreated', to: 'notification-service' },
-  { from: 'order-service', message: 'ConfirmReservation', to: 'inventory-service' },
+  { from: 'order-service', message: 'OrderCreated', to: 'inventory-service' },
 ];
 
 function parentOf(span: ExportedSpan | undefined, spans: ExportedSpan[]): ExportedSpan | undefined {

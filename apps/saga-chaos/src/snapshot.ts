@@ -1,6 +1,7 @@
 import { ENVELOPE_HEADERS, TOPICS } from '@order-saga/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { withPgClient } from '@order-saga/shared/testing';
+import { derivedEventId } from '@order-saga/webhooks';
 import { Client } from 'pg';
 import { LifecycleEventRow, OrderRow, PaymentRow, ProductRow, ReservationLineRow } from './invariants';
 
@@ -28,11 +29,22 @@ export function countPending(orderDb: string): Promise<number> {
   );
 }
 
-/** Order lifecycle messages order-service committed to its outbox: each must reach the webhook receiver. */
+/**
+ * The webhook events order-service's outbox gives rise to: each lifecycle message's own, and the
+ * `order.updated` notification-service derives from a message that carries the status change. Each
+ * must reach the webhook receiver.
+ */
 export function readLifecycleEvents(orderDb: string): Promise<LifecycleEventRow[]> {
   return withDatabase(orderDb, async (client) => {
-    const { rows } = await client.query(`SELECT message_id, message_key, message_type FROM outbox WHERE topic = $1`, [TOPICS.order.lifecycleEvents]);
-    return rows.map((row) => ({ messageId: row.message_id, orderId: row.message_key, type: row.message_type }));
+    const { rows } = await client.query(
+      `SELECT message_id, message_key, message_type, envelope->'payload' ? 'statusChange' AS announces_update FROM outbox WHERE topic = $1`,
+      [TOPICS.order.lifecycleEvents],
+    );
+    return rows.flatMap((row) => {
+      const own = { messageId: row.message_id, orderId: row.message_key, type: row.message_type };
+      if (!row.announces_update) return [own];
+      return [own, { messageId: derivedEventId(row.message_id, 'order.updated'), orderId: row.message_key, type: `OrderUpdated (in ${row.message_type})` }];
+    });
   });
 }
 

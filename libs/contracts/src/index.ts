@@ -14,6 +14,7 @@ export * from './payment/process-payment/process-payment.command';
 export * from './payment/process-payment/payment-succeeded.reply';
 export * from './payment/process-payment/payment-declined.reply';
 export * from './order/order-lifecycle/order-status';
+export * from './order/order-lifecycle/order-status-change';
 export * from './order/order-lifecycle/order-created.event';
 export * from './order/order-lifecycle/order-cancelled.event';
 export * from './order/order-lifecycle/order-updated.event';

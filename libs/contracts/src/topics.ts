@@ -35,6 +35,7 @@ export const TOPICS = {
     inventoryReserveStock: 'inventory.deadletter.reserve-stock.v1',
     inventoryReleaseStock: 'inventory.deadletter.release-stock.v1',
     inventoryConfirmReservation: 'inventory.deadletter.confirm-reservation.v1',
+    inventoryOrderEvents: 'inventory.deadletter.order-events.v1',
     paymentProcessPayment: 'payment.deadletter.process-payment.v1',
     paymentRefundPayment: 'payment.deadletter.refund-payment.v1',
     notificationOrderEvents: 'notification.deadletter.order-events.v1',

@@ -19,7 +19,7 @@ const CONSUMERS: Record<string, string> = {
   'inventory.reply': 'order-service',
   'payment.command': 'payment-service',
   'payment.reply': 'order-service',
-  'order.event': 'notification-service',
+  'order.event': 'notification-service (webhooks), inventory-service (OrderCreated confirms the reservation)',
   'notification.event': 'operators and alerting (no consumer in the platform)',
 };
 

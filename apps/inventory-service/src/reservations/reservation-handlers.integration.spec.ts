@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CONFIRM_RESERVATION,
   MessageEnvelope,
+  ORDER_CREATED,
   RELEASE_STOCK,
   RESERVE_STOCK,
   ReserveStockCommand,
@@ -23,7 +24,7 @@ import { createInventoryTestDatabase, InventoryTestDatabase } from '../testing/i
 import { pollUntil, testEnvelope } from '@order-saga/shared/testing';
 
 /**
- * ReserveStock, ConfirmReservation and ReleaseStock on a real PostgreSQL database with inventory-service's
+ * ReserveStock, the confirmation (OrderCreated, or the ConfirmReservation command it replaced) and ReleaseStock on a real PostgreSQL database with inventory-service's
  * own migrations, each in a transaction as MessageProcessor runs them. Besides the outcome, each test
  * checks the handler's statement budget: every statement is a round trip, and round trips per message
  * are what bounds the saga's throughput (docs/performance.md). Transaction control and the outbox
@@ -109,6 +110,25 @@ describe('reservation handlers (PostgreSQL)', () => {
     inTransaction((manager) => reserveHandler.handle(testEnvelope(RESERVE_STOCK, orderId, { orderId, items }), manager, t0));
   const confirm = (orderId: string, reservationId: string, at: Date) =>
     inTransaction((manager) => confirmHandler.handle(testEnvelope(CONFIRM_RESERVATION, orderId, { orderId, reservationId }), manager, at));
+  /** OrderCreated as order-service publishes it when the saga confirms the order: it names the order, not the reservation. */
+  const orderCreated = (orderId: string, at: Date) =>
+    inTransaction((manager) =>
+      confirmHandler.handleOrderCreated(
+        testEnvelope(ORDER_CREATED, orderId, {
+          orderId,
+          clientId: 'client-rh',
+          customerId: 'cust_rh',
+          status: 'confirmed',
+          totalCents: 1000,
+          currency: 'USD',
+          items: [],
+          createdAt: t0.toISOString(),
+          statusChange: { previousStatus: 'pending', currentStatus: 'confirmed', updatedAt: at.toISOString() },
+        }),
+        manager,
+        at,
+      ),
+    );
   const release = (orderId: string, reservationId: string) =>
     inTransaction((manager) =>
       releaseHandler.handle(testEnvelope(RELEASE_STOCK, orderId, { orderId, reservationId, reason: 'payment_declined' }), manager, t0),
@@ -320,6 +340,33 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("confirms an order's reservation on its OrderCreated event, found by the order alone, in one statement; a redelivery keeps the first time", async () => {
+    const productId = await newProduct(10);
+    const orderId = newOrderId();
+    await reserve(orderId, [{ productId, quantity: 2 }]);
+    const firstAt = new Date(t0.getTime() + 1000);
+
+    const sent = await orderCreated(orderId, firstAt);
+    await orderCreated(orderId, new Date(t0.getTime() + 2000));
+
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'reserved', confirmedAt: firstAt });
+    expect(await stockOf(productId)).toEqual({ available: 8, reserved: 2 });
+    expect(loggedErrors).toEqual([]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('does not confirm a ConfirmReservation naming another reservation than its order holds, and logs it as unknown', async () => {
+    const productId = await newProduct(10);
+    const orderId = newOrderId();
+    await reserve(orderId, [{ productId, quantity: 1 }]);
+    const otherReservationId = randomUUID();
+
+    await confirm(orderId, otherReservationId, t0);
+
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'reserved', confirmedAt: null });
+    expect(loggedErrors).toEqual([{ fields: { order_id: orderId, reservation_id: otherReservationId }, message: 'confirmation for an unknown reservation' }]);
+  });
+
   it('confirms the reservations of one transaction (a consumer batch) in one statement, sent as it commits', async () => {
     const productId = await newProduct(10);
     const orders = [newOrderId(), newOrderId(), newOrderId()];
@@ -347,23 +394,27 @@ describe('reservation handlers (PostgreSQL)', () => {
     expect(loggedErrors).toEqual([]);
   });
 
-  it('does not confirm a released reservation, and logs the paid order whose stock went back as an error', async () => {
-    const productId = await newProduct(10);
-    const orderId = newOrderId();
-    await reserve(orderId, [{ productId, quantity: 1 }]);
-    const reservationId = await reservationIdOf(orderId);
-    await release(orderId, reservationId);
+  it.each(['ConfirmReservation', 'OrderCreated'])(
+    'does not confirm a released reservation on %s, and logs the paid order whose stock went back as an error',
+    async (message) => {
+      const productId = await newProduct(10);
+      const orderId = newOrderId();
+      await reserve(orderId, [{ productId, quantity: 1 }]);
+      const reservationId = await reservationIdOf(orderId);
+      await release(orderId, reservationId);
 
-    await confirm(orderId, reservationId, new Date(t0.getTime() + 1000));
+      const at = new Date(t0.getTime() + 1000);
+      await (message === 'OrderCreated' ? orderCreated(orderId, at) : confirm(orderId, reservationId, at));
 
-    expect(await reservationOf(orderId)).toMatchObject({ status: 'released', confirmedAt: null });
-    expect(loggedErrors).toEqual([
-      {
-        fields: { order_id: orderId, reservation_id: reservationId, release_reason: 'payment_declined' },
-        message: 'paid order whose reservation was already released',
-      },
-    ]);
-  });
+      expect(await reservationOf(orderId)).toMatchObject({ status: 'released', confirmedAt: null });
+      expect(loggedErrors).toEqual([
+        {
+          fields: { order_id: orderId, reservation_id: reservationId, release_reason: 'payment_declined' },
+          message: 'paid order whose reservation was already released',
+        },
+      ]);
+    },
+  );
 
   it('does not confirm a reservation a concurrent transaction released while the confirmation waited for its lock, and logs it', async () => {
     const productId = await newProduct(10);

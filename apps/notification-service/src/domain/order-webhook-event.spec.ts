@@ -1,5 +1,6 @@
 import { MessageEnvelope, ORDER_CANCELLED, ORDER_CREATED, ORDER_UPDATED } from '@order-saga/contracts';
-import { OrderLifecycleEvent, toOrderWebhook } from './order-webhook-event';
+import { derivedEventId } from '@order-saga/webhooks';
+import { OrderLifecycleEvent, toOrderWebhooks } from './order-webhook-event';
 
 const MESSAGE_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const SENT_AT = '2025-01-15T10:00:05.000Z';
@@ -23,9 +24,9 @@ function expectedEvent(eventType: string, data: Record<string, unknown>) {
   return { event_id: MESSAGE_ID, event_type: eventType, timestamp: SENT_AT, data: { object_type: 'order', object_id: 'ord_42', order_id: 'ord_42', ...data } };
 }
 
-describe('toOrderWebhook', () => {
+describe('toOrderWebhooks', () => {
   it('maps OrderCreated to an order.created event with decimal amounts and snake_case fields', () => {
-    const webhook = toOrderWebhook(
+    const [webhook, ...more] = toOrderWebhooks(
       envelope(ORDER_CREATED.type, {
         customerId: 'cust_7',
         status: 'confirmed',
@@ -39,6 +40,7 @@ describe('toOrderWebhook', () => {
       }),
     );
 
+    expect(more).toEqual([]);
     expect(webhook).toEqual({
       clientId: 'client-a',
       orderId: 'ord_42',
@@ -57,7 +59,7 @@ describe('toOrderWebhook', () => {
   });
 
   it('maps OrderUpdated to an order.updated event whose changes name the status transition', () => {
-    const webhook = toOrderWebhook(
+    const [webhook, ...more] = toOrderWebhooks(
       envelope(ORDER_UPDATED.type, {
         previousStatus: 'pending',
         currentStatus: 'confirmed',
@@ -65,6 +67,7 @@ describe('toOrderWebhook', () => {
       }),
     );
 
+    expect(more).toEqual([]);
     expect(webhook.event).toEqual(
       expectedEvent('order.updated', {
         previous_status: 'pending',
@@ -76,7 +79,7 @@ describe('toOrderWebhook', () => {
   });
 
   it('maps OrderCancelled to an order.cancelled event carrying the reason', () => {
-    const webhook = toOrderWebhook(
+    const [webhook, ...more] = toOrderWebhooks(
       envelope(ORDER_CANCELLED.type, {
         clientId: 'client-b',
         customerId: 'cust_7',
@@ -86,6 +89,7 @@ describe('toOrderWebhook', () => {
       }),
     );
 
+    expect(more).toEqual([]);
     expect(webhook).toEqual({
       clientId: 'client-b',
       orderId: 'ord_42',
@@ -105,10 +109,59 @@ describe('toOrderWebhook', () => {
       updatedAt: '2025-01-15T10:00:04.000Z',
     });
 
-    expect(JSON.stringify(toOrderWebhook({ ...message }).event)).toBe(JSON.stringify(toOrderWebhook(message).event));
+    expect(JSON.stringify(toOrderWebhooks({ ...message }))).toBe(JSON.stringify(toOrderWebhooks(message)));
+  });
+
+  it('sends order.created then order.updated for an OrderCreated that carries the status change, the second under an id derived from the message', () => {
+    const [created, updated, ...more] = toOrderWebhooks(
+      envelope(ORDER_CREATED.type, {
+        customerId: 'cust_7',
+        status: 'confirmed',
+        totalCents: 3499,
+        currency: 'USD',
+        items: [{ productId: 'SKU-001', quantity: 1, unitPriceCents: 3499 }],
+        createdAt: '2025-01-15T10:00:00.000Z',
+        statusChange: { previousStatus: 'pending', currentStatus: 'confirmed', updatedAt: '2025-01-15T10:00:04.000Z' },
+      }),
+    );
+
+    expect(more).toEqual([]);
+    expect(created.event.event_type).toBe('order.created');
+    expect(created.event.event_id).toBe(MESSAGE_ID);
+    expect(created.event.data).not.toHaveProperty('statusChange');
+    expect(updated).toEqual({
+      clientId: 'client-a',
+      orderId: 'ord_42',
+      event: {
+        ...expectedEvent('order.updated', {
+          previous_status: 'pending',
+          current_status: 'confirmed',
+          updated_at: '2025-01-15T10:00:04.000Z',
+          changes: { status: { from: 'pending', to: 'confirmed' } },
+        }),
+        event_id: derivedEventId(MESSAGE_ID, 'order.updated'),
+      },
+    });
+  });
+
+  it('sends order.cancelled then order.updated for an OrderCancelled that carries the status change', () => {
+    const webhooks = toOrderWebhooks(
+      envelope(ORDER_CANCELLED.type, {
+        customerId: 'cust_7',
+        previousStatus: 'pending',
+        reason: 'INSUFFICIENT_INVENTORY',
+        cancelledAt: '2025-01-15T10:00:03.000Z',
+        statusChange: { previousStatus: 'pending', currentStatus: 'cancelled', updatedAt: '2025-01-15T10:00:03.000Z' },
+      }),
+    );
+
+    expect(webhooks.map(({ event }) => [event.event_type, event.data.current_status ?? null])).toEqual([
+      ['order.cancelled', null],
+      ['order.updated', 'cancelled'],
+    ]);
   });
 
   it('refuses a message type that has no webhook event', () => {
-    expect(() => toOrderWebhook(envelope('ReserveStock', {}))).toThrow(/ReserveStock/);
+    expect(() => toOrderWebhooks(envelope('ReserveStock', {}))).toThrow(/ReserveStock/);
   });
 });

@@ -12,6 +12,7 @@ import {
   OrderUpdatedWebhookData,
   WebhookEvent,
 } from '@order-saga/contracts';
+import { derivedEventId } from '@order-saga/webhooks';
 
 export type OrderLifecycleEvent = OrderCreatedEvent | OrderUpdatedEvent | OrderCancelledEvent;
 
@@ -23,10 +24,35 @@ export interface OrderWebhook {
 }
 
 /**
- * The spec's webhook body for an order lifecycle message. `event_id` is the Kafka message id, so a
- * redelivered message maps to the same event and receivers can deduplicate on it.
+ * The spec's webhook bodies for an order lifecycle message: its own event, then `order.updated` when it
+ * also carries the status change (`statusChange`; older producers sent OrderUpdated separately). The
+ * first event's `event_id` is the Kafka message id and the second's is derived from it, so a redelivered
+ * message maps to the same events and receivers can deduplicate on them.
  */
-export function toOrderWebhook(envelope: MessageEnvelope<OrderLifecycleEvent>): OrderWebhook {
+export function toOrderWebhooks(envelope: MessageEnvelope<OrderLifecycleEvent>): OrderWebhook[] {
+  const webhook = toOrderWebhook(envelope);
+  const change = 'statusChange' in envelope.payload ? envelope.payload.statusChange : undefined;
+  if (!change || is(envelope, ORDER_UPDATED)) return [webhook];
+  const { orderId, clientId } = envelope.payload;
+  const updated = updatedEvent(derivedEventId(envelope.messageId, 'order.updated'), envelope.occurredAt, { orderId, clientId, ...change });
+  return [webhook, { clientId, orderId, event: updated }];
+}
+
+function updatedEvent(eventId: string, timestamp: string, order: OrderUpdatedEvent): WebhookEvent {
+  const data: OrderUpdatedWebhookData = {
+    object_type: 'order',
+    object_id: order.orderId,
+    order_id: order.orderId,
+    previous_status: order.previousStatus,
+    current_status: order.currentStatus,
+    updated_at: order.updatedAt,
+    changes: { status: { from: order.previousStatus, to: order.currentStatus } },
+  };
+  return { event_id: eventId, timestamp, event_type: 'order.updated', data };
+}
+
+/** The webhook body of the message's own event (`event_id` is its message id). */
+function toOrderWebhook(envelope: MessageEnvelope<OrderLifecycleEvent>): OrderWebhook {
   const base = { event_id: envelope.messageId, timestamp: envelope.occurredAt };
   if (is(envelope, ORDER_CREATED)) {
     const order = envelope.payload;
@@ -45,16 +71,7 @@ export function toOrderWebhook(envelope: MessageEnvelope<OrderLifecycleEvent>): 
   }
   if (is(envelope, ORDER_UPDATED)) {
     const order = envelope.payload;
-    const data: OrderUpdatedWebhookData = {
-      object_type: 'order',
-      object_id: order.orderId,
-      order_id: order.orderId,
-      previous_status: order.previousStatus,
-      current_status: order.currentStatus,
-      updated_at: order.updatedAt,
-      changes: { status: { from: order.previousStatus, to: order.currentStatus } },
-    };
-    return { clientId: order.clientId, orderId: order.orderId, event: { ...base, event_type: 'order.updated', data } };
+    return { clientId: order.clientId, orderId: order.orderId, event: updatedEvent(base.event_id, base.timestamp, order) };
   }
   if (is(envelope, ORDER_CANCELLED)) {
     const order = envelope.payload;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { KafkaContext, KafkaRetriableException } from '@nestjs/microservices';
-import { decodeMessage, MessageDefinition, MessageEnvelope, PayloadOf, UndecodableMessageError } from '@order-saga/contracts';
+import { decodeMessage, ENVELOPE_HEADERS, MessageDefinition, MessageEnvelope, PayloadOf, UndecodableMessageError } from '@order-saga/contracts';
 import { lazyChild, spanIdOf, traceIdOf } from '@order-saga/shared/logging';
 import { deadLettered, inConsumerSpan, messagesProcessed } from '@order-saga/shared/observability';
 import { PinoLogger } from 'nestjs-pino';
@@ -17,6 +17,11 @@ export interface ProcessOptions<D extends MessageDefinition<object>> {
   consumer: string;
   context: KafkaContext;
   accepts: readonly D[];
+  /**
+   * Types this consumer reads past on a topic it shares with others: acknowledged from the message's
+   * `message-type` header alone, with no decoding, inbox row or handler (so a redelivery is as harmless).
+   */
+  ignores?: readonly MessageDefinition<object>[];
   handle: (envelope: MessageEnvelope<PayloadOf<D>>, manager: EntityManager, logger: PinoLogger) => Promise<void>;
 }
 
@@ -49,6 +54,10 @@ export class MessageProcessor implements BatchParticipant<ProcessOptions<Message
   }
 
   async process<D extends MessageDefinition<object>>(options: ProcessOptions<D>): Promise<void> {
+    if (options.ignores && isOneOf(options.context, options.ignores)) {
+      messagesProcessed.inc({ consumer: options.consumer, result: 'ignored' });
+      return;
+    }
     const slot = currentBatchSlot();
     if (slot) return slot.enlist(this as BatchParticipant<ProcessOptions<D>>, options);
     return this.processOne(options);
@@ -230,4 +239,13 @@ function sentIn(context: KafkaContext, received: MessageEnvelope): string | null
 
 function backoff(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Whether the message's `message-type` header names one of `definitions` (a message without it is decoded as usual). */
+function isOneOf(context: KafkaContext, definitions: readonly MessageDefinition<object>[]): boolean {
+  const header = context.getMessage().headers?.[ENVELOPE_HEADERS.type];
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return false;
+  const type = value.toString();
+  return definitions.some((definition) => definition.type === type);
 }

@@ -4,6 +4,11 @@ import { CONFIRM_RESERVATION, TOPICS } from '@order-saga/contracts';
 import { MessageProcessor } from '@order-saga/shared/messaging';
 import { ConfirmReservationHandler } from './confirm-reservation.handler';
 
+/**
+ * ConfirmReservation commands, which order-service sent before OrderCreated took their place
+ * (OrderCreatedConsumer). Kept so that commands already on the topic, or from an order-service not yet
+ * upgraded, still confirm their reservations; it can go once no producer is older than that change.
+ */
 @Controller()
 export class ConfirmReservationConsumer {
   constructor(

@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
 import { NOTIFICATION_MIGRATIONS } from '../../database/migrations';
 import { Clock } from '../../domain/clock';
-import { toOrderWebhook } from '../../domain/order-webhook-event';
+import { toOrderWebhooks } from '../../domain/order-webhook-event';
 import { NetworkPolicy } from '../../domain/network-policy';
 import { RegisterWebhookEndpointHandler } from '../../webhook-endpoints/register-webhook-endpoint/register-webhook-endpoint.handler';
 import { WebhookEndpointRepository } from '../../webhook-endpoints/webhook-endpoint.repository';
@@ -264,7 +264,7 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
       'x-webhook-event': 'order.created',
       'x-webhook-timestamp': String(Math.floor(clock.now().getTime() / 1000)),
     });
-    expect(request.body.toString('utf8')).toBe(JSON.stringify(toOrderWebhook(envelope).event));
+    expect(request.body.toString('utf8')).toBe(JSON.stringify(toOrderWebhooks(envelope)[0].event));
     expect(JSON.parse(request.body.toString('utf8'))).toMatchObject({ event_id: envelope.messageId, data: { total_amount: 59.98 } });
 
     expect(delivery).toMatchObject({ endpoint_id: endpoint.endpoint_id, status: 'succeeded', attempt_count: 1, next_attempt_at: null });
@@ -289,6 +289,29 @@ describe('webhook delivery (PostgreSQL + HTTP receiver)', () => {
     expect(found).toHaveLength(1);
     expect(found[0].status).toBe('succeeded');
     expect(receiver.received('/redelivery')).toHaveLength(1);
+  });
+
+  it('sends order.created and order.updated from one OrderCreated carrying its status change, each once however often it arrives', async () => {
+    await register(
+      'client-both',
+      receiver.script('/both', () => ({ status: 204 })),
+      ['order.created', 'order.updated'],
+    );
+    const envelope = orderCreated('client-both');
+    envelope.payload.statusChange = { previousStatus: 'pending', currentStatus: 'confirmed', updatedAt: envelope.occurredAt };
+    const [, updated] = toOrderWebhooks(envelope);
+
+    await publish(envelope);
+    await publish(envelope);
+    await attempted(envelope.messageId);
+    await attempted(updated.event.event_id);
+
+    const bodies = receiver.received('/both').map((request) => JSON.parse(request.body.toString('utf8')) as { event_type: string; event_id: string });
+    // Both are due at once and may be sent side by side: which arrives first is not promised.
+    expect(bodies.map((body) => [body.event_type, body.event_id]).sort()).toEqual([
+      ['order.created', envelope.messageId],
+      ['order.updated', updated.event.event_id],
+    ]);
   });
 
   it('retries a refused delivery after the scheduled delay with the same signed body, and stops once it succeeds', async () => {

@@ -149,7 +149,7 @@ const EXPECTED: Partial<Record<PlaceOrderSagaState, Partial<Record<SagaEventType
     CancelRequested: 'CANCELLED | - | cancelled CANCELLED_BY_OPERATOR | operator CancelRequested, outcome OrderCancelled | cancelled',
   },
   PROCESSING_PAYMENT: {
-    PaymentSucceeded: 'CONFIRMED | ConfirmReservation | confirmed | reply PaymentSucceeded, outcome OrderConfirmed, command ConfirmReservation | confirmed',
+    PaymentSucceeded: 'CONFIRMED | - | confirmed | reply PaymentSucceeded, outcome OrderConfirmed | confirmed',
     PaymentDeclined: 'RELEASING_STOCK | ReleaseStock | pending PAYMENT_FAILED | reply PaymentDeclined, compensation ReleaseStock | -',
     StepDeadlinePassed: 'REFUNDING_PAYMENT | RefundPayment | pending PAYMENT_TIMEOUT | timeout ProcessPayment, compensation RefundPayment | -',
     StepRetryRequested: 'PROCESSING_PAYMENT | ProcessPayment | - | operator StepRetryRequested, command ProcessPayment | -',

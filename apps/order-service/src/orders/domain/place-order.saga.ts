@@ -115,7 +115,6 @@ export interface SagaRefusal {
 export type SagaCommand =
   | { type: 'ReserveStock'; items: ReserveStockLine[] }
   | { type: 'ProcessPayment'; amountCents: number }
-  | { type: 'ConfirmReservation'; reservationId: string }
   | { type: 'ReleaseStock'; reservationId: string; reason: string }
   | { type: 'RefundPayment'; reason: string };
 
@@ -324,21 +323,19 @@ function timeOutReservation(saga: SagaView): Step {
   };
 }
 
-function confirmOrder(saga: SagaView, { reply }: EventOf<'PaymentSucceeded'>): Step {
+/**
+ * The order is confirmed. Inventory commits the reservation (its expiry sweeper must leave it alone) on
+ * the OrderCreated event this publishes, so the step sends no command of its own.
+ */
+function confirmOrder(_saga: SagaView, { reply }: EventOf<'PaymentSucceeded'>): Step {
   const { paymentId, amountCents } = reply;
-  // Committed stock: inventory's expiry sweeper must leave this reservation alone.
-  const reservationId = reservationOf(saga);
   return {
     state: 'CONFIRMED',
     stepDeadlineAt: null,
     paymentId,
     order: { status: 'confirmed' },
-    commands: [{ type: 'ConfirmReservation', reservationId }],
-    timeline: [
-      received('PaymentSucceeded', { paymentId, amountCents }),
-      outcome('OrderConfirmed', null),
-      command('command', 'ConfirmReservation', { reservationId }),
-    ],
+    commands: [],
+    timeline: [received('PaymentSucceeded', { paymentId, amountCents }), outcome('OrderConfirmed', null)],
   };
 }
 

@@ -1,5 +1,4 @@
 import {
-  CONFIRM_RESERVATION,
   MessageOrigin,
   RELEASE_STOCK,
   RESERVE_STOCK,
@@ -24,10 +23,5 @@ export const InventoryProxy = {
 
   releaseStock(orderId: string, reservationId: string, reason: string, origin: MessageOrigin): OutgoingMessage {
     return { definition: RELEASE_STOCK, payload: { orderId, reservationId, reason }, origin };
-  },
-
-  /** The order is paid: the reservation must not expire (inventory sweeps unconfirmed ones). */
-  confirmReservation(orderId: string, reservationId: string, origin: MessageOrigin): OutgoingMessage {
-    return { definition: CONFIRM_RESERVATION, payload: { orderId, reservationId }, origin };
   },
 };

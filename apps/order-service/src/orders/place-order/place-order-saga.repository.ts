@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { MessageEnvelope, MessageOrigin, ORDER_CANCELLED, ORDER_CREATED, ORDER_UPDATED, OrderStatus } from '@order-saga/contracts';
+import { MessageEnvelope, MessageOrigin, ORDER_CANCELLED, ORDER_CREATED, OrderStatus } from '@order-saga/contracts';
 import { inMessageBatch, insertOutboxSql, noteOutboxAppended, outboxColumns, outboxRowsOf, OutgoingMessage } from '@order-saga/shared/messaging';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
@@ -461,8 +461,6 @@ function commandMessage(order: { orderId: string; customerId: string }, command:
       return InventoryProxy.reserveStock(order.orderId, command.items, origin);
     case 'ProcessPayment':
       return PaymentProxy.processPayment({ orderId: order.orderId, customerId: order.customerId, amountCents: command.amountCents }, origin);
-    case 'ConfirmReservation':
-      return InventoryProxy.confirmReservation(order.orderId, command.reservationId, origin);
     case 'ReleaseStock':
       return InventoryProxy.releaseStock(order.orderId, command.reservationId, command.reason, origin);
     case 'RefundPayment':
@@ -470,42 +468,47 @@ function commandMessage(order: { orderId: string; customerId: string }, command:
   }
 }
 
-/** What subscribers hear when the saga settles an order: OrderCreated or OrderCancelled, then OrderUpdated. */
+/**
+ * What subscribers hear when the saga settles an order: one OrderCreated or OrderCancelled, carrying the
+ * status change as well (notification-service sends `order.updated` from it; inventory confirms the
+ * reservation on OrderCreated). One message where there were three (with OrderUpdated and ConfirmReservation).
+ */
 function orderEvents({ orderId, order }: SagaRecord, change: OrderChange, origin: MessageOrigin, now: Date): OutgoingMessage[] {
   if (change.status === 'pending') return [];
-  const updated: OutgoingMessage = {
-    definition: ORDER_UPDATED,
-    payload: { orderId, clientId: order.clientId, previousStatus: 'pending', currentStatus: change.status, updatedAt: now.toISOString() },
-    origin,
-  };
+  const at = now.toISOString();
+  const statusChange = { previousStatus: 'pending' as const, currentStatus: change.status, updatedAt: at };
   if (change.status === 'cancelled') {
-    const cancelled: OutgoingMessage = {
-      definition: ORDER_CANCELLED,
+    return [
+      {
+        definition: ORDER_CANCELLED,
+        payload: {
+          orderId,
+          clientId: order.clientId,
+          customerId: order.customerId,
+          previousStatus: 'pending',
+          reason: change.failure.code,
+          cancelledAt: at,
+          statusChange,
+        },
+        origin,
+      },
+    ];
+  }
+  return [
+    {
+      definition: ORDER_CREATED,
       payload: {
         orderId,
         clientId: order.clientId,
         customerId: order.customerId,
-        previousStatus: 'pending',
-        reason: change.failure.code,
-        cancelledAt: now.toISOString(),
+        status: 'confirmed',
+        totalCents: order.totalCents ?? 0,
+        currency: 'USD',
+        items: (order.lines ?? []).map((line) => ({ productId: line.productId, quantity: line.quantity, unitPriceCents: line.unitPriceCents ?? 0 })),
+        createdAt: order.createdAt.toISOString(),
+        statusChange,
       },
       origin,
-    };
-    return [cancelled, updated];
-  }
-  const created: OutgoingMessage = {
-    definition: ORDER_CREATED,
-    payload: {
-      orderId,
-      clientId: order.clientId,
-      customerId: order.customerId,
-      status: 'confirmed',
-      totalCents: order.totalCents ?? 0,
-      currency: 'USD',
-      items: (order.lines ?? []).map((line) => ({ productId: line.productId, quantity: line.quantity, unitPriceCents: line.unitPriceCents ?? 0 })),
-      createdAt: order.createdAt.toISOString(),
     },
-    origin,
-  };
-  return [created, updated];
+  ];
 }

@@ -188,8 +188,8 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
     await participants.reply(PAYMENT_SUCCEEDED, charge, orderId, { orderId, paymentId: randomUUID(), amountCents: 2500, currency: 'USD' });
 
     await expect(answer).resolves.toMatchObject({ outcome: 'confirmed', order: { orderId, status: 'confirmed' } });
-    const confirm = await participants.awaitCommand(orderId, 'ConfirmReservation');
-    expect(confirm.envelope.payload).toMatchObject({ orderId });
+    // Inventory confirms the reservation on OrderCreated: the saga sends no command of its own for it.
+    expect(await outboxTypes(orderId)).toEqual(['ReserveStock', 'ProcessPayment', 'OrderCreated']);
     expect((await sagaOf(orderId)).state).toBe('CONFIRMED');
     expect(outcomeNotifications).toContain(orderId);
   }, 30_000);
@@ -303,9 +303,19 @@ describe('PlaceOrder saga: timeouts, compensations and late replies (PostgreSQL 
       { kind: 'command', name: 'ProcessPayment' },
       { kind: 'reply', name: 'PaymentSucceeded' },
       { kind: 'outcome', name: 'OrderConfirmed' },
-      { kind: 'command', name: 'ConfirmReservation' },
     ]);
-    expect(await outboxTypes(orderId)).toEqual(['ReserveStock', 'ProcessPayment', 'OrderCreated', 'OrderUpdated', 'ConfirmReservation']);
+    expect(await outboxTypes(orderId)).toEqual(['ReserveStock', 'ProcessPayment', 'OrderCreated']);
+    const [created]: { envelope: { payload: object } }[] = await dataSource.query(
+      `SELECT envelope FROM outbox WHERE message_key = $1 AND message_type = 'OrderCreated'`,
+      [orderId],
+    );
+    expect(created.envelope.payload).toMatchObject({
+      orderId,
+      status: 'confirmed',
+      totalCents: 2500,
+      items: [{ productId: 'SKU-IT-1', quantity: 2, unitPriceCents: 1250 }],
+      statusChange: { previousStatus: 'pending', currentStatus: 'confirmed', updatedAt: later.toISOString() },
+    });
     const prices: { unit_price_cents: number }[] = await dataSource.query('SELECT unit_price_cents FROM order_line WHERE order_id = $1', [orderId]);
     expect(prices).toEqual([{ unit_price_cents: 1250 }]);
   }, 30_000);

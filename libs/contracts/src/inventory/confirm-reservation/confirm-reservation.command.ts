@@ -4,7 +4,8 @@ import { TOPICS } from '../../topics';
 
 /**
  * The order was paid: the reservation is now committed and must never be swept as expired.
- * Fire-and-forget (delivered through the outbox, idempotent by reservation id).
+ * Fire-and-forget (delivered through the outbox, idempotent by reservation id). No longer sent:
+ * inventory confirms on OrderCreated instead. Still consumed, for commands already on the topic.
  */
 export class ConfirmReservationCommand {
   @IsString()

@@ -1,7 +1,9 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { defineMessage } from '../../message-definition';
 import { TOPICS } from '../../topics';
 import { OrderLifecycleEventBase, sharedFieldsFirst } from './order-lifecycle.event';
+import { OrderStatusChange } from './order-status-change';
 import { ORDER_STATUSES, OrderStatus } from './order-status';
 
 /** The saga ended without an order: stock was short or payment was declined (and stock released). */
@@ -21,6 +23,12 @@ export class OrderCancelledEvent extends OrderLifecycleEventBase {
 
   @IsISO8601({ strict: true })
   cancelledAt: string;
+
+  /** The same settlement as a status change (what a separate OrderUpdated carried); absent from older producers' events. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OrderStatusChange)
+  statusChange?: OrderStatusChange;
 }
 
 export const ORDER_CANCELLED = defineMessage('OrderCancelled', TOPICS.order.lifecycleEvents, OrderCancelledEvent);

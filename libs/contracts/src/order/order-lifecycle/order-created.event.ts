@@ -1,12 +1,16 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsString, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { CURRENCIES, Currency, PricedOrderLine } from '../../common';
 import { defineMessage } from '../../message-definition';
 import { TOPICS } from '../../topics';
 import { OrderLifecycleEventBase, sharedFieldsFirst } from './order-lifecycle.event';
+import { OrderStatusChange } from './order-status-change';
 import { ORDER_STATUSES, OrderStatus } from './order-status';
 
-/** The order went through the saga: stock reserved and payment taken. */
+/**
+ * The order went through the saga: stock reserved and payment taken. Inventory confirms the order's
+ * reservation on it (it replaced the ConfirmReservation command); subscribers get `order.created`.
+ */
 @sharedFieldsFirst
 export class OrderCreatedEvent extends OrderLifecycleEventBase {
   @IsString()
@@ -31,6 +35,12 @@ export class OrderCreatedEvent extends OrderLifecycleEventBase {
 
   @IsISO8601({ strict: true })
   createdAt: string;
+
+  /** The same settlement as a status change (what a separate OrderUpdated carried); absent from older producers' events. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OrderStatusChange)
+  statusChange?: OrderStatusChange;
 }
 
 export const ORDER_CREATED = defineMessage('OrderCreated', TOPICS.order.lifecycleEvents, OrderCreatedEvent);

@@ -4,7 +4,11 @@ import { TOPICS } from '../../topics';
 import { OrderLifecycleEventBase, sharedFieldsFirst } from './order-lifecycle.event';
 import { ORDER_STATUSES, OrderStatus } from './order-status';
 
-/** Any status change of an order, alongside the more specific created / cancelled events. */
+/**
+ * A status change of an order, published alongside the created / cancelled event by order-service versions
+ * before OrderStatusChange. No longer published (the created / cancelled event carries `statusChange`);
+ * still accepted, so that events already on the topic are delivered.
+ */
 @sharedFieldsFirst
 export class OrderUpdatedEvent extends OrderLifecycleEventBase {
   @IsIn(ORDER_STATUSES)

@@ -28,7 +28,7 @@ export const consumerLag = defineGauge({
 
 export const messagesProcessed = defineCounter({
   name: 'order_saga_messages_processed_total',
-  help: 'Kafka messages by consumer and result (handled, duplicate, dead_lettered, redelivered)',
+  help: 'Kafka messages by consumer and result (handled, duplicate, ignored, dead_lettered, redelivered)',
   labelNames: ['consumer', 'result'] as const,
 });
 
