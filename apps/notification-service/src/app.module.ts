@@ -4,6 +4,7 @@ import { DatabaseModule } from '@order-saga/shared/database';
 import { LoggingModule } from '@order-saga/shared/logging';
 import { ObservabilityModule } from '@order-saga/shared/observability';
 import { DeadLettersModule, MessagingModule } from '@order-saga/shared/messaging';
+import { NotificationMessagingConfig } from './config/notification-messaging.config';
 import { NotificationServiceConfig } from './config/notification-service.config';
 import { NOTIFICATION_MIGRATIONS } from './database/migrations';
 import { DeliverWebhooksHandler } from './deliveries/deliver-webhooks/deliver-webhooks.handler';
@@ -55,7 +56,7 @@ export const SERVICE_NAME = 'notification-service';
     LoggingModule.forRoot(SERVICE_NAME),
     ObservabilityModule.forRoot(SERVICE_NAME),
     DatabaseModule.forRoot({ entities: [WebhookEndpoint, WebhookDelivery, WebhookAttempt], migrations: NOTIFICATION_MIGRATIONS }),
-    MessagingModule.forRoot(SERVICE_NAME),
+    MessagingModule.forRoot(SERVICE_NAME, NotificationMessagingConfig),
     DeadLettersModule,
   ],
   controllers: [

@@ -1,4 +1,6 @@
 import { validateConfig } from '@order-saga/shared/config';
+import { messagingConfigFrom } from '@order-saga/shared/messaging';
+import { NotificationMessagingConfig } from './notification-messaging.config';
 import { NotificationServiceConfig } from './notification-service.config';
 
 const required = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/notification', KAFKA_BROKERS: '127.0.0.1:9092' };
@@ -70,5 +72,14 @@ describe('NotificationServiceConfig', () => {
     expect(() => validateConfig(NotificationServiceConfig, { ...required, DEPLOY_ENV: 'production', [name]: value })).toThrow(
       new RegExp(`${name}: .*only allowed with DEPLOY_ENV development or test`),
     );
+  });
+});
+
+describe('NotificationMessagingConfig', () => {
+  it('fetches order events lazily by default (64 KiB or 200 ms), the rest as every consumer does; the environment overrides it', () => {
+    const read = (values: Record<string, string>) => messagingConfigFrom({ get: (key: string) => values[key] } as never, NotificationMessagingConfig);
+
+    expect(read({})).toMatchObject({ KAFKA_FETCH_MIN_BYTES: 65_536, KAFKA_FETCH_MAX_WAIT_MS: 200, KAFKA_CONSUMER_LINGER_MS: 30, MESSAGE_MAX_ATTEMPTS: 5 });
+    expect(read({ KAFKA_FETCH_MIN_BYTES: '1' })).toMatchObject({ KAFKA_FETCH_MIN_BYTES: 1, KAFKA_FETCH_MAX_WAIT_MS: 200 });
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kafkaClientSecurity } from './kafka-security';
-import { kafkaSecurityConfigFrom, messagingConfigFrom } from './messaging.config';
+import { kafkaSecurityConfigFrom, MessagingConfig, messagingConfigFrom } from './messaging.config';
 
 const from = (values: Record<string, unknown>) => messagingConfigFrom({ get: (key: string) => values[key] } as never);
 
@@ -24,6 +24,18 @@ describe('MessagingConfig', () => {
       MESSAGING_RETENTION_CHUNK: 5000,
     });
     expect(kafkaClientSecurity(from({}))).toEqual({});
+  });
+
+  it("takes a service's own defaults from its subclass, which the environment still overrides and validates", () => {
+    class LazyConsumerConfig extends MessagingConfig {
+      override KAFKA_FETCH_MIN_BYTES: number = 65_536;
+      override KAFKA_FETCH_MAX_WAIT_MS: number = 200;
+    }
+    const read = (values: Record<string, unknown>) => messagingConfigFrom({ get: (key: string) => values[key] } as never, LazyConsumerConfig);
+
+    expect(read({})).toMatchObject({ KAFKA_FETCH_MIN_BYTES: 65_536, KAFKA_FETCH_MAX_WAIT_MS: 200, KAFKA_CONSUMER_LINGER_MS: 30 });
+    expect(read({ KAFKA_FETCH_MAX_WAIT_MS: '50' })).toMatchObject({ KAFKA_FETCH_MIN_BYTES: 65_536, KAFKA_FETCH_MAX_WAIT_MS: 50 });
+    expect(() => read({ KAFKA_FETCH_MAX_WAIT_MS: '0' })).toThrow(/KAFKA_FETCH_MAX_WAIT_MS/);
   });
 
   it('reads environment strings as numbers', () => {

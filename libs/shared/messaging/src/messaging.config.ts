@@ -207,10 +207,13 @@ function pick(keys: string[], get: (key: string) => unknown): Record<string, unk
   return Object.fromEntries(keys.map((key) => [key, get(key)]).filter(([, value]) => value !== undefined && value !== ''));
 }
 
-/** Reads and validates the settings above through Nest's ConfigService (environment or loaded values). */
-export function messagingConfigFrom(config: Pick<ConfigService, 'get'>): MessagingConfig {
+/**
+ * Reads and validates the settings above through Nest's ConfigService (environment or loaded values).
+ * `cls`: a service's subclass of MessagingConfig whose defaults suit its consumer (see MessagingModule).
+ */
+export function messagingConfigFrom(config: Pick<ConfigService, 'get'>, cls: new () => MessagingConfig = MessagingConfig): MessagingConfig {
   return validateConfig(
-    MessagingConfig,
+    cls,
     pick(MESSAGING_KEYS, (key) => config.get(key)),
   );
 }

@@ -11,10 +11,14 @@ import { MessagingConfig, messagingConfigFrom } from './messaging.config';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 
-/** Outbox + relay + idempotent message processing for one service. */
+/**
+ * Outbox + relay + idempotent message processing for one service. `settings`: a subclass of MessagingConfig
+ * when the service's defaults differ from the library's (a consumer off the saga's path may fetch lazily);
+ * the environment still overrides each one.
+ */
 @Module({})
 export class MessagingModule {
-  static forRoot(service: string): DynamicModule {
+  static forRoot(service: string, settings: new () => MessagingConfig = MessagingConfig): DynamicModule {
     return {
       module: MessagingModule,
       global: true,
@@ -31,7 +35,7 @@ export class MessagingModule {
               ...kafkaClientSecurity(messaging),
             }),
         },
-        { provide: MessagingConfig, inject: [ConfigService], useFactory: messagingConfigFrom },
+        { provide: MessagingConfig, inject: [ConfigService], useFactory: (config: ConfigService) => messagingConfigFrom(config, settings) },
         Outbox,
         OutboxRelay,
         MessageProcessor,

@@ -48,11 +48,12 @@ function classesIn(file: string): Map<string, ClassInfo> {
   return classes;
 }
 
-function configFileOf(service: ServiceName): string {
+/** A service's config files: its config class, and the subclass of MessagingConfig with its own defaults if it has one. */
+function configFilesOf(service: ServiceName): string[] {
   const dir = join(REPO_ROOT, 'apps', service, 'src', 'config');
-  const file = readdirSync(dir).find((name) => name.endsWith('.config.ts'));
-  if (!file) throw new Error(`no *.config.ts in ${dir}`);
-  return join(dir, file);
+  const files = readdirSync(dir).filter((name) => name.endsWith('.config.ts'));
+  if (files.length === 0) throw new Error(`no *.config.ts in ${dir}`);
+  return files.map((file) => join(dir, file));
 }
 
 /** The shared config classes every service's config extends, in these files of libs/shared/config. */
@@ -61,9 +62,9 @@ const SHARED_CLASSES = new Set(['DatabaseConfig', 'BaseServiceConfig', 'KafkaSer
 /** The messaging library's settings (MessagingConfig, with KafkaSecurityConfig), read by every service with a Kafka client. */
 const MESSAGING_CONFIG_FILE = join(REPO_ROOT, 'libs/shared/messaging/src/messaging.config.ts');
 
-/** Every environment variable a service reads, base classes first, overrides folded in; a Kafka service's messaging settings last. */
+/** Every environment variable a service reads, base classes first, overrides folded in; a Kafka service's messaging settings (with its own defaults) last. */
 export function serviceConfigVars(service: ServiceName): ConfigVar[] {
-  const classes = new Map([...SHARED_CONFIG_FILES, MESSAGING_CONFIG_FILE, configFileOf(service)].flatMap((file) => [...classesIn(file)]));
+  const classes = new Map([...SHARED_CONFIG_FILES, MESSAGING_CONFIG_FILE, ...configFilesOf(service)].flatMap((file) => [...classesIn(file)]));
   const main =
     [...classes.entries()].find(([name, info]) => name.endsWith('ServiceConfig') && info.parent && !SHARED_CLASSES.has(name)) ??
     [...classes.entries()].find(([name]) => name === 'GatewayConfig');
@@ -75,7 +76,11 @@ export function serviceConfigVars(service: ServiceName): ConfigVar[] {
     return found;
   };
   chain.push(...chainOf(main[0]));
-  if (chain.includes(classes.get('KafkaServiceConfig') as ClassInfo)) chain.push(...chainOf('MessagingConfig'));
+  if (chain.includes(classes.get('KafkaServiceConfig') as ClassInfo)) {
+    chain.push(...chainOf('MessagingConfig'));
+    // The service's own messaging defaults (MessagingModule.forRoot's settings class), folded in last.
+    for (const info of classes.values()) if (info.parent === 'MessagingConfig') chain.push(info);
+  }
   const vars = new Map<string, ConfigVar>();
   for (const info of chain)
     for (const variable of info.vars) vars.set(variable.name, { ...vars.get(variable.name), ...variable, doc: variable.doc ?? vars.get(variable.name)?.doc });
