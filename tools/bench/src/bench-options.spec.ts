@@ -1,11 +1,11 @@
 import { FULL_DEFAULTS, parseBenchOptions, SMOKE_DEFAULTS, UsageError } from './bench-options';
 
 describe('bench options', () => {
-  it('runs the five documented rates for 20 s each by default', () => {
+  it('runs the six documented rates, the throughput target of 250/s among them, for 20 s each by default', () => {
     const options = parseBenchOptions([]);
 
     expect(options).toEqual(FULL_DEFAULTS);
-    expect(options.rates).toEqual([25, 50, 100, 200, 300]);
+    expect(options.rates).toEqual([25, 50, 100, 200, 250, 300]);
     expect(options.stepSeconds).toBe(20);
   });
 
