@@ -1,3 +1,4 @@
+import { consumerBatchMessages } from '@order-saga/shared/observability';
 import type { Consumer, ConsumerRunConfig, EachBatchPayload } from 'kafkajs';
 import { BatchingKafkaServer, RoundClock } from './batching-kafka-server';
 
@@ -115,6 +116,20 @@ describe('BatchingKafkaServer round linger', () => {
 
     expect(resolved).toEqual(['5']);
     expect(clock.sleeps).toEqual([]);
+  });
+
+  it('counts each transaction and its messages in order_saga_consumer_batch_messages', async () => {
+    const before = (await consumerBatchMessages.get()).values;
+    const countOf = (values: typeof before) => values.find((value) => value.metricName === 'order_saga_consumer_batch_messages_count')?.value ?? 0;
+    const sumOf = (values: typeof before) => values.find((value) => value.metricName === 'order_saga_consumer_batch_messages_sum')?.value ?? 0;
+    const eachBatch = await consumingServer(0, new ManualClock());
+
+    await eachBatch(fetched(['1', '2', '3']).payload);
+    await eachBatch(fetched(['4']).payload);
+
+    const after = (await consumerBatchMessages.get()).values;
+    expect(countOf(after) - countOf(before)).toBe(2);
+    expect(sumOf(after) - sumOf(before)).toBe(4);
   });
 
   it('never waits with no linger configured, nor when the consumer is stopping', async () => {

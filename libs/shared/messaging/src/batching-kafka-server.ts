@@ -1,5 +1,6 @@
 import { KafkaOptions, ServerKafka } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { consumerBatchMessages } from '@order-saga/shared/observability';
 import { MessageBatch } from './message-batch';
 
 /** Messages per transaction at most: a fetch after a backlog can hold thousands, and locks are held until commit. */
@@ -169,6 +170,7 @@ export class BatchingKafkaServer extends ServerKafka {
         taken.push({ partition, message, invocation });
       }
     }
+    if (taken.length > 0) consumerBatchMessages.observe(taken.length);
     const [{ payload }] = open;
     // A long round keeps the group membership alive (kafkajs sends one only every heartbeatInterval).
     let interrupted: { error: unknown } | undefined;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { gaugeReadAtScrape, outboxPublishLag, ServiceLifecycle, WakeableLoop } from '@order-saga/shared/observability';
+import { gaugeReadAtScrape, outboxDrainMessages, outboxPublishLag, ServiceLifecycle, WakeableLoop } from '@order-saga/shared/observability';
 import type { MessageEnvelope } from '@order-saga/contracts';
 import { CompressionTypes, Kafka } from 'kafkajs';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -250,6 +250,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const marks = this.sentUnmarked;
     const { rows } = await this.onSession(session, () => session.query<OutboxRow>({ ...MARK_AND_SELECT, values: [marks, BATCH_SIZE] }));
     if (this.session === session) this.sentUnmarked = [];
+    outboxDrainMessages.observe(rows.length);
     if (rows.length === 0) return 0;
     const envelopes = rows.map((row) => JSON.parse(row.value) as MessageEnvelope);
     await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: groupByTopic(rows, envelopes) });

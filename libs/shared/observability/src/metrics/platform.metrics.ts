@@ -20,6 +20,24 @@ export const outboxPublishLag = defineHistogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
 });
 
+/**
+ * Messages sent per relay drain, empty drains included (0): its count is the drains, each a statement and,
+ * when not empty, a produce request. Drains and consumer rounds, more than messages, are what a saga's
+ * messaging costs (docs/performance.md, "One event per settled order").
+ */
+export const outboxDrainMessages = defineHistogram({
+  name: 'order_saga_outbox_drain_messages',
+  help: 'Messages sent per outbox relay drain (0: nothing was waiting); the count is the drains',
+  buckets: [0, 1, 2, 5, 10, 20, 50, 100, 200, 500],
+});
+
+/** Messages per consumer transaction (BatchingKafkaServer): its count is the consumer's rounds. */
+export const consumerBatchMessages = defineHistogram({
+  name: 'order_saga_consumer_batch_messages',
+  help: 'Kafka messages applied per consumer transaction; the count is the transactions',
+  buckets: [1, 2, 3, 5, 10, 20, 50, 100, 200, 500],
+});
+
 export const consumerLag = defineGauge({
   name: 'order_saga_consumer_lag',
   help: 'Messages behind the partition high watermark, as the consumer saw it after its last batch',
