@@ -5,8 +5,8 @@ import type { MessageDefinition } from './message-definition';
 
 export type JsonSchema = Record<string, unknown>;
 
-type ClassType = abstract new (...args: never[]) => object;
-type ValidationMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
+export type ContractClass = abstract new (...args: never[]) => object;
+export type ConstraintMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
 type SchemaOptions = NonNullable<Parameters<typeof validationMetadataArrayToSchemas>[1]>;
 
 // class-transformer's @Type metadata tells the converter which class a nested array holds; the storage
@@ -46,34 +46,42 @@ export function envelopeSchema(): JsonSchema {
 }
 
 /**
- * Schemas of `roots` and of every class they reach through nested validation, by class name. Only those
- * classes' metadata is read, so a same-named class elsewhere in the process (an HTTP DTO, a config
- * class) cannot leak into a message's schema.
+ * The class-validator metadata of `roots` and of every class they reach through nested validation, each
+ * entry's `type` the constraint's name (`isInt`, `maxLength`, …). Only those classes' metadata is read, so a
+ * same-named class elsewhere in the process (an HTTP DTO, a config class) cannot leak into a schema.
  */
-function classSchemas(roots: ClassType[]): Record<string, JsonSchema> {
+export function classValidationMetadata(roots: ContractClass[]): ConstraintMetadata[] {
   const storage = getMetadataStorage();
-  const seen = new Set<ClassType>();
-  const metadatas: ValidationMetadata[] = [];
-  const visit = (target: ClassType): void => {
+  const seen = new Set<ContractClass>();
+  const metadatas: ConstraintMetadata[] = [];
+  const visit = (target: ContractClass): void => {
     if (seen.has(target)) return;
     seen.add(target);
     for (const meta of storage.getTargetValidationMetadatas(target, '', true, false)) {
       // A parent class's metadata comes back with each subclass; the converter wants it once.
       if (!metadatas.includes(meta)) metadatas.push(meta);
       const nested =
-        meta.type === ValidationTypes.NESTED_VALIDATION ? defaultMetadataStorage.findTypeMetadata(meta.target as ClassType, meta.propertyName) : undefined;
-      if (nested) visit(nested.typeFunction() as ClassType);
+        meta.type === ValidationTypes.NESTED_VALIDATION ? defaultMetadataStorage.findTypeMetadata(meta.target as ContractClass, meta.propertyName) : undefined;
+      if (nested) visit(nested.typeFunction() as ContractClass);
     }
   };
   roots.forEach(visit);
   // Built-in decorators are custom constraints underneath; the converters know them by constraint name.
-  const named = metadatas.map((meta) => {
+  return metadatas.map((meta) => {
     const constraint = meta.constraintCls ? storage.getTargetValidatorConstraints(meta.constraintCls)[0] : undefined;
     return constraint ? { ...meta, type: constraint.name } : { ...meta };
   });
-  const schemas = validationMetadataArrayToSchemas(named, {
+}
+
+/**
+ * Schemas of `roots` and of every class they reach through nested validation, by class name.
+ * `additionalConverters` (class-validator-jsonschema's own option) adds or replaces the schema of a constraint.
+ */
+export function classSchemas(roots: ContractClass[], additionalConverters?: SchemaOptions['additionalConverters']): Record<string, JsonSchema> {
+  const schemas = validationMetadataArrayToSchemas(classValidationMetadata(roots), {
     classTransformerMetadataStorage: defaultMetadataStorage,
     refPointerPrefix: '#/definitions/',
+    ...(additionalConverters ? { additionalConverters } : {}),
   }) as Record<string, JsonSchema>;
   return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, nullableOptionals(schema)]));
 }

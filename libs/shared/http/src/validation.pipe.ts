@@ -1,5 +1,7 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { joinPath } from '@order-saga/contracts';
+import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { ContractClass, joinPath } from '@order-saga/contracts';
+import { hasCompiledValidation } from '@order-saga/contracts/http';
+import { BodyCheck, compileBodyCheck } from './compiled-body-check';
 import { DomainError, ErrorDetail } from './domain-error';
 
 /** `items[0].quantity`-style paths for every failed constraint, the spec's `details[]`. */
@@ -13,11 +15,37 @@ export function validationDetails(errors: ValidationError[], parent = ''): Error
 
 /** Strict body validation: unknown fields are rejected, not silently dropped. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    exceptionFactory: (errors) => new DomainError('VALIDATION_ERROR', 'Request validation failed', validationDetails(errors)),
-  });
+  return new ApiValidationPipe(API_VALIDATION_OPTIONS);
+}
+
+/** Every service's validation: unknown fields refused, bodies turned into their classes, errors in the API's format. */
+export const API_VALIDATION_OPTIONS: ValidationPipeOptions = {
+  transform: true,
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  exceptionFactory: (errors) => new DomainError('VALIDATION_ERROR', 'Request validation failed', validationDetails(errors)),
+};
+
+/**
+ * Nest's ValidationPipe, except for a body whose class carries @CompiledValidation: its compiled check
+ * (compileBodyCheck, built on the class's first body) passes it through as the plain JSON it is; a body
+ * the check refuses goes through class-validator as any other, for the error's details.
+ */
+export class ApiValidationPipe extends ValidationPipe {
+  private readonly checks = new Map<unknown, BodyCheck>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && hasCompiledValidation(metadata.metatype) && this.checkFor(metadata.metatype as ContractClass)(value)) return value;
+    return super.transform(value, metadata);
+  }
+
+  private checkFor(target: ContractClass): BodyCheck {
+    let check = this.checks.get(target);
+    if (!check) {
+      check = compileBodyCheck(target);
+      this.checks.set(target, check);
+    }
+    return check;
+  }
 }

@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiClosedSchema } from '../api-closed-schema';
+import { CompiledValidation } from '../compiled-validation';
 
 @ApiClosedSchema('OrderLineRequestDto')
 export class OrderLineRequestDto {
@@ -67,6 +68,7 @@ export class ShippingAddressRequestDto {
 
 /** POST /api/v1/orders, with the spec's constraints; order-service validates it, the gateway relays it. */
 @ApiClosedSchema('PlaceOrderRequestDto')
+@CompiledValidation()
 export class PlaceOrderRequestDto {
   @ApiProperty({ maxLength: 50, pattern: '^[A-Za-z0-9-]+$', example: 'CUST-12345' })
   @IsString()
