@@ -8,9 +8,9 @@ import { API_VALIDATION_OPTIONS, createValidationPipe } from './validation.pipe'
 
 /**
  * class-validator as the services ran it before the compiled check: Nest's own pipe, the same options. False
- * when it refuses the body, and also when it throws: its maxDecimalPlaces check reads the decimals of
- * `String(value)`, which `3e-323` does not have (a TypeError, so a 500, with or without the compiled check;
- * the check only has to pass no such body).
+ * when it refuses the body, and also when it throws: its maxDecimalPlaces check throws on a number printed in
+ * exponent form (`3e-323`). The services never see one (JsonBodyReader refuses such numbers first,
+ * json-structure.ts); here the compiled check only has to pass no such body.
  */
 async function classValidatorAccepts(body: unknown, metatype: new () => object): Promise<boolean> {
   try {

@@ -69,7 +69,7 @@ export function compileBodyCheck(target: ContractClass): BodyCheck {
   return (body) => validate(body);
 }
 
-/** A check that throws (class-validator's maxDecimalPlaces on `3e-323`) passes nothing: class-validator then decides. */
+/** A check that throws (class-validator's maxDecimalPlaces on `3e-323`, which JsonBodyReader refuses first) passes nothing. */
 function passes(check: (value: unknown, ...args: never[]) => boolean, value: unknown, args: never[]): boolean {
   try {
     return check(value, ...args);
