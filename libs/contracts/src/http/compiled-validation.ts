@@ -1,4 +1,4 @@
-const COMPILED = new WeakSet<object>();
+const COMPILED = new Set<object>();
 
 /**
  * Marks a request body class whose bodies are first checked by a validator compiled from its own
@@ -12,6 +12,11 @@ export function CompiledValidation(): ClassDecorator {
   return (target) => {
     COMPILED.add(target);
   };
+}
+
+/** Every class carrying @CompiledValidation that has been loaded so far. */
+export function compiledValidationClasses(): object[] {
+  return [...COMPILED];
 }
 
 /** Whether `target` carries @CompiledValidation. */

@@ -215,6 +215,16 @@ describe('compileBodyCheck', () => {
 });
 
 describe('createValidationPipe with a @CompiledValidation body', () => {
+  it('stops at start-up when a marked class cannot be compiled', () => {
+    class Contact {
+      @IsEmail()
+      email: string;
+    }
+
+    expect(() => createValidationPipe().compileMarkedBodies([Contact])).toThrow(NotCompilableError);
+    expect(() => createValidationPipe().compileMarkedBodies()).not.toThrow();
+  });
+
   const pipe = createValidationPipe();
   const metadata = { type: 'body' as const, metatype: PlaceOrderRequestDto };
 

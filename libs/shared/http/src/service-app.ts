@@ -49,7 +49,10 @@ export async function createServiceApp(module: Type<unknown>, options: ServiceAp
   app.useBodyParser('urlencoded', options.urlencoded ?? { extended: true, limit: '100kb' });
   app.use(bodyParserErrorsAsDomainErrors);
   app.useGlobalFilters(new ApiExceptionFilter(await pinoLoggerFor(app, ApiExceptionFilter.name)));
-  app.useGlobalPipes(createValidationPipe());
+  const validation = createValidationPipe();
+  // Every body DTO is loaded by now (the controllers import them): a compiled check that cannot be built fails here.
+  validation.compileMarkedBodies();
+  app.useGlobalPipes(validation);
   enableGracefulShutdown(app, await pinoLoggerFor(app, 'Shutdown'));
   return app;
 }

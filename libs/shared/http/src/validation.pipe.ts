@@ -1,6 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { ContractClass, joinPath } from '@order-saga/contracts';
-import { hasCompiledValidation } from '@order-saga/contracts/http';
+import { compiledValidationClasses, hasCompiledValidation } from '@order-saga/contracts/http';
 import { BodyCheck, compileBodyCheck } from './compiled-body-check';
 import { DomainError, ErrorDetail } from './domain-error';
 
@@ -14,7 +14,7 @@ export function validationDetails(errors: ValidationError[], parent = ''): Error
 }
 
 /** Strict body validation: unknown fields are rejected, not silently dropped. */
-export function createValidationPipe(): ValidationPipe {
+export function createValidationPipe(): ApiValidationPipe {
   return new ApiValidationPipe(API_VALIDATION_OPTIONS);
 }
 
@@ -29,11 +29,20 @@ export const API_VALIDATION_OPTIONS: ValidationPipeOptions = {
 
 /**
  * Nest's ValidationPipe, except for a body whose class carries @CompiledValidation: its compiled check
- * (compileBodyCheck, built on the class's first body) passes it through as the plain JSON it is; a body
- * the check refuses goes through class-validator as any other, for the error's details.
+ * (compileBodyCheck, built by compileMarkedBodies at start-up, or on the class's first body) passes it through
+ * as the plain JSON it is; a body the check refuses goes through class-validator as any other, for the error's
+ * details.
  */
 export class ApiValidationPipe extends ValidationPipe {
   private readonly checks = new Map<unknown, BodyCheck>();
+
+  /**
+   * Compiles the checks of `targets` now (by default every @CompiledValidation class loaded), so that a class
+   * whose constraints cannot be compiled stops the service at start-up (NotCompilableError), not its first request.
+   */
+  compileMarkedBodies(targets: readonly object[] = compiledValidationClasses()): void {
+    for (const target of targets) this.checkFor(target as ContractClass);
+  }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && hasCompiledValidation(metadata.metatype) && this.checkFor(metadata.metatype as ContractClass)(value)) return value;
