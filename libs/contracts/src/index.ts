@@ -21,6 +21,7 @@ export * from './order/order-lifecycle/order-updated.event';
 export * from './webhooks/webhook-event';
 export * from './decode-message';
 export * from './message-schema';
+export * from './compiled-validation';
 export * from './inventory/confirm-reservation/confirm-reservation.command';
 export * from './payment/refund-payment/refund-payment.command';
 export * from './payment/refund-payment/payment-refunded.reply';

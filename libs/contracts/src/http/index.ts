@@ -8,7 +8,6 @@
  */
 
 export * from './api-closed-schema';
-export * from './compiled-validation';
 // The enumerations the HTTP bodies share with the messages and webhooks, so HTTP clients need only this entry point.
 export { ORDER_STATUSES, type OrderStatus } from '../order/order-lifecycle/order-status';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../webhooks/webhook-event';

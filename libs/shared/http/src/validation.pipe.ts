@@ -1,6 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
-import { ContractClass, joinPath } from '@order-saga/contracts';
-import { compiledValidationClasses, hasCompiledValidation } from '@order-saga/contracts/http';
+import { compiledValidationClasses, ContractClass, hasCompiledValidation, joinPath } from '@order-saga/contracts';
 import { BodyCheck, compileBodyCheck } from './compiled-body-check';
 import { DomainError, ErrorDetail } from './domain-error';
 

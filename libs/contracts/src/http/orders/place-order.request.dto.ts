@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiClosedSchema } from '../api-closed-schema';
-import { CompiledValidation } from '../compiled-validation';
+import { CompiledValidation } from '../../compiled-validation';
 
 @ApiClosedSchema('OrderLineRequestDto')
 export class OrderLineRequestDto {
