@@ -30,7 +30,40 @@ export interface PreparedCommit {
   worktree: string;
   /** The services compiled once (buildDist output), shared by every run of this commit. */
   distDir: string;
-  nodeModules: 'shared with the main checkout' | 'npm ci in the worktree';
+  nodeModules: 'shared with the main checkout' | WorktreeInstall;
+}
+
+/** How a worktree's own node_modules was installed. */
+export type WorktreeInstall =
+  'npm ci in the worktree' | 'npm install in the worktree (npm ci refused its lockfile)' | "the worktree's own, installed by an earlier run";
+
+/** Runs npm in a directory; throws an error carrying npm's `stderr` when npm fails. */
+export type NpmRunner = (args: string[], cwd: string) => void;
+
+const runNpm: NpmRunner = (args, cwd) => {
+  execFileSync('npm', args, { cwd, stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+};
+
+/**
+ * `npm ci` in the worktree. A commit whose lockfile no longer matches its package.json (4939d48, the
+ * issue-14 base, is one: the fresh-machine issue fixed its lockfile later) makes `npm ci` refuse with
+ * EUSAGE; such a worktree gets `npm install` instead, which resolves that commit's package.json anew and
+ * rewrites the worktree's lockfile (a throwaway copy). Any other failure is thrown as it is.
+ */
+export function installWorktree(worktree: string, log: (line: string) => void, npm: NpmRunner = runNpm): WorktreeInstall {
+  try {
+    npm(['ci', '--no-audit', '--no-fund'], worktree);
+    return 'npm ci in the worktree';
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+    if (!/\bEUSAGE\b/.test(stderr)) {
+      process.stderr.write(stderr);
+      throw error;
+    }
+    log(`npm ci refused the lockfile of ${worktree} (out of sync with its package.json); npm install there instead …`);
+    npm(['install', '--no-audit', '--no-fund'], worktree);
+    return 'npm install in the worktree (npm ci refused its lockfile)';
+  }
 }
 
 const git = (args: string[], cwd = REPO_ROOT) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -60,10 +93,10 @@ export function prepareCommit(commit: string, root: string, log: (line: string) 
     nodeModules = 'shared with the main checkout';
     if (!existsSync(join(worktree, 'node_modules'))) symlinkSync(join(REPO_ROOT, 'node_modules'), join(worktree, 'node_modules'), 'dir');
   } else {
-    nodeModules = 'npm ci in the worktree';
+    nodeModules = "the worktree's own, installed by an earlier run";
     if (!existsSync(join(worktree, 'node_modules', '.package-lock.json'))) {
       log(`${commit.slice(0, 12)}: its lockfile differs in runtime packages; npm ci in the worktree …`);
-      execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: worktree, stdio: 'inherit' });
+      nodeModules = installWorktree(worktree, log);
     }
   }
   const distDir = join(worktree, 'tmp', 'bench-ab-dist');
