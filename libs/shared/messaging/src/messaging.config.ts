@@ -153,7 +153,8 @@ export class MessagingConfig extends KafkaSecurityConfig {
    * together in the next round, one transaction and one fetch for several messages instead of one each. It
    * costs a hop at most this much latency, and only while messages come in bunches: after a lone message, an
    * idle spell (long poll) or a round that took longer than this, the consumer fetches again at once.
-   * 0: fetch again as soon as a round is done.
+   * 0: fetch again as soon as a round is done. order-service's consumer is on a saga's path twice: 0 there
+   * answers POST /orders in about half the median time at 50–100 orders/s, for 5–12 % more CPU per saga.
    */
   @IsInt()
   @Min(0)
