@@ -35,9 +35,15 @@ export function ConfirmActionDialog<T>({ title, children, confirmLabel, danger, 
 
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
-    dialog.current?.showModal();
+    const modal = dialog.current;
+    modal?.showModal();
     reasonField.current?.focus();
-    return () => opener?.focus();
+    return () => {
+      // Preact runs this before it takes the <dialog> out of the page. While the dialog is modal, the page behind it
+      // is inert and opener.focus() would do nothing, so it is closed first.
+      modal?.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
 
   const submit = async (event: Event) => {
