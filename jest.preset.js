@@ -22,4 +22,6 @@ module.exports = {
   clearMocks: true,
   // Integration specs start Nest apps and Kafka consumers; their hooks need more than the 5 s default.
   testTimeout: 30_000,
+  // npm test names each failed test again after its summary (tools/jest/failed-tests-reporter.js).
+  reporters: ['default', join(__dirname, 'tools', 'jest', 'failed-tests-reporter.js')],
 };

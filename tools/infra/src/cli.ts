@@ -7,6 +7,7 @@ import { BROKER_ADMIN_USER, KAFKA_SECURITY_MODES, KafkaSecurityMode } from './br
 import { CHROMIUM_PATH_VARIABLE, ensureChromium } from './chromium';
 import { javaBin, kafkaJarsCached } from './kafka-broker';
 import { CACHE_DIR, DATA_DIR, REPO_ROOT } from './paths';
+import { FAILED_TESTS_FILE_VARIABLE, formatFailedTest, readFailedTests } from './failed-tests';
 import { formatProblems, preflight, PreflightOptions, withoutPassword } from './preflight';
 import { formatElapsed } from './progress';
 import { createOperator, DEMO, ensureSigningKeys, OperatorSignIn, registerOAuthClient, seedDemoData } from './seed';
@@ -166,6 +167,8 @@ async function infraOnly(kafkaSecurity: KafkaSecurityMode): Promise<number> {
  */
 async function test(chromium: string | undefined): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'order-saga-test-'));
+  // Every Jest run of every stage appends its failed tests here; they are named again after the summary.
+  const failedTestsFile = join(dataDir, 'failed-tests.jsonl');
   let infra: Infra | undefined;
   try {
     infra = await startInfra({
@@ -180,6 +183,7 @@ async function test(chromium: string | undefined): Promise<number> {
       KAFKA_BROKERS: infra.kafkaBrokers,
       POSTGRES_ADMIN_URL,
       ORDER_SAGA_TEST_DATA_DIR: dataDir,
+      [FAILED_TESTS_FILE_VARIABLE]: failedTestsFile,
       NX_DAEMON: 'false',
       NX_NO_CLOUD: 'true',
       ...(chromium ? { [CHROMIUM_PATH_VARIABLE]: chromium } : {}),
@@ -214,6 +218,11 @@ async function test(chromium: string | undefined): Promise<number> {
       results.push(`${name}: ${code === 0 ? 'passed' : 'FAILED'} (${formatElapsed(Date.now() - started)})`);
     }
     for (const line of results) log(line);
+    const failures = readFailedTests(failedTestsFile);
+    if (failures.length > 0) {
+      log(`failed tests (${failures.length}), each with the first lines of its failure:`);
+      for (const failure of failures) for (const line of formatFailedTest(failure)) log(line);
+    }
     return failed ? 1 : 0;
   } finally {
     await infra?.stop();
