@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useConsole } from './console-context';
 import { ErrorNotice } from './error-notice';
 
@@ -33,16 +33,18 @@ export function ConfirmActionDialog<T>({ title, children, confirmLabel, danger, 
   const [error, setError] = useState<unknown>(null);
   const titleId = `action-title-${actionId}`;
 
-  useEffect(() => {
+  // A layout effect, not useEffect: Preact 11 runs a passive effect's cleanup after the next paint, once the <dialog>
+  // is already out of the page. Removed while still modal, it left the focus on <body> for a frame before
+  // opener.focus() ran. A layout cleanup runs in the commit, before the removal: close() ends the modal state
+  // (Chromium then gives the focus back to the opener itself) and the opener gets the focus in the same task.
+  useLayoutEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     const modal = dialog.current;
     modal?.showModal();
     reasonField.current?.focus();
     return () => {
-      // Preact runs this before it takes the <dialog> out of the page. While the dialog is modal, the page behind it
-      // is inert and opener.focus() would do nothing, so it is closed first.
       modal?.close();
-      if (opener?.isConnected) opener.focus();
+      if (opener?.isConnected && document.activeElement !== opener) opener.focus();
     };
   }, []);
 
