@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DataDirInUse } from './broker-lock';
 import { BROKER_ADMIN_USER, KAFKA_SECURITY_MODES, KafkaSecurityMode } from './broker-security';
 import { CHROMIUM_PATH_VARIABLE, ensureChromium } from './chromium';
 import { javaBin, kafkaJarsCached } from './kafka-broker';
@@ -325,7 +326,7 @@ Logs: ${join(DATA_DIR, 'logs')}/<service>.log (the webhook receiver logs each de
 main(process.argv[2], process.argv.slice(3)).then(
   (code) => process.exit(code),
   (error: Error) => {
-    const explained = error instanceof PrerequisitesMissing || error instanceof ServiceStartFailed;
+    const explained = error instanceof PrerequisitesMissing || error instanceof ServiceStartFailed || error instanceof DataDirInUse;
     process.stderr.write(`[order-saga] ${explained ? error.message : (error.stack ?? error.message)}\n`);
     process.exit(1);
   },

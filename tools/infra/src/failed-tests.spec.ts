@@ -5,7 +5,6 @@ import { FAILED_TESTS_FILE_VARIABLE, formatFailedTest, readFailedTests } from '.
 import { REPO_ROOT } from './paths';
 
 // The reporter Jest loads (plain JavaScript, required the way Jest requires it).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const FailedTestsReporter = require(join(REPO_ROOT, 'tools', 'jest', 'failed-tests-reporter.js')) as new () => {
   onTestResult(test: unknown, result: unknown): void;
 };

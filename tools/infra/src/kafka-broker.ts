@@ -10,6 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as connectTls } from 'node:tls';
+import { brokerUsing, DataDirInUse, forgetBroker, recordBroker } from './broker-lock';
 import { BROKER_ADMIN_USER, type BrokerSecurity } from './broker-security';
 import { freePort } from './free-port';
 import { heartbeat } from './progress';
@@ -127,6 +128,8 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   const logFile = join(logsDir, 'server.log');
   const propsFile = join(dataDir, 'server.properties');
   const kraftDir = join(dataDir, 'kraft-logs');
+  const holder = await brokerUsing(dataDir);
+  if (holder !== undefined) throw new DataDirInUse(dataDir, holder);
 
   const classpath = await resolveKafkaClasspath(opts.cacheDir, log);
   const port = opts.port ?? (await freePort());
@@ -164,6 +167,7 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   );
   closeSync(out);
   const forget = killOnExit(child);
+  if (child.pid !== undefined) await recordBroker(dataDir, child.pid);
   // 'close' also fires when the spawn itself fails ('exit' then may not).
   const exited = new Promise<void>((done) => child.once('close', () => done()));
   let running = true;
@@ -183,6 +187,7 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
     child.kill('SIGKILL');
     await exited;
     forget();
+    await forgetBroker(dataDir);
     throw new Error(`Kafka broker failed to start: ${(err as Error).message}\n${await summarizeLog(logFile)}`);
   }
   log(`kafka ${KAFKA_VERSION}: ready on ${bootstrapServers} after ${startup.stop()}`);
@@ -201,6 +206,7 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
         await exited;
       }
       forget();
+      await forgetBroker(dataDir);
     },
   };
 }
