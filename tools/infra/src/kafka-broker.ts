@@ -167,12 +167,13 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions): Promise<KafkaB
   );
   closeSync(out);
   const forget = killOnExit(child);
-  if (child.pid !== undefined) await recordBroker(dataDir, child.pid);
   // 'close' also fires when the spawn itself fails ('exit' then may not).
   const exited = new Promise<void>((done) => child.once('close', () => done()));
   let running = true;
   void exited.then(() => (running = false));
   const failed = new Promise<never>((_, reject) => child.once('error', reject));
+  // Recorded once the child's listeners are attached: an exit or a spawn error during the write is not missed.
+  if (child.pid !== undefined) await recordBroker(dataDir, child.pid);
 
   const bootstrapServers = `127.0.0.1:${port}`;
   const listener = opts.security ? 'SASL_SSL' : 'PLAINTEXT';
